@@ -1,0 +1,202 @@
+//! Double-entry bookkeeping. Every movement of money is a [`Transaction`] of
+//! entries that sum to zero per currency; the constructor refuses anything
+//! else, so an unbalanced transaction cannot exist.
+//!
+//! Sign convention: a positive amount debits an account, a negative one
+//! credits it. Accounts are plain names:
+//! - `provider:<name>` money held for us at a payment provider (an asset);
+//! - `shop:<id>:payable` what the platform owes a shop (a liability).
+
+use crate::{Currency, DomainError, Money};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub account: String,
+    pub amount_minor: i64,
+    pub currency: Currency,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transaction {
+    pub kind: &'static str,
+    entries: Vec<Entry>,
+}
+
+impl Transaction {
+    pub fn new(kind: &'static str, entries: Vec<Entry>) -> Result<Self, DomainError> {
+        let mut sums: BTreeMap<Currency, i64> = BTreeMap::new();
+        for e in &entries {
+            let sum = sums.entry(e.currency).or_default();
+            *sum = sum
+                .checked_add(e.amount_minor)
+                .ok_or(DomainError::AmountOutOfRange)?;
+        }
+        if entries.len() < 2 || sums.values().any(|s| *s != 0) {
+            return Err(DomainError::Unbalanced);
+        }
+        Ok(Transaction { kind, entries })
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+pub fn provider_account(provider: &str) -> String {
+    format!("provider:{provider}")
+}
+
+pub fn shop_payable_account(shop_id: crate::ids::ShopId) -> String {
+    format!("shop:{shop_id}:payable")
+}
+
+fn pair(
+    kind: &'static str,
+    debit: String,
+    credit: String,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    Transaction::new(
+        kind,
+        vec![
+            Entry {
+                account: debit,
+                amount_minor: amount.minor,
+                currency: amount.currency,
+            },
+            Entry {
+                account: credit,
+                amount_minor: -amount.minor,
+                currency: amount.currency,
+            },
+        ],
+    )
+}
+
+/// A shopper paid `amount` through `provider` for an order of `shop`.
+pub fn payment(
+    provider: &str,
+    shop: crate::ids::ShopId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    pair(
+        "payment",
+        provider_account(provider),
+        shop_payable_account(shop),
+        amount,
+    )
+}
+
+/// `amount` goes back to the shopper: the reverse of a payment.
+pub fn refund(
+    provider: &str,
+    shop: crate::ids::ShopId,
+    amount: Money,
+) -> Result<Transaction, DomainError> {
+    pair(
+        "refund",
+        shop_payable_account(shop),
+        provider_account(provider),
+        amount,
+    )
+}
+
+/// How much of `paid` may still be refunded after `refunded_so_far`; a
+/// request for more is refused.
+pub fn check_refund(
+    paid_minor: i64,
+    refunded_so_far_minor: i64,
+    requested_minor: i64,
+) -> Result<(), DomainError> {
+    if requested_minor <= 0 {
+        return Err(DomainError::invalid(
+            "amount_minor",
+            "a refund must be more than zero",
+        ));
+    }
+    let refundable = paid_minor - refunded_so_far_minor;
+    if requested_minor > refundable {
+        return Err(DomainError::RefundTooLarge {
+            requested: requested_minor,
+            refundable,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ShopId;
+    use proptest::prelude::*;
+
+    fn cny(minor: i64) -> Money {
+        Money::parse(minor, "CNY").unwrap()
+    }
+
+    #[test]
+    fn an_unbalanced_transaction_cannot_be_built() {
+        let e = |a: &str, m| Entry {
+            account: a.into(),
+            amount_minor: m,
+            currency: Currency::CNY,
+        };
+        assert_eq!(
+            Transaction::new("x", vec![e("a", 10), e("b", -9)]),
+            Err(DomainError::Unbalanced)
+        );
+        assert_eq!(
+            Transaction::new("x", vec![e("a", 0)]),
+            Err(DomainError::Unbalanced)
+        );
+        assert!(Transaction::new("x", vec![e("a", 10), e("b", -9), e("c", -1)]).is_ok());
+    }
+
+    #[test]
+    fn refunds_cannot_exceed_what_was_paid() {
+        assert!(check_refund(1000, 0, 1000).is_ok());
+        assert!(check_refund(1000, 400, 600).is_ok());
+        assert_eq!(
+            check_refund(1000, 400, 601),
+            Err(DomainError::RefundTooLarge {
+                requested: 601,
+                refundable: 600
+            })
+        );
+        assert!(check_refund(1000, 0, 0).is_err());
+        assert!(check_refund(1000, 0, -5).is_err());
+    }
+
+    proptest! {
+        /// Any sequence of payments and permitted refunds keeps the books
+        /// balanced, and no shop is ever owed less than zero.
+        #[test]
+        fn the_books_always_balance(ops in prop::collection::vec((0i64..3, 1i64..100_000, any::<bool>()), 1..100)) {
+            let mut balances: BTreeMap<String, i64> = BTreeMap::new();
+            let mut paid = [0i64; 3];
+            let mut refunded = [0i64; 3];
+            for (shop, amount, is_payment) in ops {
+                let idx = shop as usize;
+                let tx = if is_payment {
+                    paid[idx] += amount;
+                    payment("sandbox", ShopId(shop), cny(amount)).unwrap()
+                } else if check_refund(paid[idx], refunded[idx], amount).is_ok() {
+                    refunded[idx] += amount;
+                    refund("sandbox", ShopId(shop), cny(amount)).unwrap()
+                } else {
+                    continue;
+                };
+                for e in tx.entries() {
+                    *balances.entry(e.account.clone()).or_default() += e.amount_minor;
+                }
+                prop_assert_eq!(balances.values().sum::<i64>(), 0);
+                for s in 0..3 {
+                    let owed = -balances.get(&shop_payable_account(ShopId(s))).copied().unwrap_or(0);
+                    prop_assert!(owed >= 0);
+                    prop_assert_eq!(owed, paid[s as usize] - refunded[s as usize]);
+                }
+            }
+        }
+    }
+}

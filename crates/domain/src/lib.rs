@@ -1,0 +1,19 @@
+//! Haul's business rules as plain values and functions: no I/O, no clock, no
+//! database. Everything here is unit- or property-tested; the store and the
+//! server only move these values in and out.
+
+pub mod accounts;
+pub mod catalog;
+pub mod error;
+pub mod ids;
+pub mod inventory;
+pub mod ledger;
+pub mod money;
+pub mod orders;
+pub mod page;
+pub mod signing;
+pub mod time;
+
+pub use error::DomainError;
+pub use money::{Currency, Money};
+pub use time::Timestamp;

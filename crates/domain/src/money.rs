@@ -1,0 +1,170 @@
+//! Money is an integer count of minor units (fen, cents) with an ISO 4217
+//! currency. No floats anywhere: 19.90 CNY is `Money { minor: 1990, CNY }`.
+
+use crate::DomainError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The most a single price or total may be: ten billion major units. Keeps
+/// every sum of a few thousand lines far from `i64` overflow.
+pub const MAX_MINOR: i64 = 1_000_000_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub const CNY: Currency = Currency(*b"CNY");
+
+    pub fn parse(code: &str) -> Result<Self, DomainError> {
+        let bytes = code.as_bytes();
+        if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_uppercase) {
+            return Err(DomainError::invalid(
+                "currency",
+                "an ISO 4217 code of three capital letters, e.g. CNY",
+            ));
+        }
+        Ok(Currency([bytes[0], bytes[1], bytes[2]]))
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII capitals are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+
+    /// The symbol shown to shoppers; the code where none is common.
+    pub fn symbol(&self) -> &str {
+        match self.as_str() {
+            "CNY" => "¥",
+            "USD" => "$",
+            "EUR" => "€",
+            other => other,
+        }
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Currency::parse(&value)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.as_str().to_owned()
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    /// A price or amount a client sent: non-negative and within range.
+    pub fn parse(minor: i64, currency: &str) -> Result<Self, DomainError> {
+        let currency = Currency::parse(currency)?;
+        if !(0..=MAX_MINOR).contains(&minor) {
+            return Err(DomainError::AmountOutOfRange);
+        }
+        Ok(Money { minor, currency })
+    }
+
+    pub fn zero(currency: Currency) -> Self {
+        Money { minor: 0, currency }
+    }
+
+    pub fn checked_add(self, other: Money) -> Result<Money, DomainError> {
+        if self.currency != other.currency {
+            return Err(DomainError::CurrencyMismatch(
+                self.currency.to_string(),
+                other.currency.to_string(),
+            ));
+        }
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(DomainError::AmountOutOfRange)?;
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
+    }
+
+    pub fn times(self, quantity: crate::inventory::Quantity) -> Result<Money, DomainError> {
+        let minor = self
+            .minor
+            .checked_mul(quantity.get())
+            .ok_or(DomainError::AmountOutOfRange)?;
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
+    }
+
+    /// "¥19.90": two decimals for every currency Haul sells in today.
+    pub fn display(&self) -> String {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        format!(
+            "{sign}{}{}.{:02}",
+            self.currency.symbol(),
+            abs / 100,
+            abs % 100
+        )
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn currency_accepts_iso_codes_only() {
+        assert!(Currency::parse("CNY").is_ok());
+        for bad in ["cny", "CN", "CNYY", "", "C1Y", "元元元"] {
+            assert!(Currency::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn money_rejects_negative_and_huge_amounts() {
+        assert_eq!(Money::parse(-1, "CNY"), Err(DomainError::AmountOutOfRange));
+        assert_eq!(
+            Money::parse(MAX_MINOR + 1, "CNY"),
+            Err(DomainError::AmountOutOfRange)
+        );
+        assert!(Money::parse(1990, "CNY").is_ok());
+    }
+
+    #[test]
+    fn money_displays_with_symbol_and_two_decimals() {
+        assert_eq!(Money::parse(1990, "CNY").unwrap().display(), "¥19.90");
+        assert_eq!(Money::parse(5, "USD").unwrap().display(), "$0.05");
+        assert_eq!(Money::parse(100, "JPY").unwrap().display(), "JPY1.00");
+    }
+
+    #[test]
+    fn adding_different_currencies_is_refused() {
+        let a = Money::parse(1, "CNY").unwrap();
+        let b = Money::parse(1, "USD").unwrap();
+        assert!(matches!(
+            a.checked_add(b),
+            Err(DomainError::CurrencyMismatch(..))
+        ));
+    }
+}

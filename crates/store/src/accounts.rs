@@ -1,0 +1,166 @@
+//! Users, their sessions and API tokens. Only hashes of tokens are stored, so
+//! a leaked database does not leak working sessions.
+
+use crate::error::is_unique_violation;
+use crate::{Db, Result, StoreError};
+use haul_domain::Timestamp;
+use haul_domain::accounts::{Login, Role};
+use haul_domain::ids::UserId;
+use sqlx::AssertSqlSafe;
+
+record! {
+    pub struct User {
+        pub id: i64,
+        pub email: Option<String>,
+        pub phone: Option<String>,
+        pub password_hash: String,
+        pub display_name: String,
+        pub role: String,
+        pub created_at: i64,
+    }
+}
+
+impl User {
+    pub fn user_id(&self) -> UserId {
+        UserId(self.id)
+    }
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Shopper)
+    }
+    pub fn login(&self) -> &str {
+        self.email
+            .as_deref()
+            .or(self.phone.as_deref())
+            .unwrap_or("")
+    }
+}
+
+record! {
+    /// A signed-in session: a browser cookie (`web`) or an API token (`api`).
+    pub struct Session {
+        pub user_id: i64,
+        pub kind: String,
+        pub csrf_token: String,
+        pub expires_at: i64,
+    }
+}
+
+const USER_COLUMNS: &str = "id, email, phone, password_hash, display_name, role, created_at";
+
+pub struct NewUser<'a> {
+    pub login: &'a Login,
+    pub password_hash: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+}
+
+impl Db {
+    pub async fn create_user(&self, new: NewUser<'_>, now: Timestamp) -> Result<User> {
+        let (email, phone) = match new.login {
+            Login::Email(e) => (Some(e.as_str()), None),
+            Login::Phone(p) => (None, Some(p.as_str())),
+        };
+        let sql = format!(
+            "INSERT INTO users (email, phone, password_hash, display_name, role, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING {USER_COLUMNS}"
+        );
+        sqlx::query_as(AssertSqlSafe(sql))
+            .bind(email)
+            .bind(phone)
+            .bind(new.password_hash)
+            .bind(new.display_name)
+            .bind(new.role.as_str())
+            .bind(now.millis())
+            .fetch_one(&self.write)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::conflict(
+                        "login_taken",
+                        "an account with this email or phone already exists",
+                    )
+                } else {
+                    e.into()
+                }
+            })
+    }
+
+    pub async fn user_by_login(&self, login: &Login) -> Result<Option<User>> {
+        let column = match login {
+            Login::Email(_) => "email",
+            Login::Phone(_) => "phone",
+        };
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(login.as_str())
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<User> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id.get())
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("user"))
+    }
+
+    pub async fn set_role(&self, id: UserId, role: Role) -> Result<()> {
+        let r = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(id.get())
+            .execute(&self.write)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        kind: &str,
+        csrf: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(token_hash)
+            .bind(user.get())
+            .bind(kind)
+            .bind(csrf)
+            .bind(now.millis())
+            .bind(expires_at.millis())
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// The live session behind a token hash, if any.
+    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
+        Ok(sqlx::query_as("SELECT user_id, kind, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now.millis())
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now.millis())
+            .execute(&self.write)
+            .await?
+            .rows_affected())
+    }
+}

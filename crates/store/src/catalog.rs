@@ -1,0 +1,515 @@
+//! Shops, their staff, categories, products, SKUs, images and partner
+//! fulfilment endpoints.
+
+use crate::error::is_unique_violation;
+use crate::{Db, Result, StoreError};
+use haul_domain::Timestamp;
+use haul_domain::catalog::ListingKind;
+use haul_domain::ids::{CategoryId, ProductId, ShopId, SkuId, UserId};
+use haul_domain::page::{Page, PageRequest};
+use sqlx::AssertSqlSafe;
+
+record! {
+    pub struct Shop {
+        pub id: i64,
+        pub slug: String,
+        pub name: String,
+        pub description: String,
+        pub currency: String,
+        pub owner_id: i64,
+        pub created_at: i64,
+    }
+}
+
+record! {
+    pub struct Category {
+        pub id: i64,
+        pub slug: String,
+        pub name: String,
+    }
+}
+
+record! {
+    pub struct Product {
+        pub id: i64,
+        pub shop_id: i64,
+        pub category_id: Option<i64>,
+        pub title: String,
+        pub description: String,
+        pub kind: String,
+        pub external_url: Option<String>,
+        pub partner_id: Option<i64>,
+        pub status: String,
+        pub image_key: Option<String>,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
+}
+
+impl Product {
+    pub fn kind(&self) -> ListingKind {
+        ListingKind::parse(&self.kind).unwrap_or(ListingKind::Native)
+    }
+}
+
+record! {
+    /// A product as it appears in lists: with its shop and lowest price.
+    pub struct ProductSummary {
+        pub id: i64,
+        pub shop_id: i64,
+        pub shop_name: String,
+        pub shop_slug: String,
+        pub title: String,
+        pub kind: String,
+        pub status: String,
+        pub image_key: Option<String>,
+        pub min_price_minor: Option<i64>,
+        pub currency: String,
+        pub stock: i64,
+    }
+}
+
+record! {
+    pub struct Sku {
+        pub id: i64,
+        pub product_id: i64,
+        pub code: String,
+        pub options: String,
+        pub price_minor: i64,
+        pub currency: String,
+        pub stock: i64,
+    }
+}
+
+record! {
+    pub struct Partner {
+        pub id: i64,
+        pub shop_id: i64,
+        pub name: String,
+        pub endpoint_url: String,
+        pub secret: String,
+        pub created_at: i64,
+    }
+}
+
+const SHOP_COLUMNS: &str = "id, slug, name, description, currency, owner_id, created_at";
+const PRODUCT_COLUMNS: &str = "id, shop_id, category_id, title, description, kind, external_url, partner_id, status, image_key, created_at, updated_at";
+const SKU_COLUMNS: &str = "id, product_id, code, options, price_minor, currency, stock";
+const SUMMARY_SELECT: &str = "SELECT p.id, p.shop_id, s.name AS shop_name, s.slug AS shop_slug, p.title, p.kind, p.status, p.image_key, \
+     (SELECT MIN(k.price_minor) FROM skus k WHERE k.product_id = p.id) AS min_price_minor, s.currency, \
+     CAST(COALESCE((SELECT SUM(k.stock) FROM skus k WHERE k.product_id = p.id), 0) AS BIGINT) AS stock \
+     FROM products p JOIN shops s ON s.id = p.shop_id";
+
+#[derive(Debug, Default, Clone)]
+pub struct ProductFilter {
+    pub shop: Option<ShopId>,
+    pub category: Option<CategoryId>,
+    pub search: Option<String>,
+    /// Merchants see their drafts; shoppers see active products only.
+    pub include_drafts: bool,
+}
+
+pub struct NewProduct {
+    pub shop: ShopId,
+    pub category: Option<CategoryId>,
+    pub title: String,
+    pub description: String,
+    pub kind: ListingKind,
+    pub external_url: Option<String>,
+    pub partner: Option<i64>,
+    pub active: bool,
+}
+
+pub struct NewSku {
+    pub code: String,
+    pub options: String,
+    pub price_minor: i64,
+    pub stock: i64,
+}
+
+fn unique_or(e: sqlx::Error, code: &'static str, message: &str) -> StoreError {
+    if is_unique_violation(&e) {
+        StoreError::conflict(code, message)
+    } else {
+        e.into()
+    }
+}
+
+impl Db {
+    pub async fn create_shop(
+        &self,
+        owner: UserId,
+        slug: &str,
+        name: &str,
+        description: &str,
+        currency: &str,
+        now: Timestamp,
+    ) -> Result<Shop> {
+        let mut tx = self.write.begin().await?;
+        let sql = format!(
+            "INSERT INTO shops (slug, name, description, currency, owner_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {SHOP_COLUMNS}"
+        );
+        let shop: Shop = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(slug)
+            .bind(name)
+            .bind(description)
+            .bind(currency)
+            .bind(owner.get())
+            .bind(now.millis())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| unique_or(e, "slug_taken", "a shop with this slug already exists"))?;
+        sqlx::query("INSERT INTO shop_members (shop_id, user_id, role) VALUES ($1, $2, 'owner')")
+            .bind(shop.id)
+            .bind(owner.get())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(shop)
+    }
+
+    pub async fn add_shop_member(&self, shop: ShopId, user: UserId) -> Result<()> {
+        sqlx::query("INSERT INTO shop_members (shop_id, user_id, role) VALUES ($1, $2, 'staff')")
+            .bind(shop.get())
+            .bind(user.get())
+            .execute(&self.write)
+            .await
+            .map_err(|e| unique_or(e, "already_member", "already a member of this shop"))?;
+        Ok(())
+    }
+
+    /// The user's role in the shop (`owner` or `staff`), if any.
+    pub async fn shop_role(&self, shop: ShopId, user: UserId) -> Result<Option<String>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT role FROM shop_members WHERE shop_id = $1 AND user_id = $2")
+                .bind(shop.get())
+                .bind(user.get())
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(row.map(|(r,)| r))
+    }
+
+    pub async fn shop(&self, id: ShopId) -> Result<Shop> {
+        let sql = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE id = $1");
+        sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id.get())
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("shop"))
+    }
+
+    pub async fn shop_by_slug(&self, slug: &str) -> Result<Shop> {
+        let sql = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE slug = $1");
+        sqlx::query_as(AssertSqlSafe(sql))
+            .bind(slug)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("shop"))
+    }
+
+    pub async fn shops(&self, page: &PageRequest) -> Result<Page<Shop>> {
+        let sql =
+            format!("SELECT {SHOP_COLUMNS} FROM shops WHERE id < $1 ORDER BY id DESC LIMIT $2");
+        let rows = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(page.before_id())
+            .bind(page.fetch())
+            .fetch_all(&self.read)
+            .await?;
+        Ok(Page::from_batch(rows, page, |s: &Shop| s.id))
+    }
+
+    pub async fn shops_of_member(&self, user: UserId) -> Result<Vec<Shop>> {
+        let sql = format!(
+            "SELECT {} FROM shops s JOIN shop_members m ON m.shop_id = s.id WHERE m.user_id = $1 ORDER BY s.id",
+            SHOP_COLUMNS
+                .split(", ")
+                .map(|c| format!("s.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(user.get())
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    pub async fn create_category(&self, slug: &str, name: &str) -> Result<Category> {
+        sqlx::query_as(
+            "INSERT INTO categories (slug, name) VALUES ($1, $2) RETURNING id, slug, name",
+        )
+        .bind(slug)
+        .bind(name)
+        .fetch_one(&self.write)
+        .await
+        .map_err(|e| unique_or(e, "slug_taken", "a category with this slug already exists"))
+    }
+
+    pub async fn categories(&self) -> Result<Vec<Category>> {
+        Ok(
+            sqlx::query_as("SELECT id, slug, name FROM categories ORDER BY name")
+                .fetch_all(&self.read)
+                .await?,
+        )
+    }
+
+    pub async fn create_partner(
+        &self,
+        shop: ShopId,
+        name: &str,
+        endpoint_url: &str,
+        secret: &str,
+        now: Timestamp,
+    ) -> Result<Partner> {
+        Ok(sqlx::query_as(
+            "INSERT INTO partners (shop_id, name, endpoint_url, secret, created_at) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING id, shop_id, name, endpoint_url, secret, created_at",
+        )
+        .bind(shop.get())
+        .bind(name)
+        .bind(endpoint_url)
+        .bind(secret)
+        .bind(now.millis())
+        .fetch_one(&self.write)
+        .await?)
+    }
+
+    pub async fn partner(&self, id: i64) -> Result<Partner> {
+        sqlx::query_as("SELECT id, shop_id, name, endpoint_url, secret, created_at FROM partners WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("partner"))
+    }
+
+    /// A product with its SKUs, written in one transaction.
+    pub async fn create_product(
+        &self,
+        new: &NewProduct,
+        skus: &[NewSku],
+        currency: &str,
+        now: Timestamp,
+    ) -> Result<Product> {
+        let mut tx = self.write.begin().await?;
+        let sql = format!(
+            "INSERT INTO products (shop_id, category_id, title, description, kind, external_url, partner_id, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {PRODUCT_COLUMNS}"
+        );
+        let product: Product = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(new.shop.get())
+            .bind(new.category.map(|c| c.get()))
+            .bind(&new.title)
+            .bind(&new.description)
+            .bind(new.kind.as_str())
+            .bind(new.external_url.as_deref())
+            .bind(new.partner)
+            .bind(if new.active { "active" } else { "draft" })
+            .bind(now.millis())
+            .fetch_one(&mut *tx)
+            .await?;
+        for sku in skus {
+            insert_sku(&mut tx, ProductId(product.id), sku, currency).await?;
+        }
+        tx.commit().await?;
+        Ok(product)
+    }
+
+    pub async fn update_product(
+        &self,
+        id: ProductId,
+        title: &str,
+        description: &str,
+        category: Option<CategoryId>,
+        active: bool,
+        now: Timestamp,
+    ) -> Result<()> {
+        let r = sqlx::query("UPDATE products SET title = $1, description = $2, category_id = $3, status = $4, updated_at = $5 WHERE id = $6")
+            .bind(title)
+            .bind(description)
+            .bind(category.map(|c| c.get()))
+            .bind(if active { "active" } else { "draft" })
+            .bind(now.millis())
+            .bind(id.get())
+            .execute(&self.write)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound("product"));
+        }
+        Ok(())
+    }
+
+    pub async fn set_product_image(
+        &self,
+        id: ProductId,
+        storage_key: &str,
+        content_type: &str,
+        byte_size: i64,
+        now: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("INSERT INTO product_images (product_id, storage_key, content_type, byte_size, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id.get())
+            .bind(storage_key)
+            .bind(content_type)
+            .bind(byte_size)
+            .bind(now.millis())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE products SET image_key = $1, updated_at = $2 WHERE id = $3")
+            .bind(storage_key)
+            .bind(now.millis())
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn product(&self, id: ProductId) -> Result<Product> {
+        let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1");
+        sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id.get())
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("product"))
+    }
+
+    pub async fn products(
+        &self,
+        filter: &ProductFilter,
+        page: &PageRequest,
+    ) -> Result<Page<ProductSummary>> {
+        enum Arg {
+            Int(i64),
+            Text(String),
+        }
+        let mut sql = format!("{SUMMARY_SELECT} WHERE p.id < $1");
+        let mut args = Vec::new();
+        // Placeholders $3, $4... follow $1 (cursor) and $2 (limit) in order.
+        let mut push = |condition: &str, arg: Arg| {
+            args.push(arg);
+            sql.push_str(&format!(" AND {condition} ${}", args.len() + 2));
+        };
+        if let Some(shop) = filter.shop {
+            push("p.shop_id =", Arg::Int(shop.get()));
+        }
+        if let Some(c) = filter.category {
+            push("p.category_id =", Arg::Int(c.get()));
+        }
+        if let Some(s) = &filter.search {
+            let escaped = s.to_lowercase().replace(['%', '_', '\\'], "");
+            push("LOWER(p.title) LIKE", Arg::Text(format!("%{escaped}%")));
+        }
+        if !filter.include_drafts {
+            sql.push_str(" AND p.status = 'active'");
+        }
+        sql.push_str(" ORDER BY p.id DESC LIMIT $2");
+        let mut q = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(page.before_id())
+            .bind(page.fetch());
+        for arg in args {
+            q = match arg {
+                Arg::Int(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+            };
+        }
+        let rows = q.fetch_all(&self.read).await?;
+        Ok(Page::from_batch(rows, page, |p: &ProductSummary| p.id))
+    }
+
+    pub async fn skus(&self, product: ProductId) -> Result<Vec<Sku>> {
+        let sql = format!("SELECT {SKU_COLUMNS} FROM skus WHERE product_id = $1 ORDER BY id");
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(product.get())
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    pub async fn sku(&self, id: SkuId) -> Result<Sku> {
+        let sql = format!("SELECT {SKU_COLUMNS} FROM skus WHERE id = $1");
+        sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id.get())
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("sku"))
+    }
+
+    pub async fn add_sku(&self, product: ProductId, sku: &NewSku, currency: &str) -> Result<Sku> {
+        let mut tx = self.write.begin().await?;
+        let created = insert_sku(&mut tx, product, sku, currency).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn update_sku(
+        &self,
+        id: SkuId,
+        options: &str,
+        price_minor: i64,
+        stock: i64,
+    ) -> Result<Sku> {
+        let sql = format!(
+            "UPDATE skus SET options = $1, price_minor = $2, stock = $3 WHERE id = $4 RETURNING {SKU_COLUMNS}"
+        );
+        sqlx::query_as(AssertSqlSafe(sql))
+            .bind(options)
+            .bind(price_minor)
+            .bind(stock)
+            .bind(id.get())
+            .fetch_optional(&self.write)
+            .await?
+            .ok_or(StoreError::NotFound("sku"))
+    }
+
+    pub async fn record_external_click(
+        &self,
+        product: ProductId,
+        user: Option<UserId>,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO external_clicks (product_id, user_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(product.get())
+        .bind(user.map(|u| u.get()))
+        .bind(now.millis())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn external_clicks(&self, product: ProductId) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM external_clicks WHERE product_id = $1")
+                .bind(product.get())
+                .fetch_one(&self.read)
+                .await?;
+        Ok(n)
+    }
+}
+
+async fn insert_sku(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    product: ProductId,
+    sku: &NewSku,
+    currency: &str,
+) -> Result<Sku> {
+    let sql = format!(
+        "INSERT INTO skus (product_id, code, options, price_minor, currency, stock) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {SKU_COLUMNS}"
+    );
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(product.get())
+        .bind(&sku.code)
+        .bind(&sku.options)
+        .bind(sku.price_minor)
+        .bind(currency)
+        .bind(sku.stock)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| {
+            unique_or(
+                e,
+                "sku_code_taken",
+                "this product already has a SKU with that code",
+            )
+        })
+}

@@ -1,0 +1,104 @@
+//! Connecting to either backend with the settings each needs.
+
+use crate::Result;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, AssertSqlSafe, Executor};
+use std::future::Future;
+use std::pin::Pin;
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database handle: cheap to clone.
+///
+/// SQLite allows one writer at a time, and a transaction that reads before it
+/// writes fails with `SQLITE_BUSY` when another writer got in between. So on
+/// SQLite every write transaction goes through a one-connection `write` pool
+/// (writes queue in the pool instead of failing) while reads use `read`. On
+/// PostgreSQL both are the same pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub(crate) read: AnyPool,
+    pub(crate) write: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// `sqlite://path/to/haul.db` (created if missing) or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        install_default_drivers();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            return Ok(Db {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+            });
+        }
+        let url = if url.contains('?') {
+            url.to_owned()
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        // The writer commits with synchronous=FULL: an acknowledged order has
+        // reached the disk, not only the OS cache.
+        let write = AnyPoolOptions::new()
+            .max_connections(1)
+            .after_connect(|c, _| sqlite_pragmas(c, "FULL"))
+            .connect(&url)
+            .await?;
+        let read = AnyPoolOptions::new()
+            .max_connections(8)
+            .after_connect(|c, _| sqlite_pragmas(c, "NORMAL"))
+            .connect(&url)
+            .await?;
+        Ok(Db {
+            read,
+            write,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Apply any migrations not yet applied.
+    pub async fn migrate(&self) -> Result<usize> {
+        crate::migrate::run(self).await
+    }
+
+    /// A trivial round trip, for `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+fn sqlite_pragmas<'c>(
+    conn: &'c mut sqlx::AnyConnection,
+    synchronous: &'static str,
+) -> BoxFuture<'c, sqlx::Result<()>> {
+    Box::pin(async move {
+        let sql = format!(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = {synchronous};"
+        );
+        conn.execute(AssertSqlSafe(sql)).await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,22 @@
+//! Haul's storage. One implementation over both SQLite (the embedded default)
+//! and PostgreSQL, through sqlx's `Any` driver: queries are written once in
+//! the SQL both understand (`$1` placeholders, `RETURNING`, integers for ids,
+//! times and money), and each domain adds an `impl Db` block in its module.
+
+mod db;
+mod error;
+mod migrate;
+#[macro_use]
+mod record;
+
+pub mod accounts;
+pub mod catalog;
+pub mod ledger;
+pub mod orders;
+pub mod payments;
+pub mod webhooks;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

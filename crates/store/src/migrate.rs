@@ -1,0 +1,70 @@
+//! Migrations are embedded in the binary, one folder per backend with the same
+//! file names, and are never edited once released: a change is a new file.
+
+use crate::{Backend, Db, Result};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+macro_rules! migration {
+    ($version:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("../migrations/postgres/", $name, ".sql")),
+        }
+    };
+}
+
+const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation")];
+
+pub(crate) async fn run(db: &Db) -> Result<usize> {
+    let mut tx = db.write.begin().await?;
+    if db.backend() == Backend::Postgres {
+        // Several nodes may start at once; one migrates, the others wait.
+        sqlx::query("SELECT pg_advisory_xact_lock(7201)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS haul_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM haul_migrations")
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut count = 0;
+    for m in MIGRATIONS {
+        if applied.iter().any(|(v,)| *v == m.version) {
+            continue;
+        }
+        let sql = match db.backend() {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO haul_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+        count += 1;
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
