@@ -1,1 +1,21 @@
+//! The Haul server: HTTP API, web pages and background workers in one
+//! process. Handlers are thin: they parse input, check who may act, call the
+//! store (which applies the domain rules) and shape the answer.
 
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod media;
+pub mod metrics;
+pub mod pages;
+pub mod payments;
+pub mod ratelimit;
+pub mod workers;
+
+pub use app::{AppState, serve};
+pub use config::Config;

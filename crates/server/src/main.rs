@@ -1,1 +1,112 @@
-fn main() {}
+//! `haul`: serve, migrate, or fill the database with a demo store.
+
+use clap::{Parser, Subcommand};
+use haul_server::clock::SystemClock;
+use haul_server::config::{Config, Flags};
+use haul_server::{AppState, serve};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "haul", version, about = "Haul: a social-commerce engine")]
+struct Cli {
+    /// TOML configuration file (default: ./haul.toml if present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, global = true)]
+    listen: Option<String>,
+    /// Folder for the SQLite database and media (default ./haul-data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// sqlite://... or postgres://... (default: SQLite in the data folder).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server, pages and background workers.
+    Serve {
+        /// Fill an empty database with the demo store first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill an empty database with the demo store and exit.
+    Demo,
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    let flags = Flags {
+        listen: cli.listen,
+        data_dir: cli.data_dir,
+        database_url: cli.database_url,
+    };
+    let config = match Config::load(cli.config.as_deref(), &flags) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("haul: bad configuration: {e}");
+            std::process::exit(2);
+        }
+    };
+    init_logs(&config);
+    if let Err(e) = run(
+        cli.command.unwrap_or(Command::Serve { demo: false }),
+        config,
+    )
+    .await
+    {
+        tracing::error!(error = %e, "haul stopped");
+        eprintln!("haul: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(command: Command, config: Config) -> haul_server::app::anyhow_like::Result<()> {
+    let listener = match command {
+        Command::Serve { .. } => Some(tokio::net::TcpListener::bind(&config.listen).await?),
+        _ => None,
+    };
+    let bound = listener
+        .as_ref()
+        .map(|l| l.local_addr())
+        .transpose()?
+        .unwrap_or_else(|| ([127, 0, 0, 1], 0).into());
+    let state = AppState::new(config, Arc::new(SystemClock), bound).await?;
+    match command {
+        Command::Migrate => println!("migrations applied"),
+        Command::Demo => haul_server::demo::fill(&state).await?,
+        Command::Serve { demo } => {
+            if demo {
+                haul_server::demo::fill(&state).await?;
+            }
+            let Some(listener) = listener else {
+                return Ok(());
+            };
+            tracing::info!(url = %state.public_url, "haul is listening");
+            println!("Haul is running at {}", state.public_url);
+            serve(listener, state, true, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+fn init_logs(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

@@ -63,7 +63,7 @@ record! {
     }
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct OrderDetail {
     #[serde(flatten)]
     pub order: Order,

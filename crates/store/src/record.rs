@@ -4,7 +4,7 @@
 macro_rules! record {
     ($(#[$m:meta])* $v:vis struct $name:ident { $(pub $f:ident : $t:ty),* $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, serde::Serialize)]
+        #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
         $v struct $name { $(pub $f: $t),* }
 
         impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for $name {

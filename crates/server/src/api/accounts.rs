@@ -1,0 +1,235 @@
+//! Sign up, sign in, sign out, who am I, and operators granting roles.
+
+use crate::AppState;
+use crate::auth::{ApiUser, bearer, hash_password, start_session, token_hash, verify_password};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use haul_domain::accounts::{Login, Role, check_password, text};
+use haul_domain::ids::UserId;
+use haul_store::accounts::{NewUser, User};
+use haul_store::catalog::Shop;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_up))
+        .routes(routes!(sign_in))
+        .routes(routes!(sign_out))
+        .routes(routes!(me))
+        .routes(routes!(set_role))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SignUp {
+    /// An email address or a phone number.
+    pub login: String,
+    pub password: String,
+    pub display_name: String,
+    /// `shopper` (default) or `creator`.
+    pub role: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SignIn {
+    pub login: String,
+    pub password: String,
+}
+
+/// A user as others may see them: no password hash.
+#[derive(Serialize, ToSchema)]
+pub struct PublicUser {
+    pub id: i64,
+    pub display_name: String,
+    pub role: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl From<User> for PublicUser {
+    fn from(u: User) -> Self {
+        PublicUser {
+            id: u.id,
+            display_name: u.display_name,
+            role: u.role,
+            email: u.email,
+            phone: u.phone,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionOut {
+    pub user: PublicUser,
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+}
+
+/// Validates a sign-up and creates the account; shared with the sign-up page.
+pub async fn create_account(state: &AppState, input: SignUp) -> ApiResult<User> {
+    let login = Login::parse(&input.login)?;
+    check_password(&input.password)?;
+    let display_name = text("display_name", &input.display_name, 40)?;
+    let role = Role::parse(input.role.as_deref().unwrap_or("shopper"))?;
+    if !role.self_service() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "role_not_allowed",
+            "this role is granted by an operator",
+        ));
+    }
+    let password_hash = hash_password(input.password).await?;
+    Ok(state
+        .db
+        .create_user(
+            NewUser {
+                login: &login,
+                password_hash: &password_hash,
+                display_name: &display_name,
+                role,
+            },
+            state.clock.now(),
+        )
+        .await?)
+}
+
+/// Checks a sign-in against the rate limits and the stored hash; shared with
+/// the sign-in page.
+pub async fn authenticate(state: &AppState, input: SignIn, from: SocketAddr) -> ApiResult<User> {
+    let login = Login::parse(&input.login).map_err(|_| invalid_credentials())?;
+    let keys = [
+        format!("login:{}", login.as_str()),
+        format!("ip:{}", from.ip()),
+    ];
+    if !keys.iter().all(|k| state.login_limiter.allowed(k)) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "too many failed sign-ins; wait a few minutes",
+        ));
+    }
+    let user = state.db.user_by_login(&login).await?;
+    // Verify even for unknown logins so that timing does not reveal which exist.
+    let hash = match &user {
+        Some(u) => u.password_hash.clone(),
+        None => dummy_hash().await?,
+    };
+    let ok = verify_password(input.password, hash).await;
+    match user {
+        Some(user) if ok => {
+            state.login_limiter.reset(&keys[0]);
+            Ok(user)
+        }
+        _ => {
+            keys.iter()
+                .for_each(|k| state.login_limiter.record_failure(k));
+            Err(invalid_credentials())
+        }
+    }
+}
+
+async fn dummy_hash() -> ApiResult<String> {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_try_init(|| hash_password("not a real password".into()))
+        .await
+        .cloned()
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "wrong login or password",
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = SignUp,
+    responses((status = 201, body = SessionOut), (status = 409, description = "login_taken"), (status = 422, description = "validation_failed")))]
+async fn sign_up(
+    State(state): State<AppState>,
+    Json(input): Json<SignUp>,
+) -> ApiResult<(StatusCode, axum::Json<SessionOut>)> {
+    let user = create_account(&state, input).await?;
+    let token = start_session(&state, user.user_id(), "api").await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(SessionOut {
+            user: user.into(),
+            token,
+        }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "accounts", request_body = SignIn,
+    responses((status = 201, body = SessionOut), (status = 401, description = "invalid_credentials"), (status = 429, description = "too_many_attempts")))]
+async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    Json(input): Json<SignIn>,
+) -> ApiResult<(StatusCode, axum::Json<SessionOut>)> {
+    let user = authenticate(&state, input, from).await?;
+    let token = start_session(&state, user.user_id(), "api").await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(SessionOut {
+            user: user.into(),
+            token,
+        }),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "accounts", security(("bearer" = [])), responses((status = 204)))]
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    _user: ApiUser,
+) -> ApiResult<StatusCode> {
+    if let Some(token) = bearer(&headers) {
+        state.db.delete_session(&token_hash(token)).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub user: PublicUser,
+    /// Shops this user is staff of.
+    pub shops: Vec<Shop>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = Me)))]
+async fn me(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<axum::Json<Me>> {
+    let shops = state.db.shops_of_member(user.user_id()).await?;
+    Ok(axum::Json(Me {
+        user: user.into(),
+        shops,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SetRole {
+    pub role: String,
+}
+
+/// Operators grant roles, e.g. approving a group leader.
+#[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "accounts", security(("bearer" = [])), request_body = SetRole,
+    responses((status = 204), (status = 403, description = "forbidden")))]
+async fn set_role(
+    State(state): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<SetRole>,
+) -> ApiResult<StatusCode> {
+    if me.role() != Role::Operator {
+        return Err(ApiError::forbidden());
+    }
+    let role = Role::parse(&input.role)?;
+    state.db.set_role(UserId(id), role).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

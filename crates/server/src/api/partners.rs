@@ -1,0 +1,124 @@
+//! Partner fulfilment: a shop registers a partner; paid orders for the
+//! partner's items are forwarded to it as signed webhooks (see the store's
+//! outbox), and the partner reports shipment back here, signed with the same
+//! secret.
+
+use crate::AppState;
+use crate::auth::{ApiUser, random_token, require_shop_staff};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, RawBody};
+use crate::payments::SIGNATURE_HEADER;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use haul_domain::accounts::text;
+use haul_domain::catalog::http_url;
+use haul_domain::ids::{OrderId, ShopId};
+use haul_domain::orders::OrderStatus;
+use haul_domain::signing;
+use haul_store::catalog::Partner;
+use haul_store::orders::Order;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_partner))
+        .routes(routes!(shipment))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewPartner {
+    pub name: String,
+    /// Where paid orders are forwarded.
+    pub endpoint_url: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/shops/{id}/partners", tag = "partners", security(("bearer" = [])), request_body = NewPartner,
+    responses((status = 201, body = Partner, description = "includes the signing secret, shown once")))]
+async fn create_partner(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<NewPartner>,
+) -> ApiResult<(StatusCode, axum::Json<Partner>)> {
+    require_shop_staff(&state, &user, ShopId(id)).await?;
+    let name = text("name", &input.name, 60)?;
+    let url = http_url("endpoint_url", &input.endpoint_url)?;
+    let partner = state
+        .db
+        .create_partner(ShopId(id), &name, &url, &random_token(), state.clock.now())
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(partner)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Shipment {
+    pub partner_id: i64,
+    #[serde(default)]
+    pub tracking: String,
+}
+
+/// The partner says it shipped the order. Signed like every Haul webhook.
+#[utoipa::path(post, path = "/api/v1/partner/orders/{id}/shipment", tag = "partners", request_body = Shipment,
+    params(("Haul-Signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 with the partner secret>")),
+    responses((status = 200, body = Order), (status = 401, description = "bad_signature")))]
+async fn shipment(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<axum::Json<Order>> {
+    let input: Shipment = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let partner =
+        state.db.partner(input.partner_id).await.map_err(|_| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "bad_signature", "unknown partner")
+        })?;
+    let header = headers
+        .get(SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    signing::verify(
+        partner.secret.as_bytes(),
+        header,
+        &body,
+        state.clock.now().seconds(),
+    )?;
+    let detail = state.db.order(OrderId(id)).await?;
+    if detail.order.shop_id != partner.shop_id {
+        return Err(ApiError::not_found("order"));
+    }
+    let note = format!(
+        "shipped by partner {}{}",
+        partner.name,
+        if input.tracking.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", tracking {}",
+                input.tracking.chars().take(60).collect::<String>()
+            )
+        }
+    );
+    let now = state.clock.now();
+    if detail.order.status() == OrderStatus::Paid {
+        state
+            .db
+            .transition_order(
+                OrderId(id),
+                OrderStatus::Fulfilling,
+                None,
+                "forwarded to partner",
+                now,
+            )
+            .await?;
+    }
+    Ok(axum::Json(
+        state
+            .db
+            .transition_order(OrderId(id), OrderStatus::Shipped, None, &note, now)
+            .await?,
+    ))
+}

@@ -1,0 +1,143 @@
+//! Shops, their staff, and categories.
+
+use crate::AppState;
+use crate::api::{PageOf, PageParams};
+use crate::auth::ApiUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use axum::extract::State;
+use axum::http::StatusCode;
+use haul_domain::Currency;
+use haul_domain::accounts::{Role, text};
+use haul_domain::catalog::slug;
+use haul_domain::ids::{ShopId, UserId};
+use haul_store::catalog::{Category, Shop};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_shops, create_shop))
+        .routes(routes!(get_shop))
+        .routes(routes!(add_member))
+        .routes(routes!(list_categories, create_category))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewShop {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// ISO 4217; CNY by default.
+    pub currency: Option<String>,
+}
+
+/// Validates and creates a shop owned by `owner`; shared with the merchant pages.
+pub async fn open_shop(state: &AppState, owner: UserId, input: NewShop) -> ApiResult<Shop> {
+    let slug = slug(&input.slug)?;
+    let name = text("name", &input.name, 60)?;
+    let description = if input.description.trim().is_empty() {
+        String::new()
+    } else {
+        text("description", &input.description, 2000)?
+    };
+    let currency = match input.currency.as_deref() {
+        Some(c) => Currency::parse(c)?,
+        None => Currency::CNY,
+    };
+    Ok(state
+        .db
+        .create_shop(
+            owner,
+            &slug,
+            &name,
+            &description,
+            currency.as_str(),
+            state.clock.now(),
+        )
+        .await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/shops", tag = "catalog", params(PageParams), responses((status = 200, body = PageOf<Shop>)))]
+async fn list_shops(
+    State(state): State<AppState>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<PageOf<Shop>>> {
+    Ok(axum::Json(state.db.shops(&page.parse()?).await?.into()))
+}
+
+#[utoipa::path(post, path = "/api/v1/shops", tag = "catalog", security(("bearer" = [])), request_body = NewShop,
+    responses((status = 201, body = Shop), (status = 409, description = "slug_taken")))]
+async fn create_shop(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(input): Json<NewShop>,
+) -> ApiResult<(StatusCode, axum::Json<Shop>)> {
+    let shop = open_shop(&state, user.user_id(), input).await?;
+    Ok((StatusCode::CREATED, axum::Json(shop)))
+}
+
+#[utoipa::path(get, path = "/api/v1/shops/{id}", tag = "catalog", responses((status = 200, body = Shop), (status = 404)))]
+async fn get_shop(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::Json<Shop>> {
+    Ok(axum::Json(state.db.shop(ShopId(id)).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewMember {
+    pub user_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/shops/{id}/members", tag = "catalog", security(("bearer" = [])), request_body = NewMember,
+    responses((status = 204), (status = 403)))]
+async fn add_member(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<NewMember>,
+) -> ApiResult<StatusCode> {
+    let shop = state.db.shop(ShopId(id)).await?;
+    // Only the owner (or an operator) adds staff.
+    if shop.owner_id != user.id && user.role() != Role::Operator {
+        return Err(ApiError::forbidden());
+    }
+    state.db.user(UserId(input.user_id)).await?;
+    state
+        .db
+        .add_shop_member(ShopId(id), UserId(input.user_id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/categories", tag = "catalog", responses((status = 200, body = Vec<Category>)))]
+async fn list_categories(State(state): State<AppState>) -> ApiResult<axum::Json<Vec<Category>>> {
+    Ok(axum::Json(state.db.categories().await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewCategory {
+    pub slug: String,
+    pub name: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/categories", tag = "catalog", security(("bearer" = [])), request_body = NewCategory,
+    responses((status = 201, body = Category), (status = 403)))]
+async fn create_category(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(input): Json<NewCategory>,
+) -> ApiResult<(StatusCode, axum::Json<Category>)> {
+    if user.role() != Role::Operator {
+        return Err(ApiError::forbidden());
+    }
+    let category = state
+        .db
+        .create_category(&slug(&input.slug)?, &text("name", &input.name, 40)?)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(category)))
+}

@@ -1,0 +1,130 @@
+//! The application state shared by every handler, the router that ties the
+//! domains together, and start-up.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::media::MediaStore;
+use crate::payments::{PaymentProvider, Sandbox};
+use crate::ratelimit::RateLimiter;
+use axum::Router;
+use axum::routing::get;
+use haul_store::Db;
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub struct App {
+    pub db: Db,
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    pub media: MediaStore,
+    pub payments: Arc<dyn PaymentProvider>,
+    pub sandbox: Arc<Sandbox>,
+    pub login_limiter: RateLimiter,
+    pub http: reqwest::Client,
+    /// Where this server is reached, without a trailing slash.
+    pub public_url: String,
+}
+
+/// Cheap to clone: one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<App>);
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Opens the database (migrating it) and the media folder.
+    pub async fn new(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        bound: SocketAddr,
+    ) -> anyhow_like::Result<AppState> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        std::fs::create_dir_all(config.media_dir())?;
+        let db = Db::connect(&config.database_url()).await?;
+        db.migrate().await?;
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let sandbox = Arc::new(Sandbox::new(
+            config.sandbox_secret.clone(),
+            public_url.clone(),
+        ));
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()?;
+        Ok(AppState(Arc::new(App {
+            media: MediaStore::local(config.media_dir()),
+            login_limiter: RateLimiter::new(
+                config.login_attempts,
+                config.login_window_seconds,
+                clock.clone(),
+            ),
+            payments: sandbox.clone(),
+            sandbox,
+            db,
+            config,
+            clock,
+            http,
+            public_url,
+        })))
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = crate::api::router().split_for_parts();
+    Router::new()
+        .merge(api)
+        .merge(crate::pages::router())
+        .route("/healthz", get(healthz))
+        .route(
+            "/metrics",
+            get(|| async { crate::metrics::handle().render() }),
+        )
+        .route_layer(axum::middleware::from_fn(crate::metrics::track))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .nest_service("/media", ServeDir::new(state.media.root()))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, crate::error::ApiError> {
+    state.db.ping().await?;
+    Ok("ok")
+}
+
+/// Serves until `shutdown` resolves. Background workers run when `workers`.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    workers: bool,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    crate::metrics::handle();
+    if workers {
+        crate::workers::spawn(state.clone());
+    }
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// A boxed error for start-up, where any failure ends the program.
+pub mod anyhow_like {
+    pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+}

@@ -1,0 +1,180 @@
+//! Who is asking. Pages use a session cookie and every form carries a CSRF
+//! token (double-submit: the form field must equal the `haul_csrf` cookie).
+//! The API uses bearer tokens only, so a browser cannot be tricked into
+//! spending a shopper's money from another site.
+
+use crate::AppState;
+use crate::error::ApiError;
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use haul_domain::ids::UserId;
+use haul_domain::signing::to_hex;
+use haul_store::accounts::User;
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "haul_session";
+pub const CSRF_COOKIE: &str = "haul_csrf";
+
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)
+}
+
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A random token of 32 bytes from the operating system, as hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The OS generator does not fail on the systems Haul runs on; if it ever
+    // did, an all-zero token would collide at once and be refused by the
+    // primary key, never silently accepted.
+    let _ = getrandom::fill(&mut bytes);
+    to_hex(&bytes)
+}
+
+pub fn random_u32() -> u32 {
+    let mut bytes = [0u8; 4];
+    let _ = getrandom::fill(&mut bytes);
+    u32::from_le_bytes(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    to_hex(&Sha256::digest(token.as_bytes()))
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Constant-time comparison for secrets.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Starts a session and returns its token.
+pub async fn start_session(state: &AppState, user: UserId, kind: &str) -> Result<String, ApiError> {
+    let token = random_token();
+    let now = state.clock.now();
+    let expires = now.plus_seconds(state.config.session_days * 86_400);
+    state
+        .db
+        .create_session(
+            &token_hash(&token),
+            user,
+            kind,
+            &random_token(),
+            now,
+            expires,
+        )
+        .await?;
+    Ok(token)
+}
+
+async fn user_for_token(
+    state: &AppState,
+    token: &str,
+    kind: &str,
+) -> Result<Option<User>, ApiError> {
+    let Some(session) = state
+        .db
+        .session(&token_hash(token), state.clock.now())
+        .await?
+    else {
+        return Ok(None);
+    };
+    if session.kind != kind {
+        return Ok(None);
+    }
+    Ok(Some(state.db.user(UserId(session.user_id)).await?))
+}
+
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The API caller, from `Authorization: Bearer <token>`.
+pub struct ApiUser(pub User);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        user_for_token(state, token, "api")
+            .await?
+            .map(ApiUser)
+            .ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+/// The person behind a page request, if signed in.
+pub struct WebUser(pub Option<User>);
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(token) => Ok(WebUser(user_for_token(state, token, "web").await?)),
+            None => Ok(WebUser(None)),
+        }
+    }
+}
+
+/// Whether a user may manage a shop: its staff, or an operator.
+pub async fn can_manage_shop(
+    state: &AppState,
+    user: &User,
+    shop: haul_domain::ids::ShopId,
+) -> Result<bool, ApiError> {
+    if user.role() == haul_domain::accounts::Role::Operator {
+        return Ok(true);
+    }
+    Ok(state.db.shop_role(shop, user.user_id()).await?.is_some())
+}
+
+pub async fn require_shop_staff(
+    state: &AppState,
+    user: &User,
+    shop: haul_domain::ids::ShopId,
+) -> Result<(), ApiError> {
+    if can_manage_shop(state, user, shop).await? {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}

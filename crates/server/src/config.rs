@@ -1,0 +1,137 @@
+//! Configuration, layered: built-in defaults, then a TOML file (`haul.toml`
+//! or `--config`), then `HAUL_*` environment variables, then flags.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Where the SQLite database and media live when no database URL is set.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; defaults to a file in `data_dir`.
+    pub database_url: Option<String>,
+    /// The address people and payment providers reach Haul at.
+    pub public_url: Option<String>,
+    /// How long an order may wait for payment before it is cancelled.
+    pub payment_timeout_seconds: i64,
+    pub session_days: i64,
+    pub max_upload_bytes: usize,
+    /// Shared secret of the sandbox payment provider's webhooks.
+    pub sandbox_secret: String,
+    /// Failed sign-ins allowed per login and per address in a window.
+    pub login_attempts: u32,
+    pub login_window_seconds: i64,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// How often background jobs run.
+    pub worker_interval_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("haul-data"),
+            database_url: None,
+            public_url: None,
+            payment_timeout_seconds: 15 * 60,
+            session_days: 30,
+            max_upload_bytes: 5 * 1024 * 1024,
+            sandbox_secret: "sandbox-secret-change-me".into(),
+            login_attempts: 5,
+            login_window_seconds: 15 * 60,
+            log_format: "text".into(),
+            worker_interval_seconds: 5,
+        }
+    }
+}
+
+/// Secrets stay out of logs.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|u| redact_url(u)),
+            )
+            .field("public_url", &self.public_url)
+            .field("payment_timeout_seconds", &self.payment_timeout_seconds)
+            .field("sandbox_secret", &"<hidden>")
+            .finish_non_exhaustive()
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://<hidden>{}", &url[..s], &url[at..]),
+        _ => url.to_owned(),
+    }
+}
+
+/// Flags given on the command line; `None` leaves the lower layers' value.
+#[derive(Debug, Default, Serialize)]
+pub struct Flags {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+impl Config {
+    pub fn load(file: Option<&std::path::Path>, flags: &Flags) -> Result<Config, figment::Error> {
+        let file = file
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("haul.toml"));
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("HAUL_"))
+            .merge(Serialized::defaults(flags))
+            .extract()
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("haul.db").display()))
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_defaults() {
+        let flags = Flags {
+            listen: Some("127.0.0.1:9999".into()),
+            ..Flags::default()
+        };
+        let c = Config::load(Some(std::path::Path::new("/nonexistent/haul.toml")), &flags).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:9999");
+        assert_eq!(c.payment_timeout_seconds, 900);
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let c = Config {
+            database_url: Some("postgres://haul:pw@db/haul".into()),
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("pw"), "{shown}");
+        assert!(!shown.contains("change-me"), "{shown}");
+    }
+}

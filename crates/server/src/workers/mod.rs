@@ -1,0 +1,27 @@
+//! Background jobs. Each is one idempotent `run_once` over a bounded batch,
+//! so tests can drain them by hand and several nodes can run them at once.
+
+pub mod deliver_webhooks;
+pub mod expire_unpaid;
+
+use crate::AppState;
+use std::time::Duration;
+
+/// Runs every job on a timer until the process ends.
+pub fn spawn(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(
+            state.config.worker_interval_seconds.max(1),
+        ));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = expire_unpaid::run_once(&state).await {
+                tracing::warn!(error = %e.message, "expire_unpaid failed");
+            }
+            if let Err(e) = deliver_webhooks::run_once(&state).await {
+                tracing::warn!(error = %e.message, "deliver_webhooks failed");
+            }
+        }
+    });
+}
