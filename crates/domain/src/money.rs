@@ -78,6 +78,26 @@ impl Money {
         Ok(Money { minor, currency })
     }
 
+    /// A price typed by a person: "19.9", "19.90" or "20" (two decimals at most).
+    pub fn parse_decimal(text: &str, currency: &str) -> Result<Self, DomainError> {
+        let bad = || DomainError::invalid("price", "a price such as 19.90");
+        let t = text.trim().trim_start_matches(['¥', '$', '€']);
+        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+        if whole.is_empty()
+            || whole.len() > 10
+            || frac.len() > 2
+            || !whole
+                .chars()
+                .chain(frac.chars())
+                .all(|c| c.is_ascii_digit())
+        {
+            return Err(bad());
+        }
+        let whole: i64 = whole.parse().map_err(|_| bad())?;
+        let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+        Money::parse(whole * 100 + frac, currency)
+    }
+
     pub fn zero(currency: Currency) -> Self {
         Money { minor: 0, currency }
     }
@@ -156,6 +176,16 @@ mod tests {
         assert_eq!(Money::parse(1990, "CNY").unwrap().display(), "¥19.90");
         assert_eq!(Money::parse(5, "USD").unwrap().display(), "$0.05");
         assert_eq!(Money::parse(100, "JPY").unwrap().display(), "JPY1.00");
+    }
+
+    #[test]
+    fn decimal_prices_become_minor_units() {
+        assert_eq!(Money::parse_decimal("19.90", "CNY").unwrap().minor, 1990);
+        assert_eq!(Money::parse_decimal("19.9", "CNY").unwrap().minor, 1990);
+        assert_eq!(Money::parse_decimal("¥20", "CNY").unwrap().minor, 2000);
+        for bad in ["", "1.999", "-1", "abc", "1,5", ".5", "99999999999"] {
+            assert!(Money::parse_decimal(bad, "CNY").is_err(), "{bad}");
+        }
     }
 
     #[test]

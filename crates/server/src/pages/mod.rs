@@ -1,8 +1,63 @@
-//! Server-rendered pages.
+//! Server-rendered pages for shoppers and merchants. Forms work without
+//! JavaScript; every POST carries the CSRF token. Handlers reuse the API's
+//! shared functions, so a rule holds the same on a page and in the API.
+
+mod account;
+mod cart;
+pub mod layout;
+mod merchant;
+mod orders;
+mod sandbox;
+mod shop;
 
 use crate::AppState;
 use axum::Router;
+use axum::http::header;
+use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(shop::home))
+        .route("/shops/{slug}", get(shop::shop))
+        .route("/products/{id}", get(shop::product))
+        .route("/products/{id}/out", get(shop::out))
+        .route("/signin", get(account::sign_in_page).post(account::sign_in))
+        .route("/signup", get(account::sign_up_page).post(account::sign_up))
+        .route("/signout", post(account::sign_out))
+        .route("/cart", get(cart::view))
+        .route("/cart/add", post(cart::add))
+        .route("/cart/update", post(cart::update))
+        .route("/checkout", post(cart::checkout))
+        .route("/orders", get(orders::list))
+        .route("/orders/{id}", get(orders::view))
+        .route("/orders/{id}/pay", post(orders::pay))
+        .route("/orders/{id}/cancel", post(orders::cancel))
+        .route(
+            "/sandbox/pay/{reference}",
+            get(sandbox::page).post(sandbox::submit),
+        )
+        .merge(merchant::router())
+        .layer(axum::middleware::from_fn(layout::csrf_cookie))
+        .route(
+            "/static/haul.css",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/css")],
+                    include_str!("../../static/haul.css"),
+                )
+            }),
+        )
+}
+
+/// "2026-11-23 14:05 UTC" for a millisecond timestamp.
+pub fn when(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
 }

@@ -1,0 +1,146 @@
+//! Sign in, sign up and sign out in the browser, with a session cookie.
+
+use super::layout::{CsrfToken, Layout, PageResult, check_csrf, render, see_other};
+use crate::AppState;
+use crate::api::accounts::{SignIn, SignUp, authenticate, create_account};
+use crate::auth::{SESSION_COOKIE, WebUser, cookie, start_session, token_hash};
+use askama::Template;
+use axum::extract::{ConnectInfo, Form, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use haul_store::accounts::User;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    layout: Layout,
+    title: &'static str,
+    action: &'static str,
+    signup: bool,
+    login: String,
+    error: Option<String>,
+}
+
+fn page(
+    user: Option<User>,
+    csrf: &CsrfToken,
+    signup: bool,
+    login: String,
+    error: Option<String>,
+) -> Response {
+    let (title, action) = if signup {
+        ("Sign up", "/signup")
+    } else {
+        ("Sign in", "/signin")
+    };
+    render(&SignInPage {
+        layout: Layout::new(user, csrf),
+        title,
+        action,
+        signup,
+        login,
+        error,
+    })
+}
+
+pub async fn sign_in_page(
+    WebUser(user): WebUser,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+) -> Response {
+    page(user, &csrf, false, String::new(), None)
+}
+
+pub async fn sign_up_page(
+    WebUser(user): WebUser,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+) -> Response {
+    page(user, &csrf, true, String::new(), None)
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    csrf: String,
+    login: String,
+    password: String,
+    display_name: Option<String>,
+    role: Option<String>,
+}
+
+async fn signed_in(state: &AppState, user: &User) -> PageResult {
+    let token = start_session(state, user.user_id(), "web").await?;
+    let max_age = state.config.session_days * 86_400;
+    let mut response = see_other("/");
+    let value = HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"
+    ))
+    .map_err(crate::error::ApiError::internal)?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    Form(f): Form<SignInForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    match authenticate(
+        &state,
+        SignIn {
+            login: f.login.clone(),
+            password: f.password,
+        },
+        from,
+    )
+    .await
+    {
+        Ok(user) => signed_in(&state, &user).await,
+        Err(e) => {
+            Ok((e.status, page(None, &csrf, false, f.login, Some(e.message))).into_response())
+        }
+    }
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+    Form(f): Form<SignInForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let input = SignUp {
+        login: f.login.clone(),
+        password: f.password,
+        display_name: f.display_name.unwrap_or_default(),
+        role: f.role,
+    };
+    match create_account(&state, input).await {
+        Ok(user) => signed_in(&state, &user).await,
+        Err(e) => Ok((e.status, page(None, &csrf, true, f.login, Some(e.message))).into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+    headers: HeaderMap,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        state.db.delete_session(&token_hash(token)).await?;
+    }
+    let mut response = see_other("/");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("haul_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(response)
+}

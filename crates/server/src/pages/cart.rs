@@ -1,0 +1,187 @@
+//! The cart page, adding to it, "Buy now", and checkout of one shop's items.
+
+use super::layout::{
+    CsrfToken, Layout, PageResult, check_csrf, money, render, require_user, see_other,
+};
+use crate::AppState;
+use crate::api::orders::{LineInput, PlaceOrder, place_order};
+use crate::auth::{WebUser, random_token};
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, State};
+use haul_domain::ids::SkuId;
+use haul_domain::inventory::Quantity;
+use haul_store::orders::Placed;
+use serde::Deserialize;
+
+pub struct Item {
+    pub sku_id: i64,
+    pub product_id: i64,
+    pub title: String,
+    pub options: String,
+    pub price: String,
+    pub quantity: i64,
+    pub stock: i64,
+    pub short: bool,
+}
+
+pub struct Group {
+    pub shop_id: i64,
+    pub shop_name: String,
+    pub items: Vec<Item>,
+    pub total: String,
+    /// An idempotency key per rendering, so a double-click orders once.
+    pub key: String,
+}
+
+#[derive(Template)]
+#[template(path = "cart.html")]
+struct CartPage {
+    layout: Layout,
+    groups: Vec<Group>,
+}
+
+pub async fn view(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    let user = require_user(user)?;
+    let mut groups: Vec<Group> = Vec::new();
+    let mut totals: Vec<(i64, String)> = Vec::new();
+    for i in state.db.cart(user.user_id()).await? {
+        if groups.last().is_none_or(|g| g.shop_id != i.shop_id) {
+            groups.push(Group {
+                shop_id: i.shop_id,
+                shop_name: i.shop_name.clone(),
+                items: Vec::new(),
+                total: String::new(),
+                key: random_token(),
+            });
+            totals.push((0, i.currency.clone()));
+        }
+        if let (Some(g), Some(t)) = (groups.last_mut(), totals.last_mut()) {
+            t.0 += i.price_minor * i.quantity;
+            g.items.push(Item {
+                sku_id: i.sku_id,
+                product_id: i.product_id,
+                title: i.title,
+                options: i.options,
+                price: money(i.price_minor, &i.currency),
+                quantity: i.quantity,
+                stock: i.stock,
+                short: i.stock < i.quantity,
+            });
+        }
+    }
+    for (g, (minor, currency)) in groups.iter_mut().zip(totals) {
+        g.total = money(minor, &currency);
+    }
+    Ok(render(&CartPage {
+        layout: Layout::new(Some(user), &csrf),
+        groups,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    csrf: String,
+    sku_id: i64,
+    quantity: i64,
+    /// `cart` or `buy`.
+    then: Option<String>,
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<AddForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    let quantity = Quantity::parse(f.quantity)?;
+    if f.then.as_deref() == Some("buy") {
+        let input = PlaceOrder {
+            items: vec![LineInput {
+                sku_id: f.sku_id,
+                quantity: quantity.get(),
+            }],
+            from_cart_shop_id: None,
+        };
+        let id = match place_order(&state, &user, &input, None).await? {
+            Placed::New { order, .. } => order.order.id,
+            Placed::Replay { .. } => return Ok(see_other("/orders")),
+        };
+        return Ok(see_other(&format!("/orders/{id}")));
+    }
+    state
+        .db
+        .set_cart_item(user.user_id(), SkuId(f.sku_id), quantity, state.clock.now())
+        .await?;
+    Ok(see_other("/cart"))
+}
+
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    csrf: String,
+    sku_id: i64,
+    quantity: i64,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<UpdateForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    if f.quantity == 0 {
+        state
+            .db
+            .remove_cart_item(user.user_id(), SkuId(f.sku_id))
+            .await?;
+    } else {
+        state
+            .db
+            .set_cart_item(
+                user.user_id(),
+                SkuId(f.sku_id),
+                Quantity::parse(f.quantity)?,
+                state.clock.now(),
+            )
+            .await?;
+    }
+    Ok(see_other("/cart"))
+}
+
+#[derive(Deserialize)]
+pub struct CheckoutForm {
+    csrf: String,
+    shop_id: i64,
+    key: String,
+}
+
+pub async fn checkout(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<CheckoutForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    let input = PlaceOrder {
+        items: Vec::new(),
+        from_cart_shop_id: Some(f.shop_id),
+    };
+    let key = format!("page-{}", f.key.chars().take(64).collect::<String>());
+    let body = match place_order(&state, &user, &input, Some(&key)).await? {
+        Placed::New { body, .. } | Placed::Replay { body, .. } => body,
+    };
+    let id = serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["id"].as_i64())
+        .unwrap_or(0);
+    Ok(see_other(&format!("/orders/{id}")))
+}

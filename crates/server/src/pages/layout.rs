@@ -1,0 +1,134 @@
+//! What every page shares: the signed-in user, the CSRF token, a notice, and
+//! how errors look in a browser.
+
+use crate::auth::{CSRF_COOKIE, cookie, random_token, same_secret};
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use haul_store::accounts::User;
+
+/// The CSRF token of this browser, from its cookie or freshly made.
+#[derive(Clone)]
+pub struct CsrfToken(pub String);
+
+/// Makes sure every browser has a CSRF cookie; forms echo it back.
+pub async fn csrf_cookie(mut req: Request, next: Next) -> Response {
+    let existing = cookie(req.headers(), CSRF_COOKIE)
+        .filter(|t| t.len() == 64)
+        .map(str::to_owned);
+    let token = existing.clone().unwrap_or_else(random_token);
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(req).await;
+    if existing.is_none()
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{CSRF_COOKIE}={token}; Path=/; SameSite=Lax; HttpOnly"
+        ))
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+pub fn check_csrf(expected: &CsrfToken, sent: &str) -> Result<(), PageError> {
+    if same_secret(&expected.0, sent) {
+        Ok(())
+    } else {
+        Err(PageError(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "This form has expired. Go back, reload the page and try again.",
+        )))
+    }
+}
+
+pub struct Layout {
+    pub user: Option<User>,
+    pub csrf: String,
+    pub notice: Option<String>,
+}
+
+impl Layout {
+    pub fn new(user: Option<User>, csrf: &CsrfToken) -> Self {
+        Layout {
+            user,
+            csrf: csrf.0.clone(),
+            notice: None,
+        }
+    }
+    pub fn with_notice(mut self, notice: Option<String>) -> Self {
+        self.notice = notice
+            .filter(|n| !n.is_empty())
+            .map(|n| n.chars().take(200).collect());
+        self
+    }
+}
+
+/// Renders a template, or a plain 500 if the template itself fails.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => PageError(ApiError::internal(e)).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    title: String,
+    message: String,
+}
+
+/// An error shown as a page; "sign in first" becomes a redirect to sign in.
+pub struct PageError(pub ApiError);
+
+impl<E: Into<ApiError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if self.0.status == StatusCode::UNAUTHORIZED && self.0.code == "unauthenticated" {
+            return Redirect::to("/signin").into_response();
+        }
+        let title = match self.0.status {
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::FORBIDDEN => "Not allowed",
+            s if s.is_server_error() => "Something went wrong",
+            _ => "That did not work",
+        };
+        let page = ErrorPage {
+            layout: Layout {
+                user: None,
+                csrf: String::new(),
+                notice: None,
+            },
+            title: title.into(),
+            message: self.0.message,
+        };
+        let html = page.render().unwrap_or_else(|_| "error".into());
+        (self.0.status, Html(html)).into_response()
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+pub fn require_user(user: Option<User>) -> Result<User, PageError> {
+    user.ok_or(PageError(ApiError::unauthenticated()))
+}
+
+/// Redirect after a form post, with an optional notice for the next page.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+pub fn money(minor: i64, currency: &str) -> String {
+    haul_domain::Currency::parse(currency)
+        .map(|c| haul_domain::Money { minor, currency: c }.display())
+        .unwrap_or_else(|_| format!("{minor} {currency}"))
+}

@@ -1,0 +1,454 @@
+//! The merchant's pages: shops, products, SKUs, stock, pictures and orders.
+
+use super::layout::{
+    CsrfToken, Layout, PageError, PageResult, check_csrf, money, render, require_user, see_other,
+};
+use super::orders::Row;
+use crate::AppState;
+use crate::api::catalog::{
+    ProductInput, SkuInput, SkuUpdate, add_product, change_sku, parse_sku, product_for_staff,
+    read_file_field, store_image,
+};
+use crate::api::orders::advance_order;
+use crate::api::shops::{NewShop, open_shop};
+use crate::auth::{WebUser, require_shop_staff};
+use crate::error::ApiError;
+use crate::extract::Path;
+use askama::Template;
+use axum::Extension;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Form, Multipart, State};
+use axum::routing::{get, post};
+use haul_domain::Money;
+use haul_domain::ids::{OrderId, ProductId, ShopId, SkuId};
+use haul_domain::page::PageRequest;
+use haul_store::accounts::User;
+use haul_store::catalog::{Product, ProductFilter, ProductSummary, Shop};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/merchant", get(index))
+        .route("/merchant/shops", post(create_shop))
+        .route("/merchant/shops/{id}", get(shop))
+        .route("/merchant/shops/{id}/products", post(create_product))
+        .route("/merchant/products/{id}", get(product).post(update_product))
+        .route("/merchant/products/{id}/skus", post(add_sku))
+        .route("/merchant/skus/{id}", post(update_sku))
+        .route(
+            "/merchant/products/{id}/image",
+            post(upload_image).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route("/merchant/orders/{id}/status", post(advance))
+}
+
+#[derive(Template)]
+#[template(path = "merchant_index.html")]
+struct Index {
+    layout: Layout,
+    shops: Vec<Shop>,
+    error: Option<String>,
+}
+
+async fn index_page(
+    state: &AppState,
+    user: User,
+    csrf: &CsrfToken,
+    error: Option<String>,
+) -> PageResult {
+    let shops = state.db.shops_of_member(user.user_id()).await?;
+    Ok(render(&Index {
+        layout: Layout::new(Some(user), csrf),
+        shops,
+        error,
+    }))
+}
+
+async fn index(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    index_page(&state, require_user(user)?, &csrf, None).await
+}
+
+#[derive(Deserialize)]
+struct ShopForm {
+    csrf: String,
+    name: String,
+    slug: String,
+    #[serde(default)]
+    description: String,
+}
+
+async fn create_shop(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<ShopForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    match open_shop(
+        &state,
+        user.user_id(),
+        NewShop {
+            slug: f.slug,
+            name: f.name,
+            description: f.description,
+            currency: None,
+        },
+    )
+    .await
+    {
+        Ok(shop) => Ok(see_other(&format!("/merchant/shops/{}", shop.id))),
+        Err(e) => index_page(&state, user, &csrf, Some(e.message)).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "merchant_shop.html")]
+struct ShopPage {
+    layout: Layout,
+    shop: Shop,
+    products: Vec<ProductSummary>,
+    orders: Vec<Row>,
+    error: Option<String>,
+}
+
+async fn shop_page(
+    state: &AppState,
+    user: User,
+    csrf: &CsrfToken,
+    id: ShopId,
+    error: Option<String>,
+) -> PageResult {
+    require_shop_staff(state, &user, id).await?;
+    let shop = state.db.shop(id).await?;
+    let filter = ProductFilter {
+        shop: Some(id),
+        include_drafts: true,
+        ..ProductFilter::default()
+    };
+    let products = state
+        .db
+        .products(&filter, &PageRequest::parse(Some(100), None)?)
+        .await?
+        .items;
+    let orders = state
+        .db
+        .orders_of_shop(id, &PageRequest::parse(Some(50), None)?)
+        .await?
+        .items
+        .iter()
+        .map(|o| Row::of(o, format!("/orders/{}", o.id)))
+        .collect();
+    Ok(render(&ShopPage {
+        layout: Layout::new(Some(user), csrf),
+        shop,
+        products,
+        orders,
+        error,
+    }))
+}
+
+async fn shop(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    shop_page(&state, require_user(user)?, &csrf, ShopId(id), None).await
+}
+
+#[derive(Deserialize)]
+struct NewProductForm {
+    csrf: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    kind: String,
+    #[serde(default)]
+    external_url: String,
+    #[serde(default)]
+    options: String,
+    price: String,
+    stock: i64,
+}
+
+async fn create_product(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Form(f): Form<NewProductForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    let shop = state.db.shop(ShopId(id)).await?;
+    let result = async {
+        let price = Money::parse_decimal(&f.price, &shop.currency)?;
+        let input = ProductInput {
+            shop_id: id,
+            title: f.title,
+            description: f.description,
+            category_id: None,
+            kind: Some(f.kind),
+            external_url: Some(f.external_url).filter(|u| !u.trim().is_empty()),
+            partner_id: None,
+            active: Some(true),
+            skus: vec![SkuInput {
+                code: "DEFAULT".into(),
+                options: f.options,
+                price_minor: price.minor,
+                stock: f.stock,
+            }],
+        };
+        add_product(&state, &user, input).await
+    }
+    .await;
+    match result {
+        Ok(p) => Ok(see_other(&format!("/merchant/products/{}", p.id))),
+        Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.message)).await,
+    }
+}
+
+pub struct SkuRow {
+    pub id: i64,
+    pub code: String,
+    pub options: String,
+    pub price: String,
+    pub stock: i64,
+}
+
+#[derive(Template)]
+#[template(path = "merchant_product.html")]
+struct ProductPage {
+    layout: Layout,
+    product: Product,
+    skus: Vec<SkuRow>,
+    error: Option<String>,
+}
+
+async fn product_page(
+    state: &AppState,
+    user: User,
+    csrf: &CsrfToken,
+    id: ProductId,
+    error: Option<String>,
+) -> PageResult {
+    let product = product_for_staff(state, &user, id).await?;
+    let skus = state
+        .db
+        .skus(id)
+        .await?
+        .into_iter()
+        .map(|s| SkuRow {
+            id: s.id,
+            code: s.code,
+            options: s.options,
+            price: money(s.price_minor, &s.currency)
+                .trim_start_matches(['¥', '$', '€'])
+                .to_owned(),
+            stock: s.stock,
+        })
+        .collect();
+    Ok(render(&ProductPage {
+        layout: Layout::new(Some(user), csrf),
+        product,
+        skus,
+        error,
+    }))
+}
+
+async fn product(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    product_page(&state, require_user(user)?, &csrf, ProductId(id), None).await
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    csrf: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    active: Option<String>,
+}
+
+async fn update_product(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    let p = product_for_staff(&state, &user, ProductId(id)).await?;
+    let result: Result<(), ApiError> = async {
+        let title = haul_domain::accounts::text("title", &f.title, 120)?;
+        if f.description.chars().count() > 5000 {
+            return Err(haul_domain::DomainError::invalid(
+                "description",
+                "at most 5000 characters",
+            )
+            .into());
+        }
+        let category = p.category_id.map(haul_domain::ids::CategoryId);
+        Ok(state
+            .db
+            .update_product(
+                ProductId(id),
+                &title,
+                &f.description,
+                category,
+                f.active.is_some(),
+                state.clock.now(),
+            )
+            .await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/merchant/products/{id}"))),
+        Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct SkuForm {
+    csrf: String,
+    code: Option<String>,
+    #[serde(default)]
+    options: String,
+    price: String,
+    stock: i64,
+}
+
+async fn add_sku(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Form(f): Form<SkuForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    let p = product_for_staff(&state, &user, ProductId(id)).await?;
+    let shop = state.db.shop(ShopId(p.shop_id)).await?;
+    let result = async {
+        let price = Money::parse_decimal(&f.price, &shop.currency)?;
+        let sku = parse_sku(
+            &SkuInput {
+                code: f.code.unwrap_or_default(),
+                options: f.options,
+                price_minor: price.minor,
+                stock: f.stock,
+            },
+            &shop.currency,
+        )?;
+        Ok::<_, ApiError>(
+            state
+                .db
+                .add_sku(ProductId(id), &sku, &shop.currency)
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
+        Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
+    }
+}
+
+async fn update_sku(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Form(f): Form<SkuForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    let sku = state.db.sku(SkuId(id)).await?;
+    let result = async {
+        let price = Money::parse_decimal(&f.price, &sku.currency)?;
+        change_sku(
+            &state,
+            &user,
+            SkuId(id),
+            SkuUpdate {
+                options: Some(f.options),
+                price_minor: Some(price.minor),
+                stock: Some(f.stock),
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/merchant/products/{}", sku.product_id))),
+        Err(e) => {
+            product_page(
+                &state,
+                user,
+                &csrf,
+                ProductId(sku.product_id),
+                Some(e.message),
+            )
+            .await
+        }
+    }
+}
+
+async fn upload_image(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> PageResult {
+    let user = require_user(user)?;
+    product_for_staff(&state, &user, ProductId(id)).await?;
+    // The CSRF field comes first in the form; check it before reading the file.
+    let first = form
+        .next_field()
+        .await
+        .map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
+    let sent = match first {
+        Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    check_csrf(&csrf, &sent)?;
+    let result = async {
+        let bytes = read_file_field(form, state.config.max_upload_bytes).await?;
+        store_image(&state, ProductId(id), &bytes).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
+        Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    csrf: String,
+    status: String,
+}
+
+async fn advance(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    advance_order(&state, &user, OrderId(id), &f.status).await?;
+    Ok(see_other(&format!("/orders/{id}")))
+}

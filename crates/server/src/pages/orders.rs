@@ -1,0 +1,189 @@
+//! A shopper's orders: the list, one order, paying and cancelling.
+
+use super::layout::{
+    CsrfToken, Layout, PageResult, check_csrf, money, render, require_user, see_other,
+};
+use super::when;
+use crate::AppState;
+use crate::api::orders::{cancel_order, readable_order};
+use crate::auth::{WebUser, can_manage_shop};
+use crate::extract::{Path, Query};
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, State};
+use haul_domain::ids::{OrderId, ShopId};
+use haul_domain::page::PageRequest;
+use haul_store::orders::{Order, OrderDetail};
+use serde::Deserialize;
+
+pub struct Row {
+    pub id: i64,
+    pub href: String,
+    pub when: String,
+    pub total: String,
+    pub status: String,
+}
+
+impl Row {
+    pub fn of(o: &Order, href: String) -> Self {
+        Row {
+            id: o.id,
+            href,
+            when: when(o.created_at),
+            total: money(o.total_minor, &o.currency),
+            status: o.status().label().into(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "orders.html")]
+pub struct OrdersPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub orders: Vec<Row>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Cursor {
+    cursor: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(c): Query<Cursor>,
+) -> PageResult {
+    let user = require_user(user)?;
+    let page = state
+        .db
+        .orders_of_buyer(
+            user.user_id(),
+            &PageRequest::parse(Some(20), c.cursor.as_deref())?,
+        )
+        .await?;
+    let orders = page
+        .items
+        .iter()
+        .map(|o| Row::of(o, format!("/orders/{}", o.id)))
+        .collect();
+    Ok(render(&OrdersPage {
+        layout: Layout::new(Some(user), &csrf),
+        heading: "My orders".into(),
+        orders,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+pub struct LineView {
+    pub title: String,
+    pub options: String,
+    pub quantity: i64,
+    pub total: String,
+}
+
+#[derive(Template)]
+#[template(path = "order.html")]
+struct OrderPage {
+    layout: Layout,
+    o: OrderDetail,
+    lines: Vec<LineView>,
+    status_label: String,
+    total: String,
+    refunded: String,
+    pay_by: String,
+    is_buyer: bool,
+    is_staff: bool,
+    pending: bool,
+    paid: bool,
+    steps: Vec<(String, String)>,
+    events: Vec<(String, String)>,
+}
+
+pub async fn view(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let user = require_user(user)?;
+    let o = readable_order(&state, &user, OrderId(id)).await?;
+    let events = state
+        .db
+        .order_events(OrderId(id))
+        .await?
+        .into_iter()
+        .map(|e| (when(e.created_at), e.note))
+        .collect();
+    let status = o.order.status();
+    let currency = o.order.currency.clone();
+    let lines = o
+        .lines
+        .iter()
+        .map(|l| LineView {
+            title: l.title.clone(),
+            options: l.options.clone(),
+            quantity: l.quantity,
+            total: money(l.unit_price_minor * l.quantity, &currency),
+        })
+        .collect();
+    let steps = status
+        .merchant_steps()
+        .into_iter()
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                format!("Mark {}", s.label().to_lowercase()),
+            )
+        })
+        .collect();
+    let page = OrderPage {
+        is_buyer: o.order.buyer_id == user.id,
+        is_staff: can_manage_shop(&state, &user, ShopId(o.order.shop_id)).await?,
+        pending: status == haul_domain::orders::OrderStatus::PendingPayment,
+        paid: status.is_paid(),
+        status_label: status.label().into(),
+        total: money(o.order.total_minor, &currency),
+        refunded: money(o.order.refunded_minor, &currency),
+        pay_by: when(o.order.pay_by),
+        layout: Layout::new(Some(user), &csrf),
+        lines,
+        steps,
+        events,
+        o,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn pay(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    let started = crate::api::payments::start(&state, &user, OrderId(id)).await?;
+    Ok(see_other(&started.redirect_url))
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    cancel_order(&state, &user, OrderId(id)).await?;
+    Ok(see_other(&format!("/orders/{id}")))
+}

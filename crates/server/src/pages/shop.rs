@@ -1,0 +1,219 @@
+//! Browsing: home, a shop, a product, and the link-out of external listings.
+
+use super::layout::{CsrfToken, Layout, PageResult, money, render};
+use crate::AppState;
+use crate::api::catalog::{ProductDetail, visible_product};
+use crate::auth::WebUser;
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use haul_domain::catalog::ListingKind;
+use haul_domain::ids::{ProductId, ShopId};
+use haul_domain::page::PageRequest;
+use haul_store::catalog::{ProductFilter, ProductSummary};
+use serde::Deserialize;
+
+pub struct Card {
+    pub id: i64,
+    pub title: String,
+    pub price: String,
+    pub shop: String,
+    pub image: Option<String>,
+    pub initial: String,
+    pub kind: String,
+    pub sold_out: bool,
+}
+
+impl From<ProductSummary> for Card {
+    fn from(p: ProductSummary) -> Self {
+        Card {
+            id: p.id,
+            price: p
+                .min_price_minor
+                .map(|m| money(m, &p.currency))
+                .unwrap_or_else(|| "see seller".into()),
+            shop: p.shop_name,
+            image: p.image_key.map(|k| crate::media::MediaStore::url(&k)),
+            initial: p.title.chars().next().map(String::from).unwrap_or_default(),
+            sold_out: p.kind != "external" && p.stock == 0,
+            kind: p.kind,
+            title: p.title,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    layout: Layout,
+    heading: String,
+    description: Option<String>,
+    action: String,
+    q: String,
+    cards: Vec<Card>,
+    next_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Browse {
+    q: Option<String>,
+    cursor: Option<String>,
+    notice: Option<String>,
+}
+
+async fn listing(
+    state: &AppState,
+    filter: ProductFilter,
+    cursor: Option<&str>,
+) -> Result<(Vec<Card>, Option<String>), ApiError> {
+    let page = PageRequest::parse(Some(24), cursor)?;
+    let found = state.db.products(&filter, &page).await?;
+    Ok((
+        found.items.into_iter().map(Card::from).collect(),
+        found.next_cursor,
+    ))
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(b): Query<Browse>,
+) -> PageResult {
+    let q = b.q.unwrap_or_default();
+    let filter = ProductFilter {
+        search: Some(q.clone()).filter(|s| !s.trim().is_empty()),
+        ..ProductFilter::default()
+    };
+    let (cards, next_cursor) = listing(&state, filter, b.cursor.as_deref()).await?;
+    let heading = if q.is_empty() {
+        "Discover".to_owned()
+    } else {
+        format!("Results for “{q}”")
+    };
+    Ok(render(&Home {
+        layout: Layout::new(user, &csrf).with_notice(b.notice),
+        heading,
+        description: None,
+        action: "/".into(),
+        q,
+        cards,
+        next_cursor,
+    }))
+}
+
+pub async fn shop(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(slug): Path<String>,
+    Query(b): Query<Browse>,
+) -> PageResult {
+    let shop = state.db.shop_by_slug(&slug).await?;
+    let q = b.q.unwrap_or_default();
+    let filter = ProductFilter {
+        shop: Some(ShopId(shop.id)),
+        search: Some(q.clone()).filter(|s| !s.trim().is_empty()),
+        ..ProductFilter::default()
+    };
+    let (cards, next_cursor) = listing(&state, filter, b.cursor.as_deref()).await?;
+    let description = Some(shop.description.clone()).filter(|d| !d.is_empty());
+    Ok(render(&Home {
+        layout: Layout::new(user, &csrf),
+        heading: shop.name,
+        description,
+        action: format!("/shops/{slug}"),
+        q,
+        cards,
+        next_cursor,
+    }))
+}
+
+pub struct SkuOption {
+    pub id: i64,
+    pub label: String,
+    pub price: String,
+    pub stock: i64,
+}
+
+#[derive(Template)]
+#[template(path = "product.html")]
+struct ProductPage {
+    layout: Layout,
+    p: ProductDetail,
+    price: String,
+    image: Option<String>,
+    initial: String,
+    skus: Vec<SkuOption>,
+}
+
+pub async fn product(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let p = visible_product(&state, ProductId(id), user.as_ref()).await?;
+    let price = p
+        .skus
+        .iter()
+        .map(|s| s.price_minor)
+        .min()
+        .map(|m| money(m, &p.shop.currency))
+        .unwrap_or_default();
+    let skus = p
+        .skus
+        .iter()
+        .map(|s| SkuOption {
+            id: s.id,
+            label: if s.options.is_empty() {
+                s.code.clone()
+            } else {
+                s.options.clone()
+            },
+            price: money(s.price_minor, &s.currency),
+            stock: s.stock,
+        })
+        .collect();
+    let image = p
+        .product
+        .image_key
+        .as_deref()
+        .map(crate::media::MediaStore::url);
+    let initial = p
+        .product
+        .title
+        .chars()
+        .next()
+        .map(String::from)
+        .unwrap_or_default();
+    Ok(render(&ProductPage {
+        layout: Layout::new(user, &csrf),
+        price,
+        image,
+        initial,
+        skus,
+        p,
+    }))
+}
+
+/// Records the click on an external listing, then sends the shopper there.
+pub async fn out(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let product = state.db.product(ProductId(id)).await?;
+    let (ListingKind::External, Some(url)) = (product.kind(), product.external_url.as_deref())
+    else {
+        return Err(ApiError::not_found("external link").into());
+    };
+    state
+        .db
+        .record_external_click(ProductId(id), user.map(|u| u.user_id()), state.clock.now())
+        .await?;
+    Ok(Redirect::to(url).into_response())
+}
