@@ -348,3 +348,10 @@ impl Sink {
 pub fn now(app: &TestApp) -> Timestamp {
     app.clock.now()
 }
+
+impl TestApp {
+    /// The injected clock's "now" in Unix seconds, for signing test webhooks.
+    pub fn clock_now_seconds(&self) -> i64 {
+        self.clock.now().seconds()
+    }
+}

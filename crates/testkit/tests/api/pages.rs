@@ -1,0 +1,132 @@
+//! Pages over plain HTTP: forms without JavaScript, CSRF on every post.
+
+use haul_testkit::spawn_app;
+use reqwest::StatusCode;
+
+fn cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| {
+            let pair = v.split(';').next().unwrap_or("");
+            pair.trim_start_matches(&format!("{name}=")).to_owned()
+        })
+}
+
+#[tokio::test]
+async fn a_person_signs_up_adds_to_cart_and_sees_the_order_page() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 5).await;
+    let home = app.get("/", None).await;
+    assert_eq!(home.status(), StatusCode::OK);
+    let csrf = cookie(&home, "haul_csrf").expect("csrf cookie");
+    assert!(home.text().await.unwrap().contains("Sugar oranges"));
+
+    let jar = format!("haul_csrf={csrf}");
+    let signup = app
+        .client
+        .post(app.url("/signup"))
+        .header("cookie", &jar)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("login", "page@example.com"),
+            ("password", "long enough"),
+            ("display_name", "Page"),
+            ("role", "shopper"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signup.status(), StatusCode::SEE_OTHER);
+    let session = cookie(&signup, "haul_session").expect("session cookie");
+    let jar = format!("haul_csrf={csrf}; haul_session={session}");
+
+    let sku = f.sku_id.to_string();
+    let buy = app
+        .client
+        .post(app.url("/cart/add"))
+        .header("cookie", &jar)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("sku_id", sku.as_str()),
+            ("quantity", "2"),
+            ("then", "buy"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(buy.status(), StatusCode::SEE_OTHER);
+    let order_page = buy.headers()["location"].to_str().unwrap().to_owned();
+    let page = app
+        .client
+        .get(app.url(&order_page))
+        .header("cookie", &jar)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Awaiting payment"), "{page}");
+    assert!(page.contains("¥39.80"));
+    assert_eq!(app.stock(f.product_id).await, 3);
+}
+
+#[tokio::test]
+async fn a_form_without_the_csrf_token_is_refused() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .post(app.url("/signup"))
+        .form(&[
+            ("csrf", "x"),
+            ("login", "a@example.com"),
+            ("password", "long enough"),
+            ("display_name", "A"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(
+        app.state
+            .db
+            .user_by_login(&haul_domain::accounts::Login::parse("a@example.com").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn pages_that_need_a_person_send_strangers_to_sign_in() {
+    let app = spawn_app().await;
+    for path in ["/cart", "/orders", "/merchant"] {
+        let r = app.get(path, None).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.headers()["location"], "/signin");
+    }
+    assert_eq!(
+        app.get("/products/424242", None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn operations_endpoints_answer() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz", None).await.text().await.unwrap(), "ok");
+    app.get("/api/v1/products", None).await;
+    let metrics = app.get("/metrics", None).await.text().await.unwrap();
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
+    let spec: serde_json::Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(spec["paths"]["/api/v1/orders"]["post"].is_object());
+    assert_eq!(app.get("/api/docs/", None).await.status(), StatusCode::OK);
+}
