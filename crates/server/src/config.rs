@@ -87,7 +87,7 @@ pub struct Flags {
 }
 
 impl Config {
-    pub fn load(file: Option<&std::path::Path>, flags: &Flags) -> Result<Config, figment::Error> {
+    pub fn load(file: Option<&std::path::Path>, flags: &Flags) -> Result<Config, Box<figment::Error>> {
         let file = file
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("haul.toml"));
@@ -96,6 +96,7 @@ impl Config {
             .merge(Env::prefixed("HAUL_"))
             .merge(Serialized::defaults(flags))
             .extract()
+            .map_err(Box::new)
     }
 
     pub fn database_url(&self) -> String {

@@ -165,24 +165,23 @@ impl Db {
     }
 }
 
-async fn insert_delivery(
-    tx: &mut Transaction<'_, Any>,
+/// Where a delivery goes and the secret that signs it.
+struct Target<'a> {
     endpoint: Option<i64>,
     shop: i64,
-    url: &str,
-    secret: &str,
-    event: &str,
-    payload: &serde_json::Value,
-    now: Timestamp,
-) -> Result<()> {
+    url: &'a str,
+    secret: &'a str,
+}
+
+async fn insert_delivery(tx: &mut Transaction<'_, Any>, to: Target<'_>, event: &str, payload: &serde_json::Value, now: Timestamp) -> Result<()> {
     sqlx::query(
         "INSERT INTO webhook_deliveries (endpoint_id, shop_id, target_url, secret, event_type, payload, status, attempts, next_attempt_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $7)",
     )
-    .bind(endpoint)
-    .bind(shop)
-    .bind(url)
-    .bind(secret)
+    .bind(to.endpoint)
+    .bind(to.shop)
+    .bind(to.url)
+    .bind(to.secret)
     .bind(event)
     .bind(payload.to_string())
     .bind(now.millis())
@@ -209,17 +208,8 @@ pub(crate) async fn enqueue_for_shop(
         .await?;
     let payload = envelope(event, now, serde_json::to_value(order).unwrap_or_default());
     for e in endpoints.iter().filter(|e| e.wants(event)) {
-        insert_delivery(
-            tx,
-            Some(e.id),
-            shop.get(),
-            &e.url,
-            &e.secret,
-            event,
-            &payload,
-            now,
-        )
-        .await?;
+        let to = Target { endpoint: Some(e.id), shop: shop.get(), url: &e.url, secret: &e.secret };
+        insert_delivery(tx, to, event, &payload, now).await?;
     }
     Ok(())
 }
@@ -249,17 +239,8 @@ pub(crate) async fn enqueue_partner_forwards(
         let data =
             serde_json::json!({ "order_id": order.id, "partner_id": partner, "lines": lines });
         let first = group[0];
-        insert_delivery(
-            tx,
-            None,
-            order.shop_id,
-            &first.1,
-            &first.2,
-            "order.forward",
-            &envelope("order.forward", now, data),
-            now,
-        )
-        .await?;
+        let to = Target { endpoint: None, shop: order.shop_id, url: &first.1, secret: &first.2 };
+        insert_delivery(tx, to, "order.forward", &envelope("order.forward", now, data), now).await?;
     }
     Ok(())
 }

@@ -2,6 +2,9 @@
 //! The same suite runs on SQLite and, with `HAUL_TEST_DATABASE_URL`, on
 //! PostgreSQL.
 
+// A test that meets the unexpected should stop there and say where.
+#![allow(clippy::unwrap_used)]
+
 mod accounts;
 mod bad_input;
 mod catalog;
