@@ -19,10 +19,7 @@ impl Login {
             let email = raw.to_lowercase();
             let valid = email.len() <= 254
                 && email.split_once('@').is_some_and(|(local, domain)| {
-                    !local.is_empty()
-                        && domain.contains('.')
-                        && !domain.starts_with('.')
-                        && !domain.ends_with('.')
+                    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
                 })
                 && !email.chars().any(|c| c.is_whitespace() || c.is_control())
                 && email.matches('@').count() == 1;
@@ -33,20 +30,11 @@ impl Login {
         }
         let plus = raw.starts_with('+');
         let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-        let only_phone_chars = raw
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-()".contains(c));
+        let only_phone_chars = raw.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
         if !only_phone_chars || !(6..=15).contains(&digits.len()) {
-            return Err(DomainError::invalid(
-                "login",
-                "an email address or a phone number of 6 to 15 digits",
-            ));
+            return Err(DomainError::invalid("login", "an email address or a phone number of 6 to 15 digits"));
         }
-        Ok(Login::Phone(if plus {
-            format!("+{digits}")
-        } else {
-            digits
-        }))
+        Ok(Login::Phone(if plus { format!("+{digits}") } else { digits }))
     }
 
     pub fn as_str(&self) -> &str {
@@ -62,16 +50,10 @@ pub const MAX_PASSWORD_BYTES: usize = 256;
 /// Length is what makes a password strong; composition rules only annoy.
 pub fn check_password(password: &str) -> Result<(), DomainError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(DomainError::invalid(
-            "password",
-            format!("at least {MIN_PASSWORD_CHARS} characters"),
-        ));
+        return Err(DomainError::invalid("password", format!("at least {MIN_PASSWORD_CHARS} characters")));
     }
     if password.len() > MAX_PASSWORD_BYTES {
-        return Err(DomainError::invalid(
-            "password",
-            format!("at most {MAX_PASSWORD_BYTES} bytes"),
-        ));
+        return Err(DomainError::invalid("password", format!("at most {MAX_PASSWORD_BYTES} bytes")));
     }
     Ok(())
 }
@@ -103,10 +85,7 @@ impl Role {
             "creator" => Ok(Role::Creator),
             "group_leader" => Ok(Role::GroupLeader),
             "operator" => Ok(Role::Operator),
-            _ => Err(DomainError::invalid(
-                "role",
-                "shopper, creator, group_leader or operator",
-            )),
+            _ => Err(DomainError::invalid("role", "shopper, creator, group_leader or operator")),
         }
     }
 
@@ -124,20 +103,23 @@ pub fn text(field: &'static str, raw: &str, max_chars: usize) -> Result<String, 
         return Err(DomainError::invalid(field, "must not be empty"));
     }
     if t.chars().count() > max_chars {
-        return Err(DomainError::invalid(
-            field,
-            format!("at most {max_chars} characters"),
-        ));
+        return Err(DomainError::invalid(field, format!("at most {max_chars} characters")));
     }
-    if t.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(DomainError::invalid(
-            field,
-            "must not contain control characters",
-        ));
+    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(DomainError::invalid(field, "must not contain control characters"));
     }
     Ok(t.to_owned())
+}
+
+/// Like [`text`], but blank is allowed and becomes the empty string.
+pub fn optional_text(field: &'static str, raw: &str, max_chars: usize) -> Result<String, DomainError> {
+    if raw.trim().is_empty() { Ok(String::new()) } else { text(field, raw, max_chars) }
+}
+
+/// Free text used only to look things up (a search box): control characters
+/// are dropped and the length bounded, never refused.
+pub fn search_terms(raw: &str, max_chars: usize) -> String {
+    raw.chars().filter(|c| !c.is_control()).take(max_chars).collect::<String>().trim().to_owned()
 }
 
 #[cfg(test)]
@@ -146,34 +128,14 @@ mod tests {
 
     #[test]
     fn logins_are_normalised() {
-        assert_eq!(
-            Login::parse(" Li.Na@Example.COM ").unwrap(),
-            Login::Email("li.na@example.com".into())
-        );
-        assert_eq!(
-            Login::parse("+86 138-0013-8000").unwrap(),
-            Login::Phone("+8613800138000".into())
-        );
-        assert_eq!(
-            Login::parse("13800138000").unwrap(),
-            Login::Phone("13800138000".into())
-        );
+        assert_eq!(Login::parse(" Li.Na@Example.COM ").unwrap(), Login::Email("li.na@example.com".into()));
+        assert_eq!(Login::parse("+86 138-0013-8000").unwrap(), Login::Phone("+8613800138000".into()));
+        assert_eq!(Login::parse("13800138000").unwrap(), Login::Phone("13800138000".into()));
     }
 
     #[test]
     fn bad_logins_are_refused() {
-        for bad in [
-            "",
-            "@",
-            "a@b",
-            "a@.com",
-            "a b@c.com",
-            "a@@b.com",
-            "12345",
-            "1234567890123456",
-            "abc",
-            "138x0013",
-        ] {
+        for bad in ["", "@", "a@b", "a@.com", "a b@c.com", "a@@b.com", "12345", "1234567890123456", "abc", "138x0013"] {
             assert!(Login::parse(bad).is_err(), "{bad}");
         }
     }
@@ -191,6 +153,14 @@ mod tests {
         assert!(Role::Creator.self_service());
         assert!(!Role::Operator.self_service());
         assert!(!Role::GroupLeader.self_service());
+    }
+
+    #[test]
+    fn search_terms_drop_control_characters() {
+        assert_eq!(search_terms(" tea\u{0}pot ", 10), "teapot");
+        assert_eq!(search_terms("一二三", 2), "一二");
+        assert_eq!(optional_text("d", "  ", 5).unwrap(), "");
+        assert!(optional_text("d", "a\u{0}", 5).is_err());
     }
 
     #[test]

@@ -41,18 +41,13 @@ impl ListingKind {
 /// An absolute http(s) URL: where an external listing or a webhook points.
 pub fn http_url(field: &'static str, raw: &str) -> Result<String, DomainError> {
     let url = raw.trim();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
     let host_ok = rest.is_some_and(|r| {
         let host = r.split(['/', '?', '#']).next().unwrap_or("");
         !host.is_empty() && !host.contains(char::is_whitespace)
     });
     if !host_ok || url.len() > 2048 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(DomainError::invalid(
-            field,
-            "an absolute http:// or https:// URL",
-        ));
+        return Err(DomainError::invalid(field, "an absolute http:// or https:// URL"));
     }
     Ok(url.to_owned())
 }
@@ -61,15 +56,11 @@ pub fn http_url(field: &'static str, raw: &str) -> Result<String, DomainError> {
 pub fn slug(raw: &str) -> Result<String, DomainError> {
     let s = raw.trim().to_lowercase();
     let valid = (2..=40).contains(&s.len())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-');
     if !valid {
-        return Err(DomainError::invalid(
-            "slug",
-            "2 to 40 lower-case letters, digits or dashes",
-        ));
+        return Err(DomainError::invalid("slug", "2 to 40 lower-case letters, digits or dashes"));
     }
     Ok(s)
 }
@@ -98,14 +89,7 @@ mod tests {
     fn only_absolute_http_urls_pass() {
         assert!(http_url("url", "https://item.jd.com/100.html").is_ok());
         assert!(http_url("url", "http://127.0.0.1:9000/hook").is_ok());
-        for bad in [
-            "javascript:alert(1)",
-            "ftp://x",
-            "https://",
-            "//x.com",
-            "https://a b.com",
-            "x",
-        ] {
+        for bad in ["javascript:alert(1)", "ftp://x", "https://", "//x.com", "https://a b.com", "x"] {
             assert!(http_url("url", bad).is_err(), "{bad}");
         }
     }

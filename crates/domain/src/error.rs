@@ -11,10 +11,7 @@ pub enum DomainError {
     #[error("not enough stock: {available} left, {requested} requested")]
     OutOfStock { available: i64, requested: i64 },
     #[error("an order cannot go from {from} to {to}")]
-    IllegalTransition {
-        from: &'static str,
-        to: &'static str,
-    },
+    IllegalTransition { from: &'static str, to: &'static str },
     #[error("currencies differ: {0} and {1}")]
     CurrencyMismatch(String, String),
     #[error("refund of {requested} exceeds the {refundable} still refundable")]
@@ -31,10 +28,7 @@ pub enum DomainError {
 
 impl DomainError {
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        DomainError::Invalid {
-            field,
-            reason: reason.into(),
-        }
+        DomainError::Invalid { field, reason: reason.into() }
     }
 
     /// The machine-readable code shown to clients.

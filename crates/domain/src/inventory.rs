@@ -18,10 +18,7 @@ pub struct Quantity(i64);
 impl Quantity {
     pub fn parse(n: i64) -> Result<Self, DomainError> {
         if !(1..=MAX_LINE_QUANTITY).contains(&n) {
-            return Err(DomainError::invalid(
-                "quantity",
-                format!("between 1 and {MAX_LINE_QUANTITY}"),
-            ));
+            return Err(DomainError::invalid("quantity", format!("between 1 and {MAX_LINE_QUANTITY}")));
         }
         Ok(Quantity(n))
     }
@@ -51,10 +48,7 @@ pub struct Stock(i64);
 impl Stock {
     pub fn parse(n: i64) -> Result<Self, DomainError> {
         if !(0..=MAX_STOCK).contains(&n) {
-            return Err(DomainError::invalid(
-                "stock",
-                format!("between 0 and {MAX_STOCK}"),
-            ));
+            return Err(DomainError::invalid("stock", format!("between 0 and {MAX_STOCK}")));
         }
         Ok(Stock(n))
     }
@@ -65,10 +59,7 @@ impl Stock {
     /// Take `q` units, or refuse without change when fewer are left.
     pub fn reserve(self, q: Quantity) -> Result<Stock, DomainError> {
         if self.0 < q.0 {
-            return Err(DomainError::OutOfStock {
-                available: self.0,
-                requested: q.0,
-            });
+            return Err(DomainError::OutOfStock { available: self.0, requested: q.0 });
         }
         Ok(Stock(self.0 - q.0))
     }
@@ -108,13 +99,7 @@ mod tests {
     #[test]
     fn reserving_more_than_is_left_is_refused() {
         let s = Stock::parse(2).unwrap();
-        assert_eq!(
-            s.reserve(Quantity::parse(3).unwrap()),
-            Err(DomainError::OutOfStock {
-                available: 2,
-                requested: 3
-            })
-        );
+        assert_eq!(s.reserve(Quantity::parse(3).unwrap()), Err(DomainError::OutOfStock { available: 2, requested: 3 }));
     }
 
     proptest! {

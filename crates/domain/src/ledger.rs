@@ -28,9 +28,7 @@ impl Transaction {
         let mut sums: BTreeMap<Currency, i64> = BTreeMap::new();
         for e in &entries {
             let sum = sums.entry(e.currency).or_default();
-            *sum = sum
-                .checked_add(e.amount_minor)
-                .ok_or(DomainError::AmountOutOfRange)?;
+            *sum = sum.checked_add(e.amount_minor).ok_or(DomainError::AmountOutOfRange)?;
         }
         if entries.len() < 2 || sums.values().any(|s| *s != 0) {
             return Err(DomainError::Unbalanced);
@@ -51,76 +49,35 @@ pub fn shop_payable_account(shop_id: crate::ids::ShopId) -> String {
     format!("shop:{shop_id}:payable")
 }
 
-fn pair(
-    kind: &'static str,
-    debit: String,
-    credit: String,
-    amount: Money,
-) -> Result<Transaction, DomainError> {
+fn pair(kind: &'static str, debit: String, credit: String, amount: Money) -> Result<Transaction, DomainError> {
     Transaction::new(
         kind,
         vec![
-            Entry {
-                account: debit,
-                amount_minor: amount.minor,
-                currency: amount.currency,
-            },
-            Entry {
-                account: credit,
-                amount_minor: -amount.minor,
-                currency: amount.currency,
-            },
+            Entry { account: debit, amount_minor: amount.minor, currency: amount.currency },
+            Entry { account: credit, amount_minor: -amount.minor, currency: amount.currency },
         ],
     )
 }
 
 /// A shopper paid `amount` through `provider` for an order of `shop`.
-pub fn payment(
-    provider: &str,
-    shop: crate::ids::ShopId,
-    amount: Money,
-) -> Result<Transaction, DomainError> {
-    pair(
-        "payment",
-        provider_account(provider),
-        shop_payable_account(shop),
-        amount,
-    )
+pub fn payment(provider: &str, shop: crate::ids::ShopId, amount: Money) -> Result<Transaction, DomainError> {
+    pair("payment", provider_account(provider), shop_payable_account(shop), amount)
 }
 
 /// `amount` goes back to the shopper: the reverse of a payment.
-pub fn refund(
-    provider: &str,
-    shop: crate::ids::ShopId,
-    amount: Money,
-) -> Result<Transaction, DomainError> {
-    pair(
-        "refund",
-        shop_payable_account(shop),
-        provider_account(provider),
-        amount,
-    )
+pub fn refund(provider: &str, shop: crate::ids::ShopId, amount: Money) -> Result<Transaction, DomainError> {
+    pair("refund", shop_payable_account(shop), provider_account(provider), amount)
 }
 
 /// How much of `paid` may still be refunded after `refunded_so_far`; a
 /// request for more is refused.
-pub fn check_refund(
-    paid_minor: i64,
-    refunded_so_far_minor: i64,
-    requested_minor: i64,
-) -> Result<(), DomainError> {
+pub fn check_refund(paid_minor: i64, refunded_so_far_minor: i64, requested_minor: i64) -> Result<(), DomainError> {
     if requested_minor <= 0 {
-        return Err(DomainError::invalid(
-            "amount_minor",
-            "a refund must be more than zero",
-        ));
+        return Err(DomainError::invalid("amount_minor", "a refund must be more than zero"));
     }
     let refundable = paid_minor - refunded_so_far_minor;
     if requested_minor > refundable {
-        return Err(DomainError::RefundTooLarge {
-            requested: requested_minor,
-            refundable,
-        });
+        return Err(DomainError::RefundTooLarge { requested: requested_minor, refundable });
     }
     Ok(())
 }
@@ -137,19 +94,9 @@ mod tests {
 
     #[test]
     fn an_unbalanced_transaction_cannot_be_built() {
-        let e = |a: &str, m| Entry {
-            account: a.into(),
-            amount_minor: m,
-            currency: Currency::CNY,
-        };
-        assert_eq!(
-            Transaction::new("x", vec![e("a", 10), e("b", -9)]),
-            Err(DomainError::Unbalanced)
-        );
-        assert_eq!(
-            Transaction::new("x", vec![e("a", 0)]),
-            Err(DomainError::Unbalanced)
-        );
+        let e = |a: &str, m| Entry { account: a.into(), amount_minor: m, currency: Currency::CNY };
+        assert_eq!(Transaction::new("x", vec![e("a", 10), e("b", -9)]), Err(DomainError::Unbalanced));
+        assert_eq!(Transaction::new("x", vec![e("a", 0)]), Err(DomainError::Unbalanced));
         assert!(Transaction::new("x", vec![e("a", 10), e("b", -9), e("c", -1)]).is_ok());
     }
 
@@ -157,13 +104,7 @@ mod tests {
     fn refunds_cannot_exceed_what_was_paid() {
         assert!(check_refund(1000, 0, 1000).is_ok());
         assert!(check_refund(1000, 400, 600).is_ok());
-        assert_eq!(
-            check_refund(1000, 400, 601),
-            Err(DomainError::RefundTooLarge {
-                requested: 601,
-                refundable: 600
-            })
-        );
+        assert_eq!(check_refund(1000, 400, 601), Err(DomainError::RefundTooLarge { requested: 601, refundable: 600 }));
         assert!(check_refund(1000, 0, 0).is_err());
         assert!(check_refund(1000, 0, -5).is_err());
     }

@@ -19,10 +19,7 @@ impl Currency {
     pub fn parse(code: &str) -> Result<Self, DomainError> {
         let bytes = code.as_bytes();
         if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_uppercase) {
-            return Err(DomainError::invalid(
-                "currency",
-                "an ISO 4217 code of three capital letters, e.g. CNY",
-            ));
+            return Err(DomainError::invalid("currency", "an ISO 4217 code of three capital letters, e.g. CNY"));
         }
         Ok(Currency([bytes[0], bytes[1], bytes[2]]))
     }
@@ -83,14 +80,7 @@ impl Money {
         let bad = || DomainError::invalid("price", "a price such as 19.90");
         let t = text.trim().trim_start_matches(['¥', '$', '€']);
         let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-        if whole.is_empty()
-            || whole.len() > 10
-            || frac.len() > 2
-            || !whole
-                .chars()
-                .chain(frac.chars())
-                .all(|c| c.is_ascii_digit())
-        {
+        if whole.is_empty() || whole.len() > 10 || frac.len() > 2 || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
             return Err(bad());
         }
         let whole: i64 = whole.parse().map_err(|_| bad())?;
@@ -104,42 +94,22 @@ impl Money {
 
     pub fn checked_add(self, other: Money) -> Result<Money, DomainError> {
         if self.currency != other.currency {
-            return Err(DomainError::CurrencyMismatch(
-                self.currency.to_string(),
-                other.currency.to_string(),
-            ));
+            return Err(DomainError::CurrencyMismatch(self.currency.to_string(), other.currency.to_string()));
         }
-        let minor = self
-            .minor
-            .checked_add(other.minor)
-            .ok_or(DomainError::AmountOutOfRange)?;
-        Ok(Money {
-            minor,
-            currency: self.currency,
-        })
+        let minor = self.minor.checked_add(other.minor).ok_or(DomainError::AmountOutOfRange)?;
+        Ok(Money { minor, currency: self.currency })
     }
 
     pub fn times(self, quantity: crate::inventory::Quantity) -> Result<Money, DomainError> {
-        let minor = self
-            .minor
-            .checked_mul(quantity.get())
-            .ok_or(DomainError::AmountOutOfRange)?;
-        Ok(Money {
-            minor,
-            currency: self.currency,
-        })
+        let minor = self.minor.checked_mul(quantity.get()).ok_or(DomainError::AmountOutOfRange)?;
+        Ok(Money { minor, currency: self.currency })
     }
 
     /// "¥19.90": two decimals for every currency Haul sells in today.
     pub fn display(&self) -> String {
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.unsigned_abs();
-        format!(
-            "{sign}{}{}.{:02}",
-            self.currency.symbol(),
-            abs / 100,
-            abs % 100
-        )
+        format!("{sign}{}{}.{:02}", self.currency.symbol(), abs / 100, abs % 100)
     }
 }
 
@@ -164,10 +134,7 @@ mod tests {
     #[test]
     fn money_rejects_negative_and_huge_amounts() {
         assert_eq!(Money::parse(-1, "CNY"), Err(DomainError::AmountOutOfRange));
-        assert_eq!(
-            Money::parse(MAX_MINOR + 1, "CNY"),
-            Err(DomainError::AmountOutOfRange)
-        );
+        assert_eq!(Money::parse(MAX_MINOR + 1, "CNY"), Err(DomainError::AmountOutOfRange));
         assert!(Money::parse(1990, "CNY").is_ok());
     }
 
@@ -192,9 +159,6 @@ mod tests {
     fn adding_different_currencies_is_refused() {
         let a = Money::parse(1, "CNY").unwrap();
         let b = Money::parse(1, "USD").unwrap();
-        assert!(matches!(
-            a.checked_add(b),
-            Err(DomainError::CurrencyMismatch(..))
-        ));
+        assert!(matches!(a.checked_add(b), Err(DomainError::CurrencyMismatch(..))));
     }
 }

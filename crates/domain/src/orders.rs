@@ -78,34 +78,20 @@ impl OrderStatus {
     }
 
     pub fn transition(self, to: OrderStatus) -> Result<OrderStatus, DomainError> {
-        if self.next().contains(&to) {
-            Ok(to)
-        } else {
-            Err(DomainError::IllegalTransition {
-                from: self.as_str(),
-                to: to.as_str(),
-            })
-        }
+        if self.next().contains(&to) { Ok(to) } else { Err(DomainError::IllegalTransition { from: self.as_str(), to: to.as_str() }) }
     }
 
     /// Whether money has been taken and not fully returned.
     pub fn is_paid(self) -> bool {
         use OrderStatus::*;
-        matches!(
-            self,
-            Paid | Fulfilling | Shipped | ReadyForPickup | Completed
-        )
+        matches!(self, Paid | Fulfilling | Shipped | ReadyForPickup | Completed)
     }
 
     /// The steps a merchant advances by hand (payment, cancel and refund
     /// happen through their own flows).
     pub fn merchant_steps(self) -> Vec<OrderStatus> {
         use OrderStatus::*;
-        self.next()
-            .iter()
-            .copied()
-            .filter(|s| matches!(s, Fulfilling | Shipped | ReadyForPickup | Completed))
-            .collect()
+        self.next().iter().copied().filter(|s| matches!(s, Fulfilling | Shipped | ReadyForPickup | Completed)).collect()
     }
 }
 
@@ -136,21 +122,10 @@ mod tests {
 
     #[test]
     fn illegal_moves_are_refused() {
-        for (from, to) in [
-            (PendingPayment, Shipped),
-            (Cancelled, Paid),
-            (Refunded, Paid),
-            (Paid, Cancelled),
-            (Completed, Fulfilling),
-            (Paid, Paid),
-        ] {
-            assert_eq!(
-                from.transition(to),
-                Err(DomainError::IllegalTransition {
-                    from: from.as_str(),
-                    to: to.as_str()
-                })
-            );
+        for (from, to) in
+            [(PendingPayment, Shipped), (Cancelled, Paid), (Refunded, Paid), (Paid, Cancelled), (Completed, Fulfilling), (Paid, Paid)]
+        {
+            assert_eq!(from.transition(to), Err(DomainError::IllegalTransition { from: from.as_str(), to: to.as_str() }));
         }
     }
 

@@ -18,18 +18,14 @@ impl PageRequest {
     pub fn parse(limit: Option<i64>, cursor: Option<&str>) -> Result<Self, DomainError> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(DomainError::invalid(
-                "limit",
-                format!("between 1 and {MAX_LIMIT}"),
-            ));
+            return Err(DomainError::invalid("limit", format!("between 1 and {MAX_LIMIT}")));
         }
-        let before =
-            match cursor.filter(|c| !c.is_empty()) {
-                None => None,
-                Some(c) => Some(c.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                    DomainError::invalid("cursor", "not a cursor this API gave out")
-                })?),
-            };
+        let before = match cursor.filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => Some(
+                c.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| DomainError::invalid("cursor", "not a cursor this API gave out"))?,
+            ),
+        };
         Ok(PageRequest { limit, before })
     }
 
@@ -56,15 +52,8 @@ impl<T> Page<T> {
     pub fn from_batch(mut rows: Vec<T>, req: &PageRequest, id_of: impl Fn(&T) -> i64) -> Self {
         let more = rows.len() as i64 > req.limit;
         rows.truncate(req.limit as usize);
-        let next_cursor = if more {
-            rows.last().map(|r| id_of(r).to_string())
-        } else {
-            None
-        };
-        Page {
-            items: rows,
-            next_cursor,
-        }
+        let next_cursor = if more { rows.last().map(|r| id_of(r).to_string()) } else { None };
+        Page { items: rows, next_cursor }
     }
 }
 
@@ -74,21 +63,12 @@ mod tests {
 
     #[test]
     fn limits_and_cursors_are_validated() {
-        assert_eq!(
-            PageRequest::parse(None, None).unwrap(),
-            PageRequest {
-                limit: DEFAULT_LIMIT,
-                before: None
-            }
-        );
+        assert_eq!(PageRequest::parse(None, None).unwrap(), PageRequest { limit: DEFAULT_LIMIT, before: None });
         assert!(PageRequest::parse(Some(0), None).is_err());
         assert!(PageRequest::parse(Some(MAX_LIMIT + 1), None).is_err());
         assert!(PageRequest::parse(None, Some("abc")).is_err());
         assert!(PageRequest::parse(None, Some("-3")).is_err());
-        assert_eq!(
-            PageRequest::parse(Some(5), Some("42")).unwrap().before,
-            Some(42)
-        );
+        assert_eq!(PageRequest::parse(Some(5), Some("42")).unwrap().before, Some(42));
     }
 
     #[test]

@@ -11,18 +11,10 @@ use sha2::Sha256;
 pub const TOLERANCE_SECONDS: i64 = 300;
 
 pub fn sign(secret: &[u8], unix_seconds: i64, body: &[u8]) -> String {
-    format!(
-        "t={unix_seconds},v1={}",
-        to_hex(&mac(secret, unix_seconds, body))
-    )
+    format!("t={unix_seconds},v1={}", to_hex(&mac(secret, unix_seconds, body)))
 }
 
-pub fn verify(
-    secret: &[u8],
-    header: &str,
-    body: &[u8],
-    now_unix_seconds: i64,
-) -> Result<(), DomainError> {
+pub fn verify(secret: &[u8], header: &str, body: &[u8], now_unix_seconds: i64) -> Result<(), DomainError> {
     let mut t = None;
     let mut v1 = None;
     for part in header.split(',') {
@@ -35,8 +27,7 @@ pub fn verify(
     let (Some(t), Some(v1)) = (t, v1) else {
         return Err(DomainError::BadSignature);
     };
-    let mut m =
-        <Hmac<Sha256> as KeyInit>::new_from_slice(secret).map_err(|_| DomainError::BadSignature)?;
+    let mut m = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).map_err(|_| DomainError::BadSignature)?;
     m.update(format!("{t}.").as_bytes());
     m.update(body);
     // Constant-time comparison.
@@ -65,10 +56,7 @@ pub fn from_hex(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {
         return None;
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
+    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
 }
 
 #[cfg(test)]
@@ -84,28 +72,13 @@ mod tests {
     #[test]
     fn forged_tampered_or_stale_signatures_are_refused() {
         let h = sign(b"k", 1_000, b"{}");
-        assert_eq!(
-            verify(b"other", &h, b"{}", 1_000),
-            Err(DomainError::BadSignature)
-        );
-        assert_eq!(
-            verify(b"k", &h, b"{\"x\":1}", 1_000),
-            Err(DomainError::BadSignature)
-        );
-        assert_eq!(
-            verify(b"k", &h, b"{}", 1_000 + TOLERANCE_SECONDS + 1),
-            Err(DomainError::StaleSignature)
-        );
-        assert_eq!(
-            verify(b"k", "garbage", b"{}", 1_000),
-            Err(DomainError::BadSignature)
-        );
+        assert_eq!(verify(b"other", &h, b"{}", 1_000), Err(DomainError::BadSignature));
+        assert_eq!(verify(b"k", &h, b"{\"x\":1}", 1_000), Err(DomainError::BadSignature));
+        assert_eq!(verify(b"k", &h, b"{}", 1_000 + TOLERANCE_SECONDS + 1), Err(DomainError::StaleSignature));
+        assert_eq!(verify(b"k", "garbage", b"{}", 1_000), Err(DomainError::BadSignature));
         // Moving the timestamp breaks the MAC.
         let moved = h.replace("t=1000", "t=2000");
-        assert_eq!(
-            verify(b"k", &moved, b"{}", 2_000),
-            Err(DomainError::BadSignature)
-        );
+        assert_eq!(verify(b"k", &moved, b"{}", 2_000), Err(DomainError::BadSignature));
     }
 
     #[test]

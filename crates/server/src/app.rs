@@ -43,35 +43,17 @@ impl Deref for AppState {
 
 impl AppState {
     /// Opens the database (migrating it) and the media folder.
-    pub async fn new(
-        config: Config,
-        clock: Arc<dyn Clock>,
-        bound: SocketAddr,
-    ) -> anyhow_like::Result<AppState> {
+    pub async fn new(config: Config, clock: Arc<dyn Clock>, bound: SocketAddr) -> anyhow_like::Result<AppState> {
         std::fs::create_dir_all(&config.data_dir)?;
         std::fs::create_dir_all(config.media_dir())?;
         let db = Db::connect(&config.database_url()).await?;
         db.migrate().await?;
-        let public_url = config
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{bound}"))
-            .trim_end_matches('/')
-            .to_owned();
-        let sandbox = Arc::new(Sandbox::new(
-            config.sandbox_secret.clone(),
-            public_url.clone(),
-        ));
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()?;
+        let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}")).trim_end_matches('/').to_owned();
+        let sandbox = Arc::new(Sandbox::new(config.sandbox_secret.clone(), public_url.clone()));
+        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
         Ok(AppState(Arc::new(App {
             media: MediaStore::local(config.media_dir()),
-            login_limiter: RateLimiter::new(
-                config.login_attempts,
-                config.login_window_seconds,
-                clock.clone(),
-            ),
+            login_limiter: RateLimiter::new(config.login_attempts, config.login_window_seconds, clock.clone()),
             payments: sandbox.clone(),
             sandbox,
             db,
@@ -89,10 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(crate::pages::router())
         .route("/healthz", get(healthz))
-        .route(
-            "/metrics",
-            get(|| async { crate::metrics::handle().render() }),
-        )
+        .route("/metrics", get(|| async { crate::metrics::handle().render() }))
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .nest_service("/media", ServeDir::new(state.media.root()))
@@ -100,9 +79,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn healthz(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<&'static str, crate::error::ApiError> {
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, crate::error::ApiError> {
     state.db.ping().await?;
     Ok("ok")
 }
@@ -119,9 +96,7 @@ pub async fn serve(
         crate::workers::spawn(state.clone());
     }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// A boxed error for start-up, where any failure ends the program.

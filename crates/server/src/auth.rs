@@ -20,23 +20,15 @@ pub const SESSION_COOKIE: &str = "haul_session";
 pub const CSRF_COOKIE: &str = "haul_csrf";
 
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)
+    tokio::task::spawn_blocking(move || Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .unwrap_or(false)
@@ -75,11 +67,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Constant-time comparison for secrets.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Starts a session and returns its token.
@@ -87,30 +75,12 @@ pub async fn start_session(state: &AppState, user: UserId, kind: &str) -> Result
     let token = random_token();
     let now = state.clock.now();
     let expires = now.plus_seconds(state.config.session_days * 86_400);
-    state
-        .db
-        .create_session(
-            &token_hash(&token),
-            user,
-            kind,
-            &random_token(),
-            now,
-            expires,
-        )
-        .await?;
+    state.db.create_session(&token_hash(&token), user, kind, &random_token(), now, expires).await?;
     Ok(token)
 }
 
-async fn user_for_token(
-    state: &AppState,
-    token: &str,
-    kind: &str,
-) -> Result<Option<User>, ApiError> {
-    let Some(session) = state
-        .db
-        .session(&token_hash(token), state.clock.now())
-        .await?
-    else {
+async fn user_for_token(state: &AppState, token: &str, kind: &str) -> Result<Option<User>, ApiError> {
+    let Some(session) = state.db.session(&token_hash(token), state.clock.now()).await? else {
         return Ok(None);
     };
     if session.kind != kind {
@@ -120,12 +90,7 @@ async fn user_for_token(
 }
 
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 /// The API caller, from `Authorization: Bearer <token>`.
@@ -135,10 +100,7 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
-        user_for_token(state, token, "api")
-            .await?
-            .map(ApiUser)
-            .ok_or_else(ApiError::unauthenticated)
+        user_for_token(state, token, "api").await?.map(ApiUser).ok_or_else(ApiError::unauthenticated)
     }
 }
 
@@ -156,25 +118,13 @@ impl FromRequestParts<AppState> for WebUser {
 }
 
 /// Whether a user may manage a shop: its staff, or an operator.
-pub async fn can_manage_shop(
-    state: &AppState,
-    user: &User,
-    shop: haul_domain::ids::ShopId,
-) -> Result<bool, ApiError> {
+pub async fn can_manage_shop(state: &AppState, user: &User, shop: haul_domain::ids::ShopId) -> Result<bool, ApiError> {
     if user.role() == haul_domain::accounts::Role::Operator {
         return Ok(true);
     }
     Ok(state.db.shop_role(shop, user.user_id()).await?.is_some())
 }
 
-pub async fn require_shop_staff(
-    state: &AppState,
-    user: &User,
-    shop: haul_domain::ids::ShopId,
-) -> Result<(), ApiError> {
-    if can_manage_shop(state, user, shop).await? {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
+pub async fn require_shop_staff(state: &AppState, user: &User, shop: haul_domain::ids::ShopId) -> Result<(), ApiError> {
+    if can_manage_shop(state, user, shop).await? { Ok(()) } else { Err(ApiError::forbidden()) }
 }

@@ -57,10 +57,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
-            .field(
-                "database_url",
-                &self.database_url.as_ref().map(|u| redact_url(u)),
-            )
+            .field("database_url", &self.database_url.as_ref().map(|u| redact_url(u)))
             .field("public_url", &self.public_url)
             .field("payment_timeout_seconds", &self.payment_timeout_seconds)
             .field("sandbox_secret", &"<hidden>")
@@ -88,9 +85,7 @@ pub struct Flags {
 
 impl Config {
     pub fn load(file: Option<&std::path::Path>, flags: &Flags) -> Result<Config, Box<figment::Error>> {
-        let file = file
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("haul.toml"));
+        let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("haul.toml"));
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
             .merge(Env::prefixed("HAUL_"))
@@ -100,9 +95,7 @@ impl Config {
     }
 
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("haul.db").display()))
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("haul.db").display()))
     }
 
     pub fn media_dir(&self) -> PathBuf {
@@ -116,10 +109,7 @@ mod tests {
 
     #[test]
     fn flags_override_the_defaults() {
-        let flags = Flags {
-            listen: Some("127.0.0.1:9999".into()),
-            ..Flags::default()
-        };
+        let flags = Flags { listen: Some("127.0.0.1:9999".into()), ..Flags::default() };
         let c = Config::load(Some(std::path::Path::new("/nonexistent/haul.toml")), &flags).unwrap();
         assert_eq!(c.listen, "127.0.0.1:9999");
         assert_eq!(c.payment_timeout_seconds, 900);
@@ -127,10 +117,7 @@ mod tests {
 
     #[test]
     fn debug_output_hides_secrets() {
-        let c = Config {
-            database_url: Some("postgres://haul:pw@db/haul".into()),
-            ..Config::default()
-        };
+        let c = Config { database_url: Some("postgres://haul:pw@db/haul".into()), ..Config::default() };
         let shown = format!("{c:?}");
         assert!(!shown.contains("pw"), "{shown}");
         assert!(!shown.contains("change-me"), "{shown}");

@@ -33,76 +33,28 @@ const FRUIT: &[Item] = &[
         description: "Picked this week in Ganzhou. Sweet, seedless, easy to peel.",
         skus: &[("5 kg box", 1990, 500)],
     },
-    Item {
-        title: "Sugar oranges 2.5 kg",
-        description: "Small, thin-skinned and very sweet.",
-        skus: &[("2.5 kg", 1990, 300)],
-    },
+    Item { title: "Sugar oranges 2.5 kg", description: "Small, thin-skinned and very sweet.", skus: &[("2.5 kg", 1990, 300)] },
     Item {
         title: "Yantai Fuji apples",
         description: "Crisp apples from Shandong orchards.",
         skus: &[("12 apples", 2990, 200), ("24 apples", 5490, 80)],
     },
-    Item {
-        title: "Hainan mangoes",
-        description: "Golden mangoes, ripen in two days at room temperature.",
-        skus: &[("2 kg", 3590, 120)],
-    },
-    Item {
-        title: "Dandong strawberries",
-        description: "Red-faced strawberries, shipped chilled.",
-        skus: &[("500 g", 4990, 60)],
-    },
-    Item {
-        title: "Korla fragrant pears",
-        description: "Juicy Xinjiang pears with a floral scent.",
-        skus: &[("3 kg", 3290, 150)],
-    },
-    Item {
-        title: "Guanxi honey pomelo",
-        description: "Red-flesh pomelo, two per box.",
-        skus: &[("2 pomelos", 2590, 180)],
-    },
-    Item {
-        title: "Shine Muscat grapes",
-        description: "Seedless green grapes, crunchy and sweet.",
-        skus: &[("1 kg", 3990, 90)],
-    },
-    Item {
-        title: "Lychees from Maoming",
-        description: "Fei Zi Xiao lychees, air-freighted.",
-        skus: &[("1 kg", 4590, 0)],
-    },
-    Item {
-        title: "Kiwifruit, Zhouzhi",
-        description: "Green kiwis, 30 in a box.",
-        skus: &[("30 pieces", 3990, 100)],
-    },
-    Item {
-        title: "Blueberries 4 boxes",
-        description: "125 g boxes from Yunnan.",
-        skus: &[("4 × 125 g", 4990, 70)],
-    },
+    Item { title: "Hainan mangoes", description: "Golden mangoes, ripen in two days at room temperature.", skus: &[("2 kg", 3590, 120)] },
+    Item { title: "Dandong strawberries", description: "Red-faced strawberries, shipped chilled.", skus: &[("500 g", 4990, 60)] },
+    Item { title: "Korla fragrant pears", description: "Juicy Xinjiang pears with a floral scent.", skus: &[("3 kg", 3290, 150)] },
+    Item { title: "Guanxi honey pomelo", description: "Red-flesh pomelo, two per box.", skus: &[("2 pomelos", 2590, 180)] },
+    Item { title: "Shine Muscat grapes", description: "Seedless green grapes, crunchy and sweet.", skus: &[("1 kg", 3990, 90)] },
+    Item { title: "Lychees from Maoming", description: "Fei Zi Xiao lychees, air-freighted.", skus: &[("1 kg", 4590, 0)] },
+    Item { title: "Kiwifruit, Zhouzhi", description: "Green kiwis, 30 in a box.", skus: &[("30 pieces", 3990, 100)] },
+    Item { title: "Blueberries 4 boxes", description: "125 g boxes from Yunnan.", skus: &[("4 × 125 g", 4990, 70)] },
     Item {
         title: "Dragon fruit, red flesh",
         description: "Vietnamese-style red pitaya grown in Guangxi.",
         skus: &[("5 fruits", 2990, 110)],
     },
-    Item {
-        title: "Cherry tomatoes",
-        description: "Snack tomatoes, sweet as fruit.",
-        skus: &[("1.5 kg", 1990, 250)],
-    },
-    Item {
-        title: "Persimmons, crisp",
-        description: "Firm persimmons, eat them crunchy.",
-        skus: &[("2 kg", 2290, 90)],
-    },
-    Item {
-        title: "Passion fruit",
-        description: "Purple passion fruit, wrinkly means ripe.",
-        skus: &[("20 fruits", 1990, 300)],
-    },
+    Item { title: "Cherry tomatoes", description: "Snack tomatoes, sweet as fruit.", skus: &[("1.5 kg", 1990, 250)] },
+    Item { title: "Persimmons, crisp", description: "Firm persimmons, eat them crunchy.", skus: &[("2 kg", 2290, 90)] },
+    Item { title: "Passion fruit", description: "Purple passion fruit, wrinkly means ripe.", skus: &[("20 fruits", 1990, 300)] },
 ];
 
 const TEA: &[Item] = &[
@@ -111,87 +63,31 @@ const TEA: &[Item] = &[
         description: "The first flush of Dragon Well green tea.",
         skus: &[("50 g tin", 12800, 40), ("250 g", 56800, 10)],
     },
-    Item {
-        title: "Anxi Tieguanyin",
-        description: "Iron Goddess oolong, light roast.",
-        skus: &[("125 g", 6800, 80)],
-    },
-    Item {
-        title: "Wuyi Da Hong Pao",
-        description: "Rock oolong with a roasted, mineral finish.",
-        skus: &[("100 g", 9800, 60)],
-    },
-    Item {
-        title: "Yunnan ripe Pu'er cake",
-        description: "357 g cake, aged five years.",
-        skus: &[("357 g cake", 16800, 30)],
-    },
-    Item {
-        title: "Keemun black tea",
-        description: "Winey, orchid-scented Qimen black tea.",
-        skus: &[("100 g", 5800, 90)],
-    },
-    Item {
-        title: "Jasmine pearls",
-        description: "Green tea rolled by hand and scented with jasmine.",
-        skus: &[("100 g", 4800, 120)],
-    },
-    Item {
-        title: "Bai Mu Dan white tea",
-        description: "White Peony from Fuding, gentle and sweet.",
-        skus: &[("100 g", 5600, 70)],
-    },
-    Item {
-        title: "Biluochun",
-        description: "Spiral green tea from Dongting mountain.",
-        skus: &[("100 g", 8800, 40)],
-    },
-    Item {
-        title: "Lapsang souchong",
-        description: "Pine-smoked black tea from Tongmu.",
-        skus: &[("100 g", 6600, 50)],
-    },
+    Item { title: "Anxi Tieguanyin", description: "Iron Goddess oolong, light roast.", skus: &[("125 g", 6800, 80)] },
+    Item { title: "Wuyi Da Hong Pao", description: "Rock oolong with a roasted, mineral finish.", skus: &[("100 g", 9800, 60)] },
+    Item { title: "Yunnan ripe Pu'er cake", description: "357 g cake, aged five years.", skus: &[("357 g cake", 16800, 30)] },
+    Item { title: "Keemun black tea", description: "Winey, orchid-scented Qimen black tea.", skus: &[("100 g", 5800, 90)] },
+    Item { title: "Jasmine pearls", description: "Green tea rolled by hand and scented with jasmine.", skus: &[("100 g", 4800, 120)] },
+    Item { title: "Bai Mu Dan white tea", description: "White Peony from Fuding, gentle and sweet.", skus: &[("100 g", 5600, 70)] },
+    Item { title: "Biluochun", description: "Spiral green tea from Dongting mountain.", skus: &[("100 g", 8800, 40)] },
+    Item { title: "Lapsang souchong", description: "Pine-smoked black tea from Tongmu.", skus: &[("100 g", 6600, 50)] },
     Item {
         title: "Gongfu tea set",
         description: "Gaiwan, pitcher and six cups in celadon.",
         skus: &[("celadon", 19800, 25), ("white porcelain", 16800, 25)],
     },
-    Item {
-        title: "Dancong oolong, honey orchid",
-        description: "Phoenix mountain single-bush oolong.",
-        skus: &[("50 g", 7800, 35)],
-    },
-    Item {
-        title: "Chrysanthemum buds",
-        description: "Tai Ju buds for a caffeine-free evening cup.",
-        skus: &[("50 g", 2600, 150)],
-    },
-    Item {
-        title: "Yixing clay teapot",
-        description: "Zisha pot, 180 ml, made by hand.",
-        skus: &[("180 ml", 32800, 8)],
-    },
-    Item {
-        title: "Tea sampler, 8 kinds",
-        description: "Eight teas to find your favourite.",
-        skus: &[("8 × 8 g", 3900, 200)],
-    },
-    Item {
-        title: "Matcha, stone-ground",
-        description: "Ceremonial grade from Guizhou.",
-        skus: &[("40 g", 6900, 60)],
-    },
+    Item { title: "Dancong oolong, honey orchid", description: "Phoenix mountain single-bush oolong.", skus: &[("50 g", 7800, 35)] },
+    Item { title: "Chrysanthemum buds", description: "Tai Ju buds for a caffeine-free evening cup.", skus: &[("50 g", 2600, 150)] },
+    Item { title: "Yixing clay teapot", description: "Zisha pot, 180 ml, made by hand.", skus: &[("180 ml", 32800, 8)] },
+    Item { title: "Tea sampler, 8 kinds", description: "Eight teas to find your favourite.", skus: &[("8 × 8 g", 3900, 200)] },
+    Item { title: "Matcha, stone-ground", description: "Ceremonial grade from Guizhou.", skus: &[("40 g", 6900, 60)] },
 ];
 
 const JACKETS: &[Item] = &[
     Item {
         title: "Puffy down jacket, short",
         description: "90% duck down, water-repellent shell.",
-        skus: &[
-            ("Black / M", 39900, 40),
-            ("Black / L", 39900, 35),
-            ("Cream / M", 39900, 20),
-        ],
+        skus: &[("Black / M", 39900, 40), ("Black / L", 39900, 35), ("Cream / M", 39900, 20)],
     },
     Item {
         title: "Long down coat, hooded",
@@ -208,104 +104,46 @@ const JACKETS: &[Item] = &[
         description: "The round 'bread' silhouette, very warm.",
         skus: &[("Pink / S", 45900, 18), ("Silver / M", 45900, 22)],
     },
-    Item {
-        title: "Down vest",
-        description: "Layer it over a hoodie.",
-        skus: &[("Black / M", 19900, 60), ("Olive / L", 19900, 40)],
-    },
+    Item { title: "Down vest", description: "Layer it over a hoodie.", skus: &[("Black / M", 19900, 60), ("Olive / L", 19900, 40)] },
     Item {
         title: "Kids' puffy jacket",
         description: "Reflective strips, machine washable.",
         skus: &[("110 cm", 22900, 30), ("130 cm", 22900, 30)],
     },
-    Item {
-        title: "Fleece jacket",
-        description: "Soft polar fleece, full zip.",
-        skus: &[("Grey / M", 12900, 80), ("Grey / L", 12900, 70)],
-    },
-    Item {
-        title: "Windbreaker shell",
-        description: "Windproof, packs small.",
-        skus: &[("Blue / M", 15900, 60)],
-    },
-    Item {
-        title: "Cashmere scarf",
-        description: "Inner Mongolian cashmere.",
-        skus: &[("Camel", 29900, 25), ("Charcoal", 29900, 25)],
-    },
-    Item {
-        title: "Thermal gloves",
-        description: "Touchscreen fingertips.",
-        skus: &[("M", 5900, 100), ("L", 5900, 90)],
-    },
-    Item {
-        title: "Knit beanie",
-        description: "Ribbed wool blend.",
-        skus: &[("One size", 4900, 150)],
-    },
-    Item {
-        title: "Snow boots",
-        description: "Fleece-lined, grips on ice.",
-        skus: &[("39", 32900, 20), ("42", 32900, 20)],
-    },
-    Item {
-        title: "Heated insoles",
-        description: "USB rechargeable, three heat levels.",
-        skus: &[("38-41", 8900, 40)],
-    },
+    Item { title: "Fleece jacket", description: "Soft polar fleece, full zip.", skus: &[("Grey / M", 12900, 80), ("Grey / L", 12900, 70)] },
+    Item { title: "Windbreaker shell", description: "Windproof, packs small.", skus: &[("Blue / M", 15900, 60)] },
+    Item { title: "Cashmere scarf", description: "Inner Mongolian cashmere.", skus: &[("Camel", 29900, 25), ("Charcoal", 29900, 25)] },
+    Item { title: "Thermal gloves", description: "Touchscreen fingertips.", skus: &[("M", 5900, 100), ("L", 5900, 90)] },
+    Item { title: "Knit beanie", description: "Ribbed wool blend.", skus: &[("One size", 4900, 150)] },
+    Item { title: "Snow boots", description: "Fleece-lined, grips on ice.", skus: &[("39", 32900, 20), ("42", 32900, 20)] },
+    Item { title: "Heated insoles", description: "USB rechargeable, three heat levels.", skus: &[("38-41", 8900, 40)] },
     Item {
         title: "Thermal base layer set",
         description: "Top and leggings, heat-retaining fabric.",
         skus: &[("M", 13900, 60), ("L", 13900, 50)],
     },
-    Item {
-        title: "Ear warmers",
-        description: "Foldable plush ear muffs.",
-        skus: &[("Cream", 3900, 120)],
-    },
+    Item { title: "Ear warmers", description: "Foldable plush ear muffs.", skus: &[("Cream", 3900, 120)] },
 ];
 
 const FARM: &[Item] = &[
+    Item { title: "Tractor seat cushion", description: "Gel cushion for long days in the field.", skus: &[("Universal", 15900, 30)] },
+    Item { title: "Work gloves, 12 pairs", description: "Nitrile-coated, for farm work.", skus: &[("12 pairs", 4900, 200)] },
+    Item { title: "Seed potatoes, 10 kg", description: "Certified virus-free seed potatoes.", skus: &[("10 kg", 6900, 80)] },
     Item {
-        title: "Tractor seat cushion",
-        description: "Gel cushion for long days in the field.",
-        skus: &[("Universal", 15900, 30)],
+        title: "Hand-pushed seeder",
+        description: "Sows corn, soybeans and peanuts; adjustable spacing.",
+        skus: &[("2 rows", 38900, 12)],
     },
-    Item {
-        title: "Work gloves, 12 pairs",
-        description: "Nitrile-coated, for farm work.",
-        skus: &[("12 pairs", 4900, 200)],
-    },
-    Item {
-        title: "Seed potatoes, 10 kg",
-        description: "Certified virus-free seed potatoes.",
-        skus: &[("10 kg", 6900, 80)],
-    },
+    Item { title: "Drip irrigation hose 50 m", description: "With 30 cm emitter spacing and fittings.", skus: &[("50 m", 8900, 60)] },
 ];
 
 async fn user(state: &AppState, hash: &str, login: &str, name: &str, role: Role) -> Result<UserId> {
     let login = Login::parse(login)?;
-    let user = state
-        .db
-        .create_user(
-            NewUser {
-                login: &login,
-                password_hash: hash,
-                display_name: name,
-                role,
-            },
-            state.clock.now(),
-        )
-        .await?;
+    let user = state.db.create_user(NewUser { login: &login, password_hash: hash, display_name: name, role }, state.clock.now()).await?;
     Ok(user.user_id())
 }
 
-async fn stock_shop(
-    state: &AppState,
-    shop: ShopId,
-    category: CategoryId,
-    items: &[Item],
-) -> Result<Vec<SkuId>> {
+async fn stock_shop(state: &AppState, shop: ShopId, category: CategoryId, items: &[Item]) -> Result<Vec<SkuId>> {
     let mut skus = Vec::new();
     for item in items {
         let new = NewProduct {
@@ -329,124 +167,45 @@ async fn stock_shop(
                 stock: *stock,
             })
             .collect();
-        let product = state
-            .db
-            .create_product(&new, &rows, "CNY", state.clock.now())
-            .await?;
-        skus.extend(
-            state
-                .db
-                .skus(haul_domain::ids::ProductId(product.id))
-                .await?
-                .into_iter()
-                .map(|s| SkuId(s.id)),
-        );
+        let product = state.db.create_product(&new, &rows, "CNY", state.clock.now()).await?;
+        skus.extend(state.db.skus(haul_domain::ids::ProductId(product.id)).await?.into_iter().map(|s| SkuId(s.id)));
     }
     Ok(skus)
 }
 
 /// Fills an empty database; says so and does nothing otherwise.
 pub async fn fill(state: &AppState) -> Result<()> {
-    if !state
-        .db
-        .shops(&PageRequest::parse(Some(1), None)?)
-        .await?
-        .items
-        .is_empty()
-    {
+    if !state.db.shops(&PageRequest::parse(Some(1), None)?).await?.items.is_empty() {
         println!("The database already has shops; demo data not added.");
         return Ok(());
     }
-    let hash = hash_password(PASSWORD.into())
-        .await
-        .map_err(|e| e.message)?;
+    let hash = hash_password(PASSWORD.into()).await.map_err(|e| e.message)?;
     let shopper = user(state, &hash, "shopper@haul.demo", "Xiao Mei", Role::Shopper).await?;
     let second = user(state, &hash, "+8613800138000", "Lao Wang", Role::Shopper).await?;
-    user(
-        state,
-        &hash,
-        "creator@haul.demo",
-        "Li Jiaqi Fan",
-        Role::Creator,
-    )
-    .await?;
-    user(
-        state,
-        &hash,
-        "leader@haul.demo",
-        "Auntie Zhang",
-        Role::GroupLeader,
-    )
-    .await?;
+    user(state, &hash, "creator@haul.demo", "Li Jiaqi Fan", Role::Creator).await?;
+    user(state, &hash, "leader@haul.demo", "Auntie Zhang", Role::GroupLeader).await?;
     user(state, &hash, "operator@haul.demo", "Ops", Role::Operator).await?;
-    let fruit_owner = user(
-        state,
-        &hash,
-        "fruit@haul.demo",
-        "Orchard Chen",
-        Role::Shopper,
-    )
-    .await?;
-    let tea_owner = user(
-        state,
-        &hash,
-        "tea@haul.demo",
-        "Tea Master Lin",
-        Role::Shopper,
-    )
-    .await?;
-    let coat_owner = user(
-        state,
-        &hash,
-        "jackets@haul.demo",
-        "Winter Wu",
-        Role::Shopper,
-    )
-    .await?;
+    let fruit_owner = user(state, &hash, "fruit@haul.demo", "Orchard Chen", Role::Shopper).await?;
+    let tea_owner = user(state, &hash, "tea@haul.demo", "Tea Master Lin", Role::Shopper).await?;
+    let coat_owner = user(state, &hash, "jackets@haul.demo", "Winter Wu", Role::Shopper).await?;
     let farm_owner = user(state, &hash, "farm@haul.demo", "Farmer Zhao", Role::Shopper).await?;
 
     let now = state.clock.now();
     let mut categories = Vec::new();
-    for (slug, name) in [
-        ("fruit", "Fresh fruit"),
-        ("tea", "Tea"),
-        ("outerwear", "Outerwear"),
-        ("farm", "Farm & machinery"),
-    ] {
+    for (slug, name) in [("fruit", "Fresh fruit"), ("tea", "Tea"), ("outerwear", "Outerwear"), ("farm", "Farm & machinery")] {
         categories.push(CategoryId(state.db.create_category(slug, name).await?.id));
     }
     let fruit = state
         .db
-        .create_shop(
-            fruit_owner,
-            "sunny-orchard",
-            "Sunny Orchard",
-            "Fruit straight from the orchard to your door.",
-            "CNY",
-            now,
-        )
+        .create_shop(fruit_owner, "sunny-orchard", "Sunny Orchard", "Fruit straight from the orchard to your door.", "CNY", now)
         .await?;
     let tea = state
         .db
-        .create_shop(
-            tea_owner,
-            "misty-peak-tea",
-            "Misty Peak Tea",
-            "Teas from the mountains where they grow best.",
-            "CNY",
-            now,
-        )
+        .create_shop(tea_owner, "misty-peak-tea", "Misty Peak Tea", "Teas from the mountains where they grow best.", "CNY", now)
         .await?;
     let coats = state
         .db
-        .create_shop(
-            coat_owner,
-            "north-wind",
-            "North Wind Outerwear",
-            "Puffy jackets and everything for the cold.",
-            "CNY",
-            now,
-        )
+        .create_shop(coat_owner, "north-wind", "North Wind Outerwear", "Puffy jackets and everything for the cold.", "CNY", now)
         .await?;
     let farm = state
         .db
@@ -465,24 +224,14 @@ pub async fn fill(state: &AppState) -> Result<()> {
     let coat_skus = stock_shop(state, ShopId(coats.id), categories[2], JACKETS).await?;
     stock_shop(state, ShopId(farm.id), categories[3], FARM).await?;
     for (title, url, price) in [
-        (
-            "Second-hand tractor, 50 hp, 2017",
-            "https://example.com/listings/tractor-50hp-2017",
-            4_800_000,
-        ),
-        (
-            "Used rice transplanter, 6 rows",
-            "https://example.com/listings/transplanter-6-row",
-            2_150_000,
-        ),
+        ("Second-hand tractor, 50 hp, 2017", "https://example.com/listings/tractor-50hp-2017", 4_800_000),
+        ("Used rice transplanter, 6 rows", "https://example.com/listings/transplanter-6-row", 2_150_000),
     ] {
         let new = NewProduct {
             shop: ShopId(farm.id),
             category: Some(categories[3]),
             title: title.into(),
-            description:
-                "Inspected machine sold through our partner marketplace; the price there is final."
-                    .into(),
+            description: "Inspected machine sold through our partner marketplace; the price there is final.".into(),
             kind: ListingKind::External,
             external_url: Some(url.into()),
             partner: None,
@@ -492,12 +241,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
             .db
             .create_product(
                 &new,
-                &[NewSku {
-                    code: "REF".into(),
-                    options: "reference price".into(),
-                    price_minor: price,
-                    stock: 1,
-                }],
+                &[NewSku { code: "REF".into(), options: "reference price".into(), price_minor: price, stock: 1 }],
                 "CNY",
                 now,
             )
@@ -522,8 +266,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
             now,
             clear_cart: false,
         };
-        let Placed::New { order, .. } = state.db.place_order(checkout, |_| String::new()).await?
-        else {
+        let Placed::New { order, .. } = state.db.place_order(checkout, |_| String::new()).await? else {
             continue;
         };
         let id = OrderId(order.order.id);
@@ -531,38 +274,16 @@ pub async fn fill(state: &AppState) -> Result<()> {
             continue;
         }
         let reference = format!("sbx_demo_{}", order.order.id);
-        state
-            .db
-            .create_payment(&order.order, "sandbox", &reference, now)
-            .await?;
-        let amount = Money {
-            minor: order.order.total_minor,
-            currency: Currency::parse(&order.order.currency)?,
-        };
-        state
-            .db
-            .apply_payment_succeeded(
-                "sandbox",
-                &format!("evt_demo_{}", order.order.id),
-                &reference,
-                amount,
-                now,
-            )
-            .await?;
+        state.db.create_payment(&order.order, "sandbox", &reference, now).await?;
+        let amount = Money { minor: order.order.total_minor, currency: Currency::parse(&order.order.currency)? };
+        state.db.apply_payment_succeeded("sandbox", &format!("evt_demo_{}", order.order.id), &reference, amount, now).await?;
         let path: &[OrderStatus] = match target {
-            OrderStatus::Completed => &[
-                OrderStatus::Fulfilling,
-                OrderStatus::Shipped,
-                OrderStatus::Completed,
-            ],
+            OrderStatus::Completed => &[OrderStatus::Fulfilling, OrderStatus::Shipped, OrderStatus::Completed],
             OrderStatus::Shipped => &[OrderStatus::Fulfilling, OrderStatus::Shipped],
             _ => &[],
         };
         for step in path {
-            state
-                .db
-                .transition_order(id, *step, None, "demo", now)
-                .await?;
+            state.db.transition_order(id, *step, None, "demo", now).await?;
         }
     }
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;

@@ -19,11 +19,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
+        ApiError { status, code, message: message.into() }
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
@@ -35,28 +31,20 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden", "you may not do this")
     }
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} not found"),
-        )
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
     }
     pub fn internal(e: impl std::fmt::Display) -> Self {
         tracing::error!(error = %e, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "something went wrong on our side",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "something went wrong on our side")
     }
 }
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
         let status = match e {
-            DomainError::OutOfStock { .. }
-            | DomainError::IllegalTransition { .. }
-            | DomainError::RefundTooLarge { .. } => StatusCode::CONFLICT,
+            DomainError::OutOfStock { .. } | DomainError::IllegalTransition { .. } | DomainError::RefundTooLarge { .. } => {
+                StatusCode::CONFLICT
+            }
             DomainError::BadSignature | DomainError::StaleSignature => StatusCode::UNAUTHORIZED,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
@@ -69,9 +57,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Domain(d) => d.into(),
             StoreError::NotFound(what) => ApiError::not_found(what),
-            StoreError::Conflict { code, message } => {
-                ApiError::new(StatusCode::CONFLICT, code, message)
-            }
+            StoreError::Conflict { code, message } => ApiError::new(StatusCode::CONFLICT, code, message),
             StoreError::Db(e) => ApiError::internal(e),
         }
     }

@@ -43,11 +43,7 @@ enum Command {
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    let flags = Flags {
-        listen: cli.listen,
-        data_dir: cli.data_dir,
-        database_url: cli.database_url,
-    };
+    let flags = Flags { listen: cli.listen, data_dir: cli.data_dir, database_url: cli.database_url };
     let config = match Config::load(cli.config.as_deref(), &flags) {
         Ok(c) => c,
         Err(e) => {
@@ -56,12 +52,7 @@ async fn main() {
         }
     };
     init_logs(&config);
-    if let Err(e) = run(
-        cli.command.unwrap_or(Command::Serve { demo: false }),
-        config,
-    )
-    .await
-    {
+    if let Err(e) = run(cli.command.unwrap_or(Command::Serve { demo: false }), config).await {
         tracing::error!(error = %e, "haul stopped");
         eprintln!("haul: {e}");
         std::process::exit(1);
@@ -73,11 +64,7 @@ async fn run(command: Command, config: Config) -> haul_server::app::anyhow_like:
         Command::Serve { .. } => Some(tokio::net::TcpListener::bind(&config.listen).await?),
         _ => None,
     };
-    let bound = listener
-        .as_ref()
-        .map(|l| l.local_addr())
-        .transpose()?
-        .unwrap_or_else(|| ([127, 0, 0, 1], 0).into());
+    let bound = listener.as_ref().map(|l| l.local_addr()).transpose()?.unwrap_or_else(|| ([127, 0, 0, 1], 0).into());
     let state = AppState::new(config, Arc::new(SystemClock), bound).await?;
     match command {
         Command::Migrate => println!("migrations applied"),
@@ -101,8 +88,7 @@ async fn run(command: Command, config: Config) -> haul_server::app::anyhow_like:
 }
 
 fn init_logs(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     if config.log_format == "json" {
         builder.json().init();

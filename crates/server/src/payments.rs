@@ -32,12 +32,7 @@ pub trait PaymentProvider: Send + Sync {
     fn name(&self) -> &'static str;
     fn start(&self, order: &Order) -> Started;
     /// Checks the signature and freshness of a webhook and parses it.
-    fn verify_webhook(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-        now: Timestamp,
-    ) -> Result<ProviderEvent, ApiError>;
+    fn verify_webhook(&self, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Result<ProviderEvent, ApiError>;
     /// Asks the provider to send `amount` back for `payment`.
     fn refund(&self, payment: &Payment, amount: Money) -> Result<(), ApiError>;
 }
@@ -53,12 +48,7 @@ impl Sandbox {
     }
 
     /// The webhook the sandbox sends when the shopper pays: body and header.
-    pub fn signed_success(
-        &self,
-        payment: &Payment,
-        event_id: String,
-        now: Timestamp,
-    ) -> (Vec<u8>, String) {
+    pub fn signed_success(&self, payment: &Payment, event_id: String, now: Timestamp) -> (Vec<u8>, String) {
         let event = ProviderEvent {
             id: event_id,
             kind: "payment.succeeded".into(),
@@ -84,31 +74,16 @@ impl PaymentProvider for Sandbox {
     fn start(&self, _order: &Order) -> Started {
         let provider_ref = format!("sbx_{}", &crate::auth::random_token()[..24]);
         let redirect_url = format!("/sandbox/pay/{provider_ref}");
-        Started {
-            provider_ref,
-            redirect_url,
-        }
+        Started { provider_ref, redirect_url }
     }
 
-    fn verify_webhook(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-        now: Timestamp,
-    ) -> Result<ProviderEvent, ApiError> {
+    fn verify_webhook(&self, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Result<ProviderEvent, ApiError> {
         let header = headers
             .get(SIGNATURE_HEADER)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| {
-                ApiError::new(
-                    axum::http::StatusCode::UNAUTHORIZED,
-                    "bad_signature",
-                    "missing Haul-Signature header",
-                )
-            })?;
+            .ok_or_else(|| ApiError::new(axum::http::StatusCode::UNAUTHORIZED, "bad_signature", "missing Haul-Signature header"))?;
         signing::verify(self.secret.as_bytes(), header, body, now.seconds())?;
-        serde_json::from_slice(body)
-            .map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))
+        serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))
     }
 
     fn refund(&self, _payment: &Payment, _amount: Money) -> Result<(), ApiError> {

@@ -15,20 +15,14 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(limit: u32, window_seconds: i64, clock: Arc<dyn Clock>) -> Self {
-        RateLimiter {
-            limit,
-            window_ms: window_seconds * 1000,
-            clock,
-            hits: Mutex::new(HashMap::new()),
-        }
+        RateLimiter { limit, window_ms: window_seconds * 1000, clock, hits: Mutex::new(HashMap::new()) }
     }
 
     /// Whether `key` is still under its limit in the current window.
     pub fn allowed(&self, key: &str) -> bool {
         let now = self.clock.now().millis();
         let hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        hits.get(key)
-            .is_none_or(|(start, n)| now - start >= self.window_ms || *n < self.limit)
+        hits.get(key).is_none_or(|(start, n)| now - start >= self.window_ms || *n < self.limit)
     }
 
     /// Counts one failure against `key`.
@@ -47,10 +41,7 @@ impl RateLimiter {
     }
 
     pub fn reset(&self, key: &str) {
-        self.hits
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(key);
+        self.hits.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
     }
 }
 

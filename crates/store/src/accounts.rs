@@ -28,10 +28,7 @@ impl User {
         Role::parse(&self.role).unwrap_or(Role::Shopper)
     }
     pub fn login(&self) -> &str {
-        self.email
-            .as_deref()
-            .or(self.phone.as_deref())
-            .unwrap_or("")
+        self.email.as_deref().or(self.phone.as_deref()).unwrap_or("")
     }
 }
 
@@ -75,10 +72,7 @@ impl Db {
             .await
             .map_err(|e| {
                 if is_unique_violation(&e) {
-                    StoreError::conflict(
-                        "login_taken",
-                        "an account with this email or phone already exists",
-                    )
+                    StoreError::conflict("login_taken", "an account with this email or phone already exists")
                 } else {
                     e.into()
                 }
@@ -91,27 +85,16 @@ impl Db {
             Login::Phone(_) => "phone",
         };
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
-            .bind(login.as_str())
-            .fetch_optional(&self.read)
-            .await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(login.as_str()).fetch_optional(&self.read).await?)
     }
 
     pub async fn user(&self, id: UserId) -> Result<User> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        sqlx::query_as(AssertSqlSafe(sql))
-            .bind(id.get())
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound("user"))
+        sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("user"))
     }
 
     pub async fn set_role(&self, id: UserId, role: Role) -> Result<()> {
-        let r = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
-            .bind(role.as_str())
-            .bind(id.get())
-            .execute(&self.write)
-            .await?;
+        let r = sqlx::query("UPDATE users SET role = $1 WHERE id = $2").bind(role.as_str()).bind(id.get()).execute(&self.write).await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound("user"));
         }
@@ -149,18 +132,11 @@ impl Db {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.write)
-            .await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.write).await?;
         Ok(())
     }
 
     pub async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64> {
-        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now.millis())
-            .execute(&self.write)
-            .await?
-            .rows_affected())
+        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.millis()).execute(&self.write).await?.rows_affected())
     }
 }

@@ -93,7 +93,8 @@ record! {
 }
 
 const SHOP_COLUMNS: &str = "id, slug, name, description, currency, owner_id, created_at";
-const PRODUCT_COLUMNS: &str = "id, shop_id, category_id, title, description, kind, external_url, partner_id, status, image_key, created_at, updated_at";
+const PRODUCT_COLUMNS: &str =
+    "id, shop_id, category_id, title, description, kind, external_url, partner_id, status, image_key, created_at, updated_at";
 const SKU_COLUMNS: &str = "id, product_id, code, options, price_minor, currency, stock";
 const SUMMARY_SELECT: &str = "SELECT p.id, p.shop_id, s.name AS shop_name, s.slug AS shop_slug, p.title, p.kind, p.status, p.image_key, \
      (SELECT MIN(k.price_minor) FROM skus k WHERE k.product_id = p.id) AS min_price_minor, s.currency, \
@@ -128,11 +129,7 @@ pub struct NewSku {
 }
 
 fn unique_or(e: sqlx::Error, code: &'static str, message: &str) -> StoreError {
-    if is_unique_violation(&e) {
-        StoreError::conflict(code, message)
-    } else {
-        e.into()
-    }
+    if is_unique_violation(&e) { StoreError::conflict(code, message) } else { e.into() }
 }
 
 impl Db {
@@ -180,86 +177,52 @@ impl Db {
 
     /// The user's role in the shop (`owner` or `staff`), if any.
     pub async fn shop_role(&self, shop: ShopId, user: UserId) -> Result<Option<String>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT role FROM shop_members WHERE shop_id = $1 AND user_id = $2")
-                .bind(shop.get())
-                .bind(user.get())
-                .fetch_optional(&self.read)
-                .await?;
+        let row: Option<(String,)> = sqlx::query_as("SELECT role FROM shop_members WHERE shop_id = $1 AND user_id = $2")
+            .bind(shop.get())
+            .bind(user.get())
+            .fetch_optional(&self.read)
+            .await?;
         Ok(row.map(|(r,)| r))
     }
 
     pub async fn shop(&self, id: ShopId) -> Result<Shop> {
         let sql = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE id = $1");
-        sqlx::query_as(AssertSqlSafe(sql))
-            .bind(id.get())
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound("shop"))
+        sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("shop"))
     }
 
     pub async fn shop_by_slug(&self, slug: &str) -> Result<Shop> {
         let sql = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE slug = $1");
-        sqlx::query_as(AssertSqlSafe(sql))
-            .bind(slug)
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound("shop"))
+        sqlx::query_as(AssertSqlSafe(sql)).bind(slug).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("shop"))
     }
 
     pub async fn shops(&self, page: &PageRequest) -> Result<Page<Shop>> {
-        let sql =
-            format!("SELECT {SHOP_COLUMNS} FROM shops WHERE id < $1 ORDER BY id DESC LIMIT $2");
-        let rows = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(page.before_id())
-            .bind(page.fetch())
-            .fetch_all(&self.read)
-            .await?;
+        let sql = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE id < $1 ORDER BY id DESC LIMIT $2");
+        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |s: &Shop| s.id))
     }
 
     pub async fn shops_of_member(&self, user: UserId) -> Result<Vec<Shop>> {
         let sql = format!(
             "SELECT {} FROM shops s JOIN shop_members m ON m.shop_id = s.id WHERE m.user_id = $1 ORDER BY s.id",
-            SHOP_COLUMNS
-                .split(", ")
-                .map(|c| format!("s.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            SHOP_COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ")
         );
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
-            .bind(user.get())
-            .fetch_all(&self.read)
-            .await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(user.get()).fetch_all(&self.read).await?)
     }
 
     pub async fn create_category(&self, slug: &str, name: &str) -> Result<Category> {
-        sqlx::query_as(
-            "INSERT INTO categories (slug, name) VALUES ($1, $2) RETURNING id, slug, name",
-        )
-        .bind(slug)
-        .bind(name)
-        .fetch_one(&self.write)
-        .await
-        .map_err(|e| unique_or(e, "slug_taken", "a category with this slug already exists"))
+        sqlx::query_as("INSERT INTO categories (slug, name) VALUES ($1, $2) RETURNING id, slug, name")
+            .bind(slug)
+            .bind(name)
+            .fetch_one(&self.write)
+            .await
+            .map_err(|e| unique_or(e, "slug_taken", "a category with this slug already exists"))
     }
 
     pub async fn categories(&self) -> Result<Vec<Category>> {
-        Ok(
-            sqlx::query_as("SELECT id, slug, name FROM categories ORDER BY name")
-                .fetch_all(&self.read)
-                .await?,
-        )
+        Ok(sqlx::query_as("SELECT id, slug, name FROM categories ORDER BY name").fetch_all(&self.read).await?)
     }
 
-    pub async fn create_partner(
-        &self,
-        shop: ShopId,
-        name: &str,
-        endpoint_url: &str,
-        secret: &str,
-        now: Timestamp,
-    ) -> Result<Partner> {
+    pub async fn create_partner(&self, shop: ShopId, name: &str, endpoint_url: &str, secret: &str, now: Timestamp) -> Result<Partner> {
         Ok(sqlx::query_as(
             "INSERT INTO partners (shop_id, name, endpoint_url, secret, created_at) VALUES ($1, $2, $3, $4, $5) \
              RETURNING id, shop_id, name, endpoint_url, secret, created_at",
@@ -282,13 +245,7 @@ impl Db {
     }
 
     /// A product with its SKUs, written in one transaction.
-    pub async fn create_product(
-        &self,
-        new: &NewProduct,
-        skus: &[NewSku],
-        currency: &str,
-        now: Timestamp,
-    ) -> Result<Product> {
+    pub async fn create_product(&self, new: &NewProduct, skus: &[NewSku], currency: &str, now: Timestamp) -> Result<Product> {
         let mut tx = self.write.begin().await?;
         let sql = format!(
             "INSERT INTO products (shop_id, category_id, title, description, kind, external_url, partner_id, status, created_at, updated_at) \
@@ -322,15 +279,16 @@ impl Db {
         active: bool,
         now: Timestamp,
     ) -> Result<()> {
-        let r = sqlx::query("UPDATE products SET title = $1, description = $2, category_id = $3, status = $4, updated_at = $5 WHERE id = $6")
-            .bind(title)
-            .bind(description)
-            .bind(category.map(|c| c.get()))
-            .bind(if active { "active" } else { "draft" })
-            .bind(now.millis())
-            .bind(id.get())
-            .execute(&self.write)
-            .await?;
+        let r =
+            sqlx::query("UPDATE products SET title = $1, description = $2, category_id = $3, status = $4, updated_at = $5 WHERE id = $6")
+                .bind(title)
+                .bind(description)
+                .bind(category.map(|c| c.get()))
+                .bind(if active { "active" } else { "draft" })
+                .bind(now.millis())
+                .bind(id.get())
+                .execute(&self.write)
+                .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound("product"));
         }
@@ -346,14 +304,16 @@ impl Db {
         now: Timestamp,
     ) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        sqlx::query("INSERT INTO product_images (product_id, storage_key, content_type, byte_size, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(id.get())
-            .bind(storage_key)
-            .bind(content_type)
-            .bind(byte_size)
-            .bind(now.millis())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO product_images (product_id, storage_key, content_type, byte_size, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.get())
+        .bind(storage_key)
+        .bind(content_type)
+        .bind(byte_size)
+        .bind(now.millis())
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE products SET image_key = $1, updated_at = $2 WHERE id = $3")
             .bind(storage_key)
             .bind(now.millis())
@@ -366,18 +326,10 @@ impl Db {
 
     pub async fn product(&self, id: ProductId) -> Result<Product> {
         let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1");
-        sqlx::query_as(AssertSqlSafe(sql))
-            .bind(id.get())
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound("product"))
+        sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("product"))
     }
 
-    pub async fn products(
-        &self,
-        filter: &ProductFilter,
-        page: &PageRequest,
-    ) -> Result<Page<ProductSummary>> {
+    pub async fn products(&self, filter: &ProductFilter, page: &PageRequest) -> Result<Page<ProductSummary>> {
         enum Arg {
             Int(i64),
             Text(String),
@@ -403,9 +355,7 @@ impl Db {
             sql.push_str(" AND p.status = 'active'");
         }
         sql.push_str(" ORDER BY p.id DESC LIMIT $2");
-        let mut q = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(page.before_id())
-            .bind(page.fetch());
+        let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(page.before_id()).bind(page.fetch());
         for arg in args {
             q = match arg {
                 Arg::Int(v) => q.bind(v),
@@ -418,19 +368,12 @@ impl Db {
 
     pub async fn skus(&self, product: ProductId) -> Result<Vec<Sku>> {
         let sql = format!("SELECT {SKU_COLUMNS} FROM skus WHERE product_id = $1 ORDER BY id");
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
-            .bind(product.get())
-            .fetch_all(&self.read)
-            .await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(product.get()).fetch_all(&self.read).await?)
     }
 
     pub async fn sku(&self, id: SkuId) -> Result<Sku> {
         let sql = format!("SELECT {SKU_COLUMNS} FROM skus WHERE id = $1");
-        sqlx::query_as(AssertSqlSafe(sql))
-            .bind(id.get())
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound("sku"))
+        sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("sku"))
     }
 
     pub async fn add_sku(&self, product: ProductId, sku: &NewSku, currency: &str) -> Result<Sku> {
@@ -440,16 +383,8 @@ impl Db {
         Ok(created)
     }
 
-    pub async fn update_sku(
-        &self,
-        id: SkuId,
-        options: &str,
-        price_minor: i64,
-        stock: i64,
-    ) -> Result<Sku> {
-        let sql = format!(
-            "UPDATE skus SET options = $1, price_minor = $2, stock = $3 WHERE id = $4 RETURNING {SKU_COLUMNS}"
-        );
+    pub async fn update_sku(&self, id: SkuId, options: &str, price_minor: i64, stock: i64) -> Result<Sku> {
+        let sql = format!("UPDATE skus SET options = $1, price_minor = $2, stock = $3 WHERE id = $4 RETURNING {SKU_COLUMNS}");
         sqlx::query_as(AssertSqlSafe(sql))
             .bind(options)
             .bind(price_minor)
@@ -460,39 +395,24 @@ impl Db {
             .ok_or(StoreError::NotFound("sku"))
     }
 
-    pub async fn record_external_click(
-        &self,
-        product: ProductId,
-        user: Option<UserId>,
-        now: Timestamp,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO external_clicks (product_id, user_id, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(product.get())
-        .bind(user.map(|u| u.get()))
-        .bind(now.millis())
-        .execute(&self.write)
-        .await?;
+    pub async fn record_external_click(&self, product: ProductId, user: Option<UserId>, now: Timestamp) -> Result<()> {
+        sqlx::query("INSERT INTO external_clicks (product_id, user_id, created_at) VALUES ($1, $2, $3)")
+            .bind(product.get())
+            .bind(user.map(|u| u.get()))
+            .bind(now.millis())
+            .execute(&self.write)
+            .await?;
         Ok(())
     }
 
     pub async fn external_clicks(&self, product: ProductId) -> Result<i64> {
         let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM external_clicks WHERE product_id = $1")
-                .bind(product.get())
-                .fetch_one(&self.read)
-                .await?;
+            sqlx::query_as("SELECT COUNT(*) FROM external_clicks WHERE product_id = $1").bind(product.get()).fetch_one(&self.read).await?;
         Ok(n)
     }
 }
 
-async fn insert_sku(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    product: ProductId,
-    sku: &NewSku,
-    currency: &str,
-) -> Result<Sku> {
+async fn insert_sku(tx: &mut sqlx::Transaction<'_, sqlx::Any>, product: ProductId, sku: &NewSku, currency: &str) -> Result<Sku> {
     let sql = format!(
         "INSERT INTO skus (product_id, code, options, price_minor, currency, stock) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {SKU_COLUMNS}"
     );
@@ -505,11 +425,5 @@ async fn insert_sku(
         .bind(sku.stock)
         .fetch_one(&mut **tx)
         .await
-        .map_err(|e| {
-            unique_or(
-                e,
-                "sku_code_taken",
-                "this product already has a SKU with that code",
-            )
-        })
+        .map_err(|e| unique_or(e, "sku_code_taken", "this product already has a SKU with that code"))
 }

@@ -34,39 +34,15 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db> {
         install_default_drivers();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = AnyPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
-            return Ok(Db {
-                read: pool.clone(),
-                write: pool,
-                backend: Backend::Postgres,
-            });
+            let pool = AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            return Ok(Db { read: pool.clone(), write: pool, backend: Backend::Postgres });
         }
-        let url = if url.contains('?') {
-            url.to_owned()
-        } else {
-            format!("{url}?mode=rwc")
-        };
+        let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
         // The writer commits with synchronous=FULL: an acknowledged order has
         // reached the disk, not only the OS cache.
-        let write = AnyPoolOptions::new()
-            .max_connections(1)
-            .after_connect(|c, _| sqlite_pragmas(c, "FULL"))
-            .connect(&url)
-            .await?;
-        let read = AnyPoolOptions::new()
-            .max_connections(8)
-            .after_connect(|c, _| sqlite_pragmas(c, "NORMAL"))
-            .connect(&url)
-            .await?;
-        Ok(Db {
-            read,
-            write,
-            backend: Backend::Sqlite,
-        })
+        let write = AnyPoolOptions::new().max_connections(1).after_connect(|c, _| sqlite_pragmas(c, "FULL")).connect(&url).await?;
+        let read = AnyPoolOptions::new().max_connections(8).after_connect(|c, _| sqlite_pragmas(c, "NORMAL")).connect(&url).await?;
+        Ok(Db { read, write, backend: Backend::Sqlite })
     }
 
     pub fn backend(&self) -> Backend {
@@ -90,10 +66,7 @@ impl Db {
     }
 }
 
-fn sqlite_pragmas<'c>(
-    conn: &'c mut sqlx::AnyConnection,
-    synchronous: &'static str,
-) -> BoxFuture<'c, sqlx::Result<()>> {
+fn sqlite_pragmas<'c>(conn: &'c mut sqlx::AnyConnection, synchronous: &'static str) -> BoxFuture<'c, sqlx::Result<()>> {
     Box::pin(async move {
         let sql = format!(
             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = {synchronous};"

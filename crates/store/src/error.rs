@@ -19,20 +19,14 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        StoreError::Conflict {
-            code,
-            message: message.into(),
-        }
+        StoreError::Conflict { code, message: message.into() }
     }
 }
 
 /// Whether a database error is a unique-constraint violation, on either backend.
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
-        sqlx::Error::Database(d) => {
-            matches!(d.kind(), sqlx::error::ErrorKind::UniqueViolation)
-                || d.code().as_deref() == Some("2067")
-        }
+        sqlx::Error::Database(d) => matches!(d.kind(), sqlx::error::ErrorKind::UniqueViolation) || d.code().as_deref() == Some("2067"),
         _ => false,
     }
 }

@@ -14,12 +14,7 @@ record! {
 }
 
 /// Writes a transaction that the domain already checked balances.
-pub(crate) async fn post(
-    tx: &mut Transaction<'_, Any>,
-    ledger_tx: &LedgerTx,
-    order: Option<i64>,
-    now: Timestamp,
-) -> Result<()> {
+pub(crate) async fn post(tx: &mut Transaction<'_, Any>, ledger_tx: &LedgerTx, order: Option<i64>, now: Timestamp) -> Result<()> {
     let (id,): (i64,) = sqlx::query_as("INSERT INTO ledger_transactions (kind, order_id, created_at) VALUES ($1, $2, $3) RETURNING id")
         .bind(ledger_tx.kind)
         .bind(order)

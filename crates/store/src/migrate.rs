@@ -27,18 +27,14 @@ pub(crate) async fn run(db: &Db) -> Result<usize> {
     let mut tx = db.write.begin().await?;
     if db.backend() == Backend::Postgres {
         // Several nodes may start at once; one migrates, the others wait.
-        sqlx::query("SELECT pg_advisory_xact_lock(7201)")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7201)").execute(&mut *tx).await?;
     }
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS haul_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
     )
     .execute(&mut *tx)
     .await?;
-    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM haul_migrations")
-        .fetch_all(&mut *tx)
-        .await?;
+    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM haul_migrations").fetch_all(&mut *tx).await?;
     let mut count = 0;
     for m in MIGRATIONS {
         if applied.iter().any(|(v,)| *v == m.version) {
@@ -63,8 +59,5 @@ pub(crate) async fn run(db: &Db) -> Result<usize> {
 }
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

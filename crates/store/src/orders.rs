@@ -118,16 +118,13 @@ pub enum Placed {
     Replay { status: i64, body: String },
 }
 
-const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at";
+const ORDER_COLUMNS: &str =
+    "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at";
 
 impl Db {
     /// Places one order for lines from one shop. `render` makes the response
     /// body that a retry will get back.
-    pub async fn place_order(
-        &self,
-        c: Checkout<'_>,
-        render: impl FnOnce(&OrderDetail) -> String,
-    ) -> Result<Placed> {
+    pub async fn place_order(&self, c: Checkout<'_>, render: impl FnOnce(&OrderDetail) -> String) -> Result<Placed> {
         if c.lines.is_empty() {
             return Err(DomainError::invalid("items", "at least one item").into());
         }
@@ -163,33 +160,17 @@ impl Db {
             .await?
             .ok_or(StoreError::NotFound("sku"))?;
             if sku.status != "active" {
-                return Err(StoreError::conflict(
-                    "product_unavailable",
-                    format!("{} is not on sale", sku.title),
-                ));
+                return Err(StoreError::conflict("product_unavailable", format!("{} is not on sale", sku.title)));
             }
             if !ListingKind::parse(&sku.kind)?.sold_here() {
-                return Err(StoreError::conflict(
-                    "external_listing",
-                    format!("{} is sold on another platform", sku.title),
-                ));
+                return Err(StoreError::conflict("external_listing", format!("{} is sold on another platform", sku.title)));
             }
             if *shop.get_or_insert(sku.shop_id) != sku.shop_id {
-                return Err(StoreError::conflict(
-                    "mixed_shops",
-                    "one order holds items from one shop; check out each shop separately",
-                ));
+                return Err(StoreError::conflict("mixed_shops", "one order holds items from one shop; check out each shop separately"));
             }
-            let price = Money {
-                minor: sku.price_minor,
-                currency: Currency::parse(&sku.currency)?,
-            };
+            let price = Money { minor: sku.price_minor, currency: Currency::parse(&sku.currency)? };
             if *currency.get_or_insert(price.currency) != price.currency {
-                return Err(DomainError::CurrencyMismatch(
-                    price.currency.to_string(),
-                    sku.currency.clone(),
-                )
-                .into());
+                return Err(DomainError::CurrencyMismatch(price.currency.to_string(), sku.currency.clone()).into());
             }
             let line_total = price.times(*quantity)?;
             total = Some(match total {
@@ -240,16 +221,7 @@ impl Db {
                     .await?;
             }
         }
-        record_event(
-            &mut tx,
-            order.id,
-            None,
-            OrderStatus::PendingPayment,
-            Some(c.buyer),
-            "order placed",
-            c.now,
-        )
-        .await?;
+        record_event(&mut tx, order.id, None, OrderStatus::PendingPayment, Some(c.buyer), "order placed", c.now).await?;
         let detail = OrderDetail { order, lines };
         let body = render(&detail);
         if let Some((key, _)) = c.idempotency {
@@ -261,36 +233,28 @@ impl Db {
                 .await?;
         }
         tx.commit().await?;
-        Ok(Placed::New {
-            order: detail,
-            body,
-        })
+        Ok(Placed::New { order: detail, body })
     }
 
     async fn replay(&self, buyer: UserId, key: &str, hash: &str) -> Result<Placed> {
-        let (stored_hash, status, body): (String, i64, String) =
-            sqlx::query_as("SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
-                .bind(buyer.get())
-                .bind(key)
-                .fetch_optional(&self.write)
-                .await?
-                .ok_or(StoreError::NotFound("idempotency key"))?;
+        let (stored_hash, status, body): (String, i64, String) = sqlx::query_as(
+            "SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
+        )
+        .bind(buyer.get())
+        .bind(key)
+        .fetch_optional(&self.write)
+        .await?
+        .ok_or(StoreError::NotFound("idempotency key"))?;
         if stored_hash != hash {
-            return Err(StoreError::conflict(
-                "idempotency_key_reused",
-                "this Idempotency-Key was used for a different request",
-            ));
+            return Err(StoreError::conflict("idempotency_key_reused", "this Idempotency-Key was used for a different request"));
         }
         Ok(Placed::Replay { status, body })
     }
 
     pub async fn order(&self, id: OrderId) -> Result<OrderDetail> {
         let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
-        let order: Order = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(id.get())
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound("order"))?;
+        let order: Order =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("order"))?;
         let lines = sqlx::query_as(
             "SELECT id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity FROM order_lines WHERE order_id = $1 ORDER BY id",
         )
@@ -301,10 +265,12 @@ impl Db {
     }
 
     pub async fn order_events(&self, id: OrderId) -> Result<Vec<OrderEvent>> {
-        Ok(sqlx::query_as("SELECT id, from_status, to_status, actor_id, note, created_at FROM order_events WHERE order_id = $1 ORDER BY id")
-            .bind(id.get())
-            .fetch_all(&self.read)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, from_status, to_status, actor_id, note, created_at FROM order_events WHERE order_id = $1 ORDER BY id",
+        )
+        .bind(id.get())
+        .fetch_all(&self.read)
+        .await?)
     }
 
     pub async fn orders_of_buyer(&self, buyer: UserId, page: &PageRequest) -> Result<Page<Order>> {
@@ -315,33 +281,14 @@ impl Db {
         self.orders_where("shop_id", shop.get(), page).await
     }
 
-    async fn orders_where(
-        &self,
-        column: &'static str,
-        value: i64,
-        page: &PageRequest,
-    ) -> Result<Page<Order>> {
-        let sql = format!(
-            "SELECT {ORDER_COLUMNS} FROM orders WHERE {column} = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
-        );
-        let rows = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(value)
-            .bind(page.before_id())
-            .bind(page.fetch())
-            .fetch_all(&self.read)
-            .await?;
+    async fn orders_where(&self, column: &'static str, value: i64, page: &PageRequest) -> Result<Page<Order>> {
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE {column} = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
+        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(value).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |o: &Order| o.id))
     }
 
     /// Moves an order along the state machine. Cancelling returns its stock.
-    pub async fn transition_order(
-        &self,
-        id: OrderId,
-        to: OrderStatus,
-        actor: Option<UserId>,
-        note: &str,
-        now: Timestamp,
-    ) -> Result<Order> {
+    pub async fn transition_order(&self, id: OrderId, to: OrderStatus, actor: Option<UserId>, note: &str, now: Timestamp) -> Result<Order> {
         let mut tx = self.write.begin().await?;
         let order = transition_in(&mut tx, id, to, actor, note, now).await?;
         if to == OrderStatus::Cancelled {
@@ -355,8 +302,7 @@ impl Db {
             _ => None,
         };
         if let Some(event) = event {
-            crate::webhooks::enqueue_for_shop(&mut tx, ShopId(order.shop_id), event, &order, now)
-                .await?;
+            crate::webhooks::enqueue_for_shop(&mut tx, ShopId(order.shop_id), event, &order, now).await?;
         }
         tx.commit().await?;
         Ok(order)
@@ -364,11 +310,12 @@ impl Db {
 
     /// Unpaid orders whose time to pay has passed, oldest first.
     pub async fn overdue_unpaid_orders(&self, now: Timestamp, limit: i64) -> Result<Vec<OrderId>> {
-        let rows: Vec<(i64,)> = sqlx::query_as("SELECT id FROM orders WHERE status = 'pending_payment' AND pay_by <= $1 ORDER BY pay_by LIMIT $2")
-            .bind(now.millis())
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?;
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM orders WHERE status = 'pending_payment' AND pay_by <= $1 ORDER BY pay_by LIMIT $2")
+                .bind(now.millis())
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
         Ok(rows.into_iter().map(|(id,)| OrderId(id)).collect())
     }
 
@@ -384,24 +331,12 @@ impl Db {
     }
 
     /// Sets a cart line's quantity (adding the line if new).
-    pub async fn set_cart_item(
-        &self,
-        user: UserId,
-        sku: SkuId,
-        quantity: Quantity,
-        now: Timestamp,
-    ) -> Result<()> {
+    pub async fn set_cart_item(&self, user: UserId, sku: SkuId, quantity: Quantity, now: Timestamp) -> Result<()> {
         let product = self.sku(sku).await?;
         let kind: (String, String) =
-            sqlx::query_as("SELECT kind, status FROM products WHERE id = $1")
-                .bind(product.product_id)
-                .fetch_one(&self.read)
-                .await?;
+            sqlx::query_as("SELECT kind, status FROM products WHERE id = $1").bind(product.product_id).fetch_one(&self.read).await?;
         if !ListingKind::parse(&kind.0)?.sold_here() || kind.1 != "active" {
-            return Err(StoreError::conflict(
-                "product_unavailable",
-                "this product cannot be bought here",
-            ));
+            return Err(StoreError::conflict("product_unavailable", "this product cannot be bought here"));
         }
         sqlx::query(
             "INSERT INTO cart_items (user_id, sku_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
@@ -434,15 +369,8 @@ async fn take_stock(tx: &mut Transaction<'_, Any>, sku: SkuId, quantity: Quantit
         .await?
         .rows_affected();
     if taken == 0 {
-        let (available,): (i64,) = sqlx::query_as("SELECT stock FROM skus WHERE id = $1")
-            .bind(sku.get())
-            .fetch_one(&mut **tx)
-            .await?;
-        return Err(DomainError::OutOfStock {
-            available,
-            requested: quantity.get(),
-        }
-        .into());
+        let (available,): (i64,) = sqlx::query_as("SELECT stock FROM skus WHERE id = $1").bind(sku.get()).fetch_one(&mut **tx).await?;
+        return Err(DomainError::OutOfStock { available, requested: quantity.get() }.into());
     }
     Ok(())
 }
@@ -467,21 +395,13 @@ pub(crate) async fn transition_in(
     now: Timestamp,
 ) -> Result<Order> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
-    let order: Order = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(id.get())
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(StoreError::NotFound("order"))?;
+    let order: Order =
+        sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("order"))?;
     let from = order.status();
     from.transition(to)?;
-    let paid_at = if to == OrderStatus::Paid {
-        Some(now.millis())
-    } else {
-        order.paid_at
-    };
-    let sql = format!(
-        "UPDATE orders SET status = $1, paid_at = $2, updated_at = $3 WHERE id = $4 AND status = $5 RETURNING {ORDER_COLUMNS}"
-    );
+    let paid_at = if to == OrderStatus::Paid { Some(now.millis()) } else { order.paid_at };
+    let sql =
+        format!("UPDATE orders SET status = $1, paid_at = $2, updated_at = $3 WHERE id = $4 AND status = $5 RETURNING {ORDER_COLUMNS}");
     let updated: Order = sqlx::query_as(AssertSqlSafe(sql))
         .bind(to.as_str())
         .bind(paid_at)
@@ -490,12 +410,7 @@ pub(crate) async fn transition_in(
         .bind(from.as_str())
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| {
-            StoreError::conflict(
-                "order_changed",
-                "the order changed meanwhile; reload and try again",
-            )
-        })?;
+        .ok_or_else(|| StoreError::conflict("order_changed", "the order changed meanwhile; reload and try again"))?;
     record_event(tx, id.get(), Some(from), to, actor, note, now).await?;
     Ok(updated)
 }

@@ -35,8 +35,7 @@ record! {
     }
 }
 
-const PAYMENT_COLUMNS: &str =
-    "id, order_id, provider, provider_ref, amount_minor, currency, status, created_at, updated_at";
+const PAYMENT_COLUMNS: &str = "id, order_id, provider, provider_ref, amount_minor, currency, status, created_at, updated_at";
 
 /// What applying a provider's webhook did.
 #[derive(Debug, PartialEq, Eq)]
@@ -49,13 +48,7 @@ pub enum Applied {
 }
 
 impl Db {
-    pub async fn create_payment(
-        &self,
-        order: &Order,
-        provider: &str,
-        provider_ref: &str,
-        now: Timestamp,
-    ) -> Result<Payment> {
+    pub async fn create_payment(&self, order: &Order, provider: &str, provider_ref: &str, now: Timestamp) -> Result<Payment> {
         let sql = format!(
             "INSERT INTO payments (order_id, provider, provider_ref, amount_minor, currency, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) RETURNING {PAYMENT_COLUMNS}"
@@ -73,19 +66,12 @@ impl Db {
 
     pub async fn payment_by_ref(&self, provider_ref: &str) -> Result<Payment> {
         let sql = format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE provider_ref = $1");
-        sqlx::query_as(AssertSqlSafe(sql))
-            .bind(provider_ref)
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound("payment"))
+        sqlx::query_as(AssertSqlSafe(sql)).bind(provider_ref).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("payment"))
     }
 
     pub async fn payments_of_order(&self, order: OrderId) -> Result<Vec<Payment>> {
         let sql = format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY id");
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
-            .bind(order.get())
-            .fetch_all(&self.read)
-            .await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(order.get()).fetch_all(&self.read).await?)
     }
 
     pub async fn refunds_of_order(&self, order: OrderId) -> Result<Vec<Refund>> {
@@ -105,19 +91,18 @@ impl Db {
         now: Timestamp,
     ) -> Result<Applied> {
         let mut tx = self.write.begin().await?;
-        let fresh = sqlx::query("INSERT INTO webhook_receipts (provider, event_id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(provider)
-            .bind(event_id)
-            .bind(now.millis())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let fresh =
+            sqlx::query("INSERT INTO webhook_receipts (provider, event_id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(provider)
+                .bind(event_id)
+                .bind(now.millis())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if fresh == 0 {
             return Ok(Applied::Duplicate);
         }
-        let sql = format!(
-            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE provider = $1 AND provider_ref = $2"
-        );
+        let sql = format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE provider = $1 AND provider_ref = $2");
         let payment: Payment = sqlx::query_as(AssertSqlSafe(sql))
             .bind(provider)
             .bind(provider_ref)
@@ -129,10 +114,7 @@ impl Db {
             return Ok(Applied::Duplicate);
         }
         if payment.amount_minor != amount.minor || payment.currency != amount.currency.as_str() {
-            return Err(StoreError::conflict(
-                "amount_mismatch",
-                "the paid amount differs from the order total",
-            ));
+            return Err(StoreError::conflict("amount_mismatch", "the paid amount differs from the order total"));
         }
         sqlx::query("UPDATE payments SET status = 'succeeded', updated_at = $1 WHERE id = $2")
             .bind(now.millis())
@@ -141,50 +123,19 @@ impl Db {
             .await?;
         let order_id = OrderId(payment.order_id);
         let (shop_id, status): (i64, String) =
-            sqlx::query_as("SELECT shop_id, status FROM orders WHERE id = $1")
-                .bind(order_id.get())
-                .fetch_one(&mut *tx)
-                .await?;
+            sqlx::query_as("SELECT shop_id, status FROM orders WHERE id = $1").bind(order_id.get()).fetch_one(&mut *tx).await?;
         let shop = ShopId(shop_id);
-        crate::ledger::post(
-            &mut tx,
-            &ledger::payment(provider, shop, amount)?,
-            Some(order_id.get()),
-            now,
-        )
-        .await?;
+        crate::ledger::post(&mut tx, &ledger::payment(provider, shop, amount)?, Some(order_id.get()), now).await?;
         let applied = if status == OrderStatus::PendingPayment.as_str() {
-            let order = transition_in(
-                &mut tx,
-                order_id,
-                OrderStatus::Paid,
-                None,
-                "payment received",
-                now,
-            )
-            .await?;
+            let order = transition_in(&mut tx, order_id, OrderStatus::Paid, None, "payment received", now).await?;
             crate::webhooks::enqueue_for_shop(&mut tx, shop, "order.paid", &order, now).await?;
             crate::webhooks::enqueue_partner_forwards(&mut tx, &order, now).await?;
             Applied::Paid
         } else {
             // The order timed out (and gave its stock back) before the money
             // arrived: return the money rather than sell what is gone.
-            insert_refund(
-                &mut tx,
-                order_id,
-                payment.id,
-                amount,
-                "paid after the order was cancelled",
-                now,
-            )
-            .await?;
-            crate::ledger::post(
-                &mut tx,
-                &ledger::refund(provider, shop, amount)?,
-                Some(order_id.get()),
-                now,
-            )
-            .await?;
+            insert_refund(&mut tx, order_id, payment.id, amount, "paid after the order was cancelled", now).await?;
+            crate::ledger::post(&mut tx, &ledger::refund(provider, shop, amount)?, Some(order_id.get()), now).await?;
             sqlx::query("UPDATE orders SET refunded_minor = refunded_minor + $1 WHERE id = $2")
                 .bind(amount.minor)
                 .bind(order_id.get())
@@ -198,14 +149,7 @@ impl Db {
 
     /// Refunds part or all of a paid order. A full refund moves the order to
     /// `refunded`; if it had not shipped yet, its stock comes back.
-    pub async fn refund_order(
-        &self,
-        id: OrderId,
-        amount_minor: i64,
-        reason: &str,
-        actor: UserId,
-        now: Timestamp,
-    ) -> Result<Order> {
+    pub async fn refund_order(&self, id: OrderId, amount_minor: i64, reason: &str, actor: UserId, now: Timestamp) -> Result<Order> {
         let mut tx = self.write.begin().await?;
         let (status, total, refunded, currency, shop_id): (String, i64, i64, String, i64) =
             sqlx::query_as("SELECT status, total_minor, refunded_minor, currency, shop_id FROM orders WHERE id = $1")
@@ -215,46 +159,27 @@ impl Db {
                 .ok_or(StoreError::NotFound("order"))?;
         let status = OrderStatus::parse(&status)?;
         if !status.is_paid() {
-            return Err(StoreError::conflict(
-                "order_not_paid",
-                "only a paid order can be refunded",
-            ));
+            return Err(StoreError::conflict("order_not_paid", "only a paid order can be refunded"));
         }
         ledger::check_refund(total, refunded, amount_minor)?;
-        let sql = format!(
-            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 AND status = 'succeeded' ORDER BY id LIMIT 1"
-        );
-        let payment: Payment = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(id.get())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound("payment"))?;
-        let amount = Money {
-            minor: amount_minor,
-            currency: Currency::parse(&currency)?,
-        };
+        let sql = format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 AND status = 'succeeded' ORDER BY id LIMIT 1");
+        let payment: Payment =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("payment"))?;
+        let amount = Money { minor: amount_minor, currency: Currency::parse(&currency)? };
         insert_refund(&mut tx, id, payment.id, amount, reason, now).await?;
         let shop = ShopId(shop_id);
-        crate::ledger::post(
-            &mut tx,
-            &ledger::refund(&payment.provider, shop, amount)?,
-            Some(id.get()),
-            now,
-        )
-        .await?;
-        let updated = sqlx::query("UPDATE orders SET refunded_minor = refunded_minor + $1, updated_at = $2 WHERE id = $3 AND refunded_minor = $4")
-            .bind(amount_minor)
-            .bind(now.millis())
-            .bind(id.get())
-            .bind(refunded)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        crate::ledger::post(&mut tx, &ledger::refund(&payment.provider, shop, amount)?, Some(id.get()), now).await?;
+        let updated =
+            sqlx::query("UPDATE orders SET refunded_minor = refunded_minor + $1, updated_at = $2 WHERE id = $3 AND refunded_minor = $4")
+                .bind(amount_minor)
+                .bind(now.millis())
+                .bind(id.get())
+                .bind(refunded)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if updated == 0 {
-            return Err(StoreError::conflict(
-                "order_changed",
-                "the order changed meanwhile; reload and try again",
-            ));
+            return Err(StoreError::conflict("order_changed", "the order changed meanwhile; reload and try again"));
         }
         if refunded + amount_minor == total {
             transition_in(&mut tx, id, OrderStatus::Refunded, Some(actor), reason, now).await?;
@@ -263,10 +188,7 @@ impl Db {
             }
         }
         let sql = "SELECT id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at FROM orders WHERE id = $1";
-        let order: Order = sqlx::query_as(sql)
-            .bind(id.get())
-            .fetch_one(&mut *tx)
-            .await?;
+        let order: Order = sqlx::query_as(sql).bind(id.get()).fetch_one(&mut *tx).await?;
         crate::webhooks::enqueue_for_shop(&mut tx, shop, "order.refunded", &order, now).await?;
         tx.commit().await?;
         Ok(order)

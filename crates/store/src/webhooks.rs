@@ -49,14 +49,7 @@ record! {
 const DELIVERY_COLUMNS: &str = "id, endpoint_id, shop_id, target_url, secret, event_type, payload, status, attempts, next_attempt_at, last_status_code, last_error, created_at, updated_at";
 
 impl Db {
-    pub async fn create_endpoint(
-        &self,
-        shop: ShopId,
-        url: &str,
-        secret: &str,
-        events: &str,
-        now: Timestamp,
-    ) -> Result<Endpoint> {
+    pub async fn create_endpoint(&self, shop: ShopId, url: &str, secret: &str, events: &str, now: Timestamp) -> Result<Endpoint> {
         Ok(sqlx::query_as(
             "INSERT INTO webhook_endpoints (shop_id, url, secret, events, created_at) VALUES ($1, $2, $3, $4, $5) \
              RETURNING id, shop_id, url, secret, events, created_at",
@@ -90,43 +83,30 @@ impl Db {
     }
 
     pub async fn deliveries(&self, shop: ShopId, page: &PageRequest) -> Result<Page<Delivery>> {
-        let sql = format!(
-            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE shop_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
-        );
-        let rows = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(shop.get())
-            .bind(page.before_id())
-            .bind(page.fetch())
-            .fetch_all(&self.read)
-            .await?;
+        let sql = format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE shop_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
+        let rows =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(shop.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |d: &Delivery| d.id))
     }
 
     /// Pending deliveries whose time has come, claimed for `lease_ms` so that
     /// another worker (on this node or another) does not send them too.
-    pub async fn claim_due_deliveries(
-        &self,
-        now: Timestamp,
-        lease_ms: i64,
-        limit: i64,
-    ) -> Result<Vec<Delivery>> {
+    pub async fn claim_due_deliveries(&self, now: Timestamp, lease_ms: i64, limit: i64) -> Result<Vec<Delivery>> {
         let sql = format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2"
         );
-        let due: Vec<Delivery> = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(now.millis())
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?;
+        let due: Vec<Delivery> = sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).bind(limit).fetch_all(&self.read).await?;
         let mut claimed = Vec::with_capacity(due.len());
         for d in due {
-            let won = sqlx::query("UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3 AND status = 'pending'")
-                .bind(now.millis() + lease_ms)
-                .bind(d.id)
-                .bind(d.next_attempt_at)
-                .execute(&self.write)
-                .await?
-                .rows_affected();
+            let won = sqlx::query(
+                "UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3 AND status = 'pending'",
+            )
+            .bind(now.millis() + lease_ms)
+            .bind(d.id)
+            .bind(d.next_attempt_at)
+            .execute(&self.write)
+            .await?
+            .rows_affected();
             if won == 1 {
                 claimed.push(d);
             }
@@ -173,7 +153,13 @@ struct Target<'a> {
     secret: &'a str,
 }
 
-async fn insert_delivery(tx: &mut Transaction<'_, Any>, to: Target<'_>, event: &str, payload: &serde_json::Value, now: Timestamp) -> Result<()> {
+async fn insert_delivery(
+    tx: &mut Transaction<'_, Any>,
+    to: Target<'_>,
+    event: &str,
+    payload: &serde_json::Value,
+    now: Timestamp,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO webhook_deliveries (endpoint_id, shop_id, target_url, secret, event_type, payload, status, attempts, next_attempt_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $7)",
@@ -202,10 +188,11 @@ pub(crate) async fn enqueue_for_shop(
     order: &Order,
     now: Timestamp,
 ) -> Result<()> {
-    let endpoints: Vec<Endpoint> = sqlx::query_as("SELECT id, shop_id, url, secret, events, created_at FROM webhook_endpoints WHERE shop_id = $1")
-        .bind(shop.get())
-        .fetch_all(&mut **tx)
-        .await?;
+    let endpoints: Vec<Endpoint> =
+        sqlx::query_as("SELECT id, shop_id, url, secret, events, created_at FROM webhook_endpoints WHERE shop_id = $1")
+            .bind(shop.get())
+            .fetch_all(&mut **tx)
+            .await?;
     let payload = envelope(event, now, serde_json::to_value(order).unwrap_or_default());
     for e in endpoints.iter().filter(|e| e.wants(event)) {
         let to = Target { endpoint: Some(e.id), shop: shop.get(), url: &e.url, secret: &e.secret };
@@ -216,11 +203,7 @@ pub(crate) async fn enqueue_for_shop(
 
 /// Forwards the lines of a paid order that partners fulfil, one delivery per
 /// partner, carrying only that partner's lines.
-pub(crate) async fn enqueue_partner_forwards(
-    tx: &mut Transaction<'_, Any>,
-    order: &Order,
-    now: Timestamp,
-) -> Result<()> {
+pub(crate) async fn enqueue_partner_forwards(tx: &mut Transaction<'_, Any>, order: &Order, now: Timestamp) -> Result<()> {
     let rows: Vec<(i64, String, String, i64, String, String, i64)> = sqlx::query_as(
         "SELECT pa.id, pa.endpoint_url, pa.secret, l.sku_id, l.title, l.options, l.quantity FROM order_lines l \
          JOIN products p ON p.id = l.product_id JOIN partners pa ON pa.id = p.partner_id \
@@ -236,8 +219,7 @@ pub(crate) async fn enqueue_partner_forwards(
         i += group.len();
         let lines: Vec<_> =
             group.iter().map(|r| serde_json::json!({"sku_id": r.3, "title": r.4, "options": r.5, "quantity": r.6})).collect();
-        let data =
-            serde_json::json!({ "order_id": order.id, "partner_id": partner, "lines": lines });
+        let data = serde_json::json!({ "order_id": order.id, "partner_id": partner, "lines": lines });
         let first = group[0];
         let to = Target { endpoint: None, shop: order.shop_id, url: &first.1, secret: &first.2 };
         insert_delivery(tx, to, "order.forward", &envelope("order.forward", now, data), now).await?;

@@ -23,40 +23,22 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn unique(prefix: &str) -> String {
     let now = SystemClock.now().millis();
-    format!(
-        "{prefix}_{}_{}_{}",
-        std::process::id(),
-        now,
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    )
+    format!("{prefix}_{}_{}_{}", std::process::id(), now, COUNTER.fetch_add(1, Ordering::SeqCst))
 }
 
 /// Which database the tests run on, for their names in output.
 pub fn backend() -> &'static str {
-    if std::env::var("HAUL_TEST_DATABASE_URL").is_ok() {
-        "postgres"
-    } else {
-        "sqlite"
-    }
+    if std::env::var("HAUL_TEST_DATABASE_URL").is_ok() { "postgres" } else { "sqlite" }
 }
 
 async fn fresh_database_url(data_dir: &std::path::Path) -> Option<String> {
     let server = std::env::var("HAUL_TEST_DATABASE_URL").ok()?;
     let name = unique("haul_test");
     sqlx::any::install_default_drivers();
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&server)
-        .await
-        .expect("connect to the test PostgreSQL server");
-    sqlx::Executor::execute(
-        &mut conn,
-        sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
-    )
-    .await
-    .expect("create test database");
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&server).await.expect("connect to the test PostgreSQL server");
+    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
     let _ = data_dir;
-    let (prefix, _) = server
-        .rsplit_once('/')
-        .expect("a server URL ending in /dbname");
+    let (prefix, _) = server.rsplit_once('/').expect("a server URL ending in /dbname");
     Some(format!("{prefix}/{name}"))
 }
 
@@ -66,38 +48,16 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = std::env::temp_dir().join(unique("haul-test"));
-    let mut config = Config {
-        data_dir: data_dir.clone(),
-        listen: "127.0.0.1:0".into(),
-        ..Config::default()
-    };
+    let mut config = Config { data_dir: data_dir.clone(), listen: "127.0.0.1:0".into(), ..Config::default() };
     config.database_url = fresh_database_url(&data_dir).await;
     configure(&mut config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
     let clock = Arc::new(ManualClock::new(SystemClock.now()));
-    let state = AppState::new(config, clock.clone(), addr)
-        .await
-        .expect("start app");
-    tokio::spawn(haul_server::serve(
-        listener,
-        state.clone(),
-        false,
-        std::future::pending(),
-    ));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    TestApp {
-        base: format!("http://{addr}"),
-        state,
-        clock,
-        client,
-        data_dir,
-    }
+    let state = AppState::new(config, clock.clone(), addr).await.expect("start app");
+    tokio::spawn(haul_server::serve(listener, state.clone(), false, std::future::pending()));
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    TestApp { base: format!("http://{addr}"), state, clock, client, data_dir }
 }
 
 /// A signed-in API user.
@@ -130,24 +90,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
-        self.request(Method::GET, path, token)
-            .send()
-            .await
-            .expect("request")
+        self.request(Method::GET, path, token).send().await.expect("request")
     }
 
-    pub async fn send_json(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: &Value,
-    ) -> Response {
-        self.request(method, path, token)
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+    pub async fn send_json(&self, method: Method, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(method, path, token).json(body).send().await.expect("request")
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
@@ -156,52 +103,22 @@ impl TestApp {
 
     pub async fn sign_up(&self, name: &str) -> Account {
         let login = format!("{}@example.com", unique(name));
-        let r = self
-            .post(
-                "/api/v1/accounts",
-                None,
-                &json!({"login": login, "password": "correct horse", "display_name": name}),
-            )
-            .await;
+        let r = self.post("/api/v1/accounts", None, &json!({"login": login, "password": "correct horse", "display_name": name})).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let body: Value = r.json().await.expect("json");
-        Account {
-            id: body["user"]["id"].as_i64().expect("id"),
-            token: body["token"].as_str().expect("token").to_owned(),
-        }
+        Account { id: body["user"]["id"].as_i64().expect("id"), token: body["token"].as_str().expect("token").to_owned() }
     }
 
     /// Makes an existing account an operator, as an installation's first
     /// operator is made: directly in the database.
     pub async fn make_operator(&self, account: &Account) {
-        self.state
-            .db
-            .set_role(
-                haul_domain::ids::UserId(account.id),
-                haul_domain::accounts::Role::Operator,
-            )
-            .await
-            .expect("set role");
+        self.state.db.set_role(haul_domain::ids::UserId(account.id), haul_domain::accounts::Role::Operator).await.expect("set role");
     }
 
     pub async fn shop_with_product(&self, price_minor: i64, stock: i64) -> Fixture {
         let merchant = self.sign_up("merchant").await;
-        let slug = unique("shop")
-            .replace('_', "-")
-            .chars()
-            .rev()
-            .take(30)
-            .collect::<String>()
-            .chars()
-            .rev()
-            .collect::<String>();
-        let r = self
-            .post(
-                "/api/v1/shops",
-                Some(&merchant.token),
-                &json!({"slug": format!("s{slug}"), "name": "Orchard"}),
-            )
-            .await;
+        let slug = unique("shop").replace('_', "-").chars().rev().take(30).collect::<String>().chars().rev().collect::<String>();
+        let r = self.post("/api/v1/shops", Some(&merchant.token), &json!({"slug": format!("s{slug}"), "name": "Orchard"})).await;
         assert_eq!(r.status(), StatusCode::CREATED, "{:?}", r.text().await);
         let shop: Value = r.json().await.expect("json");
         let shop_id = shop["id"].as_i64().expect("shop id");
@@ -215,19 +132,9 @@ impl TestApp {
         assert_eq!(r.status(), StatusCode::CREATED);
         let product: Value = r.json().await.expect("json");
         let product_id = product["id"].as_i64().expect("product id");
-        let detail: Value = self
-            .get(&format!("/api/v1/products/{product_id}"), None)
-            .await
-            .json()
-            .await
-            .expect("json");
+        let detail: Value = self.get(&format!("/api/v1/products/{product_id}"), None).await.json().await.expect("json");
         let sku_id = detail["skus"][0]["id"].as_i64().expect("sku id");
-        Fixture {
-            merchant,
-            shop_id,
-            product_id,
-            sku_id,
-        }
+        Fixture { merchant, shop_id, product_id, sku_id }
     }
 
     /// Places an order and returns the response.
@@ -244,52 +151,26 @@ impl TestApp {
     pub async fn order_ok(&self, buyer: &Account, sku_id: i64, quantity: i64) -> i64 {
         let r = self.order(buyer, sku_id, quantity, &unique("key")).await;
         assert_eq!(r.status(), StatusCode::CREATED);
-        r.json::<Value>().await.expect("json")["id"]
-            .as_i64()
-            .expect("order id")
+        r.json::<Value>().await.expect("json")["id"].as_i64().expect("order id")
     }
 
     /// Pays an order through the sandbox provider's hosted page, as a
     /// shopper's browser would: start, then press "Pay".
     pub async fn pay(&self, buyer: &Account, order_id: i64) -> Response {
-        let r = self
-            .post(
-                &format!("/api/v1/orders/{order_id}/payments"),
-                Some(&buyer.token),
-                &json!({}),
-            )
-            .await;
+        let r = self.post(&format!("/api/v1/orders/{order_id}/payments"), Some(&buyer.token), &json!({})).await;
         assert_eq!(r.status(), StatusCode::CREATED, "start payment");
         let started: Value = r.json().await.expect("json");
-        let pay_page = started["redirect_url"]
-            .as_str()
-            .expect("redirect")
-            .to_owned();
-        self.client
-            .post(self.url(&pay_page))
-            .form(&[("action", "pay")])
-            .send()
-            .await
-            .expect("pay")
+        let pay_page = started["redirect_url"].as_str().expect("redirect").to_owned();
+        self.client.post(self.url(&pay_page)).form(&[("action", "pay")]).send().await.expect("pay")
     }
 
     pub async fn order_status(&self, token: &str, order_id: i64) -> String {
-        let v: Value = self
-            .get(&format!("/api/v1/orders/{order_id}"), Some(token))
-            .await
-            .json()
-            .await
-            .expect("json");
+        let v: Value = self.get(&format!("/api/v1/orders/{order_id}"), Some(token)).await.json().await.expect("json");
         v["status"].as_str().unwrap_or("?").to_owned()
     }
 
     pub async fn stock(&self, product_id: i64) -> i64 {
-        let v: Value = self
-            .get(&format!("/api/v1/products/{product_id}"), None)
-            .await
-            .json()
-            .await
-            .expect("json");
+        let v: Value = self.get(&format!("/api/v1/products/{product_id}"), None).await.json().await.expect("json");
         v["skus"][0]["stock"].as_i64().expect("stock")
     }
 }
@@ -313,28 +194,18 @@ pub struct Sink {
 
 impl Sink {
     pub async fn start(answers: Vec<u16>) -> (Sink, String) {
-        let sink = Sink {
-            received: Arc::default(),
-            answers: Arc::new(Mutex::new(answers)),
-        };
+        let sink = Sink { received: Arc::default(), answers: Arc::new(Mutex::new(answers)) };
         let s = sink.clone();
-        let app =
-            axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: String| {
-                let s = s.clone();
-                async move {
-                    s.received.lock().expect("lock").push((headers, body));
-                    let mut answers = s.answers.lock().expect("lock");
-                    let code = if answers.is_empty() {
-                        200
-                    } else {
-                        answers.remove(0)
-                    };
-                    axum::http::StatusCode::from_u16(code).unwrap_or(axum::http::StatusCode::OK)
-                }
-            });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let app = axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: String| {
+            let s = s.clone();
+            async move {
+                s.received.lock().expect("lock").push((headers, body));
+                let mut answers = s.answers.lock().expect("lock");
+                let code = if answers.is_empty() { 200 } else { answers.remove(0) };
+                axum::http::StatusCode::from_u16(code).unwrap_or(axum::http::StatusCode::OK)
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
         tokio::spawn(async move { axum::serve(listener, app).await });
         (sink, url)

@@ -53,13 +53,7 @@ pub struct PublicUser {
 
 impl From<User> for PublicUser {
     fn from(u: User) -> Self {
-        PublicUser {
-            id: u.id,
-            display_name: u.display_name,
-            role: u.role,
-            email: u.email,
-            phone: u.phone,
-        }
+        PublicUser { id: u.id, display_name: u.display_name, role: u.role, email: u.email, phone: u.phone }
     }
 }
 
@@ -77,24 +71,12 @@ pub async fn create_account(state: &AppState, input: SignUp) -> ApiResult<User> 
     let display_name = text("display_name", &input.display_name, 40)?;
     let role = Role::parse(input.role.as_deref().unwrap_or("shopper"))?;
     if !role.self_service() {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "role_not_allowed",
-            "this role is granted by an operator",
-        ));
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "role_not_allowed", "this role is granted by an operator"));
     }
     let password_hash = hash_password(input.password).await?;
     Ok(state
         .db
-        .create_user(
-            NewUser {
-                login: &login,
-                password_hash: &password_hash,
-                display_name: &display_name,
-                role,
-            },
-            state.clock.now(),
-        )
+        .create_user(NewUser { login: &login, password_hash: &password_hash, display_name: &display_name, role }, state.clock.now())
         .await?)
 }
 
@@ -102,16 +84,9 @@ pub async fn create_account(state: &AppState, input: SignUp) -> ApiResult<User> 
 /// the sign-in page.
 pub async fn authenticate(state: &AppState, input: SignIn, from: SocketAddr) -> ApiResult<User> {
     let login = Login::parse(&input.login).map_err(|_| invalid_credentials())?;
-    let keys = [
-        format!("login:{}", login.as_str()),
-        format!("ip:{}", from.ip()),
-    ];
+    let keys = [format!("login:{}", login.as_str()), format!("ip:{}", from.ip())];
     if !keys.iter().all(|k| state.login_limiter.allowed(k)) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            "too many failed sign-ins; wait a few minutes",
-        ));
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins; wait a few minutes"));
     }
     let user = state.db.user_by_login(&login).await?;
     // Verify even for unknown logins so that timing does not reveal which exist.
@@ -126,8 +101,7 @@ pub async fn authenticate(state: &AppState, input: SignIn, from: SocketAddr) -> 
             Ok(user)
         }
         _ => {
-            keys.iter()
-                .for_each(|k| state.login_limiter.record_failure(k));
+            keys.iter().for_each(|k| state.login_limiter.record_failure(k));
             Err(invalid_credentials())
         }
     }
@@ -135,35 +109,19 @@ pub async fn authenticate(state: &AppState, input: SignIn, from: SocketAddr) -> 
 
 async fn dummy_hash() -> ApiResult<String> {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY
-        .get_or_try_init(|| hash_password("not a real password".into()))
-        .await
-        .cloned()
+    DUMMY.get_or_try_init(|| hash_password("not a real password".into())).await.cloned()
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
-        "wrong login or password",
-    )
+    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong login or password")
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = SignUp,
     responses((status = 201, body = SessionOut), (status = 409, description = "login_taken"), (status = 422, description = "validation_failed")))]
-async fn sign_up(
-    State(state): State<AppState>,
-    Json(input): Json<SignUp>,
-) -> ApiResult<(StatusCode, axum::Json<SessionOut>)> {
+async fn sign_up(State(state): State<AppState>, Json(input): Json<SignUp>) -> ApiResult<(StatusCode, axum::Json<SessionOut>)> {
     let user = create_account(&state, input).await?;
     let token = start_session(&state, user.user_id(), "api").await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(SessionOut {
-            user: user.into(),
-            token,
-        }),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(SessionOut { user: user.into(), token })))
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "accounts", request_body = SignIn,
@@ -175,21 +133,11 @@ async fn sign_in(
 ) -> ApiResult<(StatusCode, axum::Json<SessionOut>)> {
     let user = authenticate(&state, input, from).await?;
     let token = start_session(&state, user.user_id(), "api").await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(SessionOut {
-            user: user.into(),
-            token,
-        }),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(SessionOut { user: user.into(), token })))
 }
 
 #[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "accounts", security(("bearer" = [])), responses((status = 204)))]
-async fn sign_out(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    _user: ApiUser,
-) -> ApiResult<StatusCode> {
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap, _user: ApiUser) -> ApiResult<StatusCode> {
     if let Some(token) = bearer(&headers) {
         state.db.delete_session(&token_hash(token)).await?;
     }
@@ -206,10 +154,7 @@ pub struct Me {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = Me)))]
 async fn me(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<axum::Json<Me>> {
     let shops = state.db.shops_of_member(user.user_id()).await?;
-    Ok(axum::Json(Me {
-        user: user.into(),
-        shops,
-    }))
+    Ok(axum::Json(Me { user: user.into(), shops }))
 }
 
 #[derive(Deserialize, ToSchema)]

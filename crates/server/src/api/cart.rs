@@ -15,16 +15,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(get_cart))
-        .routes(routes!(put_item, delete_item))
+    OpenApiRouter::new().routes(routes!(get_cart)).routes(routes!(put_item, delete_item))
 }
 
 #[utoipa::path(get, path = "/api/v1/cart", tag = "orders", security(("bearer" = [])), responses((status = 200, body = Vec<CartItem>)))]
-async fn get_cart(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> ApiResult<axum::Json<Vec<CartItem>>> {
+async fn get_cart(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<axum::Json<Vec<CartItem>>> {
     Ok(axum::Json(state.db.cart(user.user_id()).await?))
 }
 
@@ -42,22 +37,12 @@ async fn put_item(
     Json(input): Json<CartQuantity>,
 ) -> ApiResult<StatusCode> {
     let quantity = Quantity::parse(input.quantity)?;
-    state
-        .db
-        .set_cart_item(user.user_id(), SkuId(sku), quantity, state.clock.now())
-        .await?;
+    state.db.set_cart_item(user.user_id(), SkuId(sku), quantity, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(delete, path = "/api/v1/cart/items/{sku_id}", tag = "orders", security(("bearer" = [])), responses((status = 204)))]
-async fn delete_item(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(sku): Path<i64>,
-) -> ApiResult<StatusCode> {
-    state
-        .db
-        .remove_cart_item(user.user_id(), SkuId(sku))
-        .await?;
+async fn delete_item(State(state): State<AppState>, ApiUser(user): ApiUser, Path(sku): Path<i64>) -> ApiResult<StatusCode> {
+    state.db.remove_cart_item(user.user_id(), SkuId(sku)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,7 +9,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use haul_domain::Money;
-use haul_domain::accounts::text;
+use haul_domain::accounts::{optional_text, search_terms, text};
 use haul_domain::catalog::{ListingKind, http_url, sniff_image};
 use haul_domain::ids::{CategoryId, ProductId, ShopId, SkuId};
 use haul_domain::inventory::Stock;
@@ -45,22 +45,12 @@ pub struct ProductQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/products", tag = "catalog", params(ProductQuery), responses((status = 200, body = PageOf<ProductSummary>)))]
-async fn list_products(
-    State(state): State<AppState>,
-    Query(q): Query<ProductQuery>,
-) -> ApiResult<axum::Json<PageOf<ProductSummary>>> {
-    let page = PageParams {
-        limit: q.limit,
-        cursor: q.cursor,
-    }
-    .parse()?;
+async fn list_products(State(state): State<AppState>, Query(q): Query<ProductQuery>) -> ApiResult<axum::Json<PageOf<ProductSummary>>> {
+    let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
     let filter = ProductFilter {
         shop: q.shop_id.map(ShopId),
         category: q.category_id.map(CategoryId),
-        search: q
-            .q
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| s.chars().take(100).collect()),
+        search: q.q.map(|s| search_terms(&s, 100)).filter(|s| !s.is_empty()),
         include_drafts: false,
     };
     Ok(axum::Json(state.db.products(&filter, &page).await?.into()))
@@ -105,19 +95,10 @@ pub struct ProductDetail {
 
 pub fn parse_sku(input: &SkuInput, currency: &str) -> ApiResult<NewSku> {
     let code = text("code", &input.code, 40)?;
-    let options = if input.options.trim().is_empty() {
-        String::new()
-    } else {
-        text("options", &input.options, 100)?
-    };
+    let options = optional_text("options", &input.options, 100)?;
     let price = Money::parse(input.price_minor, currency)?;
     let stock = Stock::parse(input.stock)?;
-    Ok(NewSku {
-        code,
-        options,
-        price_minor: price.minor,
-        stock: stock.get(),
-    })
+    Ok(NewSku { code, options, price_minor: price.minor, stock: stock.get() })
 }
 
 /// Validates and creates a product; shared with the merchant pages.
@@ -126,36 +107,18 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
     require_shop_staff(state, user, ShopId(shop.id)).await?;
     let kind = ListingKind::parse(input.kind.as_deref().unwrap_or("native"))?;
     let title = text("title", &input.title, 120)?;
-    let description = if input.description.trim().is_empty() {
-        String::new()
-    } else {
-        text("description", &input.description, 5000)?
-    };
+    let description = optional_text("description", &input.description, 5000)?;
     if input.skus.len() > MAX_SKUS {
-        return Err(
-            haul_domain::DomainError::invalid("skus", format!("at most {MAX_SKUS}")).into(),
-        );
+        return Err(haul_domain::DomainError::invalid("skus", format!("at most {MAX_SKUS}")).into());
     }
-    let skus = input
-        .skus
-        .iter()
-        .map(|s| parse_sku(s, &shop.currency))
-        .collect::<ApiResult<Vec<_>>>()?;
+    let skus = input.skus.iter().map(|s| parse_sku(s, &shop.currency)).collect::<ApiResult<Vec<_>>>()?;
     if kind.sold_here() && skus.is_empty() {
-        return Err(haul_domain::DomainError::invalid(
-            "skus",
-            "a product sold here needs at least one SKU",
-        )
-        .into());
+        return Err(haul_domain::DomainError::invalid("skus", "a product sold here needs at least one SKU").into());
     }
     let external_url = match (kind, input.external_url.as_deref()) {
         (ListingKind::External, Some(url)) => Some(http_url("external_url", url)?),
         (ListingKind::External, None) => {
-            return Err(haul_domain::DomainError::invalid(
-                "external_url",
-                "required for an external listing",
-            )
-            .into());
+            return Err(haul_domain::DomainError::invalid("external_url", "required for an external listing").into());
         }
         _ => None,
     };
@@ -168,11 +131,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
             Some(id)
         }
         (ListingKind::Partner, None) => {
-            return Err(haul_domain::DomainError::invalid(
-                "partner_id",
-                "required for a partner listing",
-            )
-            .into());
+            return Err(haul_domain::DomainError::invalid("partner_id", "required for a partner listing").into());
         }
         _ => None,
     };
@@ -191,10 +150,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
         partner,
         active: input.active.unwrap_or(true),
     };
-    Ok(state
-        .db
-        .create_product(&new, &skus, &shop.currency, state.clock.now())
-        .await?)
+    Ok(state.db.create_product(&new, &skus, &shop.currency, state.clock.now()).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/products", tag = "catalog", security(("bearer" = [])), request_body = ProductInput,
@@ -204,18 +160,11 @@ async fn create_product(
     ApiUser(user): ApiUser,
     Json(input): Json<ProductInput>,
 ) -> ApiResult<(StatusCode, axum::Json<Product>)> {
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(add_product(&state, &user, input).await?),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(add_product(&state, &user, input).await?)))
 }
 
 /// A product as a shopper may see it: drafts only for the shop's staff.
-pub async fn visible_product(
-    state: &AppState,
-    id: ProductId,
-    viewer: Option<&User>,
-) -> ApiResult<ProductDetail> {
+pub async fn visible_product(state: &AppState, id: ProductId, viewer: Option<&User>) -> ApiResult<ProductDetail> {
     let product = state.db.product(id).await?;
     if product.status != "active" {
         let staff = match viewer {
@@ -228,21 +177,12 @@ pub async fn visible_product(
     }
     let skus = state.db.skus(id).await?;
     let shop = state.db.shop(ShopId(product.shop_id)).await?;
-    Ok(ProductDetail {
-        product,
-        skus,
-        shop,
-    })
+    Ok(ProductDetail { product, skus, shop })
 }
 
 #[utoipa::path(get, path = "/api/v1/products/{id}", tag = "catalog", responses((status = 200, body = ProductDetail), (status = 404)))]
-async fn get_product(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-) -> ApiResult<axum::Json<ProductDetail>> {
-    Ok(axum::Json(
-        visible_product(&state, ProductId(id), None).await?,
-    ))
+async fn get_product(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<ProductDetail>> {
+    Ok(axum::Json(visible_product(&state, ProductId(id), None).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -269,30 +209,14 @@ async fn update_product(
     Json(input): Json<ProductUpdate>,
 ) -> ApiResult<axum::Json<Product>> {
     let product = product_for_staff(&state, &user, ProductId(id)).await?;
-    let title = text(
-        "title",
-        input.title.as_deref().unwrap_or(&product.title),
-        120,
-    )?;
-    let description = input.description.unwrap_or(product.description);
-    if description.chars().count() > 5000 {
-        return Err(
-            haul_domain::DomainError::invalid("description", "at most 5000 characters").into(),
-        );
-    }
+    let title = text("title", input.title.as_deref().unwrap_or(&product.title), 120)?;
+    let description = match input.description {
+        Some(d) => optional_text("description", &d, 5000)?,
+        None => product.description,
+    };
     let category = input.category_id.or(product.category_id).map(CategoryId);
     let active = input.active.unwrap_or(product.status == "active");
-    state
-        .db
-        .update_product(
-            ProductId(id),
-            &title,
-            &description,
-            category,
-            active,
-            state.clock.now(),
-        )
-        .await?;
+    state.db.update_product(ProductId(id), &title, &description, category, active, state.clock.now()).await?;
     Ok(axum::Json(state.db.product(ProductId(id)).await?))
 }
 
@@ -307,20 +231,10 @@ async fn add_sku(
     let product = product_for_staff(&state, &user, ProductId(id)).await?;
     let shop = state.db.shop(ShopId(product.shop_id)).await?;
     if state.db.skus(ProductId(id)).await?.len() >= MAX_SKUS {
-        return Err(
-            haul_domain::DomainError::invalid("skus", format!("at most {MAX_SKUS}")).into(),
-        );
+        return Err(haul_domain::DomainError::invalid("skus", format!("at most {MAX_SKUS}")).into());
     }
     let sku = parse_sku(&input, &shop.currency)?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(
-            state
-                .db
-                .add_sku(ProductId(id), &sku, &shop.currency)
-                .await?,
-        ),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(state.db.add_sku(ProductId(id), &sku, &shop.currency).await?)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -331,25 +245,16 @@ pub struct SkuUpdate {
 }
 
 /// Applies a merchant's SKU change; shared with the merchant pages.
-pub async fn change_sku(
-    state: &AppState,
-    user: &User,
-    id: SkuId,
-    input: SkuUpdate,
-) -> ApiResult<Sku> {
+pub async fn change_sku(state: &AppState, user: &User, id: SkuId, input: SkuUpdate) -> ApiResult<Sku> {
     let sku = state.db.sku(id).await?;
     product_for_staff(state, user, ProductId(sku.product_id)).await?;
     let options = match input.options {
-        Some(o) if o.trim().is_empty() => String::new(),
-        Some(o) => text("options", &o, 100)?,
+        Some(o) => optional_text("options", &o, 100)?,
         None => sku.options,
     };
     let price = Money::parse(input.price_minor.unwrap_or(sku.price_minor), &sku.currency)?;
     let stock = Stock::parse(input.stock.unwrap_or(sku.stock))?;
-    Ok(state
-        .db
-        .update_sku(id, &options, price.minor, stock.get())
-        .await?)
+    Ok(state.db.update_sku(id, &options, price.minor, stock.get()).await?)
 }
 
 #[utoipa::path(patch, path = "/api/v1/skus/{id}", tag = "catalog", security(("bearer" = [])), request_body = SkuUpdate,
@@ -360,9 +265,7 @@ async fn update_sku(
     Path(id): Path<i64>,
     Json(input): Json<SkuUpdate>,
 ) -> ApiResult<axum::Json<Sku>> {
-    Ok(axum::Json(
-        change_sku(&state, &user, SkuId(id), input).await?,
-    ))
+    Ok(axum::Json(change_sku(&state, &user, SkuId(id), input).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -373,11 +276,7 @@ pub struct ImageOut {
 
 /// Stores an uploaded image (type from its bytes, size bounded); shared
 /// with the merchant pages.
-pub async fn store_image(
-    state: &AppState,
-    product: ProductId,
-    bytes: &[u8],
-) -> ApiResult<ImageOut> {
+pub async fn store_image(state: &AppState, product: ProductId, bytes: &[u8]) -> ApiResult<ImageOut> {
     if bytes.len() > state.config.max_upload_bytes {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -385,71 +284,32 @@ pub async fn store_image(
             format!("images are at most {} bytes", state.config.max_upload_bytes),
         ));
     }
-    let content_type = sniff_image(bytes).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_image",
-            "send a JPEG, PNG, GIF or WebP image",
-        )
-    })?;
+    let content_type = sniff_image(bytes)
+        .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "send a JPEG, PNG, GIF or WebP image"))?;
     let ext = content_type.trim_start_matches("image/");
-    let key = format!(
-        "products/{product}/{}.{ext}",
-        &crate::auth::random_token()[..16]
-    );
-    let url = state
-        .media
-        .put(&key, bytes)
-        .await
-        .map_err(ApiError::internal)?;
-    state
-        .db
-        .set_product_image(
-            product,
-            &key,
-            content_type,
-            bytes.len() as i64,
-            state.clock.now(),
-        )
-        .await?;
-    Ok(ImageOut {
-        url,
-        content_type: content_type.to_owned(),
-    })
+    let key = format!("products/{product}/{}.{ext}", &crate::auth::random_token()[..16]);
+    let url = state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
+    state.db.set_product_image(product, &key, content_type, bytes.len() as i64, state.clock.now()).await?;
+    Ok(ImageOut { url, content_type: content_type.to_owned() })
 }
 
 /// Reads the `file` field of a multipart upload, refusing it early once it
 /// is larger than allowed.
 pub async fn read_file_field(mut form: Multipart, max: usize) -> ApiResult<Vec<u8>> {
-    while let Some(mut field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?
-    {
+    while let Some(mut field) = form.next_field().await.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))? {
         if field.name() != Some("file") {
             continue;
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = field
-            .chunk()
-            .await
-            .map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?
-        {
+        while let Some(chunk) = field.chunk().await.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))? {
             bytes.extend_from_slice(&chunk);
             if bytes.len() > max {
-                return Err(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "file_too_large",
-                    format!("files are at most {max} bytes"),
-                ));
+                return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", format!("files are at most {max} bytes")));
             }
         }
         return Ok(bytes);
     }
-    Err(ApiError::bad_request(
-        "invalid_upload",
-        "send the image in a multipart field named `file`",
-    ))
+    Err(ApiError::bad_request("invalid_upload", "send the image in a multipart field named `file`"))
 }
 
 #[utoipa::path(post, path = "/api/v1/products/{id}/images", tag = "catalog", security(("bearer" = [])),
@@ -464,8 +324,5 @@ async fn upload_image(
     product_for_staff(&state, &user, ProductId(id)).await?;
     let form = form.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?;
     let bytes = read_file_field(form, state.config.max_upload_bytes).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(store_image(&state, ProductId(id), &bytes).await?),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(store_image(&state, ProductId(id), &bytes).await?)))
 }

@@ -31,10 +31,7 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
     }
 }
 
@@ -75,31 +72,17 @@ pub struct PageOf<T> {
 
 impl<T> From<Page<T>> for PageOf<T> {
     fn from(p: Page<T>) -> Self {
-        PageOf {
-            items: p.items,
-            next_cursor: p.next_cursor,
-        }
+        PageOf { items: p.items, next_cursor: p.next_cursor }
     }
 }
 
 /// The `Idempotency-Key` header: required on writes a client may retry.
 pub fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "idempotency_key_required",
-                "send an Idempotency-Key header (any unique string up to 255 characters)",
-            )
-        })?;
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| {
+        ApiError::bad_request("idempotency_key_required", "send an Idempotency-Key header (any unique string up to 255 characters)")
+    })?;
     if key.len() > 255 {
-        return Err(ApiError::bad_request(
-            "invalid_idempotency_key",
-            "Idempotency-Key is at most 255 characters",
-        ));
+        return Err(ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key is at most 255 characters"));
     }
     Ok(key.to_owned())
 }

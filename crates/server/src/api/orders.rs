@@ -48,30 +48,15 @@ pub struct PlaceOrder {
 
 /// Places an order; shared with the checkout page. `idempotency` is the
 /// client's key, if any.
-pub async fn place_order(
-    state: &AppState,
-    user: &User,
-    input: &PlaceOrder,
-    idempotency: Option<&str>,
-) -> ApiResult<Placed> {
+pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idempotency: Option<&str>) -> ApiResult<Placed> {
     let mut lines: Vec<(SkuId, Quantity)> = Vec::new();
     let clear_cart = input.from_cart_shop_id.is_some();
     if let Some(shop) = input.from_cart_shop_id {
-        for item in state
-            .db
-            .cart(user.user_id())
-            .await?
-            .into_iter()
-            .filter(|i| i.shop_id == shop)
-        {
+        for item in state.db.cart(user.user_id()).await?.into_iter().filter(|i| i.shop_id == shop) {
             lines.push((SkuId(item.sku_id), Quantity::parse(item.quantity)?));
         }
         if lines.is_empty() {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "cart_empty",
-                "the cart holds nothing from this shop",
-            ));
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "cart_empty", "the cart holds nothing from this shop"));
         }
     } else {
         for l in &input.items {
@@ -79,23 +64,13 @@ pub async fn place_order(
         }
     }
     if lines.is_empty() || lines.len() > MAX_LINES {
-        return Err(haul_domain::DomainError::invalid(
-            "items",
-            format!("between 1 and {MAX_LINES} items"),
-        )
-        .into());
+        return Err(haul_domain::DomainError::invalid("items", format!("between 1 and {MAX_LINES} items")).into());
     }
     lines.sort_by_key(|(sku, _)| *sku);
     if lines.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Err(haul_domain::DomainError::invalid(
-            "items",
-            "each SKU once; set its quantity instead",
-        )
-        .into());
+        return Err(haul_domain::DomainError::invalid("items", "each SKU once; set its quantity instead").into());
     }
-    let request_hash = to_hex(&Sha256::digest(
-        serde_json::to_vec(input).unwrap_or_default(),
-    ));
+    let request_hash = to_hex(&Sha256::digest(serde_json::to_vec(input).unwrap_or_default()));
     let now = state.clock.now();
     let checkout = Checkout {
         buyer: user.user_id(),
@@ -106,12 +81,7 @@ pub async fn place_order(
         now,
         clear_cart,
     };
-    let placed = state
-        .db
-        .place_order(checkout, |detail| {
-            serde_json::to_string(detail).unwrap_or_default()
-        })
-        .await?;
+    let placed = state.db.place_order(checkout, |detail| serde_json::to_string(detail).unwrap_or_default()).await?;
     if matches!(placed, Placed::New { .. }) {
         crate::metrics::order_placed();
     }
@@ -130,10 +100,7 @@ async fn place(
     let key = idempotency_key(&headers)?;
     let (status, body) = match place_order(&state, &user, &input, Some(&key)).await? {
         Placed::New { body, .. } => (StatusCode::CREATED, body),
-        Placed::Replay { status, body } => (
-            StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK),
-            body,
-        ),
+        Placed::Replay { status, body } => (StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body),
     };
     Ok((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
@@ -144,22 +111,14 @@ async fn my_orders(
     ApiUser(user): ApiUser,
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<PageOf<Order>>> {
-    Ok(axum::Json(
-        state
-            .db
-            .orders_of_buyer(user.user_id(), &page.parse()?)
-            .await?
-            .into(),
-    ))
+    Ok(axum::Json(state.db.orders_of_buyer(user.user_id(), &page.parse()?).await?.into()))
 }
 
 /// An order, if `user` is its buyer, staff of its shop, or an operator.
 /// Anyone else is told it does not exist.
 pub async fn readable_order(state: &AppState, user: &User, id: OrderId) -> ApiResult<OrderDetail> {
     let detail = state.db.order(id).await?;
-    if detail.order.buyer_id == user.id
-        || can_manage_shop(state, user, ShopId(detail.order.shop_id)).await?
-    {
+    if detail.order.buyer_id == user.id || can_manage_shop(state, user, ShopId(detail.order.shop_id)).await? {
         Ok(detail)
     } else {
         Err(ApiError::not_found("order"))
@@ -174,11 +133,7 @@ pub struct OrderView {
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", security(("bearer" = [])), responses((status = 200, body = OrderView), (status = 404)))]
-async fn get_order(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-) -> ApiResult<axum::Json<OrderView>> {
+async fn get_order(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<OrderView>> {
     let detail = readable_order(&state, &user, OrderId(id)).await?;
     let events = state.db.order_events(OrderId(id)).await?;
     Ok(axum::Json(OrderView { detail, events }))
@@ -190,25 +145,12 @@ pub async fn cancel_order(state: &AppState, user: &User, id: OrderId) -> ApiResu
     if detail.order.buyer_id != user.id {
         return Err(ApiError::forbidden());
     }
-    Ok(state
-        .db
-        .transition_order(
-            id,
-            OrderStatus::Cancelled,
-            Some(user.user_id()),
-            "cancelled by the buyer",
-            state.clock.now(),
-        )
-        .await?)
+    Ok(state.db.transition_order(id, OrderStatus::Cancelled, Some(user.user_id()), "cancelled by the buyer", state.clock.now()).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", tag = "orders", security(("bearer" = [])),
     responses((status = 200, body = Order), (status = 409, description = "illegal_transition")))]
-async fn cancel(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-) -> ApiResult<axum::Json<Order>> {
+async fn cancel(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Order>> {
     Ok(axum::Json(cancel_order(&state, &user, OrderId(id)).await?))
 }
 
@@ -219,40 +161,18 @@ pub struct Advance {
 }
 
 /// A merchant moves an order along; shared with the merchant pages.
-pub async fn advance_order(
-    state: &AppState,
-    user: &User,
-    id: OrderId,
-    to: &str,
-) -> ApiResult<Order> {
+pub async fn advance_order(state: &AppState, user: &User, id: OrderId, to: &str) -> ApiResult<Order> {
     let to = OrderStatus::parse(to)?;
     let detail = state.db.order(id).await?;
-    require_shop_staff(state, user, ShopId(detail.order.shop_id))
-        .await
-        .map_err(|_| ApiError::not_found("order"))?;
-    if !matches!(
-        to,
-        OrderStatus::Fulfilling
-            | OrderStatus::Shipped
-            | OrderStatus::ReadyForPickup
-            | OrderStatus::Completed
-    ) {
+    require_shop_staff(state, user, ShopId(detail.order.shop_id)).await.map_err(|_| ApiError::not_found("order"))?;
+    if !matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::ReadyForPickup | OrderStatus::Completed) {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "not_a_merchant_step",
             "payment, cancellation and refunds have their own endpoints",
         ));
     }
-    Ok(state
-        .db
-        .transition_order(
-            id,
-            to,
-            Some(user.user_id()),
-            "by the shop",
-            state.clock.now(),
-        )
-        .await?)
+    Ok(state.db.transition_order(id, to, Some(user.user_id()), "by the shop", state.clock.now()).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/{id}/status", tag = "orders", security(("bearer" = [])), request_body = Advance,
@@ -263,9 +183,7 @@ async fn advance(
     Path(id): Path<i64>,
     Json(input): Json<Advance>,
 ) -> ApiResult<axum::Json<Order>> {
-    Ok(axum::Json(
-        advance_order(&state, &user, OrderId(id), &input.status).await?,
-    ))
+    Ok(axum::Json(advance_order(&state, &user, OrderId(id), &input.status).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/shops/{id}/orders", tag = "orders", security(("bearer" = [])), params(PageParams),
@@ -277,11 +195,5 @@ async fn shop_orders(
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<PageOf<Order>>> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
-    Ok(axum::Json(
-        state
-            .db
-            .orders_of_shop(ShopId(id), &page.parse()?)
-            .await?
-            .into(),
-    ))
+    Ok(axum::Json(state.db.orders_of_shop(ShopId(id), &page.parse()?).await?.into()))
 }

@@ -23,9 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_partner))
-        .routes(routes!(shipment))
+    OpenApiRouter::new().routes(routes!(create_partner)).routes(routes!(shipment))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -46,10 +44,7 @@ async fn create_partner(
     require_shop_staff(&state, &user, ShopId(id)).await?;
     let name = text("name", &input.name, 60)?;
     let url = http_url("endpoint_url", &input.endpoint_url)?;
-    let partner = state
-        .db
-        .create_partner(ShopId(id), &name, &url, &random_token(), state.clock.now())
-        .await?;
+    let partner = state.db.create_partner(ShopId(id), &name, &url, &random_token(), state.clock.now()).await?;
     Ok((StatusCode::CREATED, axum::Json(partner)))
 }
 
@@ -70,22 +65,14 @@ async fn shipment(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<axum::Json<Order>> {
-    let input: Shipment = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
-    let partner =
-        state.db.partner(input.partner_id).await.map_err(|_| {
-            ApiError::new(StatusCode::UNAUTHORIZED, "bad_signature", "unknown partner")
-        })?;
-    let header = headers
-        .get(SIGNATURE_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    signing::verify(
-        partner.secret.as_bytes(),
-        header,
-        &body,
-        state.clock.now().seconds(),
-    )?;
+    let input: Shipment = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let partner = state
+        .db
+        .partner(input.partner_id)
+        .await
+        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "bad_signature", "unknown partner"))?;
+    let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+    signing::verify(partner.secret.as_bytes(), header, &body, state.clock.now().seconds())?;
     let detail = state.db.order(OrderId(id)).await?;
     if detail.order.shop_id != partner.shop_id {
         return Err(ApiError::not_found("order"));
@@ -96,29 +83,12 @@ async fn shipment(
         if input.tracking.is_empty() {
             String::new()
         } else {
-            format!(
-                ", tracking {}",
-                input.tracking.chars().take(60).collect::<String>()
-            )
+            format!(", tracking {}", haul_domain::accounts::search_terms(&input.tracking, 60))
         }
     );
     let now = state.clock.now();
     if detail.order.status() == OrderStatus::Paid {
-        state
-            .db
-            .transition_order(
-                OrderId(id),
-                OrderStatus::Fulfilling,
-                None,
-                "forwarded to partner",
-                now,
-            )
-            .await?;
+        state.db.transition_order(OrderId(id), OrderStatus::Fulfilling, None, "forwarded to partner", now).await?;
     }
-    Ok(axum::Json(
-        state
-            .db
-            .transition_order(OrderId(id), OrderStatus::Shipped, None, &note, now)
-            .await?,
-    ))
+    Ok(axum::Json(state.db.transition_order(OrderId(id), OrderStatus::Shipped, None, &note, now).await?))
 }

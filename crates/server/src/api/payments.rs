@@ -20,11 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(start_payment))
-        .routes(routes!(sandbox_webhook))
-        .routes(routes!(refund))
-        .routes(routes!(balances))
+    OpenApiRouter::new().routes(routes!(start_payment)).routes(routes!(sandbox_webhook)).routes(routes!(refund)).routes(routes!(balances))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -41,33 +37,14 @@ pub async fn start(state: &AppState, user: &User, id: OrderId) -> ApiResult<Paym
         return Err(ApiError::not_found("order"));
     }
     if detail.order.status() != OrderStatus::PendingPayment {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "order_not_payable",
-            "this order is not awaiting payment",
-        ));
+        return Err(ApiError::new(StatusCode::CONFLICT, "order_not_payable", "this order is not awaiting payment"));
     }
     if detail.order.pay_by <= state.clock.now().millis() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "order_expired",
-            "the time to pay has run out",
-        ));
+        return Err(ApiError::new(StatusCode::CONFLICT, "order_expired", "the time to pay has run out"));
     }
     let started = state.payments.start(&detail.order);
-    let payment = state
-        .db
-        .create_payment(
-            &detail.order,
-            state.payments.name(),
-            &started.provider_ref,
-            state.clock.now(),
-        )
-        .await?;
-    Ok(PaymentStarted {
-        payment,
-        redirect_url: started.redirect_url,
-    })
+    let payment = state.db.create_payment(&detail.order, state.payments.name(), &started.provider_ref, state.clock.now()).await?;
+    Ok(PaymentStarted { payment, redirect_url: started.redirect_url })
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/{id}/payments", tag = "payments", security(("bearer" = [])),
@@ -77,10 +54,7 @@ async fn start_payment(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<(StatusCode, axum::Json<PaymentStarted>)> {
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(start(&state, &user, OrderId(id)).await?),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(start(&state, &user, OrderId(id)).await?)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -93,32 +67,14 @@ pub struct WebhookAck {
 #[utoipa::path(post, path = "/api/v1/payments/webhooks/sandbox", tag = "payments",
     params(("Haul-Signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"t.body\">")),
     responses((status = 200, body = WebhookAck), (status = 401, description = "bad_signature, stale_signature")))]
-async fn sandbox_webhook(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawBody(body): RawBody,
-) -> ApiResult<axum::Json<WebhookAck>> {
+async fn sandbox_webhook(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<axum::Json<WebhookAck>> {
     let now = state.clock.now();
     let event = state.payments.verify_webhook(&headers, &body, now)?;
     if event.kind != "payment.succeeded" {
-        return Ok(axum::Json(WebhookAck {
-            result: "ignored".into(),
-        }));
+        return Ok(axum::Json(WebhookAck { result: "ignored".into() }));
     }
-    let amount = Money {
-        minor: event.amount_minor,
-        currency: Currency::parse(&event.currency)?,
-    };
-    let applied = state
-        .db
-        .apply_payment_succeeded(
-            state.payments.name(),
-            &event.id,
-            &event.provider_ref,
-            amount,
-            now,
-        )
-        .await?;
+    let amount = Money { minor: event.amount_minor, currency: Currency::parse(&event.currency)? };
+    let applied = state.db.apply_payment_succeeded(state.payments.name(), &event.id, &event.provider_ref, amount, now).await?;
     let result = match applied {
         Applied::Paid => {
             crate::metrics::payment_received();
@@ -127,9 +83,7 @@ async fn sandbox_webhook(
         Applied::Duplicate => "duplicate",
         Applied::RefundedLate => "refunded_late",
     };
-    Ok(axum::Json(WebhookAck {
-        result: result.into(),
-    }))
+    Ok(axum::Json(WebhookAck { result: result.into() }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -141,53 +95,21 @@ pub struct RefundInput {
 }
 
 /// Refunds part or all of an order: its shop's staff or an operator.
-pub async fn refund_order(
-    state: &AppState,
-    user: &User,
-    id: OrderId,
-    input: RefundInput,
-) -> ApiResult<Order> {
+pub async fn refund_order(state: &AppState, user: &User, id: OrderId, input: RefundInput) -> ApiResult<Order> {
     let detail = state.db.order(id).await?;
-    require_shop_staff(state, user, ShopId(detail.order.shop_id))
-        .await
-        .map_err(|_| ApiError::not_found("order"))?;
-    let amount_minor = input
-        .amount_minor
-        .unwrap_or(detail.order.total_minor - detail.order.refunded_minor);
-    let reason = if input.reason.trim().is_empty() {
-        "refund".to_owned()
-    } else {
-        text("reason", &input.reason, 200)?
-    };
-    haul_domain::ledger::check_refund(
-        detail.order.total_minor,
-        detail.order.refunded_minor,
-        amount_minor,
-    )?;
+    require_shop_staff(state, user, ShopId(detail.order.shop_id)).await.map_err(|_| ApiError::not_found("order"))?;
+    let amount_minor = input.amount_minor.unwrap_or(detail.order.total_minor - detail.order.refunded_minor);
+    let reason = if input.reason.trim().is_empty() { "refund".to_owned() } else { text("reason", &input.reason, 200)? };
+    haul_domain::ledger::check_refund(detail.order.total_minor, detail.order.refunded_minor, amount_minor)?;
     let payment = state
         .db
         .payments_of_order(id)
         .await?
         .into_iter()
         .find(|p| p.status == "succeeded")
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::CONFLICT,
-                "order_not_paid",
-                "only a paid order can be refunded",
-            )
-        })?;
-    state.payments.refund(
-        &payment,
-        Money {
-            minor: amount_minor,
-            currency: Currency::parse(&payment.currency)?,
-        },
-    )?;
-    Ok(state
-        .db
-        .refund_order(id, amount_minor, &reason, user.user_id(), state.clock.now())
-        .await?)
+        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "order_not_paid", "only a paid order can be refunded"))?;
+    state.payments.refund(&payment, Money { minor: amount_minor, currency: Currency::parse(&payment.currency)? })?;
+    Ok(state.db.refund_order(id, amount_minor, &reason, user.user_id(), state.clock.now()).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/{id}/refunds", tag = "payments", security(("bearer" = [])), request_body = RefundInput,
@@ -198,17 +120,11 @@ async fn refund(
     Path(id): Path<i64>,
     Json(input): Json<RefundInput>,
 ) -> ApiResult<(StatusCode, axum::Json<Order>)> {
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(refund_order(&state, &user, OrderId(id), input).await?),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(refund_order(&state, &user, OrderId(id), input).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/ledger/balances", tag = "payments", security(("bearer" = [])), responses((status = 200, body = Vec<Balance>), (status = 403)))]
-async fn balances(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> ApiResult<axum::Json<Vec<Balance>>> {
+async fn balances(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<axum::Json<Vec<Balance>>> {
     if user.role() != Role::Operator {
         return Err(ApiError::forbidden());
     }

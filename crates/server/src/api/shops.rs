@@ -8,7 +8,7 @@ use crate::extract::{Json, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use haul_domain::Currency;
-use haul_domain::accounts::{Role, text};
+use haul_domain::accounts::{Role, optional_text, text};
 use haul_domain::catalog::slug;
 use haul_domain::ids::{ShopId, UserId};
 use haul_store::catalog::{Category, Shop};
@@ -39,33 +39,16 @@ pub struct NewShop {
 pub async fn open_shop(state: &AppState, owner: UserId, input: NewShop) -> ApiResult<Shop> {
     let slug = slug(&input.slug)?;
     let name = text("name", &input.name, 60)?;
-    let description = if input.description.trim().is_empty() {
-        String::new()
-    } else {
-        text("description", &input.description, 2000)?
-    };
+    let description = optional_text("description", &input.description, 2000)?;
     let currency = match input.currency.as_deref() {
         Some(c) => Currency::parse(c)?,
         None => Currency::CNY,
     };
-    Ok(state
-        .db
-        .create_shop(
-            owner,
-            &slug,
-            &name,
-            &description,
-            currency.as_str(),
-            state.clock.now(),
-        )
-        .await?)
+    Ok(state.db.create_shop(owner, &slug, &name, &description, currency.as_str(), state.clock.now()).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/shops", tag = "catalog", params(PageParams), responses((status = 200, body = PageOf<Shop>)))]
-async fn list_shops(
-    State(state): State<AppState>,
-    Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<PageOf<Shop>>> {
+async fn list_shops(State(state): State<AppState>, Query(page): Query<PageParams>) -> ApiResult<axum::Json<PageOf<Shop>>> {
     Ok(axum::Json(state.db.shops(&page.parse()?).await?.into()))
 }
 
@@ -81,10 +64,7 @@ async fn create_shop(
 }
 
 #[utoipa::path(get, path = "/api/v1/shops/{id}", tag = "catalog", responses((status = 200, body = Shop), (status = 404)))]
-async fn get_shop(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-) -> ApiResult<axum::Json<Shop>> {
+async fn get_shop(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<Shop>> {
     Ok(axum::Json(state.db.shop(ShopId(id)).await?))
 }
 
@@ -107,10 +87,7 @@ async fn add_member(
         return Err(ApiError::forbidden());
     }
     state.db.user(UserId(input.user_id)).await?;
-    state
-        .db
-        .add_shop_member(ShopId(id), UserId(input.user_id))
-        .await?;
+    state.db.add_shop_member(ShopId(id), UserId(input.user_id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -135,9 +112,6 @@ async fn create_category(
     if user.role() != Role::Operator {
         return Err(ApiError::forbidden());
     }
-    let category = state
-        .db
-        .create_category(&slug(&input.slug)?, &text("name", &input.name, 40)?)
-        .await?;
+    let category = state.db.create_category(&slug(&input.slug)?, &text("name", &input.name, 40)?).await?;
     Ok((StatusCode::CREATED, axum::Json(category)))
 }

@@ -16,20 +16,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub const EVENTS: &[&str] = &[
-    "order.paid",
-    "order.refunded",
-    "order.shipped",
-    "order.ready_for_pickup",
-    "order.completed",
-    "order.cancelled",
-];
+pub const EVENTS: &[&str] =
+    &["order.paid", "order.refunded", "order.shipped", "order.ready_for_pickup", "order.completed", "order.cancelled"];
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_endpoints, create_endpoint))
-        .routes(routes!(delete_endpoint))
-        .routes(routes!(deliveries))
+    OpenApiRouter::new().routes(routes!(list_endpoints, create_endpoint)).routes(routes!(delete_endpoint)).routes(routes!(deliveries))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -61,27 +52,10 @@ async fn create_endpoint(
     require_shop_staff(&state, &user, ShopId(id)).await?;
     let url = http_url("url", &input.url)?;
     if let Some(bad) = input.events.iter().find(|e| !EVENTS.contains(&e.as_str())) {
-        return Err(DomainError::invalid(
-            "events",
-            format!("unknown event {bad:?}; known: {}", EVENTS.join(", ")),
-        )
-        .into());
+        return Err(DomainError::invalid("events", format!("unknown event {bad:?}; known: {}", EVENTS.join(", "))).into());
     }
-    let events = if input.events.is_empty() {
-        "*".to_owned()
-    } else {
-        input.events.join(",")
-    };
-    let endpoint = state
-        .db
-        .create_endpoint(
-            ShopId(id),
-            &url,
-            &random_token(),
-            &events,
-            state.clock.now(),
-        )
-        .await?;
+    let events = if input.events.is_empty() { "*".to_owned() } else { input.events.join(",") };
+    let endpoint = state.db.create_endpoint(ShopId(id), &url, &random_token(), &events, state.clock.now()).await?;
     Ok((StatusCode::CREATED, axum::Json(endpoint)))
 }
 
@@ -92,10 +66,7 @@ async fn delete_endpoint(
     Path((id, endpoint)): Path<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
-    state
-        .db
-        .delete_endpoint(ShopId(id), EndpointId(endpoint))
-        .await?;
+    state.db.delete_endpoint(ShopId(id), EndpointId(endpoint)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -108,11 +79,5 @@ async fn deliveries(
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<PageOf<Delivery>>> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
-    Ok(axum::Json(
-        state
-            .db
-            .deliveries(ShopId(id), &page.parse()?)
-            .await?
-            .into(),
-    ))
+    Ok(axum::Json(state.db.deliveries(ShopId(id), &page.parse()?).await?.into()))
 }

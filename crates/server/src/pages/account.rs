@@ -23,39 +23,16 @@ struct SignInPage {
     error: Option<String>,
 }
 
-fn page(
-    user: Option<User>,
-    csrf: &CsrfToken,
-    signup: bool,
-    login: String,
-    error: Option<String>,
-) -> Response {
-    let (title, action) = if signup {
-        ("Sign up", "/signup")
-    } else {
-        ("Sign in", "/signin")
-    };
-    render(&SignInPage {
-        layout: Layout::new(user, csrf),
-        title,
-        action,
-        signup,
-        login,
-        error,
-    })
+fn page(user: Option<User>, csrf: &CsrfToken, signup: bool, login: String, error: Option<String>) -> Response {
+    let (title, action) = if signup { ("Sign up", "/signup") } else { ("Sign in", "/signin") };
+    render(&SignInPage { layout: Layout::new(user, csrf), title, action, signup, login, error })
 }
 
-pub async fn sign_in_page(
-    WebUser(user): WebUser,
-    axum::Extension(csrf): axum::Extension<CsrfToken>,
-) -> Response {
+pub async fn sign_in_page(WebUser(user): WebUser, axum::Extension(csrf): axum::Extension<CsrfToken>) -> Response {
     page(user, &csrf, false, String::new(), None)
 }
 
-pub async fn sign_up_page(
-    WebUser(user): WebUser,
-    axum::Extension(csrf): axum::Extension<CsrfToken>,
-) -> Response {
+pub async fn sign_up_page(WebUser(user): WebUser, axum::Extension(csrf): axum::Extension<CsrfToken>) -> Response {
     page(user, &csrf, true, String::new(), None)
 }
 
@@ -72,10 +49,8 @@ async fn signed_in(state: &AppState, user: &User) -> PageResult {
     let token = start_session(state, user.user_id(), "web").await?;
     let max_age = state.config.session_days * 86_400;
     let mut response = see_other("/");
-    let value = HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"
-    ))
-    .map_err(crate::error::ApiError::internal)?;
+    let value = HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"))
+        .map_err(crate::error::ApiError::internal)?;
     response.headers_mut().append(header::SET_COOKIE, value);
     Ok(response)
 }
@@ -87,20 +62,9 @@ pub async fn sign_in(
     Form(f): Form<SignInForm>,
 ) -> PageResult {
     check_csrf(&csrf, &f.csrf)?;
-    match authenticate(
-        &state,
-        SignIn {
-            login: f.login.clone(),
-            password: f.password,
-        },
-        from,
-    )
-    .await
-    {
+    match authenticate(&state, SignIn { login: f.login.clone(), password: f.password }, from).await {
         Ok(user) => signed_in(&state, &user).await,
-        Err(e) => {
-            Ok((e.status, page(None, &csrf, false, f.login, Some(e.message))).into_response())
-        }
+        Err(e) => Ok((e.status, page(None, &csrf, false, f.login, Some(e.message))).into_response()),
     }
 }
 
@@ -110,12 +74,7 @@ pub async fn sign_up(
     Form(f): Form<SignInForm>,
 ) -> PageResult {
     check_csrf(&csrf, &f.csrf)?;
-    let input = SignUp {
-        login: f.login.clone(),
-        password: f.password,
-        display_name: f.display_name.unwrap_or_default(),
-        role: f.role,
-    };
+    let input = SignUp { login: f.login.clone(), password: f.password, display_name: f.display_name.unwrap_or_default(), role: f.role };
     match create_account(&state, input).await {
         Ok(user) => signed_in(&state, &user).await,
         Err(e) => Ok((e.status, page(None, &csrf, true, f.login, Some(e.message))).into_response()),
@@ -138,9 +97,6 @@ pub async fn sign_out(
         state.db.delete_session(&token_hash(token)).await?;
     }
     let mut response = see_other("/");
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_static("haul_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-    );
+    response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static("haul_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
     Ok(response)
 }

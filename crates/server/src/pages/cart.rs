@@ -1,8 +1,6 @@
 //! The cart page, adding to it, "Buy now", and checkout of one shop's items.
 
-use super::layout::{
-    CsrfToken, Layout, PageResult, check_csrf, money, render, require_user, see_other,
-};
+use super::layout::{CsrfToken, Layout, PageResult, check_csrf, money, render, require_user, see_other};
 use crate::AppState;
 use crate::api::orders::{LineInput, PlaceOrder, place_order};
 use crate::auth::{WebUser, random_token};
@@ -41,11 +39,7 @@ struct CartPage {
     groups: Vec<Group>,
 }
 
-pub async fn view(
-    State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
-) -> PageResult {
+pub async fn view(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     let user = require_user(user)?;
     let mut groups: Vec<Group> = Vec::new();
     let mut totals: Vec<(i64, String)> = Vec::new();
@@ -77,10 +71,7 @@ pub async fn view(
     for (g, (minor, currency)) in groups.iter_mut().zip(totals) {
         g.total = money(minor, &currency);
     }
-    Ok(render(&CartPage {
-        layout: Layout::new(Some(user), &csrf),
-        groups,
-    }))
+    Ok(render(&CartPage { layout: Layout::new(Some(user), &csrf), groups }))
 }
 
 #[derive(Deserialize)]
@@ -102,23 +93,14 @@ pub async fn add(
     let user = require_user(user)?;
     let quantity = Quantity::parse(f.quantity)?;
     if f.then.as_deref() == Some("buy") {
-        let input = PlaceOrder {
-            items: vec![LineInput {
-                sku_id: f.sku_id,
-                quantity: quantity.get(),
-            }],
-            from_cart_shop_id: None,
-        };
+        let input = PlaceOrder { items: vec![LineInput { sku_id: f.sku_id, quantity: quantity.get() }], from_cart_shop_id: None };
         let id = match place_order(&state, &user, &input, None).await? {
             Placed::New { order, .. } => order.order.id,
             Placed::Replay { .. } => return Ok(see_other("/orders")),
         };
         return Ok(see_other(&format!("/orders/{id}")));
     }
-    state
-        .db
-        .set_cart_item(user.user_id(), SkuId(f.sku_id), quantity, state.clock.now())
-        .await?;
+    state.db.set_cart_item(user.user_id(), SkuId(f.sku_id), quantity, state.clock.now()).await?;
     Ok(see_other("/cart"))
 }
 
@@ -138,20 +120,9 @@ pub async fn update(
     check_csrf(&csrf, &f.csrf)?;
     let user = require_user(user)?;
     if f.quantity == 0 {
-        state
-            .db
-            .remove_cart_item(user.user_id(), SkuId(f.sku_id))
-            .await?;
+        state.db.remove_cart_item(user.user_id(), SkuId(f.sku_id)).await?;
     } else {
-        state
-            .db
-            .set_cart_item(
-                user.user_id(),
-                SkuId(f.sku_id),
-                Quantity::parse(f.quantity)?,
-                state.clock.now(),
-            )
-            .await?;
+        state.db.set_cart_item(user.user_id(), SkuId(f.sku_id), Quantity::parse(f.quantity)?, state.clock.now()).await?;
     }
     Ok(see_other("/cart"))
 }
@@ -171,17 +142,11 @@ pub async fn checkout(
 ) -> PageResult {
     check_csrf(&csrf, &f.csrf)?;
     let user = require_user(user)?;
-    let input = PlaceOrder {
-        items: Vec::new(),
-        from_cart_shop_id: Some(f.shop_id),
-    };
-    let key = format!("page-{}", f.key.chars().take(64).collect::<String>());
+    let input = PlaceOrder { items: Vec::new(), from_cart_shop_id: Some(f.shop_id) };
+    let key = format!("page-{}", f.key.chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>());
     let body = match place_order(&state, &user, &input, Some(&key)).await? {
         Placed::New { body, .. } | Placed::Replay { body, .. } => body,
     };
-    let id = serde_json::from_str::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| v["id"].as_i64())
-        .unwrap_or(0);
+    let id = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["id"].as_i64()).unwrap_or(0);
     Ok(see_other(&format!("/orders/{id}")))
 }

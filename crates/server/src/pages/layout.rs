@@ -16,16 +16,12 @@ pub struct CsrfToken(pub String);
 
 /// Makes sure every browser has a CSRF cookie; forms echo it back.
 pub async fn csrf_cookie(mut req: Request, next: Next) -> Response {
-    let existing = cookie(req.headers(), CSRF_COOKIE)
-        .filter(|t| t.len() == 64)
-        .map(str::to_owned);
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|t| t.len() == 64).map(str::to_owned);
     let token = existing.clone().unwrap_or_else(random_token);
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(req).await;
     if existing.is_none()
-        && let Ok(v) = HeaderValue::from_str(&format!(
-            "{CSRF_COOKIE}={token}; Path=/; SameSite=Lax; HttpOnly"
-        ))
+        && let Ok(v) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={token}; Path=/; SameSite=Lax; HttpOnly"))
     {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -52,16 +48,10 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(user: Option<User>, csrf: &CsrfToken) -> Self {
-        Layout {
-            user,
-            csrf: csrf.0.clone(),
-            notice: None,
-        }
+        Layout { user, csrf: csrf.0.clone(), notice: None }
     }
     pub fn with_notice(mut self, notice: Option<String>) -> Self {
-        self.notice = notice
-            .filter(|n| !n.is_empty())
-            .map(|n| n.chars().take(200).collect());
+        self.notice = notice.filter(|n| !n.is_empty()).map(|n| n.chars().take(200).collect());
         self
     }
 }
@@ -102,15 +92,8 @@ impl IntoResponse for PageError {
             s if s.is_server_error() => "Something went wrong",
             _ => "That did not work",
         };
-        let page = ErrorPage {
-            layout: Layout {
-                user: None,
-                csrf: String::new(),
-                notice: None,
-            },
-            title: title.into(),
-            message: self.0.message,
-        };
+        let page =
+            ErrorPage { layout: Layout { user: None, csrf: String::new(), notice: None }, title: title.into(), message: self.0.message };
         let html = page.render().unwrap_or_else(|_| "error".into());
         (self.0.status, Html(html)).into_response()
     }

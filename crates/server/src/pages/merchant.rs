@@ -1,13 +1,10 @@
 //! The merchant's pages: shops, products, SKUs, stock, pictures and orders.
 
-use super::layout::{
-    CsrfToken, Layout, PageError, PageResult, check_csrf, money, render, require_user, see_other,
-};
+use super::layout::{CsrfToken, Layout, PageError, PageResult, check_csrf, money, render, require_user, see_other};
 use super::orders::Row;
 use crate::AppState;
 use crate::api::catalog::{
-    ProductInput, SkuInput, SkuUpdate, add_product, change_sku, parse_sku, product_for_staff,
-    read_file_field, store_image,
+    ProductInput, SkuInput, SkuUpdate, add_product, change_sku, parse_sku, product_for_staff, read_file_field, store_image,
 };
 use crate::api::orders::advance_order;
 use crate::api::shops::{NewShop, open_shop};
@@ -35,10 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/products/{id}", get(product).post(update_product))
         .route("/merchant/products/{id}/skus", post(add_sku))
         .route("/merchant/skus/{id}", post(update_sku))
-        .route(
-            "/merchant/products/{id}/image",
-            post(upload_image).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
-        )
+        .route("/merchant/products/{id}/image", post(upload_image).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/merchant/orders/{id}/status", post(advance))
 }
 
@@ -50,25 +44,12 @@ struct Index {
     error: Option<String>,
 }
 
-async fn index_page(
-    state: &AppState,
-    user: User,
-    csrf: &CsrfToken,
-    error: Option<String>,
-) -> PageResult {
+async fn index_page(state: &AppState, user: User, csrf: &CsrfToken, error: Option<String>) -> PageResult {
     let shops = state.db.shops_of_member(user.user_id()).await?;
-    Ok(render(&Index {
-        layout: Layout::new(Some(user), csrf),
-        shops,
-        error,
-    }))
+    Ok(render(&Index { layout: Layout::new(Some(user), csrf), shops, error }))
 }
 
-async fn index(
-    State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
-) -> PageResult {
+async fn index(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     index_page(&state, require_user(user)?, &csrf, None).await
 }
 
@@ -89,18 +70,7 @@ async fn create_shop(
 ) -> PageResult {
     check_csrf(&csrf, &f.csrf)?;
     let user = require_user(user)?;
-    match open_shop(
-        &state,
-        user.user_id(),
-        NewShop {
-            slug: f.slug,
-            name: f.name,
-            description: f.description,
-            currency: None,
-        },
-    )
-    .await
-    {
+    match open_shop(&state, user.user_id(), NewShop { slug: f.slug, name: f.name, description: f.description, currency: None }).await {
         Ok(shop) => Ok(see_other(&format!("/merchant/shops/{}", shop.id))),
         Err(e) => index_page(&state, user, &csrf, Some(e.message)).await,
     }
@@ -116,25 +86,11 @@ struct ShopPage {
     error: Option<String>,
 }
 
-async fn shop_page(
-    state: &AppState,
-    user: User,
-    csrf: &CsrfToken,
-    id: ShopId,
-    error: Option<String>,
-) -> PageResult {
+async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id: ShopId, error: Option<String>) -> PageResult {
     require_shop_staff(state, &user, id).await?;
     let shop = state.db.shop(id).await?;
-    let filter = ProductFilter {
-        shop: Some(id),
-        include_drafts: true,
-        ..ProductFilter::default()
-    };
-    let products = state
-        .db
-        .products(&filter, &PageRequest::parse(Some(100), None)?)
-        .await?
-        .items;
+    let filter = ProductFilter { shop: Some(id), include_drafts: true, ..ProductFilter::default() };
+    let products = state.db.products(&filter, &PageRequest::parse(Some(100), None)?).await?.items;
     let orders = state
         .db
         .orders_of_shop(id, &PageRequest::parse(Some(50), None)?)
@@ -143,13 +99,7 @@ async fn shop_page(
         .iter()
         .map(|o| Row::of(o, format!("/orders/{}", o.id)))
         .collect();
-    Ok(render(&ShopPage {
-        layout: Layout::new(Some(user), csrf),
-        shop,
-        products,
-        orders,
-        error,
-    }))
+    Ok(render(&ShopPage { layout: Layout::new(Some(user), csrf), shop, products, orders, error }))
 }
 
 async fn shop(
@@ -197,12 +147,7 @@ async fn create_product(
             external_url: Some(f.external_url).filter(|u| !u.trim().is_empty()),
             partner_id: None,
             active: Some(true),
-            skus: vec![SkuInput {
-                code: "DEFAULT".into(),
-                options: f.options,
-                price_minor: price.minor,
-                stock: f.stock,
-            }],
+            skus: vec![SkuInput { code: "DEFAULT".into(), options: f.options, price_minor: price.minor, stock: f.stock }],
         };
         add_product(&state, &user, input).await
     }
@@ -230,13 +175,7 @@ struct ProductPage {
     error: Option<String>,
 }
 
-async fn product_page(
-    state: &AppState,
-    user: User,
-    csrf: &CsrfToken,
-    id: ProductId,
-    error: Option<String>,
-) -> PageResult {
+async fn product_page(state: &AppState, user: User, csrf: &CsrfToken, id: ProductId, error: Option<String>) -> PageResult {
     let product = product_for_staff(state, &user, id).await?;
     let skus = state
         .db
@@ -247,18 +186,11 @@ async fn product_page(
             id: s.id,
             code: s.code,
             options: s.options,
-            price: money(s.price_minor, &s.currency)
-                .trim_start_matches(['¥', '$', '€'])
-                .to_owned(),
+            price: money(s.price_minor, &s.currency).trim_start_matches(['¥', '$', '€']).to_owned(),
             stock: s.stock,
         })
         .collect();
-    Ok(render(&ProductPage {
-        layout: Layout::new(Some(user), csrf),
-        product,
-        skus,
-        error,
-    }))
+    Ok(render(&ProductPage { layout: Layout::new(Some(user), csrf), product, skus, error }))
 }
 
 async fn product(
@@ -291,25 +223,9 @@ async fn update_product(
     let p = product_for_staff(&state, &user, ProductId(id)).await?;
     let result: Result<(), ApiError> = async {
         let title = haul_domain::accounts::text("title", &f.title, 120)?;
-        if f.description.chars().count() > 5000 {
-            return Err(haul_domain::DomainError::invalid(
-                "description",
-                "at most 5000 characters",
-            )
-            .into());
-        }
+        let description = haul_domain::accounts::optional_text("description", &f.description, 5000)?;
         let category = p.category_id.map(haul_domain::ids::CategoryId);
-        Ok(state
-            .db
-            .update_product(
-                ProductId(id),
-                &title,
-                &f.description,
-                category,
-                f.active.is_some(),
-                state.clock.now(),
-            )
-            .await?)
+        Ok(state.db.update_product(ProductId(id), &title, &description, category, f.active.is_some(), state.clock.now()).await?)
     }
     .await;
     match result {
@@ -342,20 +258,10 @@ async fn add_sku(
     let result = async {
         let price = Money::parse_decimal(&f.price, &shop.currency)?;
         let sku = parse_sku(
-            &SkuInput {
-                code: f.code.unwrap_or_default(),
-                options: f.options,
-                price_minor: price.minor,
-                stock: f.stock,
-            },
+            &SkuInput { code: f.code.unwrap_or_default(), options: f.options, price_minor: price.minor, stock: f.stock },
             &shop.currency,
         )?;
-        Ok::<_, ApiError>(
-            state
-                .db
-                .add_sku(ProductId(id), &sku, &shop.currency)
-                .await?,
-        )
+        Ok::<_, ApiError>(state.db.add_sku(ProductId(id), &sku, &shop.currency).await?)
     }
     .await;
     match result {
@@ -376,31 +282,13 @@ async fn update_sku(
     let sku = state.db.sku(SkuId(id)).await?;
     let result = async {
         let price = Money::parse_decimal(&f.price, &sku.currency)?;
-        change_sku(
-            &state,
-            &user,
-            SkuId(id),
-            SkuUpdate {
-                options: Some(f.options),
-                price_minor: Some(price.minor),
-                stock: Some(f.stock),
-            },
-        )
-        .await
+        change_sku(&state, &user, SkuId(id), SkuUpdate { options: Some(f.options), price_minor: Some(price.minor), stock: Some(f.stock) })
+            .await
     }
     .await;
     match result {
         Ok(_) => Ok(see_other(&format!("/merchant/products/{}", sku.product_id))),
-        Err(e) => {
-            product_page(
-                &state,
-                user,
-                &csrf,
-                ProductId(sku.product_id),
-                Some(e.message),
-            )
-            .await
-        }
+        Err(e) => product_page(&state, user, &csrf, ProductId(sku.product_id), Some(e.message)).await,
     }
 }
 
@@ -414,10 +302,7 @@ async fn upload_image(
     let user = require_user(user)?;
     product_for_staff(&state, &user, ProductId(id)).await?;
     // The CSRF field comes first in the form; check it before reading the file.
-    let first = form
-        .next_field()
-        .await
-        .map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
+    let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
     let sent = match first {
         Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
         _ => String::new(),

@@ -32,32 +32,16 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{id}", get(orders::view))
         .route("/orders/{id}/pay", post(orders::pay))
         .route("/orders/{id}/cancel", post(orders::cancel))
-        .route(
-            "/sandbox/pay/{reference}",
-            get(sandbox::page).post(sandbox::submit),
-        )
+        .route("/sandbox/pay/{reference}", get(sandbox::page).post(sandbox::submit))
         .merge(merchant::router())
         .layer(axum::middleware::from_fn(layout::csrf_cookie))
-        .route(
-            "/static/haul.css",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/css")],
-                    include_str!("../../static/haul.css"),
-                )
-            }),
-        )
+        .route("/static/haul.css", get(|| async { ([(header::CONTENT_TYPE, "text/css")], include_str!("../../static/haul.css")) }))
 }
 
 /// "2026-11-23 14:05 UTC" for a millisecond timestamp.
 pub fn when(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ms / 1000)
         .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
+        .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
         .unwrap_or_default()
 }

@@ -1,8 +1,6 @@
 //! A shopper's orders: the list, one order, paying and cancelling.
 
-use super::layout::{
-    CsrfToken, Layout, PageResult, check_csrf, money, render, require_user, see_other,
-};
+use super::layout::{CsrfToken, Layout, PageResult, check_csrf, money, render, require_user, see_other};
 use super::when;
 use crate::AppState;
 use crate::api::orders::{cancel_order, readable_order};
@@ -26,13 +24,7 @@ pub struct Row {
 
 impl Row {
     pub fn of(o: &Order, href: String) -> Self {
-        Row {
-            id: o.id,
-            href,
-            when: when(o.created_at),
-            total: money(o.total_minor, &o.currency),
-            status: o.status().label().into(),
-        }
+        Row { id: o.id, href, when: when(o.created_at), total: money(o.total_minor, &o.currency), status: o.status().label().into() }
     }
 }
 
@@ -57,24 +49,9 @@ pub async fn list(
     Query(c): Query<Cursor>,
 ) -> PageResult {
     let user = require_user(user)?;
-    let page = state
-        .db
-        .orders_of_buyer(
-            user.user_id(),
-            &PageRequest::parse(Some(20), c.cursor.as_deref())?,
-        )
-        .await?;
-    let orders = page
-        .items
-        .iter()
-        .map(|o| Row::of(o, format!("/orders/{}", o.id)))
-        .collect();
-    Ok(render(&OrdersPage {
-        layout: Layout::new(Some(user), &csrf),
-        heading: "My orders".into(),
-        orders,
-        next_cursor: page.next_cursor,
-    }))
+    let page = state.db.orders_of_buyer(user.user_id(), &PageRequest::parse(Some(20), c.cursor.as_deref())?).await?;
+    let orders = page.items.iter().map(|o| Row::of(o, format!("/orders/{}", o.id))).collect();
+    Ok(render(&OrdersPage { layout: Layout::new(Some(user), &csrf), heading: "My orders".into(), orders, next_cursor: page.next_cursor }))
 }
 
 pub struct LineView {
@@ -110,13 +87,7 @@ pub async fn view(
 ) -> PageResult {
     let user = require_user(user)?;
     let o = readable_order(&state, &user, OrderId(id)).await?;
-    let events = state
-        .db
-        .order_events(OrderId(id))
-        .await?
-        .into_iter()
-        .map(|e| (when(e.created_at), e.note))
-        .collect();
+    let events = state.db.order_events(OrderId(id)).await?.into_iter().map(|e| (when(e.created_at), e.note)).collect();
     let status = o.order.status();
     let currency = o.order.currency.clone();
     let lines = o
@@ -129,16 +100,8 @@ pub async fn view(
             total: money(l.unit_price_minor * l.quantity, &currency),
         })
         .collect();
-    let steps = status
-        .merchant_steps()
-        .into_iter()
-        .map(|s| {
-            (
-                s.as_str().to_owned(),
-                format!("Mark {}", s.label().to_lowercase()),
-            )
-        })
-        .collect();
+    let steps =
+        status.merchant_steps().into_iter().map(|s| (s.as_str().to_owned(), format!("Mark {}", s.label().to_lowercase()))).collect();
     let page = OrderPage {
         is_buyer: o.order.buyer_id == user.id,
         is_staff: can_manage_shop(&state, &user, ShopId(o.order.shop_id)).await?,

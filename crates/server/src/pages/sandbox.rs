@@ -22,14 +22,18 @@ struct PayPage {
     message: Option<String>,
 }
 
+/// Provider references are ours (`sbx_` and hex); anything else is unknown.
+fn known_shape(reference: &str) -> Result<&str, ApiError> {
+    if reference.len() <= 64 && reference.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(reference)
+    } else {
+        Err(ApiError::not_found("payment"))
+    }
+}
+
 pub async fn page(State(state): State<AppState>, Path(reference): Path<String>) -> PageResult {
-    let p = state.db.payment_by_ref(&reference).await?;
-    Ok(render(&PayPage {
-        order_id: p.order_id,
-        amount: money(p.amount_minor, &p.currency),
-        pending: p.status == "pending",
-        message: None,
-    }))
+    let p = state.db.payment_by_ref(known_shape(&reference)?).await?;
+    Ok(render(&PayPage { order_id: p.order_id, amount: money(p.amount_minor, &p.currency), pending: p.status == "pending", message: None }))
 }
 
 #[derive(Deserialize)]
@@ -37,31 +41,14 @@ pub struct Choice {
     action: String,
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    Path(reference): Path<String>,
-    Form(choice): Form<Choice>,
-) -> PageResult {
-    let p = state.db.payment_by_ref(&reference).await?;
+pub async fn submit(State(state): State<AppState>, Path(reference): Path<String>, Form(choice): Form<Choice>) -> PageResult {
+    let p = state.db.payment_by_ref(known_shape(&reference)?).await?;
     let amount = money(p.amount_minor, &p.currency);
     if choice.action != "pay" || p.status != "pending" {
-        let message = if p.status == "pending" {
-            "Payment declined. Nothing was charged."
-        } else {
-            "This payment is already complete."
-        };
-        return Ok(render(&PayPage {
-            order_id: p.order_id,
-            amount,
-            pending: false,
-            message: Some(message.into()),
-        }));
+        let message = if p.status == "pending" { "Payment declined. Nothing was charged." } else { "This payment is already complete." };
+        return Ok(render(&PayPage { order_id: p.order_id, amount, pending: false, message: Some(message.into()) }));
     }
-    let (body, signature) = state.sandbox.signed_success(
-        &p,
-        format!("evt_{}", &random_token()[..24]),
-        state.clock.now(),
-    );
+    let (body, signature) = state.sandbox.signed_success(&p, format!("evt_{}", &random_token()[..24]), state.clock.now());
     let sent = state
         .http
         .post(state.sandbox.webhook_url())
@@ -82,10 +69,6 @@ pub async fn submit(
             };
             Ok((StatusCode::BAD_GATEWAY, render(&page)).into_response())
         }
-        Err(e) => Err(ApiError::internal(format!(
-            "sandbox could not reach {}: {e}",
-            state.sandbox.webhook_url()
-        ))
-        .into()),
+        Err(e) => Err(ApiError::internal(format!("sandbox could not reach {}: {e}", state.sandbox.webhook_url())).into()),
     }
 }

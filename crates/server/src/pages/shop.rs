@@ -10,6 +10,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
+use haul_domain::accounts::search_terms;
 use haul_domain::catalog::ListingKind;
 use haul_domain::ids::{ProductId, ShopId};
 use haul_domain::page::PageRequest;
@@ -31,10 +32,7 @@ impl From<ProductSummary> for Card {
     fn from(p: ProductSummary) -> Self {
         Card {
             id: p.id,
-            price: p
-                .min_price_minor
-                .map(|m| money(m, &p.currency))
-                .unwrap_or_else(|| "see seller".into()),
+            price: p.min_price_minor.map(|m| money(m, &p.currency)).unwrap_or_else(|| "see seller".into()),
             shop: p.shop_name,
             image: p.image_key.map(|k| crate::media::MediaStore::url(&k)),
             initial: p.title.chars().next().map(String::from).unwrap_or_default(),
@@ -64,17 +62,10 @@ pub struct Browse {
     notice: Option<String>,
 }
 
-async fn listing(
-    state: &AppState,
-    filter: ProductFilter,
-    cursor: Option<&str>,
-) -> Result<(Vec<Card>, Option<String>), ApiError> {
+async fn listing(state: &AppState, filter: ProductFilter, cursor: Option<&str>) -> Result<(Vec<Card>, Option<String>), ApiError> {
     let page = PageRequest::parse(Some(24), cursor)?;
     let found = state.db.products(&filter, &page).await?;
-    Ok((
-        found.items.into_iter().map(Card::from).collect(),
-        found.next_cursor,
-    ))
+    Ok((found.items.into_iter().map(Card::from).collect(), found.next_cursor))
 }
 
 pub async fn home(
@@ -84,16 +75,10 @@ pub async fn home(
     Query(b): Query<Browse>,
 ) -> PageResult {
     let q = b.q.unwrap_or_default();
-    let filter = ProductFilter {
-        search: Some(q.clone()).filter(|s| !s.trim().is_empty()),
-        ..ProductFilter::default()
-    };
+    let q = search_terms(&q, 100);
+    let filter = ProductFilter { search: Some(q.clone()).filter(|s| !s.is_empty()), ..ProductFilter::default() };
     let (cards, next_cursor) = listing(&state, filter, b.cursor.as_deref()).await?;
-    let heading = if q.is_empty() {
-        "Discover".to_owned()
-    } else {
-        format!("Results for “{q}”")
-    };
+    let heading = if q.is_empty() { "Discover".to_owned() } else { format!("Results for “{q}”") };
     Ok(render(&Home {
         layout: Layout::new(user, &csrf).with_notice(b.notice),
         heading,
@@ -112,13 +97,11 @@ pub async fn shop(
     Path(slug): Path<String>,
     Query(b): Query<Browse>,
 ) -> PageResult {
+    let slug = haul_domain::catalog::slug(&slug).map_err(|_| ApiError::not_found("shop"))?;
     let shop = state.db.shop_by_slug(&slug).await?;
-    let q = b.q.unwrap_or_default();
-    let filter = ProductFilter {
-        shop: Some(ShopId(shop.id)),
-        search: Some(q.clone()).filter(|s| !s.trim().is_empty()),
-        ..ProductFilter::default()
-    };
+    let q = search_terms(&b.q.unwrap_or_default(), 100);
+    let filter =
+        ProductFilter { shop: Some(ShopId(shop.id)), search: Some(q.clone()).filter(|s| !s.is_empty()), ..ProductFilter::default() };
     let (cards, next_cursor) = listing(&state, filter, b.cursor.as_deref()).await?;
     let description = Some(shop.description.clone()).filter(|d| !d.is_empty());
     Ok(render(&Home {
@@ -157,63 +140,28 @@ pub async fn product(
     Path(id): Path<i64>,
 ) -> PageResult {
     let p = visible_product(&state, ProductId(id), user.as_ref()).await?;
-    let price = p
-        .skus
-        .iter()
-        .map(|s| s.price_minor)
-        .min()
-        .map(|m| money(m, &p.shop.currency))
-        .unwrap_or_default();
+    let price = p.skus.iter().map(|s| s.price_minor).min().map(|m| money(m, &p.shop.currency)).unwrap_or_default();
     let skus = p
         .skus
         .iter()
         .map(|s| SkuOption {
             id: s.id,
-            label: if s.options.is_empty() {
-                s.code.clone()
-            } else {
-                s.options.clone()
-            },
+            label: if s.options.is_empty() { s.code.clone() } else { s.options.clone() },
             price: money(s.price_minor, &s.currency),
             stock: s.stock,
         })
         .collect();
-    let image = p
-        .product
-        .image_key
-        .as_deref()
-        .map(crate::media::MediaStore::url);
-    let initial = p
-        .product
-        .title
-        .chars()
-        .next()
-        .map(String::from)
-        .unwrap_or_default();
-    Ok(render(&ProductPage {
-        layout: Layout::new(user, &csrf),
-        price,
-        image,
-        initial,
-        skus,
-        p,
-    }))
+    let image = p.product.image_key.as_deref().map(crate::media::MediaStore::url);
+    let initial = p.product.title.chars().next().map(String::from).unwrap_or_default();
+    Ok(render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, p }))
 }
 
 /// Records the click on an external listing, then sends the shopper there.
-pub async fn out(
-    State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Path(id): Path<i64>,
-) -> PageResult {
+pub async fn out(State(state): State<AppState>, WebUser(user): WebUser, Path(id): Path<i64>) -> PageResult {
     let product = state.db.product(ProductId(id)).await?;
-    let (ListingKind::External, Some(url)) = (product.kind(), product.external_url.as_deref())
-    else {
+    let (ListingKind::External, Some(url)) = (product.kind(), product.external_url.as_deref()) else {
         return Err(ApiError::not_found("external link").into());
     };
-    state
-        .db
-        .record_external_click(ProductId(id), user.map(|u| u.user_id()), state.clock.now())
-        .await?;
+    state.db.record_external_click(ProductId(id), user.map(|u| u.user_id()), state.clock.now()).await?;
     Ok(Redirect::to(url).into_response())
 }

@@ -34,20 +34,12 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
             .await;
         let (delivered, code, error) = match result {
             Ok(r) if r.status().is_success() => (true, Some(r.status().as_u16() as i64), None),
-            Ok(r) => (
-                false,
-                Some(r.status().as_u16() as i64),
-                Some(format!("HTTP {}", r.status())),
-            ),
+            Ok(r) => (false, Some(r.status().as_u16() as i64), Some(format!("HTTP {}", r.status()))),
             Err(e) => (false, None, Some(e.to_string())),
         };
         let attempts = d.attempts + 1;
-        let retry_at = (!delivered && attempts < MAX_ATTEMPTS)
-            .then(|| now.plus_seconds(backoff_seconds(attempts)));
-        state
-            .db
-            .record_delivery_attempt(d.id, delivered, code, error.as_deref(), retry_at, now)
-            .await?;
+        let retry_at = (!delivered && attempts < MAX_ATTEMPTS).then(|| now.plus_seconds(backoff_seconds(attempts)));
+        state.db.record_delivery_attempt(d.id, delivered, code, error.as_deref(), retry_at, now).await?;
     }
     Ok(due.len())
 }

@@ -13,11 +13,7 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
     let now = state.clock.now();
     let mut cancelled = 0;
     for id in state.db.overdue_unpaid_orders(now, BATCH).await? {
-        match state
-            .db
-            .transition_order(id, OrderStatus::Cancelled, None, "not paid in time", now)
-            .await
-        {
+        match state.db.transition_order(id, OrderStatus::Cancelled, None, "not paid in time", now).await {
             Ok(_) => cancelled += 1,
             // Paid or cancelled meanwhile: nothing to do.
             Err(StoreError::Domain(_) | StoreError::Conflict { .. }) => {}

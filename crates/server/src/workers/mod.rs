@@ -10,9 +10,7 @@ use std::time::Duration;
 /// Runs every job on a timer until the process ends.
 pub fn spawn(state: AppState) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(
-            state.config.worker_interval_seconds.max(1),
-        ));
+        let mut tick = tokio::time::interval(Duration::from_secs(state.config.worker_interval_seconds.max(1)));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;

@@ -5,23 +5,13 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn sign_up_returns_a_token_that_reads_me() {
     let app = spawn_app().await;
-    let r = app
-        .post(
-            "/api/v1/accounts",
-            None,
-            &json!({"login": "Mei@Example.com", "password": "long enough", "display_name": "Mei"}),
-        )
-        .await;
+    let r =
+        app.post("/api/v1/accounts", None, &json!({"login": "Mei@Example.com", "password": "long enough", "display_name": "Mei"})).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let body: Value = r.json().await.unwrap();
     assert!(body["user"].get("password_hash").is_none());
     let token = body["token"].as_str().unwrap();
-    let me: Value = app
-        .get("/api/v1/me", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get("/api/v1/me", Some(token)).await.json().await.unwrap();
     assert_eq!(me["user"]["email"], "mei@example.com");
     assert_eq!(me["user"]["role"], "shopper");
 }
@@ -29,15 +19,10 @@ async fn sign_up_returns_a_token_that_reads_me() {
 #[tokio::test]
 async fn phone_numbers_sign_in_however_they_are_written() {
     let app = spawn_app().await;
-    let r = app.post("/api/v1/accounts", None, &json!({"login": "+86 138-0000-1111", "password": "long enough", "display_name": "Wang"})).await;
+    let r =
+        app.post("/api/v1/accounts", None, &json!({"login": "+86 138-0000-1111", "password": "long enough", "display_name": "Wang"})).await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = app
-        .post(
-            "/api/v1/sessions",
-            None,
-            &json!({"login": "+8613800001111", "password": "long enough"}),
-        )
-        .await;
+    let r = app.post("/api/v1/sessions", None, &json!({"login": "+8613800001111", "password": "long enough"})).await;
     assert_eq!(r.status(), StatusCode::CREATED);
 }
 
@@ -45,61 +30,36 @@ async fn phone_numbers_sign_in_however_they_are_written() {
 async fn a_taken_login_is_refused_with_409() {
     let app = spawn_app().await;
     let body = json!({"login": "a@example.com", "password": "long enough", "display_name": "A"});
-    assert_eq!(
-        app.post("/api/v1/accounts", None, &body).await.status(),
-        StatusCode::CREATED
-    );
-    assert_error(
-        app.post("/api/v1/accounts", None, &body).await,
-        StatusCode::CONFLICT,
-        "login_taken",
-    )
-    .await;
+    assert_eq!(app.post("/api/v1/accounts", None, &body).await.status(), StatusCode::CREATED);
+    assert_error(app.post("/api/v1/accounts", None, &body).await, StatusCode::CONFLICT, "login_taken").await;
 }
 
 #[tokio::test]
 async fn nobody_signs_themselves_up_as_operator() {
     let app = spawn_app().await;
-    let r = app.post("/api/v1/accounts", None, &json!({"login": "x@example.com", "password": "long enough", "display_name": "X", "role": "operator"})).await;
+    let r = app
+        .post(
+            "/api/v1/accounts",
+            None,
+            &json!({"login": "x@example.com", "password": "long enough", "display_name": "X", "role": "operator"}),
+        )
+        .await;
     assert_error(r, StatusCode::FORBIDDEN, "role_not_allowed").await;
 }
 
 #[tokio::test]
 async fn wrong_passwords_are_refused_and_then_rate_limited() {
     let app = spawn_app().await;
-    app.post(
-        "/api/v1/accounts",
-        None,
-        &json!({"login": "b@example.com", "password": "right password", "display_name": "B"}),
-    )
-    .await;
+    app.post("/api/v1/accounts", None, &json!({"login": "b@example.com", "password": "right password", "display_name": "B"})).await;
     for _ in 0..5 {
-        let r = app
-            .post(
-                "/api/v1/sessions",
-                None,
-                &json!({"login": "b@example.com", "password": "wrong password"}),
-            )
-            .await;
+        let r = app.post("/api/v1/sessions", None, &json!({"login": "b@example.com", "password": "wrong password"})).await;
         assert_error(r, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
     }
     // Even the right password waits out the window now.
-    let r = app
-        .post(
-            "/api/v1/sessions",
-            None,
-            &json!({"login": "b@example.com", "password": "right password"}),
-        )
-        .await;
+    let r = app.post("/api/v1/sessions", None, &json!({"login": "b@example.com", "password": "right password"})).await;
     assert_error(r, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
     app.clock.advance_seconds(16 * 60);
-    let r = app
-        .post(
-            "/api/v1/sessions",
-            None,
-            &json!({"login": "b@example.com", "password": "right password"}),
-        )
-        .await;
+    let r = app.post("/api/v1/sessions", None, &json!({"login": "b@example.com", "password": "right password"})).await;
     assert_eq!(r.status(), StatusCode::CREATED);
 }
 
@@ -107,39 +67,16 @@ async fn wrong_passwords_are_refused_and_then_rate_limited() {
 async fn signing_out_revokes_the_token() {
     let app = spawn_app().await;
     let user = app.sign_up("c").await;
-    let r = app
-        .request(
-            Method::DELETE,
-            "/api/v1/sessions/current",
-            Some(&user.token),
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = app.request(Method::DELETE, "/api/v1/sessions/current", Some(&user.token)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    assert_error(
-        app.get("/api/v1/me", Some(&user.token)).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-    )
-    .await;
+    assert_error(app.get("/api/v1/me", Some(&user.token)).await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
 
 #[tokio::test]
 async fn requests_without_a_valid_token_are_401() {
     let app = spawn_app().await;
-    assert_error(
-        app.get("/api/v1/me", None).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-    )
-    .await;
-    assert_error(
-        app.get("/api/v1/me", Some("not-a-token")).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-    )
-    .await;
+    assert_error(app.get("/api/v1/me", None).await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    assert_error(app.get("/api/v1/me", Some("not-a-token")).await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
 
 #[tokio::test]
@@ -149,34 +86,13 @@ async fn only_operators_grant_roles() {
     let op = app.sign_up("op").await;
     let path = format!("/api/v1/users/{}/role", user.id);
     assert_error(
-        app.send_json(
-            Method::PUT,
-            &path,
-            Some(&user.token),
-            &json!({"role": "group_leader"}),
-        )
-        .await,
+        app.send_json(Method::PUT, &path, Some(&user.token), &json!({"role": "group_leader"})).await,
         StatusCode::FORBIDDEN,
         "forbidden",
     )
     .await;
     app.make_operator(&op).await;
-    assert_eq!(
-        app.send_json(
-            Method::PUT,
-            &path,
-            Some(&op.token),
-            &json!({"role": "group_leader"})
-        )
-        .await
-        .status(),
-        StatusCode::NO_CONTENT
-    );
-    let me: Value = app
-        .get("/api/v1/me", Some(&user.token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(app.send_json(Method::PUT, &path, Some(&op.token), &json!({"role": "group_leader"})).await.status(), StatusCode::NO_CONTENT);
+    let me: Value = app.get("/api/v1/me", Some(&user.token)).await.json().await.unwrap();
     assert_eq!(me["user"]["role"], "group_leader");
 }

@@ -16,12 +16,7 @@ async fn checkout_takes_stock_and_a_retry_returns_the_first_answer() {
     assert_eq!(retry.status(), StatusCode::CREATED);
     assert_eq!(retry.json::<Value>().await.unwrap(), first);
     assert_eq!(app.stock(f.product_id).await, 7);
-    let mine: Value = app
-        .get("/api/v1/orders", Some(&buyer.token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mine: Value = app.get("/api/v1/orders", Some(&buyer.token)).await.json().await.unwrap();
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
 }
 
@@ -30,16 +25,8 @@ async fn a_key_reused_for_another_request_is_refused() {
     let app = spawn_app().await;
     let f = app.shop_with_product(100, 10).await;
     let buyer = app.sign_up("buyer").await;
-    assert_eq!(
-        app.order(&buyer, f.sku_id, 1, "k").await.status(),
-        StatusCode::CREATED
-    );
-    assert_error(
-        app.order(&buyer, f.sku_id, 2, "k").await,
-        StatusCode::CONFLICT,
-        "idempotency_key_reused",
-    )
-    .await;
+    assert_eq!(app.order(&buyer, f.sku_id, 1, "k").await.status(), StatusCode::CREATED);
+    assert_error(app.order(&buyer, f.sku_id, 2, "k").await, StatusCode::CONFLICT, "idempotency_key_reused").await;
     assert_eq!(app.stock(f.product_id).await, 9);
 }
 
@@ -48,13 +35,7 @@ async fn checkout_needs_an_idempotency_key() {
     let app = spawn_app().await;
     let f = app.shop_with_product(100, 10).await;
     let buyer = app.sign_up("buyer").await;
-    let r = app
-        .post(
-            "/api/v1/orders",
-            Some(&buyer.token),
-            &json!({"items": [{"sku_id": f.sku_id, "quantity": 1}]}),
-        )
-        .await;
+    let r = app.post("/api/v1/orders", Some(&buyer.token), &json!({"items": [{"sku_id": f.sku_id, "quantity": 1}]})).await;
     assert_error(r, StatusCode::BAD_REQUEST, "idempotency_key_required").await;
 }
 
@@ -63,23 +44,10 @@ async fn checkout_returns_409_when_stock_is_exhausted() {
     let app = spawn_app().await;
     let f = app.shop_with_product(100, 2).await;
     let buyer = app.sign_up("buyer").await;
-    assert_error(
-        app.order(&buyer, f.sku_id, 3, "a").await,
-        StatusCode::CONFLICT,
-        "out_of_stock",
-    )
-    .await;
+    assert_error(app.order(&buyer, f.sku_id, 3, "a").await, StatusCode::CONFLICT, "out_of_stock").await;
     assert_eq!(app.stock(f.product_id).await, 2);
-    assert_eq!(
-        app.order(&buyer, f.sku_id, 2, "b").await.status(),
-        StatusCode::CREATED
-    );
-    assert_error(
-        app.order(&buyer, f.sku_id, 1, "c").await,
-        StatusCode::CONFLICT,
-        "out_of_stock",
-    )
-    .await;
+    assert_eq!(app.order(&buyer, f.sku_id, 2, "b").await.status(), StatusCode::CREATED);
+    assert_error(app.order(&buyer, f.sku_id, 1, "c").await, StatusCode::CONFLICT, "out_of_stock").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -96,14 +64,8 @@ async fn many_buyers_racing_for_few_units_never_oversell() {
         race.spawn(async move { request.send().await.unwrap().status() });
     }
     let statuses = race.join_all().await;
-    let won = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::CREATED)
-        .count();
-    let lost = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::CONFLICT)
-        .count();
+    let won = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
+    let lost = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
     assert_eq!((won, lost), (5, 15), "{statuses:?}");
     assert_eq!(app.stock(f.product_id).await, 0);
 }
@@ -115,45 +77,16 @@ async fn a_shopper_cannot_see_another_shoppers_order() {
     let alice = app.sign_up("alice").await;
     let bob = app.sign_up("bob").await;
     let id = app.order_ok(&alice, f.sku_id, 1).await;
-    assert_error(
-        app.get(&format!("/api/v1/orders/{id}"), Some(&bob.token))
-            .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
-    assert_error(
-        app.post(
-            &format!("/api/v1/orders/{id}/cancel"),
-            Some(&bob.token),
-            &json!({}),
-        )
-        .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
+    assert_error(app.get(&format!("/api/v1/orders/{id}"), Some(&bob.token)).await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_error(app.post(&format!("/api/v1/orders/{id}/cancel"), Some(&bob.token), &json!({})).await, StatusCode::NOT_FOUND, "not_found")
+        .await;
     // The shop's staff may read it.
-    assert_eq!(
-        app.get(&format!("/api/v1/orders/{id}"), Some(&f.merchant.token))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&format!("/api/v1/orders/{id}"), Some(&f.merchant.token)).await.status(), StatusCode::OK);
     // Another shop's staff may not, nor list its orders.
     let other = app.shop_with_product(100, 1).await;
-    assert_eq!(
-        app.get(&format!("/api/v1/orders/{id}"), Some(&other.merchant.token))
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&format!("/api/v1/orders/{id}"), Some(&other.merchant.token)).await.status(), StatusCode::NOT_FOUND);
     assert_error(
-        app.get(
-            &format!("/api/v1/shops/{}/orders", f.shop_id),
-            Some(&other.merchant.token),
-        )
-        .await,
+        app.get(&format!("/api/v1/shops/{}/orders", f.shop_id), Some(&other.merchant.token)).await,
         StatusCode::FORBIDDEN,
         "forbidden",
     )
@@ -166,29 +99,14 @@ async fn unpaid_orders_are_cancelled_after_the_timeout_and_stock_returns() {
     let f = app.shop_with_product(100, 5).await;
     let buyer = app.sign_up("buyer").await;
     let id = app.order_ok(&buyer, f.sku_id, 2).await;
-    assert_eq!(
-        haul_server::workers::expire_unpaid::run_once(&app.state)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(haul_server::workers::expire_unpaid::run_once(&app.state).await.unwrap(), 0);
     assert_eq!(app.stock(f.product_id).await, 3);
     app.clock.advance_seconds(601);
-    assert_eq!(
-        haul_server::workers::expire_unpaid::run_once(&app.state)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(haul_server::workers::expire_unpaid::run_once(&app.state).await.unwrap(), 1);
     assert_eq!(app.order_status(&buyer.token, id).await, "cancelled");
     assert_eq!(app.stock(f.product_id).await, 5);
     // Running it again changes nothing.
-    assert_eq!(
-        haul_server::workers::expire_unpaid::run_once(&app.state)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(haul_server::workers::expire_unpaid::run_once(&app.state).await.unwrap(), 0);
     assert_eq!(app.stock(f.product_id).await, 5);
 }
 
@@ -198,24 +116,10 @@ async fn the_buyer_cancels_an_unpaid_order_and_stock_returns() {
     let f = app.shop_with_product(100, 5).await;
     let buyer = app.sign_up("buyer").await;
     let id = app.order_ok(&buyer, f.sku_id, 2).await;
-    assert_eq!(
-        app.post(
-            &format!("/api/v1/orders/{id}/cancel"),
-            Some(&buyer.token),
-            &json!({})
-        )
-        .await
-        .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.post(&format!("/api/v1/orders/{id}/cancel"), Some(&buyer.token), &json!({})).await.status(), StatusCode::OK);
     assert_eq!(app.stock(f.product_id).await, 5);
     assert_error(
-        app.post(
-            &format!("/api/v1/orders/{id}/cancel"),
-            Some(&buyer.token),
-            &json!({}),
-        )
-        .await,
+        app.post(&format!("/api/v1/orders/{id}/cancel"), Some(&buyer.token), &json!({})).await,
         StatusCode::CONFLICT,
         "illegal_transition",
     )
@@ -231,70 +135,28 @@ async fn the_merchant_moves_a_paid_order_to_completed() {
     let path = format!("/api/v1/orders/{id}/status");
     // Not before it is paid.
     assert_error(
-        app.post(
-            &path,
-            Some(&f.merchant.token),
-            &json!({"status": "fulfilling"}),
-        )
-        .await,
+        app.post(&path, Some(&f.merchant.token), &json!({"status": "fulfilling"})).await,
         StatusCode::CONFLICT,
         "illegal_transition",
     )
     .await;
     assert_eq!(app.pay(&buyer, id).await.status(), StatusCode::SEE_OTHER);
     for step in ["fulfilling", "ready_for_pickup", "completed"] {
-        let r = app
-            .post(&path, Some(&f.merchant.token), &json!({"status": step}))
-            .await;
+        let r = app.post(&path, Some(&f.merchant.token), &json!({"status": step})).await;
         assert_eq!(r.status(), StatusCode::OK, "{step}");
     }
+    assert_error(app.post(&path, Some(&f.merchant.token), &json!({"status": "shipped"})).await, StatusCode::CONFLICT, "illegal_transition")
+        .await;
     assert_error(
-        app.post(
-            &path,
-            Some(&f.merchant.token),
-            &json!({"status": "shipped"}),
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "illegal_transition",
-    )
-    .await;
-    assert_error(
-        app.post(&path, Some(&f.merchant.token), &json!({"status": "paid"}))
-            .await,
+        app.post(&path, Some(&f.merchant.token), &json!({"status": "paid"})).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "not_a_merchant_step",
     )
     .await;
-    assert_error(
-        app.post(&path, Some(&buyer.token), &json!({"status": "completed"}))
-            .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
-    let view: Value = app
-        .get(&format!("/api/v1/orders/{id}"), Some(&buyer.token))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let trail: Vec<&str> = view["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["to_status"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        trail,
-        [
-            "pending_payment",
-            "paid",
-            "fulfilling",
-            "ready_for_pickup",
-            "completed"
-        ]
-    );
+    assert_error(app.post(&path, Some(&buyer.token), &json!({"status": "completed"})).await, StatusCode::NOT_FOUND, "not_found").await;
+    let view: Value = app.get(&format!("/api/v1/orders/{id}"), Some(&buyer.token)).await.json().await.unwrap();
+    let trail: Vec<&str> = view["events"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
+    assert_eq!(trail, ["pending_payment", "paid", "fulfilling", "ready_for_pickup", "completed"]);
 }
 
 #[tokio::test]
@@ -304,14 +166,7 @@ async fn the_cart_checks_out_one_shop_at_a_time() {
     let tea = app.shop_with_product(5800, 5).await;
     let buyer = app.sign_up("buyer").await;
     for sku in [fruit.sku_id, tea.sku_id] {
-        let r = app
-            .send_json(
-                Method::PUT,
-                &format!("/api/v1/cart/items/{sku}"),
-                Some(&buyer.token),
-                &json!({"quantity": 2}),
-            )
-            .await;
+        let r = app.send_json(Method::PUT, &format!("/api/v1/cart/items/{sku}"), Some(&buyer.token), &json!({"quantity": 2})).await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
     }
     let r = app
@@ -323,12 +178,7 @@ async fn the_cart_checks_out_one_shop_at_a_time() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(r.json::<Value>().await.unwrap()["total_minor"], 3980);
-    let cart: Value = app
-        .get("/api/v1/cart", Some(&buyer.token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let cart: Value = app.get("/api/v1/cart", Some(&buyer.token)).await.json().await.unwrap();
     assert_eq!(cart.as_array().unwrap().len(), 1);
     assert_eq!(cart[0]["sku_id"], tea.sku_id);
     // Items of two shops in one order are refused.

@@ -4,15 +4,10 @@ use haul_testkit::spawn_app;
 use reqwest::StatusCode;
 
 fn cookie(r: &reqwest::Response, name: &str) -> Option<String> {
-    r.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(|v| {
-            let pair = v.split(';').next().unwrap_or("");
-            pair.trim_start_matches(&format!("{name}=")).to_owned()
-        })
+    r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with(&format!("{name}="))).map(|v| {
+        let pair = v.split(';').next().unwrap_or("");
+        pair.trim_start_matches(&format!("{name}=")).to_owned()
+    })
 }
 
 #[tokio::test]
@@ -48,27 +43,13 @@ async fn a_person_signs_up_adds_to_cart_and_sees_the_order_page() {
         .client
         .post(app.url("/cart/add"))
         .header("cookie", &jar)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("sku_id", sku.as_str()),
-            ("quantity", "2"),
-            ("then", "buy"),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("sku_id", sku.as_str()), ("quantity", "2"), ("then", "buy")])
         .send()
         .await
         .unwrap();
     assert_eq!(buy.status(), StatusCode::SEE_OTHER);
     let order_page = buy.headers()["location"].to_str().unwrap().to_owned();
-    let page = app
-        .client
-        .get(app.url(&order_page))
-        .header("cookie", &jar)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.client.get(app.url(&order_page)).header("cookie", &jar).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Awaiting payment"), "{page}");
     assert!(page.contains("¥39.80"));
     assert_eq!(app.stock(f.product_id).await, 3);
@@ -80,24 +61,12 @@ async fn a_form_without_the_csrf_token_is_refused() {
     let r = app
         .client
         .post(app.url("/signup"))
-        .form(&[
-            ("csrf", "x"),
-            ("login", "a@example.com"),
-            ("password", "long enough"),
-            ("display_name", "A"),
-        ])
+        .form(&[("csrf", "x"), ("login", "a@example.com"), ("password", "long enough"), ("display_name", "A")])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(
-        app.state
-            .db
-            .user_by_login(&haul_domain::accounts::Login::parse("a@example.com").unwrap())
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(app.state.db.user_by_login(&haul_domain::accounts::Login::parse("a@example.com").unwrap()).await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -108,10 +77,7 @@ async fn pages_that_need_a_person_send_strangers_to_sign_in() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(r.headers()["location"], "/signin");
     }
-    assert_eq!(
-        app.get("/products/424242", None).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get("/products/424242", None).await.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -121,12 +87,7 @@ async fn operations_endpoints_answer() {
     app.get("/api/v1/products", None).await;
     let metrics = app.get("/metrics", None).await.text().await.unwrap();
     assert!(metrics.contains("http_requests_total"), "{metrics}");
-    let spec: serde_json::Value = app
-        .get("/api/openapi.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let spec: serde_json::Value = app.get("/api/openapi.json", None).await.json().await.unwrap();
     assert!(spec["paths"]["/api/v1/orders"]["post"].is_object());
     assert_eq!(app.get("/api/docs/", None).await.status(), StatusCode::OK);
 }

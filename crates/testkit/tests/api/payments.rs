@@ -4,23 +4,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 async fn ledger_is_balanced(app: &haul_testkit::TestApp) {
-    assert!(
-        app.state
-            .db
-            .unbalanced_transactions()
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    let total: i64 = app
-        .state
-        .db
-        .balances()
-        .await
-        .unwrap()
-        .iter()
-        .map(|b| b.balance_minor)
-        .sum();
+    assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
+    let total: i64 = app.state.db.balances().await.unwrap().iter().map(|b| b.balance_minor).sum();
     assert_eq!(total, 0);
 }
 
@@ -35,10 +20,7 @@ async fn paying_in_the_sandbox_marks_the_order_paid_and_books_it() {
     assert_eq!(r.headers()["location"], format!("/orders/{id}"));
     assert_eq!(app.order_status(&buyer.token, id).await, "paid");
     let balances = app.state.db.balances().await.unwrap();
-    let owed = balances
-        .iter()
-        .find(|b| b.account == format!("shop:{}:payable", f.shop_id))
-        .unwrap();
+    let owed = balances.iter().find(|b| b.account == format!("shop:{}:payable", f.shop_id)).unwrap();
     assert_eq!(owed.balance_minor, -3980);
     ledger_is_balanced(&app).await;
 }
@@ -51,12 +33,7 @@ async fn a_paid_order_cannot_be_paid_again() {
     let id = app.order_ok(&buyer, f.sku_id, 1).await;
     app.pay(&buyer, id).await;
     assert_error(
-        app.post(
-            &format!("/api/v1/orders/{id}/payments"),
-            Some(&buyer.token),
-            &json!({}),
-        )
-        .await,
+        app.post(&format!("/api/v1/orders/{id}/payments"), Some(&buyer.token), &json!({})).await,
         StatusCode::CONFLICT,
         "order_not_payable",
     )
@@ -64,26 +41,17 @@ async fn a_paid_order_cannot_be_paid_again() {
 }
 
 async fn started_payment(app: &haul_testkit::TestApp, token: &str, order: i64) -> Value {
-    app.post(
-        &format!("/api/v1/orders/{order}/payments"),
-        Some(token),
-        &json!({}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap()
+    app.post(&format!("/api/v1/orders/{order}/payments"), Some(token), &json!({})).await.json().await.unwrap()
 }
 
 fn event(reference: &str, amount: i64, id: &str) -> Vec<u8> {
-    serde_json::to_vec(&json!({"id": id, "type": "payment.succeeded", "provider_ref": reference, "amount_minor": amount, "currency": "CNY"})).unwrap()
+    serde_json::to_vec(
+        &json!({"id": id, "type": "payment.succeeded", "provider_ref": reference, "amount_minor": amount, "currency": "CNY"}),
+    )
+    .unwrap()
 }
 
-async fn webhook(
-    app: &haul_testkit::TestApp,
-    body: Vec<u8>,
-    signature: String,
-) -> reqwest::Response {
+async fn webhook(app: &haul_testkit::TestApp, body: Vec<u8>, signature: String) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/payments/webhooks/sandbox"))
         .header("content-type", "application/json")
@@ -106,29 +74,10 @@ async fn forged_stale_and_replayed_webhooks_change_nothing() {
     let body = event(reference, 100, "evt_1");
 
     let forged = signing::sign(b"not the secret", now, &body);
-    assert_error(
-        webhook(&app, body.clone(), forged).await,
-        StatusCode::UNAUTHORIZED,
-        "bad_signature",
-    )
-    .await;
-    let stale = signing::sign(
-        app.state.config.sandbox_secret.as_bytes(),
-        now - 3600,
-        &body,
-    );
-    assert_error(
-        webhook(&app, body.clone(), stale).await,
-        StatusCode::UNAUTHORIZED,
-        "stale_signature",
-    )
-    .await;
-    assert_error(
-        webhook(&app, body.clone(), String::new()).await,
-        StatusCode::UNAUTHORIZED,
-        "bad_signature",
-    )
-    .await;
+    assert_error(webhook(&app, body.clone(), forged).await, StatusCode::UNAUTHORIZED, "bad_signature").await;
+    let stale = signing::sign(app.state.config.sandbox_secret.as_bytes(), now - 3600, &body);
+    assert_error(webhook(&app, body.clone(), stale).await, StatusCode::UNAUTHORIZED, "stale_signature").await;
+    assert_error(webhook(&app, body.clone(), String::new()).await, StatusCode::UNAUTHORIZED, "bad_signature").await;
     assert_eq!(app.order_status(&buyer.token, id).await, "pending_payment");
 
     let good = signing::sign(app.state.config.sandbox_secret.as_bytes(), now, &body);
@@ -138,16 +87,7 @@ async fn forged_stale_and_replayed_webhooks_change_nothing() {
     assert_eq!(replay.status(), StatusCode::OK);
     assert_eq!(replay.json::<Value>().await.unwrap()["result"], "duplicate");
     // Paid once: one ledger transaction.
-    let owed: i64 = app
-        .state
-        .db
-        .balances()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|b| b.account.starts_with("shop:"))
-        .map(|b| b.balance_minor)
-        .sum();
+    let owed: i64 = app.state.db.balances().await.unwrap().iter().filter(|b| b.account.starts_with("shop:")).map(|b| b.balance_minor).sum();
     assert_eq!(owed, -100);
 }
 
@@ -158,22 +98,9 @@ async fn a_webhook_for_the_wrong_amount_is_refused() {
     let buyer = app.sign_up("buyer").await;
     let id = app.order_ok(&buyer, f.sku_id, 1).await;
     let started = started_payment(&app, &buyer.token, id).await;
-    let body = event(
-        started["payment"]["provider_ref"].as_str().unwrap(),
-        1,
-        "evt_x",
-    );
-    let sig = signing::sign(
-        app.state.config.sandbox_secret.as_bytes(),
-        app.clock_now_seconds(),
-        &body,
-    );
-    assert_error(
-        webhook(&app, body, sig).await,
-        StatusCode::CONFLICT,
-        "amount_mismatch",
-    )
-    .await;
+    let body = event(started["payment"]["provider_ref"].as_str().unwrap(), 1, "evt_x");
+    let sig = signing::sign(app.state.config.sandbox_secret.as_bytes(), app.clock_now_seconds(), &body);
+    assert_error(webhook(&app, body, sig).await, StatusCode::CONFLICT, "amount_mismatch").await;
     assert_eq!(app.order_status(&buyer.token, id).await, "pending_payment");
 }
 
@@ -185,36 +112,14 @@ async fn refunds_partial_then_full_keep_the_books_balanced() {
     let id = app.order_ok(&buyer, f.sku_id, 2).await;
     app.pay(&buyer, id).await;
     let path = format!("/api/v1/orders/{id}/refunds");
-    assert_error(
-        app.post(&path, Some(&buyer.token), &json!({"amount_minor": 100}))
-            .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
-    let r = app
-        .post(
-            &path,
-            Some(&f.merchant.token),
-            &json!({"amount_minor": 500, "reason": "one bruised"}),
-        )
-        .await;
+    assert_error(app.post(&path, Some(&buyer.token), &json!({"amount_minor": 100})).await, StatusCode::NOT_FOUND, "not_found").await;
+    let r = app.post(&path, Some(&f.merchant.token), &json!({"amount_minor": 500, "reason": "one bruised"})).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(r.json::<Value>().await.unwrap()["status"], "paid");
+    assert_error(app.post(&path, Some(&f.merchant.token), &json!({"amount_minor": 1501})).await, StatusCode::CONFLICT, "refund_too_large")
+        .await;
     assert_error(
-        app.post(
-            &path,
-            Some(&f.merchant.token),
-            &json!({"amount_minor": 1501}),
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "refund_too_large",
-    )
-    .await;
-    assert_error(
-        app.post(&path, Some(&f.merchant.token), &json!({"amount_minor": 0}))
-            .await,
+        app.post(&path, Some(&f.merchant.token), &json!({"amount_minor": 0})).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
@@ -225,16 +130,7 @@ async fn refunds_partial_then_full_keep_the_books_balanced() {
     assert_eq!(order["refunded_minor"], 2000);
     // Refunded before shipping: the units are back on sale.
     assert_eq!(app.stock(f.product_id).await, 5);
-    let owed: i64 = app
-        .state
-        .db
-        .balances()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|b| b.account.starts_with("shop:"))
-        .map(|b| b.balance_minor)
-        .sum();
+    let owed: i64 = app.state.db.balances().await.unwrap().iter().filter(|b| b.account.starts_with("shop:")).map(|b| b.balance_minor).sum();
     assert_eq!(owed, 0);
     ledger_is_balanced(&app).await;
 }
@@ -247,32 +143,13 @@ async fn money_arriving_after_the_order_expired_is_returned() {
     let id = app.order_ok(&buyer, f.sku_id, 1).await;
     let started = started_payment(&app, &buyer.token, id).await;
     app.clock.advance_seconds(61);
-    haul_server::workers::expire_unpaid::run_once(&app.state)
-        .await
-        .unwrap();
-    let body = event(
-        started["payment"]["provider_ref"].as_str().unwrap(),
-        100,
-        "evt_late",
-    );
-    let sig = signing::sign(
-        app.state.config.sandbox_secret.as_bytes(),
-        app.clock_now_seconds(),
-        &body,
-    );
+    haul_server::workers::expire_unpaid::run_once(&app.state).await.unwrap();
+    let body = event(started["payment"]["provider_ref"].as_str().unwrap(), 100, "evt_late");
+    let sig = signing::sign(app.state.config.sandbox_secret.as_bytes(), app.clock_now_seconds(), &body);
     let r = webhook(&app, body, sig).await;
     assert_eq!(r.json::<Value>().await.unwrap()["result"], "refunded_late");
     assert_eq!(app.order_status(&buyer.token, id).await, "cancelled");
-    let owed: i64 = app
-        .state
-        .db
-        .balances()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|b| b.account.starts_with("shop:"))
-        .map(|b| b.balance_minor)
-        .sum();
+    let owed: i64 = app.state.db.balances().await.unwrap().iter().filter(|b| b.account.starts_with("shop:")).map(|b| b.balance_minor).sum();
     assert_eq!(owed, 0);
     ledger_is_balanced(&app).await;
 }

@@ -10,17 +10,10 @@ async fn a_paid_order_is_delivered_signed_to_the_shops_endpoint() {
     let (sink, url) = Sink::start(vec![]).await;
     let f = app.shop_with_product(100, 5).await;
     let r = app
-        .post(
-            &format!("/api/v1/shops/{}/webhooks", f.shop_id),
-            Some(&f.merchant.token),
-            &json!({"url": url, "events": ["order.paid"]}),
-        )
+        .post(&format!("/api/v1/shops/{}/webhooks", f.shop_id), Some(&f.merchant.token), &json!({"url": url, "events": ["order.paid"]}))
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let secret = r.json::<Value>().await.unwrap()["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let secret = r.json::<Value>().await.unwrap()["secret"].as_str().unwrap().to_owned();
     let buyer = app.sign_up("buyer").await;
     let id = app.order_ok(&buyer, f.sku_id, 1).await;
     app.pay(&buyer, id).await;
@@ -28,27 +21,14 @@ async fn a_paid_order_is_delivered_signed_to_the_shops_endpoint() {
     let (headers, body) = sink.received.lock().unwrap()[0].clone();
     assert_eq!(headers["haul-event"], "order.paid");
     let signature = headers["haul-signature"].to_str().unwrap();
-    signing::verify(
-        secret.as_bytes(),
-        signature,
-        body.as_bytes(),
-        app.clock_now_seconds(),
-    )
-    .expect("valid signature");
+    signing::verify(secret.as_bytes(), signature, body.as_bytes(), app.clock_now_seconds()).expect("valid signature");
     let payload: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(payload["data"]["id"], id);
     assert_eq!(payload["data"]["status"], "paid");
     // Delivered once only.
     assert_eq!(deliver_webhooks::run_once(&app.state).await.unwrap(), 0);
-    let log: Value = app
-        .get(
-            &format!("/api/v1/shops/{}/webhook-deliveries", f.shop_id),
-            Some(&f.merchant.token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let log: Value =
+        app.get(&format!("/api/v1/shops/{}/webhook-deliveries", f.shop_id), Some(&f.merchant.token)).await.json().await.unwrap();
     assert_eq!(log["items"][0]["status"], "delivered");
 }
 
@@ -57,34 +37,20 @@ async fn failed_deliveries_are_retried_with_backoff() {
     let app = spawn_app().await;
     let (sink, url) = Sink::start(vec![500, 503]).await;
     let f = app.shop_with_product(100, 5).await;
-    app.post(
-        &format!("/api/v1/shops/{}/webhooks", f.shop_id),
-        Some(&f.merchant.token),
-        &json!({"url": url}),
-    )
-    .await;
+    app.post(&format!("/api/v1/shops/{}/webhooks", f.shop_id), Some(&f.merchant.token), &json!({"url": url})).await;
     let buyer = app.sign_up("buyer").await;
     let id = app.order_ok(&buyer, f.sku_id, 1).await;
     app.pay(&buyer, id).await;
     assert_eq!(deliver_webhooks::run_once(&app.state).await.unwrap(), 1);
     // Not due again until the backoff has passed.
     assert_eq!(deliver_webhooks::run_once(&app.state).await.unwrap(), 0);
-    app.clock
-        .advance_seconds(deliver_webhooks::backoff_seconds(1));
+    app.clock.advance_seconds(deliver_webhooks::backoff_seconds(1));
     assert_eq!(deliver_webhooks::run_once(&app.state).await.unwrap(), 1);
-    app.clock
-        .advance_seconds(deliver_webhooks::backoff_seconds(2));
+    app.clock.advance_seconds(deliver_webhooks::backoff_seconds(2));
     assert_eq!(deliver_webhooks::run_once(&app.state).await.unwrap(), 1);
     assert_eq!(sink.count(), 3);
-    let log: Value = app
-        .get(
-            &format!("/api/v1/shops/{}/webhook-deliveries", f.shop_id),
-            Some(&f.merchant.token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let log: Value =
+        app.get(&format!("/api/v1/shops/{}/webhook-deliveries", f.shop_id), Some(&f.merchant.token)).await.json().await.unwrap();
     assert_eq!(log["items"][0]["status"], "delivered");
     assert_eq!(log["items"][0]["attempts"], 3);
 }
@@ -95,39 +61,20 @@ async fn unknown_events_and_bad_urls_are_refused() {
     let f = app.shop_with_product(100, 5).await;
     let path = format!("/api/v1/shops/{}/webhooks", f.shop_id);
     assert_error(
-        app.post(
-            &path,
-            Some(&f.merchant.token),
-            &json!({"url": "http://127.0.0.1:1/x", "events": ["order.eaten"]}),
-        )
-        .await,
+        app.post(&path, Some(&f.merchant.token), &json!({"url": "http://127.0.0.1:1/x", "events": ["order.eaten"]})).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
     .await;
     assert_error(
-        app.post(
-            &path,
-            Some(&f.merchant.token),
-            &json!({"url": "javascript:alert(1)"}),
-        )
-        .await,
+        app.post(&path, Some(&f.merchant.token), &json!({"url": "javascript:alert(1)"})).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
     .await;
     let stranger = app.sign_up("stranger").await;
-    assert_error(
-        app.post(
-            &path,
-            Some(&stranger.token),
-            &json!({"url": "http://127.0.0.1:1/x"}),
-        )
-        .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
-    )
-    .await;
+    assert_error(app.post(&path, Some(&stranger.token), &json!({"url": "http://127.0.0.1:1/x"})).await, StatusCode::FORBIDDEN, "forbidden")
+        .await;
 }
 
 #[tokio::test]
@@ -150,33 +97,19 @@ async fn partner_items_are_forwarded_and_the_partner_reports_shipment() {
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let product = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let detail: Value = app
-        .get(&format!("/api/v1/products/{product}"), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let detail: Value = app.get(&format!("/api/v1/products/{product}"), None).await.json().await.unwrap();
     let buyer = app.sign_up("buyer").await;
-    let id = app
-        .order_ok(&buyer, detail["skus"][0]["id"].as_i64().unwrap(), 1)
-        .await;
+    let id = app.order_ok(&buyer, detail["skus"][0]["id"].as_i64().unwrap(), 1).await;
     app.pay(&buyer, id).await;
     deliver_webhooks::run_once(&app.state).await.unwrap();
     let (headers, body) = sink.received.lock().unwrap()[0].clone();
     assert_eq!(headers["haul-event"], "order.forward");
-    signing::verify(
-        secret.as_bytes(),
-        headers["haul-signature"].to_str().unwrap(),
-        body.as_bytes(),
-        app.clock_now_seconds(),
-    )
-    .unwrap();
+    signing::verify(secret.as_bytes(), headers["haul-signature"].to_str().unwrap(), body.as_bytes(), app.clock_now_seconds()).unwrap();
     let forwarded: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(forwarded["data"]["order_id"], id);
     assert_eq!(forwarded["data"]["lines"][0]["title"], "Hairy crabs");
 
-    let report =
-        serde_json::to_vec(&json!({"partner_id": partner["id"], "tracking": "SF123"})).unwrap();
+    let report = serde_json::to_vec(&json!({"partner_id": partner["id"], "tracking": "SF123"})).unwrap();
     let send = |sig: String| {
         app.client
             .post(app.url(&format!("/api/v1/partner/orders/{id}/shipment")))
@@ -186,12 +119,7 @@ async fn partner_items_are_forwarded_and_the_partner_reports_shipment() {
             .send()
     };
     let forged = signing::sign(b"guess", app.clock_now_seconds(), &report);
-    assert_error(
-        send(forged).await.unwrap(),
-        StatusCode::UNAUTHORIZED,
-        "bad_signature",
-    )
-    .await;
+    assert_error(send(forged).await.unwrap(), StatusCode::UNAUTHORIZED, "bad_signature").await;
     assert_eq!(app.order_status(&buyer.token, id).await, "paid");
     let good = signing::sign(secret.as_bytes(), app.clock_now_seconds(), &report);
     assert_eq!(send(good).await.unwrap().status(), StatusCode::OK);
