@@ -43,7 +43,7 @@ impl Deref for AppState {
 
 impl AppState {
     /// Opens the database (migrating it) and the media folder.
-    pub async fn new(config: Config, clock: Arc<dyn Clock>, bound: SocketAddr) -> anyhow_like::Result<AppState> {
+    pub async fn new(config: Config, clock: Arc<dyn Clock>, bound: SocketAddr) -> Result<AppState, StartError> {
         std::fs::create_dir_all(&config.data_dir)?;
         std::fs::create_dir_all(config.media_dir())?;
         let db = Db::connect(&config.database_url()).await?;
@@ -99,7 +99,5 @@ pub async fn serve(
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
-/// A boxed error for start-up, where any failure ends the program.
-pub mod anyhow_like {
-    pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
-}
+/// Any failure at start-up, where it ends the program with a message.
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;

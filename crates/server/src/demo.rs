@@ -4,7 +4,9 @@
 //! Filling is skipped when the database already has shops.
 
 use crate::AppState;
-use crate::app::anyhow_like::Result;
+use crate::app::StartError;
+
+type Result<T> = std::result::Result<T, StartError>;
 use crate::auth::{hash_password, random_u32};
 use haul_domain::accounts::{Login, Role};
 use haul_domain::catalog::ListingKind;

@@ -59,7 +59,7 @@ async fn main() {
     }
 }
 
-async fn run(command: Command, config: Config) -> haul_server::app::anyhow_like::Result<()> {
+async fn run(command: Command, config: Config) -> Result<(), haul_server::app::StartError> {
     let listener = match command {
         Command::Serve { .. } => Some(tokio::net::TcpListener::bind(&config.listen).await?),
         _ => None,

@@ -2,7 +2,6 @@
 //! database. SQLite by default; set `HAUL_TEST_DATABASE_URL` to a PostgreSQL
 //! server URL and every test gets its own new database there.
 
-use haul_domain::Timestamp;
 use haul_server::clock::{Clock, ManualClock, SystemClock};
 use haul_server::{AppState, Config};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -31,13 +30,12 @@ pub fn backend() -> &'static str {
     if std::env::var("HAUL_TEST_DATABASE_URL").is_ok() { "postgres" } else { "sqlite" }
 }
 
-async fn fresh_database_url(data_dir: &std::path::Path) -> Option<String> {
+async fn fresh_database_url() -> Option<String> {
     let server = std::env::var("HAUL_TEST_DATABASE_URL").ok()?;
     let name = unique("haul_test");
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&server).await.expect("connect to the test PostgreSQL server");
     sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
-    let _ = data_dir;
     let (prefix, _) = server.rsplit_once('/').expect("a server URL ending in /dbname");
     Some(format!("{prefix}/{name}"))
 }
@@ -49,7 +47,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = std::env::temp_dir().join(unique("haul-test"));
     let mut config = Config { data_dir: data_dir.clone(), listen: "127.0.0.1:0".into(), ..Config::default() };
-    config.database_url = fresh_database_url(&data_dir).await;
+    config.database_url = fresh_database_url().await;
     configure(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
@@ -214,10 +212,6 @@ impl Sink {
     pub fn count(&self) -> usize {
         self.received.lock().expect("lock").len()
     }
-}
-
-pub fn now(app: &TestApp) -> Timestamp {
-    app.clock.now()
 }
 
 impl TestApp {
