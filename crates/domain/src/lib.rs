@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod catalog;
+pub mod deals;
 pub mod error;
 pub mod ids;
 pub mod inventory;

@@ -25,6 +25,7 @@ pub struct App {
     pub payments: Arc<dyn PaymentProvider>,
     pub sandbox: Arc<Sandbox>,
     pub login_limiter: RateLimiter,
+    pub deals: Arc<crate::deals::DealEngine>,
     pub http: reqwest::Client,
     /// Where this server is reached, without a trailing slash.
     pub public_url: String,
@@ -55,6 +56,7 @@ impl AppState {
             media: MediaStore::local(config.media_dir()),
             login_limiter: RateLimiter::new(config.login_attempts, config.login_window_seconds, clock.clone()),
             payments: sandbox.clone(),
+            deals: crate::deals::DealEngine::start(db.clone()),
             sandbox,
             db,
             config,

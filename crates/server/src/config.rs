@@ -19,6 +19,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// How long an order may wait for payment before it is cancelled.
     pub payment_timeout_seconds: i64,
+    /// How long a flash-deal unit is held for an unpaid order.
+    pub deal_payment_timeout_seconds: i64,
     pub session_days: i64,
     pub max_upload_bytes: usize,
     /// Shared secret of the sandbox payment provider's webhooks.
@@ -40,6 +42,7 @@ impl Default for Config {
             database_url: None,
             public_url: None,
             payment_timeout_seconds: 15 * 60,
+            deal_payment_timeout_seconds: 5 * 60,
             session_days: 30,
             max_upload_bytes: 5 * 1024 * 1024,
             sandbox_secret: "sandbox-secret-change-me".into(),

@@ -21,7 +21,7 @@ macro_rules! migration {
     };
 }
 
-const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation")];
+const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation"), migration!(2, "0002_flash_deals")];
 
 pub(crate) async fn run(db: &Db) -> Result<usize> {
     let mut tx = db.write.begin().await?;

@@ -27,6 +27,8 @@ record! {
         pub paid_at: Option<i64>,
         pub created_at: i64,
         pub updated_at: i64,
+        /// The flash deal this order holds units of, if any.
+        pub deal_id: Option<i64>,
     }
 }
 
@@ -118,8 +120,8 @@ pub enum Placed {
     Replay { status: i64, body: String },
 }
 
-const ORDER_COLUMNS: &str =
-    "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at";
+pub(crate) const ORDER_COLUMNS: &str =
+    "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id";
 
 impl Db {
     /// Places one order for lines from one shop. `render` makes the response
@@ -236,6 +238,25 @@ impl Db {
         Ok(Placed::New { order: detail, body })
     }
 
+    /// The stored first answer to `key`, if the buyer used it before:
+    /// `Ok((status, body))`, or a conflict if it was for another request.
+    pub async fn idempotent_answer(&self, buyer: UserId, key: &str, hash: &str) -> Result<Option<(i64, String)>> {
+        let row: Option<(String, i64, String)> = sqlx::query_as(
+            "SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
+        )
+        .bind(buyer.get())
+        .bind(key)
+        .fetch_optional(&self.write)
+        .await?;
+        match row {
+            Some((stored, _, _)) if stored != hash => {
+                Err(StoreError::conflict("idempotency_key_reused", "this Idempotency-Key was used for a different request"))
+            }
+            Some((_, status, body)) => Ok(Some((status, body))),
+            None => Ok(None),
+        }
+    }
+
     async fn replay(&self, buyer: UserId, key: &str, hash: &str) -> Result<Placed> {
         let (stored_hash, status, body): (String, i64, String) = sqlx::query_as(
             "SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
@@ -292,7 +313,7 @@ impl Db {
         let mut tx = self.write.begin().await?;
         let order = transition_in(&mut tx, id, to, actor, note, now).await?;
         if to == OrderStatus::Cancelled {
-            return_stock(&mut tx, id).await?;
+            release_units(&mut tx, &order).await?;
         }
         let event = match to {
             OrderStatus::Shipped => Some("order.shipped"),
@@ -373,6 +394,19 @@ async fn take_stock(tx: &mut Transaction<'_, Any>, sku: SkuId, quantity: Quantit
         return Err(DomainError::OutOfStock { available, requested: quantity.get() }.into());
     }
     Ok(())
+}
+
+/// Gives an order's units back when it is cancelled or refunded unshipped:
+/// to the SKU's stock, or, for an order from a deal that is still running,
+/// to the deal (which counts what orders hold, so nothing is written).
+pub(crate) async fn release_units(tx: &mut Transaction<'_, Any>, order: &Order) -> Result<()> {
+    if let Some(deal) = order.deal_id {
+        let (status,): (String,) = sqlx::query_as("SELECT status FROM flash_deals WHERE id = $1").bind(deal).fetch_one(&mut **tx).await?;
+        if status == "active" {
+            return Ok(());
+        }
+    }
+    return_stock(tx, order.order_id()).await
 }
 
 pub(crate) async fn return_stock(tx: &mut Transaction<'_, Any>, order: OrderId) -> Result<()> {

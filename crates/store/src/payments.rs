@@ -2,7 +2,7 @@
 //! its event id is recorded in the same transaction that marks the order
 //! paid and posts the ledger entries, so a replay changes nothing.
 
-use crate::orders::{Order, return_stock, transition_in};
+use crate::orders::{ORDER_COLUMNS, Order, release_units, transition_in};
 use crate::{Db, Result, StoreError};
 use haul_domain::ids::{OrderId, ShopId, UserId};
 use haul_domain::ledger;
@@ -182,13 +182,13 @@ impl Db {
             return Err(StoreError::conflict("order_changed", "the order changed meanwhile; reload and try again"));
         }
         if refunded + amount_minor == total {
-            transition_in(&mut tx, id, OrderStatus::Refunded, Some(actor), reason, now).await?;
+            let order = transition_in(&mut tx, id, OrderStatus::Refunded, Some(actor), reason, now).await?;
             if matches!(status, OrderStatus::Paid | OrderStatus::Fulfilling) {
-                return_stock(&mut tx, id).await?;
+                release_units(&mut tx, &order).await?;
             }
         }
-        let sql = "SELECT id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at FROM orders WHERE id = $1";
-        let order: Order = sqlx::query_as(sql).bind(id.get()).fetch_one(&mut *tx).await?;
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
+        let order: Order = sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_one(&mut *tx).await?;
         crate::webhooks::enqueue_for_shop(&mut tx, shop, "order.refunded", &order, now).await?;
         tx.commit().await?;
         Ok(order)

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod cart;
 pub mod catalog;
+pub mod deals;
 pub mod orders;
 pub mod partners;
 pub mod payments;
@@ -40,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(accounts::router())
         .merge(shops::router())
         .merge(catalog::router())
+        .merge(deals::router())
         .merge(cart::router())
         .merge(orders::router())
         .merge(payments::router())

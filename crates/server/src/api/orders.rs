@@ -145,7 +145,10 @@ pub async fn cancel_order(state: &AppState, user: &User, id: OrderId) -> ApiResu
     if detail.order.buyer_id != user.id {
         return Err(ApiError::forbidden());
     }
-    Ok(state.db.transition_order(id, OrderStatus::Cancelled, Some(user.user_id()), "cancelled by the buyer", state.clock.now()).await?)
+    let order =
+        state.db.transition_order(id, OrderStatus::Cancelled, Some(user.user_id()), "cancelled by the buyer", state.clock.now()).await?;
+    state.deals.released(&order).await?;
+    Ok(order)
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", tag = "orders", security(("bearer" = [])),

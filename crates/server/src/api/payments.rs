@@ -109,7 +109,11 @@ pub async fn refund_order(state: &AppState, user: &User, id: OrderId, input: Ref
         .find(|p| p.status == "succeeded")
         .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "order_not_paid", "only a paid order can be refunded"))?;
     state.payments.refund(&payment, Money { minor: amount_minor, currency: Currency::parse(&payment.currency)? })?;
-    Ok(state.db.refund_order(id, amount_minor, &reason, user.user_id(), state.clock.now()).await?)
+    let order = state.db.refund_order(id, amount_minor, &reason, user.user_id(), state.clock.now()).await?;
+    if order.status() == OrderStatus::Refunded && matches!(detail.order.status(), OrderStatus::Paid | OrderStatus::Fulfilling) {
+        state.deals.released(&order).await?;
+    }
+    Ok(order)
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/{id}/refunds", tag = "payments", security(("bearer" = [])), request_body = RefundInput,

@@ -14,7 +14,10 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
     let mut cancelled = 0;
     for id in state.db.overdue_unpaid_orders(now, BATCH).await? {
         match state.db.transition_order(id, OrderStatus::Cancelled, None, "not paid in time", now).await {
-            Ok(_) => cancelled += 1,
+            Ok(order) => {
+                state.deals.released(&order).await?;
+                cancelled += 1;
+            }
             // Paid or cancelled meanwhile: nothing to do.
             Err(StoreError::Domain(_) | StoreError::Conflict { .. }) => {}
             Err(e) => return Err(e.into()),

@@ -1,6 +1,7 @@
 //! Background jobs. Each is one idempotent `run_once` over a bounded batch,
 //! so tests can drain them by hand and several nodes can run them at once.
 
+pub mod close_deals;
 pub mod deliver_webhooks;
 pub mod expire_unpaid;
 
@@ -16,6 +17,9 @@ pub fn spawn(state: AppState) {
             tick.tick().await;
             if let Err(e) = expire_unpaid::run_once(&state).await {
                 tracing::warn!(error = %e.message, "expire_unpaid failed");
+            }
+            if let Err(e) = close_deals::run_once(&state).await {
+                tracing::warn!(error = %e.message, "close_deals failed");
             }
             if let Err(e) = deliver_webhooks::run_once(&state).await {
                 tracing::warn!(error = %e.message, "deliver_webhooks failed");

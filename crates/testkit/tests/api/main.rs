@@ -8,6 +8,7 @@
 mod accounts;
 mod bad_input;
 mod catalog;
+mod deals;
 mod orders;
 mod pages;
 mod payments;

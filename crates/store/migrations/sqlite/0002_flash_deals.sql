@@ -1,0 +1,26 @@
+-- Flash deals: a quantity of one SKU, allocated from its stock when the deal
+-- is created, sold at the deal price inside a window, capped per shopper.
+
+CREATE TABLE flash_deals (
+    id INTEGER PRIMARY KEY,
+    shop_id INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    sku_id INTEGER NOT NULL REFERENCES skus(id),
+    price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+    currency TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    per_shopper_cap INTEGER NOT NULL CHECK (per_shopper_cap > 0),
+    starts_at INTEGER NOT NULL,
+    ends_at INTEGER NOT NULL,
+    live_room_id INTEGER,
+    -- active, then cancelled (by the merchant) or closed (after it ended and
+    -- its unsold units went back to the SKU).
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX flash_deals_shop ON flash_deals(shop_id, id);
+CREATE INDEX flash_deals_product ON flash_deals(product_id, status);
+CREATE INDEX flash_deals_due ON flash_deals(status, ends_at);
+
+ALTER TABLE orders ADD COLUMN deal_id INTEGER REFERENCES flash_deals(id);
+CREATE INDEX orders_deal ON orders(deal_id, buyer_id);
