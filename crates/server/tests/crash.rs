@@ -1,0 +1,151 @@
+//! Crash safety of flash-deal purchases: the real `haul` binary is killed
+//! with SIGKILL in the middle of a burst, restarted, and the record checked.
+//! Every 201 must be there; held units never exceed the deal; remaining is
+//! exactly quantity − held. Runs on SQLite, or on PostgreSQL when
+//! `HAUL_TEST_DATABASE_URL` names a server.
+
+#![allow(clippy::unwrap_used)]
+
+use haul_store::Db;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+const QUANTITY: i64 = 150;
+const SHOPPERS: usize = 20;
+const TAPS_PER_SHOPPER: usize = 6;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn database_url(dir: &Path) -> String {
+    let Ok(server) = std::env::var("HAUL_TEST_DATABASE_URL") else {
+        return format!("sqlite://{}", dir.join("haul.db").display());
+    };
+    let name = format!("haul_crash_{}_{}", std::process::id(), free_port());
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&server).await.unwrap();
+    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
+    format!("{}/{name}", server.rsplit_once('/').unwrap().0)
+}
+
+async fn start(dir: &Path, db: &str, port: u16) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_haul"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir)
+        .args(["--database-url", db])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        if client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            return child;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("haul did not start");
+}
+
+async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
+    let mut r = client.post(url).json(&body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    let r = r.send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_deal_orders_survive_sigkill() {
+    let dir = std::env::temp_dir().join(format!("haul-crash-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db_url = database_url(&dir).await;
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut server = start(&dir, &db_url, port).await;
+
+    let merchant = post(
+        &client,
+        format!("{base}/api/v1/accounts"),
+        None,
+        json!({"login": "m@example.com", "password": "long enough", "display_name": "M"}),
+    )
+    .await;
+    let mt = merchant["token"].as_str().unwrap().to_owned();
+    let shop = post(&client, format!("{base}/api/v1/shops"), Some(&mt), json!({"slug": "crash-shop", "name": "Crash"})).await;
+    let product = post(
+        &client,
+        format!("{base}/api/v1/products"),
+        Some(&mt),
+        json!({"shop_id": shop["id"], "title": "Oranges", "skus": [{"code": "A", "price_minor": 1990, "stock": 1000}]}),
+    )
+    .await;
+    let detail: Value = client.get(format!("{base}/api/v1/products/{}", product["id"])).send().await.unwrap().json().await.unwrap();
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let deal = post(
+        &client,
+        format!("{base}/api/v1/deals"),
+        Some(&mt),
+        json!({"sku_id": detail["skus"][0]["id"], "price_minor": 990, "quantity": QUANTITY, "per_shopper_cap": 99, "starts_at": now_ms - 1000, "ends_at": now_ms + 3_600_000}),
+    )
+    .await;
+    let deal_id = deal["id"].as_i64().unwrap();
+    let mut tokens = Vec::new();
+    for i in 0..SHOPPERS {
+        let s = post(
+            &client,
+            format!("{base}/api/v1/accounts"),
+            None,
+            json!({"login": format!("s{i}@example.com"), "password": "long enough", "display_name": "S"}),
+        )
+        .await;
+        tokens.push(s["token"].as_str().unwrap().to_owned());
+    }
+
+    let mut acknowledged: Vec<i64> = Vec::new();
+    for (round, kill_after_ms) in [5u64, 20, 50, 100, 200].into_iter().enumerate() {
+        let mut burst = tokio::task::JoinSet::new();
+        for (s, token) in tokens.iter().enumerate() {
+            for t in 0..TAPS_PER_SHOPPER {
+                let request = client
+                    .post(format!("{base}/api/v1/deals/{deal_id}/purchase"))
+                    .bearer_auth(token)
+                    .header("Idempotency-Key", format!("r{round}-s{s}-t{t}"))
+                    .json(&json!({}));
+                burst.spawn(async move {
+                    match request.send().await {
+                        Ok(r) if r.status() == StatusCode::CREATED => r.json::<Value>().await.ok().and_then(|b| b["id"].as_i64()),
+                        _ => None,
+                    }
+                });
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(kill_after_ms)).await;
+        server.kill().await.unwrap();
+        acknowledged.extend(burst.join_all().await.into_iter().flatten());
+
+        server = start(&dir, &db_url, port).await;
+        let db = Db::connect(&db_url).await.unwrap();
+        for id in &acknowledged {
+            db.order(haul_domain::ids::OrderId(*id)).await.unwrap_or_else(|e| panic!("acknowledged order {id} lost: {e}"));
+        }
+        let held: i64 = db.deal_holdings(deal_id).await.unwrap().iter().map(|(_, n)| n).sum();
+        assert!(held <= QUANTITY, "round {round}: {held} units held of {QUANTITY}");
+        let shown: Value = client.get(format!("{base}/api/v1/deals/{deal_id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(shown["remaining"].as_i64().unwrap(), QUANTITY - held, "round {round}");
+        db.close().await;
+        println!("round {round}: killed after {kill_after_ms} ms; {} orders acknowledged so far, {held} units held", acknowledged.len());
+    }
+    assert!(!acknowledged.is_empty(), "no purchase was acknowledged before the kills");
+    server.kill().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
