@@ -109,6 +109,12 @@ impl Gate {
         self.remaining
     }
 
+    /// Units `shopper` holds. A shopper who holds none has no earlier
+    /// winning purchase to replay.
+    pub fn held_by(&self, shopper: i64) -> i64 {
+        self.held.get(&shopper).copied().unwrap_or(0)
+    }
+
     /// Takes `n` units for `shopper`, or refuses without change.
     pub fn take(&mut self, shopper: i64, n: i64) -> Result<(), Refusal> {
         let mine = self.held.get(&shopper).copied().unwrap_or(0);

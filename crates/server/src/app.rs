@@ -25,6 +25,7 @@ pub struct App {
     pub payments: Arc<dyn PaymentProvider>,
     pub sandbox: Arc<Sandbox>,
     pub login_limiter: RateLimiter,
+    pub sessions: crate::auth::SessionCache,
     pub deals: Arc<crate::deals::DealEngine>,
     pub http: reqwest::Client,
     /// Where this server is reached, without a trailing slash.
@@ -56,6 +57,7 @@ impl AppState {
             media: MediaStore::local(config.media_dir()),
             login_limiter: RateLimiter::new(config.login_attempts, config.login_window_seconds, clock.clone()),
             payments: sandbox.clone(),
+            sessions: crate::auth::SessionCache::default(),
             deals: crate::deals::DealEngine::start(db.clone()),
             sandbox,
             db,
@@ -69,10 +71,13 @@ impl AppState {
 
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = crate::api::router().split_for_parts();
+    let bench = if state.config.bench_endpoints { crate::bench::router() } else { Router::new() };
     Router::new()
+        .merge(bench)
         .merge(api)
         .merge(crate::pages::router())
         .route("/healthz", get(healthz))
+        .route("/livez", get(|| async { "ok" }))
         .route("/metrics", get(|| async { crate::metrics::handle().render() }))
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))

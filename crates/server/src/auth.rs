@@ -79,14 +79,57 @@ pub async fn start_session(state: &AppState, user: UserId, kind: &str) -> Result
     Ok(token)
 }
 
+/// Recently seen sessions, so that a busy client costs no database read per
+/// request. An entry lives `SESSION_CACHE_MS`; signing out removes it here at
+/// once, and on other nodes within that time.
+#[derive(Default)]
+pub struct SessionCache(std::sync::Mutex<std::collections::HashMap<String, (i64, User)>>);
+
+const SESSION_CACHE_MS: i64 = 10_000;
+const SESSION_CACHE_ENTRIES: usize = 100_000;
+
+impl SessionCache {
+    fn get(&self, key: &str, now: i64) -> Option<User> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key).filter(|(until, _)| *until > now).map(|(_, u)| u.clone())
+    }
+
+    fn put(&self, key: String, until: i64, user: User) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= SESSION_CACHE_ENTRIES {
+            map.clear();
+        }
+        map.insert(key, (until, user));
+    }
+
+    /// Drops every cached session of a user whose rights changed.
+    pub fn forget_user(&self, user: i64) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, (_, u)| u.id != user);
+    }
+
+    pub fn forget(&self, token: &str) {
+        let prefix = token_hash(token);
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).retain(|k, _| !k.ends_with(&prefix));
+    }
+}
+
 async fn user_for_token(state: &AppState, token: &str, kind: &str) -> Result<Option<User>, ApiError> {
-    let Some(session) = state.db.session(&token_hash(token), state.clock.now()).await? else {
+    let now = state.clock.now();
+    let hash = token_hash(token);
+    let key = format!("{kind}:{hash}");
+    if let Some(user) = state.sessions.get(&key, now.millis()) {
+        return Ok(Some(user));
+    }
+    let Some(session) = state.db.session(&hash, now).await? else {
         return Ok(None);
     };
     if session.kind != kind {
         return Ok(None);
     }
-    Ok(Some(state.db.user(UserId(session.user_id)).await?))
+    let user = state.db.user(UserId(session.user_id)).await?;
+    let until = (now.millis() + SESSION_CACHE_MS).min(session.expires_at);
+    state.sessions.put(key, until, user.clone());
+    Ok(Some(user))
 }
 
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {

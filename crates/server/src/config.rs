@@ -32,6 +32,8 @@ pub struct Config {
     pub log_format: String,
     /// How often background jobs run.
     pub worker_interval_seconds: u64,
+    /// Serve `/bench/*`: baselines for the benchmarks. Never in production.
+    pub bench_endpoints: bool,
 }
 
 impl Default for Config {
@@ -50,6 +52,7 @@ impl Default for Config {
             login_window_seconds: 15 * 60,
             log_format: "text".into(),
             worker_interval_seconds: 5,
+            bench_endpoints: false,
         }
     }
 }

@@ -395,6 +395,15 @@ impl Db {
             .ok_or(StoreError::NotFound("sku"))
     }
 
+    /// The naive way to sell one unit: a transaction per request that
+    /// decrements the stock row. Kept only as the benchmarks' baseline.
+    pub async fn naive_take_one(&self, sku: SkuId) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let taken = sqlx::query("UPDATE skus SET stock = stock - 1 WHERE id = $1 AND stock > 0").bind(sku.get()).execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok(taken == 1)
+    }
+
     pub async fn record_external_click(&self, product: ProductId, user: Option<UserId>, now: Timestamp) -> Result<()> {
         sqlx::query("INSERT INTO external_clicks (product_id, user_id, created_at) VALUES ($1, $2, $3)")
             .bind(product.get())

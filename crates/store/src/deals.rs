@@ -3,8 +3,8 @@
 //! the SKU, writes the engine's winners in batches (one transaction, one
 //! disk sync, many orders), and tells the engine on start what is held.
 
-use crate::orders::{ORDER_COLUMNS, Order, OrderDetail, OrderLine};
-use crate::{Db, Result, StoreError};
+use crate::orders::{Order, OrderDetail, OrderLine};
+use crate::{Backend, Db, Result, StoreError};
 use haul_domain::Timestamp;
 use haul_domain::ids::{OrderId, ProductId, ShopId, SkuId};
 use haul_domain::page::{Page, PageRequest};
@@ -174,13 +174,11 @@ impl Db {
     }
 
     /// Records a batch of winners in one transaction: one commit (and one
-    /// disk sync) for all of them. Answers in the batch's order.
+    /// disk sync) for all of them, and a handful of multi-row statements
+    /// rather than several statements per order. Answers in the batch's order.
     pub async fn write_deal_orders(&self, batch: &[DealOrder]) -> Result<Vec<DealWrite>> {
         let mut tx = self.write.begin().await?;
-        let mut out = Vec::with_capacity(batch.len());
-        for w in batch {
-            out.push(write_one(&mut tx, w).await?);
-        }
+        let out = write_batch(&mut tx, self.backend(), batch).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -195,72 +193,148 @@ impl Db {
     }
 }
 
-async fn write_one(tx: &mut Transaction<'_, Any>, w: &DealOrder) -> Result<DealWrite> {
-    let fresh = sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) \
-         VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (user_id, idem_key) DO NOTHING",
-    )
-    .bind(w.buyer)
-    .bind(&w.idem_key)
-    .bind(&w.request_hash)
-    .bind(w.now.millis())
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if fresh == 0 {
-        let (hash, status, body): (String, i64, String) = sqlx::query_as(
-            "SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
-        )
-        .bind(w.buyer)
-        .bind(&w.idem_key)
-        .fetch_one(&mut **tx)
-        .await?;
-        return Ok(if hash == w.request_hash { DealWrite::Replay { status, body } } else { DealWrite::KeyReused });
+/// `rows` groups of `cols` placeholders: `($1, $2), ($3, $4)` on PostgreSQL,
+/// `(?, ?), (?, ?)` on SQLite. SQLite looks a named parameter up by scanning
+/// the statement's list of names, which makes binding thousands of `$N`
+/// quadratic; anonymous ones are bound by position.
+fn values(backend: Backend, rows: usize, cols: usize) -> String {
+    let one = |r: usize| -> String {
+        let marks: Vec<String> = match backend {
+            Backend::Sqlite => vec!["?".to_owned(); cols],
+            Backend::Postgres => (1..=cols).map(|c| format!("${}", r * cols + c)).collect(),
+        };
+        format!("({})", marks.join(", "))
+    };
+    (0..rows).map(one).collect::<Vec<_>>().join(", ")
+}
+
+/// Reserves `n` ids of `table`. On SQLite the one write connection makes
+/// "after the current maximum" safe; PostgreSQL hands them out from the
+/// identity sequence.
+async fn next_ids(tx: &mut Transaction<'_, Any>, backend: Backend, table: &'static str, n: usize) -> Result<Vec<i64>> {
+    Ok(match backend {
+        Backend::Sqlite => {
+            let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}");
+            let (max,): (i64,) = sqlx::query_as(AssertSqlSafe(sql)).fetch_one(&mut **tx).await?;
+            (1..=n as i64).map(|i| max + i).collect()
+        }
+        Backend::Postgres => {
+            let sql = format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1)");
+            let rows: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(sql)).bind(n as i64).fetch_all(&mut **tx).await?;
+            rows.into_iter().map(|(id,)| id).collect()
+        }
+    })
+}
+
+async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[DealOrder]) -> Result<Vec<DealWrite>> {
+    let n = batch.len();
+    let order_ids = next_ids(tx, backend, "orders", n).await?;
+    let line_ids = next_ids(tx, backend, "order_lines", n).await?;
+    // Build every order and its answer first: the answer is stored with the
+    // idempotency key in the same statement that claims the key.
+    let mut details = Vec::with_capacity(n);
+    for ((w, id), line_id) in batch.iter().zip(&order_ids).zip(&line_ids) {
+        let d = &w.deal;
+        let total = d.price_minor.checked_mul(w.quantity).ok_or(haul_domain::DomainError::AmountOutOfRange)?;
+        let order = Order {
+            id: *id,
+            buyer_id: w.buyer,
+            shop_id: d.shop_id,
+            status: "pending_payment".into(),
+            total_minor: total,
+            currency: d.currency.clone(),
+            refunded_minor: 0,
+            pickup_code: w.pickup_code.clone(),
+            pay_by: w.pay_by.millis(),
+            paid_at: None,
+            created_at: w.now.millis(),
+            updated_at: w.now.millis(),
+            deal_id: Some(d.id),
+        };
+        let line = OrderLine {
+            id: *line_id,
+            order_id: *id,
+            sku_id: d.sku_id,
+            product_id: d.product_id,
+            title: d.title.clone(),
+            options: d.options.clone(),
+            unit_price_minor: d.price_minor,
+            quantity: w.quantity,
+        };
+        let body = serde_json::to_string(&OrderDetail { order, lines: vec![line] }).unwrap_or_default();
+        details.push(body);
     }
-    let d = &w.deal;
-    let total = d.price_minor.checked_mul(w.quantity).ok_or(haul_domain::DomainError::AmountOutOfRange)?;
+
     let sql = format!(
-        "INSERT INTO orders (buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, deal_id) \
-         VALUES ($1, $2, 'pending_payment', $3, $4, 0, $5, $6, $7, $7, $8) RETURNING {ORDER_COLUMNS}"
+        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) VALUES {} \
+         ON CONFLICT (user_id, idem_key) DO NOTHING RETURNING user_id, idem_key",
+        values(backend, n, 6)
     );
-    let order: Order = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(w.buyer)
-        .bind(d.shop_id)
-        .bind(total)
-        .bind(&d.currency)
-        .bind(&w.pickup_code)
-        .bind(w.pay_by.millis())
-        .bind(w.now.millis())
-        .bind(d.id)
-        .fetch_one(&mut **tx)
-        .await?;
-    let line: OrderLine = sqlx::query_as(
-        "INSERT INTO order_lines (order_id, sku_id, product_id, title, options, unit_price_minor, quantity) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity",
-    )
-    .bind(order.id)
-    .bind(d.sku_id)
-    .bind(d.product_id)
-    .bind(&d.title)
-    .bind(&d.options)
-    .bind(d.price_minor)
-    .bind(w.quantity)
-    .fetch_one(&mut **tx)
-    .await?;
-    sqlx::query("INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, created_at) VALUES ($1, NULL, 'pending_payment', $2, $3, $4)")
-        .bind(order.id)
-        .bind(w.buyer)
-        .bind(format!("flash deal #{}", d.id))
-        .bind(w.now.millis())
-        .execute(&mut **tx)
-        .await?;
-    let order_id = order.id;
-    let body = serde_json::to_string(&OrderDetail { order, lines: vec![line] }).unwrap_or_default();
-    sqlx::query("UPDATE idempotency_keys SET response_status = 201, response_body = $1 WHERE user_id = $2 AND idem_key = $3")
-        .bind(&body)
-        .bind(w.buyer)
-        .bind(&w.idem_key)
-        .execute(&mut **tx)
-        .await?;
-    Ok(DealWrite::New { order_id, body })
+    let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
+    for (w, body) in batch.iter().zip(&details) {
+        q = q.bind(w.buyer).bind(&w.idem_key).bind(&w.request_hash).bind(201i64).bind(body).bind(w.now.millis());
+    }
+    let claimed: std::collections::HashSet<(i64, String)> = q.fetch_all(&mut **tx).await?.into_iter().collect();
+    // Two winners in one batch with the same key: only the first is new.
+    let mut seen = std::collections::HashSet::new();
+    let fresh: Vec<bool> = batch.iter().map(|w| claimed.contains(&(w.buyer, w.idem_key.clone())) && seen.insert((w.buyer, &w.idem_key))).collect();
+
+    let new: Vec<usize> = (0..n).filter(|i| fresh[*i]).collect();
+    if !new.is_empty() {
+        let sql = format!(
+            "INSERT INTO orders (id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, deal_id) VALUES {}",
+            values(backend, new.len(), 12)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for &i in &new {
+            let (w, d) = (&batch[i], &batch[i].deal);
+            q = q
+                .bind(order_ids[i])
+                .bind(w.buyer)
+                .bind(d.shop_id)
+                .bind("pending_payment")
+                .bind(d.price_minor * w.quantity)
+                .bind(&d.currency)
+                .bind(0i64)
+                .bind(&w.pickup_code)
+                .bind(w.pay_by.millis())
+                .bind(w.now.millis())
+                .bind(w.now.millis())
+                .bind(d.id);
+        }
+        q.execute(&mut **tx).await?;
+        let sql = format!(
+            "INSERT INTO order_lines (id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity) VALUES {}",
+            values(backend, new.len(), 8)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for &i in &new {
+            let (w, d) = (&batch[i], &batch[i].deal);
+            q = q.bind(line_ids[i]).bind(order_ids[i]).bind(d.sku_id).bind(d.product_id).bind(&d.title).bind(&d.options).bind(d.price_minor).bind(w.quantity);
+        }
+        q.execute(&mut **tx).await?;
+        let sql = format!("INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, created_at) VALUES {}", values(backend, new.len(), 6));
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for &i in &new {
+            let w = &batch[i];
+            q = q.bind(order_ids[i]).bind(None::<String>).bind("pending_payment").bind(w.buyer).bind(format!("flash deal #{}", w.deal.id)).bind(w.now.millis());
+        }
+        q.execute(&mut **tx).await?;
+    }
+
+    let mut out = Vec::with_capacity(n);
+    for (i, w) in batch.iter().enumerate() {
+        if fresh[i] {
+            out.push(DealWrite::New { order_id: order_ids[i], body: std::mem::take(&mut details[i]) });
+            continue;
+        }
+        let (hash, status, body): (String, i64, String) =
+            sqlx::query_as("SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
+                .bind(w.buyer)
+                .bind(&w.idem_key)
+                .fetch_one(&mut **tx)
+                .await?;
+        out.push(if hash == w.request_hash { DealWrite::Replay { status, body } } else { DealWrite::KeyReused });
+    }
+    Ok(out)
 }

@@ -246,7 +246,7 @@ impl Db {
         )
         .bind(buyer.get())
         .bind(key)
-        .fetch_optional(&self.write)
+        .fetch_optional(&self.read)
         .await?;
         match row {
             Some((stored, _, _)) if stored != hash => {

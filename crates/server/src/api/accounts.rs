@@ -140,6 +140,7 @@ async fn sign_in(
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap, _user: ApiUser) -> ApiResult<StatusCode> {
     if let Some(token) = bearer(&headers) {
         state.db.delete_session(&token_hash(token)).await?;
+        state.sessions.forget(token);
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -176,5 +177,6 @@ async fn set_role(
     }
     let role = Role::parse(&input.role)?;
     state.db.set_role(UserId(id), role).await?;
+    state.sessions.forget_user(id);
     Ok(StatusCode::NO_CONTENT)
 }

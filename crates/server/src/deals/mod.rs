@@ -102,10 +102,17 @@ impl DealEngine {
             return Err(refused(Refusal::Ended));
         }
         slot.terms.window(p.now).map_err(refused)?;
-        let taken = lock(&slot.gate).take(p.buyer.get(), p.quantity);
+        let (taken, holds) = {
+            let mut gate = lock(&slot.gate);
+            (gate.take(p.buyer.get(), p.quantity), gate.held_by(p.buyer.get()))
+        };
         if let Err(refusal) = taken {
             // A retry of a purchase that already won meets its own cap or an
-            // empty gate: answer it with the first answer.
+            // empty gate: answer it with the first answer. Only a shopper who
+            // holds units can have won, so the crowd that lost costs no read.
+            if holds == 0 {
+                return Err(refused(refusal));
+            }
             return match self.db.idempotent_answer(p.buyer, &p.idem_key, &p.request_hash).await? {
                 Some((status, body)) => Ok(Answer { status: StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body }),
                 None => Err(refused(refusal)),

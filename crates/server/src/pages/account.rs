@@ -95,6 +95,7 @@ pub async fn sign_out(
     check_csrf(&csrf, &f.csrf)?;
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.db.delete_session(&token_hash(token)).await?;
+        state.sessions.forget(token);
     }
     let mut response = see_other("/");
     response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static("haul_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));

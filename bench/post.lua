@@ -1,0 +1,2 @@
+-- wrk: a bodiless POST (the naive stock path).
+wrk.method = "POST"
