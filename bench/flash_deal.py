@@ -96,6 +96,10 @@ try:
         oversold += max(0, held_small - 1000)
         rows.append((c, trivial, naive, deal, crowd, held_small))
 
+    metrics = urllib.request.urlopen(BASE + "/metrics").read().decode()
+    for line in metrics.splitlines():
+        if line.startswith("haul_deal_batch") and "quantile" in line:
+            print(line)
     backend = "PostgreSQL" if PG else "SQLite (synchronous=FULL)"
     print(f"\nFlash-deal benchmark, {backend}, {SECONDS} s per run, wrk -t2, loopback, {SHOPPERS} shoppers")
     print("conns | trivial req/s | naive req/s (ok/s) | deal orders/s  p50 ms  p99 ms | sell-out attempts/s  p99 ms  sold")

@@ -17,6 +17,7 @@ use haul_domain::page::PageRequest;
 use haul_domain::{Currency, Money};
 use haul_store::accounts::NewUser;
 use haul_store::catalog::{NewProduct, NewSku};
+use haul_store::deals::NewDeal;
 use haul_store::orders::{Checkout, Placed};
 
 /// Every demo account signs in with this password.
@@ -248,6 +249,16 @@ pub async fn fill(state: &AppState) -> Result<()> {
                 now,
             )
             .await?;
+    }
+
+    // A flash deal running now on the oranges, and one coming on the tea.
+    let hour = 3600;
+    for (sku, price, quantity, starts, ends) in [
+        (fruit_skus[0], 990, 200, now, now.plus_seconds(24 * hour)),
+        (tea_skus[0], 8800, 30, now.plus_seconds(2 * hour), now.plus_seconds(3 * hour)),
+    ] {
+        let deal = NewDeal { sku, price_minor: price, quantity, per_shopper_cap: 2, starts_at: starts, ends_at: ends, live_room_id: None };
+        state.db.create_deal(&deal, now).await?;
     }
 
     // A few orders at different stages, paid through the sandbox like any other.

@@ -399,7 +399,11 @@ impl Db {
     /// decrements the stock row. Kept only as the benchmarks' baseline.
     pub async fn naive_take_one(&self, sku: SkuId) -> Result<bool> {
         let mut tx = self.write.begin().await?;
-        let taken = sqlx::query("UPDATE skus SET stock = stock - 1 WHERE id = $1 AND stock > 0").bind(sku.get()).execute(&mut *tx).await?.rows_affected();
+        let taken = sqlx::query("UPDATE skus SET stock = stock - 1 WHERE id = $1 AND stock > 0")
+            .bind(sku.get())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         tx.commit().await?;
         Ok(taken == 1)
     }

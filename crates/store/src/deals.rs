@@ -144,6 +144,14 @@ impl Db {
         Ok(sqlx::query_as(HELD).bind(deal).fetch_all(&self.write).await?)
     }
 
+    /// `(buyer, Idempotency-Key)` of every order the deal's purchases won.
+    pub async fn deal_winning_keys(&self, deal: i64) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as("SELECT buyer_id, idem_key FROM orders WHERE deal_id = $1 AND idem_key IS NOT NULL")
+            .bind(deal)
+            .fetch_all(&self.write)
+            .await?)
+    }
+
     /// Ends a deal early (`cancelled`) or after its window (`closed`): units
     /// no order holds go back to the SKU. Pending orders keep theirs; if they
     /// expire later, their units go to the SKU too (see `release_units`).
@@ -277,13 +285,14 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
     let claimed: std::collections::HashSet<(i64, String)> = q.fetch_all(&mut **tx).await?.into_iter().collect();
     // Two winners in one batch with the same key: only the first is new.
     let mut seen = std::collections::HashSet::new();
-    let fresh: Vec<bool> = batch.iter().map(|w| claimed.contains(&(w.buyer, w.idem_key.clone())) && seen.insert((w.buyer, &w.idem_key))).collect();
+    let fresh: Vec<bool> =
+        batch.iter().map(|w| claimed.contains(&(w.buyer, w.idem_key.clone())) && seen.insert((w.buyer, &w.idem_key))).collect();
 
     let new: Vec<usize> = (0..n).filter(|i| fresh[*i]).collect();
     if !new.is_empty() {
         let sql = format!(
-            "INSERT INTO orders (id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, deal_id) VALUES {}",
-            values(backend, new.len(), 12)
+            "INSERT INTO orders (id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, deal_id, idem_key) VALUES {}",
+            values(backend, new.len(), 13)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for &i in &new {
@@ -300,7 +309,8 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
                 .bind(w.pay_by.millis())
                 .bind(w.now.millis())
                 .bind(w.now.millis())
-                .bind(d.id);
+                .bind(d.id)
+                .bind(&w.idem_key);
         }
         q.execute(&mut **tx).await?;
         let sql = format!(
@@ -310,14 +320,31 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for &i in &new {
             let (w, d) = (&batch[i], &batch[i].deal);
-            q = q.bind(line_ids[i]).bind(order_ids[i]).bind(d.sku_id).bind(d.product_id).bind(&d.title).bind(&d.options).bind(d.price_minor).bind(w.quantity);
+            q = q
+                .bind(line_ids[i])
+                .bind(order_ids[i])
+                .bind(d.sku_id)
+                .bind(d.product_id)
+                .bind(&d.title)
+                .bind(&d.options)
+                .bind(d.price_minor)
+                .bind(w.quantity);
         }
         q.execute(&mut **tx).await?;
-        let sql = format!("INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, created_at) VALUES {}", values(backend, new.len(), 6));
+        let sql = format!(
+            "INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, created_at) VALUES {}",
+            values(backend, new.len(), 6)
+        );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for &i in &new {
             let w = &batch[i];
-            q = q.bind(order_ids[i]).bind(None::<String>).bind("pending_payment").bind(w.buyer).bind(format!("flash deal #{}", w.deal.id)).bind(w.now.millis());
+            q = q
+                .bind(order_ids[i])
+                .bind(None::<String>)
+                .bind("pending_payment")
+                .bind(w.buyer)
+                .bind(format!("flash deal #{}", w.deal.id))
+                .bind(w.now.millis());
         }
         q.execute(&mut **tx).await?;
     }
@@ -328,12 +355,13 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
             out.push(DealWrite::New { order_id: order_ids[i], body: std::mem::take(&mut details[i]) });
             continue;
         }
-        let (hash, status, body): (String, i64, String) =
-            sqlx::query_as("SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
-                .bind(w.buyer)
-                .bind(&w.idem_key)
-                .fetch_one(&mut **tx)
-                .await?;
+        let (hash, status, body): (String, i64, String) = sqlx::query_as(
+            "SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
+        )
+        .bind(w.buyer)
+        .bind(&w.idem_key)
+        .fetch_one(&mut **tx)
+        .await?;
         out.push(if hash == w.request_hash { DealWrite::Replay { status, body } } else { DealWrite::KeyReused });
     }
     Ok(out)

@@ -15,7 +15,7 @@ use haul_domain::ids::{OrderId, UserId};
 use haul_store::Db;
 use haul_store::deals::{Deal, DealOrder, DealWrite};
 use haul_store::orders::Order;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
@@ -23,6 +23,9 @@ struct Slot {
     deal: Deal,
     terms: Terms,
     gate: Mutex<Gate>,
+    /// `(buyer, key)` of purchases that won: only these can be retries that
+    /// deserve their first answer; every other refusal costs no read.
+    winners: Mutex<HashSet<(i64, String)>>,
 }
 
 pub struct DealEngine {
@@ -83,7 +86,13 @@ impl DealEngine {
             ends_at: Timestamp::from_millis(d.ends_at),
         };
         let held = self.db.deal_holdings(deal).await?;
-        let slot = Arc::new(Slot { gate: Mutex::new(Gate::new(d.quantity, d.per_shopper_cap, held)), terms, deal: d });
+        let winners = self.db.deal_winning_keys(deal).await?.into_iter().collect();
+        let slot = Arc::new(Slot {
+            gate: Mutex::new(Gate::new(d.quantity, d.per_shopper_cap, held)),
+            winners: Mutex::new(winners),
+            terms,
+            deal: d,
+        });
         lock(&self.slots).insert(deal, slot.clone());
         Ok(slot)
     }
@@ -102,15 +111,12 @@ impl DealEngine {
             return Err(refused(Refusal::Ended));
         }
         slot.terms.window(p.now).map_err(refused)?;
-        let (taken, holds) = {
-            let mut gate = lock(&slot.gate);
-            (gate.take(p.buyer.get(), p.quantity), gate.held_by(p.buyer.get()))
-        };
+        let taken = lock(&slot.gate).take(p.buyer.get(), p.quantity);
         if let Err(refusal) = taken {
             // A retry of a purchase that already won meets its own cap or an
-            // empty gate: answer it with the first answer. Only a shopper who
-            // holds units can have won, so the crowd that lost costs no read.
-            if holds == 0 {
+            // empty gate: answer it with the first answer. Everyone else is
+            // refused from memory.
+            if !lock(&slot.winners).contains(&(p.buyer.get(), p.idem_key.clone())) {
                 return Err(refused(refusal));
             }
             return match self.db.idempotent_answer(p.buyer, &p.idem_key, &p.request_hash).await? {
@@ -118,11 +124,12 @@ impl DealEngine {
                 None => Err(refused(refusal)),
             };
         }
+        let key = p.idem_key.clone();
         let order = DealOrder {
             deal: slot.deal.clone(),
             buyer: p.buyer.get(),
             quantity: p.quantity,
-            idem_key: p.idem_key,
+            idem_key: p.idem_key.clone(),
             request_hash: p.request_hash,
             pickup_code: p.pickup_code,
             pay_by: p.pay_by,
@@ -135,7 +142,10 @@ impl DealEngine {
         };
         let give_back = || lock(&slot.gate).release(p.buyer.get(), p.quantity);
         match written {
-            Ok(DealWrite::New { body, .. }) => Ok(Answer { status: StatusCode::CREATED, body }),
+            Ok(DealWrite::New { body, .. }) => {
+                lock(&slot.winners).insert((p.buyer.get(), key));
+                Ok(Answer { status: StatusCode::CREATED, body })
+            }
             Ok(DealWrite::Replay { status, body }) => {
                 give_back();
                 Ok(Answer { status: StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body })

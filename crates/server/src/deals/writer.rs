@@ -20,7 +20,10 @@ pub async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let batch: Vec<DealOrder> = jobs.iter().map(|j| j.order.clone()).collect();
-        match db.write_deal_orders(&batch).await {
+        let started = std::time::Instant::now();
+        let written = db.write_deal_orders(&batch).await;
+        metrics::histogram!("haul_deal_batch_seconds").record(started.elapsed().as_secs_f64());
+        match written {
             Ok(results) => {
                 for (job, result) in jobs.drain(..).zip(results) {
                     let _ = job.reply.send(Ok(result));

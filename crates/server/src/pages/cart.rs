@@ -128,6 +128,28 @@ pub async fn update(
 }
 
 #[derive(Deserialize)]
+pub struct DealForm {
+    csrf: String,
+    key: String,
+}
+
+/// "Grab it" on a flash deal: one unit, through the same engine as the API.
+pub async fn buy_deal(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    crate::extract::Path(deal): crate::extract::Path<i64>,
+    Form(f): Form<DealForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    let key = format!("page-{}", f.key.chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>());
+    let answer = crate::api::deals::buy(&state, &user, deal, 1, key).await?;
+    let id = serde_json::from_str::<serde_json::Value>(&answer.body).ok().and_then(|v| v["id"].as_i64()).unwrap_or(0);
+    Ok(see_other(&format!("/orders/{id}")))
+}
+
+#[derive(Deserialize)]
 pub struct CheckoutForm {
     csrf: String,
     shop_id: i64,

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/cart/add", post(cart::add))
         .route("/cart/update", post(cart::update))
         .route("/checkout", post(cart::checkout))
+        .route("/deals/{id}/buy", post(cart::buy_deal))
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::view))
         .route("/orders/{id}/pay", post(orders::pay))

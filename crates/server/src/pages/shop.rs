@@ -122,11 +122,28 @@ pub struct SkuOption {
     pub stock: i64,
 }
 
+/// A running or upcoming flash deal as the product page shows it.
+pub struct DealCard {
+    pub id: i64,
+    pub price: String,
+    pub was: String,
+    pub remaining: i64,
+    pub quantity: i64,
+    pub cap: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub when: String,
+    pub live: bool,
+    /// An idempotency key per rendering: a double tap buys once.
+    pub key: String,
+}
+
 #[derive(Template)]
 #[template(path = "product.html")]
 struct ProductPage {
     layout: Layout,
     p: ProductDetail,
+    deals: Vec<DealCard>,
     price: String,
     image: Option<String>,
     initial: String,
@@ -153,7 +170,26 @@ pub async fn product(
         .collect();
     let image = p.product.image_key.as_deref().map(crate::media::MediaStore::url);
     let initial = p.product.title.chars().next().map(String::from).unwrap_or_default();
-    Ok(render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, p }))
+    let mut deals = Vec::new();
+    for d in state.db.current_deals(ProductId(id), state.clock.now()).await? {
+        let was = p.skus.iter().find(|s| s.id == d.sku_id).map(|s| money(s.price_minor, &s.currency)).unwrap_or_default();
+        let v = crate::api::deals::view(&state, d).await?;
+        let live = v.state == "live";
+        deals.push(DealCard {
+            id: v.deal.id,
+            price: money(v.deal.price_minor, &v.deal.currency),
+            was,
+            remaining: v.remaining,
+            quantity: v.deal.quantity,
+            cap: v.deal.per_shopper_cap,
+            starts_at: v.deal.starts_at,
+            ends_at: v.deal.ends_at,
+            when: if live { format!("until {}", super::when(v.deal.ends_at)) } else { format!("from {}", super::when(v.deal.starts_at)) },
+            live,
+            key: crate::auth::random_token()[..32].to_owned(),
+        });
+    }
+    Ok(render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, p }))
 }
 
 /// Records the click on an external listing, then sends the shopper there.

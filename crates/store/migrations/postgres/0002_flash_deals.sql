@@ -22,5 +22,8 @@ CREATE INDEX flash_deals_shop ON flash_deals(shop_id, id);
 CREATE INDEX flash_deals_product ON flash_deals(product_id, status);
 CREATE INDEX flash_deals_due ON flash_deals(status, ends_at);
 
+-- The Idempotency-Key of the purchase that won the order, so that a
+-- restarted engine still recognises a retry of it.
+ALTER TABLE orders ADD COLUMN idem_key TEXT;
 ALTER TABLE orders ADD COLUMN deal_id BIGINT REFERENCES flash_deals(id);
 CREATE INDEX orders_deal ON orders(deal_id, buyer_id);

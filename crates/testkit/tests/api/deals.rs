@@ -188,3 +188,44 @@ async fn bad_deals_are_refused() {
     let buyer = app.sign_up("b").await;
     assert_error(grab(&app, &buyer, 424242, "z").await, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+#[tokio::test]
+async fn the_product_page_shows_the_deal_and_grab_it_reserves_a_unit() {
+    let app = spawn_app().await;
+    let (f, deal) = live_deal(&app, 10, 3, 1).await;
+    let page = app.get(&format!("/products/{}", f.product_id), None).await;
+    let csrf = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .find_map(|v| v.to_str().ok()?.strip_prefix("haul_csrf=").map(|r| r.split(';').next().unwrap_or("").to_owned()))
+        .unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Flash deal") && html.contains("¥9.90") && html.contains(">3</span> of 3 left"), "{html}");
+
+    let login = app
+        .client
+        .post(app.url("/signup"))
+        .header("cookie", format!("haul_csrf={csrf}"))
+        .form(&[("csrf", csrf.as_str()), ("login", "grab@example.com"), ("password", "long enough"), ("display_name", "G")])
+        .send()
+        .await
+        .unwrap();
+    let session = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .find_map(|v| v.to_str().ok()?.strip_prefix("haul_session=").map(|r| r.split(';').next().unwrap_or("").to_owned()))
+        .unwrap();
+    let r = app
+        .client
+        .post(app.url(&format!("/deals/{deal}/buy")))
+        .header("cookie", format!("haul_csrf={csrf}; haul_session={session}"))
+        .form(&[("csrf", csrf.as_str()), ("key", "abc123")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/orders/"));
+    assert_eq!(remaining(&app, deal).await, 2);
+}
