@@ -98,11 +98,11 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// A gate rebuilt from what the record says is held.
-    pub fn new(quantity: i64, cap: i64, held: impl IntoIterator<Item = (i64, i64)>) -> Self {
+    /// A gate rebuilt from the record: units still free, and what each
+    /// shopper holds (for the cap).
+    pub fn new(remaining: i64, cap: i64, held: impl IntoIterator<Item = (i64, i64)>) -> Self {
         let held: HashMap<i64, i64> = held.into_iter().filter(|(_, n)| *n > 0).collect();
-        let taken: i64 = held.values().sum();
-        Gate { remaining: (quantity - taken).max(0), cap, held }
+        Gate { remaining: remaining.max(0), cap, held }
     }
 
     pub fn remaining(&self) -> i64 {
@@ -182,8 +182,9 @@ mod tests {
 
     #[test]
     fn a_rebuilt_gate_counts_what_is_held() {
-        let g = Gate::new(10, 2, [(1, 2), (2, 1)]);
+        let g = Gate::new(7, 2, [(1, 2), (2, 1)]);
         assert_eq!(g.remaining(), 7);
+        assert_eq!(g.held_by(1), 2);
     }
 
     proptest! {

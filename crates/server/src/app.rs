@@ -52,13 +52,17 @@ impl AppState {
         db.migrate().await?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}")).trim_end_matches('/').to_owned();
         let sandbox = Arc::new(Sandbox::new(config.sandbox_secret.clone(), public_url.clone()));
+        let redis = match &config.redis_url {
+            Some(url) => Some(crate::deals::RedisGate::connect(url, &db.install_id(&crate::auth::random_token()[..16]).await?).await?),
+            None => None,
+        };
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
         Ok(AppState(Arc::new(App {
             media: MediaStore::local(config.media_dir()),
             login_limiter: RateLimiter::new(config.login_attempts, config.login_window_seconds, clock.clone()),
             payments: sandbox.clone(),
             sessions: crate::auth::SessionCache::default(),
-            deals: crate::deals::DealEngine::start(db.clone()),
+            deals: crate::deals::DealEngine::start(db.clone(), redis),
             sandbox,
             db,
             config,

@@ -15,6 +15,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://...` or `postgres://...`; defaults to a file in `data_dir`.
     pub database_url: Option<String>,
+    /// `redis://...`: flash-deal gates live in Redis, shared by every node.
+    pub redis_url: Option<String>,
     /// The address people and payment providers reach Haul at.
     pub public_url: Option<String>,
     /// How long an order may wait for payment before it is cancelled.
@@ -42,6 +44,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("haul-data"),
             database_url: None,
+            redis_url: None,
             public_url: None,
             payment_timeout_seconds: 15 * 60,
             deal_payment_timeout_seconds: 5 * 60,
@@ -87,6 +90,8 @@ pub struct Flags {
     pub data_dir: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis_url: Option<String>,
 }
 
 impl Config {

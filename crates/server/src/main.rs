@@ -22,6 +22,9 @@ struct Cli {
     /// sqlite://... or postgres://... (default: SQLite in the data folder).
     #[arg(long, global = true)]
     database_url: Option<String>,
+    /// redis://... to share flash-deal gates between nodes.
+    #[arg(long, global = true)]
+    redis_url: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -43,7 +46,7 @@ enum Command {
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    let flags = Flags { listen: cli.listen, data_dir: cli.data_dir, database_url: cli.database_url };
+    let flags = Flags { listen: cli.listen, data_dir: cli.data_dir, database_url: cli.database_url, redis_url: cli.redis_url };
     let config = match Config::load(cli.config.as_deref(), &flags) {
         Ok(c) => c,
         Err(e) => {

@@ -20,6 +20,8 @@ record! {
         pub currency: String,
         pub quantity: i64,
         pub per_shopper_cap: i64,
+        /// Units that orders hold now.
+        pub held: i64,
         pub starts_at: i64,
         pub ends_at: i64,
         pub live_room_id: Option<i64>,
@@ -31,7 +33,7 @@ record! {
     }
 }
 
-const DEAL_SELECT: &str = "SELECT d.id, d.shop_id, d.product_id, d.sku_id, d.price_minor, d.currency, d.quantity, d.per_shopper_cap, \
+const DEAL_SELECT: &str = "SELECT d.id, d.shop_id, d.product_id, d.sku_id, d.price_minor, d.currency, d.quantity, d.per_shopper_cap, d.held, \
      d.starts_at, d.ends_at, d.live_room_id, d.status, d.created_at, p.title, k.options \
      FROM flash_deals d JOIN products p ON p.id = d.product_id JOIN skus k ON k.id = d.sku_id";
 
@@ -71,6 +73,8 @@ pub enum DealWrite {
     Replay { status: i64, body: String },
     /// The key was used before for another request.
     KeyReused,
+    /// The record refused the units: the deal is sold out or no longer active.
+    SoldOut,
 }
 
 impl Db {
@@ -133,6 +137,16 @@ impl Db {
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(product.get()).bind(now.millis()).fetch_all(&self.read).await?)
     }
 
+    /// This installation's id (made on first call from `candidate`).
+    pub async fn install_id(&self, candidate: &str) -> Result<String> {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('install_id', $1) ON CONFLICT (key) DO NOTHING")
+            .bind(candidate)
+            .execute(&self.write)
+            .await?;
+        let (id,): (String,) = sqlx::query_as("SELECT value FROM settings WHERE key = 'install_id'").fetch_one(&self.write).await?;
+        Ok(id)
+    }
+
     /// Every running deal, for warming the engine at start.
     pub async fn active_deals(&self) -> Result<Vec<Deal>> {
         let sql = format!("{DEAL_SELECT} WHERE d.status = 'active' ORDER BY d.id");
@@ -162,8 +176,8 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
         let Some((sku, quantity)) = row else { return Ok(false) };
-        let held: Vec<(i64, i64)> = sqlx::query_as(HELD).bind(deal).fetch_all(&mut *tx).await?;
-        let unsold = quantity - held.iter().map(|(_, n)| n).sum::<i64>();
+        let (held,): (i64,) = sqlx::query_as("SELECT held FROM flash_deals WHERE id = $1").bind(deal).fetch_one(&mut *tx).await?;
+        let unsold = quantity - held;
         sqlx::query("UPDATE flash_deals SET status = $1 WHERE id = $2").bind(status).bind(deal).execute(&mut *tx).await?;
         sqlx::query("UPDATE skus SET stock = stock + $1 WHERE id = $2").bind(unsold.max(0)).bind(sku).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -288,6 +302,40 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
     let fresh: Vec<bool> =
         batch.iter().map(|w| claimed.contains(&(w.buyer, w.idem_key.clone())) && seen.insert((w.buyer, &w.idem_key))).collect();
 
+    // The record's own guard: raise each deal's held count once for the
+    // batch, only if it stays within the quantity. A refusal here means the
+    // gate in front lost state (e.g. Redis restarted empty): those winners
+    // lose after all, and their keys are released.
+    let mut fresh = fresh;
+    let mut refused = vec![false; n];
+    let mut deals: Vec<i64> = batch.iter().map(|w| w.deal.id).collect();
+    deals.sort_unstable();
+    deals.dedup();
+    for deal in deals {
+        let mine: Vec<usize> = (0..n).filter(|i| fresh[*i] && batch[*i].deal.id == deal).collect();
+        let units: i64 = mine.iter().map(|i| batch[*i].quantity).sum();
+        if units == 0 {
+            continue;
+        }
+        let raised = sqlx::query("UPDATE flash_deals SET held = held + $1 WHERE id = $2 AND status = 'active' AND held + $1 <= quantity")
+            .bind(units)
+            .bind(deal)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if raised == 0 {
+            for i in mine {
+                sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
+                    .bind(batch[i].buyer)
+                    .bind(&batch[i].idem_key)
+                    .execute(&mut **tx)
+                    .await?;
+                fresh[i] = false;
+                refused[i] = true;
+            }
+        }
+    }
+
     let new: Vec<usize> = (0..n).filter(|i| fresh[*i]).collect();
     if !new.is_empty() {
         let sql = format!(
@@ -351,6 +399,10 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
 
     let mut out = Vec::with_capacity(n);
     for (i, w) in batch.iter().enumerate() {
+        if refused[i] {
+            out.push(DealWrite::SoldOut);
+            continue;
+        }
         if fresh[i] {
             out.push(DealWrite::New { order_id: order_ids[i], body: std::mem::take(&mut details[i]) });
             continue;

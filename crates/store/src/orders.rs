@@ -402,6 +402,11 @@ async fn take_stock(tx: &mut Transaction<'_, Any>, sku: SkuId, quantity: Quantit
 pub(crate) async fn release_units(tx: &mut Transaction<'_, Any>, order: &Order) -> Result<()> {
     if let Some(deal) = order.deal_id {
         let (status,): (String,) = sqlx::query_as("SELECT status FROM flash_deals WHERE id = $1").bind(deal).fetch_one(&mut **tx).await?;
+        let (units,): (i64,) = sqlx::query_as("SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM order_lines WHERE order_id = $1")
+            .bind(order.id)
+            .fetch_one(&mut **tx)
+            .await?;
+        sqlx::query("UPDATE flash_deals SET held = held - $1 WHERE id = $2").bind(units).bind(deal).execute(&mut **tx).await?;
         if status == "active" {
             return Ok(());
         }

@@ -1,6 +1,7 @@
 //! Test support: an isolated Haul per test, on a free port with a fresh
 //! database. SQLite by default; set `HAUL_TEST_DATABASE_URL` to a PostgreSQL
-//! server URL and every test gets its own new database there.
+//! server URL and every test gets its own new database there; with
+//! `HAUL_TEST_REDIS_URL` too, flash-deal gates live in Redis.
 
 use haul_server::clock::{Clock, ManualClock, SystemClock};
 use haul_server::{AppState, Config};
@@ -48,6 +49,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = std::env::temp_dir().join(unique("haul-test"));
     let mut config = Config { data_dir: data_dir.clone(), listen: "127.0.0.1:0".into(), ..Config::default() };
     config.database_url = fresh_database_url().await;
+    // With Redis at hand, flash-deal gates live there, as on a cluster.
+    config.redis_url = std::env::var("HAUL_TEST_REDIS_URL").ok();
     configure(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");

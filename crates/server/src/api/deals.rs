@@ -138,7 +138,7 @@ async fn cancel(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id):
     if !state.db.finish_deal(id, "cancelled").await? {
         return Err(ApiError::new(StatusCode::CONFLICT, "deal_not_active", "the deal has already ended or been cancelled"));
     }
-    state.deals.forget(id);
+    state.deals.forget(id).await;
     Ok(axum::Json(view(&state, state.db.deal(id).await?).await?))
 }
 

@@ -1,11 +1,15 @@
 //! The hot-stock engine for flash deals. The question "is a unit left for
-//! this shopper?" is answered in memory by a [`Gate`] per deal, without
-//! touching the database; winners go to a group-commit writer that records
-//! many orders per transaction and answers each only after the commit is on
-//! disk. On start, each gate is rebuilt from the record: remaining =
-//! quantity − units that orders hold.
+//! this shopper?" is answered without touching the database: by a [`Gate`]
+//! in memory on one node, or by an atomic script in Redis when several nodes
+//! sell the same deal. Winners go to a group-commit writer that records many
+//! orders per transaction and answers each only after the commit; the record
+//! itself refuses to hold more than the deal's quantity. A gate is rebuilt
+//! from the record when first used: remaining = quantity − held.
 
+mod redis_gate;
 mod writer;
+
+pub use redis_gate::RedisGate;
 
 use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
@@ -15,6 +19,7 @@ use haul_domain::ids::{OrderId, UserId};
 use haul_store::Db;
 use haul_store::deals::{Deal, DealOrder, DealWrite};
 use haul_store::orders::Order;
+use redis_gate::Taken;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
@@ -22,14 +27,16 @@ use tokio::sync::{mpsc, oneshot};
 struct Slot {
     deal: Deal,
     terms: Terms,
+    /// The in-memory gate; unused when Redis holds the gate.
     gate: Mutex<Gate>,
-    /// `(buyer, key)` of purchases that won: only these can be retries that
-    /// deserve their first answer; every other refusal costs no read.
+    /// `(buyer, key)` of purchases that won on this node: only these can be
+    /// retries that deserve their first answer, so other refusals cost no read.
     winners: Mutex<HashSet<(i64, String)>>,
 }
 
 pub struct DealEngine {
     db: Db,
+    redis: Option<RedisGate>,
     slots: Mutex<HashMap<i64, Arc<Slot>>>,
     /// Serialises first loads, so two requests never build two gates.
     loading: tokio::sync::Mutex<()>,
@@ -58,16 +65,21 @@ fn refused(r: Refusal) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, r.code(), r.message())
 }
 
+fn gate_down(e: redis::RedisError) -> ApiError {
+    tracing::error!(error = %e, "redis gate unavailable");
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "try_again", "deals are busy; nothing was reserved, try again")
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl DealEngine {
-    /// Starts the engine and its writer task.
-    pub fn start(db: Db) -> Arc<DealEngine> {
+    /// Starts the engine and its writer task; `redis` moves the gate there.
+    pub fn start(db: Db, redis: Option<RedisGate>) -> Arc<DealEngine> {
         let (tx, rx) = mpsc::channel(writer::QUEUE);
         tokio::spawn(writer::run(db.clone(), rx));
-        Arc::new(DealEngine { db, slots: Mutex::new(HashMap::new()), loading: tokio::sync::Mutex::new(()), writer: tx })
+        Arc::new(DealEngine { db, redis, slots: Mutex::new(HashMap::new()), loading: tokio::sync::Mutex::new(()), writer: tx })
     }
 
     async fn slot(&self, deal: i64) -> ApiResult<Arc<Slot>> {
@@ -86,23 +98,61 @@ impl DealEngine {
             ends_at: Timestamp::from_millis(d.ends_at),
         };
         let held = self.db.deal_holdings(deal).await?;
+        let remaining = d.quantity - d.held;
+        if let Some(redis) = &self.redis {
+            redis.init(deal, remaining, &held).await.map_err(gate_down)?;
+        }
         let winners = self.db.deal_winning_keys(deal).await?.into_iter().collect();
-        let slot = Arc::new(Slot {
-            gate: Mutex::new(Gate::new(d.quantity, d.per_shopper_cap, held)),
-            winners: Mutex::new(winners),
-            terms,
-            deal: d,
-        });
+        let gate = Mutex::new(Gate::new(remaining, d.per_shopper_cap, held));
+        let slot = Arc::new(Slot { gate, winners: Mutex::new(winners), terms, deal: d });
         lock(&self.slots).insert(deal, slot.clone());
         Ok(slot)
     }
 
-    /// Units still available, as the gate sees them (0 once finished).
+    /// Units still available (0 once finished).
     pub async fn remaining(&self, deal: &Deal) -> ApiResult<i64> {
         if deal.status != "active" {
             return Ok(0);
         }
-        Ok(lock(&self.slot(deal.id).await?.gate).remaining())
+        let slot = self.slot(deal.id).await?;
+        match &self.redis {
+            Some(redis) => Ok(redis.remaining(deal.id).await.map_err(gate_down)?.unwrap_or(deal.quantity - deal.held)),
+            None => Ok(lock(&slot.gate).remaining()),
+        }
+    }
+
+    /// Takes the units or says why not, and whether the shopper already
+    /// holds some (only then can this be a retry of a winner).
+    async fn take(&self, slot: &Slot, buyer: i64, n: i64, key: &str) -> ApiResult<Result<(), (Refusal, bool)>> {
+        let Some(redis) = &self.redis else {
+            let taken = lock(&slot.gate).take(buyer, n);
+            return Ok(taken.map_err(|r| (r, lock(&slot.winners).contains(&(buyer, key.to_owned())))));
+        };
+        let deal = slot.deal.id;
+        for _ in 0..2 {
+            match redis.take(deal, buyer, n, slot.deal.per_shopper_cap).await.map_err(gate_down)? {
+                Taken::Yes => return Ok(Ok(())),
+                Taken::No { refusal, held } => return Ok(Err((refusal, held > 0))),
+                Taken::Unknown => {
+                    // Redis lost the deal (restart, eviction): reload it from the record.
+                    let d = self.db.deal(deal).await?;
+                    let held = self.db.deal_holdings(deal).await?;
+                    redis.init(deal, d.quantity - d.held, &held).await.map_err(gate_down)?;
+                }
+            }
+        }
+        Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "try_again", "deals are busy; nothing was reserved, try again"))
+    }
+
+    async fn give_back(&self, slot: &Slot, buyer: i64, n: i64) {
+        match &self.redis {
+            Some(redis) => {
+                if let Err(e) = redis.release(slot.deal.id, buyer, n).await {
+                    tracing::error!(error = %e, deal = slot.deal.id, "could not return units to the redis gate");
+                }
+            }
+            None => lock(&slot.gate).release(buyer, n),
+        }
     }
 
     pub async fn purchase(&self, p: Purchase) -> ApiResult<Answer> {
@@ -111,12 +161,11 @@ impl DealEngine {
             return Err(refused(Refusal::Ended));
         }
         slot.terms.window(p.now).map_err(refused)?;
-        let taken = lock(&slot.gate).take(p.buyer.get(), p.quantity);
-        if let Err(refusal) = taken {
+        if let Err((refusal, maybe_retry)) = self.take(&slot, p.buyer.get(), p.quantity, &p.idem_key).await? {
             // A retry of a purchase that already won meets its own cap or an
             // empty gate: answer it with the first answer. Everyone else is
-            // refused from memory.
-            if !lock(&slot.winners).contains(&(p.buyer.get(), p.idem_key.clone())) {
+            // refused without a read.
+            if !maybe_retry {
                 return Err(refused(refusal));
             }
             return match self.db.idempotent_answer(p.buyer, &p.idem_key, &p.request_hash).await? {
@@ -129,7 +178,7 @@ impl DealEngine {
             deal: slot.deal.clone(),
             buyer: p.buyer.get(),
             quantity: p.quantity,
-            idem_key: p.idem_key.clone(),
+            idem_key: p.idem_key,
             request_hash: p.request_hash,
             pickup_code: p.pickup_code,
             pay_by: p.pay_by,
@@ -140,22 +189,28 @@ impl DealEngine {
             Ok(()) => answer.await.unwrap_or_else(|_| Err("the writer stopped".into())),
             Err(_) => Err("the writer stopped".into()),
         };
-        let give_back = || lock(&slot.gate).release(p.buyer.get(), p.quantity);
+        let buyer = p.buyer.get();
         match written {
             Ok(DealWrite::New { body, .. }) => {
-                lock(&slot.winners).insert((p.buyer.get(), key));
+                lock(&slot.winners).insert((buyer, key));
                 Ok(Answer { status: StatusCode::CREATED, body })
             }
             Ok(DealWrite::Replay { status, body }) => {
-                give_back();
+                self.give_back(&slot, buyer, p.quantity).await;
                 Ok(Answer { status: StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body })
             }
             Ok(DealWrite::KeyReused) => {
-                give_back();
+                self.give_back(&slot, buyer, p.quantity).await;
                 Err(ApiError::new(StatusCode::CONFLICT, "idempotency_key_reused", "this Idempotency-Key was used for a different request"))
             }
+            Ok(DealWrite::SoldOut) => {
+                // The record disagrees with the gate: rebuild the gate from it.
+                tracing::warn!(deal = p.deal, "the record refused units the gate granted; reloading the gate");
+                self.reload(p.deal).await;
+                Err(refused(Refusal::SoldOut))
+            }
             Err(e) => {
-                give_back();
+                self.give_back(&slot, buyer, p.quantity).await;
                 tracing::error!(error = %e, "deal orders were not recorded");
                 Err(ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -170,16 +225,29 @@ impl DealEngine {
     /// refunded before shipping): the units go back to the gate.
     pub async fn released(&self, order: &Order) -> ApiResult<()> {
         let Some(deal) = order.deal_id else { return Ok(()) };
-        let slot = lock(&self.slots).get(&deal).cloned();
-        if let Some(slot) = slot {
-            let units = self.db.order_units(OrderId(order.id)).await?;
-            lock(&slot.gate).release(order.buyer_id, units);
+        let units = self.db.order_units(OrderId(order.id)).await?;
+        match &self.redis {
+            Some(redis) => redis.release(deal, order.buyer_id, units).await.map_err(gate_down)?,
+            None => {
+                if let Some(slot) = lock(&self.slots).get(&deal).cloned() {
+                    lock(&slot.gate).release(order.buyer_id, units);
+                }
+            }
         }
         Ok(())
     }
 
-    /// The deal ended or was cancelled: drop its gate.
-    pub fn forget(&self, deal: i64) {
+    async fn reload(&self, deal: i64) {
         lock(&self.slots).remove(&deal);
+        if let Some(redis) = &self.redis
+            && let Err(e) = redis.forget(deal).await
+        {
+            tracing::error!(error = %e, deal, "could not drop the redis gate");
+        }
+    }
+
+    /// The deal ended or was cancelled: drop its gate.
+    pub async fn forget(&self, deal: i64) {
+        self.reload(deal).await;
     }
 }

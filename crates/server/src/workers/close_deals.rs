@@ -12,7 +12,7 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
         if state.db.finish_deal(deal, "closed").await? {
             closed += 1;
         }
-        state.deals.forget(deal);
+        state.deals.forget(deal).await;
     }
     Ok(closed)
 }

@@ -10,6 +10,10 @@ CREATE TABLE flash_deals (
     currency TEXT NOT NULL,
     quantity BIGINT NOT NULL CHECK (quantity > 0),
     per_shopper_cap BIGINT NOT NULL CHECK (per_shopper_cap > 0),
+    -- Units that orders hold, raised by the writer once per batch with a
+    -- conditional UPDATE: the record refuses an oversell by itself, whatever
+    -- the fast gate in front of it (memory or Redis) believes.
+    held BIGINT NOT NULL DEFAULT 0 CHECK (held >= 0 AND held <= quantity),
     starts_at BIGINT NOT NULL,
     ends_at BIGINT NOT NULL,
     live_room_id BIGINT,
@@ -25,5 +29,11 @@ CREATE INDEX flash_deals_due ON flash_deals(status, ends_at);
 -- The Idempotency-Key of the purchase that won the order, so that a
 -- restarted engine still recognises a retry of it.
 ALTER TABLE orders ADD COLUMN idem_key TEXT;
+
+-- Facts about this installation, such as the id that namespaces its Redis keys.
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 ALTER TABLE orders ADD COLUMN deal_id BIGINT REFERENCES flash_deals(id);
 CREATE INDEX orders_deal ON orders(deal_id, buyer_id);

@@ -132,7 +132,7 @@ async fn a_restarted_engine_rebuilds_remaining_from_the_record() {
         let b = app.sign_up(&format!("b{i}")).await;
         assert_eq!(grab(&app, &b, deal, "x").await.status(), StatusCode::CREATED);
     }
-    let fresh = DealEngine::start(app.state.db.clone());
+    let fresh = DealEngine::start(app.state.db.clone(), None);
     let record = app.state.db.deal(deal).await.unwrap();
     assert_eq!(fresh.remaining(&record).await.unwrap(), 3);
 }

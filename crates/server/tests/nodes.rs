@@ -1,0 +1,151 @@
+//! Two Haul nodes, one PostgreSQL, one Redis: both sell the same flash deal
+//! at once. No unit is sold twice and no acknowledged order is lost.
+//! Needs `HAUL_TEST_DATABASE_URL` (PostgreSQL) and `HAUL_TEST_REDIS_URL`;
+//! `scripts/test` provides both.
+
+#![allow(clippy::unwrap_used)]
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+const QUANTITY: i64 = 40;
+const SHOPPERS: usize = 100;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn node(db: &str, redis: &str, dir: &std::path::Path) -> (Child, String) {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_haul"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", db, "--redis-url", redis, "--data-dir"])
+        .arg(dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..300 {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
+            return (child, base);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("node did not start");
+}
+
+async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
+    let mut r = client.post(url).json(&body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    let r = r.send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_sell_one_deal_without_overselling() {
+    let (Ok(server), Ok(redis)) = (std::env::var("HAUL_TEST_DATABASE_URL"), std::env::var("HAUL_TEST_REDIS_URL")) else {
+        assert!(std::env::var("CI").is_err(), "CI must run the multi-node test: set HAUL_TEST_DATABASE_URL and HAUL_TEST_REDIS_URL");
+        eprintln!(
+            "multi-node test not run here: it needs HAUL_TEST_DATABASE_URL (PostgreSQL) and HAUL_TEST_REDIS_URL; scripts/test sets both"
+        );
+        return;
+    };
+    let name = format!("haul_nodes_{}_{}", std::process::id(), free_port());
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&server).await.unwrap();
+    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
+    let db_url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+    let dir = std::env::temp_dir().join(&name);
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // The first node migrates; the second waits for it on the advisory lock.
+    let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
+    let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
+    let client = reqwest::Client::new();
+    let mt = post(
+        &client,
+        format!("{base_a}/api/v1/accounts"),
+        None,
+        json!({"login": "m@example.com", "password": "long enough", "display_name": "M"}),
+    )
+    .await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shop = post(&client, format!("{base_a}/api/v1/shops"), Some(&mt), json!({"slug": "two-nodes", "name": "Two"})).await;
+    let product = post(
+        &client,
+        format!("{base_b}/api/v1/products"),
+        Some(&mt),
+        json!({"shop_id": shop["id"], "title": "Oranges", "skus": [{"code": "A", "price_minor": 1990, "stock": 100}]}),
+    )
+    .await;
+    let detail: Value = client.get(format!("{base_a}/api/v1/products/{}", product["id"])).send().await.unwrap().json().await.unwrap();
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let deal = post(
+        &client,
+        format!("{base_a}/api/v1/deals"),
+        Some(&mt),
+        json!({"sku_id": detail["skus"][0]["id"], "price_minor": 990, "quantity": QUANTITY, "per_shopper_cap": 1, "starts_at": now_ms - 1000, "ends_at": now_ms + 3_600_000}),
+    )
+    .await;
+    let deal_id = deal["id"].as_i64().unwrap();
+
+    let mut shoppers = Vec::new();
+    for i in 0..SHOPPERS {
+        let base = if i % 2 == 0 { &base_a } else { &base_b };
+        let s = post(
+            &client,
+            format!("{base}/api/v1/accounts"),
+            None,
+            json!({"login": format!("s{i}@example.com"), "password": "long enough", "display_name": "S"}),
+        )
+        .await;
+        shoppers.push(s["token"].as_str().unwrap().to_owned());
+    }
+    let mut crowd = tokio::task::JoinSet::new();
+    for (i, token) in shoppers.iter().enumerate() {
+        let base = if i % 2 == 0 { base_a.clone() } else { base_b.clone() };
+        // Each shopper taps twice, on both nodes: the cap must hold across them.
+        for (tap, node) in [(0, base.clone()), (1, if i % 2 == 0 { base_b.clone() } else { base_a.clone() })] {
+            let request = client
+                .post(format!("{node}/api/v1/deals/{deal_id}/purchase"))
+                .bearer_auth(token)
+                .header("Idempotency-Key", format!("tap-{tap}"))
+                .json(&json!({}));
+            crowd.spawn(async move {
+                let r = request.send().await.unwrap();
+                (r.status(), r.json::<Value>().await.unwrap())
+            });
+        }
+    }
+    let answers = crowd.join_all().await;
+    let won: Vec<i64> = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).map(|(_, b)| b["id"].as_i64().unwrap()).collect();
+    assert_eq!(won.len() as i64, QUANTITY, "{answers:?}");
+    for (status, body) in answers.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
+        assert_eq!(*status, StatusCode::CONFLICT);
+        assert!(["deal_sold_out", "deal_cap_reached"].contains(&body["error"]["code"].as_str().unwrap()), "{body}");
+    }
+    let db = haul_store::Db::connect(&db_url).await.unwrap();
+    for id in &won {
+        db.order(haul_domain::ids::OrderId(*id)).await.unwrap();
+    }
+    let holdings = db.deal_holdings(deal_id).await.unwrap();
+    assert_eq!(holdings.iter().map(|(_, n)| n).sum::<i64>(), QUANTITY);
+    assert!(holdings.iter().all(|(_, n)| *n == 1), "a shopper got two units across nodes");
+    for base in [&base_a, &base_b] {
+        let shown: Value = client.get(format!("{base}/api/v1/deals/{deal_id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(shown["remaining"], 0);
+    }
+    db.close().await;
+    a.kill().await.unwrap();
+    b.kill().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
