@@ -54,7 +54,8 @@ pub struct NewDeal {
 /// One winner for the batch writer to record.
 #[derive(Debug, Clone)]
 pub struct DealOrder {
-    pub deal: Deal,
+    /// Shared by every winner of the deal: no copy per purchase.
+    pub deal: std::sync::Arc<Deal>,
     pub buyer: i64,
     pub quantity: i64,
     pub idem_key: String,

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 struct Slot {
-    deal: Deal,
+    deal: Arc<Deal>,
     terms: Terms,
     /// The in-memory gate; unused when Redis holds the gate.
     gate: Mutex<Gate>,
@@ -104,7 +104,7 @@ impl DealEngine {
         }
         let winners = self.db.deal_winning_keys(deal).await?.into_iter().collect();
         let gate = Mutex::new(Gate::new(remaining, d.per_shopper_cap, held));
-        let slot = Arc::new(Slot { gate, winners: Mutex::new(winners), terms, deal: d });
+        let slot = Arc::new(Slot { gate, winners: Mutex::new(winners), terms, deal: Arc::new(d) });
         lock(&self.slots).insert(deal, slot.clone());
         Ok(slot)
     }
