@@ -24,7 +24,7 @@ def call(method, path, body=None, token=None):
         return json.loads(r.read() or b"null")
 
 def wrk(connections, url, script=None, args=()):
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
+    cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
     if script: cmd += ["-s", os.path.join(HERE, script)]
     cmd += [url]
     if args: cmd += ["--", *args]

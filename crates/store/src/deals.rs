@@ -68,8 +68,8 @@ pub struct DealOrder {
 /// What became of one winner in a batch.
 #[derive(Debug, Clone)]
 pub enum DealWrite {
-    /// Recorded; the body is the order as JSON.
-    New { order_id: i64, body: String },
+    /// Recorded: the order as created.
+    New(OrderDetail),
     /// The key was used before: the first answer, and the unit is not taken.
     Replay { status: i64, body: String },
     /// The key was used before for another request.
@@ -253,8 +253,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
     let n = batch.len();
     let order_ids = next_ids(tx, backend, "orders", n).await?;
     let line_ids = next_ids(tx, backend, "order_lines", n).await?;
-    // Build every order and its answer first: the answer is stored with the
-    // idempotency key in the same statement that claims the key.
+    // Build every order first; the key is claimed with a reference to it.
     let mut details = Vec::with_capacity(n);
     for ((w, id), line_id) in batch.iter().zip(&order_ids).zip(&line_ids) {
         let d = &w.deal;
@@ -284,18 +283,17 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
             unit_price_minor: d.price_minor,
             quantity: w.quantity,
         };
-        let body = serde_json::to_string(&OrderDetail { order, lines: vec![line] }).unwrap_or_default();
-        details.push(body);
+        details.push(Some(OrderDetail { order, lines: vec![line] }));
     }
 
     let sql = format!(
-        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) VALUES {} \
+        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at, order_id) VALUES {} \
          ON CONFLICT (user_id, idem_key) DO NOTHING RETURNING user_id, idem_key",
-        values(backend, n, 6)
+        values(backend, n, 7)
     );
     let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
-    for (w, body) in batch.iter().zip(&details) {
-        q = q.bind(w.buyer).bind(&w.idem_key).bind(&w.request_hash).bind(201i64).bind(body).bind(w.now.millis());
+    for (w, id) in batch.iter().zip(&order_ids) {
+        q = q.bind(w.buyer).bind(&w.idem_key).bind(&w.request_hash).bind(201i64).bind("").bind(w.now.millis()).bind(*id);
     }
     let claimed: std::collections::HashSet<(i64, String)> = q.fetch_all(&mut **tx).await?.into_iter().collect();
     // Two winners in one batch with the same key: only the first is new.
@@ -405,17 +403,15 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
             continue;
         }
         if fresh[i] {
-            out.push(DealWrite::New { order_id: order_ids[i], body: std::mem::take(&mut details[i]) });
+            if let Some(detail) = details[i].take() {
+                out.push(DealWrite::New(detail));
+            }
             continue;
         }
-        let (hash, status, body): (String, i64, String) = sqlx::query_as(
-            "SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
-        )
-        .bind(w.buyer)
-        .bind(&w.idem_key)
-        .fetch_one(&mut **tx)
-        .await?;
-        out.push(if hash == w.request_hash { DealWrite::Replay { status, body } } else { DealWrite::KeyReused });
+        out.push(match crate::orders::stored_answer(tx, w.buyer, &w.idem_key).await? {
+            Some((hash, status, body)) if hash == w.request_hash => DealWrite::Replay { status, body },
+            _ => DealWrite::KeyReused,
+        });
     }
     Ok(out)
 }

@@ -191,9 +191,9 @@ impl DealEngine {
         };
         let buyer = p.buyer.get();
         match written {
-            Ok(DealWrite::New { body, .. }) => {
+            Ok(DealWrite::New(detail)) => {
                 lock(&slot.winners).insert((buyer, key));
-                Ok(Answer { status: StatusCode::CREATED, body })
+                Ok(Answer { status: StatusCode::CREATED, body: serde_json::to_string(&detail).map_err(ApiError::internal)? })
             }
             Ok(DealWrite::Replay { status, body }) => {
                 self.give_back(&slot, buyer, p.quantity).await;

@@ -30,6 +30,10 @@ CREATE INDEX flash_deals_due ON flash_deals(status, ends_at);
 -- restarted engine still recognises a retry of it.
 ALTER TABLE orders ADD COLUMN idem_key TEXT;
 
+-- A deal purchase stores no copy of its answer: the order it created is
+-- enough to give the first answer again (see store/src/deals.rs).
+ALTER TABLE idempotency_keys ADD COLUMN order_id BIGINT;
+
 -- Facts about this installation, such as the id that namespaces its Redis keys.
 CREATE TABLE settings (
     key TEXT PRIMARY KEY,

@@ -80,6 +80,10 @@ async fn the_cap_holds_and_a_retry_gets_the_first_answer() {
     assert_eq!(retry.json::<Value>().await.unwrap(), first);
     assert_error(grab(&app, &buyer, deal, "k2").await, StatusCode::CONFLICT, "deal_cap_reached").await;
     assert_eq!(remaining(&app, deal).await, 4);
+    // Even after the order moved on, a retry gets the first answer, unchanged.
+    app.pay(&buyer, first["id"].as_i64().unwrap()).await;
+    let later = grab(&app, &buyer, deal, "k1").await;
+    assert_eq!(later.json::<Value>().await.unwrap(), first);
 }
 
 #[tokio::test]
