@@ -56,6 +56,9 @@ impl AppState {
             Some(url) => Some(crate::deals::RedisGate::connect(url, &db.install_id(&crate::auth::random_token()[..16]).await?).await?),
             None => None,
         };
+        // One process-wide TLS provider; a second call (another app in the
+        // same test process) finds it installed, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
         Ok(AppState(Arc::new(App {
             media: MediaStore::local(config.media_dir()),

@@ -11,6 +11,19 @@ pub const MAX_ATTEMPTS: i64 = 8;
 /// How long a claimed delivery is held before another worker may retry it.
 const LEASE_MS: i64 = 60_000;
 
+/// An error with its causes ("error sending request: connection refused"),
+/// so the delivery log tells a merchant what went wrong.
+fn describe(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text.chars().take(500).collect()
+}
+
 /// Seconds to wait after the n-th failed attempt: 30 s, 1 min, 2 min ... 1 h.
 pub fn backoff_seconds(attempts: i64) -> i64 {
     (30i64 << attempts.clamp(0, 7)).min(3600)
@@ -35,7 +48,7 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
         let (delivered, code, error) = match result {
             Ok(r) if r.status().is_success() => (true, Some(r.status().as_u16() as i64), None),
             Ok(r) => (false, Some(r.status().as_u16() as i64), Some(format!("HTTP {}", r.status()))),
-            Err(e) => (false, None, Some(e.to_string())),
+            Err(e) => (false, None, Some(describe(&e))),
         };
         let attempts = d.attempts + 1;
         let retry_at = (!delivered && attempts < MAX_ATTEMPTS).then(|| now.plus_seconds(backoff_seconds(attempts)));

@@ -125,3 +125,24 @@ async fn partner_items_are_forwarded_and_the_partner_reports_shipment() {
     assert_eq!(send(good).await.unwrap().status(), StatusCode::OK);
     assert_eq!(app.order_status(&buyer.token, id).await, "shipped");
 }
+
+#[tokio::test]
+async fn https_endpoints_are_reached_over_tls() {
+    let app = spawn_app().await;
+    // A plain-HTTP listener behind an https:// URL: the client must try TLS
+    // (and fail the handshake), not refuse the scheme.
+    let (_sink, url) = Sink::start(vec![]).await;
+    let url = url.replace("http://", "https://");
+    let f = app.shop_with_product(100, 5).await;
+    app.post(&format!("/api/v1/shops/{}/webhooks", f.shop_id), Some(&f.merchant.token), &json!({"url": url})).await;
+    let buyer = app.sign_up("buyer").await;
+    let id = app.order_ok(&buyer, f.sku_id, 1).await;
+    app.pay(&buyer, id).await;
+    deliver_webhooks::run_once(&app.state).await.unwrap();
+    let log: Value =
+        app.get(&format!("/api/v1/shops/{}/webhook-deliveries", f.shop_id), Some(&f.merchant.token)).await.json().await.unwrap();
+    let error = log["items"][0]["last_error"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(log["items"][0]["status"], "pending");
+    assert!(!error.contains("scheme") && error.contains("Connect"), "{error}");
+    println!("delivery error over TLS: {error}");
+}
