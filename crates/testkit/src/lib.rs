@@ -66,6 +66,21 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
 pub struct Account {
     pub id: i64,
     pub token: String,
+    pub login: String,
+}
+
+/// A signed-in browser: the cookies and the CSRF token its forms carry.
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The value of `name` among a response's Set-Cookie headers.
+pub fn set_cookie(r: &Response, name: &str) -> Option<String> {
+    r.headers().get_all("set-cookie").iter().find_map(|v| {
+        let pair = v.to_str().ok()?.split(';').next()?;
+        pair.strip_prefix(&format!("{name}=")).map(str::to_owned)
+    })
 }
 
 /// A shop with one product of one SKU.
@@ -107,7 +122,29 @@ impl TestApp {
         let r = self.post("/api/v1/accounts", None, &json!({"login": login, "password": "correct horse", "display_name": name})).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let body: Value = r.json().await.expect("json");
-        Account { id: body["user"]["id"].as_i64().expect("id"), token: body["token"].as_str().expect("token").to_owned() }
+        Account { id: body["user"]["id"].as_i64().expect("id"), token: body["token"].as_str().expect("token").to_owned(), login }
+    }
+
+    /// Signs `account` in through the sign-in form, as a browser would.
+    pub async fn browser(&self, account: &Account) -> Browser {
+        let csrf = set_cookie(&self.get("/signin", None).await, "haul_csrf").expect("csrf cookie");
+        let r = self
+            .client
+            .post(self.url("/signin"))
+            .header("cookie", format!("haul_csrf={csrf}"))
+            .form(&[("csrf", csrf.as_str()), ("login", account.login.as_str()), ("password", "correct horse")])
+            .send()
+            .await
+            .expect("sign in");
+        let session = set_cookie(&r, "haul_session").expect("session cookie");
+        Browser { cookie: format!("haul_csrf={csrf}; haul_session={session}"), csrf }
+    }
+
+    /// Posts a form from `browser`, adding its CSRF token.
+    pub async fn submit(&self, browser: &Browser, path: &str, fields: &[(&str, &str)]) -> Response {
+        let mut form = vec![("csrf", browser.csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.client.post(self.url(path)).header("cookie", &browser.cookie).form(&form).send().await.expect("submit")
     }
 
     /// Makes an existing account an operator, as an installation's first

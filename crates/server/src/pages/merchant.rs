@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/shops/{id}/products", post(create_product))
         .route("/merchant/products/{id}", get(product).post(update_product))
         .route("/merchant/products/{id}/skus", post(add_sku))
+        .route("/merchant/products/{id}/deals", post(add_deal))
         .route("/merchant/skus/{id}", post(update_sku))
         .route("/merchant/products/{id}/image", post(upload_image).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/merchant/orders/{id}/status", post(advance))
@@ -166,12 +167,22 @@ pub struct SkuRow {
     pub stock: i64,
 }
 
+pub struct DealRow {
+    pub id: i64,
+    pub price: String,
+    pub sold: i64,
+    pub quantity: i64,
+    pub state: &'static str,
+    pub window: String,
+}
+
 #[derive(Template)]
 #[template(path = "merchant_product.html")]
 struct ProductPage {
     layout: Layout,
     product: Product,
     skus: Vec<SkuRow>,
+    deals: Vec<DealRow>,
     error: Option<String>,
 }
 
@@ -190,7 +201,20 @@ async fn product_page(state: &AppState, user: User, csrf: &CsrfToken, id: Produc
             stock: s.stock,
         })
         .collect();
-    Ok(render(&ProductPage { layout: Layout::new(Some(user), csrf), product, skus, error }))
+    let mut deals = Vec::new();
+    let shop_deals = state.db.deals_of_shop(ShopId(product.shop_id), &PageRequest::parse(Some(100), None)?).await?.items;
+    for d in shop_deals.into_iter().filter(|d| d.product_id == product.id) {
+        let v = crate::api::deals::view(state, d).await?;
+        deals.push(DealRow {
+            id: v.deal.id,
+            price: money(v.deal.price_minor, &v.deal.currency),
+            sold: v.deal.quantity - v.remaining,
+            quantity: v.deal.quantity,
+            state: v.state,
+            window: format!("{} to {}", super::when(v.deal.starts_at), super::when(v.deal.ends_at)),
+        });
+    }
+    Ok(render(&ProductPage { layout: Layout::new(Some(user), csrf), product, skus, deals, error }))
 }
 
 async fn product(
@@ -311,6 +335,52 @@ async fn upload_image(
     let result = async {
         let bytes = read_file_field(form, state.config.max_upload_bytes).await?;
         store_image(&state, ProductId(id), &bytes).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
+        Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct DealForm {
+    csrf: String,
+    sku_id: i64,
+    price: String,
+    quantity: i64,
+    cap: i64,
+    starts_in: i64,
+    minutes: i64,
+}
+
+async fn add_deal(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Form(f): Form<DealForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    let product = product_for_staff(&state, &user, ProductId(id)).await?;
+    let result = async {
+        let sku = state.db.sku(SkuId(f.sku_id)).await?;
+        if sku.product_id != product.id {
+            return Err(ApiError::not_found("sku"));
+        }
+        let price = Money::parse_decimal(&f.price, &sku.currency)?;
+        let starts = state.clock.now().plus_seconds(f.starts_in.clamp(0, 60 * 24 * 31) * 60);
+        let input = crate::api::deals::NewDealInput {
+            sku_id: sku.id,
+            price_minor: price.minor,
+            quantity: f.quantity,
+            per_shopper_cap: f.cap,
+            starts_at: starts.millis(),
+            ends_at: starts.plus_seconds(f.minutes.clamp(0, 60 * 24 * 32) * 60).millis(),
+            live_room_id: None,
+        };
+        crate::api::deals::create_deal(&state, &user, &input).await
     }
     .await;
     match result {

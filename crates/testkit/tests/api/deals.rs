@@ -197,39 +197,35 @@ async fn bad_deals_are_refused() {
 async fn the_product_page_shows_the_deal_and_grab_it_reserves_a_unit() {
     let app = spawn_app().await;
     let (f, deal) = live_deal(&app, 10, 3, 1).await;
-    let page = app.get(&format!("/products/{}", f.product_id), None).await;
-    let csrf = page
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .find_map(|v| v.to_str().ok()?.strip_prefix("haul_csrf=").map(|r| r.split(';').next().unwrap_or("").to_owned()))
-        .unwrap();
-    let html = page.text().await.unwrap();
+    let html = app.get(&format!("/products/{}", f.product_id), None).await.text().await.unwrap();
     assert!(html.contains("Flash deal") && html.contains("¥9.90") && html.contains(">3</span> of 3 left"), "{html}");
-
-    let login = app
-        .client
-        .post(app.url("/signup"))
-        .header("cookie", format!("haul_csrf={csrf}"))
-        .form(&[("csrf", csrf.as_str()), ("login", "grab@example.com"), ("password", "long enough"), ("display_name", "G")])
-        .send()
-        .await
-        .unwrap();
-    let session = login
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .find_map(|v| v.to_str().ok()?.strip_prefix("haul_session=").map(|r| r.split(';').next().unwrap_or("").to_owned()))
-        .unwrap();
-    let r = app
-        .client
-        .post(app.url(&format!("/deals/{deal}/buy")))
-        .header("cookie", format!("haul_csrf={csrf}; haul_session={session}"))
-        .form(&[("csrf", csrf.as_str()), ("key", "abc123")])
-        .send()
-        .await
-        .unwrap();
+    let shopper = app.sign_up("grab").await;
+    let browser = app.browser(&shopper).await;
+    let r = app.submit(&browser, &format!("/deals/{deal}/buy"), &[("key", "abc123")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(r.headers()["location"].to_str().unwrap().starts_with("/orders/"));
     assert_eq!(remaining(&app, deal).await, 2);
+}
+
+#[tokio::test]
+async fn a_merchant_starts_a_deal_from_the_product_page() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 50).await;
+    let browser = app.browser(&f.merchant).await;
+    let sku = f.sku_id.to_string();
+    let path = format!("/merchant/products/{}/deals", f.product_id);
+    let fields = [("sku_id", sku.as_str()), ("price", "9.90"), ("quantity", "20"), ("cap", "2"), ("starts_in", "0"), ("minutes", "30")];
+    let r = app.submit(&browser, &path, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let deals: Value = app.get(&format!("/api/v1/deals?shop_id={}", f.shop_id), None).await.json().await.unwrap();
+    assert_eq!(deals["items"][0]["price_minor"], 990);
+    assert_eq!(deals["items"][0]["remaining"], 20);
+    assert_eq!(deals["items"][0]["state"], "live");
+    assert_eq!(app.stock(f.product_id).await, 30);
+    // More units than in stock: the page says why, nothing is created.
+    let too_many = [("sku_id", sku.as_str()), ("price", "9.90"), ("quantity", "31"), ("cap", "1"), ("starts_in", "0"), ("minutes", "30")];
+    let page = app.submit(&browser, &path, &too_many).await.text().await.unwrap();
+    assert!(page.contains("not enough stock"), "{page}");
+    let deals: Value = app.get(&format!("/api/v1/deals?shop_id={}", f.shop_id), None).await.json().await.unwrap();
+    assert_eq!(deals["items"].as_array().unwrap().len(), 1);
 }

@@ -1,14 +1,7 @@
 //! Pages over plain HTTP: forms without JavaScript, CSRF on every post.
 
-use haul_testkit::spawn_app;
+use haul_testkit::{set_cookie, spawn_app};
 use reqwest::StatusCode;
-
-fn cookie(r: &reqwest::Response, name: &str) -> Option<String> {
-    r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with(&format!("{name}="))).map(|v| {
-        let pair = v.split(';').next().unwrap_or("");
-        pair.trim_start_matches(&format!("{name}=")).to_owned()
-    })
-}
 
 #[tokio::test]
 async fn a_person_signs_up_adds_to_cart_and_sees_the_order_page() {
@@ -16,7 +9,7 @@ async fn a_person_signs_up_adds_to_cart_and_sees_the_order_page() {
     let f = app.shop_with_product(1990, 5).await;
     let home = app.get("/", None).await;
     assert_eq!(home.status(), StatusCode::OK);
-    let csrf = cookie(&home, "haul_csrf").expect("csrf cookie");
+    let csrf = set_cookie(&home, "haul_csrf").expect("csrf cookie");
     assert!(home.text().await.unwrap().contains("Sugar oranges"));
 
     let jar = format!("haul_csrf={csrf}");
@@ -35,7 +28,7 @@ async fn a_person_signs_up_adds_to_cart_and_sees_the_order_page() {
         .await
         .unwrap();
     assert_eq!(signup.status(), StatusCode::SEE_OTHER);
-    let session = cookie(&signup, "haul_session").expect("session cookie");
+    let session = set_cookie(&signup, "haul_session").expect("session cookie");
     let jar = format!("haul_csrf={csrf}; haul_session={session}");
 
     let sku = f.sku_id.to_string();
