@@ -56,9 +56,7 @@ impl AppState {
             Some(url) => Some(crate::deals::RedisGate::connect(url, &db.install_id(&crate::auth::random_token()[..16]).await?).await?),
             None => None,
         };
-        // One process-wide TLS provider; a second call (another app in the
-        // same test process) finds it installed, which is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls();
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
         Ok(AppState(Arc::new(App {
             media: MediaStore::local(config.media_dir()),
@@ -111,6 +109,12 @@ pub async fn serve(
     }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Chooses the process's TLS implementation (rustls with ring) before any
+/// HTTP client is built; calling it again changes nothing.
+pub fn install_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Any failure at start-up, where it ends the program with a message.

@@ -6,71 +6,32 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{free_port, now_ms, post};
 use haul_store::Db;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
+
+async fn start(dir: &Path, db: &str, port: u16) -> Child {
+    common::serve(port, dir, &["--database-url", db]).await.0
+}
 
 const QUANTITY: i64 = 150;
 const SHOPPERS: usize = 20;
 const TAPS_PER_SHOPPER: usize = 6;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn database_url(dir: &Path) -> String {
-    let Ok(server) = std::env::var("HAUL_TEST_DATABASE_URL") else {
-        return format!("sqlite://{}", dir.join("haul.db").display());
-    };
-    let name = format!("haul_crash_{}_{}", std::process::id(), free_port());
-    sqlx::any::install_default_drivers();
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&server).await.unwrap();
-    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
-    format!("{}/{name}", server.rsplit_once('/').unwrap().0)
-}
-
-async fn start(dir: &Path, db: &str, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_haul"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
-        .arg(dir)
-        .args(["--database-url", db])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let client = reqwest::Client::new();
-    for _ in 0..300 {
-        if client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return child;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("haul did not start");
-}
-
-async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut r = client.post(url).json(&body);
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    let r = r.send().await.unwrap();
-    assert!(r.status().is_success(), "{}", r.status());
-    r.json().await.unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_deal_orders_survive_sigkill() {
     let dir = std::env::temp_dir().join(format!("haul-crash-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db_url = database_url(&dir).await;
+    let db_url = common::fresh_postgres("haul_crash").await.unwrap_or_else(|| format!("sqlite://{}", dir.join("haul.db").display()));
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
+    let client = common::client();
     let mut server = start(&dir, &db_url, port).await;
 
     let merchant = post(
@@ -90,7 +51,7 @@ async fn acknowledged_deal_orders_survive_sigkill() {
     )
     .await;
     let detail: Value = client.get(format!("{base}/api/v1/products/{}", product["id"])).send().await.unwrap().json().await.unwrap();
-    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let now_ms = now_ms();
     let deal = post(
         &client,
         format!("{base}/api/v1/deals"),

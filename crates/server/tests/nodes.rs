@@ -5,70 +5,36 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{free_port, now_ms, post};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::process::Stdio;
-use std::time::Duration;
-use tokio::process::{Child, Command};
 
 const QUANTITY: i64 = 40;
 const SHOPPERS: usize = 100;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn node(db: &str, redis: &str, dir: &std::path::Path) -> (Child, String) {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_haul"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", db, "--redis-url", redis, "--data-dir"])
-        .arg(dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..300 {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
-            return (child, base);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("node did not start");
-}
-
-async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut r = client.post(url).json(&body);
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    let r = r.send().await.unwrap();
-    assert!(r.status().is_success(), "{}", r.status());
-    r.json().await.unwrap()
+async fn node(db: &str, redis: &str, dir: &std::path::Path) -> (tokio::process::Child, String) {
+    common::serve(free_port(), dir, &["--database-url", db, "--redis-url", redis]).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_sell_one_deal_without_overselling() {
-    let (Ok(server), Ok(redis)) = (std::env::var("HAUL_TEST_DATABASE_URL"), std::env::var("HAUL_TEST_REDIS_URL")) else {
+    let (Ok(_), Ok(redis)) = (std::env::var("HAUL_TEST_DATABASE_URL"), std::env::var("HAUL_TEST_REDIS_URL")) else {
         assert!(std::env::var("CI").is_err(), "CI must run the multi-node test: set HAUL_TEST_DATABASE_URL and HAUL_TEST_REDIS_URL");
         eprintln!(
             "multi-node test not run here: it needs HAUL_TEST_DATABASE_URL (PostgreSQL) and HAUL_TEST_REDIS_URL; scripts/test sets both"
         );
         return;
     };
-    let name = format!("haul_nodes_{}_{}", std::process::id(), free_port());
-    sqlx::any::install_default_drivers();
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&server).await.unwrap();
-    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
-    let db_url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
-    let dir = std::env::temp_dir().join(&name);
+    let db_url = common::fresh_postgres("haul_nodes").await.unwrap();
+    let dir = std::env::temp_dir().join(format!("haul-nodes-{}", free_port()));
     std::fs::create_dir_all(&dir).unwrap();
 
     // The first node migrates; the second waits for it on the advisory lock.
     let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
     let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
-    let client = reqwest::Client::new();
+    let client = common::client();
     let mt = post(
         &client,
         format!("{base_a}/api/v1/accounts"),
@@ -88,7 +54,7 @@ async fn two_nodes_sell_one_deal_without_overselling() {
     )
     .await;
     let detail: Value = client.get(format!("{base_a}/api/v1/products/{}", product["id"])).send().await.unwrap().json().await.unwrap();
-    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let now_ms = now_ms();
     let deal = post(
         &client,
         format!("{base_a}/api/v1/deals"),

@@ -1,0 +1,66 @@
+//! Helpers for the tests that run the real `haul` binary.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A new, empty PostgreSQL database on the server `HAUL_TEST_DATABASE_URL`
+/// names, or `None` to use SQLite.
+pub async fn fresh_postgres(prefix: &str) -> Option<String> {
+    let server = std::env::var("HAUL_TEST_DATABASE_URL").ok()?;
+    let name = format!("{prefix}_{}_{}", std::process::id(), free_port());
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&server).await.unwrap();
+    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
+    Some(format!("{}/{name}", server.rsplit_once('/').unwrap().0))
+}
+
+/// An HTTP client for talking to the server under test.
+pub fn client() -> reqwest::Client {
+    haul_server::app::install_tls();
+    reqwest::Client::new()
+}
+
+/// Starts `haul serve` on `port` and waits until it answers.
+pub async fn serve(port: u16, dir: &Path, extra: &[&str]) -> (Child, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_haul"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir)
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let probe = client();
+    for _ in 0..300 {
+        if probe.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            return (child, base);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("haul did not start");
+}
+
+/// POSTs JSON, expects success, returns the JSON answer.
+pub async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
+    let mut r = client.post(url).json(&body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    let r = r.send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.unwrap()
+}
+
+/// Unix milliseconds now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
