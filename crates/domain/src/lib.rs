@@ -4,8 +4,10 @@
 
 pub mod accounts;
 pub mod catalog;
+pub mod community;
 pub mod deals;
 pub mod error;
+pub mod group_buy;
 pub mod ids;
 pub mod inventory;
 pub mod ledger;
