@@ -108,8 +108,9 @@ impl SessionCache {
     }
 
     pub fn forget(&self, token: &str) {
-        let prefix = token_hash(token);
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).retain(|k, _| !k.ends_with(&prefix));
+        // Keys are "<kind>:<token hash>".
+        let hash = token_hash(token);
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).retain(|k, _| !k.ends_with(&hash));
     }
 }
 

@@ -39,7 +39,7 @@ pub struct LineInput {
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct PlaceOrder {
-    /// The items to buy, all from one shop. Leave empty with `from_cart`.
+    /// The items to buy, all from one shop. Leave empty with `from_cart_shop_id`.
     #[serde(default)]
     pub items: Vec<LineInput>,
     /// Check out this shop's items from the cart instead.
