@@ -349,7 +349,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
                 .bind(w.buyer)
                 .bind(d.shop_id)
                 .bind("pending_payment")
-                .bind(d.price_minor * w.quantity)
+                .bind(details[i].as_ref().map(|o| o.order.total_minor).unwrap_or_default())
                 .bind(&d.currency)
                 .bind(0i64)
                 .bind(&w.pickup_code)
