@@ -54,6 +54,16 @@ impl Db {
         crate::migrate::run(self).await
     }
 
+    /// This installation's id (made on first call from `candidate`).
+    pub async fn install_id(&self, candidate: &str) -> Result<String> {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('install_id', $1) ON CONFLICT (key) DO NOTHING")
+            .bind(candidate)
+            .execute(&self.write)
+            .await?;
+        let (id,): (String,) = sqlx::query_as("SELECT value FROM settings WHERE key = 'install_id'").fetch_one(&self.write).await?;
+        Ok(id)
+    }
+
     /// A trivial round trip, for `/healthz`.
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.read).await?;

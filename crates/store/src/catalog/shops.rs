@@ -1,0 +1,121 @@
+//! Shops, their staff, categories and partner fulfilment endpoints.
+
+use super::{Category, Partner, SHOP_COLUMNS, Shop, unique_or};
+use crate::{Db, Result, StoreError};
+use haul_domain::Timestamp;
+use haul_domain::ids::{ShopId, UserId};
+use haul_domain::page::{Page, PageRequest};
+use sqlx::AssertSqlSafe;
+
+impl Db {
+    pub async fn create_shop(
+        &self,
+        owner: UserId,
+        slug: &str,
+        name: &str,
+        description: &str,
+        currency: &str,
+        now: Timestamp,
+    ) -> Result<Shop> {
+        let mut tx = self.write.begin().await?;
+        let sql = format!(
+            "INSERT INTO shops (slug, name, description, currency, owner_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {SHOP_COLUMNS}"
+        );
+        let shop: Shop = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(slug)
+            .bind(name)
+            .bind(description)
+            .bind(currency)
+            .bind(owner.get())
+            .bind(now.millis())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| unique_or(e, "slug_taken", "a shop with this slug already exists"))?;
+        sqlx::query("INSERT INTO shop_members (shop_id, user_id, role) VALUES ($1, $2, 'owner')")
+            .bind(shop.id)
+            .bind(owner.get())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(shop)
+    }
+
+    pub async fn add_shop_member(&self, shop: ShopId, user: UserId) -> Result<()> {
+        sqlx::query("INSERT INTO shop_members (shop_id, user_id, role) VALUES ($1, $2, 'staff')")
+            .bind(shop.get())
+            .bind(user.get())
+            .execute(&self.write)
+            .await
+            .map_err(|e| unique_or(e, "already_member", "already a member of this shop"))?;
+        Ok(())
+    }
+
+    /// The user's role in the shop (`owner` or `staff`), if any.
+    pub async fn shop_role(&self, shop: ShopId, user: UserId) -> Result<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT role FROM shop_members WHERE shop_id = $1 AND user_id = $2")
+            .bind(shop.get())
+            .bind(user.get())
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.map(|(r,)| r))
+    }
+
+    pub async fn shop(&self, id: ShopId) -> Result<Shop> {
+        let sql = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE id = $1");
+        sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("shop"))
+    }
+
+    pub async fn shop_by_slug(&self, slug: &str) -> Result<Shop> {
+        let sql = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE slug = $1");
+        sqlx::query_as(AssertSqlSafe(sql)).bind(slug).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("shop"))
+    }
+
+    pub async fn shops(&self, page: &PageRequest) -> Result<Page<Shop>> {
+        let sql = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE id < $1 ORDER BY id DESC LIMIT $2");
+        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        Ok(Page::from_batch(rows, page, |s: &Shop| s.id))
+    }
+
+    pub async fn shops_of_member(&self, user: UserId) -> Result<Vec<Shop>> {
+        let sql = format!(
+            "SELECT {} FROM shops s JOIN shop_members m ON m.shop_id = s.id WHERE m.user_id = $1 ORDER BY s.id",
+            SHOP_COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(user.get()).fetch_all(&self.read).await?)
+    }
+
+    pub async fn create_category(&self, slug: &str, name: &str) -> Result<Category> {
+        sqlx::query_as("INSERT INTO categories (slug, name) VALUES ($1, $2) RETURNING id, slug, name")
+            .bind(slug)
+            .bind(name)
+            .fetch_one(&self.write)
+            .await
+            .map_err(|e| unique_or(e, "slug_taken", "a category with this slug already exists"))
+    }
+
+    pub async fn categories(&self) -> Result<Vec<Category>> {
+        Ok(sqlx::query_as("SELECT id, slug, name FROM categories ORDER BY name").fetch_all(&self.read).await?)
+    }
+
+    pub async fn create_partner(&self, shop: ShopId, name: &str, endpoint_url: &str, secret: &str, now: Timestamp) -> Result<Partner> {
+        Ok(sqlx::query_as(
+            "INSERT INTO partners (shop_id, name, endpoint_url, secret, created_at) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING id, shop_id, name, endpoint_url, secret, created_at",
+        )
+        .bind(shop.get())
+        .bind(name)
+        .bind(endpoint_url)
+        .bind(secret)
+        .bind(now.millis())
+        .fetch_one(&self.write)
+        .await?)
+    }
+
+    pub async fn partner(&self, id: i64) -> Result<Partner> {
+        sqlx::query_as("SELECT id, shop_id, name, endpoint_url, secret, created_at FROM partners WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("partner"))
+    }
+}

@@ -1,0 +1,65 @@
+//! The shopper's cart.
+
+use crate::{Db, Result, StoreError};
+use haul_domain::Timestamp;
+use haul_domain::catalog::ListingKind;
+use haul_domain::ids::{SkuId, UserId};
+use haul_domain::inventory::Quantity;
+
+record! {
+    pub struct CartItem {
+        pub sku_id: i64,
+        pub quantity: i64,
+        pub product_id: i64,
+        pub title: String,
+        pub options: String,
+        pub price_minor: i64,
+        pub currency: String,
+        pub stock: i64,
+        pub shop_id: i64,
+        pub shop_name: String,
+    }
+}
+
+impl Db {
+    pub async fn cart(&self, user: UserId) -> Result<Vec<CartItem>> {
+        Ok(sqlx::query_as(
+            "SELECT c.sku_id, c.quantity, k.product_id, p.title, k.options, k.price_minor, k.currency, k.stock, p.shop_id, s.name AS shop_name \
+             FROM cart_items c JOIN skus k ON k.id = c.sku_id JOIN products p ON p.id = k.product_id JOIN shops s ON s.id = p.shop_id \
+             WHERE c.user_id = $1 ORDER BY p.shop_id, c.added_at",
+        )
+        .bind(user.get())
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Sets a cart line's quantity (adding the line if new).
+    pub async fn set_cart_item(&self, user: UserId, sku: SkuId, quantity: Quantity, now: Timestamp) -> Result<()> {
+        let product = self.sku(sku).await?;
+        let kind: (String, String) =
+            sqlx::query_as("SELECT kind, status FROM products WHERE id = $1").bind(product.product_id).fetch_one(&self.read).await?;
+        if !ListingKind::parse(&kind.0)?.sold_here() || kind.1 != "active" {
+            return Err(StoreError::conflict("product_unavailable", "this product cannot be bought here"));
+        }
+        sqlx::query(
+            "INSERT INTO cart_items (user_id, sku_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, sku_id) DO UPDATE SET quantity = excluded.quantity",
+        )
+        .bind(user.get())
+        .bind(sku.get())
+        .bind(quantity.get())
+        .bind(now.millis())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn remove_cart_item(&self, user: UserId, sku: SkuId) -> Result<()> {
+        sqlx::query("DELETE FROM cart_items WHERE user_id = $1 AND sku_id = $2")
+            .bind(user.get())
+            .bind(sku.get())
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,183 @@
+//! Checkout: stock is taken with a conditional `UPDATE` in the same
+//! transaction that writes the order, so two buyers can never both get the
+//! last unit; an `Idempotency-Key` row in that transaction makes a retried
+//! checkout return the first answer.
+
+use super::{ORDER_COLUMNS, Order, OrderDetail, OrderLine, record_event};
+use crate::{Db, Result, StoreError};
+use haul_domain::catalog::ListingKind;
+use haul_domain::ids::{SkuId, UserId};
+use haul_domain::inventory::Quantity;
+use haul_domain::orders::OrderStatus;
+use haul_domain::{Currency, DomainError, Money, Timestamp};
+use sqlx::{Any, AssertSqlSafe, Transaction};
+
+record! {
+    struct SkuForSale {
+        pub sku_id: i64,
+        pub product_id: i64,
+        pub title: String,
+        pub options: String,
+        pub price_minor: i64,
+        pub currency: String,
+        pub shop_id: i64,
+        pub kind: String,
+        pub status: String,
+    }
+}
+
+/// A checkout request, as the store needs it.
+pub struct Checkout<'a> {
+    pub buyer: UserId,
+    pub lines: &'a [(SkuId, Quantity)],
+    /// `(key, hash of the request)`: a retry with the same key and request
+    /// gets the first answer; the same key with another request is refused.
+    pub idempotency: Option<(&'a str, &'a str)>,
+    pub pickup_code: String,
+    pub pay_by: Timestamp,
+    pub now: Timestamp,
+    pub clear_cart: bool,
+}
+
+/// What checkout answered: a new order, or the stored first answer.
+pub enum Placed {
+    New { order: OrderDetail, body: String },
+    Replay { status: i64, body: String },
+}
+
+impl Db {
+    /// Places one order for lines from one shop. `render` makes the response
+    /// body that a retry will get back.
+    pub async fn place_order(&self, c: Checkout<'_>, render: impl FnOnce(&OrderDetail) -> String) -> Result<Placed> {
+        if c.lines.is_empty() {
+            return Err(DomainError::invalid("items", "at least one item").into());
+        }
+        let mut tx = self.write.begin().await?;
+        if let Some((key, hash)) = c.idempotency {
+            let inserted = sqlx::query(
+                "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) \
+                 VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (user_id, idem_key) DO NOTHING",
+            )
+            .bind(c.buyer.get())
+            .bind(key)
+            .bind(hash)
+            .bind(c.now.millis())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted == 0 {
+                drop(tx);
+                return self.replay(c.buyer, key, hash).await;
+            }
+        }
+        let mut shop: Option<i64> = None;
+        let mut currency: Option<Currency> = None;
+        let mut total: Option<Money> = None;
+        let mut sold = Vec::with_capacity(c.lines.len());
+        for (sku_id, quantity) in c.lines {
+            let sku: SkuForSale = sqlx::query_as(
+                "SELECT k.id AS sku_id, k.product_id, p.title, k.options, k.price_minor, k.currency, p.shop_id, p.kind, p.status \
+                 FROM skus k JOIN products p ON p.id = k.product_id WHERE k.id = $1",
+            )
+            .bind(sku_id.get())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("sku"))?;
+            if sku.status != "active" {
+                return Err(StoreError::conflict("product_unavailable", format!("{} is not on sale", sku.title)));
+            }
+            if !ListingKind::parse(&sku.kind)?.sold_here() {
+                return Err(StoreError::conflict("external_listing", format!("{} is sold on another platform", sku.title)));
+            }
+            if *shop.get_or_insert(sku.shop_id) != sku.shop_id {
+                return Err(StoreError::conflict("mixed_shops", "one order holds items from one shop; check out each shop separately"));
+            }
+            let price = Money { minor: sku.price_minor, currency: Currency::parse(&sku.currency)? };
+            if *currency.get_or_insert(price.currency) != price.currency {
+                return Err(DomainError::CurrencyMismatch(price.currency.to_string(), sku.currency.clone()).into());
+            }
+            let line_total = price.times(*quantity)?;
+            total = Some(match total {
+                None => line_total,
+                Some(t) => t.checked_add(line_total)?,
+            });
+            take_stock(&mut tx, *sku_id, *quantity).await?;
+            sold.push((sku, *quantity));
+        }
+        let (Some(shop), Some(total)) = (shop, total) else {
+            return Err(DomainError::invalid("items", "at least one item").into());
+        };
+        let sql = format!(
+            "INSERT INTO orders (buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at) \
+             VALUES ($1, $2, 'pending_payment', $3, $4, 0, $5, $6, $7, $7) RETURNING {ORDER_COLUMNS}"
+        );
+        let order: Order = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(c.buyer.get())
+            .bind(shop)
+            .bind(total.minor)
+            .bind(total.currency.as_str())
+            .bind(&c.pickup_code)
+            .bind(c.pay_by.millis())
+            .bind(c.now.millis())
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut lines = Vec::with_capacity(sold.len());
+        for (sku, quantity) in &sold {
+            let line: OrderLine = sqlx::query_as(
+                "INSERT INTO order_lines (order_id, sku_id, product_id, title, options, unit_price_minor, quantity) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity",
+            )
+            .bind(order.id)
+            .bind(sku.sku_id)
+            .bind(sku.product_id)
+            .bind(&sku.title)
+            .bind(&sku.options)
+            .bind(sku.price_minor)
+            .bind(quantity.get())
+            .fetch_one(&mut *tx)
+            .await?;
+            lines.push(line);
+            if c.clear_cart {
+                sqlx::query("DELETE FROM cart_items WHERE user_id = $1 AND sku_id = $2")
+                    .bind(c.buyer.get())
+                    .bind(sku.sku_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        record_event(&mut tx, order.id, None, OrderStatus::PendingPayment, Some(c.buyer), "order placed", c.now).await?;
+        let detail = OrderDetail { order, lines };
+        let body = render(&detail);
+        if let Some((key, _)) = c.idempotency {
+            sqlx::query("UPDATE idempotency_keys SET response_status = 201, response_body = $1 WHERE user_id = $2 AND idem_key = $3")
+                .bind(&body)
+                .bind(c.buyer.get())
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Placed::New { order: detail, body })
+    }
+
+    async fn replay(&self, buyer: UserId, key: &str, hash: &str) -> Result<Placed> {
+        match self.idempotent_answer(buyer, key, hash).await? {
+            Some((status, body)) => Ok(Placed::Replay { status, body }),
+            None => Err(StoreError::NotFound("idempotency key")),
+        }
+    }
+}
+
+async fn take_stock(tx: &mut Transaction<'_, Any>, sku: SkuId, quantity: Quantity) -> Result<()> {
+    let taken = sqlx::query("UPDATE skus SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
+        .bind(quantity.get())
+        .bind(sku.get())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if taken == 0 {
+        let (available,): (i64,) = sqlx::query_as("SELECT stock FROM skus WHERE id = $1").bind(sku.get()).fetch_one(&mut **tx).await?;
+        return Err(DomainError::OutOfStock { available, requested: quantity.get() }.into());
+    }
+    Ok(())
+}

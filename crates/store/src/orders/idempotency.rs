@@ -1,0 +1,50 @@
+//! Stored first answers to `Idempotency-Key`s.
+
+use super::{ORDER_COLUMNS, Order, OrderDetail, OrderLine};
+use crate::{Db, Result, StoreError};
+use haul_domain::ids::UserId;
+use haul_domain::orders::OrderStatus;
+use sqlx::AssertSqlSafe;
+
+impl Db {
+    /// The stored first answer to `key`, if the buyer used it before:
+    /// `Ok((status, body))`, or a conflict if it was for another request.
+    pub async fn idempotent_answer(&self, buyer: UserId, key: &str, hash: &str) -> Result<Option<(i64, String)>> {
+        let mut conn = self.read.acquire().await?;
+        match stored_answer(&mut conn, buyer.get(), key).await? {
+            Some((stored, _, _)) if stored != hash => {
+                Err(StoreError::conflict("idempotency_key_reused", "this Idempotency-Key was used for a different request"))
+            }
+            Some((_, status, body)) => Ok(Some((status, body))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// `(request hash, status, body)` stored for a key. Answers that were not
+/// stored as text (deal purchases keep only the order id) are rebuilt as the
+/// order was when created: that is what the first answer said.
+pub(crate) async fn stored_answer(conn: &mut sqlx::AnyConnection, buyer: i64, key: &str) -> Result<Option<(String, i64, String)>> {
+    let row: Option<(String, i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT request_hash, response_status, response_body, order_id FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
+    )
+    .bind(buyer)
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((hash, status, body, order_id)) = row else { return Ok(None) };
+    let (Some(order_id), true) = (order_id, body.is_empty()) else { return Ok(Some((hash, status, body))) };
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
+    let mut order: Order = sqlx::query_as(AssertSqlSafe(sql)).bind(order_id).fetch_one(&mut *conn).await?;
+    let lines: Vec<OrderLine> = sqlx::query_as(
+        "SELECT id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity FROM order_lines WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    order.status = OrderStatus::PendingPayment.as_str().to_owned();
+    order.paid_at = None;
+    order.refunded_minor = 0;
+    order.updated_at = order.created_at;
+    Ok(Some((hash, status, serde_json::to_string(&OrderDetail { order, lines }).unwrap_or_default())))
+}

@@ -1,0 +1,230 @@
+//! Orders: reading them and moving them along the state machine, giving
+//! units back when they are cancelled. Checkout, the cart and stored
+//! idempotent answers are in the submodules.
+
+use crate::{Db, Result, StoreError};
+use haul_domain::Timestamp;
+use haul_domain::ids::{OrderId, ShopId, UserId};
+use haul_domain::orders::OrderStatus;
+use haul_domain::page::{Page, PageRequest};
+use sqlx::AssertSqlSafe;
+use sqlx::{Any, Transaction};
+
+mod cart;
+mod checkout;
+mod idempotency;
+
+pub use cart::CartItem;
+pub use checkout::{Checkout, Placed};
+pub(crate) use idempotency::stored_answer;
+
+record! {
+    pub struct Order {
+        pub id: i64,
+        pub buyer_id: i64,
+        pub shop_id: i64,
+        pub status: String,
+        pub total_minor: i64,
+        pub currency: String,
+        pub refunded_minor: i64,
+        pub pickup_code: String,
+        pub pay_by: i64,
+        pub paid_at: Option<i64>,
+        pub created_at: i64,
+        pub updated_at: i64,
+        /// The flash deal this order holds units of, if any.
+        pub deal_id: Option<i64>,
+    }
+}
+
+impl Order {
+    pub fn status(&self) -> OrderStatus {
+        OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Cancelled)
+    }
+    pub fn order_id(&self) -> OrderId {
+        OrderId(self.id)
+    }
+}
+
+record! {
+    pub struct OrderLine {
+        pub id: i64,
+        pub order_id: i64,
+        pub sku_id: i64,
+        pub product_id: i64,
+        pub title: String,
+        pub options: String,
+        pub unit_price_minor: i64,
+        pub quantity: i64,
+    }
+}
+
+record! {
+    pub struct OrderEvent {
+        pub id: i64,
+        pub from_status: Option<String>,
+        pub to_status: String,
+        pub actor_id: Option<i64>,
+        pub note: String,
+        pub created_at: i64,
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct OrderDetail {
+    #[serde(flatten)]
+    pub order: Order,
+    pub lines: Vec<OrderLine>,
+}
+
+pub(crate) const ORDER_COLUMNS: &str =
+    "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id";
+
+impl Db {
+    pub async fn order(&self, id: OrderId) -> Result<OrderDetail> {
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
+        let order: Order =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("order"))?;
+        let lines = sqlx::query_as(
+            "SELECT id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity FROM order_lines WHERE order_id = $1 ORDER BY id",
+        )
+        .bind(id.get())
+        .fetch_all(&self.read)
+        .await?;
+        Ok(OrderDetail { order, lines })
+    }
+
+    pub async fn order_events(&self, id: OrderId) -> Result<Vec<OrderEvent>> {
+        Ok(sqlx::query_as(
+            "SELECT id, from_status, to_status, actor_id, note, created_at FROM order_events WHERE order_id = $1 ORDER BY id",
+        )
+        .bind(id.get())
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    pub async fn orders_of_buyer(&self, buyer: UserId, page: &PageRequest) -> Result<Page<Order>> {
+        self.orders_where("buyer_id", buyer.get(), page).await
+    }
+
+    pub async fn orders_of_shop(&self, shop: ShopId, page: &PageRequest) -> Result<Page<Order>> {
+        self.orders_where("shop_id", shop.get(), page).await
+    }
+
+    async fn orders_where(&self, column: &'static str, value: i64, page: &PageRequest) -> Result<Page<Order>> {
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE {column} = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
+        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(value).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        Ok(Page::from_batch(rows, page, |o: &Order| o.id))
+    }
+
+    /// Moves an order along the state machine. Cancelling returns its stock.
+    pub async fn transition_order(&self, id: OrderId, to: OrderStatus, actor: Option<UserId>, note: &str, now: Timestamp) -> Result<Order> {
+        let mut tx = self.write.begin().await?;
+        let order = transition_in(&mut tx, id, to, actor, note, now).await?;
+        if to == OrderStatus::Cancelled {
+            release_units(&mut tx, &order).await?;
+        }
+        let event = match to {
+            OrderStatus::Shipped => Some("order.shipped"),
+            OrderStatus::ReadyForPickup => Some("order.ready_for_pickup"),
+            OrderStatus::Completed => Some("order.completed"),
+            OrderStatus::Cancelled => Some("order.cancelled"),
+            _ => None,
+        };
+        if let Some(event) = event {
+            crate::webhooks::enqueue_for_shop(&mut tx, ShopId(order.shop_id), event, &order, now).await?;
+        }
+        tx.commit().await?;
+        Ok(order)
+    }
+
+    /// Unpaid orders whose time to pay has passed, oldest first.
+    pub async fn overdue_unpaid_orders(&self, now: Timestamp, limit: i64) -> Result<Vec<OrderId>> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM orders WHERE status = 'pending_payment' AND pay_by <= $1 ORDER BY pay_by LIMIT $2")
+                .bind(now.millis())
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
+        Ok(rows.into_iter().map(|(id,)| OrderId(id)).collect())
+    }
+}
+
+/// Gives an order's units back when it is cancelled or refunded unshipped:
+/// to the SKU's stock, or, for an order from a deal that is still running,
+/// to the deal (which counts what orders hold, so nothing is written).
+pub(crate) async fn release_units(tx: &mut Transaction<'_, Any>, order: &Order) -> Result<()> {
+    if let Some(deal) = order.deal_id {
+        let (status,): (String,) = sqlx::query_as("SELECT status FROM flash_deals WHERE id = $1").bind(deal).fetch_one(&mut **tx).await?;
+        let (units,): (i64,) = sqlx::query_as("SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM order_lines WHERE order_id = $1")
+            .bind(order.id)
+            .fetch_one(&mut **tx)
+            .await?;
+        sqlx::query("UPDATE flash_deals SET held = held - $1 WHERE id = $2").bind(units).bind(deal).execute(&mut **tx).await?;
+        if status == "active" {
+            return Ok(());
+        }
+    }
+    return_stock(tx, order.order_id()).await
+}
+
+pub(crate) async fn return_stock(tx: &mut Transaction<'_, Any>, order: OrderId) -> Result<()> {
+    sqlx::query("UPDATE skus SET stock = stock + (SELECT CAST(SUM(l.quantity) AS BIGINT) FROM order_lines l WHERE l.order_id = $1 AND l.sku_id = skus.id) \
+                 WHERE id IN (SELECT sku_id FROM order_lines WHERE order_id = $1)")
+        .bind(order.get())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Checks the move against the state machine and applies it only if nobody
+/// changed the order in between.
+pub(crate) async fn transition_in(
+    tx: &mut Transaction<'_, Any>,
+    id: OrderId,
+    to: OrderStatus,
+    actor: Option<UserId>,
+    note: &str,
+    now: Timestamp,
+) -> Result<Order> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
+    let order: Order =
+        sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("order"))?;
+    let from = order.status();
+    from.transition(to)?;
+    let paid_at = if to == OrderStatus::Paid { Some(now.millis()) } else { order.paid_at };
+    let sql =
+        format!("UPDATE orders SET status = $1, paid_at = $2, updated_at = $3 WHERE id = $4 AND status = $5 RETURNING {ORDER_COLUMNS}");
+    let updated: Order = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(to.as_str())
+        .bind(paid_at)
+        .bind(now.millis())
+        .bind(id.get())
+        .bind(from.as_str())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::conflict("order_changed", "the order changed meanwhile; reload and try again"))?;
+    record_event(tx, id.get(), Some(from), to, actor, note, now).await?;
+    Ok(updated)
+}
+
+async fn record_event(
+    tx: &mut Transaction<'_, Any>,
+    order: i64,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    actor: Option<UserId>,
+    note: &str,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query("INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(order)
+        .bind(from.map(|f| f.as_str()))
+        .bind(to.as_str())
+        .bind(actor.map(|a| a.get()))
+        .bind(note)
+        .bind(now.millis())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
