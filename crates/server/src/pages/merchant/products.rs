@@ -1,163 +1,21 @@
-//! The merchant's pages: shops, products, SKUs, stock, pictures and orders.
+//! Editing a product: details, SKUs, prices, stock, the picture and flash
+//! deals.
 
-use super::layout::{CsrfToken, Layout, PageError, PageResult, check_csrf, money, render, require_user, see_other};
-use super::orders::Row;
 use crate::AppState;
-use crate::api::catalog::{
-    ProductInput, SkuInput, SkuUpdate, add_product, change_sku, parse_sku, product_for_staff, read_file_field, store_image,
-};
-use crate::api::orders::advance_order;
-use crate::api::shops::{NewShop, open_shop};
-use crate::auth::{WebUser, require_shop_staff};
+use crate::api::catalog::{SkuInput, SkuUpdate, change_sku, parse_sku, product_for_staff, read_file_field, store_image};
+use crate::auth::WebUser;
 use crate::error::ApiError;
 use crate::extract::Path;
+use crate::pages::layout::{CsrfToken, Layout, PageError, PageResult, check_csrf, money, render, require_user, see_other};
 use askama::Template;
 use axum::Extension;
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, Multipart, State};
-use axum::routing::{get, post};
+use axum::extract::{Form, Multipart, State};
 use haul_domain::Money;
-use haul_domain::ids::{OrderId, ProductId, ShopId, SkuId};
+use haul_domain::ids::{ProductId, ShopId, SkuId};
 use haul_domain::page::PageRequest;
 use haul_store::accounts::User;
-use haul_store::catalog::{Product, ProductFilter, ProductSummary, Shop};
+use haul_store::catalog::Product;
 use serde::Deserialize;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/merchant", get(index))
-        .route("/merchant/shops", post(create_shop))
-        .route("/merchant/shops/{id}", get(shop))
-        .route("/merchant/shops/{id}/products", post(create_product))
-        .route("/merchant/products/{id}", get(product).post(update_product))
-        .route("/merchant/products/{id}/skus", post(add_sku))
-        .route("/merchant/products/{id}/deals", post(add_deal))
-        .route("/merchant/skus/{id}", post(update_sku))
-        .route("/merchant/products/{id}/image", post(upload_image).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
-        .route("/merchant/orders/{id}/status", post(advance))
-}
-
-#[derive(Template)]
-#[template(path = "merchant_index.html")]
-struct Index {
-    layout: Layout,
-    shops: Vec<Shop>,
-    error: Option<String>,
-}
-
-async fn index_page(state: &AppState, user: User, csrf: &CsrfToken, error: Option<String>) -> PageResult {
-    let shops = state.db.shops_of_member(user.user_id()).await?;
-    Ok(render(&Index { layout: Layout::new(Some(user), csrf), shops, error }))
-}
-
-async fn index(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
-    index_page(&state, require_user(user)?, &csrf, None).await
-}
-
-#[derive(Deserialize)]
-struct ShopForm {
-    csrf: String,
-    name: String,
-    slug: String,
-    #[serde(default)]
-    description: String,
-}
-
-async fn create_shop(
-    State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(f): Form<ShopForm>,
-) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
-    match open_shop(&state, user.user_id(), NewShop { slug: f.slug, name: f.name, description: f.description, currency: None }).await {
-        Ok(shop) => Ok(see_other(&format!("/merchant/shops/{}", shop.id))),
-        Err(e) => index_page(&state, user, &csrf, Some(e.message)).await,
-    }
-}
-
-#[derive(Template)]
-#[template(path = "merchant_shop.html")]
-struct ShopPage {
-    layout: Layout,
-    shop: Shop,
-    products: Vec<ProductSummary>,
-    orders: Vec<Row>,
-    error: Option<String>,
-}
-
-async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id: ShopId, error: Option<String>) -> PageResult {
-    require_shop_staff(state, &user, id).await?;
-    let shop = state.db.shop(id).await?;
-    let filter = ProductFilter { shop: Some(id), include_drafts: true, ..ProductFilter::default() };
-    let products = state.db.products(&filter, &PageRequest::parse(Some(100), None)?).await?.items;
-    let orders = state
-        .db
-        .orders_of_shop(id, &PageRequest::parse(Some(50), None)?)
-        .await?
-        .items
-        .iter()
-        .map(|o| Row::of(o, format!("/orders/{}", o.id)))
-        .collect();
-    Ok(render(&ShopPage { layout: Layout::new(Some(user), csrf), shop, products, orders, error }))
-}
-
-async fn shop(
-    State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<i64>,
-) -> PageResult {
-    shop_page(&state, require_user(user)?, &csrf, ShopId(id), None).await
-}
-
-#[derive(Deserialize)]
-struct NewProductForm {
-    csrf: String,
-    title: String,
-    #[serde(default)]
-    description: String,
-    kind: String,
-    #[serde(default)]
-    external_url: String,
-    #[serde(default)]
-    options: String,
-    price: String,
-    stock: i64,
-}
-
-async fn create_product(
-    State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<i64>,
-    Form(f): Form<NewProductForm>,
-) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
-    let shop = state.db.shop(ShopId(id)).await?;
-    let result = async {
-        let price = Money::parse_decimal(&f.price, &shop.currency)?;
-        let input = ProductInput {
-            shop_id: id,
-            title: f.title,
-            description: f.description,
-            category_id: None,
-            kind: Some(f.kind),
-            external_url: Some(f.external_url).filter(|u| !u.trim().is_empty()),
-            partner_id: None,
-            active: Some(true),
-            skus: vec![SkuInput { code: "DEFAULT".into(), options: f.options, price_minor: price.minor, stock: f.stock }],
-        };
-        add_product(&state, &user, input).await
-    }
-    .await;
-    match result {
-        Ok(p) => Ok(see_other(&format!("/merchant/products/{}", p.id))),
-        Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.message)).await,
-    }
-}
 
 pub struct SkuRow {
     pub id: i64,
@@ -178,7 +36,7 @@ pub struct DealRow {
 
 #[derive(Template)]
 #[template(path = "merchant_product.html")]
-struct ProductPage {
+pub(super) struct ProductPage {
     layout: Layout,
     product: Product,
     skus: Vec<SkuRow>,
@@ -186,7 +44,7 @@ struct ProductPage {
     error: Option<String>,
 }
 
-async fn product_page(state: &AppState, user: User, csrf: &CsrfToken, id: ProductId, error: Option<String>) -> PageResult {
+pub(super) async fn product_page(state: &AppState, user: User, csrf: &CsrfToken, id: ProductId, error: Option<String>) -> PageResult {
     let product = product_for_staff(state, &user, id).await?;
     let skus = state
         .db
@@ -211,13 +69,13 @@ async fn product_page(state: &AppState, user: User, csrf: &CsrfToken, id: Produc
             sold: v.deal.quantity - v.remaining,
             quantity: v.deal.quantity,
             state: v.state,
-            window: format!("{} to {}", super::when(v.deal.starts_at), super::when(v.deal.ends_at)),
+            window: format!("{} to {}", crate::pages::when(v.deal.starts_at), crate::pages::when(v.deal.ends_at)),
         });
     }
     Ok(render(&ProductPage { layout: Layout::new(Some(user), csrf), product, skus, deals, error }))
 }
 
-async fn product(
+pub(super) async fn product(
     State(state): State<AppState>,
     WebUser(user): WebUser,
     Extension(csrf): Extension<CsrfToken>,
@@ -227,7 +85,7 @@ async fn product(
 }
 
 #[derive(Deserialize)]
-struct EditForm {
+pub(super) struct EditForm {
     csrf: String,
     title: String,
     #[serde(default)]
@@ -235,7 +93,7 @@ struct EditForm {
     active: Option<String>,
 }
 
-async fn update_product(
+pub(super) async fn update_product(
     State(state): State<AppState>,
     WebUser(user): WebUser,
     Extension(csrf): Extension<CsrfToken>,
@@ -259,7 +117,7 @@ async fn update_product(
 }
 
 #[derive(Deserialize)]
-struct SkuForm {
+pub(super) struct SkuForm {
     csrf: String,
     code: Option<String>,
     #[serde(default)]
@@ -268,7 +126,7 @@ struct SkuForm {
     stock: i64,
 }
 
-async fn add_sku(
+pub(super) async fn add_sku(
     State(state): State<AppState>,
     WebUser(user): WebUser,
     Extension(csrf): Extension<CsrfToken>,
@@ -294,7 +152,7 @@ async fn add_sku(
     }
 }
 
-async fn update_sku(
+pub(super) async fn update_sku(
     State(state): State<AppState>,
     WebUser(user): WebUser,
     Extension(csrf): Extension<CsrfToken>,
@@ -316,7 +174,7 @@ async fn update_sku(
     }
 }
 
-async fn upload_image(
+pub(super) async fn upload_image(
     State(state): State<AppState>,
     WebUser(user): WebUser,
     Extension(csrf): Extension<CsrfToken>,
@@ -344,7 +202,7 @@ async fn upload_image(
 }
 
 #[derive(Deserialize)]
-struct DealForm {
+pub(super) struct DealForm {
     csrf: String,
     sku_id: i64,
     price: String,
@@ -354,7 +212,7 @@ struct DealForm {
     minutes: i64,
 }
 
-async fn add_deal(
+pub(super) async fn add_deal(
     State(state): State<AppState>,
     WebUser(user): WebUser,
     Extension(csrf): Extension<CsrfToken>,
@@ -387,23 +245,4 @@ async fn add_deal(
         Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
         Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
     }
-}
-
-#[derive(Deserialize)]
-struct StatusForm {
-    csrf: String,
-    status: String,
-}
-
-async fn advance(
-    State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<i64>,
-    Form(f): Form<StatusForm>,
-) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
-    advance_order(&state, &user, OrderId(id), &f.status).await?;
-    Ok(see_other(&format!("/orders/{id}")))
 }

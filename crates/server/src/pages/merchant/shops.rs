@@ -1,0 +1,141 @@
+//! Opening and running a shop: the shop list, the shop page with its orders
+//! and products, and adding a product.
+
+use crate::AppState;
+use crate::api::catalog::{ProductInput, SkuInput, add_product};
+use crate::api::shops::{NewShop, open_shop};
+use crate::auth::{WebUser, require_shop_staff};
+use crate::extract::Path;
+use crate::pages::layout::{CsrfToken, Layout, PageResult, check_csrf, render, require_user, see_other};
+use crate::pages::orders::Row;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, State};
+use haul_domain::Money;
+use haul_domain::ids::ShopId;
+use haul_domain::page::PageRequest;
+use haul_store::accounts::User;
+use haul_store::catalog::{ProductFilter, ProductSummary, Shop};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "merchant_index.html")]
+pub(super) struct Index {
+    layout: Layout,
+    shops: Vec<Shop>,
+    error: Option<String>,
+}
+
+pub(super) async fn index_page(state: &AppState, user: User, csrf: &CsrfToken, error: Option<String>) -> PageResult {
+    let shops = state.db.shops_of_member(user.user_id()).await?;
+    Ok(render(&Index { layout: Layout::new(Some(user), csrf), shops, error }))
+}
+
+pub(super) async fn index(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    index_page(&state, require_user(user)?, &csrf, None).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct ShopForm {
+    csrf: String,
+    name: String,
+    slug: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub(super) async fn create_shop(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<ShopForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    match open_shop(&state, user.user_id(), NewShop { slug: f.slug, name: f.name, description: f.description, currency: None }).await {
+        Ok(shop) => Ok(see_other(&format!("/merchant/shops/{}", shop.id))),
+        Err(e) => index_page(&state, user, &csrf, Some(e.message)).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "merchant_shop.html")]
+pub(super) struct ShopPage {
+    layout: Layout,
+    shop: Shop,
+    products: Vec<ProductSummary>,
+    orders: Vec<Row>,
+    error: Option<String>,
+}
+
+pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id: ShopId, error: Option<String>) -> PageResult {
+    require_shop_staff(state, &user, id).await?;
+    let shop = state.db.shop(id).await?;
+    let filter = ProductFilter { shop: Some(id), include_drafts: true, ..ProductFilter::default() };
+    let products = state.db.products(&filter, &PageRequest::parse(Some(100), None)?).await?.items;
+    let orders = state
+        .db
+        .orders_of_shop(id, &PageRequest::parse(Some(50), None)?)
+        .await?
+        .items
+        .iter()
+        .map(|o| Row::of(o, format!("/orders/{}", o.id)))
+        .collect();
+    Ok(render(&ShopPage { layout: Layout::new(Some(user), csrf), shop, products, orders, error }))
+}
+
+pub(super) async fn shop(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    shop_page(&state, require_user(user)?, &csrf, ShopId(id), None).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct NewProductForm {
+    csrf: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    kind: String,
+    #[serde(default)]
+    external_url: String,
+    #[serde(default)]
+    options: String,
+    price: String,
+    stock: i64,
+}
+
+pub(super) async fn create_product(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Form(f): Form<NewProductForm>,
+) -> PageResult {
+    check_csrf(&csrf, &f.csrf)?;
+    let user = require_user(user)?;
+    let shop = state.db.shop(ShopId(id)).await?;
+    let result = async {
+        let price = Money::parse_decimal(&f.price, &shop.currency)?;
+        let input = ProductInput {
+            shop_id: id,
+            title: f.title,
+            description: f.description,
+            category_id: None,
+            kind: Some(f.kind),
+            external_url: Some(f.external_url).filter(|u| !u.trim().is_empty()),
+            partner_id: None,
+            active: Some(true),
+            skus: vec![SkuInput { code: "DEFAULT".into(), options: f.options, price_minor: price.minor, stock: f.stock }],
+        };
+        add_product(&state, &user, input).await
+    }
+    .await;
+    match result {
+        Ok(p) => Ok(see_other(&format!("/merchant/products/{}", p.id))),
+        Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.message)).await,
+    }
+}
