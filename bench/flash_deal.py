@@ -91,7 +91,10 @@ try:
         assert held >= deal["ok"], f"acknowledged {deal['ok']} but {held} held"
         # A flash crowd at a small deal: it sells out at once, then refuses.
         small = new_deal(1000)
+        profiler = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-o", os.environ["BENCH_PROFILE_CROWD"], "-p", str(server.pid), "--", "sleep", str(SECONDS)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if os.environ.get("BENCH_PROFILE_CROWD") else None
         crowd = wrk(c, f"{BASE}/api/v1/deals/{small}/purchase", "purchase.lua", (tokens_file, f"/api/v1/deals/{small}/purchase", f"s{c}"))
+        if profiler: profiler.wait()
         held_small = held_units(small)
         oversold += max(0, held_small - 1000)
         rows.append((c, trivial, naive, deal, crowd, held_small))
