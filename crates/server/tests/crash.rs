@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{free_port, now_ms, post};
+use common::{free_port, post};
 use haul_store::Db;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -34,32 +34,7 @@ async fn acknowledged_deal_orders_survive_sigkill() {
     let client = common::client();
     let mut server = start(&dir, &db_url, port).await;
 
-    let merchant = post(
-        &client,
-        format!("{base}/api/v1/accounts"),
-        None,
-        json!({"login": "m@example.com", "password": "long enough", "display_name": "M"}),
-    )
-    .await;
-    let mt = merchant["token"].as_str().unwrap().to_owned();
-    let shop = post(&client, format!("{base}/api/v1/shops"), Some(&mt), json!({"slug": "crash-shop", "name": "Crash"})).await;
-    let product = post(
-        &client,
-        format!("{base}/api/v1/products"),
-        Some(&mt),
-        json!({"shop_id": shop["id"], "title": "Oranges", "skus": [{"code": "A", "price_minor": 1990, "stock": 1000}]}),
-    )
-    .await;
-    let detail: Value = client.get(format!("{base}/api/v1/products/{}", product["id"])).send().await.unwrap().json().await.unwrap();
-    let now_ms = now_ms();
-    let deal = post(
-        &client,
-        format!("{base}/api/v1/deals"),
-        Some(&mt),
-        json!({"sku_id": detail["skus"][0]["id"], "price_minor": 990, "quantity": QUANTITY, "per_shopper_cap": 99, "starts_at": now_ms - 1000, "ends_at": now_ms + 3_600_000}),
-    )
-    .await;
-    let deal_id = deal["id"].as_i64().unwrap();
+    let deal_id = common::live_deal(&client, [&base, &base], "crash-shop", 1000, QUANTITY, 99).await;
     let mut tokens = Vec::new();
     for i in 0..SHOPPERS {
         let s = post(

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{free_port, now_ms, post};
+use common::{free_port, post};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -35,34 +35,7 @@ async fn two_nodes_sell_one_deal_without_overselling() {
     let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
     let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
     let client = common::client();
-    let mt = post(
-        &client,
-        format!("{base_a}/api/v1/accounts"),
-        None,
-        json!({"login": "m@example.com", "password": "long enough", "display_name": "M"}),
-    )
-    .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let shop = post(&client, format!("{base_a}/api/v1/shops"), Some(&mt), json!({"slug": "two-nodes", "name": "Two"})).await;
-    let product = post(
-        &client,
-        format!("{base_b}/api/v1/products"),
-        Some(&mt),
-        json!({"shop_id": shop["id"], "title": "Oranges", "skus": [{"code": "A", "price_minor": 1990, "stock": 100}]}),
-    )
-    .await;
-    let detail: Value = client.get(format!("{base_a}/api/v1/products/{}", product["id"])).send().await.unwrap().json().await.unwrap();
-    let now_ms = now_ms();
-    let deal = post(
-        &client,
-        format!("{base_a}/api/v1/deals"),
-        Some(&mt),
-        json!({"sku_id": detail["skus"][0]["id"], "price_minor": 990, "quantity": QUANTITY, "per_shopper_cap": 1, "starts_at": now_ms - 1000, "ends_at": now_ms + 3_600_000}),
-    )
-    .await;
-    let deal_id = deal["id"].as_i64().unwrap();
+    let deal_id = common::live_deal(&client, [&base_a, &base_b], "two-nodes", 100, QUANTITY, 1).await;
 
     let mut shoppers = Vec::new();
     for i in 0..SHOPPERS {

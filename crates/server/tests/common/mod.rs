@@ -64,3 +64,38 @@ pub async fn post(client: &reqwest::Client, url: String, token: Option<&str>, bo
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
 }
+
+/// A merchant, a shop, a product with `stock` units and a live flash deal of
+/// `quantity` capped at `cap` per shopper. The first node creates the
+/// account, shop and deal; the second the product (so two nodes both take
+/// part when given). Returns the deal's id.
+pub async fn live_deal(client: &reqwest::Client, nodes: [&str; 2], slug: &str, stock: i64, quantity: i64, cap: i64) -> i64 {
+    let [first, second] = nodes;
+    let login = format!("{slug}@example.com");
+    let merchant = post(
+        client,
+        format!("{first}/api/v1/accounts"),
+        None,
+        serde_json::json!({"login": login, "password": "long enough", "display_name": "M"}),
+    )
+    .await;
+    let token = merchant["token"].as_str().unwrap().to_owned();
+    let shop = post(client, format!("{first}/api/v1/shops"), Some(&token), serde_json::json!({"slug": slug, "name": "Shop"})).await;
+    let product = post(
+        client,
+        format!("{second}/api/v1/products"),
+        Some(&token),
+        serde_json::json!({"shop_id": shop["id"], "title": "Oranges", "skus": [{"code": "A", "price_minor": 1990, "stock": stock}]}),
+    )
+    .await;
+    let detail: Value = client.get(format!("{first}/api/v1/products/{}", product["id"])).send().await.unwrap().json().await.unwrap();
+    let now = now_ms();
+    let deal = post(
+        client,
+        format!("{first}/api/v1/deals"),
+        Some(&token),
+        serde_json::json!({"sku_id": detail["skus"][0]["id"], "price_minor": 990, "quantity": quantity, "per_shopper_cap": cap, "starts_at": now - 1000, "ends_at": now + 3_600_000}),
+    )
+    .await;
+    deal["id"].as_i64().unwrap()
+}
