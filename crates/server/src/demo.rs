@@ -301,7 +301,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
     }
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
     println!(
-        "Demo store ready: 4 shops, {count} products. Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
+        "Demo store ready: 4 shops, {count} products, a flash deal on the oranges. Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
     );
     Ok(())
 }
