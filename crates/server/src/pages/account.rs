@@ -1,11 +1,11 @@
 //! Sign in, sign up and sign out in the browser, with a session cookie.
 
-use super::layout::{CsrfToken, Layout, PageResult, check_csrf, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, render, see_other};
 use crate::AppState;
 use crate::api::accounts::{SignIn, SignUp, authenticate, create_account};
 use crate::auth::{SESSION_COOKIE, WebUser, cookie, start_session, token_hash};
 use askama::Template;
-use axum::extract::{ConnectInfo, Form, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use haul_store::accounts::User;
@@ -38,7 +38,6 @@ pub async fn sign_up_page(WebUser(user): WebUser, axum::Extension(csrf): axum::E
 
 #[derive(Deserialize)]
 pub struct SignInForm {
-    csrf: String,
     login: String,
     password: String,
     display_name: Option<String>,
@@ -59,9 +58,8 @@ pub async fn sign_in(
     State(state): State<AppState>,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
-    Form(f): Form<SignInForm>,
+    CheckedForm(f): CheckedForm<SignInForm>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
     match authenticate(&state, SignIn { login: f.login.clone(), password: f.password }, from).await {
         Ok(user) => signed_in(&state, &user).await,
         Err(e) => Ok((e.status, page(None, &csrf, false, f.login, Some(e.message))).into_response()),
@@ -71,9 +69,8 @@ pub async fn sign_in(
 pub async fn sign_up(
     State(state): State<AppState>,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
-    Form(f): Form<SignInForm>,
+    CheckedForm(f): CheckedForm<SignInForm>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
     let input = SignUp { login: f.login.clone(), password: f.password, display_name: f.display_name.unwrap_or_default(), role: f.role };
     match create_account(&state, input).await {
         Ok(user) => signed_in(&state, &user).await,
@@ -81,18 +78,7 @@ pub async fn sign_up(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    csrf: String,
-}
-
-pub async fn sign_out(
-    State(state): State<AppState>,
-    axum::Extension(csrf): axum::Extension<CsrfToken>,
-    headers: HeaderMap,
-    Form(f): Form<CsrfOnly>,
-) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, CheckedForm(_): CheckedForm<NoFields>) -> PageResult {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.db.delete_session(&token_hash(token)).await?;
         state.sessions.forget(token);

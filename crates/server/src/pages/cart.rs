@@ -1,12 +1,12 @@
 //! The cart page, adding to it, "Buy now", and checkout of one shop's items.
 
-use super::layout::{CsrfToken, Layout, PageResult, check_csrf, money, render, require_user, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
 use crate::AppState;
 use crate::api::orders::{LineInput, PlaceOrder, place_order};
-use crate::auth::{WebUser, random_token};
+use crate::auth::random_token;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use haul_domain::ids::SkuId;
 use haul_domain::inventory::Quantity;
 use haul_store::orders::Placed;
@@ -39,8 +39,7 @@ struct CartPage {
     groups: Vec<Group>,
 }
 
-pub async fn view(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
-    let user = require_user(user)?;
+pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     let mut groups: Vec<Group> = Vec::new();
     let mut totals: Vec<(i64, String)> = Vec::new();
     for i in state.db.cart(user.user_id()).await? {
@@ -76,21 +75,13 @@ pub async fn view(State(state): State<AppState>, WebUser(user): WebUser, Extensi
 
 #[derive(Deserialize)]
 pub struct AddForm {
-    csrf: String,
     sku_id: i64,
     quantity: i64,
     /// `cart` or `buy`.
     then: Option<String>,
 }
 
-pub async fn add(
-    State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(f): Form<AddForm>,
-) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
+pub async fn add(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<AddForm>) -> PageResult {
     let quantity = Quantity::parse(f.quantity)?;
     if f.then.as_deref() == Some("buy") {
         let input = PlaceOrder { items: vec![LineInput { sku_id: f.sku_id, quantity: quantity.get() }], from_cart_shop_id: None };
@@ -106,19 +97,11 @@ pub async fn add(
 
 #[derive(Deserialize)]
 pub struct UpdateForm {
-    csrf: String,
     sku_id: i64,
     quantity: i64,
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(f): Form<UpdateForm>,
-) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
+pub async fn update(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<UpdateForm>) -> PageResult {
     if f.quantity == 0 {
         state.db.remove_cart_item(user.user_id(), SkuId(f.sku_id)).await?;
     } else {
@@ -129,20 +112,16 @@ pub async fn update(
 
 #[derive(Deserialize)]
 pub struct DealForm {
-    csrf: String,
     key: String,
 }
 
 /// "Grab it" on a flash deal: one unit, through the same engine as the API.
 pub async fn buy_deal(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
+    SignedIn(user): SignedIn,
     crate::extract::Path(deal): crate::extract::Path<i64>,
-    Form(f): Form<DealForm>,
+    CheckedForm(f): CheckedForm<DealForm>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
     let key = format!("page-{}", f.key.chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>());
     let answer = crate::api::deals::buy(&state, &user, deal, 1, key).await?;
     let id = serde_json::from_str::<serde_json::Value>(&answer.body).ok().and_then(|v| v["id"].as_i64()).unwrap_or(0);
@@ -151,19 +130,11 @@ pub async fn buy_deal(
 
 #[derive(Deserialize)]
 pub struct CheckoutForm {
-    csrf: String,
     shop_id: i64,
     key: String,
 }
 
-pub async fn checkout(
-    State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(f): Form<CheckoutForm>,
-) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
+pub async fn checkout(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<CheckoutForm>) -> PageResult {
     let input = PlaceOrder { items: Vec::new(), from_cart_shop_id: Some(f.shop_id) };
     let key = format!("page-{}", f.key.chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>());
     let body = match place_order(&state, &user, &input, Some(&key)).await? {

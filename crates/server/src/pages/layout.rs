@@ -1,14 +1,19 @@
 //! What every page shares: the signed-in user, the CSRF token, a notice, and
 //! how errors look in a browser.
 
-use crate::auth::{CSRF_COOKIE, cookie, random_token, same_secret};
+use crate::AppState;
+use crate::auth::{CSRF_COOKIE, WebUser, cookie, random_token, same_secret};
 use crate::error::ApiError;
 use askama::Template;
-use axum::extract::Request;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use haul_store::accounts::User;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 /// The CSRF token of this browser, from its cookie or freshly made.
 #[derive(Clone)]
@@ -29,7 +34,7 @@ pub async fn csrf_cookie(mut req: Request, next: Next) -> Response {
 }
 
 pub fn check_csrf(expected: &CsrfToken, sent: &str) -> Result<(), PageError> {
-    if same_secret(&expected.0, sent) {
+    if !expected.0.is_empty() && same_secret(&expected.0, sent) {
         Ok(())
     } else {
         Err(PageError(ApiError::new(
@@ -37,6 +42,42 @@ pub fn check_csrf(expected: &CsrfToken, sent: &str) -> Result<(), PageError> {
             "csrf_failed",
             "This form has expired. Go back, reload the page and try again.",
         )))
+    }
+}
+
+/// A form posted from one of Haul's pages, accepted only when its `csrf`
+/// field matches this browser's CSRF cookie: no handler can forget to check.
+pub struct CheckedForm<T>(pub T);
+
+/// A form with nothing but its CSRF token.
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CheckedForm<T> {
+    type Rejection = PageError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
+        #[derive(Deserialize)]
+        struct Token {
+            csrf: String,
+        }
+        let expected = req.extensions().get::<CsrfToken>().cloned().unwrap_or(CsrfToken(String::new()));
+        let body = Bytes::from_request(req, state).await.map_err(|e| PageError(ApiError::bad_request("invalid_form", e.body_text())))?;
+        let sent = serde_urlencoded::from_bytes::<Token>(&body).map(|t| t.csrf).unwrap_or_default();
+        check_csrf(&expected, &sent)?;
+        serde_urlencoded::from_bytes(&body)
+            .map(CheckedForm)
+            .map_err(|e| PageError(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form", e.to_string())))
+    }
+}
+
+/// The signed-in person behind a page; anyone else is sent to sign in.
+pub struct SignedIn(pub User);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let WebUser(user) = WebUser::from_request_parts(parts, state).await?;
+        require_user(user).map(SignedIn)
     }
 }
 
@@ -101,7 +142,7 @@ impl IntoResponse for PageError {
 
 pub type PageResult = Result<Response, PageError>;
 
-pub fn require_user(user: Option<User>) -> Result<User, PageError> {
+fn require_user(user: Option<User>) -> Result<User, PageError> {
     user.ok_or(PageError(ApiError::unauthenticated()))
 }
 

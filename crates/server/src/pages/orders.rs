@@ -1,14 +1,14 @@
 //! A shopper's orders: the list, one order, paying and cancelling.
 
-use super::layout::{CsrfToken, Layout, PageResult, check_csrf, money, render, require_user, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, SignedIn, money, render, see_other};
 use super::when;
 use crate::AppState;
 use crate::api::orders::{cancel_order, readable_order};
-use crate::auth::{WebUser, can_manage_shop};
+use crate::auth::can_manage_shop;
 use crate::extract::{Path, Query};
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use haul_domain::ids::{OrderId, ShopId};
 use haul_domain::page::PageRequest;
 use haul_store::orders::{Order, OrderDetail};
@@ -44,11 +44,10 @@ pub struct Cursor {
 
 pub async fn list(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Query(c): Query<Cursor>,
 ) -> PageResult {
-    let user = require_user(user)?;
     let page = state.db.orders_of_buyer(user.user_id(), &PageRequest::parse(Some(20), c.cursor.as_deref())?).await?;
     let orders = page.items.iter().map(|o| Row::of(o, format!("/orders/{}", o.id))).collect();
     Ok(render(&OrdersPage { layout: Layout::new(Some(user), &csrf), heading: "My orders".into(), orders, next_cursor: page.next_cursor }))
@@ -81,11 +80,10 @@ struct OrderPage {
 
 pub async fn view(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let user = require_user(user)?;
     let o = readable_order(&state, &user, OrderId(id)).await?;
     let events = state.db.order_events(OrderId(id)).await?.into_iter().map(|e| (when(e.created_at), e.note)).collect();
     let status = o.order.status();
@@ -120,33 +118,22 @@ pub async fn view(
     Ok(render(&page))
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn pay(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
+    SignedIn(user): SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    CheckedForm(_): CheckedForm<NoFields>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
     let started = crate::api::payments::start(&state, &user, OrderId(id)).await?;
     Ok(see_other(&started.redirect_url))
 }
 
 pub async fn cancel(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
+    SignedIn(user): SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    CheckedForm(_): CheckedForm<NoFields>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
     cancel_order(&state, &user, OrderId(id)).await?;
     Ok(see_other(&format!("/orders/{id}")))
 }

@@ -84,3 +84,20 @@ async fn operations_endpoints_answer() {
     assert!(spec["paths"]["/api/v1/orders"]["post"].is_object());
     assert_eq!(app.get("/api/docs/", None).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_signed_in_form_with_a_wrong_token_changes_nothing() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(100, 5).await;
+    let shopper = app.sign_up("shopper").await;
+    let browser = app.browser(&shopper).await;
+    let sku = f.sku_id.to_string();
+    let form = [("csrf", "not-the-token"), ("sku_id", sku.as_str()), ("quantity", "2"), ("then", "buy")];
+    let r = app.client.post(app.url("/cart/add")).header("cookie", &browser.cookie).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.stock(f.product_id).await, 5);
+    // The same form with the right token goes through.
+    let r = app.submit(&browser, "/cart/add", &form[1..]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.stock(f.product_id).await, 3);
+}

@@ -4,14 +4,12 @@
 mod products;
 mod shops;
 
-use super::layout::{CsrfToken, PageResult, check_csrf, require_user, see_other};
+use super::layout::{CheckedForm, PageResult, SignedIn, see_other};
 use crate::AppState;
 use crate::api::orders::advance_order;
-use crate::auth::WebUser;
 use crate::extract::Path;
-use axum::Extension;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
 use haul_domain::ids::OrderId;
 use products::{add_deal, add_sku, product, update_product, update_sku, upload_image};
@@ -34,19 +32,15 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize)]
 struct StatusForm {
-    csrf: String,
     status: String,
 }
 
 async fn advance(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
-    Extension(csrf): Extension<CsrfToken>,
+    SignedIn(user): SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<StatusForm>,
+    CheckedForm(f): CheckedForm<StatusForm>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
     advance_order(&state, &user, OrderId(id), &f.status).await?;
     Ok(see_other(&format!("/orders/{id}")))
 }

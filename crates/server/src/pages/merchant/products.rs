@@ -3,13 +3,12 @@
 
 use crate::AppState;
 use crate::api::catalog::{SkuInput, SkuUpdate, change_sku, parse_sku, product_for_staff, read_file_field, store_image};
-use crate::auth::WebUser;
 use crate::error::ApiError;
 use crate::extract::Path;
-use crate::pages::layout::{CsrfToken, Layout, PageError, PageResult, check_csrf, money, render, require_user, see_other};
+use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageError, PageResult, SignedIn, check_csrf, money, render, see_other};
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, Multipart, State};
+use axum::extract::{Multipart, State};
 use haul_domain::Money;
 use haul_domain::ids::{ProductId, ShopId, SkuId};
 use haul_domain::page::PageRequest;
@@ -77,16 +76,15 @@ pub(super) async fn product_page(state: &AppState, user: User, csrf: &CsrfToken,
 
 pub(super) async fn product(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    product_page(&state, require_user(user)?, &csrf, ProductId(id), None).await
+    product_page(&state, user, &csrf, ProductId(id), None).await
 }
 
 #[derive(Deserialize)]
 pub(super) struct EditForm {
-    csrf: String,
     title: String,
     #[serde(default)]
     description: String,
@@ -95,13 +93,11 @@ pub(super) struct EditForm {
 
 pub(super) async fn update_product(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
-    Form(f): Form<EditForm>,
+    CheckedForm(f): CheckedForm<EditForm>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
     let p = product_for_staff(&state, &user, ProductId(id)).await?;
     let result: Result<(), ApiError> = async {
         let title = haul_domain::accounts::text("title", &f.title, 120)?;
@@ -118,7 +114,6 @@ pub(super) async fn update_product(
 
 #[derive(Deserialize)]
 pub(super) struct SkuForm {
-    csrf: String,
     code: Option<String>,
     #[serde(default)]
     options: String,
@@ -128,13 +123,11 @@ pub(super) struct SkuForm {
 
 pub(super) async fn add_sku(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
-    Form(f): Form<SkuForm>,
+    CheckedForm(f): CheckedForm<SkuForm>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
     let p = product_for_staff(&state, &user, ProductId(id)).await?;
     let shop = state.db.shop(ShopId(p.shop_id)).await?;
     let result = async {
@@ -154,13 +147,11 @@ pub(super) async fn add_sku(
 
 pub(super) async fn update_sku(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
-    Form(f): Form<SkuForm>,
+    CheckedForm(f): CheckedForm<SkuForm>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
     let sku = state.db.sku(SkuId(id)).await?;
     let result = async {
         let price = Money::parse_decimal(&f.price, &sku.currency)?;
@@ -176,12 +167,11 @@ pub(super) async fn update_sku(
 
 pub(super) async fn upload_image(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
     mut form: Multipart,
 ) -> PageResult {
-    let user = require_user(user)?;
     product_for_staff(&state, &user, ProductId(id)).await?;
     // The CSRF field comes first in the form; check it before reading the file.
     let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
@@ -203,7 +193,6 @@ pub(super) async fn upload_image(
 
 #[derive(Deserialize)]
 pub(super) struct DealForm {
-    csrf: String,
     sku_id: i64,
     price: String,
     quantity: i64,
@@ -214,13 +203,11 @@ pub(super) struct DealForm {
 
 pub(super) async fn add_deal(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
-    Form(f): Form<DealForm>,
+    CheckedForm(f): CheckedForm<DealForm>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
     let product = product_for_staff(&state, &user, ProductId(id)).await?;
     let result = async {
         let sku = state.db.sku(SkuId(f.sku_id)).await?;

@@ -4,13 +4,13 @@
 use crate::AppState;
 use crate::api::catalog::{ProductInput, SkuInput, add_product};
 use crate::api::shops::{NewShop, open_shop};
-use crate::auth::{WebUser, require_shop_staff};
+use crate::auth::require_shop_staff;
 use crate::extract::Path;
-use crate::pages::layout::{CsrfToken, Layout, PageResult, check_csrf, render, require_user, see_other};
+use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
 use crate::pages::orders::Row;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use haul_domain::Money;
 use haul_domain::ids::ShopId;
 use haul_domain::page::PageRequest;
@@ -31,13 +31,12 @@ pub(super) async fn index_page(state: &AppState, user: User, csrf: &CsrfToken, e
     Ok(render(&Index { layout: Layout::new(Some(user), csrf), shops, error }))
 }
 
-pub(super) async fn index(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
-    index_page(&state, require_user(user)?, &csrf, None).await
+pub(super) async fn index(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    index_page(&state, user, &csrf, None).await
 }
 
 #[derive(Deserialize)]
 pub(super) struct ShopForm {
-    csrf: String,
     name: String,
     slug: String,
     #[serde(default)]
@@ -46,12 +45,10 @@ pub(super) struct ShopForm {
 
 pub(super) async fn create_shop(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
-    Form(f): Form<ShopForm>,
+    CheckedForm(f): CheckedForm<ShopForm>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
     match open_shop(&state, user.user_id(), NewShop { slug: f.slug, name: f.name, description: f.description, currency: None }).await {
         Ok(shop) => Ok(see_other(&format!("/merchant/shops/{}", shop.id))),
         Err(e) => index_page(&state, user, &csrf, Some(e.message)).await,
@@ -86,16 +83,15 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
 
 pub(super) async fn shop(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    shop_page(&state, require_user(user)?, &csrf, ShopId(id), None).await
+    shop_page(&state, user, &csrf, ShopId(id), None).await
 }
 
 #[derive(Deserialize)]
 pub(super) struct NewProductForm {
-    csrf: String,
     title: String,
     #[serde(default)]
     description: String,
@@ -110,13 +106,11 @@ pub(super) struct NewProductForm {
 
 pub(super) async fn create_product(
     State(state): State<AppState>,
-    WebUser(user): WebUser,
+    SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
-    Form(f): Form<NewProductForm>,
+    CheckedForm(f): CheckedForm<NewProductForm>,
 ) -> PageResult {
-    check_csrf(&csrf, &f.csrf)?;
-    let user = require_user(user)?;
     let shop = state.db.shop(ShopId(id)).await?;
     let result = async {
         let price = Money::parse_decimal(&f.price, &shop.currency)?;
