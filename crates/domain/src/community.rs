@@ -64,24 +64,79 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// A time of day, to the second, as a leader types it: `23:00` or `22:59:30`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOfDay(i64);
+
+impl TimeOfDay {
+    pub fn hm(hour: u32, minute: u32) -> Result<Self, DomainError> {
+        Self::hms(hour, minute, 0)
+    }
+
+    fn hms(hour: u32, minute: u32, second: u32) -> Result<Self, DomainError> {
+        if hour > 23 || minute > 59 || second > 59 {
+            return Err(DomainError::invalid("cutoff", "a time of day such as 23:00"));
+        }
+        Ok(TimeOfDay(hour as i64 * 3600 + minute as i64 * 60 + second as i64))
+    }
+
+    pub fn parse(text: &str) -> Result<Self, DomainError> {
+        let bad = || DomainError::invalid("cutoff", "a time of day such as 23:00");
+        let parts: Vec<u32> = text.trim().split(':').map(|p| if p.len() == 2 { p.parse().map_err(|_| bad()) } else { Err(bad()) }).collect::<Result<_, _>>()?;
+        match parts[..] {
+            [h, m] => Self::hms(h, m, 0),
+            [h, m, s] => Self::hms(h, m, s),
+            _ => Err(bad()),
+        }
+    }
+
+    pub fn seconds(self) -> i64 {
+        self.0
+    }
+}
+
 /// A local wall-clock time in a fixed UTC offset (China has one, and no
-/// daylight saving): the instant of `hh:mm` on the local day containing `now`.
+/// daylight saving): the instant of `at` on the local day containing `now`.
 /// A cut-off already passed today is tomorrow's.
-pub fn next_cutoff(now: Timestamp, hour: u32, minute: u32, utc_offset_minutes: i64) -> Result<Timestamp, DomainError> {
-    if hour > 23 || minute > 59 {
-        return Err(DomainError::invalid("cutoff", "a time of day such as 23:00"));
-    }
-    if !(-14 * 60..=14 * 60).contains(&utc_offset_minutes) {
-        return Err(DomainError::invalid("utc_offset_minutes", "between -840 and 840"));
-    }
+pub fn next_cutoff(now: Timestamp, at: TimeOfDay, utc_offset_minutes: i64) -> Result<Timestamp, DomainError> {
+    check_offset(utc_offset_minutes)?;
     let offset_ms = utc_offset_minutes * 60_000;
     let local_ms = now.millis() + offset_ms;
     let day_start_local = local_ms.div_euclid(86_400_000) * 86_400_000;
-    let mut cutoff_local = day_start_local + (hour as i64 * 3600 + minute as i64 * 60) * 1000;
+    let mut cutoff_local = day_start_local + at.seconds() * 1000;
     if cutoff_local <= local_ms {
         cutoff_local += 86_400_000;
     }
     Ok(Timestamp::from_millis(cutoff_local - offset_ms))
+}
+
+pub fn check_offset(utc_offset_minutes: i64) -> Result<(), DomainError> {
+    if !(-14 * 60..=14 * 60).contains(&utc_offset_minutes) {
+        return Err(DomainError::invalid("utc_offset_minutes", "between -840 and 840"));
+    }
+    Ok(())
+}
+
+/// The local calendar date (`YYYY-MM-DD`) of an instant, for delivery dates.
+pub fn local_date(at: Timestamp, utc_offset_minutes: i64) -> String {
+    let days = (at.millis() + utc_offset_minutes * 60_000).div_euclid(86_400_000);
+    // H. Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// A leader's commission on a collected order, in basis points, rounded
+/// down so the platform never pays out more than the rate.
+pub fn commission_minor(collected_minor: i64, rate_bps: i64) -> i64 {
+    (collected_minor.max(0) as i128 * rate_bps.clamp(0, 10_000) as i128 / 10_000) as i64
 }
 
 /// Orders are accepted strictly before the cut-off.
@@ -118,29 +173,51 @@ mod tests {
     fn the_23_00_cutoff_is_beijing_time_to_the_second() {
         // 22:59:59 in Beijing is 14:59:59 UTC: today's cut-off, one second away.
         let now = utc(2026, 11, 23, 14, 59, 59);
-        let cutoff = next_cutoff(now, 23, 0, BEIJING).unwrap();
+        let cutoff = next_cutoff(now, TimeOfDay::hm(23, 0).unwrap(), BEIJING).unwrap();
         assert_eq!(cutoff, utc(2026, 11, 23, 15, 0, 0));
         assert!(accepts_orders(now, cutoff));
         assert!(!accepts_orders(cutoff, cutoff));
         // At 23:00:00 exactly, today's has passed: the next is tomorrow's.
-        assert_eq!(next_cutoff(cutoff, 23, 0, BEIJING).unwrap(), utc(2026, 11, 24, 15, 0, 0));
+        assert_eq!(next_cutoff(cutoff, TimeOfDay::hm(23, 0).unwrap(), BEIJING).unwrap(), utc(2026, 11, 24, 15, 0, 0));
     }
 
     #[test]
     fn the_local_day_is_not_the_utc_day() {
         // 01:00 on the 24th in Beijing is still the 23rd in UTC.
         let now = utc(2026, 11, 23, 17, 0, 0);
-        assert_eq!(next_cutoff(now, 23, 0, BEIJING).unwrap(), utc(2026, 11, 24, 15, 0, 0));
+        assert_eq!(next_cutoff(now, TimeOfDay::hm(23, 0).unwrap(), BEIJING).unwrap(), utc(2026, 11, 24, 15, 0, 0));
         // A negative offset: 23:00 in UTC-05:00 is 04:00 UTC next day.
-        assert_eq!(next_cutoff(utc(2026, 11, 23, 12, 0, 0), 23, 0, -300).unwrap(), utc(2026, 11, 24, 4, 0, 0));
+        assert_eq!(next_cutoff(utc(2026, 11, 23, 12, 0, 0), TimeOfDay::hm(23, 0).unwrap(), -300).unwrap(), utc(2026, 11, 24, 4, 0, 0));
     }
 
     #[test]
     fn bad_times_and_offsets_are_refused() {
         let now = utc(2026, 1, 1, 0, 0, 0);
-        assert!(next_cutoff(now, 24, 0, 0).is_err());
-        assert!(next_cutoff(now, 23, 60, 0).is_err());
-        assert!(next_cutoff(now, 23, 0, 15 * 60).is_err());
+        assert!(TimeOfDay::hm(24, 0).is_err());
+        assert!(TimeOfDay::hm(23, 60).is_err());
+        for bad in ["", "23", "23:0", "23:00:60", "x:00", "23:00:00:00", "-1:00"] {
+            assert!(TimeOfDay::parse(bad).is_err(), "{bad}");
+        }
+        assert!(next_cutoff(now, TimeOfDay::hm(23, 0).unwrap(), 15 * 60).is_err());
+    }
+
+    #[test]
+    fn cutoffs_take_seconds_and_local_dates_follow_the_offset() {
+        let at = TimeOfDay::parse("22:59:30").unwrap();
+        assert_eq!(next_cutoff(utc(2026, 11, 23, 14, 59, 29), at, BEIJING).unwrap(), utc(2026, 11, 23, 14, 59, 30));
+        assert_eq!(local_date(utc(2026, 11, 23, 16, 0, 0), BEIJING), "2026-11-24");
+        assert_eq!(local_date(utc(2026, 11, 23, 16, 0, 0), 0), "2026-11-23");
+        assert_eq!(local_date(utc(2024, 2, 29, 0, 0, 0), 0), "2024-02-29");
+        assert_eq!(local_date(utc(1970, 1, 1, 0, 0, 0), -60), "1969-12-31");
+    }
+
+    #[test]
+    fn commission_rounds_down_and_is_bounded() {
+        assert_eq!(commission_minor(1990, 1000), 199);
+        assert_eq!(commission_minor(1999, 1000), 199);
+        assert_eq!(commission_minor(1990, 0), 0);
+        assert_eq!(commission_minor(-5, 1000), 0);
+        assert_eq!(commission_minor(i64::MAX, 10_000), i64::MAX);
     }
 
     #[test]

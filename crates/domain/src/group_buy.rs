@@ -63,6 +63,11 @@ impl TeamTerms {
         &self.tiers
     }
 
+    /// The tiers as stored: `members:price` pairs joined by commas.
+    pub fn tiers_text(&self) -> String {
+        self.tiers.iter().map(|(m, p)| format!("{m}:{p}")).collect::<Vec<_>>().join(",")
+    }
+
     /// The price per member for a team of `members`.
     pub fn price_for(&self, members: i64) -> i64 {
         self.tiers.iter().rev().find(|(m, _)| members >= *m).map(|(_, p)| *p).unwrap_or(self.start_price_minor)
@@ -86,6 +91,18 @@ impl TeamTerms {
             Outcome::Failed { refund_each_minor: self.start_price_minor }
         }
     }
+}
+
+/// Reads tiers written by [`TeamTerms::tiers_text`].
+pub fn parse_tiers(text: &str) -> Result<Vec<(i64, i64)>, DomainError> {
+    let bad = || DomainError::invalid("tiers", "members:price pairs such as 5:2590,10:1990");
+    text.split(',')
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| {
+            let (m, p) = t.split_once(':').ok_or_else(bad)?;
+            Ok((m.trim().parse().map_err(|_| bad())?, p.trim().parse().map_err(|_| bad())?))
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +154,16 @@ mod tests {
         assert!(!t.closes(9, opened, Timestamp::from_millis(deadline.millis() - 1)));
         assert!(t.closes(9, opened, deadline));
         assert!(t.closes(10, opened, opened));
+    }
+
+    #[test]
+    fn tiers_survive_a_round_trip_through_text() {
+        let t = jingxi();
+        assert_eq!(t.tiers_text(), "5:2590,10:1990");
+        assert_eq!(parse_tiers(&t.tiers_text()).unwrap(), t.tiers());
+        assert_eq!(parse_tiers("").unwrap(), vec![]);
+        assert!(parse_tiers("5-2590").is_err());
+        assert!(parse_tiers("5:x").is_err());
     }
 
     #[test]

@@ -20,4 +20,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, ShopId, ProductId, SkuId, CategoryId, OrderId, PaymentId, EndpointId);
+id_type!(UserId, ShopId, ProductId, SkuId, CategoryId, OrderId, PaymentId, EndpointId, TeamOfferId, TeamId, CommunityId, CampaignId);

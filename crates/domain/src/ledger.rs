@@ -5,7 +5,8 @@
 //! Sign convention: a positive amount debits an account, a negative one
 //! credits it. Accounts are plain names:
 //! - `provider:<name>` money held for us at a payment provider (an asset);
-//! - `shop:<id>:payable` what the platform owes a shop (a liability).
+//! - `shop:<id>:payable` what the platform owes a shop (a liability);
+//! - `leader:<user id>:payable` what it owes a group leader in commission.
 
 use crate::{Currency, DomainError, Money};
 use std::collections::BTreeMap;
@@ -49,6 +50,10 @@ pub fn shop_payable_account(shop_id: crate::ids::ShopId) -> String {
     format!("shop:{shop_id}:payable")
 }
 
+pub fn leader_payable_account(leader: crate::ids::UserId) -> String {
+    format!("leader:{leader}:payable")
+}
+
 fn pair(kind: &'static str, debit: String, credit: String, amount: Money) -> Result<Transaction, DomainError> {
     Transaction::new(
         kind,
@@ -67,6 +72,12 @@ pub fn payment(provider: &str, shop: crate::ids::ShopId, amount: Money) -> Resul
 /// `amount` goes back to the shopper: the reverse of a payment.
 pub fn refund(provider: &str, shop: crate::ids::ShopId, amount: Money) -> Result<Transaction, DomainError> {
     pair("refund", shop_payable_account(shop), provider_account(provider), amount)
+}
+
+/// A group leader's commission on an order handed over at the pickup
+/// point, paid out of what the shop is owed.
+pub fn leader_commission(shop: crate::ids::ShopId, leader: crate::ids::UserId, amount: Money) -> Result<Transaction, DomainError> {
+    pair("leader_commission", shop_payable_account(shop), leader_payable_account(leader), amount)
 }
 
 /// How much of `paid` may still be refunded after `refunded_so_far`; a

@@ -15,6 +15,7 @@ pub mod deals;
 pub mod ledger;
 pub mod orders;
 pub mod payments;
+pub mod teams;
 pub mod webhooks;
 
 pub use db::{Backend, Db};

@@ -130,6 +130,9 @@ impl Db {
             let order = transition_in(&mut tx, order_id, OrderStatus::Paid, None, "payment received", now).await?;
             crate::webhooks::enqueue_for_shop(&mut tx, shop, "order.paid", &order, now).await?;
             crate::webhooks::enqueue_partner_forwards(&mut tx, &order, now).await?;
+            if let Some(team) = order.team_id {
+                crate::teams::member_paid(&mut tx, team, now).await?;
+            }
             Applied::Paid
         } else {
             // The order timed out (and gave its stock back) before the money
@@ -151,48 +154,62 @@ impl Db {
     /// `refunded`; if it had not shipped yet, its stock comes back.
     pub async fn refund_order(&self, id: OrderId, amount_minor: i64, reason: &str, actor: UserId, now: Timestamp) -> Result<Order> {
         let mut tx = self.write.begin().await?;
-        let (status, total, refunded, currency, shop_id): (String, i64, i64, String, i64) =
-            sqlx::query_as("SELECT status, total_minor, refunded_minor, currency, shop_id FROM orders WHERE id = $1")
-                .bind(id.get())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound("order"))?;
-        let status = OrderStatus::parse(&status)?;
-        if !status.is_paid() {
-            return Err(StoreError::conflict("order_not_paid", "only a paid order can be refunded"));
-        }
-        ledger::check_refund(total, refunded, amount_minor)?;
-        let sql = format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 AND status = 'succeeded' ORDER BY id LIMIT 1");
-        let payment: Payment =
-            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("payment"))?;
-        let amount = Money { minor: amount_minor, currency: Currency::parse(&currency)? };
-        insert_refund(&mut tx, id, payment.id, amount, reason, now).await?;
-        let shop = ShopId(shop_id);
-        crate::ledger::post(&mut tx, &ledger::refund(&payment.provider, shop, amount)?, Some(id.get()), now).await?;
-        let updated =
-            sqlx::query("UPDATE orders SET refunded_minor = refunded_minor + $1, updated_at = $2 WHERE id = $3 AND refunded_minor = $4")
-                .bind(amount_minor)
-                .bind(now.millis())
-                .bind(id.get())
-                .bind(refunded)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if updated == 0 {
-            return Err(StoreError::conflict("order_changed", "the order changed meanwhile; reload and try again"));
-        }
-        if refunded + amount_minor == total {
-            let order = transition_in(&mut tx, id, OrderStatus::Refunded, Some(actor), reason, now).await?;
-            if matches!(status, OrderStatus::Paid | OrderStatus::Fulfilling) {
-                release_units(&mut tx, &order).await?;
-            }
-        }
-        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
-        let order: Order = sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_one(&mut *tx).await?;
-        crate::webhooks::enqueue_for_shop(&mut tx, shop, "order.refunded", &order, now).await?;
+        let order = refund_in(&mut tx, id, amount_minor, reason, Some(actor), now).await?;
         tx.commit().await?;
         Ok(order)
     }
+}
+
+/// A refund inside the caller's transaction, so that a job closing a team or
+/// a campaign refunds everyone or no one.
+pub(crate) async fn refund_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: OrderId,
+    amount_minor: i64,
+    reason: &str,
+    actor: Option<UserId>,
+    now: Timestamp,
+) -> Result<Order> {
+    let (status, total, refunded, currency, shop_id): (String, i64, i64, String, i64) =
+        sqlx::query_as("SELECT status, total_minor, refunded_minor, currency, shop_id FROM orders WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound("order"))?;
+    let status = OrderStatus::parse(&status)?;
+    if !status.is_paid() {
+        return Err(StoreError::conflict("order_not_paid", "only a paid order can be refunded"));
+    }
+    ledger::check_refund(total, refunded, amount_minor)?;
+    let sql = format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 AND status = 'succeeded' ORDER BY id LIMIT 1");
+    let payment: Payment =
+        sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("payment"))?;
+    let amount = Money { minor: amount_minor, currency: Currency::parse(&currency)? };
+    insert_refund(tx, id, payment.id, amount, reason, now).await?;
+    let shop = ShopId(shop_id);
+    crate::ledger::post(tx, &ledger::refund(&payment.provider, shop, amount)?, Some(id.get()), now).await?;
+    let updated =
+        sqlx::query("UPDATE orders SET refunded_minor = refunded_minor + $1, updated_at = $2 WHERE id = $3 AND refunded_minor = $4")
+            .bind(amount_minor)
+            .bind(now.millis())
+            .bind(id.get())
+            .bind(refunded)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    if updated == 0 {
+        return Err(StoreError::conflict("order_changed", "the order changed meanwhile; reload and try again"));
+    }
+    if refunded + amount_minor == total {
+        let order = transition_in(tx, id, OrderStatus::Refunded, actor, reason, now).await?;
+        if matches!(status, OrderStatus::Paid | OrderStatus::Fulfilling) {
+            release_units(tx, &order).await?;
+        }
+    }
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
+    let order: Order = sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_one(&mut **tx).await?;
+    crate::webhooks::enqueue_for_shop(tx, shop, "order.refunded", &order, now).await?;
+    Ok(order)
 }
 
 async fn insert_refund(

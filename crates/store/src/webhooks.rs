@@ -180,12 +180,13 @@ fn envelope(event: &str, now: Timestamp, data: serde_json::Value) -> serde_json:
     serde_json::json!({ "type": event, "created_at": now.millis(), "data": data })
 }
 
-/// Queues `event` about `order` for every endpoint of the shop that wants it.
+/// Queues `event` about `subject` (an order, a team, a campaign) for every
+/// endpoint of the shop that wants it.
 pub(crate) async fn enqueue_for_shop(
     tx: &mut Transaction<'_, Any>,
     shop: ShopId,
     event: &str,
-    order: &Order,
+    subject: &impl serde::Serialize,
     now: Timestamp,
 ) -> Result<()> {
     let endpoints: Vec<Endpoint> =
@@ -193,7 +194,7 @@ pub(crate) async fn enqueue_for_shop(
             .bind(shop.get())
             .fetch_all(&mut **tx)
             .await?;
-    let payload = envelope(event, now, serde_json::to_value(order).unwrap_or_default());
+    let payload = envelope(event, now, serde_json::to_value(subject).unwrap_or_default());
     for e in endpoints.iter().filter(|e| e.wants(event)) {
         let to = Target { endpoint: Some(e.id), shop: shop.get(), url: &e.url, secret: &e.secret };
         insert_delivery(tx, to, event, &payload, now).await?;

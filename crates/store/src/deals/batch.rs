@@ -103,6 +103,9 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
             created_at: w.now.millis(),
             updated_at: w.now.millis(),
             deal_id: Some(d.id),
+            team_id: None,
+            campaign_id: None,
+            ready_at: None,
         };
         let line = OrderLine {
             id: *line_id,

@@ -3,6 +3,7 @@
 //! last unit; an `Idempotency-Key` row in that transaction makes a retried
 //! checkout return the first answer.
 
+use super::idempotency::claim_key;
 use super::{ORDER_COLUMNS, Order, OrderDetail, OrderLine, record_event};
 use crate::{Db, Result, StoreError};
 use haul_domain::catalog::ListingKind;
@@ -13,7 +14,7 @@ use haul_domain::{Currency, DomainError, Money, Timestamp};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 record! {
-    struct SkuForSale {
+    pub(crate) struct SkuForSale {
         pub sku_id: i64,
         pub product_id: i64,
         pub title: String,
@@ -54,99 +55,36 @@ impl Db {
         }
         let mut tx = self.write.begin().await?;
         if let Some((key, hash)) = c.idempotency {
-            let inserted = sqlx::query(
-                "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) \
-                 VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (user_id, idem_key) DO NOTHING",
-            )
-            .bind(c.buyer.get())
-            .bind(key)
-            .bind(hash)
-            .bind(c.now.millis())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if inserted == 0 {
+            if !claim_key(&mut tx, c.buyer, key, hash, c.now.millis()).await? {
                 drop(tx);
                 return self.replay(c.buyer, key, hash).await;
             }
         }
         let mut shop: Option<i64> = None;
         let mut currency: Option<Currency> = None;
-        let mut total: Option<Money> = None;
         let mut sold = Vec::with_capacity(c.lines.len());
         for (sku_id, quantity) in c.lines {
-            let sku: SkuForSale = sqlx::query_as(
-                "SELECT k.id AS sku_id, k.product_id, p.title, k.options, k.price_minor, k.currency, p.shop_id, p.kind, p.status \
-                 FROM skus k JOIN products p ON p.id = k.product_id WHERE k.id = $1",
-            )
-            .bind(sku_id.get())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound("sku"))?;
-            if sku.status != "active" {
-                return Err(StoreError::conflict("product_unavailable", format!("{} is not on sale", sku.title)));
-            }
-            if !ListingKind::parse(&sku.kind)?.sold_here() {
-                return Err(StoreError::conflict("external_listing", format!("{} is sold on another platform", sku.title)));
-            }
+            let sku = sku_for_sale(&mut tx, *sku_id).await?;
             if *shop.get_or_insert(sku.shop_id) != sku.shop_id {
                 return Err(StoreError::conflict("mixed_shops", "one order holds items from one shop; check out each shop separately"));
             }
-            let price = Money { minor: sku.price_minor, currency: Currency::parse(&sku.currency)? };
-            if *currency.get_or_insert(price.currency) != price.currency {
-                return Err(DomainError::CurrencyMismatch(price.currency.to_string(), sku.currency.clone()).into());
+            let price = Currency::parse(&sku.currency)?;
+            if *currency.get_or_insert(price) != price {
+                return Err(DomainError::CurrencyMismatch(price.to_string(), sku.currency.clone()).into());
             }
-            let line_total = price.times(*quantity)?;
-            total = Some(match total {
-                None => line_total,
-                Some(t) => t.checked_add(line_total)?,
-            });
             take_stock(&mut tx, *sku_id, *quantity).await?;
-            sold.push((sku, *quantity));
-        }
-        let (Some(shop), Some(total)) = (shop, total) else {
-            return Err(DomainError::invalid("items", "at least one item").into());
-        };
-        let sql = format!(
-            "INSERT INTO orders (buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at) \
-             VALUES ($1, $2, 'pending_payment', $3, $4, 0, $5, $6, $7, $7) RETURNING {ORDER_COLUMNS}"
-        );
-        let order: Order = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(c.buyer.get())
-            .bind(shop)
-            .bind(total.minor)
-            .bind(total.currency.as_str())
-            .bind(&c.pickup_code)
-            .bind(c.pay_by.millis())
-            .bind(c.now.millis())
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut lines = Vec::with_capacity(sold.len());
-        for (sku, quantity) in &sold {
-            let line: OrderLine = sqlx::query_as(
-                "INSERT INTO order_lines (order_id, sku_id, product_id, title, options, unit_price_minor, quantity) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity",
-            )
-            .bind(order.id)
-            .bind(sku.sku_id)
-            .bind(sku.product_id)
-            .bind(&sku.title)
-            .bind(&sku.options)
-            .bind(sku.price_minor)
-            .bind(quantity.get())
-            .fetch_one(&mut *tx)
-            .await?;
-            lines.push(line);
+            let unit_price_minor = sku.price_minor;
+            sold.push((sku, *quantity, unit_price_minor));
             if c.clear_cart {
                 sqlx::query("DELETE FROM cart_items WHERE user_id = $1 AND sku_id = $2")
                     .bind(c.buyer.get())
-                    .bind(sku.sku_id)
+                    .bind(sku_id.get())
                     .execute(&mut *tx)
                     .await?;
             }
         }
-        record_event(&mut tx, order.id, None, OrderStatus::PendingPayment, Some(c.buyer), "order placed", c.now).await?;
-        let detail = OrderDetail { order, lines };
+        let new = NewOrder { buyer: c.buyer, lines: sold, pickup_code: c.pickup_code, pay_by: c.pay_by, now: c.now, team: None, campaign: None };
+        let detail = insert_order(&mut tx, new).await?;
         let body = render(&detail);
         if let Some((key, _)) = c.idempotency {
             sqlx::query("UPDATE idempotency_keys SET response_status = 201, response_body = $1 WHERE user_id = $2 AND idem_key = $3")
@@ -160,7 +98,7 @@ impl Db {
         Ok(Placed::New { order: detail, body })
     }
 
-    async fn replay(&self, buyer: UserId, key: &str, hash: &str) -> Result<Placed> {
+    pub(crate) async fn replay(&self, buyer: UserId, key: &str, hash: &str) -> Result<Placed> {
         match self.idempotent_answer(buyer, key, hash).await? {
             Some((status, body)) => Ok(Placed::Replay { status, body }),
             None => Err(StoreError::NotFound("idempotency key")),
@@ -168,7 +106,85 @@ impl Db {
     }
 }
 
-async fn take_stock(tx: &mut Transaction<'_, Any>, sku: SkuId, quantity: Quantity) -> Result<()> {
+/// An order about to be written: lines at the prices they sell for, all
+/// from one shop, their stock already taken.
+pub(crate) struct NewOrder {
+    pub buyer: UserId,
+    pub lines: Vec<(SkuForSale, Quantity, i64)>,
+    pub pickup_code: String,
+    pub pay_by: Timestamp,
+    pub now: Timestamp,
+    pub team: Option<i64>,
+    pub campaign: Option<i64>,
+}
+
+/// Writes an order awaiting payment with its lines and first event.
+pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -> Result<OrderDetail> {
+    let Some((first, _, _)) = new.lines.first() else {
+        return Err(DomainError::invalid("items", "at least one item").into());
+    };
+    let currency = Currency::parse(&first.currency)?;
+    let mut total = Money { minor: 0, currency };
+    for (_, quantity, unit_price_minor) in &new.lines {
+        total = total.checked_add(Money { minor: *unit_price_minor, currency }.times(*quantity)?)?;
+    }
+    let sql = format!(
+        "INSERT INTO orders (buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, team_id, campaign_id) \
+         VALUES ($1, $2, 'pending_payment', $3, $4, 0, $5, $6, $7, $7, $8, $9) RETURNING {ORDER_COLUMNS}"
+    );
+    let order: Order = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(new.buyer.get())
+        .bind(first.shop_id)
+        .bind(total.minor)
+        .bind(total.currency.as_str())
+        .bind(&new.pickup_code)
+        .bind(new.pay_by.millis())
+        .bind(new.now.millis())
+        .bind(new.team)
+        .bind(new.campaign)
+        .fetch_one(&mut **tx)
+        .await?;
+    let mut lines = Vec::with_capacity(new.lines.len());
+    for (sku, quantity, unit_price_minor) in &new.lines {
+        let line: OrderLine = sqlx::query_as(
+            "INSERT INTO order_lines (order_id, sku_id, product_id, title, options, unit_price_minor, quantity) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity",
+        )
+        .bind(order.id)
+        .bind(sku.sku_id)
+        .bind(sku.product_id)
+        .bind(&sku.title)
+        .bind(&sku.options)
+        .bind(unit_price_minor)
+        .bind(quantity.get())
+        .fetch_one(&mut **tx)
+        .await?;
+        lines.push(line);
+    }
+    record_event(tx, order.id, None, OrderStatus::PendingPayment, Some(new.buyer), "order placed", new.now).await?;
+    Ok(OrderDetail { order, lines })
+}
+
+/// A SKU with what an order line copies, if it may be sold here now.
+pub(crate) async fn sku_for_sale(tx: &mut Transaction<'_, Any>, sku: SkuId) -> Result<SkuForSale> {
+    let sku: SkuForSale = sqlx::query_as(
+        "SELECT k.id AS sku_id, k.product_id, p.title, k.options, k.price_minor, k.currency, p.shop_id, p.kind, p.status \
+         FROM skus k JOIN products p ON p.id = k.product_id WHERE k.id = $1",
+    )
+    .bind(sku.get())
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound("sku"))?;
+    if sku.status != "active" {
+        return Err(StoreError::conflict("product_unavailable", format!("{} is not on sale", sku.title)));
+    }
+    if !ListingKind::parse(&sku.kind)?.sold_here() {
+        return Err(StoreError::conflict("external_listing", format!("{} is sold on another platform", sku.title)));
+    }
+    Ok(sku)
+}
+
+pub(crate) async fn take_stock(tx: &mut Transaction<'_, Any>, sku: SkuId, quantity: Quantity) -> Result<()> {
     let taken = sqlx::query("UPDATE skus SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
         .bind(quantity.get())
         .bind(sku.get())

@@ -21,6 +21,35 @@ impl Db {
     }
 }
 
+/// Claims `key` for an order about to be written in `tx`. `false` means it
+/// was used before: the caller answers with [`Db::replay`].
+pub(crate) async fn claim_key(tx: &mut sqlx::Transaction<'_, sqlx::Any>, buyer: UserId, key: &str, hash: &str, now: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) \
+         VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (user_id, idem_key) DO NOTHING",
+    )
+    .bind(buyer.get())
+    .bind(key)
+    .bind(hash)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Records that `key` created `order`: a retry is answered with the order as
+/// it was created.
+pub(crate) async fn link_key(tx: &mut sqlx::Transaction<'_, sqlx::Any>, buyer: UserId, key: &str, order: i64) -> Result<()> {
+    sqlx::query("UPDATE idempotency_keys SET response_status = 201, order_id = $1 WHERE user_id = $2 AND idem_key = $3")
+        .bind(order)
+        .bind(buyer.get())
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// `(request hash, status, body)` stored for a key. Answers that were not
 /// stored as text (deal purchases keep only the order id) are rebuilt as the
 /// order was when created: that is what the first answer said.

@@ -16,7 +16,8 @@ mod idempotency;
 
 pub use cart::CartItem;
 pub use checkout::{Checkout, Placed};
-pub(crate) use idempotency::stored_answer;
+pub(crate) use checkout::{NewOrder, insert_order, sku_for_sale, take_stock};
+pub(crate) use idempotency::{claim_key, link_key, stored_answer};
 
 record! {
     pub struct Order {
@@ -34,6 +35,12 @@ record! {
         pub updated_at: i64,
         /// The flash deal this order holds units of, if any.
         pub deal_id: Option<i64>,
+        /// The team buy this order holds a seat in, if any.
+        pub team_id: Option<i64>,
+        /// The community campaign this order belongs to, if any.
+        pub campaign_id: Option<i64>,
+        /// When it reached the pickup point.
+        pub ready_at: Option<i64>,
     }
 }
 
@@ -78,7 +85,7 @@ pub struct OrderDetail {
 }
 
 pub(crate) const ORDER_COLUMNS: &str =
-    "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id";
+    "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at";
 
 impl Db {
     pub async fn order(&self, id: OrderId) -> Result<OrderDetail> {
@@ -120,6 +127,9 @@ impl Db {
     /// Moves an order along the state machine. Cancelling returns its stock.
     pub async fn transition_order(&self, id: OrderId, to: OrderStatus, actor: Option<UserId>, note: &str, now: Timestamp) -> Result<Order> {
         let mut tx = self.write.begin().await?;
+        if to == OrderStatus::Fulfilling {
+            check_group_closed(&mut tx, id).await?;
+        }
         let order = transition_in(&mut tx, id, to, actor, note, now).await?;
         if to == OrderStatus::Cancelled {
             release_units(&mut tx, &order).await?;
@@ -150,10 +160,32 @@ impl Db {
     }
 }
 
+/// A team order is prepared once its team is complete, a campaign order
+/// once its campaign closed: until then it may still be refunded.
+async fn check_group_closed(tx: &mut Transaction<'_, Any>, id: OrderId) -> Result<()> {
+    let (team, campaign): (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT t.status, c.status FROM orders o LEFT JOIN teams t ON t.id = o.team_id LEFT JOIN campaigns c ON c.id = o.campaign_id WHERE o.id = $1",
+    )
+    .bind(id.get())
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound("order"))?;
+    if team.is_some_and(|s| s != "complete") {
+        return Err(StoreError::conflict("team_not_complete", "a team order is prepared once the team is complete"));
+    }
+    if campaign.is_some_and(|s| s != "succeeded") {
+        return Err(StoreError::conflict("campaign_not_closed", "a campaign order is prepared once the campaign closed"));
+    }
+    Ok(())
+}
+
 /// Gives an order's units back when it is cancelled or refunded unshipped:
 /// to the SKU's stock, or, for an order from a deal that is still running,
 /// to the deal (which counts what orders hold, so nothing is written).
 pub(crate) async fn release_units(tx: &mut Transaction<'_, Any>, order: &Order) -> Result<()> {
+    if let Some(team) = order.team_id {
+        crate::teams::leave(tx, team, order.paid_at.is_some(), Timestamp::from_millis(order.updated_at)).await?;
+    }
     if let Some(deal) = order.deal_id {
         let (status,): (String,) = sqlx::query_as("SELECT status FROM flash_deals WHERE id = $1").bind(deal).fetch_one(&mut **tx).await?;
         let (units,): (i64,) = sqlx::query_as("SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM order_lines WHERE order_id = $1")
