@@ -11,6 +11,7 @@ mod record;
 
 pub mod accounts;
 pub mod catalog;
+pub mod community;
 pub mod deals;
 pub mod ledger;
 pub mod orders;

@@ -18,6 +18,10 @@ record! {
         pub currency: String,
         pub owner_id: i64,
         pub created_at: i64,
+        /// Where the store is, in micro-degrees, if it delivers to pickup points.
+        pub lat_micro: Option<i64>,
+        pub lng_micro: Option<i64>,
+        pub delivery_radius_m: i64,
     }
 }
 
@@ -92,7 +96,7 @@ record! {
     }
 }
 
-pub(crate) const SHOP_COLUMNS: &str = "id, slug, name, description, currency, owner_id, created_at";
+pub(crate) const SHOP_COLUMNS: &str = "id, slug, name, description, currency, owner_id, created_at, lat_micro, lng_micro, delivery_radius_m";
 pub(crate) const PRODUCT_COLUMNS: &str =
     "id, shop_id, category_id, title, description, kind, external_url, partner_id, status, image_key, created_at, updated_at";
 pub(crate) const SKU_COLUMNS: &str = "id, product_id, code, options, price_minor, currency, stock";
