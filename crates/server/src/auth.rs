@@ -148,6 +148,18 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// A caller who may be anonymous: no header is a stranger; a bad token is
+/// still refused rather than silently ignored.
+impl axum::extract::OptionalFromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, ApiError> {
+        match bearer(&parts.headers) {
+            None => Ok(None),
+            Some(token) => user_for_token(state, token, "api").await?.map(|u| Some(ApiUser(u))).ok_or_else(ApiError::unauthenticated),
+        }
+    }
+}
+
 /// The person behind a page request, if signed in.
 pub struct WebUser(pub Option<User>);
 

@@ -23,6 +23,11 @@ pub struct Config {
     pub payment_timeout_seconds: i64,
     /// How long a flash-deal unit is held for an unpaid order.
     pub deal_payment_timeout_seconds: i64,
+    /// A group leader's commission on collected orders, in basis points
+    /// (1000 = 10%); fixed on each campaign when it is published.
+    pub leader_commission_bps: i64,
+    /// Orders left at a pickup point longer than this are flagged uncollected.
+    pub pickup_grace_hours: i64,
     pub session_days: i64,
     pub max_upload_bytes: usize,
     /// Shared secret of the sandbox payment provider's webhooks.
@@ -48,6 +53,8 @@ impl Default for Config {
             public_url: None,
             payment_timeout_seconds: 15 * 60,
             deal_payment_timeout_seconds: 5 * 60,
+            leader_commission_bps: 1000,
+            pickup_grace_hours: 48,
             session_days: 30,
             max_upload_bytes: 5 * 1024 * 1024,
             sandbox_secret: "sandbox-secret-change-me".into(),

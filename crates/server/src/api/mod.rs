@@ -3,12 +3,15 @@
 
 pub mod accounts;
 pub mod cart;
+pub mod campaigns;
 pub mod catalog;
+pub mod community;
 pub mod deals;
 pub mod orders;
 pub mod partners;
 pub mod payments;
 pub mod shops;
+pub mod teams;
 pub mod webhooks;
 
 use crate::AppState;
@@ -42,6 +45,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(shops::router())
         .merge(catalog::router())
         .merge(deals::router())
+        .merge(teams::router())
+        .merge(community::router())
+        .merge(campaigns::router())
         .merge(cart::router())
         .merge(orders::router())
         .merge(payments::router())

@@ -98,11 +98,7 @@ async fn place(
     Json(input): Json<PlaceOrder>,
 ) -> ApiResult<Response> {
     let key = idempotency_key(&headers)?;
-    let (status, body) = match place_order(&state, &user, &input, Some(&key)).await? {
-        Placed::New { body, .. } => (StatusCode::CREATED, body),
-        Placed::Replay { status, body } => (StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body),
-    };
-    Ok((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(placed_response(place_order(&state, &user, &input, Some(&key)).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/orders", tag = "orders", security(("bearer" = [])), params(PageParams), responses((status = 200, body = PageOf<Order>)))]
@@ -116,6 +112,15 @@ async fn my_orders(
 
 /// An order, if `user` is its buyer, staff of its shop, or an operator.
 /// Anyone else is told it does not exist.
+/// A new order (201) or the stored first answer to a retried request.
+pub fn placed_response(placed: Placed) -> Response {
+    let (status, body) = match placed {
+        Placed::New { body, .. } => (StatusCode::CREATED, body),
+        Placed::Replay { status, body } => (StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body),
+    };
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 pub async fn readable_order(state: &AppState, user: &User, id: OrderId) -> ApiResult<OrderDetail> {
     let detail = state.db.order(id).await?;
     if detail.order.buyer_id == user.id || can_manage_shop(state, user, ShopId(detail.order.shop_id)).await? {

@@ -1,7 +1,9 @@
 //! Background jobs. Each is one idempotent `run_once` over a bounded batch,
 //! so tests can drain them by hand and several nodes can run them at once.
 
+pub mod close_campaigns;
 pub mod close_deals;
+pub mod close_teams;
 pub mod deliver_webhooks;
 pub mod expire_unpaid;
 
@@ -20,6 +22,12 @@ pub fn spawn(state: AppState) {
             }
             if let Err(e) = close_deals::run_once(&state).await {
                 tracing::warn!(error = %e.message, "close_deals failed");
+            }
+            if let Err(e) = close_teams::run_once(&state).await {
+                tracing::warn!(error = %e.message, "close_teams failed");
+            }
+            if let Err(e) = close_campaigns::run_once(&state).await {
+                tracing::warn!(error = %e.message, "close_campaigns failed");
             }
             if let Err(e) = deliver_webhooks::run_once(&state).await {
                 tracing::warn!(error = %e.message, "deliver_webhooks failed");

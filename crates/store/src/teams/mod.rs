@@ -4,7 +4,7 @@
 //! concurrent joins never overfill a team; only paid seats are members.
 //! Closing is in `close.rs`.
 
-use crate::orders::{NewOrder, OrderDetail, claim_key, insert_order, link_key, sku_for_sale, take_stock};
+use crate::orders::{NewOrder, OrderDetail, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
 use crate::{Db, Result, StoreError};
 use haul_domain::group_buy::{TeamTerms, parse_tiers};
 use haul_domain::ids::{ProductId, ShopId, SkuId, TeamId, TeamOfferId, UserId};
@@ -84,12 +84,6 @@ pub struct SeatRequest<'a> {
     pub now: Timestamp,
 }
 
-/// A seat: the order to pay, or the first answer to a retried request.
-pub enum Seat {
-    New(OrderDetail),
-    Replay { status: i64, body: String },
-}
-
 impl Db {
     pub async fn create_team_offer(&self, shop: ShopId, sku: SkuId, terms: &TeamTerms, now: Timestamp) -> Result<TeamOffer> {
         let (product, owner, currency): (i64, i64, String) =
@@ -166,11 +160,11 @@ impl Db {
 
     /// Opens a team: a new team with one seat, and the opener's order. The
     /// team starts its clock when that order is paid.
-    pub async fn open_team(&self, offer: TeamOfferId, req: SeatRequest<'_>) -> Result<Seat> {
+    pub async fn open_team(&self, offer: TeamOfferId, req: SeatRequest<'_>) -> Result<Placed> {
         let mut tx = self.write.begin().await?;
         if !claim_key(&mut tx, req.buyer, req.idempotency.0, req.idempotency.1, req.now.millis()).await? {
             drop(tx);
-            return self.replay_seat(&req).await;
+            return self.replay(req.buyer, req.idempotency.0, req.idempotency.1).await;
         }
         let sql = format!("{OFFER_SELECT} WHERE o.id = $1");
         let o: TeamOffer = sqlx::query_as(AssertSqlSafe(sql)).bind(offer.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("team offer"))?;
@@ -188,15 +182,15 @@ impl Db {
         .await?;
         let order = seat_order(&mut tx, &o, team, &req).await?;
         tx.commit().await?;
-        Ok(Seat::New(order))
+        Ok(placed(order))
     }
 
     /// Joins a forming team, if a seat is free and the buyer is not in it.
-    pub async fn join_team(&self, team: TeamId, req: SeatRequest<'_>) -> Result<Seat> {
+    pub async fn join_team(&self, team: TeamId, req: SeatRequest<'_>) -> Result<Placed> {
         let mut tx = self.write.begin().await?;
         if !claim_key(&mut tx, req.buyer, req.idempotency.0, req.idempotency.1, req.now.millis()).await? {
             drop(tx);
-            return self.replay_seat(&req).await;
+            return self.replay(req.buyer, req.idempotency.0, req.idempotency.1).await;
         }
         let sql = format!("SELECT {TEAM_COLUMNS} FROM teams WHERE id = $1");
         let t: Team = sqlx::query_as(AssertSqlSafe(sql)).bind(team.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("team"))?;
@@ -225,15 +219,13 @@ impl Db {
         let o: TeamOffer = sqlx::query_as(AssertSqlSafe(sql)).bind(t.offer_id).fetch_one(&mut *tx).await?;
         let order = seat_order(&mut tx, &o, t.id, &req).await?;
         tx.commit().await?;
-        Ok(Seat::New(order))
+        Ok(placed(order))
     }
+}
 
-    async fn replay_seat(&self, req: &SeatRequest<'_>) -> Result<Seat> {
-        match self.replay(req.buyer, req.idempotency.0, req.idempotency.1).await? {
-            crate::orders::Placed::Replay { status, body } => Ok(Seat::Replay { status, body }),
-            crate::orders::Placed::New { .. } => Err(StoreError::NotFound("idempotency key")),
-        }
-    }
+fn placed(order: OrderDetail) -> Placed {
+    let body = serde_json::to_string(&order).unwrap_or_default();
+    Placed::New { order, body }
 }
 
 /// The seat's order: one unit at the starting price, stock taken now.

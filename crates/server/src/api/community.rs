@@ -1,0 +1,194 @@
+//! Group leaders and their communities: applying, the operator's decision,
+//! residents joining, the stores that reach a pickup point, a store's
+//! location and radius, and the leader's commission.
+
+use crate::AppState;
+use crate::api::{PageOf, PageParams};
+use crate::auth::{ApiUser, require_shop_staff};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use axum::extract::State;
+use axum::http::StatusCode;
+use haul_domain::accounts::{Role, text};
+use haul_domain::community::{GeoPoint, check_offset};
+use haul_domain::ids::{CommunityId, ShopId};
+use haul_store::accounts::User;
+use haul_store::community::{Community, NewCommunity, ServingShop, SupplyOrder};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// China Standard Time, the default for leaders' cut-offs.
+pub const DEFAULT_UTC_OFFSET_MINUTES: i64 = 8 * 60;
+pub const MAX_RADIUS_M: i64 = 100_000;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, apply))
+        .routes(routes!(show))
+        .routes(routes!(decide))
+        .routes(routes!(join))
+        .routes(routes!(stores))
+        .routes(routes!(set_location))
+        .routes(routes!(supply_orders))
+        .routes(routes!(commission))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ApplyInput {
+    pub name: String,
+    /// The neighbourhood, e.g. "Chaoyang, Sanlitun".
+    pub area: String,
+    pub pickup_address: String,
+    /// e.g. "Daily 08:00-21:00".
+    pub pickup_hours: String,
+    pub lat: f64,
+    pub lng: f64,
+    /// The leader's local time for cut-offs; +480 (UTC+8) by default.
+    pub utc_offset_minutes: Option<i64>,
+}
+
+/// Validates and files an application; shared with the leader pages.
+pub async fn apply_to_lead(state: &AppState, user: &User, input: &ApplyInput) -> ApiResult<Community> {
+    let name = text("name", &input.name, 80)?;
+    let area = text("area", &input.area, 120)?;
+    let address = text("pickup_address", &input.pickup_address, 200)?;
+    let hours = text("pickup_hours", &input.pickup_hours, 80)?;
+    let offset = input.utc_offset_minutes.unwrap_or(DEFAULT_UTC_OFFSET_MINUTES);
+    check_offset(offset)?;
+    let new = NewCommunity {
+        name: &name,
+        area: &area,
+        pickup_address: &address,
+        pickup_hours: &hours,
+        point: GeoPoint::parse(input.lat, input.lng)?,
+        utc_offset_minutes: offset,
+    };
+    Ok(state.db.apply_to_lead(user.user_id(), &new, state.clock.now()).await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/communities", tag = "community", security(("bearer" = [])), request_body = ApplyInput,
+    responses((status = 201, body = Community, description = "an application; an operator approves it"), (status = 409, description = "already_applied")))]
+async fn apply(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<ApplyInput>) -> ApiResult<(StatusCode, axum::Json<Community>)> {
+    Ok((StatusCode::CREATED, axum::Json(apply_to_lead(&state, &user, &input).await?)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// `approved` (default, anyone), or `applied` / `rejected` (operators).
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/communities", tag = "community", params(ListQuery), responses((status = 200, body = PageOf<Community>)))]
+async fn list(State(state): State<AppState>, user: Option<ApiUser>, Query(q): Query<ListQuery>) -> ApiResult<axum::Json<PageOf<Community>>> {
+    let status = q.status.as_deref().unwrap_or("approved");
+    match status {
+        "approved" => {}
+        "applied" | "rejected" if user.as_ref().is_some_and(|u| u.0.role() == Role::Operator) => {}
+        "applied" | "rejected" => return Err(ApiError::forbidden()),
+        _ => return Err(ApiError::bad_request("invalid_status", "status is approved, applied or rejected")),
+    }
+    let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
+    Ok(axum::Json(state.db.communities(status, &page).await?.into()))
+}
+
+/// A community as `viewer` may see it: approved ones are public; an
+/// application only to its applicant and operators.
+pub async fn visible_community(state: &AppState, viewer: Option<&User>, id: CommunityId) -> ApiResult<Community> {
+    let c = state.db.community(id).await?;
+    let allowed = c.status == "approved" || viewer.is_some_and(|u| u.id == c.leader_id || u.role() == Role::Operator);
+    if allowed { Ok(c) } else { Err(ApiError::not_found("community")) }
+}
+
+/// The approved community that `user` leads, or 403.
+pub async fn led_by(state: &AppState, user: &User, id: CommunityId) -> ApiResult<Community> {
+    let c = state.db.community(id).await?;
+    if c.leader_id != user.id && user.role() != Role::Operator {
+        return Err(ApiError::forbidden());
+    }
+    Ok(c)
+}
+
+#[utoipa::path(get, path = "/api/v1/communities/{id}", tag = "community", responses((status = 200, body = Community), (status = 404)))]
+async fn show(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> ApiResult<axum::Json<Community>> {
+    Ok(axum::Json(visible_community(&state, user.as_ref().map(|u| &u.0), CommunityId(id)).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Decision {
+    pub approve: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/communities/{id}/decision", tag = "community", security(("bearer" = [])), request_body = Decision,
+    responses((status = 200, body = Community), (status = 403), (status = 409, description = "not_pending")))]
+async fn decide(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(d): Json<Decision>) -> ApiResult<axum::Json<Community>> {
+    if user.role() != Role::Operator {
+        return Err(ApiError::forbidden());
+    }
+    let c = state.db.decide_community(CommunityId(id), d.approve, user.user_id(), state.clock.now()).await?;
+    state.sessions.forget_user(c.leader_id);
+    Ok(axum::Json(c))
+}
+
+#[utoipa::path(post, path = "/api/v1/communities/{id}/join", tag = "community", security(("bearer" = [])),
+    responses((status = 204, description = "a member (joining twice changes nothing)"), (status = 404)))]
+async fn join(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+    state.db.join_community(CommunityId(id), user.user_id(), state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/communities/{id}/stores", tag = "community",
+    responses((status = 200, body = Vec<ServingShop>, description = "stores whose delivery radius reaches the pickup point, nearest first")))]
+async fn stores(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> ApiResult<axum::Json<Vec<ServingShop>>> {
+    let c = visible_community(&state, user.as_ref().map(|u| &u.0), CommunityId(id)).await?;
+    Ok(axum::Json(state.db.serving_shops(&c).await?))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct LocationInput {
+    pub lat: f64,
+    pub lng: f64,
+    /// How far the store delivers to pickup points; 3000 by default.
+    pub delivery_radius_m: Option<i64>,
+}
+
+#[utoipa::path(put, path = "/api/v1/shops/{id}/location", tag = "community", security(("bearer" = [])), request_body = LocationInput,
+    responses((status = 204), (status = 403), (status = 422)))]
+async fn set_location(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(input): Json<LocationInput>) -> ApiResult<StatusCode> {
+    require_shop_staff(&state, &user, ShopId(id)).await?;
+    let radius = input.delivery_radius_m.unwrap_or(3000);
+    if !(0..=MAX_RADIUS_M).contains(&radius) {
+        return Err(haul_domain::DomainError::invalid("delivery_radius_m", format!("between 0 and {MAX_RADIUS_M} metres")).into());
+    }
+    state.db.set_shop_location(ShopId(id), GeoPoint::parse(input.lat, input.lng)?, radius).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/shops/{id}/supply-orders", tag = "community", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = PageOf<SupplyOrder>, description = "consolidated orders from closed campaigns")))]
+async fn supply_orders(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<PageOf<SupplyOrder>>> {
+    require_shop_staff(&state, &user, ShopId(id)).await?;
+    Ok(axum::Json(state.db.supply_orders_of_shop(ShopId(id), &page.parse()?).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommissionView {
+    pub currency: String,
+    /// Booked when orders are collected at the pickup point.
+    pub total_minor: i64,
+    pub orders: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/leader/commission", tag = "community", security(("bearer" = [])), responses((status = 200, body = Vec<CommissionView>)))]
+async fn commission(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<axum::Json<Vec<CommissionView>>> {
+    let rows = state.db.leader_commission(user.user_id()).await?;
+    Ok(axum::Json(rows.into_iter().map(|(currency, total_minor, orders)| CommissionView { currency, total_minor, orders }).collect()))
+}
