@@ -12,4 +12,5 @@ mod deals;
 mod orders;
 mod pages;
 mod payments;
+mod teams;
 mod webhooks;
