@@ -8,6 +8,7 @@
 mod accounts;
 mod bad_input;
 mod catalog;
+mod community;
 mod deals;
 mod orders;
 mod pages;
