@@ -82,7 +82,11 @@ impl TimeOfDay {
 
     pub fn parse(text: &str) -> Result<Self, DomainError> {
         let bad = || DomainError::invalid("cutoff", "a time of day such as 23:00");
-        let parts: Vec<u32> = text.trim().split(':').map(|p| if p.len() == 2 { p.parse().map_err(|_| bad()) } else { Err(bad()) }).collect::<Result<_, _>>()?;
+        let parts: Vec<u32> = text
+            .trim()
+            .split(':')
+            .map(|p| if p.len() == 2 { p.parse().map_err(|_| bad()) } else { Err(bad()) })
+            .collect::<Result<_, _>>()?;
         match parts[..] {
             [h, m] => Self::hms(h, m, 0),
             [h, m, s] => Self::hms(h, m, s),

@@ -66,9 +66,10 @@ pub struct NewCampaignInput {
 
 /// Validates and publishes a campaign in the leader's community; shared with the pages.
 pub async fn publish(state: &AppState, user: &User, input: &NewCampaignInput) -> ApiResult<CampaignDetail> {
-    let community = state.db.community_of_leader(user.user_id()).await?.ok_or_else(|| {
-        ApiError::new(StatusCode::FORBIDDEN, "not_a_leader", "apply to lead a community first; an operator approves it")
-    })?;
+    let community =
+        state.db.community_of_leader(user.user_id()).await?.ok_or_else(|| {
+            ApiError::new(StatusCode::FORBIDDEN, "not_a_leader", "apply to lead a community first; an operator approves it")
+        })?;
     let now = state.clock.now();
     let cutoff = match (&input.cutoff, input.cutoff_at) {
         (Some(t), None) => next_cutoff(now, TimeOfDay::parse(t)?, community.utc_offset_minutes)?,
@@ -211,7 +212,10 @@ pub async fn pickup_views(state: &AppState, id: CampaignId) -> ApiResult<Vec<Pic
     let list = state.db.pickup_list(id).await?;
     Ok(list
         .into_iter()
-        .map(|entry| PickupView { uncollected: entry.status == "ready_for_pickup" && entry.ready_at.is_some_and(|r| now >= r + grace_ms), entry })
+        .map(|entry| PickupView {
+            uncollected: entry.status == "ready_for_pickup" && entry.ready_at.is_some_and(|r| now >= r + grace_ms),
+            entry,
+        })
         .collect())
 }
 
@@ -283,6 +287,11 @@ pub async fn hand_over(state: &AppState, user: &User, id: CampaignId, code: &str
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/pickups", tag = "community", security(("bearer" = [])), request_body = PickupInput,
     responses((status = 200, body = Order, description = "completed; the leader's commission is booked"),
         (status = 409, description = "pickup_code_unknown, already_collected, not_ready_for_pickup")))]
-async fn pickup(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(input): Json<PickupInput>) -> ApiResult<axum::Json<Order>> {
+async fn pickup(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<PickupInput>,
+) -> ApiResult<axum::Json<Order>> {
     Ok(axum::Json(hand_over(&state, &user, CampaignId(id), &input.code).await?))
 }

@@ -70,7 +70,11 @@ pub async fn apply_to_lead(state: &AppState, user: &User, input: &ApplyInput) ->
 
 #[utoipa::path(post, path = "/api/v1/communities", tag = "community", security(("bearer" = [])), request_body = ApplyInput,
     responses((status = 201, body = Community, description = "an application; an operator approves it"), (status = 409, description = "already_applied")))]
-async fn apply(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<ApplyInput>) -> ApiResult<(StatusCode, axum::Json<Community>)> {
+async fn apply(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(input): Json<ApplyInput>,
+) -> ApiResult<(StatusCode, axum::Json<Community>)> {
     Ok((StatusCode::CREATED, axum::Json(apply_to_lead(&state, &user, &input).await?)))
 }
 
@@ -83,7 +87,11 @@ pub struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/communities", tag = "community", params(ListQuery), responses((status = 200, body = PageOf<Community>)))]
-async fn list(State(state): State<AppState>, user: Option<ApiUser>, Query(q): Query<ListQuery>) -> ApiResult<axum::Json<PageOf<Community>>> {
+async fn list(
+    State(state): State<AppState>,
+    user: Option<ApiUser>,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<axum::Json<PageOf<Community>>> {
     let status = q.status.as_deref().unwrap_or("approved");
     match status {
         "approved" => {}
@@ -124,7 +132,12 @@ pub struct Decision {
 
 #[utoipa::path(post, path = "/api/v1/communities/{id}/decision", tag = "community", security(("bearer" = [])), request_body = Decision,
     responses((status = 200, body = Community), (status = 403), (status = 409, description = "not_pending")))]
-async fn decide(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(d): Json<Decision>) -> ApiResult<axum::Json<Community>> {
+async fn decide(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(d): Json<Decision>,
+) -> ApiResult<axum::Json<Community>> {
     if user.role() != Role::Operator {
         return Err(ApiError::forbidden());
     }
@@ -157,7 +170,12 @@ pub struct LocationInput {
 
 #[utoipa::path(put, path = "/api/v1/shops/{id}/location", tag = "community", security(("bearer" = [])), request_body = LocationInput,
     responses((status = 204), (status = 403), (status = 422)))]
-async fn set_location(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(input): Json<LocationInput>) -> ApiResult<StatusCode> {
+async fn set_location(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<LocationInput>,
+) -> ApiResult<StatusCode> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     let radius = input.delivery_radius_m.unwrap_or(3000);
     if !(0..=MAX_RADIUS_M).contains(&radius) {

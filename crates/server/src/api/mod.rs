@@ -2,8 +2,8 @@
 //! the OpenAPI document is generated from the handlers' annotations.
 
 pub mod accounts;
-pub mod cart;
 pub mod campaigns;
+pub mod cart;
 pub mod catalog;
 pub mod community;
 pub mod deals;

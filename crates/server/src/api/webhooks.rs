@@ -16,8 +16,17 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub const EVENTS: &[&str] =
-    &["order.paid", "order.refunded", "order.shipped", "order.ready_for_pickup", "order.completed", "order.cancelled", "team.completed", "team.failed", "campaign.closed"];
+pub const EVENTS: &[&str] = &[
+    "order.paid",
+    "order.refunded",
+    "order.shipped",
+    "order.ready_for_pickup",
+    "order.completed",
+    "order.cancelled",
+    "team.completed",
+    "team.failed",
+    "campaign.closed",
+];
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_endpoints, create_endpoint)).routes(routes!(delete_endpoint)).routes(routes!(deliveries))

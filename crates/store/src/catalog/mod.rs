@@ -96,7 +96,8 @@ record! {
     }
 }
 
-pub(crate) const SHOP_COLUMNS: &str = "id, slug, name, description, currency, owner_id, created_at, lat_micro, lng_micro, delivery_radius_m";
+pub(crate) const SHOP_COLUMNS: &str =
+    "id, slug, name, description, currency, owner_id, created_at, lat_micro, lng_micro, delivery_radius_m";
 pub(crate) const PRODUCT_COLUMNS: &str =
     "id, shop_id, category_id, title, description, kind, external_url, partner_id, status, image_key, created_at, updated_at";
 pub(crate) const SKU_COLUMNS: &str = "id, product_id, code, options, price_minor, currency, stock";

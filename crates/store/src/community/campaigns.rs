@@ -83,8 +83,7 @@ pub struct CampaignOrder<'a> {
     pub now: Timestamp,
 }
 
-const CAMPAIGN_COLUMNS: &str =
-    "id, community_id, shop_id, title, cutoff_at, delivery_date, threshold_units, commission_bps, status, closed_at, arrived_at, created_at";
+const CAMPAIGN_COLUMNS: &str = "id, community_id, shop_id, title, cutoff_at, delivery_date, threshold_units, commission_bps, status, closed_at, arrived_at, created_at";
 const ITEM_SELECT: &str = "SELECT i.id, i.campaign_id, i.sku_id, i.product_id, i.price_minor, k.price_minor AS store_price_minor, k.currency, \
      i.threshold_units, i.status, p.title, k.options, \
      (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l JOIN orders o ON o.id = l.order_id \
@@ -108,11 +107,10 @@ impl Db {
             return Err(StoreError::conflict("store_out_of_range", "this store does not deliver to the pickup point"));
         }
         let mut tx = self.write.begin().await?;
-        let sql = format!(
+        let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO campaigns (community_id, shop_id, title, cutoff_at, delivery_date, threshold_units, commission_bps, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id"
-        );
-        let (id,): (i64,) = sqlx::query_as(AssertSqlSafe(sql))
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id",
+        )
             .bind(community.id)
             .bind(new.shop.get())
             .bind(new.title)
@@ -180,7 +178,8 @@ impl Db {
             return self.replay(o.buyer, o.idempotency.0, o.idempotency.1).await;
         }
         let sql = format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1");
-        let c: Campaign = sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("campaign"))?;
+        let c: Campaign =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("campaign"))?;
         if c.status != "open" || !accepts_orders(o.now, haul_domain::Timestamp::from_millis(c.cutoff_at)) {
             return Err(StoreError::conflict("campaign_closed", "the cut-off has passed; this campaign takes no more orders"));
         }
@@ -194,11 +193,12 @@ impl Db {
         }
         let mut lines = Vec::with_capacity(o.lines.len());
         for (item, quantity) in o.lines {
-            let row: Option<(i64, i64)> = sqlx::query_as("SELECT sku_id, price_minor FROM campaign_items WHERE id = $1 AND campaign_id = $2")
-                .bind(*item)
-                .bind(id.get())
-                .fetch_optional(&mut *tx)
-                .await?;
+            let row: Option<(i64, i64)> =
+                sqlx::query_as("SELECT sku_id, price_minor FROM campaign_items WHERE id = $1 AND campaign_id = $2")
+                    .bind(*item)
+                    .bind(id.get())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let (sku, price) = row.ok_or(StoreError::NotFound("campaign item"))?;
             let s = sku_for_sale(&mut tx, SkuId(sku)).await?;
             take_stock(&mut tx, SkuId(sku), *quantity).await?;
@@ -223,6 +223,6 @@ impl Db {
         link_key(&mut tx, o.buyer, o.idempotency.0, order.order.id).await?;
         tx.commit().await?;
         let body = serde_json::to_string(&order).unwrap_or_default();
-        Ok(Placed::New { order, body })
+        Ok(Placed::New { order: Box::new(order), body })
     }
 }

@@ -59,6 +59,19 @@ record! {
     }
 }
 
+record! {
+    struct PickupRow {
+        pub order_id: i64,
+        pub buyer_name: String,
+        pub status: String,
+        pub total_minor: i64,
+        pub refunded_minor: i64,
+        pub ready_at: Option<i64>,
+        pub title: String,
+        pub quantity: i64,
+    }
+}
+
 const SUPPLY_SELECT: &str = "SELECT s.id, s.campaign_id, s.shop_id, s.community_id, s.total_minor, s.currency, s.created_at, \
      c.name AS community_name, c.pickup_address, g.delivery_date FROM supply_orders s JOIN communities c ON c.id = s.community_id \
      JOIN campaigns g ON g.id = s.campaign_id";
@@ -66,11 +79,12 @@ const SUPPLY_SELECT: &str = "SELECT s.id, s.campaign_id, s.shop_id, s.community_
 impl Db {
     /// Open campaigns whose cut-off has come, earliest first.
     pub async fn due_campaigns(&self, now: Timestamp, limit: i64) -> Result<Vec<CampaignId>> {
-        let rows: Vec<(i64,)> = sqlx::query_as("SELECT id FROM campaigns WHERE status = 'open' AND cutoff_at <= $1 ORDER BY cutoff_at LIMIT $2")
-            .bind(now.millis())
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?;
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM campaigns WHERE status = 'open' AND cutoff_at <= $1 ORDER BY cutoff_at LIMIT $2")
+                .bind(now.millis())
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
         Ok(rows.into_iter().map(|(id,)| CampaignId(id)).collect())
     }
 
@@ -79,12 +93,13 @@ impl Db {
     pub async fn close_campaign(&self, id: CampaignId, now: Timestamp) -> Result<Option<CampaignOutcome>> {
         let mut tx = self.write.begin().await?;
         // The compare-and-set comes first: a second closer waits here, then finds nothing to do.
-        let claimed = sqlx::query("UPDATE campaigns SET status = 'closing', closed_at = $1 WHERE id = $2 AND status = 'open' AND cutoff_at <= $1")
-            .bind(now.millis())
-            .bind(id.get())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let claimed =
+            sqlx::query("UPDATE campaigns SET status = 'closing', closed_at = $1 WHERE id = $2 AND status = 'open' AND cutoff_at <= $1")
+                .bind(now.millis())
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if claimed == 0 {
             return Ok(None);
         }
@@ -95,7 +110,8 @@ impl Db {
 
     pub async fn supply_orders_of_shop(&self, shop: ShopId, page: &PageRequest) -> Result<Page<SupplyOrder>> {
         let sql = format!("{SUPPLY_SELECT} WHERE s.shop_id = $1 AND s.id < $2 ORDER BY s.id DESC LIMIT $3");
-        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(shop.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        let rows =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(shop.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |s: &SupplyOrder| s.id))
     }
 
@@ -109,16 +125,18 @@ impl Db {
     }
 
     pub async fn supply_lines(&self, supply_order: i64) -> Result<Vec<SupplyLine>> {
-        Ok(sqlx::query_as("SELECT sku_id, title, options, quantity FROM supply_order_lines WHERE supply_order_id = $1 ORDER BY title, sku_id")
-            .bind(supply_order)
-            .fetch_all(&self.read)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT sku_id, title, options, quantity FROM supply_order_lines WHERE supply_order_id = $1 ORDER BY title, sku_id",
+        )
+        .bind(supply_order)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     /// Every resident's order in a campaign, by name, for the leader.
     pub async fn pickup_list(&self, id: CampaignId) -> Result<Vec<PickupEntry>> {
-        let rows: Vec<(i64, String, String, i64, i64, Option<i64>, String, i64)> = sqlx::query_as(
-            "SELECT o.id, u.display_name, o.status, o.total_minor, o.refunded_minor, o.ready_at, l.title, l.quantity \
+        let rows: Vec<PickupRow> = sqlx::query_as(
+            "SELECT o.id AS order_id, u.display_name AS buyer_name, o.status, o.total_minor, o.refunded_minor, o.ready_at, l.title, l.quantity \
              FROM orders o JOIN users u ON u.id = o.buyer_id JOIN order_lines l ON l.order_id = o.id \
              WHERE o.campaign_id = $1 AND o.status <> 'cancelled' ORDER BY u.display_name, o.id, l.id",
         )
@@ -126,10 +144,19 @@ impl Db {
         .fetch_all(&self.read)
         .await?;
         let mut list: Vec<PickupEntry> = Vec::new();
-        for (order_id, buyer_name, status, total_minor, refunded_minor, ready_at, title, quantity) in rows {
+        for r in rows {
+            let item = format!("{} × {}", r.title, r.quantity);
             match list.last_mut() {
-                Some(e) if e.order_id == order_id => e.items.push_str(&format!(", {title} × {quantity}")),
-                _ => list.push(PickupEntry { order_id, buyer_name, status, total_minor, refunded_minor, ready_at, items: format!("{title} × {quantity}") }),
+                Some(e) if e.order_id == r.order_id => e.items = format!("{}, {item}", e.items),
+                _ => list.push(PickupEntry {
+                    order_id: r.order_id,
+                    buyer_name: r.buyer_name,
+                    status: r.status,
+                    total_minor: r.total_minor,
+                    refunded_minor: r.refunded_minor,
+                    ready_at: r.ready_at,
+                    items: item,
+                }),
             }
         }
         Ok(list)
@@ -176,9 +203,12 @@ impl Db {
             OrderStatus::Completed => return Err(StoreError::conflict("already_collected", "this order was handed over already")),
             _ => return Err(StoreError::conflict("not_ready_for_pickup", "this order has not arrived at the pickup point")),
         }
-        let order = transition_in(&mut tx, order.order_id(), OrderStatus::Completed, Some(leader), "collected at the pickup point", now).await?;
-        let (bps,): (i64,) = sqlx::query_as("SELECT commission_bps FROM campaigns WHERE id = $1").bind(id.get()).fetch_one(&mut *tx).await?;
-        let amount = Money { minor: commission_minor(order.total_minor - order.refunded_minor, bps), currency: Currency::parse(&order.currency)? };
+        let order =
+            transition_in(&mut tx, order.order_id(), OrderStatus::Completed, Some(leader), "collected at the pickup point", now).await?;
+        let (bps,): (i64,) =
+            sqlx::query_as("SELECT commission_bps FROM campaigns WHERE id = $1").bind(id.get()).fetch_one(&mut *tx).await?;
+        let amount =
+            Money { minor: commission_minor(order.total_minor - order.refunded_minor, bps), currency: Currency::parse(&order.currency)? };
         if amount.minor > 0 {
             let entry = ledger::leader_commission(ShopId(order.shop_id), leader, amount)?;
             crate::ledger::post(&mut tx, &entry, Some(order.id), now).await?;
@@ -201,7 +231,10 @@ impl Db {
 
 async fn close_in(tx: &mut Transaction<'_, Any>, id: CampaignId, now: Timestamp) -> Result<CampaignOutcome> {
     let (shop, community, threshold): (i64, i64, i64) =
-        sqlx::query_as("SELECT shop_id, community_id, threshold_units FROM campaigns WHERE id = $1").bind(id.get()).fetch_one(&mut **tx).await?;
+        sqlx::query_as("SELECT shop_id, community_id, threshold_units FROM campaigns WHERE id = $1")
+            .bind(id.get())
+            .fetch_one(&mut **tx)
+            .await?;
     // Unpaid orders stop here; their stock goes back and a late payment is refunded on arrival.
     let unpaid: Vec<(i64,)> = sqlx::query_as("SELECT id FROM orders WHERE campaign_id = $1 AND status = 'pending_payment'")
         .bind(id.get())
@@ -219,8 +252,10 @@ async fn close_in(tx: &mut Transaction<'_, Any>, id: CampaignId, now: Timestamp)
     .bind(id.get())
     .fetch_all(&mut **tx)
     .await?;
-    let items: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT sku_id, threshold_units FROM campaign_items WHERE campaign_id = $1").bind(id.get()).fetch_all(&mut **tx).await?;
+    let items: Vec<(i64, i64)> = sqlx::query_as("SELECT sku_id, threshold_units FROM campaign_items WHERE campaign_id = $1")
+        .bind(id.get())
+        .fetch_all(&mut **tx)
+        .await?;
     let mut units: BTreeMap<i64, i64> = BTreeMap::new();
     for l in &lines {
         *units.entry(l.1).or_default() += l.5;

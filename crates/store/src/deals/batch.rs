@@ -26,7 +26,7 @@ pub struct DealOrder {
 #[derive(Debug, Clone)]
 pub enum DealWrite {
     /// Recorded: the order as created.
-    New(OrderDetail),
+    New(Box<OrderDetail>),
     /// The key was used before: the first answer, and the unit is not taken.
     Replay { status: i64, body: String },
     /// The key was used before for another request.
@@ -238,7 +238,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
         }
         if fresh[i] {
             if let Some(detail) = details[i].take() {
-                out.push(DealWrite::New(detail));
+                out.push(DealWrite::New(Box::new(detail)));
             }
             continue;
         }

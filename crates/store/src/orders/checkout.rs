@@ -42,7 +42,7 @@ pub struct Checkout<'a> {
 
 /// What checkout answered: a new order, or the stored first answer.
 pub enum Placed {
-    New { order: OrderDetail, body: String },
+    New { order: Box<OrderDetail>, body: String },
     Replay { status: i64, body: String },
 }
 
@@ -54,11 +54,11 @@ impl Db {
             return Err(DomainError::invalid("items", "at least one item").into());
         }
         let mut tx = self.write.begin().await?;
-        if let Some((key, hash)) = c.idempotency {
-            if !claim_key(&mut tx, c.buyer, key, hash, c.now.millis()).await? {
-                drop(tx);
-                return self.replay(c.buyer, key, hash).await;
-            }
+        if let Some((key, hash)) = c.idempotency
+            && !claim_key(&mut tx, c.buyer, key, hash, c.now.millis()).await?
+        {
+            drop(tx);
+            return self.replay(c.buyer, key, hash).await;
         }
         let mut shop: Option<i64> = None;
         let mut currency: Option<Currency> = None;
@@ -83,7 +83,8 @@ impl Db {
                     .await?;
             }
         }
-        let new = NewOrder { buyer: c.buyer, lines: sold, pickup_code: c.pickup_code, pay_by: c.pay_by, now: c.now, team: None, campaign: None };
+        let new =
+            NewOrder { buyer: c.buyer, lines: sold, pickup_code: c.pickup_code, pay_by: c.pay_by, now: c.now, team: None, campaign: None };
         let detail = insert_order(&mut tx, new).await?;
         let body = render(&detail);
         if let Some((key, _)) = c.idempotency {
@@ -95,7 +96,7 @@ impl Db {
                 .await?;
         }
         tx.commit().await?;
-        Ok(Placed::New { order: detail, body })
+        Ok(Placed::New { order: Box::new(detail), body })
     }
 
     pub(crate) async fn replay(&self, buyer: UserId, key: &str, hash: &str) -> Result<Placed> {

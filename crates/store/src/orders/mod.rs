@@ -84,8 +84,7 @@ pub struct OrderDetail {
     pub lines: Vec<OrderLine>,
 }
 
-pub(crate) const ORDER_COLUMNS: &str =
-    "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at";
+pub(crate) const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at";
 
 impl Db {
     pub async fn order(&self, id: OrderId) -> Result<OrderDetail> {

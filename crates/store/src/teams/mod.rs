@@ -6,11 +6,11 @@
 
 use crate::orders::{NewOrder, OrderDetail, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
 use crate::{Db, Result, StoreError};
+use haul_domain::Timestamp;
 use haul_domain::group_buy::{TeamTerms, parse_tiers};
 use haul_domain::ids::{ProductId, ShopId, SkuId, TeamId, TeamOfferId, UserId};
 use haul_domain::inventory::Quantity;
 use haul_domain::page::{Page, PageRequest};
-use haul_domain::Timestamp;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 mod close;
@@ -126,7 +126,8 @@ impl Db {
 
     pub async fn team_offers_of_shop(&self, shop: ShopId, page: &PageRequest) -> Result<Page<TeamOffer>> {
         let sql = format!("{OFFER_SELECT} WHERE o.shop_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3");
-        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(shop.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        let rows =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(shop.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |o: &TeamOffer| o.id))
     }
 
@@ -143,7 +144,9 @@ impl Db {
 
     /// Teams of an offer that others can join now, fullest first.
     pub async fn joinable_teams(&self, offer: TeamOfferId, limit: i64) -> Result<Vec<Team>> {
-        let sql = format!("SELECT {TEAM_COLUMNS} FROM teams WHERE offer_id = $1 AND status = 'forming' AND seats < max_size ORDER BY members DESC, id LIMIT $2");
+        let sql = format!(
+            "SELECT {TEAM_COLUMNS} FROM teams WHERE offer_id = $1 AND status = 'forming' AND seats < max_size ORDER BY members DESC, id LIMIT $2"
+        );
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(offer.get()).bind(limit).fetch_all(&self.read).await?)
     }
 
@@ -167,7 +170,11 @@ impl Db {
             return self.replay(req.buyer, req.idempotency.0, req.idempotency.1).await;
         }
         let sql = format!("{OFFER_SELECT} WHERE o.id = $1");
-        let o: TeamOffer = sqlx::query_as(AssertSqlSafe(sql)).bind(offer.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("team offer"))?;
+        let o: TeamOffer = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(offer.get())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("team offer"))?;
         if o.status != "active" {
             return Err(StoreError::conflict("team_offer_withdrawn", "this team price is no longer offered"));
         }
@@ -193,17 +200,17 @@ impl Db {
             return self.replay(req.buyer, req.idempotency.0, req.idempotency.1).await;
         }
         let sql = format!("SELECT {TEAM_COLUMNS} FROM teams WHERE id = $1");
-        let t: Team = sqlx::query_as(AssertSqlSafe(sql)).bind(team.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("team"))?;
+        let t: Team =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(team.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("team"))?;
         if t.status != "forming" || t.expires_at.is_some_and(|e| req.now.millis() >= e) {
             return Err(StoreError::conflict("team_closed", "this team is no longer taking members"));
         }
-        let (already,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM orders WHERE team_id = $1 AND buyer_id = $2 AND status NOT IN ('cancelled', 'refunded')",
-        )
-        .bind(team.get())
-        .bind(req.buyer.get())
-        .fetch_one(&mut *tx)
-        .await?;
+        let (already,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM orders WHERE team_id = $1 AND buyer_id = $2 AND status NOT IN ('cancelled', 'refunded')")
+                .bind(team.get())
+                .bind(req.buyer.get())
+                .fetch_one(&mut *tx)
+                .await?;
         if already > 0 {
             return Err(StoreError::conflict("already_in_team", "you already hold a seat in this team"));
         }
@@ -225,7 +232,7 @@ impl Db {
 
 fn placed(order: OrderDetail) -> Placed {
     let body = serde_json::to_string(&order).unwrap_or_default();
-    Placed::New { order, body }
+    Placed::New { order: Box::new(order), body }
 }
 
 /// The seat's order: one unit at the starting price, stock taken now.
@@ -271,7 +278,8 @@ pub(crate) async fn member_paid(tx: &mut Transaction<'_, Any>, team: i64, now: T
     let (offer, status, members, max_size): (i64, String, i64, i64) =
         sqlx::query_as("SELECT offer_id, status, members, max_size FROM teams WHERE id = $1").bind(team).fetch_one(&mut **tx).await?;
     if status == "opening" {
-        let (limit,): (i64,) = sqlx::query_as("SELECT time_limit_seconds FROM team_offers WHERE id = $1").bind(offer).fetch_one(&mut **tx).await?;
+        let (limit,): (i64,) =
+            sqlx::query_as("SELECT time_limit_seconds FROM team_offers WHERE id = $1").bind(offer).fetch_one(&mut **tx).await?;
         sqlx::query("UPDATE teams SET status = 'forming', opened_at = $1, expires_at = $2 WHERE id = $3")
             .bind(now.millis())
             .bind(now.plus_seconds(limit).millis())

@@ -29,7 +29,12 @@ async fn setup(app: &TestApp) -> Setup {
     let detail: Value = app.get(&format!("/api/v1/products/{product}"), None).await.json().await.unwrap();
     let other_sku = detail["skus"][0]["id"].as_i64().unwrap();
     let r = app
-        .send_json(Method::PUT, &format!("/api/v1/shops/{}/location", store.shop_id), Some(&store.merchant.token), &json!({"lat": STORE.0, "lng": STORE.1}))
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/shops/{}/location", store.shop_id),
+            Some(&store.merchant.token),
+            &json!({"lat": STORE.0, "lng": STORE.1}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let leader = app.sign_up("leader").await;
@@ -113,7 +118,9 @@ async fn a_campaign_closes_at_its_cutoff_into_a_supply_order_and_pickup_codes_ha
     let item = campaign["items"][0]["id"].clone();
     let path = format!("/api/v1/campaigns/{}/orders", campaign["id"]);
     let order = |who: &Account| {
-        app.request(Method::POST, &path, Some(&who.token)).header("Idempotency-Key", "o").json(&json!({"items": [{"item_id": item, "quantity": 1}]}))
+        app.request(Method::POST, &path, Some(&who.token))
+            .header("Idempotency-Key", "o")
+            .json(&json!({"items": [{"item_id": item, "quantity": 1}]}))
     };
     assert_error(order(&stranger).send().await.unwrap(), StatusCode::CONFLICT, "not_a_member").await;
     assert_eq!(close_campaigns::run_once(&app.state).await.unwrap(), 0, "not before the cut-off");
@@ -127,10 +134,12 @@ async fn a_campaign_closes_at_its_cutoff_into_a_supply_order_and_pickup_codes_ha
     let closed: Value = app.get(&format!("/api/v1/campaigns/{id}"), None).await.json().await.unwrap();
     assert_eq!(closed["status"], "succeeded");
     let supply: Value = app.get(&format!("/api/v1/campaigns/{id}/supply-order"), Some(&s.store.merchant.token)).await.json().await.unwrap();
-    let lines: Vec<(i64, i64)> = supply["lines"].as_array().unwrap().iter().map(|l| (l["sku_id"].as_i64().unwrap(), l["quantity"].as_i64().unwrap())).collect();
+    let lines: Vec<(i64, i64)> =
+        supply["lines"].as_array().unwrap().iter().map(|l| (l["sku_id"].as_i64().unwrap(), l["quantity"].as_i64().unwrap())).collect();
     assert!(lines.contains(&(s.store.sku_id, 5)) && lines.contains(&(s.other_sku, 1)) && lines.len() == 2, "{lines:?}");
     assert_eq!(supply["total_minor"], 5 * 1590 + 2500);
-    let listed: Value = app.get(&format!("/api/v1/shops/{}/supply-orders", s.store.shop_id), Some(&s.store.merchant.token)).await.json().await.unwrap();
+    let listed: Value =
+        app.get(&format!("/api/v1/shops/{}/supply-orders", s.store.shop_id), Some(&s.store.merchant.token)).await.json().await.unwrap();
     assert_eq!(listed["items"][0]["campaign_id"], id);
     assert_eq!(status_of(&app, &ann, &ann_order).await.0, "fulfilling");
     // Codes are checked once the delivery is there.
@@ -155,8 +164,12 @@ async fn a_campaign_closes_at_its_cutoff_into_a_supply_order_and_pickup_codes_ha
     // Bob's order waits; after the grace period it is flagged.
     app.clock.advance_seconds(app.state.config.pickup_grace_hours * 3600);
     let list: Value = app.get(&format!("/api/v1/campaigns/{id}/pickup-list"), Some(&s.leader.token)).await.json().await.unwrap();
-    let flags: Vec<(String, bool)> =
-        list.as_array().unwrap().iter().map(|e| (e["buyer_name"].as_str().unwrap().to_owned(), e["uncollected"].as_bool().unwrap())).collect();
+    let flags: Vec<(String, bool)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["buyer_name"].as_str().unwrap().to_owned(), e["uncollected"].as_bool().unwrap()))
+        .collect();
     assert_eq!(flags, vec![("ann".to_owned(), false), ("bob".to_owned(), true)]);
     assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
 }
@@ -231,8 +244,13 @@ async fn leaders_sell_only_from_stores_that_reach_them_and_only_ahead_of_the_cut
     let app = spawn_app().await;
     let s = setup(&app).await;
     let far = app.shop_with_product(990, 10).await;
-    app.send_json(Method::PUT, &format!("/api/v1/shops/{}/location", far.shop_id), Some(&far.merchant.token), &json!({"lat": 39.9087, "lng": 116.5}))
-        .await;
+    app.send_json(
+        Method::PUT,
+        &format!("/api/v1/shops/{}/location", far.shop_id),
+        Some(&far.merchant.token),
+        &json!({"lat": 39.9087, "lng": 116.5}),
+    )
+    .await;
     let body = |shop: i64, sku: i64, extra: Value| {
         let mut b = json!({"shop_id": shop, "title": "T", "cutoff_at": in_an_hour(&app), "items": [{"sku_id": sku}]});
         b.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
@@ -242,9 +260,20 @@ async fn leaders_sell_only_from_stores_that_reach_them_and_only_ahead_of_the_cut
     assert_error(post(body(far.shop_id, far.sku_id, json!({}))).await.unwrap(), StatusCode::CONFLICT, "store_out_of_range").await;
     assert_error(post(body(s.store.shop_id, far.sku_id, json!({}))).await.unwrap(), StatusCode::CONFLICT, "mixed_shops").await;
     let past = json!({"cutoff_at": app.clock_now_seconds() * 1000});
-    assert_error(post(body(s.store.shop_id, s.store.sku_id, past)).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-    for bad in [json!({"cutoff": "24:00", "cutoff_at": null}), json!({"delivery_date": "2020-01-01"}), json!({"threshold_units": -1}), json!({"items": []})] {
-        assert_error(post(body(s.store.shop_id, s.store.sku_id, bad)).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_error(post(body(s.store.shop_id, s.store.sku_id, past)).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+        .await;
+    for bad in [
+        json!({"cutoff": "24:00", "cutoff_at": null}),
+        json!({"delivery_date": "2020-01-01"}),
+        json!({"threshold_units": -1}),
+        json!({"items": []}),
+    ] {
+        assert_error(
+            post(body(s.store.shop_id, s.store.sku_id, bad)).await.unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
     }
     // "23:00" is the next 23:00 in the leader's time zone (UTC+8 by default).
     let c = publish(&app, &s, body(s.store.shop_id, s.store.sku_id, json!({"cutoff": "23:00", "cutoff_at": null}))).await;
@@ -258,5 +287,66 @@ async fn leaders_sell_only_from_stores_that_reach_them_and_only_ahead_of_the_cut
     let again = json!({"name": "x", "area": "y", "pickup_address": "z", "pickup_hours": "h", "lat": 1.0, "lng": 1.0});
     assert_error(app.post("/api/v1/communities", Some(&s.leader.token), &again).await, StatusCode::CONFLICT, "already_applied").await;
     let bad = json!({"name": "x", "area": "y", "pickup_address": "z", "pickup_hours": "h", "lat": 91.0, "lng": 1.0});
-    assert_error(app.post("/api/v1/communities", Some(&far.merchant.token), &bad).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_error(
+        app.post("/api/v1/communities", Some(&far.merchant.token), &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+}
+
+/// Makes the second refund of any transaction fail, as a power cut in the
+/// middle of a close would: on a connection of its own, like an operator's.
+async fn crash_on_second_refund(app: &TestApp, on: bool) {
+    let url = app.state.config.database_url();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    let postgres = url.starts_with("postgres");
+    let statements = match (on, postgres) {
+        (true, false) => vec![
+            "CREATE TRIGGER crash_midway BEFORE INSERT ON refunds WHEN (SELECT COUNT(*) FROM refunds) >= 1 \
+             BEGIN SELECT RAISE(ABORT, 'power cut'); END",
+        ],
+        (true, true) => vec![
+            "CREATE FUNCTION crash_midway() RETURNS trigger AS $$ BEGIN IF (SELECT COUNT(*) FROM refunds) >= 1 THEN \
+             RAISE EXCEPTION 'power cut'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER crash_midway BEFORE INSERT ON refunds FOR EACH ROW EXECUTE FUNCTION crash_midway()",
+        ],
+        (false, false) => vec!["DROP TRIGGER crash_midway"],
+        (false, true) => vec!["DROP TRIGGER crash_midway ON refunds"],
+    };
+    for s in statements {
+        sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(s)).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_close_cut_short_midway_leaves_nothing_done_and_the_rerun_refunds_once() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let campaign = publish(
+        &app,
+        &s,
+        json!({"shop_id": s.store.shop_id, "title": "Needs ten", "cutoff_at": in_an_hour(&app), "threshold_units": 10, "items": [{"sku_id": s.store.sku_id}]}),
+    )
+    .await;
+    let mut orders = Vec::new();
+    for name in ["ann", "bob", "cyd"] {
+        orders.push(resident_orders(&app, &s, &campaign, name, &[(0, 1)]).await);
+    }
+    app.clock.advance_seconds(3600);
+    crash_on_second_refund(&app, true).await;
+    assert!(close_campaigns::run_once(&app.state).await.is_err(), "the close fails midway");
+    let c: Value = app.get(&format!("/api/v1/campaigns/{}", campaign["id"]), None).await.json().await.unwrap();
+    assert_eq!(c["status"], "open", "nothing of the failed close is left");
+    for (who, order) in &orders {
+        assert_eq!(status_of(&app, who, order).await, ("paid".to_owned(), 0));
+    }
+    crash_on_second_refund(&app, false).await;
+    assert_eq!(close_campaigns::run_once(&app.state).await.unwrap(), 1);
+    assert_eq!(close_campaigns::run_once(&app.state).await.unwrap(), 0);
+    for (who, order) in &orders {
+        assert_eq!(status_of(&app, who, order).await, ("refunded".to_owned(), 1990));
+        assert_eq!(app.state.db.refunds_of_order(haul_domain::ids::OrderId(order["id"].as_i64().unwrap())).await.unwrap().len(), 1);
+    }
+    assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
 }

@@ -83,8 +83,12 @@ async fn a_team_that_does_not_fill_in_time_refunds_every_member_exactly_once() {
     let r = seat(&app, &idle, &format!("/api/v1/teams/{t}/join"), "j").await;
     let unpaid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     assert_eq!(team(&app, t).await["seats"], 3);
-    assert_error(seat(&app, &app.sign_up("fourth").await, &format!("/api/v1/teams/{t}/join"), "j").await, StatusCode::CONFLICT, "team_full")
-        .await;
+    assert_error(
+        seat(&app, &app.sign_up("fourth").await, &format!("/api/v1/teams/{t}/join"), "j").await,
+        StatusCode::CONFLICT,
+        "team_full",
+    )
+    .await;
     assert_eq!(close_teams::run_once(&app.state).await.unwrap(), 0, "not due yet");
     app.clock.advance_seconds(3600);
     assert_eq!(close_teams::run_once(&app.state).await.unwrap(), 1);
