@@ -4,11 +4,13 @@
 
 mod account;
 mod cart;
+mod community;
 pub mod layout;
 mod merchant;
 mod orders;
 mod sandbox;
 mod shop;
+mod teams;
 
 use crate::AppState;
 use axum::Router;
@@ -29,6 +31,22 @@ pub fn router() -> Router<AppState> {
         .route("/cart/update", post(cart::update))
         .route("/checkout", post(cart::checkout))
         .route("/deals/{id}/buy", post(cart::buy_deal))
+        .route("/team-offers/{id}/open", post(teams::open))
+        .route("/teams/{id}", get(teams::team))
+        .route("/teams/{id}/join", post(teams::join))
+        .route("/communities", get(community::list))
+        .route("/communities/{id}", get(community::community))
+        .route("/communities/{id}/join", post(community::join))
+        .route("/campaigns/{id}", get(community::campaign))
+        .route("/campaigns/{id}/order", post(community::order))
+        .route("/leader", get(community::leader::index))
+        .route("/leader/apply", post(community::leader::apply))
+        .route("/leader/campaigns", post(community::leader::create))
+        .route("/leader/campaigns/{id}", get(community::leader::campaign))
+        .route("/leader/campaigns/{id}/arrived", post(community::leader::arrived))
+        .route("/leader/campaigns/{id}/pickups", post(community::leader::pickup))
+        .route("/operator/communities", get(community::operator::queue))
+        .route("/operator/communities/{id}", post(community::operator::decide))
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::view))
         .route("/orders/{id}/pay", post(orders::pay))

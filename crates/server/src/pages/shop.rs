@@ -144,6 +144,7 @@ struct ProductPage {
     layout: Layout,
     p: ProductDetail,
     deals: Vec<DealCard>,
+    teams: Vec<super::teams::OfferCard>,
     price: String,
     image: Option<String>,
     initial: String,
@@ -189,7 +190,8 @@ pub async fn product(
             key: crate::auth::random_token()[..32].to_owned(),
         });
     }
-    Ok(render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, p }))
+    let teams = super::teams::offer_cards(&state, state.db.team_offers_of_product(ProductId(id)).await?).await?;
+    Ok(render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, teams, p }))
 }
 
 /// Records the click on an external listing, then sends the shopper there.

@@ -150,6 +150,17 @@ impl Db {
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(offer.get()).bind(limit).fetch_all(&self.read).await?)
     }
 
+    /// The buyer's live order (not cancelled or refunded) in a team.
+    pub async fn team_order_of(&self, team: TeamId, buyer: UserId) -> Result<Option<i64>> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM orders WHERE team_id = $1 AND buyer_id = $2 AND status NOT IN ('cancelled', 'refunded') ORDER BY id LIMIT 1")
+                .bind(team.get())
+                .bind(buyer.get())
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(row.map(|(id,)| id))
+    }
+
     pub async fn team_members(&self, id: TeamId) -> Result<Vec<TeamMember>> {
         Ok(sqlx::query_as(
             "SELECT u.display_name, CASE WHEN u.id = t.opener_id THEN 1 ELSE 0 END AS is_opener, o.paid_at \

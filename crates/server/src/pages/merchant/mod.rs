@@ -12,9 +12,9 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
 use haul_domain::ids::OrderId;
-use products::{add_deal, add_sku, product, update_product, update_sku, upload_image};
+use products::{add_deal, add_sku, add_team_offer, product, update_product, update_sku, upload_image};
 use serde::Deserialize;
-use shops::{create_product, create_shop, index, shop};
+use shops::{create_product, create_shop, index, set_location, shop};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,9 +22,11 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/shops", post(create_shop))
         .route("/merchant/shops/{id}", get(shop))
         .route("/merchant/shops/{id}/products", post(create_product))
+        .route("/merchant/shops/{id}/location", post(set_location))
         .route("/merchant/products/{id}", get(product).post(update_product))
         .route("/merchant/products/{id}/skus", post(add_sku))
         .route("/merchant/products/{id}/deals", post(add_deal))
+        .route("/merchant/products/{id}/team-offers", post(add_team_offer))
         .route("/merchant/skus/{id}", post(update_sku))
         .route("/merchant/products/{id}/image", post(upload_image).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/merchant/orders/{id}/status", post(advance))

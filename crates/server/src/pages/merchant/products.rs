@@ -40,6 +40,8 @@ pub(super) struct ProductPage {
     product: Product,
     skus: Vec<SkuRow>,
     deals: Vec<DealRow>,
+    /// `(id, summary)` of the product's team offers.
+    teams: Vec<(i64, String)>,
     error: Option<String>,
 }
 
@@ -71,7 +73,14 @@ pub(super) async fn product_page(state: &AppState, user: User, csrf: &CsrfToken,
             window: format!("{} to {}", crate::pages::when(v.deal.starts_at), crate::pages::when(v.deal.ends_at)),
         });
     }
-    Ok(render(&ProductPage { layout: Layout::new(Some(user), csrf), product, skus, deals, error }))
+    let teams = state
+        .db
+        .team_offers_of_product(id)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, format!("{} each with {} people within {} min", money(o.start_price_minor, &o.currency), o.min_size, o.time_limit_seconds / 60)))
+        .collect();
+    Ok(render(&ProductPage { layout: Layout::new(Some(user), csrf), product, skus, deals, teams, error }))
 }
 
 pub(super) async fn product(
@@ -226,6 +235,44 @@ pub(super) async fn add_deal(
             live_room_id: None,
         };
         crate::api::deals::create_deal(&state, &user, &input).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
+        Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct TeamOfferForm {
+    sku_id: i64,
+    price: String,
+    size: i64,
+    hours: i64,
+}
+
+pub(super) async fn add_team_offer(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<TeamOfferForm>,
+) -> PageResult {
+    let product = product_for_staff(&state, &user, ProductId(id)).await?;
+    let result = async {
+        let sku = state.db.sku(SkuId(f.sku_id)).await?;
+        if sku.product_id != product.id {
+            return Err(ApiError::not_found("sku"));
+        }
+        let input = crate::api::teams::NewOfferInput {
+            sku_id: sku.id,
+            team_size: f.size,
+            max_size: None,
+            time_limit_seconds: f.hours.clamp(0, 24 * 8) * 3600,
+            team_price_minor: Money::parse_decimal(&f.price, &sku.currency)?.minor,
+            tiers: Vec::new(),
+        };
+        crate::api::teams::create_team_offer(&state, &user, &input).await
     }
     .await;
     match result {

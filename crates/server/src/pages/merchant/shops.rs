@@ -14,6 +14,7 @@ use axum::extract::State;
 use haul_domain::Money;
 use haul_domain::ids::ShopId;
 use haul_domain::page::PageRequest;
+use haul_store::community::{SupplyLine, SupplyOrder};
 use haul_store::accounts::User;
 use haul_store::catalog::{ProductFilter, ProductSummary, Shop};
 use serde::Deserialize;
@@ -62,6 +63,8 @@ pub(super) struct ShopPage {
     shop: Shop,
     products: Vec<ProductSummary>,
     orders: Vec<Row>,
+    /// Consolidated community orders: `(supply order, its lines)`.
+    supply: Vec<(SupplyOrder, Vec<SupplyLine>)>,
     error: Option<String>,
 }
 
@@ -78,7 +81,12 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
         .iter()
         .map(|o| Row::of(o, format!("/orders/{}", o.id)))
         .collect();
-    Ok(render(&ShopPage { layout: Layout::new(Some(user), csrf), shop, products, orders, error }))
+    let mut supply = Vec::new();
+    for o in state.db.supply_orders_of_shop(id, &PageRequest::parse(Some(20), None)?).await?.items {
+        let lines = state.db.supply_lines(o.id).await?;
+        supply.push((o, lines));
+    }
+    Ok(render(&ShopPage { layout: Layout::new(Some(user), csrf), shop, products, orders, supply, error }))
 }
 
 pub(super) async fn shop(
@@ -130,6 +138,37 @@ pub(super) async fn create_product(
     .await;
     match result {
         Ok(p) => Ok(see_other(&format!("/merchant/products/{}", p.id))),
+        Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.message)).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct LocationForm {
+    lat: String,
+    lng: String,
+    radius_m: i64,
+}
+
+/// Where the store is and how far it delivers to community pickup points.
+pub(super) async fn set_location(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<LocationForm>,
+) -> PageResult {
+    require_shop_staff(&state, &user, ShopId(id)).await?;
+    let coordinate = |t: &str| t.trim().parse::<f64>().unwrap_or(f64::NAN);
+    let result = async {
+        if !(0..=crate::api::community::MAX_RADIUS_M).contains(&f.radius_m) {
+            return Err(haul_domain::DomainError::invalid("radius", "between 0 and 100 km").into());
+        }
+        let point = haul_domain::community::GeoPoint::parse(coordinate(&f.lat), coordinate(&f.lng))?;
+        state.db.set_shop_location(ShopId(id), point, f.radius_m).await.map_err(crate::error::ApiError::from)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/merchant/shops/{id}"))),
         Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.message)).await,
     }
 }

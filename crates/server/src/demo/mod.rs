@@ -6,6 +6,8 @@
 use crate::AppState;
 use crate::app::StartError;
 
+mod group;
+
 type Result<T> = std::result::Result<T, StartError>;
 use crate::auth::{hash_password, random_u32};
 use haul_domain::accounts::{Login, Role};
@@ -186,8 +188,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
     let shopper = user(state, &hash, "shopper@haul.demo", "Xiao Mei", Role::Shopper).await?;
     let second = user(state, &hash, "+8613800138000", "Lao Wang", Role::Shopper).await?;
     user(state, &hash, "creator@haul.demo", "Li Jiaqi Fan", Role::Creator).await?;
-    user(state, &hash, "leader@haul.demo", "Auntie Zhang", Role::GroupLeader).await?;
-    user(state, &hash, "operator@haul.demo", "Ops", Role::Operator).await?;
+    let leader = user(state, &hash, "leader@haul.demo", "Auntie Zhang", Role::Shopper).await?;
+    let operator = user(state, &hash, "operator@haul.demo", "Ops", Role::Operator).await?;
     let fruit_owner = user(state, &hash, "fruit@haul.demo", "Orchard Chen", Role::Shopper).await?;
     let tea_owner = user(state, &hash, "tea@haul.demo", "Tea Master Lin", Role::Shopper).await?;
     let coat_owner = user(state, &hash, "jackets@haul.demo", "Winter Wu", Role::Shopper).await?;
@@ -286,10 +288,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
         if target == OrderStatus::PendingPayment {
             continue;
         }
-        let reference = format!("sbx_demo_{}", order.order.id);
-        state.db.create_payment(&order.order, "sandbox", &reference, now).await?;
-        let amount = Money { minor: order.order.total_minor, currency: Currency::parse(&order.order.currency)? };
-        state.db.apply_payment_succeeded("sandbox", &format!("evt_demo_{}", order.order.id), &reference, amount, now).await?;
+        pay(state, &order.order, now).await?;
         let path: &[OrderStatus] = match target {
             OrderStatus::Completed => &[OrderStatus::Fulfilling, OrderStatus::Shipped, OrderStatus::Completed],
             OrderStatus::Shipped => &[OrderStatus::Fulfilling, OrderStatus::Shipped],
@@ -299,9 +298,19 @@ pub async fn fill(state: &AppState) -> Result<()> {
             state.db.transition_order(id, *step, None, "demo", now).await?;
         }
     }
+    group::fill(state, ShopId(fruit.id), &fruit_skus, group::People { leader, operator, shopper }, now).await?;
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
     println!(
-        "Demo store ready: 4 shops, {count} products, a flash deal on the oranges. Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
+        "Demo store ready: 4 shops, {count} products, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities. Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
     );
+    Ok(())
+}
+
+/// Pays an order through the sandbox provider, as its webhook would.
+async fn pay(state: &AppState, order: &haul_store::orders::Order, now: haul_domain::Timestamp) -> Result<()> {
+    let reference = format!("sbx_demo_{}", order.id);
+    state.db.create_payment(order, "sandbox", &reference, now).await?;
+    let amount = Money { minor: order.total_minor, currency: Currency::parse(&order.currency)? };
+    state.db.apply_payment_succeeded("sandbox", &format!("evt_demo_{}", order.id), &reference, amount, now).await?;
     Ok(())
 }

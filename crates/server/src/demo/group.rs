@@ -1,0 +1,63 @@
+//! Group buying in the demo: a team price on the apples with a team already
+//! forming, Sunny Orchard placed in Beijing with a 3 km radius, and Auntie
+//! Zhang's approved community a kilometre away with a campaign that closes
+//! at the next 23:00 Beijing time.
+
+use super::Result;
+use crate::AppState;
+use crate::auth::random_u32;
+use haul_domain::Timestamp;
+use haul_domain::community::{GeoPoint, TimeOfDay, local_date, next_cutoff};
+use haul_domain::group_buy::TeamTerms;
+use haul_domain::ids::{CommunityId, ShopId, SkuId, UserId};
+use haul_domain::orders::pickup_code;
+use haul_store::community::{NewCampaign, NewCommunity};
+use haul_store::orders::Placed;
+use haul_store::teams::SeatRequest;
+
+pub struct People {
+    pub leader: UserId,
+    pub operator: UserId,
+    pub shopper: UserId,
+}
+
+pub async fn fill(state: &AppState, fruit: ShopId, skus: &[SkuId], people: People, now: Timestamp) -> Result<()> {
+    // Team of 3 at ¥24.90 instead of ¥29.90 (12 apples), ¥21.90 each if 5 join.
+    let terms = TeamTerms::parse(3, 5, 24 * 3600, 2490, vec![(5, 2190)])?;
+    let offer = state.db.create_team_offer(fruit, skus[2], &terms, now).await?;
+    let seat = SeatRequest {
+        buyer: people.shopper,
+        idempotency: ("demo-team", "demo"),
+        pickup_code: pickup_code(random_u32()),
+        pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
+        now,
+    };
+    if let Placed::New { order, .. } = state.db.open_team(haul_domain::ids::TeamOfferId(offer.id), seat).await? {
+        super::pay(state, &order.order, now).await?;
+    }
+
+    state.db.set_shop_location(fruit, GeoPoint::parse(39.9087, 116.3975)?, 3000).await?;
+    let application = NewCommunity {
+        name: "Sanlitun North",
+        area: "Chaoyang, Beijing",
+        pickup_address: "Gate 2, Building 5, Sanlitun North",
+        pickup_hours: "Daily 08:00-21:00",
+        point: GeoPoint::parse(39.9149, 116.4105)?,
+        utc_offset_minutes: 8 * 60,
+    };
+    let community = state.db.apply_to_lead(people.leader, &application, now).await?;
+    let community = state.db.decide_community(CommunityId(community.id), true, people.operator, now).await?;
+    state.db.join_community(CommunityId(community.id), people.shopper, now).await?;
+    let cutoff = next_cutoff(now, TimeOfDay::hm(23, 0)?, community.utc_offset_minutes)?;
+    let campaign = NewCampaign {
+        shop: fruit,
+        title: "Tomorrow's fruit from Sunny Orchard",
+        cutoff_at: cutoff,
+        delivery_date: local_date(cutoff.plus_seconds(86_400), community.utc_offset_minutes),
+        threshold_units: 10,
+        commission_bps: state.config.leader_commission_bps,
+        items: vec![(skus[0], Some(1690), 0), (skus[1], None, 0), (skus[4], Some(3290), 5)],
+    };
+    state.db.create_campaign(&community, &campaign, now).await?;
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! The operator's queue of group-leader applications.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::Path;
+use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use haul_domain::accounts::Role;
+use haul_domain::ids::CommunityId;
+use haul_domain::page::PageRequest;
+use haul_store::accounts::User;
+use haul_store::community::Community;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "operator_communities.html")]
+struct Queue {
+    layout: Layout,
+    applied: Vec<Community>,
+}
+
+fn operator(user: &User) -> Result<(), ApiError> {
+    if user.role() == Role::Operator { Ok(()) } else { Err(ApiError::forbidden()) }
+}
+
+pub async fn queue(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    operator(&user)?;
+    let applied = state.db.communities("applied", &PageRequest::parse(Some(100), None)?).await?.items;
+    Ok(render(&Queue { layout: Layout::new(Some(user), &csrf), applied }))
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    approve: bool,
+}
+
+pub async fn decide(State(state): State<AppState>, SignedIn(user): SignedIn, Path(id): Path<i64>, CheckedForm(f): CheckedForm<DecisionForm>) -> PageResult {
+    operator(&user)?;
+    let c = state.db.decide_community(CommunityId(id), f.approve, user.user_id(), state.clock.now()).await?;
+    state.sessions.forget_user(c.leader_id);
+    Ok(see_other("/operator/communities"))
+}
