@@ -22,9 +22,12 @@ pub struct People {
 }
 
 pub async fn fill(state: &AppState, fruit: ShopId, skus: &[SkuId], people: People, now: Timestamp) -> Result<()> {
-    // Team of 3 at ¥24.90 instead of ¥29.90 (12 apples), ¥21.90 each if 5 join.
-    let terms = TeamTerms::parse(3, 5, 24 * 3600, 2490, vec![(5, 2190)])?;
+    // Pinduoduo style: 3 people at ¥24.90 instead of ¥29.90 (12 apples).
+    let terms = TeamTerms::parse(3, 3, 24 * 3600, 2490, vec![])?;
     let offer = state.db.create_team_offer(fruit, skus[2], &terms, now).await?;
+    // Jingxi style on the mangoes: 2 to go ahead, cheaper as up to 6 join.
+    let tiers = TeamTerms::parse(2, 6, 24 * 3600, 3290, vec![(4, 2990), (6, 2690)])?;
+    state.db.create_team_offer(fruit, skus[4], &tiers, now).await?;
     let seat = SeatRequest {
         buyer: people.shopper,
         idempotency: ("demo-team", "demo"),
