@@ -109,10 +109,20 @@ fn to_order(placed: Placed) -> axum::response::Response {
     see_other(&format!("/orders/{id}"))
 }
 
-pub async fn open(State(state): State<AppState>, SignedIn(user): SignedIn, Path(offer): Path<i64>, CheckedForm(f): CheckedForm<KeyForm>) -> PageResult {
+pub async fn open(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(offer): Path<i64>,
+    CheckedForm(f): CheckedForm<KeyForm>,
+) -> PageResult {
     Ok(to_order(take_seat(&state, &user, Ok(TeamOfferId(offer)), &page_key(&f)).await?))
 }
 
-pub async fn join(State(state): State<AppState>, SignedIn(user): SignedIn, Path(team): Path<i64>, CheckedForm(f): CheckedForm<KeyForm>) -> PageResult {
+pub async fn join(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(team): Path<i64>,
+    CheckedForm(f): CheckedForm<KeyForm>,
+) -> PageResult {
     Ok(to_order(take_seat(&state, &user, Err(TeamId(team)), &page_key(&f)).await?))
 }

@@ -152,12 +152,13 @@ impl Db {
 
     /// The buyer's live order (not cancelled or refunded) in a team.
     pub async fn team_order_of(&self, team: TeamId, buyer: UserId) -> Result<Option<i64>> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM orders WHERE team_id = $1 AND buyer_id = $2 AND status NOT IN ('cancelled', 'refunded') ORDER BY id LIMIT 1")
-                .bind(team.get())
-                .bind(buyer.get())
-                .fetch_optional(&self.read)
-                .await?;
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM orders WHERE team_id = $1 AND buyer_id = $2 AND status NOT IN ('cancelled', 'refunded') ORDER BY id LIMIT 1",
+        )
+        .bind(team.get())
+        .bind(buyer.get())
+        .fetch_optional(&self.read)
+        .await?;
         Ok(row.map(|(id,)| id))
     }
 

@@ -58,13 +58,36 @@ async fn console(state: &AppState, user: User, csrf: &CsrfToken, shop: Option<i6
             }
         }
     }
-    let commission = state.db.leader_commission(user.user_id()).await?.iter().map(|(c, total, n)| format!("{} on {n} order(s)", money(*total, c))).collect::<Vec<_>>().join(", ");
+    let commission = state
+        .db
+        .leader_commission(user.user_id())
+        .await?
+        .iter()
+        .map(|(c, total, n)| format!("{} on {n} order(s)", money(*total, c)))
+        .collect::<Vec<_>>()
+        .join(", ");
     let status = community.as_ref().map(|c| c.status.clone()).unwrap_or_default();
     let picked_id = picked.as_ref().map_or(0, |p| p.shop_id);
-    Ok(render(&Console { layout: Layout::new(Some(user), csrf), community, status, commission, stores, picked, picked_id, skus, campaigns, error }))
+    Ok(render(&Console {
+        layout: Layout::new(Some(user), csrf),
+        community,
+        status,
+        commission,
+        stores,
+        picked,
+        picked_id,
+        skus,
+        campaigns,
+        error,
+    }))
 }
 
-pub async fn index(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>, Query(q): Query<ConsoleQuery>) -> PageResult {
+pub async fn index(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<ConsoleQuery>,
+) -> PageResult {
     console(&state, user, &csrf, q.shop, None).await
 }
 
@@ -78,7 +101,12 @@ pub struct ApplyForm {
     lng: String,
 }
 
-pub async fn apply(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>, CheckedForm(f): CheckedForm<ApplyForm>) -> PageResult {
+pub async fn apply(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    CheckedForm(f): CheckedForm<ApplyForm>,
+) -> PageResult {
     let coordinate = |t: &str| t.trim().parse::<f64>().unwrap_or(f64::NAN);
     let input = ApplyInput {
         name: f.name,
@@ -167,7 +195,12 @@ pub async fn campaign(
     Ok(render(&CampaignPage { layout, k, list, supply, supply_total, currency }))
 }
 
-pub async fn arrived(State(state): State<AppState>, SignedIn(user): SignedIn, Path(id): Path<i64>, CheckedForm(_): CheckedForm<crate::pages::layout::NoFields>) -> PageResult {
+pub async fn arrived(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(_): CheckedForm<crate::pages::layout::NoFields>,
+) -> PageResult {
     leader_of(&state, &user, CampaignId(id)).await?;
     let n = state.db.mark_arrived(CampaignId(id), state.clock.now()).await?;
     Ok(see_other(&format!("/leader/campaigns/{id}?notice={n}+order(s)+ready+for+pickup")))
@@ -178,7 +211,12 @@ pub struct CodeForm {
     code: String,
 }
 
-pub async fn pickup(State(state): State<AppState>, SignedIn(user): SignedIn, Path(id): Path<i64>, CheckedForm(f): CheckedForm<CodeForm>) -> PageResult {
+pub async fn pickup(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<CodeForm>,
+) -> PageResult {
     let notice = match hand_over(&state, &user, CampaignId(id), &f.code).await {
         Ok(o) => format!("Order #{} handed over", o.id),
         Err(e) => e.message,

@@ -70,7 +70,12 @@ struct CommunityPage {
     campaigns: Vec<CampaignCard>,
 }
 
-pub async fn community(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>, Path(id): Path<i64>) -> PageResult {
+pub async fn community(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
     let c = visible_community(&state, user.as_ref(), CommunityId(id)).await?;
     let member = match &user {
         Some(u) => state.db.is_member(CommunityId(id), u.user_id()).await?,
@@ -84,7 +89,12 @@ pub async fn community(State(state): State<AppState>, WebUser(user): WebUser, Ex
     Ok(render(&CommunityPage { layout: Layout::new(user, &csrf), c, member, campaigns }))
 }
 
-pub async fn join(State(state): State<AppState>, SignedIn(user): SignedIn, Path(id): Path<i64>, CheckedForm(_): CheckedForm<super::layout::NoFields>) -> PageResult {
+pub async fn join(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(_): CheckedForm<super::layout::NoFields>,
+) -> PageResult {
     state.db.join_community(CommunityId(id), user.user_id(), state.clock.now()).await?;
     Ok(see_other(&format!("/communities/{id}")))
 }
@@ -110,7 +120,10 @@ pub async fn order(
             items.push(OrderLineInput { item_id: item, quantity });
         }
     }
-    let key = format!("page-{}", f.get("key").map(String::as_str).unwrap_or("").chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>());
+    let key = format!(
+        "page-{}",
+        f.get("key").map(String::as_str).unwrap_or("").chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>()
+    );
     let placed = place(&state, &user, CampaignId(id), &CampaignOrderInput { items }, &key).await?;
     let order = match placed {
         Placed::New { order, .. } => order.order.id,

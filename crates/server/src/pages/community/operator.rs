@@ -36,7 +36,12 @@ pub struct DecisionForm {
     approve: bool,
 }
 
-pub async fn decide(State(state): State<AppState>, SignedIn(user): SignedIn, Path(id): Path<i64>, CheckedForm(f): CheckedForm<DecisionForm>) -> PageResult {
+pub async fn decide(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<DecisionForm>,
+) -> PageResult {
     operator(&user)?;
     let c = state.db.decide_community(CommunityId(id), f.approve, user.user_id(), state.clock.now()).await?;
     state.sessions.forget_user(c.leader_id);

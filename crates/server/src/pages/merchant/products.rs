@@ -78,7 +78,17 @@ pub(super) async fn product_page(state: &AppState, user: User, csrf: &CsrfToken,
         .team_offers_of_product(id)
         .await?
         .into_iter()
-        .map(|o| (o.id, format!("{} each with {} people within {} min", money(o.start_price_minor, &o.currency), o.min_size, o.time_limit_seconds / 60)))
+        .map(|o| {
+            (
+                o.id,
+                format!(
+                    "{} each with {} people within {} min",
+                    money(o.start_price_minor, &o.currency),
+                    o.min_size,
+                    o.time_limit_seconds / 60
+                ),
+            )
+        })
         .collect();
     Ok(render(&ProductPage { layout: Layout::new(Some(user), csrf), product, skus, deals, teams, error }))
 }

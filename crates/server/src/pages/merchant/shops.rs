@@ -14,9 +14,9 @@ use axum::extract::State;
 use haul_domain::Money;
 use haul_domain::ids::ShopId;
 use haul_domain::page::PageRequest;
-use haul_store::community::{SupplyLine, SupplyOrder};
 use haul_store::accounts::User;
 use haul_store::catalog::{ProductFilter, ProductSummary, Shop};
+use haul_store::community::{SupplyLine, SupplyOrder};
 use serde::Deserialize;
 
 #[derive(Template)]
