@@ -82,8 +82,11 @@ pub async fn publish(state: &AppState, user: &User, input: &NewCampaignInput) ->
         Some(d) if is_date(d) && d >= earliest.as_str() => d.to_owned(),
         Some(_) => return Err(DomainError::invalid("delivery_date", format!("a date (YYYY-MM-DD) from {earliest} on")).into()),
     };
-    if input.threshold_units < 0 || input.items.iter().any(|i| i.threshold_units < 0 || i.price_minor.is_some_and(|p| p < 0)) {
-        return Err(DomainError::invalid("threshold_units", "thresholds and prices are zero or more").into());
+    if input.threshold_units < 0 || input.items.iter().any(|i| i.threshold_units < 0) {
+        return Err(DomainError::invalid("threshold_units", "thresholds are zero or more").into());
+    }
+    if input.items.iter().any(|i| i.price_minor.is_some_and(|p| !(0..=haul_domain::money::MAX_MINOR).contains(&p))) {
+        return Err(DomainError::AmountOutOfRange.into());
     }
     let title = haul_domain::accounts::text("title", &input.title, 120)?;
     let new = NewCampaign {
@@ -280,6 +283,10 @@ pub struct PickupInput {
 /// Hands an order over; shared with the leader console.
 pub async fn hand_over(state: &AppState, user: &User, id: CampaignId, code: &str) -> ApiResult<Order> {
     let detail = leader_of(state, user, id).await?;
+    let code = code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(DomainError::invalid("code", "the six digits on the resident's order").into());
+    }
     let community = state.db.community(CommunityId(detail.campaign.community_id)).await?;
     Ok(state.db.verify_pickup(id, code, haul_domain::ids::UserId(community.leader_id), state.clock.now()).await?)
 }

@@ -158,6 +158,10 @@ async fn a_campaign_closes_at_its_cutoff_into_a_supply_order_and_pickup_codes_ha
     let wrong = if ann_order["pickup_code"] == wrong { "999999" } else { wrong };
     let r = app.post(&format!("/api/v1/campaigns/{id}/pickups"), Some(&s.leader.token), &json!({"code": wrong})).await;
     assert_error(r, StatusCode::CONFLICT, "pickup_code_unknown").await;
+    for bad in ["12\u{0}456", "12345", "abcdef", ""] {
+        let r = app.post(&format!("/api/v1/campaigns/{id}/pickups"), Some(&s.leader.token), &json!({"code": bad})).await;
+        assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    }
     // 10% of ann's 56.80 is booked for the leader.
     let commission: Value = app.get("/api/v1/leader/commission", Some(&s.leader.token)).await.json().await.unwrap();
     assert_eq!((commission[0]["total_minor"].as_i64(), commission[0]["orders"].as_i64()), (Some(568), Some(1)));
@@ -267,6 +271,7 @@ async fn leaders_sell_only_from_stores_that_reach_them_and_only_ahead_of_the_cut
         json!({"delivery_date": "2020-01-01"}),
         json!({"threshold_units": -1}),
         json!({"items": []}),
+        json!({"title": "a\u{0}b"}),
     ] {
         assert_error(
             post(body(s.store.shop_id, s.store.sku_id, bad)).await.unwrap(),
@@ -275,6 +280,9 @@ async fn leaders_sell_only_from_stores_that_reach_them_and_only_ahead_of_the_cut
         )
         .await;
     }
+    let huge = json!({"items": [{"sku_id": s.store.sku_id, "price_minor": i64::MAX}]});
+    let r = post(body(s.store.shop_id, s.store.sku_id, huge)).await.unwrap();
+    assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "amount_out_of_range").await;
     // "23:00" is the next 23:00 in the leader's time zone (UTC+8 by default).
     let c = publish(&app, &s, body(s.store.shop_id, s.store.sku_id, json!({"cutoff": "23:00", "cutoff_at": null}))).await;
     let cutoff = c["cutoff_at"].as_i64().unwrap();
@@ -297,7 +305,7 @@ async fn leaders_sell_only_from_stores_that_reach_them_and_only_ahead_of_the_cut
 
 /// Makes the second refund of any transaction fail, as a power cut in the
 /// middle of a close would: on a connection of its own, like an operator's.
-async fn crash_on_second_refund(app: &TestApp, on: bool) {
+pub async fn crash_on_second_refund(app: &TestApp, on: bool) {
     let url = app.state.config.database_url();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await.unwrap();
     let postgres = url.starts_with("postgres");

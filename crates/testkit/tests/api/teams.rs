@@ -184,3 +184,25 @@ async fn bad_team_offers_are_refused() {
     assert_error(app.post("/api/v1/team-offers", Some(&stranger.token), &base(json!({}))).await, StatusCode::FORBIDDEN, "forbidden").await;
     assert_error(app.post("/api/v1/team-offers", None, &base(json!({}))).await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
+
+#[tokio::test]
+async fn a_team_close_cut_short_midway_leaves_nothing_done_and_the_rerun_refunds_once() {
+    let app = spawn_app().await;
+    let (f, offer) = offer(&app, 10, 3, json!({})).await;
+    let (t, first) = open_paid(&app, &app.sign_up("opener").await, offer).await;
+    let second = join_paid(&app, &app.sign_up("friend").await, t).await;
+    app.clock.advance_seconds(3600);
+    crate::community::crash_on_second_refund(&app, true).await;
+    assert!(close_teams::run_once(&app.state).await.is_err(), "the close fails midway");
+    assert_eq!(team(&app, t).await["status"], "forming", "nothing of the failed close is left");
+    for id in [first, second] {
+        assert_eq!(app.order_status(&f.merchant.token, id).await, "paid");
+    }
+    crate::community::crash_on_second_refund(&app, false).await;
+    assert_eq!(close_teams::run_once(&app.state).await.unwrap(), 1);
+    assert_eq!(close_teams::run_once(&app.state).await.unwrap(), 0);
+    for id in [first, second] {
+        assert_eq!(app.order_status(&f.merchant.token, id).await, "refunded");
+        assert_eq!(app.state.db.refunds_of_order(haul_domain::ids::OrderId(id)).await.unwrap().len(), 1);
+    }
+}
