@@ -1,6 +1,6 @@
 //! The cart page, adding to it, "Buy now", and checkout of one shop's items.
 
-use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, placed_body, render, see_other, to_order};
 use crate::AppState;
 use crate::api::orders::{LineInput, PlaceOrder, place_order};
 use crate::auth::random_token;
@@ -122,10 +122,8 @@ pub async fn buy_deal(
     crate::extract::Path(deal): crate::extract::Path<i64>,
     CheckedForm(f): CheckedForm<DealForm>,
 ) -> PageResult {
-    let key = format!("page-{}", f.key.chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>());
-    let answer = crate::api::deals::buy(&state, &user, deal, 1, key).await?;
-    let id = serde_json::from_str::<serde_json::Value>(&answer.body).ok().and_then(|v| v["id"].as_i64()).unwrap_or(0);
-    Ok(see_other(&format!("/orders/{id}")))
+    let answer = crate::api::deals::buy(&state, &user, deal, 1, form_key(&f.key)).await?;
+    Ok(to_order(&answer.body))
 }
 
 #[derive(Deserialize)]
@@ -136,10 +134,6 @@ pub struct CheckoutForm {
 
 pub async fn checkout(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<CheckoutForm>) -> PageResult {
     let input = PlaceOrder { items: Vec::new(), from_cart_shop_id: Some(f.shop_id) };
-    let key = format!("page-{}", f.key.chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>());
-    let body = match place_order(&state, &user, &input, Some(&key)).await? {
-        Placed::New { body, .. } | Placed::Replay { body, .. } => body,
-    };
-    let id = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["id"].as_i64()).unwrap_or(0);
-    Ok(see_other(&format!("/orders/{id}")))
+    let placed = place_order(&state, &user, &input, Some(&form_key(&f.key))).await?;
+    Ok(to_order(placed_body(&placed)))
 }

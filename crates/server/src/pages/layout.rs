@@ -156,3 +156,23 @@ pub fn money(minor: i64, currency: &str) -> String {
         .map(|c| haul_domain::Money { minor, currency: c }.display())
         .unwrap_or_else(|_| format!("{minor} {currency}"))
 }
+
+/// The Idempotency-Key of a page form: the `key` the page drew when it was
+/// rendered, so a double tap or a resubmitted form places one order.
+pub fn form_key(raw: &str) -> String {
+    format!("page-{}", raw.chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>())
+}
+
+/// After an order was placed from a page (or a retry got the first answer,
+/// `body`): to that order's page.
+pub fn to_order(body: &str) -> Response {
+    let id = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["id"].as_i64()).unwrap_or(0);
+    see_other(&format!("/orders/{id}"))
+}
+
+/// The answer's body, new or replayed.
+pub fn placed_body(placed: &haul_store::orders::Placed) -> &str {
+    match placed {
+        haul_store::orders::Placed::New { body, .. } | haul_store::orders::Placed::Replay { body, .. } => body,
+    }
+}

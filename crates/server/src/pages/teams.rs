@@ -1,7 +1,7 @@
 //! Team-buy pages: the team page with its share link, members and countdown,
 //! and the buttons that open or join a team (each leads to the order to pay).
 
-use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, placed_body, render, to_order};
 use crate::AppState;
 use crate::api::teams::{TeamView, take_seat, team_view};
 use crate::auth::WebUser;
@@ -10,7 +10,6 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use haul_domain::ids::{TeamId, TeamOfferId};
-use haul_store::orders::Placed;
 use haul_store::teams::TeamOffer;
 use serde::Deserialize;
 
@@ -97,25 +96,13 @@ pub struct KeyForm {
     key: String,
 }
 
-fn page_key(f: &KeyForm) -> String {
-    format!("page-{}", f.key.chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>())
-}
-
-fn to_order(placed: Placed) -> axum::response::Response {
-    let id = match placed {
-        Placed::New { order, .. } => order.order.id,
-        Placed::Replay { body, .. } => serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["id"].as_i64()).unwrap_or(0),
-    };
-    see_other(&format!("/orders/{id}"))
-}
-
 pub async fn open(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(offer): Path<i64>,
     CheckedForm(f): CheckedForm<KeyForm>,
 ) -> PageResult {
-    Ok(to_order(take_seat(&state, &user, Ok(TeamOfferId(offer)), &page_key(&f)).await?))
+    Ok(to_order(placed_body(&take_seat(&state, &user, Ok(TeamOfferId(offer)), &form_key(&f.key)).await?)))
 }
 
 pub async fn join(
@@ -124,5 +111,5 @@ pub async fn join(
     Path(team): Path<i64>,
     CheckedForm(f): CheckedForm<KeyForm>,
 ) -> PageResult {
-    Ok(to_order(take_seat(&state, &user, Err(TeamId(team)), &page_key(&f)).await?))
+    Ok(to_order(placed_body(&take_seat(&state, &user, Err(TeamId(team)), &form_key(&f.key)).await?)))
 }

@@ -66,6 +66,13 @@ async fn publish(app: &TestApp, s: &Setup, body: Value) -> Value {
     r.json().await.unwrap()
 }
 
+/// A campaign of the store's first product that needs 10 units, closing in an hour.
+async fn needs_ten(app: &TestApp, s: &Setup) -> Value {
+    let body = json!({"shop_id": s.store.shop_id, "title": "Needs ten", "cutoff_at": in_an_hour(app), "threshold_units": 10,
+        "items": [{"sku_id": s.store.sku_id}]});
+    publish(app, s, body).await
+}
+
 fn in_an_hour(app: &TestApp) -> i64 {
     (app.clock_now_seconds() + 3600) * 1000
 }
@@ -182,12 +189,7 @@ async fn a_campaign_closes_at_its_cutoff_into_a_supply_order_and_pickup_codes_ha
 async fn below_the_threshold_every_order_is_refunded_once_and_unpaid_ones_cancelled() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let campaign = publish(
-        &app,
-        &s,
-        json!({"shop_id": s.store.shop_id, "title": "Needs ten", "cutoff_at": in_an_hour(&app), "threshold_units": 10, "items": [{"sku_id": s.store.sku_id}]}),
-    )
-    .await;
+    let campaign = needs_ten(&app, &s).await;
     let (ann, ann_order) = resident_orders(&app, &s, &campaign, "ann", &[(0, 2)]).await;
     let idle = app.sign_up("idle").await;
     app.post(&format!("/api/v1/communities/{}/join", s.community), Some(&idle.token), &json!({})).await;
@@ -331,12 +333,7 @@ pub async fn crash_on_second_refund(app: &TestApp, on: bool) {
 async fn a_close_cut_short_midway_leaves_nothing_done_and_the_rerun_refunds_once() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let campaign = publish(
-        &app,
-        &s,
-        json!({"shop_id": s.store.shop_id, "title": "Needs ten", "cutoff_at": in_an_hour(&app), "threshold_units": 10, "items": [{"sku_id": s.store.sku_id}]}),
-    )
-    .await;
+    let campaign = needs_ten(&app, &s).await;
     let mut orders = Vec::new();
     for name in ["ann", "bob", "cyd"] {
         orders.push(resident_orders(&app, &s, &campaign, name, &[(0, 1)]).await);

@@ -6,7 +6,7 @@
 pub mod leader;
 pub mod operator;
 
-use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, placed_body, render, see_other, to_order};
 use crate::AppState;
 use crate::api::campaigns::{CampaignOrderInput, OrderLineInput, place};
 use crate::api::community::visible_community;
@@ -18,7 +18,6 @@ use axum::extract::State;
 use haul_domain::ids::{CampaignId, CommunityId};
 use haul_domain::page::PageRequest;
 use haul_store::community::{CampaignDetail, Community};
-use haul_store::orders::Placed;
 use std::collections::HashMap;
 
 #[derive(Template)]
@@ -120,14 +119,7 @@ pub async fn order(
             items.push(OrderLineInput { item_id: item, quantity });
         }
     }
-    let key = format!(
-        "page-{}",
-        f.get("key").map(String::as_str).unwrap_or("").chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>()
-    );
+    let key = form_key(f.get("key").map(String::as_str).unwrap_or(""));
     let placed = place(&state, &user, CampaignId(id), &CampaignOrderInput { items }, &key).await?;
-    let order = match placed {
-        Placed::New { order, .. } => order.order.id,
-        Placed::Replay { body, .. } => serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["id"].as_i64()).unwrap_or(0),
-    };
-    Ok(see_other(&format!("/orders/{order}")))
+    Ok(to_order(placed_body(&placed)))
 }
