@@ -43,6 +43,8 @@ CREATE INDEX teams_due ON teams(status, expires_at);
 CREATE INDEX teams_offer ON teams(offer_id, status);
 ALTER TABLE orders ADD COLUMN team_id INTEGER REFERENCES teams(id);
 CREATE INDEX orders_team ON orders(team_id);
+-- One live seat per shopper per team, even when two joins race.
+CREATE UNIQUE INDEX orders_team_buyer ON orders(team_id, buyer_id) WHERE team_id IS NOT NULL AND status NOT IN ('cancelled', 'refunded');
 
 -- Where a store is and how far it delivers (default 3 km, as 7Fresh).
 ALTER TABLE shops ADD COLUMN lat_micro INTEGER;

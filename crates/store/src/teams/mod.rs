@@ -236,7 +236,12 @@ impl Db {
         }
         let sql = format!("{OFFER_SELECT} WHERE o.id = $1");
         let o: TeamOffer = sqlx::query_as(AssertSqlSafe(sql)).bind(t.offer_id).fetch_one(&mut *tx).await?;
-        let order = seat_order(&mut tx, &o, t.id, &req).await?;
+        let order = seat_order(&mut tx, &o, t.id, &req).await.map_err(|e| match e {
+            StoreError::Db(ref d) if crate::error::is_unique_violation(d) => {
+                StoreError::conflict("already_in_team", "you already hold a seat in this team")
+            }
+            e => e,
+        })?;
         tx.commit().await?;
         Ok(placed(order))
     }

@@ -206,3 +206,20 @@ async fn a_team_close_cut_short_midway_leaves_nothing_done_and_the_rerun_refunds
         assert_eq!(app.state.db.refunds_of_order(haul_domain::ids::OrderId(id)).await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_shopper_racing_with_different_keys_gets_one_seat() {
+    let app = spawn_app().await;
+    let (_, offer) = offer(&app, 100, 5, json!({})).await;
+    let (t, _) = open_paid(&app, &app.sign_up("opener").await, offer).await;
+    let eager = app.sign_up("eager").await;
+    let mut taps = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let req =
+            app.request(Method::POST, &format!("/api/v1/teams/{t}/join"), Some(&eager.token)).header("Idempotency-Key", format!("tap{i}"));
+        taps.spawn(async move { req.send().await.unwrap().status() });
+    }
+    let answers = taps.join_all().await;
+    assert_eq!(answers.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{answers:?}");
+    assert_eq!(team(&app, t).await["seats"], 2);
+}
