@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod community;
 pub mod deals;
 pub mod error;
+pub mod feed;
 pub mod group_buy;
 pub mod ids;
 pub mod inventory;

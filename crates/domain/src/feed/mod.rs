@@ -1,0 +1,10 @@
+//! The feed, as pure rules: smoothed engagement rates and quality
+//! (`scores`), traffic pools (`pools`), the hard-sell score and the
+//! operator's policy (`hard_sell`), creator health (`health`), and ranking
+//! one viewer's page with its reasons (`rank`).
+
+pub mod hard_sell;
+pub mod health;
+pub mod pools;
+pub mod rank;
+pub mod scores;
