@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod catalog;
 pub mod community;
+pub mod content;
 pub mod deals;
 pub mod error;
 pub mod feed;

@@ -12,6 +12,7 @@ mod record;
 pub mod accounts;
 pub mod catalog;
 pub mod community;
+pub mod content;
 pub mod deals;
 pub mod ledger;
 pub mod orders;

@@ -1,0 +1,170 @@
+//! What viewers do with videos: likes and saves (toggles), comments, views
+//! with watch time, shares and product clicks; and follows. Each updates the
+//! video's counters in the same transaction as its row.
+
+use crate::{Db, Result, StoreError};
+use haul_domain::Timestamp;
+use haul_domain::ids::UserId;
+use haul_domain::page::{Page, PageRequest};
+
+record! {
+    pub struct Comment {
+        pub id: i64,
+        pub video_id: i64,
+        pub user_id: i64,
+        pub author: String,
+        pub body: String,
+        pub created_at: i64,
+    }
+}
+
+const COMMENT_SELECT: &str =
+    "SELECT c.id, c.video_id, c.user_id, u.display_name AS author, c.body, c.created_at FROM video_comments c JOIN users u ON u.id = c.user_id";
+
+/// The counter column a reaction or event raises.
+fn counter(kind: &str) -> Result<&'static str> {
+    Ok(match kind {
+        "like" => "likes",
+        "save" => "saves",
+        "share" => "shares",
+        "product_click" => "product_clicks",
+        "purchase" => "purchases",
+        _ => return Err(haul_domain::DomainError::invalid("kind", "like, save, share, product_click or purchase").into()),
+    })
+}
+
+impl Db {
+    /// Sets or clears a like or save; returns whether it is now on.
+    pub async fn react(&self, video: i64, user: UserId, kind: &str, on: bool, now: Timestamp) -> Result<bool> {
+        let column = counter(kind)?;
+        let mut tx = self.write.begin().await?;
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1").bind(video).fetch_optional(&mut *tx).await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound("video"));
+        }
+        let changed = if on {
+            sqlx::query("INSERT INTO video_reactions (video_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .bind(video)
+                .bind(user.get())
+                .bind(kind)
+                .bind(now.millis())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        } else {
+            sqlx::query("DELETE FROM video_reactions WHERE video_id = $1 AND user_id = $2 AND kind = $3")
+                .bind(video)
+                .bind(user.get())
+                .bind(kind)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        };
+        if changed > 0 {
+            let sql = format!("UPDATE videos SET {column} = {column} + $1 WHERE id = $2");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(if on { 1 } else { -1 }).bind(video).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(on)
+    }
+
+    /// The viewer's reactions to a video: `like`, `save`.
+    pub async fn reactions_of(&self, user: UserId, video: i64) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT kind FROM video_reactions WHERE video_id = $1 AND user_id = $2")
+            .bind(video)
+            .bind(user.get())
+            .fetch_all(&self.read)
+            .await?;
+        Ok(rows.into_iter().map(|(k,)| k).collect())
+    }
+
+    /// A view (with how long it was watched), a share, a product click.
+    /// `completed` says whether the view reached the end.
+    pub async fn record_event(&self, video: i64, user: Option<UserId>, kind: &str, watch_ms: i64, completed: bool, now: Timestamp) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1").bind(video).fetch_optional(&mut *tx).await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound("video"));
+        }
+        sqlx::query("INSERT INTO video_events (video_id, user_id, kind, watch_ms, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(video)
+            .bind(user.map(|u| u.get()))
+            .bind(kind)
+            .bind(watch_ms)
+            .bind(now.millis())
+            .execute(&mut *tx)
+            .await?;
+        if kind == "view" {
+            sqlx::query("UPDATE videos SET views = views + 1, watch_ms = watch_ms + $1, completions = completions + $2 WHERE id = $3")
+                .bind(watch_ms)
+                .bind(i64::from(completed))
+                .bind(video)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            let column = counter(kind)?;
+            let sql = format!("UPDATE videos SET {column} = {column} + 1 WHERE id = $1");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(video).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn add_comment(&self, video: i64, user: UserId, body: &str, now: Timestamp) -> Result<Comment> {
+        let mut tx = self.write.begin().await?;
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1 AND status = 'published'").bind(video).fetch_optional(&mut *tx).await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound("video"));
+        }
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO video_comments (video_id, user_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(video)
+            .bind(user.get())
+            .bind(body)
+            .bind(now.millis())
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE videos SET comments = comments + 1 WHERE id = $1").bind(video).execute(&mut *tx).await?;
+        tx.commit().await?;
+        let sql = format!("{COMMENT_SELECT} WHERE c.id = $1");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&self.read).await?)
+    }
+
+    pub async fn comments(&self, video: i64, page: &PageRequest) -> Result<Page<Comment>> {
+        let sql = format!("{COMMENT_SELECT} WHERE c.video_id = $1 AND c.id < $2 ORDER BY c.id DESC LIMIT $3");
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(video)
+        .bind(page.before_id())
+        .bind(page.fetch())
+        .fetch_all(&self.read)
+        .await?;
+        Ok(Page::from_batch(rows, page, |c: &Comment| c.id))
+    }
+
+    pub async fn follow(&self, follower: UserId, creator: UserId, on: bool, now: Timestamp) -> Result<()> {
+        if follower == creator {
+            return Err(haul_domain::DomainError::invalid("creator", "you cannot follow yourself").into());
+        }
+        self.user(creator).await?;
+        if on {
+            sqlx::query("INSERT INTO follows (follower_id, creator_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(follower.get())
+                .bind(creator.get())
+                .bind(now.millis())
+                .execute(&self.write)
+                .await?;
+        } else {
+            sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND creator_id = $2").bind(follower.get()).bind(creator.get()).execute(&self.write).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn following(&self, follower: UserId) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT creator_id FROM follows WHERE follower_id = $1").bind(follower.get()).fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(|(c,)| c).collect())
+    }
+
+    pub async fn follower_count(&self, creator: UserId) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM follows WHERE creator_id = $1").bind(creator.get()).fetch_one(&self.read).await?;
+        Ok(n)
+    }
+}
