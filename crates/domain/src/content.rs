@@ -25,7 +25,8 @@ pub fn sniff_video(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 /// The running time of an MP4 from its movie header, if it has one.
 pub fn mp4_duration_ms(bytes: &[u8]) -> Option<i64> {
     let at = bytes.windows(4).position(|w| w == b"mvhd")? + 4;
-    let read = |from: usize, n: usize| -> Option<u64> { Some(bytes.get(from..from + n)?.iter().fold(0u64, |acc, b| (acc << 8) | *b as u64)) };
+    let read =
+        |from: usize, n: usize| -> Option<u64> { Some(bytes.get(from..from + n)?.iter().fold(0u64, |acc, b| (acc << 8) | *b as u64)) };
     let version = *bytes.get(at)?;
     let (timescale, duration) = if version == 1 { (read(at + 20, 4)?, read(at + 24, 8)?) } else { (read(at + 12, 4)?, read(at + 16, 4)?) };
     if timescale == 0 {

@@ -27,6 +27,7 @@ pub struct App {
     pub login_limiter: RateLimiter,
     pub sessions: crate::auth::SessionCache,
     pub deals: Arc<crate::deals::DealEngine>,
+    pub feed: crate::feed::FeedEngine,
     pub http: reqwest::Client,
     /// Where this server is reached, without a trailing slash.
     pub public_url: String,
@@ -58,19 +59,22 @@ impl AppState {
         };
         install_tls();
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
-        Ok(AppState(Arc::new(App {
+        let state = AppState(Arc::new(App {
             media: MediaStore::local(config.media_dir()),
             login_limiter: RateLimiter::new(config.login_attempts, config.login_window_seconds, clock.clone()),
             payments: sandbox.clone(),
             sessions: crate::auth::SessionCache::default(),
             deals: crate::deals::DealEngine::start(db.clone(), redis),
+            feed: crate::feed::FeedEngine::new(config.creator_health_threshold),
             sandbox,
             db,
             config,
             clock,
             http,
             public_url,
-        })))
+        }));
+        state.feed.refresh(&state.db, state.clock.now()).await?;
+        Ok(state)
     }
 }
 

@@ -28,6 +28,11 @@ pub struct Config {
     pub leader_commission_bps: i64,
     /// Orders left at a pickup point longer than this are flagged uncollected.
     pub pickup_grace_hours: i64,
+    /// Creators whose health (0-100) is below this reach followers only.
+    pub creator_health_threshold: f64,
+    /// How often the feed's index is rebuilt from the record.
+    pub feed_refresh_seconds: u64,
+    pub max_video_bytes: usize,
     pub session_days: i64,
     pub max_upload_bytes: usize,
     /// Shared secret of the sandbox payment provider's webhooks.
@@ -55,6 +60,9 @@ impl Default for Config {
             deal_payment_timeout_seconds: 5 * 60,
             leader_commission_bps: 1000,
             pickup_grace_hours: 48,
+            creator_health_threshold: 40.0,
+            feed_refresh_seconds: 10,
+            max_video_bytes: 64 * 1024 * 1024,
             session_days: 30,
             max_upload_bytes: 5 * 1024 * 1024,
             sandbox_secret: "sandbox-secret-change-me".into(),

@@ -12,6 +12,7 @@ pub mod deals;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod feed;
 pub mod media;
 pub mod metrics;
 pub mod pages;

@@ -7,11 +7,13 @@ pub mod cart;
 pub mod catalog;
 pub mod community;
 pub mod deals;
+pub mod feed;
 pub mod orders;
 pub mod partners;
 pub mod payments;
 pub mod shops;
 pub mod teams;
+pub mod videos;
 pub mod webhooks;
 
 use crate::AppState;
@@ -48,6 +50,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(teams::router())
         .merge(community::router())
         .merge(campaigns::router())
+        .merge(videos::router())
+        .merge(feed::router())
         .merge(cart::router())
         .merge(orders::router())
         .merge(payments::router())

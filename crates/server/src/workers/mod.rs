@@ -12,6 +12,17 @@ use std::time::Duration;
 
 /// Runs every job on a timer until the process ends.
 pub fn spawn(state: AppState) {
+    let feed = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(feed.config.feed_refresh_seconds.max(1)));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = feed.feed.refresh(&feed.db, feed.clock.now()).await {
+                tracing::warn!(error = %e, "feed refresh failed");
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(state.config.worker_interval_seconds.max(1)));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

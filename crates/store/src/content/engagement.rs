@@ -18,8 +18,7 @@ record! {
     }
 }
 
-const COMMENT_SELECT: &str =
-    "SELECT c.id, c.video_id, c.user_id, u.display_name AS author, c.body, c.created_at FROM video_comments c JOIN users u ON u.id = c.user_id";
+const COMMENT_SELECT: &str = "SELECT c.id, c.video_id, c.user_id, u.display_name AS author, c.body, c.created_at FROM video_comments c JOIN users u ON u.id = c.user_id";
 
 /// The counter column a reaction or event raises.
 fn counter(kind: &str) -> Result<&'static str> {
@@ -80,7 +79,15 @@ impl Db {
 
     /// A view (with how long it was watched), a share, a product click.
     /// `completed` says whether the view reached the end.
-    pub async fn record_event(&self, video: i64, user: Option<UserId>, kind: &str, watch_ms: i64, completed: bool, now: Timestamp) -> Result<()> {
+    pub async fn record_event(
+        &self,
+        video: i64,
+        user: Option<UserId>,
+        kind: &str,
+        watch_ms: i64,
+        completed: bool,
+        now: Timestamp,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1").bind(video).fetch_optional(&mut *tx).await?;
         if exists.is_none() {
@@ -112,17 +119,19 @@ impl Db {
 
     pub async fn add_comment(&self, video: i64, user: UserId, body: &str, now: Timestamp) -> Result<Comment> {
         let mut tx = self.write.begin().await?;
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1 AND status = 'published'").bind(video).fetch_optional(&mut *tx).await?;
+        let exists: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM videos WHERE id = $1 AND status = 'published'").bind(video).fetch_optional(&mut *tx).await?;
         if exists.is_none() {
             return Err(StoreError::NotFound("video"));
         }
-        let (id,): (i64,) = sqlx::query_as("INSERT INTO video_comments (video_id, user_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(video)
-            .bind(user.get())
-            .bind(body)
-            .bind(now.millis())
-            .fetch_one(&mut *tx)
-            .await?;
+        let (id,): (i64,) =
+            sqlx::query_as("INSERT INTO video_comments (video_id, user_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(video)
+                .bind(user.get())
+                .bind(body)
+                .bind(now.millis())
+                .fetch_one(&mut *tx)
+                .await?;
         sqlx::query("UPDATE videos SET comments = comments + 1 WHERE id = $1").bind(video).execute(&mut *tx).await?;
         tx.commit().await?;
         let sql = format!("{COMMENT_SELECT} WHERE c.id = $1");
@@ -131,12 +140,8 @@ impl Db {
 
     pub async fn comments(&self, video: i64, page: &PageRequest) -> Result<Page<Comment>> {
         let sql = format!("{COMMENT_SELECT} WHERE c.video_id = $1 AND c.id < $2 ORDER BY c.id DESC LIMIT $3");
-        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(video)
-        .bind(page.before_id())
-        .bind(page.fetch())
-        .fetch_all(&self.read)
-        .await?;
+        let rows =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(video).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |c: &Comment| c.id))
     }
 
@@ -153,18 +158,24 @@ impl Db {
                 .execute(&self.write)
                 .await?;
         } else {
-            sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND creator_id = $2").bind(follower.get()).bind(creator.get()).execute(&self.write).await?;
+            sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND creator_id = $2")
+                .bind(follower.get())
+                .bind(creator.get())
+                .execute(&self.write)
+                .await?;
         }
         Ok(())
     }
 
     pub async fn following(&self, follower: UserId) -> Result<Vec<i64>> {
-        let rows: Vec<(i64,)> = sqlx::query_as("SELECT creator_id FROM follows WHERE follower_id = $1").bind(follower.get()).fetch_all(&self.read).await?;
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT creator_id FROM follows WHERE follower_id = $1").bind(follower.get()).fetch_all(&self.read).await?;
         Ok(rows.into_iter().map(|(c,)| c).collect())
     }
 
     pub async fn follower_count(&self, creator: UserId) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM follows WHERE creator_id = $1").bind(creator.get()).fetch_one(&self.read).await?;
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM follows WHERE creator_id = $1").bind(creator.get()).fetch_one(&self.read).await?;
         Ok(n)
     }
 }

@@ -70,15 +70,18 @@ impl Db {
 
     /// Recent likes of many viewers, for co-engagement: `(viewer, video)`.
     pub async fn recent_likes(&self, since: Timestamp, limit: i64) -> Result<Vec<(i64, i64)>> {
-        Ok(sqlx::query_as("SELECT user_id, video_id FROM video_reactions WHERE kind = 'like' AND created_at >= $1 ORDER BY user_id, created_at LIMIT $2")
-            .bind(since.millis())
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT user_id, video_id FROM video_reactions WHERE kind = 'like' AND created_at >= $1 ORDER BY user_id, created_at LIMIT $2",
+        )
+        .bind(since.millis())
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     pub async fn seen_videos(&self, viewer: UserId) -> Result<Vec<i64>> {
-        let rows: Vec<(i64,)> = sqlx::query_as("SELECT video_id FROM feed_seen WHERE viewer_id = $1").bind(viewer.get()).fetch_all(&self.read).await?;
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT video_id FROM feed_seen WHERE viewer_id = $1").bind(viewer.get()).fetch_all(&self.read).await?;
         Ok(rows.into_iter().map(|(v,)| v).collect())
     }
 
@@ -121,7 +124,8 @@ impl Db {
     }
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.read).await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.read).await?;
         Ok(row.map(|(v,)| v))
     }
 

@@ -102,13 +102,15 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         for (product, sku, at_ms) in new.anchors {
-            let row: Option<(i64, String)> = sqlx::query_as("SELECT id, status FROM products WHERE id = $1").bind(product.get()).fetch_optional(&mut *tx).await?;
+            let row: Option<(i64, String)> =
+                sqlx::query_as("SELECT id, status FROM products WHERE id = $1").bind(product.get()).fetch_optional(&mut *tx).await?;
             match row {
                 Some((_, status)) if status == "active" => {}
                 _ => return Err(StoreError::NotFound("product")),
             }
             if let Some(sku) = sku {
-                let owner: Option<(i64,)> = sqlx::query_as("SELECT product_id FROM skus WHERE id = $1").bind(sku.get()).fetch_optional(&mut *tx).await?;
+                let owner: Option<(i64,)> =
+                    sqlx::query_as("SELECT product_id FROM skus WHERE id = $1").bind(sku.get()).fetch_optional(&mut *tx).await?;
                 if owner.map(|(p,)| p) != Some(product.get()) {
                     return Err(StoreError::NotFound("sku"));
                 }
@@ -127,7 +129,8 @@ impl Db {
 
     pub async fn video(&self, id: i64) -> Result<VideoDetail> {
         let sql = format!("{VIDEO_SELECT} WHERE v.id = $1");
-        let video: Video = sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("video"))?;
+        let video: Video =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("video"))?;
         let anchors = self.anchors(id).await?;
         Ok(VideoDetail { video, anchors })
     }
@@ -146,7 +149,8 @@ impl Db {
 
     pub async fn videos_of_creator(&self, creator: UserId, page: &PageRequest) -> Result<Page<Video>> {
         let sql = format!("{VIDEO_SELECT} WHERE v.creator_id = $1 AND v.status = 'published' AND v.id < $2 ORDER BY v.id DESC LIMIT $3");
-        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(creator.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        let rows =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(creator.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |v: &Video| v.id))
     }
 

@@ -14,4 +14,5 @@ mod orders;
 mod pages;
 mod payments;
 mod teams;
+mod videos;
 mod webhooks;

@@ -1,0 +1,317 @@
+//! Short videos: upload (type from the bytes, size bounded, a poster made
+//! with ffmpeg when it is installed or uploaded), playback through `/media`
+//! (byte ranges, so players can seek), product anchors, engagement, follows,
+//! and the creator studio's view of why each video is shown.
+
+use crate::AppState;
+use crate::api::{PageOf, PageParams};
+use crate::auth::{ApiUser, random_token};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use haul_domain::DomainError;
+use haul_domain::catalog::sniff_image;
+use haul_domain::content::{MAX_ANCHORS, MAX_DURATION_MS, caption, hashtags, mp4_duration_ms, sniff_video};
+use haul_domain::feed::hard_sell::hard_sell;
+use haul_domain::ids::{ProductId, SkuId, UserId};
+use haul_store::accounts::User;
+use haul_store::content::{Comment, FeedRow, NewVideo, VideoDetail};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .routes(routes!(show))
+        .routes(routes!(react))
+        .routes(routes!(event))
+        .routes(routes!(list_comments, comment))
+        .routes(routes!(follow))
+        .routes(routes!(creator_videos))
+        .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct AnchorInput {
+    pub product_id: i64,
+    pub sku_id: Option<i64>,
+    /// When in the video the buy card appears (milliseconds); all along if absent.
+    pub at_ms: Option<i64>,
+}
+
+/// A video as clients get it: the record, where to play it, and its cards.
+#[derive(Serialize, ToSchema)]
+pub struct VideoView {
+    #[serde(flatten)]
+    pub detail: VideoDetail,
+    pub url: String,
+    pub poster_url: Option<String>,
+}
+
+pub fn view(detail: VideoDetail) -> VideoView {
+    let url = crate::media::MediaStore::url(&detail.video.media_key);
+    let poster_url = detail.video.poster_key.as_deref().map(crate::media::MediaStore::url);
+    VideoView { detail, url, poster_url }
+}
+
+/// Reads every field of a multipart form; files up to `max_file` bytes,
+/// text fields up to 64 KiB.
+async fn read_fields(mut form: Multipart, max_file: usize) -> ApiResult<HashMap<String, Vec<u8>>> {
+    let mut fields = HashMap::new();
+    while let Some(mut field) = form.next_field().await.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let max = if field.file_name().is_some() { max_file } else { 64 * 1024 };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > max {
+                return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", format!("{name} is at most {max} bytes")));
+            }
+        }
+        fields.insert(name, bytes);
+    }
+    Ok(fields)
+}
+
+/// A frame of the video as its poster, if ffmpeg is installed and can read it.
+async fn poster_from(path: &std::path::Path) -> Option<Vec<u8>> {
+    let out = path.with_extension("poster.jpg");
+    let run = tokio::process::Command::new("ffmpeg")
+        .args(["-y", "-loglevel", "error", "-ss", "0.5", "-i"])
+        .arg(path)
+        .args(["-frames:v", "1", "-vf", "scale=480:-2"])
+        .arg(&out)
+        .kill_on_drop(true)
+        .status();
+    let ok = tokio::time::timeout(std::time::Duration::from_secs(20), run).await.ok()?.ok()?.success();
+    let bytes = if ok { tokio::fs::read(&out).await.ok() } else { None };
+    let _ = tokio::fs::remove_file(&out).await;
+    bytes
+}
+
+/// Validates and stores an upload; shared with the studio page.
+pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<u8>>) -> ApiResult<VideoView> {
+    let text = |name: &str| fields.get(name).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+    let bytes = fields
+        .get("file")
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| ApiError::bad_request("invalid_upload", "send the video in a field named `file`"))?;
+    let (content_type, ext) = sniff_video(bytes)
+        .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_video", "send an MP4 or WebM video"))?;
+    let caption = caption(&text("caption"))?;
+    let tags = hashtags(&caption);
+    let anchors: Vec<AnchorInput> = match text("anchors").trim() {
+        "" => Vec::new(),
+        json => serde_json::from_str(json)
+            .map_err(|e| DomainError::invalid("anchors", format!("a JSON list of {{product_id, sku_id, at_ms}}: {e}")))?,
+    };
+    if anchors.len() > MAX_ANCHORS {
+        return Err(DomainError::invalid("anchors", format!("at most {MAX_ANCHORS}")).into());
+    }
+    let given: Option<i64> = match text("duration_ms").trim() {
+        "" => None,
+        t => Some(t.parse().map_err(|_| DomainError::invalid("duration_ms", "milliseconds"))?),
+    };
+    let duration_ms = if ext == "mp4" { mp4_duration_ms(bytes).or(given) } else { given }.unwrap_or(0);
+    if !(0..=MAX_DURATION_MS).contains(&duration_ms) || anchors.iter().any(|a| a.at_ms.is_some_and(|t| !(0..=MAX_DURATION_MS).contains(&t)))
+    {
+        return Err(DomainError::invalid("duration_ms", "short videos run up to ten minutes").into());
+    }
+    let name = &random_token()[..24];
+    let media_key = format!("videos/{name}.{ext}");
+    state.media.put(&media_key, bytes).await.map_err(ApiError::internal)?;
+    let poster = match fields.get("poster").filter(|b| !b.is_empty()) {
+        Some(p) => {
+            let kind = sniff_image(p).ok_or_else(|| {
+                ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "the poster is a JPEG, PNG, GIF or WebP")
+            })?;
+            Some((p.clone(), kind.trim_start_matches("image/").to_owned()))
+        }
+        None => poster_from(&state.media.root().join(&media_key)).await.map(|p| (p, "jpg".to_owned())),
+    };
+    let poster_key = match poster {
+        Some((p, ext)) => {
+            let key = format!("posters/{name}.{ext}");
+            state.media.put(&key, &p).await.map_err(ApiError::internal)?;
+            Some(key)
+        }
+        None => None,
+    };
+    let score = hard_sell(&caption, anchors.len(), duration_ms.max(1_000));
+    let category = match anchors.first() {
+        Some(a) => state.db.product(ProductId(a.product_id)).await?.category_id,
+        None => None,
+    };
+    let anchor_rows: Vec<_> = anchors.iter().map(|a| (ProductId(a.product_id), a.sku_id.map(SkuId), a.at_ms)).collect();
+    let new = NewVideo {
+        creator: user.user_id(),
+        caption: &caption,
+        hashtags: &tags,
+        category,
+        media_key: &media_key,
+        content_type,
+        size_bytes: bytes.len() as i64,
+        duration_ms,
+        poster_key: poster_key.as_deref(),
+        hard_sell_milli: (score.score * 1000.0).round() as i64,
+        hard_sell_signals: &score.signals.join(","),
+        anchors: &anchor_rows,
+    };
+    let detail = state.db.create_video(&new, state.clock.now()).await?;
+    state.feed.add(&FeedRow {
+        id: detail.video.id,
+        creator_id: detail.video.creator_id,
+        category_id: detail.video.category_id,
+        hashtags: detail.video.hashtags.clone(),
+        created_at: detail.video.created_at,
+        duration_ms,
+        hard_sell_milli: detail.video.hard_sell_milli,
+        impressions: 0,
+        views: 0,
+        completions: 0,
+        likes: 0,
+        comments: 0,
+        shares: 0,
+        product_clicks: 0,
+        purchases: 0,
+    });
+    Ok(view(detail))
+}
+
+#[utoipa::path(post, path = "/api/v1/videos", tag = "videos", security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "`file` (MP4 or WebM), `caption` (with #hashtags), `anchors` (JSON list of {product_id, sku_id, at_ms}), optional `poster` image and `duration_ms`"),
+    responses((status = 201, body = VideoView), (status = 413, description = "file_too_large"), (status = 415, description = "unsupported_video")))]
+async fn upload(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    form: Result<Multipart, MultipartRejection>,
+) -> ApiResult<(StatusCode, axum::Json<VideoView>)> {
+    let form = form.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?;
+    let fields = read_fields(form, state.config.max_video_bytes).await?;
+    Ok((StatusCode::CREATED, axum::Json(publish(&state, &user, fields).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/videos/{id}", tag = "videos", responses((status = 200, body = VideoView), (status = 404)))]
+async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<VideoView>> {
+    let detail = state.db.video(id).await?;
+    if detail.video.status != "published" {
+        return Err(ApiError::not_found("video"));
+    }
+    Ok(axum::Json(view(detail)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReactInput {
+    /// `like` or `save`.
+    pub kind: String,
+    /// false to take it back.
+    #[serde(default = "yes")]
+    pub on: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[utoipa::path(post, path = "/api/v1/videos/{id}/reactions", tag = "videos", security(("bearer" = [])), request_body = ReactInput, responses((status = 204), (status = 404)))]
+async fn react(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<ReactInput>,
+) -> ApiResult<StatusCode> {
+    if input.kind != "like" && input.kind != "save" {
+        return Err(DomainError::invalid("kind", "like or save").into());
+    }
+    state.db.react(id, user.user_id(), &input.kind, input.on, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct EventInput {
+    /// `view` (send `watch_ms`), `share` or `product_click`.
+    pub kind: String,
+    #[serde(default)]
+    pub watch_ms: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/videos/{id}/events", tag = "videos", request_body = EventInput,
+    responses((status = 204), (status = 404)), description = "Anonymous viewers count too; a signed-in viewer's events shape their feed.")]
+async fn event(
+    State(state): State<AppState>,
+    user: Option<ApiUser>,
+    Path(id): Path<i64>,
+    Json(input): Json<EventInput>,
+) -> ApiResult<StatusCode> {
+    if !matches!(input.kind.as_str(), "view" | "share" | "product_click") {
+        return Err(DomainError::invalid("kind", "view, share or product_click").into());
+    }
+    let video = state.db.video(id).await?.video;
+    let watch_ms = input.watch_ms.clamp(0, MAX_DURATION_MS);
+    let completed = input.kind == "view" && video.duration_ms > 0 && watch_ms * 10 >= video.duration_ms * 9;
+    state.db.record_event(id, user.map(|u| u.0.user_id()), &input.kind, watch_ms, completed, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/videos/{id}/comments", tag = "videos", params(PageParams), responses((status = 200, body = PageOf<Comment>)))]
+async fn list_comments(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<PageOf<Comment>>> {
+    Ok(axum::Json(state.db.comments(id, &page.parse()?).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CommentInput {
+    pub body: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/videos/{id}/comments", tag = "videos", security(("bearer" = [])), request_body = CommentInput,
+    responses((status = 201, body = Comment), (status = 404)))]
+async fn comment(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<CommentInput>,
+) -> ApiResult<(StatusCode, axum::Json<Comment>)> {
+    let body = haul_domain::accounts::text("body", &input.body, 500)?;
+    Ok((StatusCode::CREATED, axum::Json(state.db.add_comment(id, user.user_id(), &body, state.clock.now()).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct FollowInput {
+    #[serde(default = "yes")]
+    pub on: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/creators/{id}/follow", tag = "videos", security(("bearer" = [])), request_body = FollowInput,
+    responses((status = 204), (status = 404), (status = 422)))]
+async fn follow(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<FollowInput>,
+) -> ApiResult<StatusCode> {
+    state.db.follow(user.user_id(), UserId(id), input.on, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/creators/{id}/videos", tag = "videos", params(PageParams), responses((status = 200, body = PageOf<VideoView>)))]
+async fn creator_videos(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<PageOf<VideoView>>> {
+    let page = state.db.videos_of_creator(UserId(id), &page.parse()?).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for v in page.items {
+        items.push(view(state.db.video(v.id).await?));
+    }
+    Ok(axum::Json(PageOf { items, next_cursor: page.next_cursor }))
+}

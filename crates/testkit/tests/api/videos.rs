@@ -1,0 +1,199 @@
+use haul_testkit::{Account, TestApp, assert_error, spawn_app, spawn_app_with};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A minimal MP4 head: `ftyp`, then a movie header saying 12.5 s.
+fn tiny_mp4() -> Vec<u8> {
+    let mut b = vec![0, 0, 0, 20];
+    b.extend_from_slice(b"ftypisom\0\0\x02\0isom");
+    b.extend_from_slice(&[0, 0, 0, 108]);
+    b.extend_from_slice(b"mvhd");
+    b.extend_from_slice(&[0; 12]);
+    b.extend_from_slice(&1000u32.to_be_bytes());
+    b.extend_from_slice(&12_500u32.to_be_bytes());
+    b.extend_from_slice(&[0; 80]);
+    b
+}
+
+async fn upload(app: &TestApp, who: &Account, bytes: Vec<u8>, caption: &str, anchors: Value) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name("clip.mp4"))
+        .text("caption", caption.to_owned())
+        .text("anchors", anchors.to_string());
+    app.request(Method::POST, "/api/v1/videos", Some(&who.token)).multipart(form).send().await.unwrap()
+}
+
+async fn upload_ok(app: &TestApp, who: &Account, caption: &str, anchors: Value) -> Value {
+    let r = upload(app, who, tiny_mp4(), caption, anchors).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json().await.unwrap()
+}
+
+async fn feed(app: &TestApp, who: Option<&Account>) -> Value {
+    app.get("/api/v1/feed?limit=10", who.map(|a| a.token.as_str())).await.json().await.unwrap()
+}
+
+fn ids(page: &Value) -> Vec<i64> {
+    page["items"].as_array().unwrap().iter().map(|i| i["video"]["id"].as_i64().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn a_new_video_with_a_product_reaches_other_accounts_with_its_reasons_and_never_twice() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 10).await;
+    let creator = app.sign_up("creator").await;
+    let video = upload_ok(
+        &app,
+        &creator,
+        "Dawn harvest in Ganzhou #oranges #farm",
+        json!([{"product_id": f.product_id, "sku_id": f.sku_id, "at_ms": 3000}]),
+    )
+    .await;
+    assert_eq!(video["duration_ms"], 12_500);
+    assert_eq!(video["hashtags"], "oranges farm");
+    assert_eq!(video["anchors"][0]["title"], "Sugar oranges 5 kg");
+    assert_eq!(video["anchors"][0]["price_minor"], 1990);
+    let id = video["id"].as_i64().unwrap();
+    // Playback supports byte ranges, so a player can seek.
+    let r = app.client.get(app.url(video["url"].as_str().unwrap())).header("Range", "bytes=4-7").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"ftyp");
+
+    let viewer = app.sign_up("viewer").await;
+    let page = feed(&app, Some(&viewer)).await;
+    let item = page["items"].as_array().unwrap().iter().find(|i| i["video"]["id"] == id).expect("the new video reaches a stranger");
+    assert_eq!(item["reasons"]["source"], "exploration");
+    assert_eq!(item["reasons"]["pool"]["state"], "growing");
+    assert_eq!(item["reasons"]["pool"]["level"], 0);
+    assert!(item["reasons"]["quality"].as_f64().unwrap() > 0.0);
+    assert!(!ids(&feed(&app, Some(&viewer)).await).contains(&id), "never shown twice");
+    assert!(!ids(&feed(&app, Some(&creator)).await).contains(&id), "not in the creator's own feed");
+    // Strangers without an account see it too.
+    assert!(ids(&feed(&app, None).await).contains(&id));
+}
+
+#[tokio::test]
+async fn engagement_counts_and_the_studio_explains_the_pool() {
+    let app = spawn_app().await;
+    let creator = app.sign_up("creator").await;
+    let video = upload_ok(&app, &creator, "How tea is rolled by hand", json!([])).await;
+    let id = video["id"].as_i64().unwrap();
+    let fan = app.sign_up("fan").await;
+    let post = |path: String, body: Value| {
+        let token = fan.token.clone();
+        let app = &app;
+        async move { app.post(&path, Some(&token), &body).await.status() }
+    };
+    assert_eq!(post(format!("/api/v1/videos/{id}/reactions"), json!({"kind": "like"})).await, StatusCode::NO_CONTENT);
+    assert_eq!(
+        post(format!("/api/v1/videos/{id}/reactions"), json!({"kind": "like"})).await,
+        StatusCode::NO_CONTENT,
+        "liking twice counts once"
+    );
+    assert_eq!(post(format!("/api/v1/videos/{id}/reactions"), json!({"kind": "save"})).await, StatusCode::NO_CONTENT);
+    assert_eq!(post(format!("/api/v1/videos/{id}/events"), json!({"kind": "view", "watch_ms": 12_000})).await, StatusCode::NO_CONTENT);
+    assert_eq!(post(format!("/api/v1/videos/{id}/events"), json!({"kind": "share"})).await, StatusCode::NO_CONTENT);
+    let r = app.post(&format!("/api/v1/videos/{id}/comments"), Some(&fan.token), &json!({"body": "Beautiful!"})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = app.get(&format!("/api/v1/videos/{id}"), None).await.json().await.unwrap();
+    assert_eq!(
+        (
+            v["likes"].as_i64(),
+            v["saves"].as_i64(),
+            v["views"].as_i64(),
+            v["completions"].as_i64(),
+            v["shares"].as_i64(),
+            v["comments"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1), Some(1), Some(1), Some(1))
+    );
+    app.state.feed.refresh(&app.state.db, app.state.clock.now()).await.unwrap();
+    let studio: Value = app.get("/api/v1/studio", Some(&creator.token)).await.json().await.unwrap();
+    assert!(studio["health"].as_f64().unwrap() > 70.0, "good content raises health above the neutral 70");
+    let s = &studio["videos"][0];
+    assert_eq!(s["video"]["id"], id);
+    assert_eq!(s["pool"]["state"], "growing");
+    assert_eq!(s["pool"]["remaining"], 300);
+    assert!(s["rates"]["like"].as_f64().unwrap() < 0.1, "one like in one view is smoothed, not 100%");
+    assert!(s["quality"].as_f64().unwrap() > 1.0);
+    assert!(s["needs"].is_array());
+    // Unlike.
+    assert_eq!(post(format!("/api/v1/videos/{id}/reactions"), json!({"kind": "like", "on": false})).await, StatusCode::NO_CONTENT);
+    let v: Value = app.get(&format!("/api/v1/videos/{id}"), None).await.json().await.unwrap();
+    assert_eq!(v["likes"], 0);
+}
+
+#[tokio::test]
+async fn following_feed_shows_followed_creators_newest_first() {
+    let app = spawn_app().await;
+    let creator = app.sign_up("creator").await;
+    let first = upload_ok(&app, &creator, "one", json!([])).await["id"].as_i64().unwrap();
+    let second = upload_ok(&app, &creator, "two", json!([])).await["id"].as_i64().unwrap();
+    let fan = app.sign_up("fan").await;
+    let page: Value = app.get("/api/v1/feed/following", Some(&fan.token)).await.json().await.unwrap();
+    assert!(page["items"].as_array().unwrap().is_empty());
+    let r = app.post(&format!("/api/v1/creators/{}/follow", creator.id), Some(&fan.token), &json!({})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let page: Value = app.get("/api/v1/feed/following?limit=1", Some(&fan.token)).await.json().await.unwrap();
+    assert_eq!(ids(&page), vec![second]);
+    assert_eq!(page["items"][0]["reasons"]["source"], "following");
+    let next = page["next_cursor"].as_str().unwrap();
+    let page: Value = app.get(&format!("/api/v1/feed/following?limit=1&cursor={next}"), Some(&fan.token)).await.json().await.unwrap();
+    assert_eq!(ids(&page), vec![first]);
+    let r = app.post(&format!("/api/v1/creators/{}/follow", fan.id), Some(&fan.token), &json!({})).await;
+    assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn the_operator_chooses_whether_hard_sell_is_demoted() {
+    let app = spawn_app().await;
+    let creator = app.sign_up("creator").await;
+    let advert = upload_ok(&app, &creator, "Only ¥9.9!!! BUY NOW, link below, 50% off", json!([])).await;
+    assert!(advert["hard_sell_milli"].as_i64().unwrap() >= 800);
+    assert!(advert["hard_sell_signals"].as_str().unwrap().contains("urgency"));
+    let viewer = app.sign_up("viewer").await;
+    let factor = |page: &Value| page["items"][0]["reasons"]["policy_factor"].as_f64().unwrap();
+    assert!(factor(&feed(&app, Some(&viewer)).await) < 0.6, "content first by default");
+    let r = app.send_json(Method::PUT, "/api/v1/feed/policy", Some(&viewer.token), &json!({"policy": "commerce_first"})).await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    let operator = app.sign_up("operator").await;
+    app.make_operator(&operator).await;
+    let r = app.send_json(Method::PUT, "/api/v1/feed/policy", Some(&operator.token), &json!({"policy": "commerce_first"})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let other = app.sign_up("other").await;
+    assert_eq!(factor(&feed(&app, Some(&other)).await), 1.0);
+    let r = app.send_json(Method::PUT, "/api/v1/feed/policy", Some(&operator.token), &json!({"policy": "anything"})).await;
+    assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_and_nothing_is_stored() {
+    let app = spawn_app_with(|c| c.max_video_bytes = 4096).await;
+    let creator = app.sign_up("creator").await;
+    assert_error(
+        upload(&app, &creator, b"<html>not a video</html>".to_vec(), "x", json!([])).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_video",
+    )
+    .await;
+    assert_error(
+        upload(&app, &creator, [tiny_mp4(), vec![0; 5000]].concat(), "x", json!([])).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "file_too_large",
+    )
+    .await;
+    assert_error(upload(&app, &creator, tiny_mp4(), "x", json!("nope")).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_error(upload(&app, &creator, tiny_mp4(), "a\u{0}b", json!([])).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+        .await;
+    assert_error(upload(&app, &creator, tiny_mp4(), "x", json!([{"product_id": 999_999}])).await, StatusCode::NOT_FOUND, "not_found").await;
+    let none: Value = app.get(&format!("/api/v1/creators/{}/videos", creator.id), None).await.json().await.unwrap();
+    assert!(none["items"].as_array().unwrap().is_empty());
+    let r = app.request(Method::POST, "/api/v1/videos", None).send().await.unwrap();
+    assert_error(r, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let r = app.post("/api/v1/videos/999999/reactions", Some(&creator.token), &json!({"kind": "like"})).await;
+    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
+    let r = app.post("/api/v1/videos/999999/events", None, &json!({"kind": "dance"})).await;
+    assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_error(app.get("/api/v1/feed?limit=0", None).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_error(app.get("/api/v1/feed?cursor=zz", None).await, StatusCode::BAD_REQUEST, "invalid_cursor").await;
+}
