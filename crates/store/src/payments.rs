@@ -130,6 +130,9 @@ impl Db {
             let order = transition_in(&mut tx, order_id, OrderStatus::Paid, None, "payment received", now).await?;
             crate::webhooks::enqueue_for_shop(&mut tx, shop, "order.paid", &order, now).await?;
             crate::webhooks::enqueue_partner_forwards(&mut tx, &order, now).await?;
+            if let Some(video) = order.video_id {
+                sqlx::query("UPDATE videos SET purchases = purchases + 1 WHERE id = $1").bind(video).execute(&mut *tx).await?;
+            }
             if let Some(team) = order.team_id {
                 crate::teams::member_paid(&mut tx, team, now).await?;
             }

@@ -44,6 +44,8 @@ pub struct PlaceOrder {
     pub items: Vec<LineInput>,
     /// Check out this shop's items from the cart instead.
     pub from_cart_shop_id: Option<i64>,
+    /// The video whose buy card this came from: its purchases count it.
+    pub video_id: Option<i64>,
 }
 
 /// Places an order; shared with the checkout page. `idempotency` is the
@@ -80,6 +82,7 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
         pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
         now,
         clear_cart,
+        video: input.video_id,
     };
     let placed = state.db.place_order(checkout, |detail| serde_json::to_string(detail).unwrap_or_default()).await?;
     if matches!(placed, Placed::New { .. }) {

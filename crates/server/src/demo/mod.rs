@@ -280,6 +280,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
             pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
             now,
             clear_cart: false,
+            video: None,
         };
         let Placed::New { order, .. } = state.db.place_order(checkout, |_| String::new()).await? else {
             continue;

@@ -79,12 +79,14 @@ pub struct AddForm {
     quantity: i64,
     /// `cart` or `buy`.
     then: Option<String>,
+    /// Bought from this video's card.
+    video_id: Option<i64>,
 }
 
 pub async fn add(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<AddForm>) -> PageResult {
     let quantity = Quantity::parse(f.quantity)?;
     if f.then.as_deref() == Some("buy") {
-        let input = PlaceOrder { items: vec![LineInput { sku_id: f.sku_id, quantity: quantity.get() }], from_cart_shop_id: None };
+        let input = PlaceOrder { items: vec![LineInput { sku_id: f.sku_id, quantity: quantity.get() }], from_cart_shop_id: None, video_id: f.video_id };
         let id = match place_order(&state, &user, &input, None).await? {
             Placed::New { order, .. } => order.order.id,
             Placed::Replay { .. } => return Ok(see_other("/orders")),
@@ -133,7 +135,7 @@ pub struct CheckoutForm {
 }
 
 pub async fn checkout(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<CheckoutForm>) -> PageResult {
-    let input = PlaceOrder { items: Vec::new(), from_cart_shop_id: Some(f.shop_id) };
+    let input = PlaceOrder { items: Vec::new(), from_cart_shop_id: Some(f.shop_id), video_id: None };
     let placed = place_order(&state, &user, &input, Some(&form_key(&f.key))).await?;
     Ok(to_order(placed_body(&placed)))
 }

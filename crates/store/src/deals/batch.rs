@@ -106,6 +106,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
             team_id: None,
             campaign_id: None,
             ready_at: None,
+            video_id: None,
         };
         let line = OrderLine {
             id: *line_id,

@@ -38,6 +38,8 @@ pub struct Checkout<'a> {
     pub pay_by: Timestamp,
     pub now: Timestamp,
     pub clear_cart: bool,
+    /// The video whose buy card sold it, if any.
+    pub video: Option<i64>,
 }
 
 /// What checkout answered: a new order, or the stored first answer.
@@ -84,7 +86,14 @@ impl Db {
             }
         }
         let new =
-            NewOrder { buyer: c.buyer, lines: sold, pickup_code: c.pickup_code, pay_by: c.pay_by, now: c.now, team: None, campaign: None };
+            NewOrder {
+            buyer: c.buyer,
+            lines: sold,
+            pickup_code: c.pickup_code,
+            pay_by: c.pay_by,
+            now: c.now,
+            origin: Origin { video: c.video, ..Origin::default() },
+        };
         let detail = insert_order(&mut tx, new).await?;
         let body = render(&detail);
         if let Some((key, _)) = c.idempotency {
@@ -115,8 +124,15 @@ pub(crate) struct NewOrder {
     pub pickup_code: String,
     pub pay_by: Timestamp,
     pub now: Timestamp,
+    pub origin: Origin,
+}
+
+/// Where an order came from: a team, a community campaign, a video's card.
+#[derive(Default)]
+pub(crate) struct Origin {
     pub team: Option<i64>,
     pub campaign: Option<i64>,
+    pub video: Option<i64>,
 }
 
 /// Writes an order awaiting payment with its lines and first event.
@@ -130,8 +146,8 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -
         total = total.checked_add(Money { minor: *unit_price_minor, currency }.times(*quantity)?)?;
     }
     let sql = format!(
-        "INSERT INTO orders (buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, team_id, campaign_id) \
-         VALUES ($1, $2, 'pending_payment', $3, $4, 0, $5, $6, $7, $7, $8, $9) RETURNING {ORDER_COLUMNS}"
+        "INSERT INTO orders (buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, team_id, campaign_id, video_id) \
+         VALUES ($1, $2, 'pending_payment', $3, $4, 0, $5, $6, $7, $7, $8, $9, $10) RETURNING {ORDER_COLUMNS}"
     );
     let order: Order = sqlx::query_as(AssertSqlSafe(sql))
         .bind(new.buyer.get())
@@ -141,8 +157,9 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -
         .bind(&new.pickup_code)
         .bind(new.pay_by.millis())
         .bind(new.now.millis())
-        .bind(new.team)
-        .bind(new.campaign)
+        .bind(new.origin.team)
+        .bind(new.origin.campaign)
+        .bind(new.origin.video)
         .fetch_one(&mut **tx)
         .await?;
     let mut lines = Vec::with_capacity(new.lines.len());

@@ -16,7 +16,7 @@ mod idempotency;
 
 pub use cart::CartItem;
 pub use checkout::{Checkout, Placed};
-pub(crate) use checkout::{NewOrder, insert_order, sku_for_sale, take_stock};
+pub(crate) use checkout::{NewOrder, Origin, insert_order, sku_for_sale, take_stock};
 pub(crate) use idempotency::{claim_key, link_key, stored_answer};
 
 record! {
@@ -41,6 +41,8 @@ record! {
         pub campaign_id: Option<i64>,
         /// When it reached the pickup point.
         pub ready_at: Option<i64>,
+        /// The video whose buy card sold it.
+        pub video_id: Option<i64>,
     }
 }
 
@@ -84,7 +86,7 @@ pub struct OrderDetail {
     pub lines: Vec<OrderLine>,
 }
 
-pub(crate) const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at";
+pub(crate) const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at, video_id";
 
 impl Db {
     pub async fn order(&self, id: OrderId) -> Result<OrderDetail> {

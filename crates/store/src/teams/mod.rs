@@ -4,7 +4,7 @@
 //! concurrent joins never overfill a team; only paid seats are members.
 //! Closing is in `close.rs`.
 
-use crate::orders::{NewOrder, OrderDetail, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
+use crate::orders::{NewOrder, Origin, OrderDetail, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
 use haul_domain::group_buy::{TeamTerms, parse_tiers};
@@ -263,8 +263,7 @@ async fn seat_order(tx: &mut Transaction<'_, Any>, o: &TeamOffer, team: i64, req
         pickup_code: req.pickup_code.clone(),
         pay_by: req.pay_by,
         now: req.now,
-        team: Some(team),
-        campaign: None,
+        origin: Origin { team: Some(team), ..Origin::default() },
     };
     let order = insert_order(tx, new).await?;
     link_key(tx, req.buyer, req.idempotency.0, order.order.id).await?;

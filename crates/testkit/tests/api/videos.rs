@@ -70,6 +70,19 @@ async fn a_new_video_with_a_product_reaches_other_accounts_with_its_reasons_and_
     assert!(!ids(&feed(&app, Some(&creator)).await).contains(&id), "not in the creator's own feed");
     // Strangers without an account see it too.
     assert!(ids(&feed(&app, None).await).contains(&id));
+    // Bought from the card: the order remembers the video, and paying counts for it.
+    let r = app
+        .request(Method::POST, "/api/v1/orders", Some(&viewer.token))
+        .header("Idempotency-Key", "card")
+        .json(&json!({"items": [{"sku_id": f.sku_id, "quantity": 1}], "video_id": id}))
+        .send()
+        .await
+        .unwrap();
+    let order: Value = r.json().await.unwrap();
+    assert_eq!(order["video_id"], id);
+    app.pay(&viewer, order["id"].as_i64().unwrap()).await;
+    let v: Value = app.get(&format!("/api/v1/videos/{id}"), None).await.json().await.unwrap();
+    assert_eq!(v["purchases"], 1);
 }
 
 #[tokio::test]
