@@ -72,6 +72,9 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
     if lines.windows(2).any(|w| w[0].0 == w[1].0) {
         return Err(haul_domain::DomainError::invalid("items", "each SKU once; set its quantity instead").into());
     }
+    if let Some(video) = input.video_id {
+        state.db.video(video).await?;
+    }
     let request_hash = to_hex(&Sha256::digest(serde_json::to_vec(input).unwrap_or_default()));
     let now = state.clock.now();
     let checkout = Checkout {

@@ -205,6 +205,14 @@ async fn bad_uploads_are_refused_and_nothing_is_stored() {
     assert_error(r, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     let r = app.post("/api/v1/videos/999999/reactions", Some(&creator.token), &json!({"kind": "like"})).await;
     assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
+    let r = app
+        .request(Method::POST, "/api/v1/orders", Some(&creator.token))
+        .header("Idempotency-Key", "k")
+        .json(&json!({"items": [{"sku_id": 1, "quantity": 1}], "video_id": 999_999}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
     let r = app.post("/api/v1/videos/999999/events", None, &json!({"kind": "dance"})).await;
     assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_error(app.get("/api/v1/feed?limit=0", None).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
