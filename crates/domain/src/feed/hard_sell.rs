@@ -69,7 +69,7 @@ pub fn hard_sell(caption: &str, anchors: usize, duration_ms: i64) -> HardSell {
     }
     // More than one anchor per 15 seconds of video is a catalogue, not a story.
     let per_15s = anchors as f64 * 15_000.0 / duration_ms.max(1_000) as f64;
-    if anchors >= 4 || per_15s > 1.0 {
+    if anchors >= 4 || (anchors >= 2 && per_15s > 1.0) {
         signals.push("anchor_density");
         score += 0.2;
     }
@@ -88,6 +88,8 @@ mod tests {
             ("Only ¥9.9 today!!! BUY NOW, link below, 50% off", 1, 30_000, 0.85, 1.0),
             ("秒杀！点击小黄车，特价包邮", 1, 20_000, 0.6, 1.0),
             ("Five jackets I wore this winter", 5, 60_000, 0.15, 0.25),
+            ("Peeling an orange in one piece", 1, 6_000, 0.0, 0.01),
+            ("Two knives compared", 2, 20_000, 0.15, 0.25),
         ] {
             let h = hard_sell(caption, anchors, ms);
             assert!((low..=high).contains(&h.score), "{caption}: {h:?}");

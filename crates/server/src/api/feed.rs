@@ -143,19 +143,28 @@ pub async fn studio_for(state: &AppState, user: &haul_store::accounts::User) -> 
     let mut videos = Vec::with_capacity(page.items.len());
     for v in page.items {
         let detail = view(state.db.video(v.id).await?);
-        let Some((engagement, rates, quality, pool)) =
-            state.feed.with_entry(v.id, |e| (e.counts, e.rates, e.item.quality, e.item.standing))
-        else {
-            continue;
+        // From the record, not the feed's periodic snapshot: the studio is live.
+        let s = &state.feed.settings;
+        let engagement = Engagement {
+            impressions: v.impressions,
+            views: v.views,
+            completions: v.completions,
+            likes: v.likes,
+            comments: v.comments,
+            shares: v.shares,
+            product_clicks: v.product_clicks,
+            purchases: v.purchases,
         };
+        let rates = engagement.rates(&s.priors);
+        let pool = s.pools.standing(engagement.impressions, &rates);
         videos.push(StudioVideo {
-            needs: state.feed.settings.pools.needs(pool.level(), &rates),
+            needs: s.pools.needs(pool.level(), &rates),
+            quality: haul_domain::feed::scores::quality(&rates, &s.priors, &s.weights),
             hard_sell: v.hard_sell_milli as f64 / 1000.0,
             hard_sell_signals: v.hard_sell_signals.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
             video: detail,
             engagement,
             rates,
-            quality,
             pool,
         });
     }

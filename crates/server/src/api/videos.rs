@@ -61,7 +61,7 @@ pub fn view(detail: VideoDetail) -> VideoView {
 
 /// Reads every field of a multipart form; files up to `max_file` bytes,
 /// text fields up to 64 KiB.
-async fn read_fields(mut form: Multipart, max_file: usize) -> ApiResult<HashMap<String, Vec<u8>>> {
+pub async fn read_fields(mut form: Multipart, max_file: usize) -> ApiResult<HashMap<String, Vec<u8>>> {
     let mut fields = HashMap::new();
     while let Some(mut field) = form.next_field().await.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))? {
         let name = field.name().unwrap_or_default().to_owned();

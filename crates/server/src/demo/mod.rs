@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::app::StartError;
 
 mod group;
+mod videos;
 
 type Result<T> = std::result::Result<T, StartError>;
 use crate::auth::{hash_password, random_u32};
@@ -187,7 +188,9 @@ pub async fn fill(state: &AppState) -> Result<()> {
     let hash = hash_password(PASSWORD.into()).await.map_err(|e| e.message)?;
     let shopper = user(state, &hash, "shopper@haul.demo", "Xiao Mei", Role::Shopper).await?;
     let second = user(state, &hash, "+8613800138000", "Lao Wang", Role::Shopper).await?;
-    user(state, &hash, "creator@haul.demo", "Li Jiaqi Fan", Role::Creator).await?;
+    let creator = user(state, &hash, "creator@haul.demo", "Li Jiaqi Fan", Role::Creator).await?;
+    let farmer = user(state, &hash, "farmer@haul.demo", "Orchard Diaries", Role::Creator).await?;
+    let tea_vlogger = user(state, &hash, "teatime@haul.demo", "Slow Tea", Role::Creator).await?;
     let leader = user(state, &hash, "leader@haul.demo", "Auntie Zhang", Role::Shopper).await?;
     let operator = user(state, &hash, "operator@haul.demo", "Ops", Role::Operator).await?;
     let fruit_owner = user(state, &hash, "fruit@haul.demo", "Orchard Chen", Role::Shopper).await?;
@@ -300,9 +303,50 @@ pub async fn fill(state: &AppState) -> Result<()> {
         }
     }
     group::fill(state, ShopId(fruit.id), &fruit_skus, group::People { leader, operator, shopper }, now).await?;
+    let clips = [
+        videos::Clip {
+            creator: farmer,
+            source: "testsrc2",
+            caption: "Sunrise harvest in Ganzhou: how we pick navel oranges #oranges #farm",
+            sku: fruit_skus[0],
+        },
+        videos::Clip {
+            creator: tea_vlogger,
+            source: "smptebars",
+            caption: "Rolling green tea leaves by hand, one morning #tea #craft",
+            sku: tea_skus[0],
+        },
+        videos::Clip {
+            creator,
+            source: "mandelbrot",
+            caption: "Three ways to layer for minus twenty #winter #outfit",
+            sku: coat_skus[0],
+        },
+        videos::Clip {
+            creator: farmer,
+            source: "rgbtestsrc",
+            caption: "Mango season: ripen them on the counter #mango #fruit",
+            sku: fruit_skus[4],
+        },
+        videos::Clip {
+            creator,
+            source: "testsrc",
+            caption: "ONLY ¥9.9 TODAY!!! Buy now, link below, 50% off #deal",
+            sku: fruit_skus[0],
+        },
+        videos::Clip {
+            creator: tea_vlogger,
+            source: "cellauto",
+            caption: "What makes oolong taste roasted? #tea #oolong",
+            sku: tea_skus[1],
+        },
+    ];
+    let made = videos::fill(state, &clips).await?;
+    state.db.follow(shopper, farmer, true, now).await?;
+    state.feed.refresh(&state.db, now).await?;
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
     println!(
-        "Demo store ready: 4 shops, {count} products, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities. Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
+        "Demo store ready: 4 shops, {count} products, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch. Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
     );
     Ok(())
 }

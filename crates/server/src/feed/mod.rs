@@ -91,11 +91,6 @@ impl FeedEngine {
         }
     }
 
-    /// The creator's videos as the feed sees them: `(standing, rates, quality)`.
-    pub fn with_entry<T>(&self, id: i64, f: impl FnOnce(&index::Entry) -> T) -> Option<T> {
-        self.index.read().ok()?.entries.get(&id).map(f)
-    }
-
     pub fn creator_health(&self, creator: i64) -> f64 {
         self.index.read().ok().and_then(|i| i.health.get(&creator).copied()).unwrap_or(70.0)
     }

@@ -86,7 +86,11 @@ pub struct AddForm {
 pub async fn add(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<AddForm>) -> PageResult {
     let quantity = Quantity::parse(f.quantity)?;
     if f.then.as_deref() == Some("buy") {
-        let input = PlaceOrder { items: vec![LineInput { sku_id: f.sku_id, quantity: quantity.get() }], from_cart_shop_id: None, video_id: f.video_id };
+        let input = PlaceOrder {
+            items: vec![LineInput { sku_id: f.sku_id, quantity: quantity.get() }],
+            from_cart_shop_id: None,
+            video_id: f.video_id,
+        };
         let id = match place_order(&state, &user, &input, None).await? {
             Placed::New { order, .. } => order.order.id,
             Placed::Replay { .. } => return Ok(see_other("/orders")),

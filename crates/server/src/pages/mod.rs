@@ -11,6 +11,7 @@ mod orders;
 mod sandbox;
 mod shop;
 mod teams;
+mod watch;
 
 use crate::AppState;
 use axum::Router;
@@ -47,6 +48,15 @@ pub fn router() -> Router<AppState> {
         .route("/leader/campaigns/{id}/pickups", post(community::leader::pickup))
         .route("/operator/communities", get(community::operator::queue))
         .route("/operator/communities/{id}", post(community::operator::decide))
+        .route("/watch", get(watch::watch))
+        .route("/watch/more", get(watch::more))
+        .route("/videos/{id}", get(watch::video))
+        .route("/videos/{id}/react", post(watch::react))
+        .route("/videos/{id}/event", post(watch::event))
+        .route("/creators/{id}", get(watch::creator))
+        .route("/creators/{id}/follow", post(watch::follow))
+        .route("/studio", get(watch::studio))
+        .route("/studio/videos", post(watch::upload).layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024)))
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::view))
         .route("/orders/{id}/pay", post(orders::pay))

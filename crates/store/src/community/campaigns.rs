@@ -3,7 +3,7 @@
 //! residents who joined the community order before it.
 
 use super::Community;
-use crate::orders::{NewOrder, Origin, OrderDetail, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
+use crate::orders::{NewOrder, OrderDetail, Origin, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
 use crate::{Db, Result, StoreError};
 use haul_domain::community::accepts_orders;
 use haul_domain::ids::{CampaignId, CommunityId, ShopId, SkuId, UserId};
@@ -218,7 +218,14 @@ impl Db {
             code = pickup_code(o.random.wrapping_add(step));
         }
         let pay_by = o.pay_by.min(haul_domain::Timestamp::from_millis(c.cutoff_at));
-        let new = NewOrder { buyer: o.buyer, lines, pickup_code: code, pay_by, now: o.now, origin: Origin { campaign: Some(id.get()), ..Origin::default() } };
+        let new = NewOrder {
+            buyer: o.buyer,
+            lines,
+            pickup_code: code,
+            pay_by,
+            now: o.now,
+            origin: Origin { campaign: Some(id.get()), ..Origin::default() },
+        };
         let order: OrderDetail = insert_order(&mut tx, new).await?;
         link_key(&mut tx, o.buyer, o.idempotency.0, order.order.id).await?;
         tx.commit().await?;

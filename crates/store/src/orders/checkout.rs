@@ -85,8 +85,7 @@ impl Db {
                     .await?;
             }
         }
-        let new =
-            NewOrder {
+        let new = NewOrder {
             buyer: c.buyer,
             lines: sold,
             pickup_code: c.pickup_code,

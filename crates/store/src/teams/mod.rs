@@ -4,7 +4,7 @@
 //! concurrent joins never overfill a team; only paid seats are members.
 //! Closing is in `close.rs`.
 
-use crate::orders::{NewOrder, Origin, OrderDetail, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
+use crate::orders::{NewOrder, OrderDetail, Origin, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
 use haul_domain::group_buy::{TeamTerms, parse_tiers};

@@ -1,0 +1,290 @@
+//! The vertical video feed for phones (swipe up for the next), a single
+//! video's page, a creator's profile and the creator studio. The feed page
+//! is server-rendered; a little JavaScript plays the visible video, reports
+//! watch time, likes without a reload and fetches more slides.
+
+use super::layout::{CsrfToken, Layout, PageError, PageResult, SignedIn, check_csrf, money, render, see_other};
+use crate::AppState;
+use crate::api::feed::{FeedItem, FeedQuery, Studio, for_you_page, studio_for};
+use crate::api::videos::{VideoView, publish, read_fields, view};
+use crate::auth::WebUser;
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use haul_domain::feed::rank::Reasons;
+use haul_domain::ids::UserId;
+use haul_domain::page::PageRequest;
+use haul_store::accounts::User;
+use serde::Deserialize;
+
+/// A buy card over the video.
+pub struct Card {
+    pub product_id: i64,
+    pub sku_id: i64,
+    pub title: String,
+    pub price: String,
+    pub at_ms: i64,
+}
+
+pub struct Slide {
+    pub v: VideoView,
+    pub cards: Vec<Card>,
+    pub liked: bool,
+    pub saved: bool,
+    /// "Why am I seeing this?"
+    pub why: Option<String>,
+}
+
+fn why(r: &Reasons) -> String {
+    let source = match r.source {
+        haul_domain::feed::rank::Source::Following => "you follow the creator",
+        haul_domain::feed::rank::Source::Affinity => "it matches what you watch and like",
+        haul_domain::feed::rank::Source::Exploration => "it is new and finding its first audience",
+        haul_domain::feed::rank::Source::Pool => "it did well with earlier viewers",
+    };
+    format!(
+        "Shown because {source}. Traffic pool {} · quality {:.2} · freshness {:.2} · affinity {:.2} · hard sell {:.2} (×{:.2} by policy) · score {:.3}",
+        r.pool.level() + 1,
+        r.quality,
+        r.freshness,
+        r.affinity,
+        r.hard_sell,
+        r.policy_factor,
+        r.score
+    )
+}
+
+async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Option<&Reasons>) -> Result<Slide, ApiError> {
+    let mut cards = Vec::new();
+    for a in &v.detail.anchors {
+        let sku_id = match a.sku_id {
+            Some(s) => s,
+            None => state.db.skus(haul_domain::ids::ProductId(a.product_id)).await?.first().map_or(0, |s| s.id),
+        };
+        cards.push(Card {
+            product_id: a.product_id,
+            sku_id,
+            title: a.title.clone(),
+            price: money(a.price_minor, &a.currency),
+            at_ms: a.at_ms.unwrap_or(0),
+        });
+    }
+    let reactions = match user {
+        Some(u) => state.db.reactions_of(u.user_id(), v.detail.video.id).await?,
+        None => Vec::new(),
+    };
+    Ok(Slide {
+        cards,
+        liked: reactions.iter().any(|r| r == "like"),
+        saved: reactions.iter().any(|r| r == "save"),
+        why: reasons.map(why),
+        v,
+    })
+}
+
+async fn slides(state: &AppState, user: Option<&User>, items: Vec<FeedItem>) -> Result<Vec<Slide>, ApiError> {
+    let mut out = Vec::with_capacity(items.len());
+    for i in items {
+        out.push(slide(state, user, i.video, Some(&i.reasons)).await?);
+    }
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "watch.html")]
+struct WatchPage {
+    layout: Layout,
+    slides: Vec<Slide>,
+    next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "slides.html")]
+struct MoreSlides {
+    layout: Layout,
+    slides: Vec<Slide>,
+    next: Option<String>,
+}
+
+pub async fn watch(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    let page = for_you_page(&state, user.as_ref(), &FeedQuery { limit: Some(5), cursor: None }).await?;
+    let slides = slides(&state, user.as_ref(), page.items).await?;
+    Ok(render(&WatchPage { layout: Layout::new(user, &csrf), slides, next: page.next_cursor }))
+}
+
+#[derive(Deserialize)]
+pub struct MoreQuery {
+    cursor: Option<String>,
+}
+
+/// The next slides, as HTML to append.
+pub async fn more(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<MoreQuery>,
+) -> PageResult {
+    let page = for_you_page(&state, user.as_ref(), &FeedQuery { limit: Some(5), cursor: q.cursor }).await?;
+    let slides = slides(&state, user.as_ref(), page.items).await?;
+    Ok(render(&MoreSlides { layout: Layout::new(user, &csrf), slides, next: page.next_cursor }))
+}
+
+pub async fn video(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let detail = state.db.video(id).await?;
+    if detail.video.status != "published" {
+        return Err(ApiError::not_found("video").into());
+    }
+    let slide = slide(&state, user.as_ref(), view(detail), None).await?;
+    Ok(render(&WatchPage { layout: Layout::new(user, &csrf), slides: vec![slide], next: Some(String::new()) }))
+}
+
+#[derive(Deserialize)]
+pub struct ReactForm {
+    kind: String,
+    on: bool,
+}
+
+/// Like or save from the feed (JavaScript posts it; without it, the page reloads).
+pub async fn react(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    super::layout::CheckedForm(f): super::layout::CheckedForm<ReactForm>,
+) -> PageResult {
+    if f.kind != "like" && f.kind != "save" {
+        return Err(haul_domain::DomainError::invalid("kind", "like or save").into());
+    }
+    state.db.react(id, user.user_id(), &f.kind, f.on, state.clock.now()).await?;
+    Ok(see_other(&format!("/videos/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct EventForm {
+    kind: String,
+    #[serde(default)]
+    watch_ms: i64,
+}
+
+/// Watch time and shares from the player; anonymous viewers count too.
+pub async fn event(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Path(id): Path<i64>,
+    super::layout::CheckedForm(f): super::layout::CheckedForm<EventForm>,
+) -> PageResult {
+    if !matches!(f.kind.as_str(), "view" | "share" | "product_click") {
+        return Err(haul_domain::DomainError::invalid("kind", "view, share or product_click").into());
+    }
+    let video = state.db.video(id).await?.video;
+    let watch_ms = f.watch_ms.clamp(0, haul_domain::content::MAX_DURATION_MS);
+    let completed = f.kind == "view" && video.duration_ms > 0 && watch_ms * 10 >= video.duration_ms * 9;
+    state.db.record_event(id, user.map(|u| u.user_id()), &f.kind, watch_ms, completed, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "creator.html")]
+struct CreatorPage {
+    layout: Layout,
+    creator: User,
+    followers: i64,
+    following: bool,
+    videos: Vec<VideoView>,
+}
+
+pub async fn creator(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let creator = state.db.user(UserId(id)).await?;
+    let following = match &user {
+        Some(u) => state.db.following(u.user_id()).await?.contains(&id),
+        None => false,
+    };
+    let mut videos = Vec::new();
+    for v in state.db.videos_of_creator(UserId(id), &PageRequest::parse(Some(60), None)?).await?.items {
+        videos.push(view(state.db.video(v.id).await?));
+    }
+    let followers = state.db.follower_count(UserId(id)).await?;
+    Ok(render(&CreatorPage { layout: Layout::new(user, &csrf), creator, followers, following, videos }))
+}
+
+#[derive(Deserialize)]
+pub struct FollowForm {
+    on: bool,
+}
+
+pub async fn follow(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    super::layout::CheckedForm(f): super::layout::CheckedForm<FollowForm>,
+) -> PageResult {
+    state.db.follow(user.user_id(), UserId(id), f.on, state.clock.now()).await?;
+    Ok(see_other(&format!("/creators/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "studio.html")]
+struct StudioPage {
+    layout: Layout,
+    s: Studio,
+    error: Option<String>,
+}
+
+async fn studio_page(state: &AppState, user: User, csrf: &CsrfToken, error: Option<String>) -> PageResult {
+    let s = studio_for(state, &user).await?;
+    Ok(render(&StudioPage { layout: Layout::new(Some(user), csrf), s, error }))
+}
+
+pub async fn studio(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    studio_page(&state, user, &csrf, None).await
+}
+
+/// The product in a studio form: its id, or a link to its page.
+fn product_id(text: &str) -> Option<i64> {
+    let t = text.trim().trim_end_matches('/');
+    t.rsplit('/').next().and_then(|id| id.parse().ok())
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    mut form: Multipart,
+) -> PageResult {
+    // The CSRF field comes first in the form; check it before reading the video.
+    let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
+    let sent = match first {
+        Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    check_csrf(&csrf, &sent)?;
+    let result = async {
+        let mut fields = read_fields(form, state.config.max_video_bytes).await?;
+        let product = fields.remove("product").map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        if !product.trim().is_empty() {
+            let id = product_id(&product)
+                .ok_or_else(|| haul_domain::DomainError::invalid("product", "a product's number or the link to its page"))?;
+            let at_ms = fields.remove("at_seconds").and_then(|b| String::from_utf8_lossy(&b).trim().parse::<i64>().ok()).map(|s| s * 1000);
+            fields.insert("anchors".into(), serde_json::json!([{"product_id": id, "at_ms": at_ms}]).to_string().into_bytes());
+        }
+        publish(&state, &user, fields).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other("/studio")),
+        Err(e) => studio_page(&state, user, &csrf, Some(e.message)).await,
+    }
+}

@@ -1,0 +1,117 @@
+// Short videos in the browser, against a real `haul serve --demo` on
+// loopback, phone-sized, one browser context per person: a creator posts a
+// video (made here with ffmpeg) with a product card from the studio; another
+// account finds it in the vertical feed, it plays, they buy from the card and
+// pay; the studio then shows why it was shown and how far it got.
+//
+// usage: node e2e/video.mjs path/to/haul
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = process.argv[2];
+const dir = mkdtempSync(join(tmpdir(), 'haul-e2e-'));
+const port = 20000 + Math.floor(Math.random() * 20000);
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, RUST_LOG: 'warn' },
+});
+
+async function waitForServer() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('haul did not start');
+}
+
+function check(ok, what) {
+  if (!ok) throw new Error(what);
+}
+
+async function person(browser, name) {
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  page.setDefaultTimeout(20000);
+  await page.goto(`${base}/signup`);
+  await page.fill('input[name=login]', `${name}-${Date.now()}@example.com`);
+  await page.fill('input[name=display_name]', name);
+  await page.fill('input[name=password]', 'a long password');
+  await page.click('form.stack button');
+  await page.waitForURL(`${base}/`);
+  return page;
+}
+
+let browser;
+let failed = 0;
+try {
+  const clip = join(dir, 'clip.mp4');
+  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=360x640:rate=24', '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', clip]);
+  await waitForServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+  });
+  const creator = await person(browser, 'Maker');
+  // The product to show: the navel oranges' page.
+  await creator.fill('input[name=q]', 'navel');
+  await creator.press('input[name=q]', 'Enter');
+  await creator.click('text=Gannan navel oranges 5 kg');
+  await creator.waitForURL(/\/products\/\d+$/);
+  const productUrl = creator.url();
+  await creator.goto(`${base}/studio`);
+  await creator.setInputFiles('input[name=file]', clip);
+  await creator.fill('textarea[name=caption]', 'Peeling a navel orange in one piece #oranges #e2e');
+  await creator.fill('input[name=product]', productUrl);
+  await creator.click('button:has-text("Post video")');
+  await creator.waitForURL(`${base}/studio`);
+  const posted = creator.locator('.studio-video', { hasText: 'Peeling a navel orange' });
+  check((await posted.locator('.pool').textContent()).trim() === '1', 'a new video starts in the first traffic pool');
+  const videoId = await posted.getAttribute('data-id');
+
+  const viewer = await person(browser, 'Viewer');
+  await viewer.goto(`${base}/watch`);
+  const slide = viewer.locator(`.slide[data-id="${videoId}"]`);
+  for (let i = 0; i < 6 && (await slide.count()) === 0; i++) {
+    await viewer.locator('.slide').last().scrollIntoViewIfNeeded();
+    await viewer.waitForTimeout(800);
+  }
+  check((await slide.count()) === 1, 'the new video reached another account\'s feed');
+  await slide.scrollIntoViewIfNeeded();
+  await viewer.waitForFunction((id) => {
+    const v = document.querySelector(`.slide[data-id="${id}"] video`);
+    return v && v.readyState >= 2 && v.currentTime > 0.5;
+  }, videoId);
+  check((await slide.locator('.why summary').count()) === 1, 'the item says why it is shown');
+  await slide.locator('.why summary').click();
+  check((await slide.locator('.why').textContent()).includes('finding its first audience'), 'an exploration audience');
+  await slide.locator('.buycard button:has-text("Buy")').click();
+  await viewer.waitForURL(/\/orders\/\d+$/);
+  await viewer.click('button:has-text("Pay ")');
+  await viewer.waitForURL(/\/sandbox\/pay\//);
+  await viewer.click('button.pay');
+  await viewer.waitForURL(/\/orders\/\d+$/);
+  check((await viewer.textContent('#status')).trim() === 'Paid', 'bought from the card and paid');
+
+  await creator.goto(`${base}/studio`);
+  const row = creator.locator('.studio-video', { hasText: 'Peeling a navel orange' });
+  const text = await row.textContent();
+  check(/Impressions\s*1(?!\d)/.test(text), `the studio counts the impression: ${text}`);
+  check(/Views\s*1(?!\d)/.test(text), `the studio counts the view, sent as the viewer left for checkout: ${text}`);
+  check(text.includes('impressions left in this pool'), 'the studio says where the video stands');
+  await creator.screenshot({ path: join(process.cwd(), 'target', 'e2e-studio.png'), fullPage: true });
+  console.log('browser: a creator posted a video with a product, another account saw it play in the feed, bought from the card, and the studio explains it');
+} catch (e) {
+  failed = 1;
+  console.error('browser test failed:', e);
+} finally {
+  if (browser) await browser.close();
+  server.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`browser: ${1 - failed} passed, ${failed} failed`);
+process.exit(failed);
