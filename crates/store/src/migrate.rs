@@ -21,8 +21,13 @@ macro_rules! migration {
     };
 }
 
-const MIGRATIONS: &[Migration] =
-    &[migration!(1, "0001_foundation"), migration!(2, "0002_flash_deals"), migration!(3, "0003_group_buy"), migration!(4, "0004_content")];
+const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_foundation"),
+    migration!(2, "0002_flash_deals"),
+    migration!(3, "0003_group_buy"),
+    migration!(4, "0004_content"),
+    migration!(5, "0005_notes"),
+];
 
 pub(crate) async fn run(db: &Db) -> Result<usize> {
     let mut tx = db.write.begin().await?;

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod community;
 pub mod deals;
 pub mod feed;
+pub mod notes;
 pub mod orders;
 pub mod partners;
 pub mod payments;
@@ -52,6 +53,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(campaigns::router())
         .merge(videos::router())
         .merge(feed::router())
+        .merge(notes::router())
         .merge(cart::router())
         .merge(orders::router())
         .merge(payments::router())

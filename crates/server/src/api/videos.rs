@@ -60,9 +60,14 @@ pub fn view(detail: VideoDetail) -> VideoView {
 }
 
 /// Reads every field of a multipart form; files up to `max_file` bytes,
-/// text fields up to 64 KiB.
-pub async fn read_fields(mut form: Multipart, max_file: usize) -> ApiResult<HashMap<String, Vec<u8>>> {
-    let mut fields = HashMap::new();
+/// text fields up to 64 KiB. A later field of the same name wins.
+pub async fn read_fields(form: Multipart, max_file: usize) -> ApiResult<HashMap<String, Vec<u8>>> {
+    Ok(read_parts(form, max_file).await?.into_iter().collect())
+}
+
+/// Every field of a multipart form in order, names repeated as sent.
+pub async fn read_parts(mut form: Multipart, max_file: usize) -> ApiResult<Vec<(String, Vec<u8>)>> {
+    let mut fields = Vec::new();
     while let Some(mut field) = form.next_field().await.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))? {
         let name = field.name().unwrap_or_default().to_owned();
         let max = if field.file_name().is_some() { max_file } else { 64 * 1024 };
@@ -73,7 +78,7 @@ pub async fn read_fields(mut form: Multipart, max_file: usize) -> ApiResult<Hash
                 return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", format!("{name} is at most {max} bytes")));
             }
         }
-        fields.insert(name, bytes);
+        fields.push((name, bytes));
     }
     Ok(fields)
 }

@@ -316,24 +316,14 @@ pub async fn fill(state: &AppState) -> Result<()> {
             caption: "Rolling green tea leaves by hand, one morning #tea #craft",
             sku: tea_skus[0],
         },
-        videos::Clip {
-            creator,
-            source: "mandelbrot",
-            caption: "Three ways to layer for minus twenty #winter #outfit",
-            sku: coat_skus[0],
-        },
+        videos::Clip { creator, source: "mandelbrot", caption: "Three ways to layer for minus twenty #winter #outfit", sku: coat_skus[0] },
         videos::Clip {
             creator: farmer,
             source: "rgbtestsrc",
             caption: "Mango season: ripen them on the counter #mango #fruit",
             sku: fruit_skus[4],
         },
-        videos::Clip {
-            creator,
-            source: "testsrc",
-            caption: "ONLY ¥9.9 TODAY!!! Buy now, link below, 50% off #deal",
-            sku: fruit_skus[0],
-        },
+        videos::Clip { creator, source: "testsrc", caption: "ONLY ¥9.9 TODAY!!! Buy now, link below, 50% off #deal", sku: fruit_skus[0] },
         videos::Clip {
             creator: tea_vlogger,
             source: "cellauto",

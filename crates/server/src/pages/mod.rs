@@ -7,6 +7,7 @@ mod cart;
 mod community;
 pub mod layout;
 mod merchant;
+mod notes;
 mod orders;
 mod sandbox;
 mod shop;
@@ -55,6 +56,10 @@ pub fn router() -> Router<AppState> {
         .route("/videos/{id}/event", post(watch::event))
         .route("/creators/{id}", get(watch::creator))
         .route("/creators/{id}/follow", post(watch::follow))
+        .route("/notes/{id}", get(notes::note))
+        .route("/notes/{id}/like", post(notes::like))
+        .route("/notes/{id}/comments", post(notes::comment))
+        .route("/studio/notes", post(notes::create).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/studio", get(watch::studio))
         .route("/studio/videos", post(watch::upload).layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024)))
         .route("/orders", get(orders::list))

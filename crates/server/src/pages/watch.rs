@@ -199,6 +199,7 @@ struct CreatorPage {
     followers: i64,
     following: bool,
     videos: Vec<VideoView>,
+    notes: Vec<haul_store::content::Note>,
 }
 
 pub async fn creator(
@@ -217,7 +218,8 @@ pub async fn creator(
         videos.push(view(state.db.video(v.id).await?));
     }
     let followers = state.db.follower_count(UserId(id)).await?;
-    Ok(render(&CreatorPage { layout: Layout::new(user, &csrf), creator, followers, following, videos }))
+    let notes = state.db.notes_of_author(UserId(id), &PageRequest::parse(Some(60), None)?).await?.items;
+    Ok(render(&CreatorPage { layout: Layout::new(user, &csrf), creator, followers, following, videos, notes }))
 }
 
 #[derive(Deserialize)]

@@ -1,11 +1,14 @@
 //! Short videos in the record: the video and its product anchors
 //! (`videos.rs`), what viewers do with it and whom they follow
-//! (`engagement.rs`), and what the feed reads and writes (`feed.rs`).
+//! (`engagement.rs`), what the feed reads and writes (`feed.rs`), and
+//! notes with their honest labels (`notes.rs`).
 
 mod engagement;
 mod feed;
+mod notes;
 mod videos;
 
 pub use engagement::Comment;
 pub use feed::{FeedRow, ViewerEvent};
+pub use notes::{NewNote, Note, NoteDetail, NoteTag};
 pub use videos::{Anchor, NewVideo, Video, VideoDetail};

@@ -1,0 +1,191 @@
+//! Notes: a title, text, up to 9 images, product tags and the author's own
+//! rating of what they bought; likes and comments. "Sponsored" and
+//! "commission link" labels come from the record and cannot be hidden.
+
+use crate::AppState;
+use crate::api::{PageOf, PageParams};
+use crate::auth::{ApiUser, random_token, require_shop_staff};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use haul_domain::DomainError;
+use haul_domain::accounts::text;
+use haul_domain::catalog::sniff_image;
+use haul_domain::ids::{ShopId, UserId};
+use haul_store::accounts::User;
+use haul_store::content::{NewNote, Note, NoteDetail};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub const MAX_IMAGES: usize = 9;
+pub const MAX_TAGS: usize = 10;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(show))
+        .routes(routes!(like))
+        .routes(routes!(comment))
+        .routes(routes!(sponsor))
+        .routes(routes!(of_author))
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct TagInput {
+    pub product_id: i64,
+    /// The tag earns you a commission: the note is labelled "commission link".
+    #[serde(default)]
+    pub commission: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NoteView {
+    #[serde(flatten)]
+    pub detail: NoteDetail,
+    pub image_urls: Vec<String>,
+}
+
+pub fn view(detail: NoteDetail) -> NoteView {
+    let image_urls = detail.image_keys.iter().map(|k| crate::media::MediaStore::url(k)).collect();
+    NoteView { detail, image_urls }
+}
+
+/// Validates and stores a note from its form parts; shared with the studio.
+pub async fn publish(state: &AppState, user: &User, parts: Vec<(String, Vec<u8>)>) -> ApiResult<NoteView> {
+    let field = |name: &str| {
+        parts.iter().rev().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8_lossy(b).trim().to_owned()).unwrap_or_default()
+    };
+    let title = text("title", &field("title"), 100)?;
+    let body = haul_domain::content::caption(&field("body"))?;
+    let tags: Vec<TagInput> = match field("tags").as_str() {
+        "" => Vec::new(),
+        json => serde_json::from_str(json)
+            .map_err(|e| DomainError::invalid("tags", format!("a JSON list of {{product_id, commission}}: {e}")))?,
+    };
+    if tags.len() > MAX_TAGS {
+        return Err(DomainError::invalid("tags", format!("at most {MAX_TAGS}")).into());
+    }
+    let number = |name: &str| -> ApiResult<Option<i64>> {
+        match field(name).as_str() {
+            "" => Ok(None),
+            t => Ok(Some(t.parse().map_err(|_| DomainError::invalid("rating", format!("{name} is a number")))?)),
+        }
+    };
+    let rating = match (number("rating")?, number("rated_product_id")?) {
+        (None, None) => None,
+        (Some(r), Some(p)) if (1..=5).contains(&r) => Some((p, r)),
+        _ => return Err(DomainError::invalid("rating", "1 to 5 stars, with rated_product_id").into()),
+    };
+    let sponsored_by = number("sponsored_by_shop_id")?.map(ShopId);
+    if let Some(shop) = sponsored_by {
+        state.db.shop(shop).await?;
+    }
+    let images: Vec<&Vec<u8>> = parts.iter().filter(|(n, b)| n == "images" && !b.is_empty()).map(|(_, b)| b).collect();
+    if images.len() > MAX_IMAGES {
+        return Err(DomainError::invalid("images", format!("at most {MAX_IMAGES}")).into());
+    }
+    let mut kinds = Vec::with_capacity(images.len());
+    for bytes in &images {
+        kinds.push(
+            sniff_image(bytes).ok_or_else(|| {
+                ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "images are JPEG, PNG, GIF or WebP")
+            })?,
+        );
+    }
+    let mut keys = Vec::with_capacity(images.len());
+    for (bytes, kind) in images.iter().zip(kinds) {
+        let key = format!("notes/{}.{}", &random_token()[..24], kind.trim_start_matches("image/"));
+        state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
+        keys.push(key);
+    }
+    let tag_rows: Vec<(i64, bool)> = tags.iter().map(|t| (t.product_id, t.commission)).collect();
+    let new = NewNote { author: user.user_id(), title: &title, body: &body, image_keys: &keys, tags: &tag_rows, rating, sponsored_by };
+    Ok(view(state.db.create_note(&new, state.clock.now()).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/notes", tag = "notes", security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "`title`, `body`, up to 9 `images`, `tags` (JSON list of {product_id, commission}), `rating` 1-5 with `rated_product_id` (only for what you bought), `sponsored_by_shop_id` if a shop paid"),
+    responses((status = 201, body = NoteView), (status = 409, description = "not_a_buyer, own_product_review, sponsored_review"), (status = 415, description = "unsupported_image")))]
+async fn create(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    form: Result<Multipart, MultipartRejection>,
+) -> ApiResult<(StatusCode, axum::Json<NoteView>)> {
+    let form = form.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?;
+    let parts = crate::api::videos::read_parts(form, state.config.max_upload_bytes).await?;
+    Ok((StatusCode::CREATED, axum::Json(publish(&state, &user, parts).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/notes/{id}", tag = "notes", responses((status = 200, body = NoteView), (status = 404)))]
+async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<NoteView>> {
+    Ok(axum::Json(view(state.db.note(id).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LikeInput {
+    #[serde(default = "yes")]
+    pub on: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[utoipa::path(post, path = "/api/v1/notes/{id}/likes", tag = "notes", security(("bearer" = [])), request_body = LikeInput, responses((status = 204), (status = 404)))]
+async fn like(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<LikeInput>,
+) -> ApiResult<StatusCode> {
+    state.db.like_note(id, user.user_id(), input.on, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CommentInput {
+    pub body: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/notes/{id}/comments", tag = "notes", security(("bearer" = [])), request_body = CommentInput, responses((status = 204), (status = 404)))]
+async fn comment(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<CommentInput>,
+) -> ApiResult<StatusCode> {
+    let body = text("body", &input.body, 500)?;
+    state.db.comment_note(id, user.user_id(), &body, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SponsorInput {
+    pub shop_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/notes/{id}/sponsor", tag = "notes", security(("bearer" = [])), request_body = SponsorInput,
+    responses((status = 200, body = NoteView, description = "labelled sponsored for good"), (status = 403), (status = 409, description = "not_sponsorable")))]
+async fn sponsor(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<SponsorInput>,
+) -> ApiResult<axum::Json<NoteView>> {
+    require_shop_staff(&state, &user, ShopId(input.shop_id)).await?;
+    Ok(axum::Json(view(state.db.sponsor_note(id, ShopId(input.shop_id)).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/creators/{id}/notes", tag = "notes", params(PageParams), responses((status = 200, body = PageOf<Note>)))]
+async fn of_author(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<PageOf<Note>>> {
+    Ok(axum::Json(state.db.notes_of_author(UserId(id), &page.parse()?).await?.into()))
+}

@@ -1,0 +1,101 @@
+//! A note's page (images, labels, the author's rating, product tags, likes
+//! and comments) and the studio's note form.
+
+use super::layout::{CheckedForm, CsrfToken, Layout, PageError, PageResult, SignedIn, check_csrf, render, see_other};
+use crate::AppState;
+use crate::api::notes::{NoteView, publish, view};
+use crate::auth::WebUser;
+use crate::error::ApiError;
+use crate::extract::Path;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Multipart, State};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "note.html")]
+struct NotePage {
+    layout: Layout,
+    n: NoteView,
+    stars: String,
+    comments: Vec<(String, String, i64)>,
+}
+
+pub async fn note(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let n = view(state.db.note(id).await?);
+    let stars = n.detail.note.rating.map(|r| "★".repeat(r as usize) + &"☆".repeat(5 - r as usize)).unwrap_or_default();
+    let comments = state.db.note_comments(id, 50).await?;
+    Ok(render(&NotePage { layout: Layout::new(user, &csrf), n, stars, comments }))
+}
+
+#[derive(Deserialize)]
+pub struct LikeForm {
+    on: bool,
+}
+
+pub async fn like(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<LikeForm>,
+) -> PageResult {
+    state.db.like_note(id, user.user_id(), f.on, state.clock.now()).await?;
+    Ok(see_other(&format!("/notes/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    body: String,
+}
+
+pub async fn comment(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<CommentForm>,
+) -> PageResult {
+    let body = haul_domain::accounts::text("body", &f.body, 500)?;
+    state.db.comment_note(id, user.user_id(), &body, state.clock.now()).await?;
+    Ok(see_other(&format!("/notes/{id}")))
+}
+
+/// The studio's note form: product links become tags; a rating rates the
+/// first tagged product.
+pub async fn create(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    mut form: Multipart,
+) -> PageResult {
+    let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
+    let sent = match first {
+        Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    check_csrf(&csrf, &sent)?;
+    let mut parts = crate::api::videos::read_parts(form, state.config.max_upload_bytes).await?;
+    let field = |parts: &[(String, Vec<u8>)], name: &str| {
+        parts.iter().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8_lossy(b).trim().to_owned()).unwrap_or_default()
+    };
+    let product = field(&parts, "product");
+    let commission = field(&parts, "commission") == "on";
+    if !product.is_empty() {
+        let id: i64 = product
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| haul_domain::DomainError::invalid("product", "a product's number or link"))?;
+        parts.push(("tags".into(), serde_json::json!([{"product_id": id, "commission": commission}]).to_string().into_bytes()));
+        if !field(&parts, "rating").is_empty() {
+            parts.push(("rated_product_id".into(), id.to_string().into_bytes()));
+        }
+    }
+    let note = publish(&state, &user, parts).await?;
+    Ok(see_other(&format!("/notes/{}", note.detail.note.id)))
+}

@@ -1,0 +1,120 @@
+use haul_testkit::{Account, TestApp, assert_error, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n0000";
+
+async fn post_note(app: &TestApp, who: &Account, fields: &[(&str, String)], images: usize) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.clone());
+    }
+    for i in 0..images {
+        form = form.part("images", reqwest::multipart::Part::bytes(PNG.to_vec()).file_name(format!("{i}.png")));
+    }
+    app.request(Method::POST, "/api/v1/notes", Some(&who.token)).multipart(form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_buyer_reviews_what_they_bought_and_labels_cannot_be_hidden() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 10).await;
+    let buyer = app.sign_up("buyer").await;
+    let tags = json!([{"product_id": f.product_id, "commission": true}]).to_string();
+    let review = |rating: &str| {
+        vec![
+            ("title", "Honest: these oranges".to_owned()),
+            ("body", "Sweet, two were bruised.".to_owned()),
+            ("tags", tags.clone()),
+            ("rating", rating.to_owned()),
+            ("rated_product_id", f.product_id.to_string()),
+        ]
+    };
+    // Not bought yet: no rating.
+    assert_error(post_note(&app, &buyer, &review("4"), 2).await, StatusCode::CONFLICT, "not_a_buyer").await;
+    let order = app.order_ok(&buyer, f.sku_id, 1).await;
+    app.pay(&buyer, order).await;
+    let r = post_note(&app, &buyer, &review("4"), 2).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let note: Value = r.json().await.unwrap();
+    assert_eq!((note["rating"].as_i64(), note["image_urls"].as_array().unwrap().len()), (Some(4), 2));
+    assert_eq!(note["labels"], json!(["commission link"]), "a commission-earning tag is labelled");
+    let id = note["id"].as_i64().unwrap();
+    // A paid review is not a review: a rated note cannot be sponsored.
+    let r = app.post(&format!("/api/v1/notes/{id}/sponsor"), Some(&f.merchant.token), &json!({"shop_id": f.shop_id})).await;
+    assert_error(r, StatusCode::CONFLICT, "not_sponsorable").await;
+    // The merchant cannot review its own product under another name.
+    let staff_order = app.order_ok(&f.merchant, f.sku_id, 1).await;
+    app.pay(&f.merchant, staff_order).await;
+    assert_error(post_note(&app, &f.merchant, &review("5"), 0).await, StatusCode::CONFLICT, "own_product_review").await;
+    // Likes and comments.
+    let fan = app.sign_up("fan").await;
+    assert_eq!(app.post(&format!("/api/v1/notes/{id}/likes"), Some(&fan.token), &json!({})).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.post(&format!("/api/v1/notes/{id}/likes"), Some(&fan.token), &json!({})).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.post(&format!("/api/v1/notes/{id}/comments"), Some(&fan.token), &json!({"body": "Thanks!"})).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let note: Value = app.get(&format!("/api/v1/notes/{id}"), None).await.json().await.unwrap();
+    assert_eq!((note["likes"].as_i64(), note["comments"].as_i64()), (Some(1), Some(1)));
+    let page = app.get(&format!("/notes/{id}"), None).await.text().await.unwrap();
+    assert!(page.contains("commission link") && page.contains("★★★★☆") && page.contains("Thanks!"), "{page}");
+}
+
+#[tokio::test]
+async fn a_sponsored_note_is_labelled_for_good_and_cannot_rate() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 10).await;
+    let author = app.sign_up("author").await;
+    let r = post_note(&app, &author, &[("title", "Orchard visit".to_owned()), ("body", "We toured the groves.".to_owned())], 1).await;
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let stranger = app.sign_up("stranger").await;
+    let r = app.post(&format!("/api/v1/notes/{id}/sponsor"), Some(&stranger.token), &json!({"shop_id": f.shop_id})).await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    let r = app.post(&format!("/api/v1/notes/{id}/sponsor"), Some(&f.merchant.token), &json!({"shop_id": f.shop_id})).await;
+    let note: Value = r.json().await.unwrap();
+    assert_eq!(note["labels"], json!(["sponsored"]));
+    assert_eq!(note["sponsor"], "Orchard");
+    // Declared at writing time, a sponsored note may not rate.
+    let fields = [
+        ("title", "Paid".to_owned()),
+        ("body", "x".to_owned()),
+        ("sponsored_by_shop_id", f.shop_id.to_string()),
+        ("rating", "5".to_owned()),
+        ("rated_product_id", f.product_id.to_string()),
+    ];
+    assert_error(post_note(&app, &author, &fields, 0).await, StatusCode::CONFLICT, "sponsored_review").await;
+}
+
+#[tokio::test]
+async fn bad_notes_are_refused() {
+    let app = spawn_app().await;
+    let author = app.sign_up("author").await;
+    let base = |extra: (&'static str, String)| vec![("title", "T".to_owned()), ("body", "B".to_owned()), extra];
+    assert_error(post_note(&app, &author, &base(("x", String::new())), 10).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+        .await;
+    assert_error(post_note(&app, &author, &base(("rating", "9".into())), 0).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+        .await;
+    assert_error(post_note(&app, &author, &base(("tags", "nope".into())), 0).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+        .await;
+    assert_error(
+        post_note(&app, &author, &base(("tags", json!([{"product_id": 999_999}]).to_string())), 0).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_error(
+        post_note(&app, &author, &[("title", String::new()), ("body", "B".into())], 0).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let form = reqwest::multipart::Form::new()
+        .text("title", "T")
+        .text("body", "B")
+        .part("images", reqwest::multipart::Part::bytes(b"<svg/>".to_vec()).file_name("x.svg"));
+    let r = app.request(Method::POST, "/api/v1/notes", Some(&author.token)).multipart(form).send().await.unwrap();
+    assert_error(r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image").await;
+    let none: Value = app.get(&format!("/api/v1/creators/{}/notes", author.id), None).await.json().await.unwrap();
+    assert!(none["items"].as_array().unwrap().is_empty(), "nothing half-written");
+}
