@@ -303,35 +303,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
         }
     }
     group::fill(state, ShopId(fruit.id), &fruit_skus, group::People { leader, operator, shopper }, now).await?;
-    let clips = [
-        videos::Clip {
-            creator: farmer,
-            source: "testsrc2",
-            caption: "Sunrise harvest in Ganzhou: how we pick navel oranges #oranges #farm",
-            sku: fruit_skus[0],
-        },
-        videos::Clip {
-            creator: tea_vlogger,
-            source: "smptebars",
-            caption: "Rolling green tea leaves by hand, one morning #tea #craft",
-            sku: tea_skus[0],
-        },
-        videos::Clip { creator, source: "mandelbrot", caption: "Three ways to layer for minus twenty #winter #outfit", sku: coat_skus[0] },
-        videos::Clip {
-            creator: farmer,
-            source: "rgbtestsrc",
-            caption: "Mango season: ripen them on the counter #mango #fruit",
-            sku: fruit_skus[4],
-        },
-        videos::Clip { creator, source: "testsrc", caption: "ONLY ¥9.9 TODAY!!! Buy now, link below, 50% off #deal", sku: fruit_skus[0] },
-        videos::Clip {
-            creator: tea_vlogger,
-            source: "cellauto",
-            caption: "What makes oolong taste roasted? #tea #oolong",
-            sku: tea_skus[1],
-        },
-    ];
-    let made = videos::fill(state, &clips).await?;
+    let creators = videos::Creators { farmer, tea: tea_vlogger, stylist: creator };
+    let made = videos::fill(state, &videos::clips(creators, &fruit_skus, &tea_skus, &coat_skus)).await?;
     state.db.follow(shopper, farmer, true, now).await?;
     state.feed.refresh(&state.db, now).await?;
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;

@@ -15,6 +15,29 @@ pub struct Clip {
     pub sku: SkuId,
 }
 
+pub struct Creators {
+    pub farmer: UserId,
+    pub tea: UserId,
+    pub stylist: UserId,
+}
+
+/// What the demo posts: one video per product card, one of them a hard sell.
+pub fn clips(who: Creators, fruit: &[SkuId], tea: &[SkuId], coats: &[SkuId]) -> Vec<Clip> {
+    vec![
+        Clip {
+            creator: who.farmer,
+            source: "testsrc2",
+            caption: "Sunrise harvest in Ganzhou: how we pick navel oranges #oranges #farm",
+            sku: fruit[0],
+        },
+        Clip { creator: who.tea, source: "smptebars", caption: "Rolling green tea leaves by hand, one morning #tea #craft", sku: tea[0] },
+        Clip { creator: who.stylist, source: "mandelbrot", caption: "Three ways to layer for minus twenty #winter #outfit", sku: coats[0] },
+        Clip { creator: who.farmer, source: "rgbtestsrc", caption: "Mango season: ripen them on the counter #mango #fruit", sku: fruit[4] },
+        Clip { creator: who.stylist, source: "testsrc", caption: "ONLY ¥9.9 TODAY!!! Buy now, link below, 50% off #deal", sku: fruit[0] },
+        Clip { creator: who.tea, source: "cellauto", caption: "What makes oolong taste roasted? #tea #oolong", sku: tea[1] },
+    ]
+}
+
 async fn make(source: &str, path: &std::path::Path) -> bool {
     tokio::process::Command::new("ffmpeg")
         .args(["-y", "-loglevel", "error", "-f", "lavfi", "-i"])
