@@ -85,3 +85,16 @@ fn sqlite_pragmas<'c>(conn: &'c mut sqlx::AnyConnection, synchronous: &'static s
         Ok(())
     })
 }
+
+/// `(?, ?), (?, ?)` for a multi-row statement: positional `?` on SQLite
+/// (numbered `$N` makes its binding quadratic), `$N` on PostgreSQL.
+pub(crate) fn values(backend: Backend, rows: usize, cols: usize) -> String {
+    let one = |r: usize| -> String {
+        let marks: Vec<String> = match backend {
+            Backend::Sqlite => vec!["?".to_owned(); cols],
+            Backend::Postgres => (1..=cols).map(|c| format!("${}", r * cols + c)).collect(),
+        };
+        format!("({})", marks.join(", "))
+    };
+    (0..rows).map(one).collect::<Vec<_>>().join(", ")
+}

@@ -96,6 +96,24 @@ impl CoEngagement {
         }
     }
 
+    /// For each item, its `k` closest items by co-engagement, so that a
+    /// request only walks the neighbours of what the viewer liked.
+    pub fn neighbours(&self, k: usize) -> HashMap<i64, Vec<(i64, f64)>> {
+        let mut out: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+        for (&(a, b), &together) in &self.pairs {
+            let na = self.counts.get(&a).copied().unwrap_or(1) as f64;
+            let nb = self.counts.get(&b).copied().unwrap_or(1) as f64;
+            let s = together as f64 / (na * nb).sqrt();
+            out.entry(a).or_default().push((b, s));
+            out.entry(b).or_default().push((a, s));
+        }
+        for list in out.values_mut() {
+            list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            list.truncate(k);
+        }
+        out
+    }
+
     /// 0 to 1: cosine-style overlap between `item` and what the viewer liked.
     pub fn score(&self, liked: &[i64], item: i64) -> f64 {
         let Some(&n) = self.counts.get(&item) else { return 0.0 };
@@ -110,6 +128,24 @@ impl CoEngagement {
             .sum();
         if liked.is_empty() { 0.0 } else { (total / (liked.len() as f64).sqrt()).min(1.0) }
     }
+}
+
+/// Co-engagement scores of every neighbour of what the viewer liked: the
+/// same values as [`CoEngagement::score`], from precomputed neighbours.
+pub fn co_scores(liked: &[i64], neighbours: &HashMap<i64, Vec<(i64, f64)>>) -> HashMap<i64, f64> {
+    let mut scores: HashMap<i64, f64> = HashMap::new();
+    for l in liked {
+        for (other, s) in neighbours.get(l).into_iter().flatten() {
+            if other != l {
+                *scores.entry(*other).or_default() += s;
+            }
+        }
+    }
+    let norm = (liked.len().max(1) as f64).sqrt();
+    for s in scores.values_mut() {
+        *s = (*s / norm).min(1.0);
+    }
+    scores
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -338,5 +374,10 @@ mod tests {
         assert!(co.score(&[1], 2) > 0.5);
         assert_eq!(co.score(&[1], 5), 0.0);
         assert_eq!(co.score(&[], 2), 0.0);
+        // Precomputed neighbours give the same scores.
+        let fast = co_scores(&[1, 4], &co.neighbours(10));
+        for item in [2, 3, 5] {
+            assert!((fast.get(&item).copied().unwrap_or(0.0) - co.score(&[1, 4], item)).abs() < 1e-9, "{item}");
+        }
     }
 }

@@ -58,12 +58,8 @@ impl FeedQuery {
     }
 }
 
-pub async fn items(state: &AppState, ranked: Vec<crate::feed::Ranked>) -> ApiResult<Vec<FeedItem>> {
-    let mut out = Vec::with_capacity(ranked.len());
-    for r in ranked {
-        out.push(FeedItem { video: view(state.db.video(r.id).await?), reasons: r.reasons });
-    }
-    Ok(out)
+pub fn items(ranked: Vec<crate::feed::Ranked>) -> Vec<FeedItem> {
+    ranked.into_iter().map(|r| FeedItem { video: view(r.detail), reasons: r.reasons }).collect()
 }
 
 /// For You for a viewer (or a stranger: then the cursor is an offset).
@@ -90,7 +86,7 @@ pub async fn for_you_page(state: &AppState, viewer: Option<&haul_store::accounts
             (ranked, more.then(|| format!("o{}", offset + size)))
         }
     };
-    Ok(FeedPage { items: items(state, ranked).await?, next_cursor: next })
+    Ok(FeedPage { items: items(ranked), next_cursor: next })
 }
 
 #[utoipa::path(get, path = "/api/v1/feed", tag = "feed", params(FeedQuery), responses((status = 200, body = FeedPage)))]
@@ -103,8 +99,8 @@ async fn following(State(state): State<AppState>, ApiUser(user): ApiUser, Query(
     let size = q.size()?;
     let before = PageRequest::parse(Some(size as i64), q.cursor.as_deref())?.before_id();
     let ranked = state.feed.following(&state.db, user.user_id(), before, size, state.clock.now()).await?;
-    let next = if ranked.len() == size { ranked.last().map(|r| r.id.to_string()) } else { None };
-    Ok(axum::Json(FeedPage { items: items(&state, ranked).await?, next_cursor: next }))
+    let next = if ranked.len() == size { ranked.last().map(|r| r.detail.video.id.to_string()) } else { None };
+    Ok(axum::Json(FeedPage { items: items(ranked), next_cursor: next }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -17,7 +17,7 @@ use haul_domain::content::{MAX_ANCHORS, MAX_DURATION_MS, caption, hashtags, mp4_
 use haul_domain::feed::hard_sell::hard_sell;
 use haul_domain::ids::{ProductId, SkuId, UserId};
 use haul_store::accounts::User;
-use haul_store::content::{Comment, FeedRow, NewVideo, VideoDetail};
+use haul_store::content::{Comment, NewVideo, VideoDetail};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -168,23 +168,7 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
         anchors: &anchor_rows,
     };
     let detail = state.db.create_video(&new, state.clock.now()).await?;
-    state.feed.add(&FeedRow {
-        id: detail.video.id,
-        creator_id: detail.video.creator_id,
-        category_id: detail.video.category_id,
-        hashtags: detail.video.hashtags.clone(),
-        created_at: detail.video.created_at,
-        duration_ms,
-        hard_sell_milli: detail.video.hard_sell_milli,
-        impressions: 0,
-        views: 0,
-        completions: 0,
-        likes: 0,
-        comments: 0,
-        shares: 0,
-        product_clicks: 0,
-        purchases: 0,
-    });
+    state.feed.add(detail.clone());
     Ok(view(detail))
 }
 
@@ -234,6 +218,7 @@ async fn react(
         return Err(DomainError::invalid("kind", "like or save").into());
     }
     state.db.react(id, user.user_id(), &input.kind, input.on, state.clock.now()).await?;
+    state.feed.forget_viewer(user.user_id());
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -259,7 +244,11 @@ async fn event(
     let video = state.db.video(id).await?.video;
     let watch_ms = input.watch_ms.clamp(0, MAX_DURATION_MS);
     let completed = input.kind == "view" && video.duration_ms > 0 && watch_ms * 10 >= video.duration_ms * 9;
-    state.db.record_event(id, user.map(|u| u.0.user_id()), &input.kind, watch_ms, completed, state.clock.now()).await?;
+    let viewer = user.map(|u| u.0.user_id());
+    state.db.record_event(id, viewer, &input.kind, watch_ms, completed, state.clock.now()).await?;
+    if let Some(v) = viewer {
+        state.feed.forget_viewer(v);
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -286,7 +275,9 @@ async fn comment(
     Json(input): Json<CommentInput>,
 ) -> ApiResult<(StatusCode, axum::Json<Comment>)> {
     let body = haul_domain::accounts::text("body", &input.body, 500)?;
-    Ok((StatusCode::CREATED, axum::Json(state.db.add_comment(id, user.user_id(), &body, state.clock.now()).await?)))
+    let comment = state.db.add_comment(id, user.user_id(), &body, state.clock.now()).await?;
+    state.feed.forget_viewer(user.user_id());
+    Ok((StatusCode::CREATED, axum::Json(comment)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -304,6 +295,7 @@ async fn follow(
     Json(input): Json<FollowInput>,
 ) -> ApiResult<StatusCode> {
     state.db.follow(user.user_id(), UserId(id), input.on, state.clock.now()).await?;
+    state.feed.forget_viewer(user.user_id());
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,25 +1,27 @@
-//! Every published video in memory, as the ranker sees it, with the lists
-//! candidates are drawn from: by creator, best per category, new videos
-//! looking for their first audience, best overall. Rebuilt from the record
-//! on a timer (counters move), and new uploads are added at once.
+//! Every published video in memory, as the ranker sees it and as clients
+//! are shown it, with the lists candidates are drawn from: by creator, best
+//! per category, new videos looking for their first audience, best overall,
+//! and each video's co-engagement neighbours. Rebuilt from the record on a
+//! timer (counters move); new uploads are added at once.
 
 use haul_domain::feed::health::{creator_health, reaches_strangers};
 use haul_domain::feed::pools::{PoolConfig, Standing};
 use haul_domain::feed::rank::{CoEngagement, Item};
-use haul_domain::feed::scores::{Engagement, Priors, Rates, Weights, freshness, quality};
-use haul_store::content::FeedRow;
+use haul_domain::feed::scores::{Engagement, Priors, Weights, freshness, quality};
+use haul_store::content::{Video, VideoDetail};
 use std::collections::HashMap;
 
 /// How many of each list candidates are drawn from.
 const PER_CATEGORY: usize = 200;
 const TOP: usize = 300;
 const EXPLORE: usize = 300;
+const NEIGHBOURS: usize = 20;
+/// Likes per viewer that count toward co-engagement (the newest).
+const CO_LIKES: usize = 20;
 
 pub struct Entry {
     pub item: Item,
-    pub counts: Engagement,
-    pub rates: Rates,
-    pub duration_ms: i64,
+    pub detail: VideoDetail,
 }
 
 #[derive(Default)]
@@ -30,7 +32,7 @@ pub struct Index {
     pub explore: Vec<i64>,
     pub top: Vec<i64>,
     pub health: HashMap<i64, f64>,
-    pub co: CoEngagement,
+    pub neighbours: HashMap<i64, Vec<(i64, f64)>>,
 }
 
 pub struct Settings {
@@ -40,30 +42,34 @@ pub struct Settings {
     pub health_threshold: f64,
 }
 
-pub fn entry(row: &FeedRow, s: &Settings, healthy: bool) -> Entry {
-    let counts = Engagement {
-        impressions: row.impressions,
-        views: row.views,
-        completions: row.completions,
-        likes: row.likes,
-        comments: row.comments,
-        shares: row.shares,
-        product_clicks: row.product_clicks,
-        purchases: row.purchases,
-    };
-    let rates = counts.rates(&s.priors);
+pub fn engagement(v: &Video) -> Engagement {
+    Engagement {
+        impressions: v.impressions,
+        views: v.views,
+        completions: v.completions,
+        likes: v.likes,
+        comments: v.comments,
+        shares: v.shares,
+        product_clicks: v.product_clicks,
+        purchases: v.purchases,
+    }
+}
+
+pub fn entry(detail: VideoDetail, s: &Settings, healthy: bool) -> Entry {
+    let v = &detail.video;
+    let rates = engagement(v).rates(&s.priors);
     let item = Item {
-        id: row.id,
-        creator: row.creator_id,
-        category: row.category_id.unwrap_or(0),
-        hashtags: row.hashtags.split_whitespace().map(tag_id).collect(),
-        created_at_ms: row.created_at,
+        id: v.id,
+        creator: v.creator_id,
+        category: v.category_id.unwrap_or(0),
+        hashtags: v.hashtags.split_whitespace().map(tag_id).collect(),
+        created_at_ms: v.created_at,
         quality: quality(&rates, &s.priors, &s.weights),
-        hard_sell: row.hard_sell_milli as f64 / 1000.0,
-        standing: s.pools.standing(counts.impressions, &rates),
+        hard_sell: v.hard_sell_milli as f64 / 1000.0,
+        standing: s.pools.standing(v.impressions, &rates),
         creator_reaches_strangers: healthy,
     };
-    Entry { item, counts, rates, duration_ms: row.duration_ms }
+    Entry { item, detail }
 }
 
 /// A stable number for a hashtag (FNV-1a): profiles compare tags as numbers.
@@ -73,12 +79,12 @@ pub fn tag_id(tag: &str) -> u32 {
 
 impl Index {
     /// Builds the index from every published video, the violations of the
-    /// last 30 days and recent likes (for co-engagement).
-    pub fn build(rows: Vec<FeedRow>, violations: &HashMap<i64, i64>, likes: &[(i64, i64)], s: &Settings, now_ms: i64) -> Index {
+    /// last 30 days and recent likes `(viewer, video)` grouped by viewer.
+    pub fn build(videos: Vec<VideoDetail>, violations: &HashMap<i64, i64>, likes: &[(i64, i64)], s: &Settings, now_ms: i64) -> Index {
         let mut index = Index::default();
-        // Creator health needs each creator's quality: a first pass.
+        let provisional: Vec<Entry> = videos.into_iter().map(|d| entry(d, s, true)).collect();
+        // Creator health needs each creator's recent quality: a first pass.
         let mut qualities: HashMap<i64, Vec<f64>> = HashMap::new();
-        let provisional: Vec<Entry> = rows.iter().map(|r| entry(r, s, true)).collect();
         for e in &provisional {
             qualities.entry(e.item.creator).or_default().push(e.item.quality);
         }
@@ -89,33 +95,24 @@ impl Index {
         for mut e in provisional {
             let health = index.health.get(&e.item.creator).copied().unwrap_or(70.0);
             e.item.creator_reaches_strangers = reaches_strangers(health, s.health_threshold);
-            index.insert_entry(e);
+            index.by_creator.entry(e.item.creator).or_default().push(e.item.id);
+            index.entries.insert(e.item.id, e);
         }
         index.rank_lists(now_ms);
-        let mut current: Option<i64> = None;
-        let mut liked: Vec<i64> = Vec::new();
-        for (viewer, video) in likes {
-            if current != Some(*viewer) {
-                index.co.add_viewer(&liked);
-                liked.clear();
-                current = Some(*viewer);
-            }
-            liked.push(*video);
+        let mut co = CoEngagement::default();
+        for group in likes.chunk_by(|a, b| a.0 == b.0) {
+            let liked: Vec<i64> = group.iter().rev().take(CO_LIKES).map(|(_, video)| *video).collect();
+            co.add_viewer(&liked);
         }
-        index.co.add_viewer(&liked);
+        index.neighbours = co.neighbours(NEIGHBOURS);
         index
-    }
-
-    fn insert_entry(&mut self, e: Entry) {
-        self.by_creator.entry(e.item.creator).or_default().push(e.item.id);
-        self.entries.insert(e.item.id, e);
     }
 
     /// A new upload: into every list at once (a new video is explored).
     pub fn add(&mut self, e: Entry) {
-        let id = e.item.id;
-        let category = e.item.category;
-        self.insert_entry(e);
+        let (id, category, creator) = (e.item.id, e.item.category, e.item.creator);
+        self.entries.insert(id, e);
+        self.by_creator.entry(creator).or_default().insert(0, id);
         self.explore.insert(0, id);
         self.explore.truncate(EXPLORE);
         self.by_category.entry(category).or_default().push(id);
@@ -126,7 +123,6 @@ impl Index {
         let mut all: Vec<(f64, i64, i64)> = self.entries.values().map(|e| (value(e), e.item.id, e.item.category)).collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
         self.top = all.iter().take(TOP).map(|x| x.1).collect();
-        self.by_category.clear();
         for (_, id, category) in &all {
             let list = self.by_category.entry(*category).or_default();
             if list.len() < PER_CATEGORY {

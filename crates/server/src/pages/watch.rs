@@ -164,6 +164,7 @@ pub async fn react(
         return Err(haul_domain::DomainError::invalid("kind", "like or save").into());
     }
     state.db.react(id, user.user_id(), &f.kind, f.on, state.clock.now()).await?;
+    state.feed.forget_viewer(user.user_id());
     Ok(see_other(&format!("/videos/{id}")))
 }
 
@@ -187,7 +188,11 @@ pub async fn event(
     let video = state.db.video(id).await?.video;
     let watch_ms = f.watch_ms.clamp(0, haul_domain::content::MAX_DURATION_MS);
     let completed = f.kind == "view" && video.duration_ms > 0 && watch_ms * 10 >= video.duration_ms * 9;
-    state.db.record_event(id, user.map(|u| u.user_id()), &f.kind, watch_ms, completed, state.clock.now()).await?;
+    let viewer = user.map(|u| u.user_id());
+    state.db.record_event(id, viewer, &f.kind, watch_ms, completed, state.clock.now()).await?;
+    if let Some(v) = viewer {
+        state.feed.forget_viewer(v);
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -234,6 +239,7 @@ pub async fn follow(
     super::layout::CheckedForm(f): super::layout::CheckedForm<FollowForm>,
 ) -> PageResult {
     state.db.follow(user.user_id(), UserId(id), f.on, state.clock.now()).await?;
+    state.feed.forget_viewer(user.user_id());
     Ok(see_other(&format!("/creators/{id}")))
 }
 

@@ -23,6 +23,17 @@ pub fn spawn(state: AppState) {
             }
         }
     });
+    // Impressions are written once a second, in one transaction.
+    let flush = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if let Err(e) = flush.feed.flush(&flush.db, flush.clock.now()).await {
+                tracing::warn!(error = %e, "writing feed impressions failed");
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(state.config.worker_interval_seconds.max(1)));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

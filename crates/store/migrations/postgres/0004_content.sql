@@ -71,6 +71,7 @@ CREATE TABLE video_comments (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX video_comments_video ON video_comments(video_id, id);
+CREATE INDEX video_comments_user ON video_comments(user_id, created_at);
 
 -- Everything a viewer did with a video, for their profile: view (with watch
 -- time), share, product_click, purchase.

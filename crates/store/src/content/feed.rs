@@ -8,27 +8,6 @@ use haul_domain::Timestamp;
 use haul_domain::ids::UserId;
 
 record! {
-    /// One video as the ranker needs it.
-    pub struct FeedRow {
-        pub id: i64,
-        pub creator_id: i64,
-        pub category_id: Option<i64>,
-        pub hashtags: String,
-        pub created_at: i64,
-        pub duration_ms: i64,
-        pub hard_sell_milli: i64,
-        pub impressions: i64,
-        pub views: i64,
-        pub completions: i64,
-        pub likes: i64,
-        pub comments: i64,
-        pub shares: i64,
-        pub product_clicks: i64,
-        pub purchases: i64,
-    }
-}
-
-record! {
     /// Something a viewer did: `view` (with watch time), `like`, `save`,
     /// `share`, `product_click`, `purchase`, `comment`.
     pub struct ViewerEvent {
@@ -39,18 +18,57 @@ record! {
     }
 }
 
+record! {
+    struct AnchorRow {
+        pub video_id: i64,
+        pub id: i64,
+        pub product_id: i64,
+        pub sku_id: Option<i64>,
+        pub at_ms: Option<i64>,
+        pub title: String,
+        pub price_minor: i64,
+        pub currency: String,
+        pub image_key: Option<String>,
+    }
+}
+
 impl Db {
     /// Published videos with ids above `after`, in id order: the server
     /// loads its index in pages of these.
-    pub async fn feed_rows(&self, after: i64, limit: i64) -> Result<Vec<FeedRow>> {
-        Ok(sqlx::query_as(
-            "SELECT id, creator_id, category_id, hashtags, created_at, duration_ms, hard_sell_milli, impressions, views, completions, likes, comments, \
-             shares, product_clicks, purchases FROM videos WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2",
+    pub async fn feed_videos(&self, after: i64, limit: i64) -> Result<Vec<crate::content::Video>> {
+        let sql = format!("{} WHERE v.status = 'published' AND v.id > $1 ORDER BY v.id LIMIT $2", crate::content::videos::VIDEO_SELECT);
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&self.read).await?)
+    }
+
+    /// The product cards of published videos with ids in `(after, upto]`, by video.
+    pub async fn feed_anchors(&self, after: i64, upto: i64) -> Result<Vec<(i64, crate::content::Anchor)>> {
+        let rows: Vec<AnchorRow> = sqlx::query_as(
+            "SELECT a.video_id, a.id, a.product_id, a.sku_id, a.at_ms, p.title, \
+             COALESCE(k.price_minor, (SELECT MIN(k2.price_minor) FROM skus k2 WHERE k2.product_id = p.id), 0) AS price_minor, \
+             COALESCE(k.currency, (SELECT MIN(k2.currency) FROM skus k2 WHERE k2.product_id = p.id), 'CNY') AS currency, p.image_key \
+             FROM video_anchors a JOIN products p ON p.id = a.product_id LEFT JOIN skus k ON k.id = a.sku_id \
+             WHERE a.video_id > $1 AND a.video_id <= $2 ORDER BY a.video_id, a.id",
         )
         .bind(after)
-        .bind(limit)
+        .bind(upto)
         .fetch_all(&self.read)
-        .await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let anchor = crate::content::Anchor {
+                    id: r.id,
+                    product_id: r.product_id,
+                    sku_id: r.sku_id,
+                    at_ms: r.at_ms,
+                    title: r.title,
+                    price_minor: r.price_minor,
+                    currency: r.currency,
+                    image_key: r.image_key,
+                };
+                (r.video_id, anchor)
+            })
+            .collect())
     }
 
     /// A viewer's most recent engagement, newest first.
@@ -86,20 +104,27 @@ impl Db {
     }
 
     /// Records impressions: each `(viewer, video)` once, and each video's
-    /// impression counter raised, in one transaction.
+    /// impression counter raised by its new ones, in one transaction with
+    /// multi-row statements (the feed flushes them in batches).
     pub async fn record_impressions(&self, shown: &[(i64, i64)], now: Timestamp) -> Result<()> {
+        const CHUNK: usize = 300;
         let mut tx = self.write.begin().await?;
-        for (viewer, video) in shown {
-            let fresh = sqlx::query("INSERT INTO feed_seen (viewer_id, video_id, shown_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                .bind(*viewer)
-                .bind(*video)
-                .bind(now.millis())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if fresh > 0 {
-                sqlx::query("UPDATE videos SET impressions = impressions + 1 WHERE id = $1").bind(*video).execute(&mut *tx).await?;
+        let mut fresh: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+        for chunk in shown.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO feed_seen (viewer_id, video_id, shown_at) VALUES {} ON CONFLICT DO NOTHING RETURNING video_id",
+                crate::db::values(self.backend(), chunk.len(), 3)
+            );
+            let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+            for (viewer, video) in chunk {
+                q = q.bind(*viewer).bind(*video).bind(now.millis());
             }
+            for (video,) in q.fetch_all(&mut *tx).await? {
+                *fresh.entry(video).or_default() += 1;
+            }
+        }
+        for (video, n) in fresh {
+            sqlx::query("UPDATE videos SET impressions = impressions + $1 WHERE id = $2").bind(n).bind(video).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -6,9 +6,9 @@
 mod engagement;
 mod feed;
 mod notes;
-mod videos;
+pub(crate) mod videos;
 
 pub use engagement::Comment;
-pub use feed::{FeedRow, ViewerEvent};
+pub use feed::ViewerEvent;
 pub use notes::{NewNote, Note, NoteDetail, NoteTag};
 pub use videos::{Anchor, NewVideo, Video, VideoDetail};

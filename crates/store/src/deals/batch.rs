@@ -51,17 +51,6 @@ impl Db {
 /// `(?, ?), (?, ?)` on SQLite. SQLite looks a named parameter up by scanning
 /// the statement's list of names, which makes binding thousands of `$N`
 /// quadratic; anonymous ones are bound by position.
-fn values(backend: Backend, rows: usize, cols: usize) -> String {
-    let one = |r: usize| -> String {
-        let marks: Vec<String> = match backend {
-            Backend::Sqlite => vec!["?".to_owned(); cols],
-            Backend::Postgres => (1..=cols).map(|c| format!("${}", r * cols + c)).collect(),
-        };
-        format!("({})", marks.join(", "))
-    };
-    (0..rows).map(one).collect::<Vec<_>>().join(", ")
-}
-
 /// Reserves `n` ids of `table`. On SQLite the one write connection makes
 /// "after the current maximum" safe; PostgreSQL hands them out from the
 /// identity sequence.
@@ -124,7 +113,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
     let sql = format!(
         "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at, order_id) VALUES {} \
          ON CONFLICT (user_id, idem_key) DO NOTHING RETURNING user_id, idem_key",
-        values(backend, n, 7)
+        crate::db::values(backend, n, 7)
     );
     let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
     for (w, id) in batch.iter().zip(&order_ids) {
@@ -174,7 +163,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
     if !new.is_empty() {
         let sql = format!(
             "INSERT INTO orders (id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, deal_id, idem_key) VALUES {}",
-            values(backend, new.len(), 13)
+            crate::db::values(backend, new.len(), 13)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for &i in &new {
@@ -197,7 +186,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
         q.execute(&mut **tx).await?;
         let sql = format!(
             "INSERT INTO order_lines (id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity) VALUES {}",
-            values(backend, new.len(), 8)
+            crate::db::values(backend, new.len(), 8)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for &i in &new {
@@ -215,7 +204,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
         q.execute(&mut **tx).await?;
         let sql = format!(
             "INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, created_at) VALUES {}",
-            values(backend, new.len(), 6)
+            crate::db::values(backend, new.len(), 6)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for &i in &new {
