@@ -5,6 +5,7 @@
 
 pub mod hard_sell;
 pub mod health;
+pub mod ids;
 pub mod pools;
 pub mod rank;
 pub mod scores;

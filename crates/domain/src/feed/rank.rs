@@ -5,9 +5,9 @@
 //! and spreads creators and categories out. Every item carries its reasons.
 
 use super::hard_sell::Policy;
+use super::ids::{IdMap, IdSet};
 use super::pools::Standing;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 /// A video as the ranker sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,10 +28,10 @@ pub struct Item {
 /// What a viewer engaged with, weighted (a like counts more than a view).
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
-    pub following: HashSet<i64>,
-    creators: HashMap<i64, f64>,
-    categories: HashMap<i64, f64>,
-    hashtags: HashMap<u32, f64>,
+    pub following: IdSet<i64>,
+    creators: IdMap<i64, f64>,
+    categories: IdMap<i64, f64>,
+    hashtags: IdMap<u32, f64>,
     /// Sums of the weights above, kept so affinity is O(tags) per item.
     weight_total: f64,
     tag_total: f64,
@@ -60,7 +60,7 @@ impl Profile {
 
     /// 0 to 1: how close the item is to what this viewer engages with.
     pub fn affinity(&self, item: &Item) -> f64 {
-        fn share<K: std::hash::Hash + Eq>(map: &HashMap<K, f64>, key: &K, total: f64) -> f64 {
+        fn share<K: std::hash::Hash + Eq>(map: &IdMap<K, f64>, key: &K, total: f64) -> f64 {
             if total > 0.0 { map.get(key).copied().unwrap_or(0.0) / total } else { 0.0 }
         }
         let creator = share(&self.creators, &item.creator, self.weight_total);
@@ -78,8 +78,8 @@ impl Profile {
 /// Item-to-item co-engagement: viewers who liked A also liked B.
 #[derive(Debug, Clone, Default)]
 pub struct CoEngagement {
-    pairs: HashMap<(i64, i64), u32>,
-    counts: HashMap<i64, u32>,
+    pairs: IdMap<(i64, i64), u32>,
+    counts: IdMap<i64, u32>,
 }
 
 impl CoEngagement {
@@ -98,8 +98,8 @@ impl CoEngagement {
 
     /// For each item, its `k` closest items by co-engagement, so that a
     /// request only walks the neighbours of what the viewer liked.
-    pub fn neighbours(&self, k: usize) -> HashMap<i64, Vec<(i64, f64)>> {
-        let mut out: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+    pub fn neighbours(&self, k: usize) -> IdMap<i64, Vec<(i64, f64)>> {
+        let mut out: IdMap<i64, Vec<(i64, f64)>> = IdMap::default();
         for (&(a, b), &together) in &self.pairs {
             let na = self.counts.get(&a).copied().unwrap_or(1) as f64;
             let nb = self.counts.get(&b).copied().unwrap_or(1) as f64;
@@ -132,8 +132,8 @@ impl CoEngagement {
 
 /// Co-engagement scores of every neighbour of what the viewer liked: the
 /// same values as [`CoEngagement::score`], from precomputed neighbours.
-pub fn co_scores(liked: &[i64], neighbours: &HashMap<i64, Vec<(i64, f64)>>) -> HashMap<i64, f64> {
-    let mut scores: HashMap<i64, f64> = HashMap::new();
+pub fn co_scores(liked: &[i64], neighbours: &IdMap<i64, Vec<(i64, f64)>>) -> IdMap<i64, f64> {
+    let mut scores: IdMap<i64, f64> = IdMap::default();
     for l in liked {
         for (other, s) in neighbours.get(l).into_iter().flatten() {
             if other != l {
@@ -258,7 +258,7 @@ pub fn page(mut scored: Vec<Scored>, size: usize, cfg: &RankConfig) -> Vec<Score
     rest.sort_by(|a, b| b.reasons.score.total_cmp(&a.reasons.score).then(a.id.cmp(&b.id)));
     let cap = ((size as f64 * cfg.category_cap).ceil() as usize).max(1);
     let mut out: Vec<Scored> = Vec::with_capacity(size);
-    let mut per_category: HashMap<i64, usize> = HashMap::new();
+    let mut per_category: IdMap<i64, usize> = IdMap::default();
     // Exploration items go at every fourth place, so a page never opens with an unknown.
     let mut explore = explore.into_iter().peekable();
     while out.len() < size {

@@ -5,16 +5,16 @@
 //! timer (counters move); new uploads are added at once.
 
 use haul_domain::feed::health::{creator_health, reaches_strangers};
+use haul_domain::feed::ids::IdMap as HashMap;
 use haul_domain::feed::pools::{PoolConfig, Standing};
 use haul_domain::feed::rank::{CoEngagement, Item};
 use haul_domain::feed::scores::{Engagement, Priors, Weights, freshness, quality};
 use haul_store::content::{Video, VideoDetail};
-use std::collections::HashMap;
 
 /// How many of each list candidates are drawn from.
-const PER_CATEGORY: usize = 200;
-const TOP: usize = 300;
-const EXPLORE: usize = 300;
+const PER_CATEGORY: usize = 2_000;
+const TOP: usize = 5_000;
+const EXPLORE: usize = 1_000;
 const NEIGHBOURS: usize = 20;
 /// Likes per viewer that count toward co-engagement (the newest).
 const CO_LIKES: usize = 20;
@@ -84,7 +84,7 @@ impl Index {
         let mut index = Index::default();
         let provisional: Vec<Entry> = videos.into_iter().map(|d| entry(d, s, true)).collect();
         // Creator health needs each creator's recent quality: a first pass.
-        let mut qualities: HashMap<i64, Vec<f64>> = HashMap::new();
+        let mut qualities: HashMap<i64, Vec<f64>> = HashMap::default();
         for e in &provisional {
             qualities.entry(e.item.creator).or_default().push(e.item.quality);
         }

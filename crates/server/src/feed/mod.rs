@@ -10,6 +10,7 @@ mod viewers;
 
 use haul_domain::Timestamp;
 use haul_domain::feed::hard_sell::Policy;
+use haul_domain::feed::ids::{IdMap as HashMap, IdSet as HashSet};
 use haul_domain::feed::pools::PoolConfig;
 use haul_domain::feed::rank::{RankConfig, Reasons, Scored, co_scores, page, score};
 use haul_domain::feed::scores::{Priors, Weights};
@@ -17,7 +18,6 @@ use haul_domain::ids::UserId;
 use haul_store::Db;
 use haul_store::content::VideoDetail;
 use index::{Index, Settings};
-use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, RwLock};
 use viewers::{Viewer, Viewers};
 
@@ -156,17 +156,21 @@ impl FeedEngine {
         let rank = |state: &Viewer| -> Vec<Scored> {
             let profile = &state.profile;
             let co = co_scores(&profile.liked, &index.neighbours);
-            let mut candidates: Vec<i64> = Vec::with_capacity(600);
+            // From each source, the first unseen ones: a heavy viewer walks deeper.
+            let unseen = |list: Option<&Vec<i64>>, n: usize| {
+                list.into_iter().flatten().filter(|id| !state.seen.contains(*id)).take(n).copied().collect::<Vec<_>>()
+            };
+            let mut candidates: Vec<i64> = Vec::with_capacity(400);
             for creator in &profile.following {
-                candidates.extend(index.by_creator.get(creator).into_iter().flatten().take(20));
+                candidates.extend(unseen(index.by_creator.get(creator), 10));
             }
             for category in state.top_categories.iter() {
-                candidates.extend(index.by_category.get(category).into_iter().flatten().take(100));
+                candidates.extend(unseen(index.by_category.get(category), 60));
             }
             candidates.extend(co.keys());
-            candidates.extend(index.explore.iter().take(100));
-            candidates.extend(index.top.iter().take(200));
-            let mut unique = HashSet::with_capacity(candidates.len());
+            candidates.extend(unseen(Some(&index.explore), 50));
+            candidates.extend(unseen(Some(&index.top), 120));
+            let mut unique = HashSet::with_capacity_and_hasher(candidates.len(), Default::default());
             let scored: Vec<Scored> = candidates
                 .into_iter()
                 .filter(|id| unique.insert(*id) && !state.seen.contains(id))

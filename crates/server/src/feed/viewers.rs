@@ -5,10 +5,10 @@
 
 use super::index::Index;
 use haul_domain::Timestamp;
+use haul_domain::feed::ids::{IdMap as HashMap, IdSet as HashSet};
 use haul_domain::feed::rank::Profile;
 use haul_domain::ids::UserId;
 use haul_store::content::ViewerEvent;
-use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 pub const PROFILE_EVENTS: i64 = 300;
@@ -28,7 +28,7 @@ impl Viewer {
     pub fn build(index: &Index, following: Vec<i64>, events: &[ViewerEvent], seen: HashSet<i64>, now: Timestamp) -> Viewer {
         let mut profile = Profile::default();
         profile.following.extend(following);
-        let mut categories: HashMap<i64, f64> = HashMap::new();
+        let mut categories: HashMap<i64, f64> = HashMap::default();
         for e in events.iter().rev() {
             let Some(entry) = index.entries.get(&e.video_id) else { continue };
             let (weight, positive) = match e.kind.as_str() {
@@ -57,7 +57,7 @@ pub struct Viewers(Vec<Mutex<HashMap<i64, Viewer>>>);
 
 impl Default for Viewers {
     fn default() -> Self {
-        Viewers((0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect())
+        Viewers((0..SHARDS).map(|_| Mutex::new(HashMap::default())).collect())
     }
 }
 
