@@ -65,7 +65,10 @@ impl AppState {
             payments: sandbox.clone(),
             sessions: crate::auth::SessionCache::default(),
             deals: crate::deals::DealEngine::start(db.clone(), redis),
-            feed: crate::feed::FeedEngine::new(config.creator_health_threshold),
+            feed: crate::feed::FeedEngine::new(
+                config.creator_health_threshold,
+                haul_domain::feed::pools::PoolConfig::parse(&config.feed_pools)?,
+            ),
             sandbox,
             db,
             config,

@@ -28,6 +28,9 @@ pub struct Config {
     pub leader_commission_bps: i64,
     /// Orders left at a pickup point longer than this are flagged uncollected.
     pub pickup_grace_hours: i64,
+    /// Traffic pools: each pool's impressions, then the completion/like/share
+    /// rates that leave it for the next, e.g. `300:0.30/0.05/0.004, 3000`.
+    pub feed_pools: String,
     /// Creators whose health (0-100) is below this reach followers only.
     pub creator_health_threshold: f64,
     /// How often the feed's index is rebuilt from the record.
@@ -61,6 +64,7 @@ impl Default for Config {
             leader_commission_bps: 1000,
             pickup_grace_hours: 48,
             creator_health_threshold: 40.0,
+            feed_pools: haul_domain::feed::pools::DEFAULT_POOLS.into(),
             feed_refresh_seconds: 10,
             max_video_bytes: 64 * 1024 * 1024,
             session_days: 30,

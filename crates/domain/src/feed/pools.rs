@@ -68,7 +68,45 @@ pub struct Need {
     pub need: f64,
 }
 
+/// The default pools, written as configuration is: each pool's impressions,
+/// then `:completion/like/share` to leave it for the next (the largest has none).
+pub const DEFAULT_POOLS: &str = "300:0.30/0.05/0.004, 3000:0.35/0.06/0.006, 30000:0.40/0.08/0.010, 300000";
+
 impl PoolConfig {
+    pub fn parse(text: &str) -> Result<PoolConfig, crate::DomainError> {
+        let bad =
+            || crate::DomainError::invalid("feed_pools", "pools like `300:0.30/0.05/0.004, 3000` (impressions:completion/like/share)");
+        let (mut sizes, mut thresholds) = (Vec::new(), Vec::new());
+        let pools: Vec<&str> = text.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+        for (i, pool) in pools.iter().enumerate() {
+            let (size, rest) = match pool.split_once(':') {
+                Some((s, r)) => (s, Some(r)),
+                None => (*pool, None),
+            };
+            let size: i64 = size.trim().parse().map_err(|_| bad())?;
+            if size <= 0 {
+                return Err(bad());
+            }
+            sizes.push(size);
+            match (rest, i + 1 == pools.len()) {
+                (Some(r), false) => {
+                    let v: Vec<f64> = r.split('/').map(|x| x.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| bad())?;
+                    let [completion, like, share] = v[..] else { return Err(bad()) };
+                    if ![completion, like, share].iter().all(|x| (0.0..=1.0).contains(x)) {
+                        return Err(bad());
+                    }
+                    thresholds.push(Thresholds { completion, like, share });
+                }
+                (None, true) => {}
+                _ => return Err(bad()),
+            }
+        }
+        if sizes.is_empty() {
+            return Err(bad());
+        }
+        Ok(PoolConfig { sizes, thresholds })
+    }
+
     /// Where a video with `impressions` so far and these smoothed rates stands:
     /// it climbs while each used-up pool's thresholds are beaten.
     pub fn standing(&self, impressions: i64, rates: &Rates) -> Standing {
@@ -127,6 +165,15 @@ mod tests {
             (i64::MAX, good, Standing::Top { level: 3 }),
         ] {
             assert_eq!(cfg.standing(impressions, &r), expected, "{impressions} {r:?}");
+        }
+    }
+
+    #[test]
+    fn pools_are_configured_as_text() {
+        assert_eq!(PoolConfig::parse(DEFAULT_POOLS).unwrap(), PoolConfig::default());
+        assert_eq!(PoolConfig::parse("50").unwrap().sizes, vec![50]);
+        for bad in ["", "0", "300:0.3/0.05, 3000", "300:0.3/0.05/0.004", "300:2/0/0, 10", "x:0.3/0.05/0.004, 10"] {
+            assert!(PoolConfig::parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -23,7 +23,12 @@ use utoipa_axum::routes;
 pub const MAX_PAGE: usize = 30;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(for_you)).routes(routes!(following)).routes(routes!(studio)).routes(routes!(get_policy, set_policy))
+    OpenApiRouter::new()
+        .routes(routes!(for_you))
+        .routes(routes!(following))
+        .routes(routes!(studio))
+        .routes(routes!(get_policy, set_policy))
+        .routes(routes!(violation))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -198,5 +203,36 @@ async fn set_policy(State(state): State<AppState>, ApiUser(user): ApiUser, Json(
     let policy =
         Policy::parse(&input.policy).ok_or_else(|| haul_domain::DomainError::invalid("policy", "content_first or commerce_first"))?;
     state.feed.set_policy(&state.db, policy).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ViolationInput {
+    /// What the creator did, e.g. "misleading claims".
+    pub reason: String,
+}
+
+/// Records a moderation strike; shared with the operator page.
+pub async fn record_violation(state: &AppState, operator: &haul_store::accounts::User, creator: i64, reason: &str) -> ApiResult<()> {
+    if operator.role() != Role::Operator {
+        return Err(ApiError::forbidden());
+    }
+    let reason = haul_domain::accounts::text("reason", reason, 200)?;
+    state.db.user(haul_domain::ids::UserId(creator)).await?;
+    state.db.add_violation(haul_domain::ids::UserId(creator), &reason, state.clock.now()).await?;
+    // Health is recomputed from the record: the strike counts at once.
+    state.feed.refresh(&state.db, state.clock.now()).await?;
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/creators/{id}/violations", tag = "feed", security(("bearer" = [])), request_body = ViolationInput,
+    responses((status = 204, description = "counts against the creator's health for 30 days"), (status = 403), (status = 404)))]
+async fn violation(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    crate::extract::Path(id): crate::extract::Path<i64>,
+    Json(input): Json<ViolationInput>,
+) -> ApiResult<StatusCode> {
+    record_violation(&state, &user, id, &input.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -41,13 +41,13 @@ pub struct Ranked {
 }
 
 impl FeedEngine {
-    pub fn new(health_threshold: f64) -> FeedEngine {
+    pub fn new(health_threshold: f64, pools: PoolConfig) -> FeedEngine {
         FeedEngine {
             index: RwLock::new(Index::default()),
             policy: RwLock::new(Policy::default()),
             viewers: Viewers::default(),
             impressions: Mutex::new(Vec::new()),
-            settings: Settings { priors: Priors::default(), weights: Weights::default(), pools: PoolConfig::default(), health_threshold },
+            settings: Settings { priors: Priors::default(), weights: Weights::default(), pools, health_threshold },
         }
     }
 

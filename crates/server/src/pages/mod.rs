@@ -49,6 +49,8 @@ pub fn router() -> Router<AppState> {
         .route("/leader/campaigns/{id}/pickups", post(community::leader::pickup))
         .route("/operator/communities", get(community::operator::queue))
         .route("/operator/communities/{id}", post(community::operator::decide))
+        .route("/operator/policy", post(community::operator::policy))
+        .route("/operator/violations", post(community::operator::violation))
         .route("/watch", get(watch::watch))
         .route("/watch/more", get(watch::more))
         .route("/videos/{id}", get(watch::video))

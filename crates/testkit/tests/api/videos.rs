@@ -177,6 +177,21 @@ async fn the_operator_chooses_whether_hard_sell_is_demoted() {
     assert_eq!(factor(&feed(&app, Some(&other)).await), 1.0);
     let r = app.send_json(Method::PUT, "/api/v1/feed/policy", Some(&operator.token), &json!({"policy": "anything"})).await;
     assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    // Strikes lower the creator's health below the threshold: strangers no longer see the videos.
+    let r = app.post(&format!("/api/v1/creators/{}/violations", creator.id), Some(&viewer.token), &json!({"reason": "spam"})).await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    for _ in 0..2 {
+        let r = app
+            .post(&format!("/api/v1/creators/{}/violations", creator.id), Some(&operator.token), &json!({"reason": "misleading claims"}))
+            .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+    let studio: Value = app.get("/api/v1/studio", Some(&creator.token)).await.json().await.unwrap();
+    assert!(studio["health"].as_f64().unwrap() < studio["health_threshold"].as_f64().unwrap(), "{studio}");
+    let stranger = app.sign_up("stranger").await;
+    assert!(feed(&app, Some(&stranger)).await["items"].as_array().unwrap().is_empty(), "followers only");
+    app.post(&format!("/api/v1/creators/{}/follow", creator.id), Some(&stranger.token), &json!({})).await;
+    assert_eq!(ids(&feed(&app, Some(&stranger)).await), vec![advert["id"].as_i64().unwrap()], "a follower still sees it");
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! The operator's queue of group-leader applications.
+//! The operator's page: group-leader applications, the feed's hard-sell
+//! policy, and moderation strikes against creators.
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 struct Queue {
     layout: Layout,
     applied: Vec<Community>,
+    commerce_first: bool,
 }
 
 fn operator(user: &User) -> Result<(), ApiError> {
@@ -28,7 +30,33 @@ fn operator(user: &User) -> Result<(), ApiError> {
 pub async fn queue(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     operator(&user)?;
     let applied = state.db.communities("applied", &PageRequest::parse(Some(100), None)?).await?.items;
-    Ok(render(&Queue { layout: Layout::new(Some(user), &csrf), applied }))
+    let commerce_first = state.feed.policy() == haul_domain::feed::hard_sell::Policy::CommerceFirst;
+    Ok(render(&Queue { layout: Layout::new(Some(user), &csrf), applied, commerce_first }))
+}
+
+#[derive(Deserialize)]
+pub struct PolicyForm {
+    policy: String,
+}
+
+/// The feed's hard-sell policy.
+pub async fn policy(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<PolicyForm>) -> PageResult {
+    operator(&user)?;
+    let policy = haul_domain::feed::hard_sell::Policy::parse(&f.policy)
+        .ok_or_else(|| haul_domain::DomainError::invalid("policy", "content_first or commerce_first"))?;
+    state.feed.set_policy(&state.db, policy).await?;
+    Ok(see_other("/operator/communities"))
+}
+
+#[derive(Deserialize)]
+pub struct ViolationForm {
+    creator_id: i64,
+    reason: String,
+}
+
+pub async fn violation(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<ViolationForm>) -> PageResult {
+    crate::api::feed::record_violation(&state, &user, f.creator_id, &f.reason).await?;
+    Ok(see_other("/operator/communities"))
 }
 
 #[derive(Deserialize)]
