@@ -33,7 +33,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Serialize, ToSchema)]
 pub struct FeedItem {
-    pub video: VideoView,
+    /// The video (as `GET /api/v1/videos/{id}` shows it; counters as of the feed's last refresh).
+    #[schema(value_type = VideoView)]
+    pub video: Box<serde_json::value::RawValue>,
     /// Why it is here: source, traffic pool, quality, freshness, affinity, hard sell, policy.
     #[schema(value_type = Object)]
     pub reasons: Reasons,
@@ -64,11 +66,20 @@ impl FeedQuery {
 }
 
 pub fn items(ranked: Vec<crate::feed::Ranked>) -> Vec<FeedItem> {
-    ranked.into_iter().map(|r| FeedItem { video: view(r.detail), reasons: r.reasons }).collect()
+    ranked
+        .into_iter()
+        .filter_map(|r| {
+            serde_json::value::RawValue::from_string(r.json.to_string()).ok().map(|video| FeedItem { video, reasons: r.reasons })
+        })
+        .collect()
 }
 
 /// For You for a viewer (or a stranger: then the cursor is an offset).
-pub async fn for_you_page(state: &AppState, viewer: Option<&haul_store::accounts::User>, q: &FeedQuery) -> ApiResult<FeedPage> {
+pub async fn for_you_ranked(
+    state: &AppState,
+    viewer: Option<&haul_store::accounts::User>,
+    q: &FeedQuery,
+) -> ApiResult<(Vec<crate::feed::Ranked>, Option<String>)> {
     let size = q.size()?;
     let now = state.clock.now();
     let (ranked, next) = match viewer {
@@ -91,12 +102,13 @@ pub async fn for_you_page(state: &AppState, viewer: Option<&haul_store::accounts
             (ranked, more.then(|| format!("o{}", offset + size)))
         }
     };
-    Ok(FeedPage { items: items(ranked), next_cursor: next })
+    Ok((ranked, next))
 }
 
 #[utoipa::path(get, path = "/api/v1/feed", tag = "feed", params(FeedQuery), responses((status = 200, body = FeedPage)))]
 async fn for_you(State(state): State<AppState>, user: Option<ApiUser>, Query(q): Query<FeedQuery>) -> ApiResult<axum::Json<FeedPage>> {
-    Ok(axum::Json(for_you_page(&state, user.as_ref().map(|u| &u.0), &q).await?))
+    let (ranked, next_cursor) = for_you_ranked(&state, user.as_ref().map(|u| &u.0), &q).await?;
+    Ok(axum::Json(FeedPage { items: items(ranked), next_cursor }))
 }
 
 #[utoipa::path(get, path = "/api/v1/feed/following", tag = "feed", security(("bearer" = [])), params(FeedQuery), responses((status = 200, body = FeedPage)))]

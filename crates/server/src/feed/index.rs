@@ -10,6 +10,7 @@ use haul_domain::feed::pools::{PoolConfig, Standing};
 use haul_domain::feed::rank::{CoEngagement, Item};
 use haul_domain::feed::scores::{Engagement, Priors, Weights, freshness, quality};
 use haul_store::content::{Video, VideoDetail};
+use std::sync::Arc;
 
 /// How many of each list candidates are drawn from.
 const PER_CATEGORY: usize = 2_000;
@@ -21,7 +22,9 @@ const CO_LIKES: usize = 20;
 
 pub struct Entry {
     pub item: Item,
-    pub detail: VideoDetail,
+    pub detail: Arc<VideoDetail>,
+    /// The video as the API shows it, serialised once per refresh.
+    pub json: Arc<str>,
 }
 
 #[derive(Default)]
@@ -69,7 +72,8 @@ pub fn entry(detail: VideoDetail, s: &Settings, healthy: bool) -> Entry {
         standing: s.pools.standing(v.impressions, &rates),
         creator_reaches_strangers: healthy,
     };
-    Entry { item, detail }
+    let json = serde_json::to_string(&crate::api::videos::view(detail.clone())).unwrap_or_default().into();
+    Entry { item, detail: Arc::new(detail), json }
 }
 
 /// A stable number for a hashtag (FNV-1a): profiles compare tags as numbers.

@@ -18,12 +18,13 @@ use haul_domain::ids::UserId;
 use haul_store::Db;
 use haul_store::content::VideoDetail;
 use index::{Index, Settings};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use viewers::{Viewer, Viewers};
 
 pub const POLICY_KEY: &str = "feed_policy";
 const LOAD_PAGE: i64 = 5_000;
 const DAY_MS: i64 = 86_400_000;
+const CO_CANDIDATES: usize = 80;
 
 pub struct FeedEngine {
     index: RwLock<Index>,
@@ -36,7 +37,8 @@ pub struct FeedEngine {
 
 /// One item of a feed page and why it is there.
 pub struct Ranked {
-    pub detail: VideoDetail,
+    pub detail: Arc<VideoDetail>,
+    pub json: Arc<str>,
     pub reasons: Reasons,
 }
 
@@ -167,7 +169,14 @@ impl FeedEngine {
             for category in state.top_categories.iter() {
                 candidates.extend(unseen(index.by_category.get(category), 60));
             }
-            candidates.extend(co.keys());
+            // The strongest co-engagement neighbours only: a viewer with many
+            // likes has hundreds, and each candidate costs a scoring.
+            let mut co_best: Vec<(i64, f64)> = co.iter().filter(|(id, _)| !state.seen.contains(*id)).map(|(id, s)| (*id, *s)).collect();
+            if co_best.len() > CO_CANDIDATES {
+                co_best.select_nth_unstable_by(CO_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
+                co_best.truncate(CO_CANDIDATES);
+            }
+            candidates.extend(co_best.iter().map(|(id, _)| *id));
             candidates.extend(unseen(Some(&index.explore), 50));
             candidates.extend(unseen(Some(&index.top), 120));
             let mut unique = HashSet::with_capacity_and_hasher(candidates.len(), Default::default());
@@ -194,7 +203,7 @@ impl FeedEngine {
         }
         Ok(chosen
             .into_iter()
-            .filter_map(|s| index.entries.get(&s.id).map(|e| Ranked { detail: e.detail.clone(), reasons: s.reasons }))
+            .filter_map(|s| index.entries.get(&s.id).map(|e| Ranked { detail: e.detail.clone(), json: e.json.clone(), reasons: s.reasons }))
             .collect())
     }
 
@@ -215,7 +224,11 @@ impl FeedEngine {
             ids.into_iter()
                 .filter_map(|id| index.entries.get(&id))
                 .filter_map(|e| {
-                    score(&e.item, &state.profile, 0.0, now.millis(), &cfg).map(|s| Ranked { detail: e.detail.clone(), reasons: s.reasons })
+                    score(&e.item, &state.profile, 0.0, now.millis(), &cfg).map(|s| Ranked {
+                        detail: e.detail.clone(),
+                        json: e.json.clone(),
+                        reasons: s.reasons,
+                    })
                 })
                 .take(size)
                 .collect()

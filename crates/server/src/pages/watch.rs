@@ -5,11 +5,12 @@
 
 use super::layout::{CsrfToken, Layout, PageError, PageResult, SignedIn, check_csrf, money, render, see_other};
 use crate::AppState;
-use crate::api::feed::{FeedItem, FeedQuery, Studio, for_you_page, studio_for};
+use crate::api::feed::{FeedQuery, Studio, for_you_ranked, studio_for};
 use crate::api::videos::{VideoView, publish, read_fields, view};
 use crate::auth::WebUser;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
+use crate::feed::Ranked;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
@@ -86,10 +87,10 @@ async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Opt
     })
 }
 
-async fn slides(state: &AppState, user: Option<&User>, items: Vec<FeedItem>) -> Result<Vec<Slide>, ApiError> {
-    let mut out = Vec::with_capacity(items.len());
-    for i in items {
-        out.push(slide(state, user, i.video, Some(&i.reasons)).await?);
+async fn slides(state: &AppState, user: Option<&User>, ranked: Vec<Ranked>) -> Result<Vec<Slide>, ApiError> {
+    let mut out = Vec::with_capacity(ranked.len());
+    for r in ranked {
+        out.push(slide(state, user, view((*r.detail).clone()), Some(&r.reasons)).await?);
     }
     Ok(out)
 }
@@ -111,9 +112,9 @@ struct MoreSlides {
 }
 
 pub async fn watch(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
-    let page = for_you_page(&state, user.as_ref(), &FeedQuery { limit: Some(5), cursor: None }).await?;
-    let slides = slides(&state, user.as_ref(), page.items).await?;
-    Ok(render(&WatchPage { layout: Layout::new(user, &csrf), slides, next: page.next_cursor }))
+    let (ranked, next) = for_you_ranked(&state, user.as_ref(), &FeedQuery { limit: Some(5), cursor: None }).await?;
+    let slides = slides(&state, user.as_ref(), ranked).await?;
+    Ok(render(&WatchPage { layout: Layout::new(user, &csrf), slides, next }))
 }
 
 #[derive(Deserialize)]
@@ -128,9 +129,9 @@ pub async fn more(
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<MoreQuery>,
 ) -> PageResult {
-    let page = for_you_page(&state, user.as_ref(), &FeedQuery { limit: Some(5), cursor: q.cursor }).await?;
-    let slides = slides(&state, user.as_ref(), page.items).await?;
-    Ok(render(&MoreSlides { layout: Layout::new(user, &csrf), slides, next: page.next_cursor }))
+    let (ranked, next) = for_you_ranked(&state, user.as_ref(), &FeedQuery { limit: Some(5), cursor: q.cursor }).await?;
+    let slides = slides(&state, user.as_ref(), ranked).await?;
+    Ok(render(&MoreSlides { layout: Layout::new(user, &csrf), slides, next }))
 }
 
 pub async fn video(
