@@ -8,50 +8,14 @@
 //    pickup code.
 //
 // usage: node e2e/group.mjs path/to/haul
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { check, launch, phone, signUp as newAccount, startHaul } from './haul.mjs';
 
-const bin = process.argv[2];
-const dir = mkdtempSync(join(tmpdir(), 'haul-e2e-'));
-const port = 20000 + Math.floor(Math.random() * 20000);
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  // Jobs every second, so the cut-off is acted on at once.
-  env: { ...process.env, RUST_LOG: 'warn', HAUL_WORKER_INTERVAL_SECONDS: '1' },
-});
-
-async function waitForServer() {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('haul did not start');
-}
-
-function check(ok, what) {
-  if (!ok) throw new Error(what);
-}
-
-async function person(browser) {
-  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-  page.setDefaultTimeout(15000);
-  return page;
-}
-
-async function signUp(page, name) {
-  await page.goto(`${base}/signup`);
-  await page.fill('input[name=login]', `${name}-${Date.now()}@example.com`);
-  await page.fill('input[name=display_name]', name);
-  await page.fill('input[name=password]', 'a long password');
-  await page.click('form.stack button');
-  await page.waitForURL(`${base}/`);
-}
+// Jobs every second, so the cut-off is acted on at once.
+const haul = await startHaul(process.argv[2], { HAUL_WORKER_INTERVAL_SECONDS: '1' });
+const { base } = haul;
+const person = phone;
+const signUp = (page, name) => newAccount(page, base, name);
 
 async function signIn(page, login) {
   await page.goto(`${base}/signin`);
@@ -168,11 +132,7 @@ let browser;
 let passed = 0;
 let failed = 0;
 try {
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
   for (const test of [async () => community(browser, await teamBuy(browser))]) {
     try {
       await test();
@@ -187,8 +147,7 @@ try {
   console.error('browser test failed:', e);
 } finally {
   if (browser) await browser.close();
-  server.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  haul.stop();
 }
 console.log(`browser: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -5,57 +5,25 @@
 // pay; the studio then shows why it was shown and how far it got.
 //
 // usage: node e2e/video.mjs path/to/haul
-import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { check, launch, phone, signUp, startHaul } from './haul.mjs';
 
-const bin = process.argv[2];
-const dir = mkdtempSync(join(tmpdir(), 'haul-e2e-'));
-const port = 20000 + Math.floor(Math.random() * 20000);
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, RUST_LOG: 'warn' },
-});
-
-async function waitForServer() {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('haul did not start');
-}
-
-function check(ok, what) {
-  if (!ok) throw new Error(what);
-}
+const haul = await startHaul(process.argv[2]);
+const { base } = haul;
 
 async function person(browser, name) {
-  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-  page.setDefaultTimeout(20000);
-  await page.goto(`${base}/signup`);
-  await page.fill('input[name=login]', `${name}-${Date.now()}@example.com`);
-  await page.fill('input[name=display_name]', name);
-  await page.fill('input[name=password]', 'a long password');
-  await page.click('form.stack button');
-  await page.waitForURL(`${base}/`);
+  const page = await phone(browser);
+  await signUp(page, base, name);
   return page;
 }
 
 let browser;
 let failed = 0;
 try {
-  const clip = join(dir, 'clip.mp4');
+  const clip = join(haul.dir, 'clip.mp4');
   execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=360x640:rate=24', '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', clip]);
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launch();
   const creator = await person(browser, 'Maker');
   // The product to show: the navel oranges' page.
   await creator.fill('input[name=q]', 'navel');
@@ -110,8 +78,7 @@ try {
   console.error('browser test failed:', e);
 } finally {
   if (browser) await browser.close();
-  server.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  haul.stop();
 }
 console.log(`browser: ${1 - failed} passed, ${failed} failed`);
 process.exit(failed);

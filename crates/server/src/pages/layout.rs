@@ -176,3 +176,14 @@ pub fn placed_body(placed: &haul_store::orders::Placed) -> &str {
         haul_store::orders::Placed::New { body, .. } | haul_store::orders::Placed::Replay { body, .. } => body,
     }
 }
+
+/// Checks the CSRF token of a multipart form, which pages send as its first
+/// field, before the files are read.
+pub async fn check_multipart_csrf(form: &mut axum::extract::Multipart, expected: &CsrfToken) -> Result<(), PageError> {
+    let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
+    let sent = match first {
+        Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    check_csrf(expected, &sent)
+}

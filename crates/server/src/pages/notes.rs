@@ -1,12 +1,12 @@
 //! A note's page (images, labels, the author's rating, product tags, likes
 //! and comments) and the studio's note form.
 
-use super::layout::{CheckedForm, CsrfToken, Layout, PageError, PageResult, SignedIn, check_csrf, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
 use crate::AppState;
 use crate::api::notes::{NoteView, publish, view};
 use crate::auth::WebUser;
-use crate::error::ApiError;
 use crate::extract::Path;
+use crate::pages::layout::check_multipart_csrf;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
@@ -72,12 +72,7 @@ pub async fn create(
     Extension(csrf): Extension<CsrfToken>,
     mut form: Multipart,
 ) -> PageResult {
-    let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
-    let sent = match first {
-        Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    check_csrf(&csrf, &sent)?;
+    check_multipart_csrf(&mut form, &csrf).await?;
     let mut parts = crate::api::videos::read_parts(form, state.config.max_upload_bytes).await?;
     let field = |parts: &[(String, Vec<u8>)], name: &str| {
         parts.iter().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8_lossy(b).trim().to_owned()).unwrap_or_default()

@@ -3,7 +3,7 @@
 //! is server-rendered; a little JavaScript plays the visible video, reports
 //! watch time, likes without a reload and fetches more slides.
 
-use super::layout::{CsrfToken, Layout, PageError, PageResult, SignedIn, check_csrf, money, render, see_other};
+use super::layout::{CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
 use crate::AppState;
 use crate::api::feed::{FeedQuery, Studio, for_you_ranked, studio_for};
 use crate::api::videos::{VideoView, publish, read_fields, view};
@@ -11,6 +11,7 @@ use crate::auth::WebUser;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::feed::Ranked;
+use crate::pages::layout::check_multipart_csrf;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
@@ -273,13 +274,7 @@ pub async fn upload(
     Extension(csrf): Extension<CsrfToken>,
     mut form: Multipart,
 ) -> PageResult {
-    // The CSRF field comes first in the form; check it before reading the video.
-    let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
-    let sent = match first {
-        Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    check_csrf(&csrf, &sent)?;
+    check_multipart_csrf(&mut form, &csrf).await?;
     let result = async {
         let mut fields = read_fields(form, state.config.max_video_bytes).await?;
         let product = fields.remove("product").map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();

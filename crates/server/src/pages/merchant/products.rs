@@ -5,7 +5,8 @@ use crate::AppState;
 use crate::api::catalog::{SkuInput, SkuUpdate, change_sku, parse_sku, product_for_staff, read_file_field, store_image};
 use crate::error::ApiError;
 use crate::extract::Path;
-use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageError, PageResult, SignedIn, check_csrf, money, render, see_other};
+use crate::pages::layout::check_multipart_csrf;
+use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
@@ -192,13 +193,7 @@ pub(super) async fn upload_image(
     mut form: Multipart,
 ) -> PageResult {
     product_for_staff(&state, &user, ProductId(id)).await?;
-    // The CSRF field comes first in the form; check it before reading the file.
-    let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
-    let sent = match first {
-        Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    check_csrf(&csrf, &sent)?;
+    check_multipart_csrf(&mut form, &csrf).await?;
     let result = async {
         let bytes = read_file_field(form, state.config.max_upload_bytes).await?;
         store_image(&state, ProductId(id), &bytes).await

@@ -1,0 +1,58 @@
+// What the browser tests share: a real `haul serve --demo` on a random
+// loopback port with its own data folder, Debian's Chromium, and people
+// who sign up in their own browser contexts on phone-sized screens.
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function check(ok, what) {
+  if (!ok) throw new Error(what);
+}
+
+/// Starts Haul with its demo; `env` adds configuration.
+export async function startHaul(bin, env = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'haul-e2e-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, RUST_LOG: 'warn', ...env },
+  });
+  const stop = () => {
+    server.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { base, dir, stop };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stop();
+  throw new Error('haul did not start');
+}
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+  });
+}
+
+/// A new browser context on a phone-sized screen.
+export async function phone(browser) {
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  page.setDefaultTimeout(20000);
+  return page;
+}
+
+export async function signUp(page, base, name) {
+  await page.goto(`${base}/signup`);
+  await page.fill('input[name=login]', `${name}-${Date.now()}@example.com`);
+  await page.fill('input[name=display_name]', name);
+  await page.fill('input[name=password]', 'a long password');
+  await page.click('form.stack button');
+  await page.waitForURL(`${base}/`);
+}
