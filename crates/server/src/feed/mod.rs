@@ -24,7 +24,7 @@ use viewers::{Viewer, Viewers};
 pub const POLICY_KEY: &str = "feed_policy";
 const LOAD_PAGE: i64 = 5_000;
 const DAY_MS: i64 = 86_400_000;
-const CO_CANDIDATES: usize = 80;
+const CO_CANDIDATES: usize = 40;
 
 pub struct FeedEngine {
     index: RwLock<Index>,
@@ -167,7 +167,7 @@ impl FeedEngine {
                 candidates.extend(unseen(index.by_creator.get(creator), 10));
             }
             for category in state.top_categories.iter() {
-                candidates.extend(unseen(index.by_category.get(category), 60));
+                candidates.extend(unseen(index.by_category.get(category), 30));
             }
             // The strongest co-engagement neighbours only: a viewer with many
             // likes has hundreds, and each candidate costs a scoring.
@@ -177,8 +177,8 @@ impl FeedEngine {
                 co_best.truncate(CO_CANDIDATES);
             }
             candidates.extend(co_best.iter().map(|(id, _)| *id));
-            candidates.extend(unseen(Some(&index.explore), 50));
-            candidates.extend(unseen(Some(&index.top), 120));
+            candidates.extend(unseen(Some(&index.explore), 30));
+            candidates.extend(unseen(Some(&index.top), 60));
             let mut unique = HashSet::with_capacity_and_hasher(candidates.len(), Default::default());
             let scored: Vec<Scored> = candidates
                 .into_iter()
