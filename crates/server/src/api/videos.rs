@@ -127,16 +127,34 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
     {
         return Err(DomainError::invalid("duration_ms", "short videos run up to ten minutes").into());
     }
+    // Whatever a client can get wrong is checked before any file is stored.
+    let uploaded_poster = match fields.get("poster").filter(|b| !b.is_empty()) {
+        Some(p) => Some((
+            p.clone(),
+            sniff_image(p)
+                .ok_or_else(|| {
+                    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "the poster is a JPEG, PNG, GIF or WebP")
+                })?
+                .trim_start_matches("image/")
+                .to_owned(),
+        )),
+        None => None,
+    };
+    let mut category = None;
+    for (i, a) in anchors.iter().enumerate() {
+        let product = state.db.product(ProductId(a.product_id)).await?;
+        if product.status != "active" {
+            return Err(ApiError::not_found("product"));
+        }
+        if i == 0 {
+            category = product.category_id;
+        }
+    }
     let name = &random_token()[..24];
     let media_key = format!("videos/{name}.{ext}");
     state.media.put(&media_key, bytes).await.map_err(ApiError::internal)?;
-    let poster = match fields.get("poster").filter(|b| !b.is_empty()) {
-        Some(p) => {
-            let kind = sniff_image(p).ok_or_else(|| {
-                ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "the poster is a JPEG, PNG, GIF or WebP")
-            })?;
-            Some((p.clone(), kind.trim_start_matches("image/").to_owned()))
-        }
+    let poster = match uploaded_poster {
+        Some(p) => Some(p),
         None => poster_from(&state.media.root().join(&media_key)).await.map(|p| (p, "jpg".to_owned())),
     };
     let poster_key = match poster {
@@ -148,10 +166,6 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
         None => None,
     };
     let score = hard_sell(&caption, anchors.len(), duration_ms.max(1_000));
-    let category = match anchors.first() {
-        Some(a) => state.db.product(ProductId(a.product_id)).await?.category_id,
-        None => None,
-    };
     let anchor_rows: Vec<_> = anchors.iter().map(|a| (ProductId(a.product_id), a.sku_id.map(SkuId), a.at_ms)).collect();
     let new = NewVideo {
         creator: user.user_id(),
@@ -214,12 +228,42 @@ async fn react(
     Path(id): Path<i64>,
     Json(input): Json<ReactInput>,
 ) -> ApiResult<StatusCode> {
-    if input.kind != "like" && input.kind != "save" {
+    react_to(&state, user.user_id(), id, &input.kind, input.on).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A like or save, set or taken back; shared with the feed page. The
+/// viewer's cached feed profile is dropped so it learns from it.
+pub async fn react_to(state: &AppState, viewer: UserId, video: i64, kind: &str, on: bool) -> ApiResult<()> {
+    if kind != "like" && kind != "save" {
         return Err(DomainError::invalid("kind", "like or save").into());
     }
-    state.db.react(id, user.user_id(), &input.kind, input.on, state.clock.now()).await?;
-    state.feed.forget_viewer(user.user_id());
-    Ok(StatusCode::NO_CONTENT)
+    state.db.react(video, viewer, kind, on, state.clock.now()).await?;
+    state.feed.forget_viewer(viewer);
+    Ok(())
+}
+
+/// A view (with its watch time), a share or a product click; shared with
+/// the feed page. Anonymous viewers count too.
+pub async fn record_event(state: &AppState, viewer: Option<UserId>, video: i64, kind: &str, watch_ms: i64) -> ApiResult<()> {
+    if !matches!(kind, "view" | "share" | "product_click") {
+        return Err(DomainError::invalid("kind", "view, share or product_click").into());
+    }
+    let duration_ms = state.db.video(video).await?.video.duration_ms;
+    let watch_ms = watch_ms.clamp(0, MAX_DURATION_MS);
+    let completed = kind == "view" && duration_ms > 0 && watch_ms * 10 >= duration_ms * 9;
+    state.db.record_event(video, viewer, kind, watch_ms, completed, state.clock.now()).await?;
+    if let Some(v) = viewer {
+        state.feed.forget_viewer(v);
+    }
+    Ok(())
+}
+
+/// Follows or unfollows; shared with the creator page.
+pub async fn follow_creator(state: &AppState, follower: UserId, creator: UserId, on: bool) -> ApiResult<()> {
+    state.db.follow(follower, creator, on, state.clock.now()).await?;
+    state.feed.forget_viewer(follower);
+    Ok(())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -238,17 +282,7 @@ async fn event(
     Path(id): Path<i64>,
     Json(input): Json<EventInput>,
 ) -> ApiResult<StatusCode> {
-    if !matches!(input.kind.as_str(), "view" | "share" | "product_click") {
-        return Err(DomainError::invalid("kind", "view, share or product_click").into());
-    }
-    let video = state.db.video(id).await?.video;
-    let watch_ms = input.watch_ms.clamp(0, MAX_DURATION_MS);
-    let completed = input.kind == "view" && video.duration_ms > 0 && watch_ms * 10 >= video.duration_ms * 9;
-    let viewer = user.map(|u| u.0.user_id());
-    state.db.record_event(id, viewer, &input.kind, watch_ms, completed, state.clock.now()).await?;
-    if let Some(v) = viewer {
-        state.feed.forget_viewer(v);
-    }
+    record_event(&state, user.map(|u| u.0.user_id()), id, &input.kind, input.watch_ms).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -294,8 +328,7 @@ async fn follow(
     Path(id): Path<i64>,
     Json(input): Json<FollowInput>,
 ) -> ApiResult<StatusCode> {
-    state.db.follow(user.user_id(), UserId(id), input.on, state.clock.now()).await?;
-    state.feed.forget_viewer(user.user_id());
+    follow_creator(&state, user.user_id(), UserId(id), input.on).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -187,3 +187,13 @@ pub async fn check_multipart_csrf(form: &mut axum::extract::Multipart, expected:
     };
     check_csrf(expected, &sent)
 }
+
+/// The product a studio form names: its number, or a link to its page.
+pub fn product_in(text: &str) -> Result<i64, haul_domain::DomainError> {
+    text.trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| haul_domain::DomainError::invalid("product", "a product's number or the link to its page"))
+}

@@ -80,12 +80,7 @@ pub async fn create(
     let product = field(&parts, "product");
     let commission = field(&parts, "commission") == "on";
     if !product.is_empty() {
-        let id: i64 = product
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .ok_or_else(|| haul_domain::DomainError::invalid("product", "a product's number or link"))?;
+        let id = super::layout::product_in(&product)?;
         parts.push(("tags".into(), serde_json::json!([{"product_id": id, "commission": commission}]).to_string().into_bytes()));
         if !field(&parts, "rating").is_empty() {
             parts.push(("rated_product_id".into(), id.to_string().into_bytes()));

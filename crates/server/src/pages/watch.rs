@@ -162,11 +162,7 @@ pub async fn react(
     Path(id): Path<i64>,
     super::layout::CheckedForm(f): super::layout::CheckedForm<ReactForm>,
 ) -> PageResult {
-    if f.kind != "like" && f.kind != "save" {
-        return Err(haul_domain::DomainError::invalid("kind", "like or save").into());
-    }
-    state.db.react(id, user.user_id(), &f.kind, f.on, state.clock.now()).await?;
-    state.feed.forget_viewer(user.user_id());
+    crate::api::videos::react_to(&state, user.user_id(), id, &f.kind, f.on).await?;
     Ok(see_other(&format!("/videos/{id}")))
 }
 
@@ -184,17 +180,7 @@ pub async fn event(
     Path(id): Path<i64>,
     super::layout::CheckedForm(f): super::layout::CheckedForm<EventForm>,
 ) -> PageResult {
-    if !matches!(f.kind.as_str(), "view" | "share" | "product_click") {
-        return Err(haul_domain::DomainError::invalid("kind", "view, share or product_click").into());
-    }
-    let video = state.db.video(id).await?.video;
-    let watch_ms = f.watch_ms.clamp(0, haul_domain::content::MAX_DURATION_MS);
-    let completed = f.kind == "view" && video.duration_ms > 0 && watch_ms * 10 >= video.duration_ms * 9;
-    let viewer = user.map(|u| u.user_id());
-    state.db.record_event(id, viewer, &f.kind, watch_ms, completed, state.clock.now()).await?;
-    if let Some(v) = viewer {
-        state.feed.forget_viewer(v);
-    }
+    crate::api::videos::record_event(&state, user.map(|u| u.user_id()), id, &f.kind, f.watch_ms).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -220,10 +206,15 @@ pub async fn creator(
         Some(u) => state.db.following(u.user_id()).await?.contains(&id),
         None => false,
     };
-    let mut videos = Vec::new();
-    for v in state.db.videos_of_creator(UserId(id), &PageRequest::parse(Some(60), None)?).await?.items {
-        videos.push(view(state.db.video(v.id).await?));
-    }
+    // The grid shows posters and captions: the product cards are not read.
+    let videos = state
+        .db
+        .videos_of_creator(UserId(id), &PageRequest::parse(Some(60), None)?)
+        .await?
+        .items
+        .into_iter()
+        .map(|video| view(haul_store::content::VideoDetail { video, anchors: Vec::new() }))
+        .collect();
     let followers = state.db.follower_count(UserId(id)).await?;
     let notes = state.db.notes_of_author(UserId(id), &PageRequest::parse(Some(60), None)?).await?.items;
     Ok(render(&CreatorPage { layout: Layout::new(user, &csrf), creator, followers, following, videos, notes }))
@@ -240,8 +231,7 @@ pub async fn follow(
     Path(id): Path<i64>,
     super::layout::CheckedForm(f): super::layout::CheckedForm<FollowForm>,
 ) -> PageResult {
-    state.db.follow(user.user_id(), UserId(id), f.on, state.clock.now()).await?;
-    state.feed.forget_viewer(user.user_id());
+    crate::api::videos::follow_creator(&state, user.user_id(), UserId(id), f.on).await?;
     Ok(see_other(&format!("/creators/{id}")))
 }
 
@@ -262,12 +252,6 @@ pub async fn studio(State(state): State<AppState>, SignedIn(user): SignedIn, Ext
     studio_page(&state, user, &csrf, None).await
 }
 
-/// The product in a studio form: its id, or a link to its page.
-fn product_id(text: &str) -> Option<i64> {
-    let t = text.trim().trim_end_matches('/');
-    t.rsplit('/').next().and_then(|id| id.parse().ok())
-}
-
 pub async fn upload(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
@@ -279,8 +263,7 @@ pub async fn upload(
         let mut fields = read_fields(form, state.config.max_video_bytes).await?;
         let product = fields.remove("product").map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
         if !product.trim().is_empty() {
-            let id = product_id(&product)
-                .ok_or_else(|| haul_domain::DomainError::invalid("product", "a product's number or the link to its page"))?;
+            let id = super::layout::product_in(&product)?;
             let at_ms = fields.remove("at_seconds").and_then(|b| String::from_utf8_lossy(&b).trim().parse::<i64>().ok()).map(|s| s * 1000);
             fields.insert("anchors".into(), serde_json::json!([{"product_id": id, "at_ms": at_ms}]).to_string().into_bytes());
         }

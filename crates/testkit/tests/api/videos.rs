@@ -214,8 +214,15 @@ async fn bad_uploads_are_refused_and_nothing_is_stored() {
     assert_error(upload(&app, &creator, tiny_mp4(), "a\u{0}b", json!([])).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
         .await;
     assert_error(upload(&app, &creator, tiny_mp4(), "x", json!([{"product_id": 999_999}])).await, StatusCode::NOT_FOUND, "not_found").await;
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(tiny_mp4()).file_name("clip.mp4"))
+        .part("poster", reqwest::multipart::Part::bytes(b"<svg/>".to_vec()).file_name("p.svg"));
+    let r = app.request(Method::POST, "/api/v1/videos", Some(&creator.token)).multipart(form).send().await.unwrap();
+    assert_error(r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image").await;
     let none: Value = app.get(&format!("/api/v1/creators/{}/videos", creator.id), None).await.json().await.unwrap();
     assert!(none["items"].as_array().unwrap().is_empty());
+    // Refused uploads leave no file behind either.
+    assert!(!app.state.config.media_dir().join("videos").exists());
     let r = app.request(Method::POST, "/api/v1/videos", None).send().await.unwrap();
     assert_error(r, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     let r = app.post("/api/v1/videos/999999/reactions", Some(&creator.token), &json!({"kind": "like"})).await;

@@ -126,10 +126,7 @@ pub(super) async fn update_product(
         Ok(state.db.update_product(ProductId(id), &title, &description, category, f.active.is_some(), state.clock.now()).await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(see_other(&format!("/merchant/products/{id}"))),
-        Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
-    }
+    back_to_product(&state, user, &csrf, ProductId(id), result).await
 }
 
 #[derive(Deserialize)]
@@ -159,10 +156,7 @@ pub(super) async fn add_sku(
         Ok::<_, ApiError>(state.db.add_sku(ProductId(id), &sku, &shop.currency).await?)
     }
     .await;
-    match result {
-        Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
-        Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
-    }
+    back_to_product(&state, user, &csrf, ProductId(id), result).await
 }
 
 pub(super) async fn update_sku(
@@ -179,10 +173,7 @@ pub(super) async fn update_sku(
             .await
     }
     .await;
-    match result {
-        Ok(_) => Ok(see_other(&format!("/merchant/products/{}", sku.product_id))),
-        Err(e) => product_page(&state, user, &csrf, ProductId(sku.product_id), Some(e.message)).await,
-    }
+    back_to_product(&state, user, &csrf, ProductId(sku.product_id), result).await
 }
 
 pub(super) async fn upload_image(
@@ -199,10 +190,25 @@ pub(super) async fn upload_image(
         store_image(&state, ProductId(id), &bytes).await
     }
     .await;
+    back_to_product(&state, user, &csrf, ProductId(id), result).await
+}
+
+/// After a form on a product's page: back to it, or the page again with
+/// what went wrong.
+async fn back_to_product<T>(state: &AppState, user: User, csrf: &CsrfToken, id: ProductId, result: Result<T, ApiError>) -> PageResult {
     match result {
         Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
-        Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
+        Err(e) => product_page(state, user, csrf, id, Some(e.message)).await,
     }
+}
+
+/// The SKU a form names, if it is one of this product's.
+async fn sku_of(state: &AppState, product: &Product, sku: i64) -> Result<haul_store::catalog::Sku, ApiError> {
+    let sku = state.db.sku(SkuId(sku)).await?;
+    if sku.product_id != product.id {
+        return Err(ApiError::not_found("sku"));
+    }
+    Ok(sku)
 }
 
 #[derive(Deserialize)]
@@ -224,10 +230,7 @@ pub(super) async fn add_deal(
 ) -> PageResult {
     let product = product_for_staff(&state, &user, ProductId(id)).await?;
     let result = async {
-        let sku = state.db.sku(SkuId(f.sku_id)).await?;
-        if sku.product_id != product.id {
-            return Err(ApiError::not_found("sku"));
-        }
+        let sku = sku_of(&state, &product, f.sku_id).await?;
         let price = Money::parse_decimal(&f.price, &sku.currency)?;
         let starts = state.clock.now().plus_seconds(f.starts_in.clamp(0, 60 * 24 * 31) * 60);
         let input = crate::api::deals::NewDealInput {
@@ -242,10 +245,7 @@ pub(super) async fn add_deal(
         crate::api::deals::create_deal(&state, &user, &input).await
     }
     .await;
-    match result {
-        Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
-        Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
-    }
+    back_to_product(&state, user, &csrf, ProductId(id), result).await
 }
 
 #[derive(Deserialize)]
@@ -265,10 +265,7 @@ pub(super) async fn add_team_offer(
 ) -> PageResult {
     let product = product_for_staff(&state, &user, ProductId(id)).await?;
     let result = async {
-        let sku = state.db.sku(SkuId(f.sku_id)).await?;
-        if sku.product_id != product.id {
-            return Err(ApiError::not_found("sku"));
-        }
+        let sku = sku_of(&state, &product, f.sku_id).await?;
         let input = crate::api::teams::NewOfferInput {
             sku_id: sku.id,
             team_size: f.size,
@@ -280,8 +277,5 @@ pub(super) async fn add_team_offer(
         crate::api::teams::create_team_offer(&state, &user, &input).await
     }
     .await;
-    match result {
-        Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
-        Err(e) => product_page(&state, user, &csrf, ProductId(id), Some(e.message)).await,
-    }
+    back_to_product(&state, user, &csrf, ProductId(id), result).await
 }
