@@ -13,6 +13,7 @@ pub mod group_buy;
 pub mod ids;
 pub mod inventory;
 pub mod ledger;
+pub mod live;
 pub mod money;
 pub mod orders;
 pub mod page;

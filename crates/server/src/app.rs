@@ -28,6 +28,7 @@ pub struct App {
     pub sessions: crate::auth::SessionCache,
     pub deals: Arc<crate::deals::DealEngine>,
     pub feed: crate::feed::FeedEngine,
+    pub live: Arc<crate::live::LiveHub>,
     pub http: reqwest::Client,
     /// Where this server is reached, without a trailing slash.
     pub public_url: String,
@@ -53,10 +54,21 @@ impl AppState {
         db.migrate().await?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}")).trim_end_matches('/').to_owned();
         let sandbox = Arc::new(Sandbox::new(config.sandbox_secret.clone(), public_url.clone()));
-        let redis = match &config.redis_url {
-            Some(url) => Some(crate::deals::RedisGate::connect(url, &db.install_id(&crate::auth::random_token()[..16]).await?).await?),
-            None => None,
+        let (redis, bus) = match &config.redis_url {
+            Some(url) => {
+                let install = db.install_id(&crate::auth::random_token()[..16]).await?;
+                (Some(crate::deals::RedisGate::connect(url, &install).await?), Some(crate::live::RedisBus::connect(url, &install).await?))
+            }
+            None => (None, None),
         };
+        std::fs::create_dir_all(config.hls_dir())?;
+        let live = crate::live::LiveHub::new(
+            db.clone(),
+            clock.clone(),
+            bus,
+            haul_domain::live::ChatRules::new(config.live_chat_max_chars, &config.live_blocked_words),
+            haul_domain::live::RateLimit { burst: config.live_chat_burst, every_ms: config.live_chat_interval_ms },
+        );
         install_tls();
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
         let state = AppState(Arc::new(App {
@@ -69,6 +81,7 @@ impl AppState {
                 config.creator_health_threshold,
                 haul_domain::feed::pools::PoolConfig::parse(&config.feed_pools)?,
             ),
+            live,
             sandbox,
             db,
             config,
@@ -88,12 +101,14 @@ pub fn router(state: AppState) -> Router {
         .merge(bench)
         .merge(api)
         .merge(crate::pages::router())
+        .merge(crate::api::live::hooks())
         .route("/healthz", get(healthz))
         .route("/livez", get(|| async { "ok" }))
         .route("/metrics", get(|| async { crate::metrics::handle().render() }))
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .nest_service("/media", ServeDir::new(state.media.root()))
+        .nest_service("/live/hls", ServeDir::new(state.config.hls_dir()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

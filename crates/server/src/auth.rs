@@ -160,6 +160,27 @@ impl axum::extract::OptionalFromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// The person opening a WebSocket: an API token in the query (browsers
+/// cannot set headers there), or the page's session cookie when the
+/// request comes from this site (another site's page must not ride on the
+/// cookie). Anyone else watches anonymously.
+pub async fn socket_user(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> Result<Option<User>, ApiError> {
+    if let Some(token) = token {
+        return user_for_token(state, token, "api").await?.map(Some).ok_or_else(ApiError::unauthenticated);
+    }
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok());
+    let origin = headers.get(axum::http::header::ORIGIN).and_then(|h| h.to_str().ok());
+    let same_site = match (origin, host) {
+        (None, _) => true,
+        (Some(o), Some(h)) => o.split_once("://").is_some_and(|(_, rest)| rest == h),
+        (Some(_), None) => false,
+    };
+    match cookie(headers, SESSION_COOKIE) {
+        Some(token) if same_site => user_for_token(state, token, "web").await,
+        _ => Ok(None),
+    }
+}
+
 /// The person behind a page request, if signed in.
 pub struct WebUser(pub Option<User>);
 

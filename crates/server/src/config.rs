@@ -51,6 +51,16 @@ pub struct Config {
     pub worker_interval_seconds: u64,
     /// Serve `/bench/*`: baselines for the benchmarks. Never in production.
     pub bench_endpoints: bool,
+    /// Where hosts point their encoder: the media server's RTMP application.
+    pub rtmp_url: String,
+    /// The media server's `listen` for RTMP (written into its configuration).
+    pub rtmp_listen: String,
+    /// Live chat: longest message in characters, messages at once, then
+    /// one per interval, and the comma-separated words that are starred out.
+    pub live_chat_max_chars: usize,
+    pub live_chat_burst: i64,
+    pub live_chat_interval_ms: i64,
+    pub live_blocked_words: String,
 }
 
 impl Default for Config {
@@ -77,6 +87,12 @@ impl Default for Config {
             log_format: "text".into(),
             worker_interval_seconds: 5,
             bench_endpoints: false,
+            rtmp_url: "rtmp://127.0.0.1:1935/live".into(),
+            rtmp_listen: "127.0.0.1:1935".into(),
+            live_chat_max_chars: 200,
+            live_chat_burst: 3,
+            live_chat_interval_ms: 2000,
+            live_blocked_words: String::new(),
         }
     }
 }
@@ -132,6 +148,11 @@ impl Config {
 
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
+    }
+
+    /// Where the media server writes live HLS and Haul serves it from.
+    pub fn hls_dir(&self) -> PathBuf {
+        self.data_dir.join("hls")
     }
 }
 

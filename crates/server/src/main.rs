@@ -47,6 +47,9 @@ enum Command {
     Migrate,
     /// Fill an empty database with the demo store and exit.
     Demo,
+    /// Print the media server's configuration (nginx with the RTMP module)
+    /// for this Haul; its first lines say how to start it.
+    MediaServer,
 }
 
 #[tokio::main]
@@ -69,6 +72,12 @@ async fn main() {
 }
 
 async fn run(command: Command, config: Config) -> Result<(), haul_server::app::StartError> {
+    if let Command::MediaServer = command {
+        std::fs::create_dir_all(config.hls_dir())?;
+        let haul_url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen));
+        print!("{}", haul_server::live::media_server::nginx_conf(&config, haul_url.trim_end_matches('/')));
+        return Ok(());
+    }
     let listener = match command {
         Command::Serve { .. } => Some(tokio::net::TcpListener::bind(&config.listen).await?),
         _ => None,
@@ -77,6 +86,7 @@ async fn run(command: Command, config: Config) -> Result<(), haul_server::app::S
     let state = AppState::new(config, Arc::new(SystemClock), bound).await?;
     match command {
         Command::Migrate => println!("migrations applied"),
+        Command::MediaServer => {}
         Command::Demo => haul_server::demo::fill(&state).await?,
         Command::Serve { demo } => {
             if demo {

@@ -15,6 +15,7 @@ pub mod community;
 pub mod content;
 pub mod deals;
 pub mod ledger;
+pub mod live;
 pub mod orders;
 pub mod payments;
 pub mod teams;

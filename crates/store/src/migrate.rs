@@ -27,6 +27,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_group_buy"),
     migration!(4, "0004_content"),
     migration!(5, "0005_notes"),
+    migration!(6, "0006_live"),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<usize> {

@@ -38,9 +38,10 @@ record! {
 const PAYMENT_COLUMNS: &str = "id, order_id, provider, provider_ref, amount_minor, currency, status, created_at, updated_at";
 
 /// What applying a provider's webhook did.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Applied {
-    Paid,
+    /// The order as it is now, paid.
+    Paid(Box<Order>),
     /// The event id was seen before: nothing changed.
     Duplicate,
     /// The money came after the order was cancelled: it was refunded at once.
@@ -136,7 +137,7 @@ impl Db {
             if let Some(team) = order.team_id {
                 crate::teams::member_paid(&mut tx, team, now).await?;
             }
-            Applied::Paid
+            Applied::Paid(Box::new(order))
         } else {
             // The order timed out (and gave its stock back) before the money
             // arrived: return the money rather than sell what is gone.

@@ -101,6 +101,15 @@ pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) ->
         Timestamp::from_millis(input.ends_at),
         now,
     )?;
+    if let Some(room) = input.live_room_id {
+        let r = state.db.room(room).await?;
+        if !crate::api::live::runs_room(state, user, &r).await? {
+            return Err(ApiError::forbidden());
+        }
+        if r.status() == haul_domain::live::RoomStatus::Ended {
+            return Err(ApiError::new(StatusCode::CONFLICT, "room_ended", "the room has already ended"));
+        }
+    }
     let new = NewDeal {
         sku: SkuId(sku.id),
         price_minor: price.minor,
@@ -110,7 +119,13 @@ pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) ->
         ends_at: terms.ends_at,
         live_room_id: input.live_room_id,
     };
-    Ok(state.db.create_deal(&new, now).await?)
+    let deal = state.db.create_deal(&new, now).await?;
+    if let Some(room) = deal.live_room_id {
+        // The deal drops in the room: viewers see it with its countdown.
+        let card = crate::live::protocol::DealCard::from(&deal);
+        state.live.publish(room, crate::live::protocol::Event::Deal { deal: card }).await?;
+    }
+    Ok(deal)
 }
 
 #[utoipa::path(post, path = "/api/v1/deals", tag = "deals", security(("bearer" = [])), request_body = NewDealInput,

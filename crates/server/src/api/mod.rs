@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod community;
 pub mod deals;
 pub mod feed;
+pub mod live;
 pub mod notes;
 pub mod orders;
 pub mod partners;
@@ -54,6 +55,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(videos::router())
         .merge(feed::router())
         .merge(notes::router())
+        .merge(live::router())
         .merge(cart::router())
         .merge(orders::router())
         .merge(payments::router())

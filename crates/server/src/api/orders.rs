@@ -46,6 +46,9 @@ pub struct PlaceOrder {
     pub from_cart_shop_id: Option<i64>,
     /// The video whose buy card this came from: its purchases count it.
     pub video_id: Option<i64>,
+    /// The live room whose buy button this came from: the order records the
+    /// room and its host. Every item must be in the room's bag.
+    pub room_id: Option<i64>,
 }
 
 /// Places an order; shared with the checkout page. `idempotency` is the
@@ -75,6 +78,10 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
     if let Some(video) = input.video_id {
         state.db.video(video).await?;
     }
+    let room = match input.room_id {
+        Some(id) => Some(room_origin(state, id, &lines).await?),
+        None => None,
+    };
     let request_hash = to_hex(&Sha256::digest(serde_json::to_vec(input).unwrap_or_default()));
     let now = state.clock.now();
     let checkout = Checkout {
@@ -86,12 +93,26 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
         now,
         clear_cart,
         video: input.video_id,
+        room,
     };
     let placed = state.db.place_order(checkout, |detail| serde_json::to_string(detail).unwrap_or_default()).await?;
     if matches!(placed, Placed::New { .. }) {
         crate::metrics::order_placed();
     }
     Ok(placed)
+}
+
+/// `(room, host)` for an order from a live room, once every line's product
+/// is in the room's bag.
+async fn room_origin(state: &AppState, room: i64, lines: &[(SkuId, Quantity)]) -> ApiResult<(i64, i64)> {
+    let r = state.db.room(room).await?;
+    for (sku, _) in lines {
+        let product = state.db.sku(*sku).await?.product_id;
+        if !state.db.in_bag(room, product).await? {
+            return Err(ApiError::new(StatusCode::CONFLICT, "not_in_bag", "this product is not in the room's bag"));
+        }
+    }
+    Ok((r.id, r.host_id))
 }
 
 #[utoipa::path(post, path = "/api/v1/orders", tag = "orders", security(("bearer" = [])), request_body = PlaceOrder,

@@ -76,8 +76,9 @@ async fn sandbox_webhook(State(state): State<AppState>, headers: HeaderMap, RawB
     let amount = Money { minor: event.amount_minor, currency: Currency::parse(&event.currency)? };
     let applied = state.db.apply_payment_succeeded(state.payments.name(), &event.id, &event.provider_ref, amount, now).await?;
     let result = match applied {
-        Applied::Paid => {
+        Applied::Paid(order) => {
             crate::metrics::payment_received();
+            crate::live::announce_purchase(&state, *order);
             "paid"
         }
         Applied::Duplicate => "duplicate",

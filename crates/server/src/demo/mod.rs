@@ -284,6 +284,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
             now,
             clear_cart: false,
             video: None,
+            room: None,
         };
         let Placed::New { order, .. } = state.db.place_order(checkout, |_| String::new()).await? else {
             continue;

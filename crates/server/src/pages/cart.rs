@@ -81,6 +81,8 @@ pub struct AddForm {
     then: Option<String>,
     /// Bought from this video's card.
     video_id: Option<i64>,
+    /// Bought with this live room's buy button.
+    room_id: Option<i64>,
 }
 
 pub async fn add(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<AddForm>) -> PageResult {
@@ -90,6 +92,7 @@ pub async fn add(State(state): State<AppState>, SignedIn(user): SignedIn, Checke
             items: vec![LineInput { sku_id: f.sku_id, quantity: quantity.get() }],
             from_cart_shop_id: None,
             video_id: f.video_id,
+            room_id: f.room_id,
         };
         let id = match place_order(&state, &user, &input, None).await? {
             Placed::New { order, .. } => order.order.id,
@@ -139,7 +142,7 @@ pub struct CheckoutForm {
 }
 
 pub async fn checkout(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<CheckoutForm>) -> PageResult {
-    let input = PlaceOrder { items: Vec::new(), from_cart_shop_id: Some(f.shop_id), video_id: None };
+    let input = PlaceOrder { items: Vec::new(), from_cart_shop_id: Some(f.shop_id), video_id: None, room_id: None };
     let placed = place_order(&state, &user, &input, Some(&form_key(&f.key))).await?;
     Ok(to_order(placed_body(&placed)))
 }

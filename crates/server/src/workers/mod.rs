@@ -23,6 +23,19 @@ pub fn spawn(state: AppState) {
             }
         }
     });
+    // The live hub's second: viewer counts, likes, stock, counters.
+    let live = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last = tokio::time::Instant::now();
+        loop {
+            tick.tick().await;
+            let elapsed = last.elapsed().as_millis() as i64;
+            last = tokio::time::Instant::now();
+            live.live.tick(&live.deals, elapsed).await;
+        }
+    });
     // Impressions are written once a second, in one transaction.
     let flush = state.clone();
     tokio::spawn(async move {

@@ -96,6 +96,8 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
             campaign_id: None,
             ready_at: None,
             video_id: None,
+            room_id: None,
+            host_id: None,
         };
         let line = OrderLine {
             id: *line_id,

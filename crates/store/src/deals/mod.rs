@@ -101,6 +101,12 @@ impl Db {
         sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("deal"))
     }
 
+    /// The deals dropped in a live room that have not closed, soonest end first.
+    pub async fn deals_in_room(&self, room: i64) -> Result<Vec<Deal>> {
+        let sql = format!("{DEAL_SELECT} WHERE d.live_room_id = $1 AND d.status = 'active' ORDER BY d.ends_at, d.id");
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(room).fetch_all(&self.read).await?)
+    }
+
     pub async fn deals_of_shop(&self, shop: ShopId, page: &PageRequest) -> Result<Page<Deal>> {
         let sql = format!("{DEAL_SELECT} WHERE d.shop_id = $1 AND d.id < $2 ORDER BY d.id DESC LIMIT $3");
         let rows =

@@ -40,6 +40,8 @@ pub struct Checkout<'a> {
     pub clear_cart: bool,
     /// The video whose buy card sold it, if any.
     pub video: Option<i64>,
+    /// `(room, host)`: the live room whose buy button sold it, if any.
+    pub room: Option<(i64, i64)>,
 }
 
 /// What checkout answered: a new order, or the stored first answer.
@@ -91,7 +93,7 @@ impl Db {
             pickup_code: c.pickup_code,
             pay_by: c.pay_by,
             now: c.now,
-            origin: Origin { video: c.video, ..Origin::default() },
+            origin: Origin { video: c.video, room: c.room, ..Origin::default() },
         };
         let detail = insert_order(&mut tx, new).await?;
         let body = render(&detail);
@@ -126,12 +128,13 @@ pub(crate) struct NewOrder {
     pub origin: Origin,
 }
 
-/// Where an order came from: a team, a community campaign, a video's card.
+/// Where an order came from: a team, a community campaign, a video's card, a live room.
 #[derive(Default)]
 pub(crate) struct Origin {
     pub team: Option<i64>,
     pub campaign: Option<i64>,
     pub video: Option<i64>,
+    pub room: Option<(i64, i64)>,
 }
 
 /// Writes an order awaiting payment with its lines and first event.
@@ -145,8 +148,8 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -
         total = total.checked_add(Money { minor: *unit_price_minor, currency }.times(*quantity)?)?;
     }
     let sql = format!(
-        "INSERT INTO orders (buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, team_id, campaign_id, video_id) \
-         VALUES ($1, $2, 'pending_payment', $3, $4, 0, $5, $6, $7, $7, $8, $9, $10) RETURNING {ORDER_COLUMNS}"
+        "INSERT INTO orders (buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, team_id, campaign_id, video_id, room_id, host_id) \
+         VALUES ($1, $2, 'pending_payment', $3, $4, 0, $5, $6, $7, $7, $8, $9, $10, $11, $12) RETURNING {ORDER_COLUMNS}"
     );
     let order: Order = sqlx::query_as(AssertSqlSafe(sql))
         .bind(new.buyer.get())
@@ -159,6 +162,8 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -
         .bind(new.origin.team)
         .bind(new.origin.campaign)
         .bind(new.origin.video)
+        .bind(new.origin.room.map(|(room, _)| room))
+        .bind(new.origin.room.map(|(_, host)| host))
         .fetch_one(&mut **tx)
         .await?;
     let mut lines = Vec::with_capacity(new.lines.len());

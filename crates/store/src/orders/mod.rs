@@ -43,6 +43,9 @@ record! {
         pub ready_at: Option<i64>,
         /// The video whose buy card sold it.
         pub video_id: Option<i64>,
+        /// The live room whose buy button sold it, and the room's host.
+        pub room_id: Option<i64>,
+        pub host_id: Option<i64>,
     }
 }
 
@@ -86,7 +89,7 @@ pub struct OrderDetail {
     pub lines: Vec<OrderLine>,
 }
 
-pub(crate) const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at, video_id";
+pub(crate) const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at, video_id, room_id, host_id";
 
 impl Db {
     pub async fn order(&self, id: OrderId) -> Result<OrderDetail> {
