@@ -260,3 +260,51 @@ impl TestApp {
         self.clock.now().seconds()
     }
 }
+
+/// A live room's viewer over a real WebSocket.
+pub struct LiveClient {
+    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl LiveClient {
+    /// Connects to room `room`; `query` is added as is (`token=...&after=...`).
+    pub async fn connect(app: &TestApp, room: i64, query: &str) -> Result<LiveClient, tokio_tungstenite::tungstenite::Error> {
+        let url = format!("{}/api/v1/live/rooms/{room}/ws?{query}", app.base.replacen("http", "ws", 1));
+        let (socket, _) = tokio_tungstenite::connect_async(url).await?;
+        Ok(LiveClient { socket })
+    }
+
+    pub async fn send(&mut self, command: Value) {
+        use futures_util::SinkExt;
+        self.socket.send(tokio_tungstenite::tungstenite::Message::text(command.to_string())).await.expect("send");
+    }
+
+    pub async fn send_binary(&mut self) {
+        use futures_util::SinkExt;
+        self.socket.send(tokio_tungstenite::tungstenite::Message::binary(vec![1u8, 2, 3])).await.expect("send");
+    }
+
+    /// The next frame whose type is one of `types`, skipping others; fails
+    /// after five seconds.
+    pub async fn next_of(&mut self, types: &[&str]) -> Value {
+        use futures_util::StreamExt;
+        let wait = async {
+            loop {
+                let msg = self.socket.next().await.expect("socket open").expect("frame");
+                if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
+                    let frame: Value = serde_json::from_str(text.as_str()).expect("JSON frame");
+                    assert_eq!(frame["v"], 1, "protocol version");
+                    if types.contains(&frame["type"].as_str().unwrap_or("")) {
+                        return frame;
+                    }
+                }
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(5), wait).await.unwrap_or_else(|_| panic!("no {types:?} frame within 5 s"))
+    }
+
+    /// Whether a frame of one of `types` arrives within `ms`.
+    pub async fn gets_within(&mut self, types: &[&str], ms: u64) -> bool {
+        tokio::time::timeout(std::time::Duration::from_millis(ms), self.next_of(types)).await.is_ok()
+    }
+}

@@ -34,9 +34,10 @@ pub enum Event {
     ModeratorAdded {
         user_id: i64,
     },
-    /// The whole bag, in order (products with their SKUs).
+    /// The whole bag, in order (products with their SKUs). A `Value`, not
+    /// raw JSON: an internally tagged enum cannot hold raw JSON.
     Bag {
-        products: Box<RawValue>,
+        products: serde_json::Value,
     },
     Pinned {
         product_id: Option<i64>,

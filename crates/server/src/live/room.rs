@@ -130,7 +130,11 @@ impl RoomHub {
                 s.room.sanctions.push(Sanction { user_id: *user_id, kind: kind.clone(), until_ms: *until });
             }
             Event::ModeratorAdded { user_id } => s.room.moderators.push(*user_id),
-            Event::Bag { products } => s.room.bag = products.clone(),
+            Event::Bag { products } => {
+                if let Ok(bag) = serde_json::value::to_raw_value(products) {
+                    s.room.bag = bag;
+                }
+            }
             Event::Pinned { product_id } => s.room.pinned = *product_id,
             Event::Deal { deal } => {
                 s.room.deals.retain(|d| d.id != deal.id);
@@ -169,7 +173,7 @@ impl RoomHub {
         let rx = self.tx.subscribe();
         let oldest = s.ring.front().map(|f| f.id);
         let resumed = match (after, oldest) {
-            (Some(a), Some(o)) => a + 1 >= o && a <= s.last_id,
+            (Some(a), Some(o)) => a.saturating_add(1) >= o && a <= s.last_id,
             (Some(a), None) => a == s.last_id,
             (None, _) => false,
         };

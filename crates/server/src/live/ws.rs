@@ -119,8 +119,9 @@ async fn command(state: &AppState, room: &RoomHub, viewer: &Viewer, text: &str) 
     let now = state.clock.now();
     match command {
         Command::Chat { text } => {
-            room.may_chat(user.id, state.live.limit, now.millis()).map_err(refusal)?;
+            // A refused text does not spend the rate limit.
             let text = state.live.rules.check(&text).map_err(refusal)?;
+            room.may_chat(user.id, state.live.limit, now.millis()).map_err(refusal)?;
             room.count(|d| d.comments += 1);
             let event = Event::Chat { user_id: user.id, name: user.display_name.clone(), text, at: now.millis() };
             state.live.publish(room.id, event).await.map_err(api_refusal)
