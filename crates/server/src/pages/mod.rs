@@ -6,6 +6,7 @@ mod account;
 mod cart;
 mod community;
 pub mod layout;
+mod live;
 mod merchant;
 mod notes;
 mod orders;
@@ -63,6 +64,13 @@ pub fn router() -> Router<AppState> {
         .route("/notes/{id}/comments", post(notes::comment))
         .route("/studio/notes", post(notes::create).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/studio", get(watch::studio))
+        .route("/studio/rooms", post(live::create))
+        .route("/live", get(live::list))
+        .route("/live/{id}", get(live::room))
+        .route("/live/{id}/host", get(live::host))
+        .route("/live/{id}/bag", post(live::bag))
+        .route("/live/{id}/pin", post(live::pin))
+        .route("/live/{id}/end", post(live::end))
         .route("/studio/videos", post(watch::upload).layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024)))
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::view))
@@ -71,6 +79,15 @@ pub fn router() -> Router<AppState> {
         .route("/sandbox/pay/{reference}", get(sandbox::page).post(sandbox::submit))
         .merge(merchant::router())
         .layer(axum::middleware::from_fn(layout::csrf_cookie))
+        .route(
+            "/static/hls.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript"), (header::CACHE_CONTROL, "public, max-age=86400")],
+                    include_str!("../../static/vendor/hls.light.min.js"),
+                )
+            }),
+        )
         .route("/static/haul.css", get(|| async { ([(header::CONTENT_TYPE, "text/css")], include_str!("../../static/haul.css")) }))
 }
 

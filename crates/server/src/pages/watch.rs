@@ -240,12 +240,14 @@ pub async fn follow(
 struct StudioPage {
     layout: Layout,
     s: Studio,
+    rooms: Vec<haul_store::live::Room>,
     error: Option<String>,
 }
 
 async fn studio_page(state: &AppState, user: User, csrf: &CsrfToken, error: Option<String>) -> PageResult {
     let s = studio_for(state, &user).await?;
-    Ok(render(&StudioPage { layout: Layout::new(Some(user), csrf), s, error }))
+    let rooms = state.db.rooms_of_host(user.user_id()).await?;
+    Ok(render(&StudioPage { layout: Layout::new(Some(user), csrf), s, rooms, error }))
 }
 
 pub async fn studio(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {

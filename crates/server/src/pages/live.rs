@@ -1,0 +1,212 @@
+//! Live pages: the rooms list, the room (video, chat, bag, pinned product,
+//! deals, ticker; the page's script speaks the hub's protocol over
+//! WebSocket), and the host's console (encoder settings, bag, pin, end,
+//! figures). Going live starts in the studio.
+
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
+use crate::AppState;
+use crate::api::live::{FiguresView, NewRoomInput, create_room, end_stream, figures_view, pin_product, replace_bag, runs_room};
+use crate::auth::WebUser;
+use crate::error::ApiError;
+use crate::extract::Path;
+use crate::live::LiveHub;
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use haul_domain::live::RoomStatus;
+use haul_domain::page::PageRequest;
+use haul_store::live::{BagEntry, Room};
+use serde::Deserialize;
+
+pub struct SkuChoice {
+    pub id: i64,
+    pub options: String,
+    pub price: String,
+    pub stock: i64,
+}
+
+pub struct BagCard {
+    pub product_id: i64,
+    pub title: String,
+    pub price: String,
+    pub skus: Vec<SkuChoice>,
+}
+
+fn cards(bag: Vec<BagEntry>) -> Vec<BagCard> {
+    bag.into_iter()
+        .map(|e| BagCard {
+            product_id: e.item.product_id,
+            price: money(e.item.min_price_minor.unwrap_or(0), &e.item.currency),
+            title: e.item.title,
+            skus: e
+                .skus
+                .into_iter()
+                .map(|s| SkuChoice { id: s.id, price: money(s.price_minor, &s.currency), options: s.options, stock: s.stock })
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "live_list.html")]
+struct ListPage {
+    layout: Layout,
+    live: Vec<Room>,
+    upcoming: Vec<Room>,
+    replays: Vec<Room>,
+}
+
+pub async fn list(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    let page = PageRequest::parse(Some(30), None)?;
+    Ok(render(&ListPage {
+        layout: Layout::new(user, &csrf),
+        live: state.db.rooms(RoomStatus::Live, &page).await?.items,
+        upcoming: state.db.rooms(RoomStatus::Scheduled, &page).await?.items,
+        replays: state.db.rooms(RoomStatus::Ended, &page).await?.items.into_iter().filter(|r| r.has_replay == 1).collect(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "live_room.html")]
+struct RoomPage {
+    layout: Layout,
+    room: Room,
+    hls: Option<String>,
+    bag: Vec<BagCard>,
+    runs: bool,
+    key: String,
+}
+
+pub async fn room(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let room = state.db.room(id).await?;
+    let runs = match &user {
+        Some(u) => runs_room(&state, u, &room).await?,
+        None => false,
+    };
+    Ok(render(&RoomPage {
+        hls: LiveHub::hls_path(room.id, room.status(), room.has_replay == 1),
+        bag: cards(state.db.bag(id).await?),
+        layout: Layout::new(user, &csrf),
+        room,
+        runs,
+        key: crate::auth::random_token(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "live_host.html")]
+struct HostPage {
+    layout: Layout,
+    room: Room,
+    server: String,
+    stream_key: String,
+    bag: Vec<BagCard>,
+    bag_ids: String,
+    figures: FiguresView,
+    currency: String,
+}
+
+async fn host_page(state: &AppState, user: haul_store::accounts::User, csrf: &CsrfToken, id: i64, notice: Option<String>) -> PageResult {
+    let room = state.db.room(id).await?;
+    if !runs_room(state, &user, &room).await? {
+        return Err(ApiError::forbidden().into());
+    }
+    let bag = state.db.bag(id).await?;
+    let currency = bag.first().map(|b| b.item.currency.clone()).unwrap_or_else(|| "CNY".into());
+    Ok(render(&HostPage {
+        layout: Layout::new(Some(user), csrf).with_notice(notice),
+        server: state.config.rtmp_url.clone(),
+        stream_key: format!("{}?key={}", room.id, state.db.room_stream_key(id).await?),
+        bag_ids: bag.iter().map(|b| b.item.product_id.to_string()).collect::<Vec<_>>().join(", "),
+        bag: cards(bag),
+        figures: figures_view(&state.db.room_counts(id, state.clock.now()).await?),
+        currency,
+        room,
+    }))
+}
+
+pub async fn host(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    host_page(&state, user, &csrf, id, None).await
+}
+
+/// Product numbers or links, separated by commas, spaces or lines.
+fn products_in(text: &str) -> Result<Vec<i64>, haul_domain::DomainError> {
+    text.split([',', '\n', ' ']).filter(|s| !s.trim().is_empty()).map(super::layout::product_in).collect()
+}
+
+#[derive(Deserialize)]
+pub struct NewRoomForm {
+    title: String,
+    /// `YYYY-MM-DDTHH:MM` in the browser's zone, sent with its offset.
+    starts_at: Option<String>,
+    #[serde(default)]
+    products: String,
+}
+
+pub async fn create(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<NewRoomForm>) -> PageResult {
+    let starts_at = match f.starts_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(ms) => Some(ms.parse::<i64>().map_err(|_| haul_domain::DomainError::invalid("starts_at", "a start time"))?),
+        None => None,
+    };
+    let input = NewRoomInput { title: f.title, starts_at, shop_id: None, product_ids: products_in(&f.products)? };
+    let room = create_room(&state, &user, &input).await?;
+    Ok(see_other(&format!("/live/{}/host", room.id)))
+}
+
+#[derive(Deserialize)]
+pub struct BagForm {
+    products: String,
+}
+
+pub async fn bag(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<BagForm>,
+) -> PageResult {
+    let result = async { replace_bag(&state, &user, id, &products_in(&f.products)?).await }.await;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/live/{id}/host"))),
+        Err(e) => host_page(&state, user, &csrf, id, Some(e.message)).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PinForm {
+    product_id: Option<i64>,
+}
+
+pub async fn pin(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<PinForm>,
+) -> PageResult {
+    pin_product(&state, &user, id, f.product_id).await?;
+    Ok(see_other(&format!("/live/{id}/host")))
+}
+
+pub async fn end(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(_): CheckedForm<super::layout::NoFields>,
+) -> PageResult {
+    let room = state.db.room(id).await?;
+    if !runs_room(&state, &user, &room).await? {
+        return Err(ApiError::forbidden().into());
+    }
+    end_stream(&state, id).await?;
+    Ok(see_other(&format!("/live/{id}/host")))
+}
