@@ -1,5 +1,6 @@
 //! Two Haul nodes, one PostgreSQL, one Redis: both sell the same flash deal
-//! at once. No unit is sold twice and no acknowledged order is lost.
+//! at once (no unit is sold twice and no acknowledged order is lost), and a
+//! live room's chat sent on one node reaches viewers on the other.
 //! Needs `HAUL_TEST_DATABASE_URL` (PostgreSQL) and `HAUL_TEST_REDIS_URL`;
 //! `scripts/test` provides both.
 
@@ -14,19 +15,25 @@ use serde_json::{Value, json};
 const QUANTITY: i64 = 40;
 const SHOPPERS: usize = 100;
 
+/// Both URLs, or `None` (with a note) where they are not set; CI must set them.
+fn cluster() -> Option<String> {
+    let (Ok(_), Ok(redis)) = (std::env::var("HAUL_TEST_DATABASE_URL"), std::env::var("HAUL_TEST_REDIS_URL")) else {
+        assert!(std::env::var("CI").is_err(), "CI must run the multi-node tests: set HAUL_TEST_DATABASE_URL and HAUL_TEST_REDIS_URL");
+        eprintln!(
+            "multi-node test not run here: it needs HAUL_TEST_DATABASE_URL (PostgreSQL) and HAUL_TEST_REDIS_URL; scripts/test sets both"
+        );
+        return None;
+    };
+    Some(redis)
+}
+
 async fn node(db: &str, redis: &str, dir: &std::path::Path) -> (tokio::process::Child, String) {
     common::serve(free_port(), dir, &["--database-url", db, "--redis-url", redis]).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_sell_one_deal_without_overselling() {
-    let (Ok(_), Ok(redis)) = (std::env::var("HAUL_TEST_DATABASE_URL"), std::env::var("HAUL_TEST_REDIS_URL")) else {
-        assert!(std::env::var("CI").is_err(), "CI must run the multi-node test: set HAUL_TEST_DATABASE_URL and HAUL_TEST_REDIS_URL");
-        eprintln!(
-            "multi-node test not run here: it needs HAUL_TEST_DATABASE_URL (PostgreSQL) and HAUL_TEST_REDIS_URL; scripts/test sets both"
-        );
-        return;
-    };
+    let Some(redis) = cluster() else { return };
     let db_url = common::fresh_postgres("haul_nodes").await.unwrap();
     let dir = std::env::temp_dir().join(format!("haul-nodes-{}", free_port()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -84,6 +91,85 @@ async fn two_nodes_sell_one_deal_without_overselling() {
         assert_eq!(shown["remaining"], 0);
     }
     db.close().await;
+    a.kill().await.unwrap();
+    b.kill().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The next frame of one of `types` from a live socket, within ten seconds.
+async fn frame_of(socket: &mut Socket, types: &[&str]) -> Value {
+    use futures_util::StreamExt;
+    let wait = async {
+        loop {
+            if let tokio_tungstenite::tungstenite::Message::Text(t) = socket.next().await.unwrap().unwrap() {
+                let frame: Value = serde_json::from_str(t.as_str()).unwrap();
+                if types.contains(&frame["type"].as_str().unwrap()) {
+                    return frame;
+                }
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), wait).await.unwrap_or_else(|_| panic!("no {types:?} frame"))
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn watch(base: &str, room: i64, token: Option<&str>) -> Socket {
+    let query = token.map(|t| format!("token={t}")).unwrap_or_default();
+    let url = format!("{}/api/v1/live/rooms/{room}/ws?{query}", base.replacen("http", "ws", 1));
+    tokio_tungstenite::connect_async(url).await.unwrap().0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_share_a_live_room() {
+    use futures_util::SinkExt;
+    let Some(redis) = cluster() else { return };
+    let db_url = common::fresh_postgres("haul_live_nodes").await.unwrap();
+    let dir = std::env::temp_dir().join(format!("haul-live-nodes-{}", free_port()));
+    let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
+    let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
+    let client = common::client();
+    let account = |base: &str, name: &str| {
+        post(
+            &client,
+            format!("{base}/api/v1/accounts"),
+            None,
+            json!({"login": format!("{name}@example.com"), "password": "long enough", "display_name": name}),
+        )
+    };
+    let host = account(&base_a, "host").await;
+    let ann = account(&base_a, "ann").await;
+    let host_token = host["token"].as_str().unwrap();
+    let room = post(&client, format!("{base_a}/api/v1/live/rooms"), Some(host_token), json!({"title": "Two nodes"})).await;
+    let room = room["id"].as_i64().unwrap();
+
+    let mut on_b = watch(&base_b, room, None).await;
+    let mut on_a = watch(&base_a, room, Some(ann["token"].as_str().unwrap())).await;
+    frame_of(&mut on_b, &["snapshot"]).await;
+    frame_of(&mut on_a, &["snapshot"]).await;
+    on_a.send(tokio_tungstenite::tungstenite::Message::text(json!({"type": "chat", "text": "hello from node a"}).to_string()))
+        .await
+        .unwrap();
+    let seen_b = frame_of(&mut on_b, &["chat"]).await;
+    let seen_a = frame_of(&mut on_a, &["chat"]).await;
+    assert_eq!(seen_b["text"], "hello from node a");
+    assert_eq!(seen_a["id"], seen_b["id"], "both nodes number the event alike");
+    // Each node reports its viewers; both see the room's total.
+    loop {
+        if frame_of(&mut on_b, &["viewers"]).await["count"] == 2 {
+            break;
+        }
+    }
+    // A pin made through node a reaches node b's viewer.
+    let r = client
+        .put(format!("{base_a}/api/v1/live/rooms/{room}/pin"))
+        .bearer_auth(host_token)
+        .json(&json!({"product_id": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert!(frame_of(&mut on_b, &["pinned"]).await["product_id"].is_null());
     a.kill().await.unwrap();
     b.kill().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
