@@ -308,10 +308,41 @@ pub async fn fill(state: &AppState) -> Result<()> {
     let made = videos::fill(state, &videos::clips(creators, &fruit_skus, &tea_skus, &coat_skus)).await?;
     state.db.follow(shopper, farmer, true, now).await?;
     state.feed.refresh(&state.db, now).await?;
+    live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, &fruit_skus, now).await?;
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
     println!(
-        "Demo store ready: 4 shops, {count} products, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch. Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
+        "Demo store ready: 4 shops, {count} products, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch, a live room at /live (stream into it with the key on its host page). Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
     );
+    Ok(())
+}
+
+/// Sunny Orchard's room, ready for its stream (bag filled, the oranges
+/// pinned), and a creator's room tomorrow evening.
+async fn live_rooms(
+    state: &AppState,
+    owner: UserId,
+    shop: ShopId,
+    creator: UserId,
+    skus: &[SkuId],
+    now: haul_domain::Timestamp,
+) -> Result<()> {
+    let mut products = Vec::new();
+    for sku in skus.iter().take(4) {
+        let product = haul_domain::ids::ProductId(state.db.sku(*sku).await?.product_id);
+        if !products.contains(&product) {
+            products.push(product);
+        }
+    }
+    let rooms = [
+        (owner, Some(shop), "Orange harvest, live from the orchard", now),
+        (creator, None, "Picking persimmons with Orchard Diaries", now.plus_seconds(24 * 3600)),
+    ];
+    for (host, shop, title, starts_at) in rooms {
+        let key = crate::auth::random_token();
+        let new = haul_store::live::NewRoom { host, shop, title, cover_key: None, starts_at, stream_key: &key, products: &products, now };
+        let room = state.db.create_room(new).await?;
+        state.db.pin(room.id, products.first().copied()).await?;
+    }
     Ok(())
 }
 
