@@ -393,10 +393,12 @@ async fn connect(
     };
     let moderator = user.as_ref().is_some_and(|u| room.is_moderator(u.id) || u.role() == Role::Operator);
     let viewer = Viewer { user, key, moderator };
-    // Small buffers: a viewer mostly receives short frames, and thousands
-    // of viewers share one room.
+    // Small buffers: a viewer sends only short commands, and thousands of
+    // viewers share one room. The read buffer is filled (and so resident)
+    // up to this size on every read; a longer command still fits, as
+    // the frame's own length is reserved for it.
     Ok(upgrade
-        .read_buffer_size(4096)
+        .read_buffer_size(256)
         .write_buffer_size(0)
         .max_message_size(4096)
         .max_frame_size(4096)
