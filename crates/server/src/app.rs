@@ -130,6 +130,11 @@ pub async fn serve(
         crate::workers::spawn(state.clone());
     }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // No Nagle delay: live frames and API answers are small writes that
+    // should leave at once.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 

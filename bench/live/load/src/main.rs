@@ -75,7 +75,12 @@ async fn connect(url: &str, source: u8) -> Socket {
         let socket = TcpSocket::new_v4().unwrap();
         socket.bind(([127, 0, 0, source], 0).into()).unwrap();
         match socket.connect(server).await {
-            Ok(stream) => match tokio_tungstenite::client_async(url, stream).await {
+            Ok(stream) => match tokio_tungstenite::client_async(url, {
+                let _ = stream.set_nodelay(true);
+                stream
+            })
+            .await
+            {
                 Ok((ws, _)) => return ws,
                 Err(e) if attempt == 19 => panic!("handshake: {e}"),
                 Err(_) => {}

@@ -396,10 +396,13 @@ async fn connect(
     // Small buffers: a viewer sends only short commands, and thousands of
     // viewers share one room. The read buffer is filled (and so resident)
     // up to this size on every read; a longer command still fits, as
-    // the frame's own length is reserved for it.
+    // the frame's own length is reserved for it. Frames of a batch are
+    // gathered in the write buffer and leave in one write at the flush; a
+    // viewer whose socket takes no more than 256 KiB is dropped.
     Ok(upgrade
         .read_buffer_size(256)
-        .write_buffer_size(0)
+        .write_buffer_size(16 * 1024)
+        .max_write_buffer_size(256 * 1024)
         .max_message_size(4096)
         .max_frame_size(4096)
         .on_upgrade(move |socket| crate::live::ws::run(state, room, socket, viewer, q.after)))

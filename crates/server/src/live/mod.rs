@@ -135,7 +135,19 @@ impl LiveHub {
         // With Redis the ids come from Redis; alone, from a clock so they
         // keep growing across restarts.
         let first_id = if self.bus.is_some() { 0 } else { self.clock.now().millis().max(0) as u64 * 1000 };
-        Ok(Arc::new(RoomHub::new(id, loaded, first_id)))
+        let hub = Arc::new(RoomHub::new(id, loaded, first_id));
+        let weak = Arc::downgrade(&hub);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_millis(room::BATCH_MS));
+            loop {
+                every.tick().await;
+                match weak.upgrade() {
+                    Some(room) => room.flush(),
+                    None => return,
+                }
+            }
+        });
+        Ok(hub)
     }
 
     /// Sends an event to the room on every node.

@@ -125,7 +125,9 @@ pub enum Update<'a> {
         deal_id: i64,
         remaining: i64,
     },
-    /// This connection fell behind and `count` frames were dropped for it.
+    /// This connection fell behind and `count` batches (each up to 50 ms of
+    /// the room's frames) were dropped for it; reconnect with `after` to
+    /// fetch the events again.
     Skipped {
         count: u64,
     },

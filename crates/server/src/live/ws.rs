@@ -36,27 +36,30 @@ pub async fn run(state: AppState, room: Arc<RoomHub>, mut socket: WebSocket, vie
     if send_all(&mut socket, first, &mut last_sent).await.is_ok() {
         loop {
             tokio::select! {
-                frame = rx.recv() => {
-                    let mut batch = match frame {
-                        Ok(f) => vec![f],
+                batch = rx.recv() => {
+                    let mut frames = match batch {
+                        Ok(b) => b.to_vec(),
                         Err(RecvError::Lagged(n)) => vec![Frame { id: 0, text: update_frame(&Update::Skipped { count: n }).into() }],
                         Err(RecvError::Closed) => break,
                     };
-                    // Whatever else is already queued goes out in the same flush.
-                    while batch.len() < 64 {
+                    // Whatever else is already queued goes out in the same write.
+                    while frames.len() < 256 {
                         match rx.try_recv() {
-                            Ok(f) => batch.push(f),
+                            Ok(b) => frames.extend(b.iter().cloned()),
                             Err(_) => break,
                         }
                     }
-                    if send_all(&mut socket, batch, &mut last_sent).await.is_err() {
+                    if send_all(&mut socket, frames, &mut last_sent).await.is_err() {
                         break;
                     }
                 }
                 msg = socket.recv() => match msg {
                     Some(Ok(Message::Text(text))) => {
                         let answer = if COMMANDS.take(&mut commands, state.clock.now().millis()) {
-                            command(&state, &room, &viewer, text.as_str()).await
+                            // Boxed: commands are rare, and their future (which
+                            // may wait on the database) would otherwise make
+                            // every viewer's task as large as its largest state.
+                            Box::pin(command(&state, &room, &viewer, text.as_str())).await
                         } else {
                             Err(refusal(ChatRefusal::RateLimited))
                         };
