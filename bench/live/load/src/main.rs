@@ -2,9 +2,7 @@
 //! sends a steady chat through a few chatter connections, and measures what
 //! the viewers receive: delivered chat frames per second and the delivery
 //! latency (each message carries its send time), plus the server's memory
-//! per connection: the growth of its resident set from half the viewers to
-//! all of them, divided by the second half (fixed costs and start-up
-//! allocations cancel out).
+//! per connection: the slope of its resident set as the viewers join.
 //! The same client drives Haul and the Node.js baseline.
 //!
 //! usage: haul-live-load --url ws://127.0.0.1:8080/path --viewers 5000
@@ -120,48 +118,60 @@ async fn main() {
     let (done_tx, done) = tokio::sync::watch::channel(false);
     let skipped_total = Arc::new(AtomicU64::new(0));
 
-    // Viewers, connected a few hundred at a time.
+    // Viewers, connected fifty at a time (few handshakes in flight, so their
+    // passing buffers do not count as the connections' memory).
     let started = Instant::now();
     let mut readers = Vec::with_capacity(a.viewers);
-    let half = a.viewers / 2;
-    let mut rss_half = 0;
+    // The server's resident set after each quarter of the viewers joined:
+    // memory per connection is the slope through these points, so fixed
+    // costs and one-off allocator steps weigh little.
+    let mut points: Vec<(f64, f64)> = Vec::new();
     let all: Vec<usize> = (0..a.viewers).collect();
-    for chunk in all[..half].chunks(200).chain(all[half..].chunks(200)) {
-        if chunk[0] == half {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            rss_half = a.server_pid.map(rss_kib).unwrap_or(0);
-        }
-        let sockets = futures_util::future::join_all(chunk.iter().map(|i| connect(&a.url, 1 + (*i % sources as usize) as u8))).await;
-        for mut ws in sockets {
-            let (measuring, mut done, skipped_total) = (measuring.clone(), done.clone(), skipped_total.clone());
-            readers.push(tokio::spawn(async move {
-                let mut latencies: Vec<u32> = Vec::new();
-                loop {
-                    tokio::select! {
-                        msg = ws.next() => match msg {
-                            Some(Ok(Message::Text(t))) => {
-                                if let Some(sent) = sent_us(t.as_str()) {
-                                    if measuring.load(Ordering::Relaxed) {
-                                        latencies.push(now_us().saturating_sub(sent).min(u32::MAX as u64) as u32);
+    for quarter in all.chunks(a.viewers.div_ceil(4).max(1)) {
+        for chunk in quarter.chunks(50) {
+            let sockets = futures_util::future::join_all(chunk.iter().map(|i| connect(&a.url, 1 + (*i % sources as usize) as u8))).await;
+            for mut ws in sockets {
+                let (measuring, mut done, skipped_total) = (measuring.clone(), done.clone(), skipped_total.clone());
+                readers.push(tokio::spawn(async move {
+                    let mut latencies: Vec<u32> = Vec::new();
+                    loop {
+                        tokio::select! {
+                            msg = ws.next() => match msg {
+                                Some(Ok(Message::Text(t))) => {
+                                    if let Some(sent) = sent_us(t.as_str()) {
+                                        if measuring.load(Ordering::Relaxed) {
+                                            latencies.push(now_us().saturating_sub(sent).min(u32::MAX as u64) as u32);
+                                        }
+                                    } else {
+                                        skipped_total.fetch_add(skipped(t.as_str()), Ordering::Relaxed);
                                     }
-                                } else {
-                                    skipped_total.fetch_add(skipped(t.as_str()), Ordering::Relaxed);
                                 }
-                            }
-                            Some(Ok(_)) => {}
-                            _ => break,
-                        },
-                        _ = done.changed() => break,
+                                Some(Ok(_)) => {}
+                                _ => break,
+                            },
+                            _ = done.changed() => break,
+                        }
                     }
-                }
-                latencies
-            }));
+                    latencies
+                }));
+            }
+        }
+        if let Some(pid) = a.server_pid {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            points.push((readers.len() as f64, rss_kib(pid) as f64));
         }
     }
+    eprintln!("resident set (connections, KiB): {points:?}");
+    let slope = {
+        let n = points.len() as f64;
+        let (mx, my) = (points.iter().map(|p| p.0).sum::<f64>() / n, points.iter().map(|p| p.1).sum::<f64>() / n);
+        let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+        let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+        if sxx > 0.0 { sxy / sxx } else { 0.0 }
+    };
     let connect_s = started.elapsed().as_secs_f64();
     eprintln!("{} viewers connected in {connect_s:.1} s", a.viewers);
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_after = a.server_pid.map(rss_kib).unwrap_or(0);
+    let rss_after = points.last().map(|p| p.1 as u64).unwrap_or(0);
 
     // Chatters: they read (and discard) what the room sends them too.
     let mut chat_sinks = Vec::new();
@@ -191,6 +201,7 @@ async fn main() {
     // Let the last messages arrive.
     tokio::time::sleep(Duration::from_secs(3)).await;
     measuring.store(false, Ordering::Relaxed);
+    let rss_end = a.server_pid.map(rss_kib).unwrap_or(0);
     let _ = done_tx.send(true);
     let mut latencies = Vec::new();
     let mut open = 0;
@@ -207,7 +218,7 @@ async fn main() {
     let expected = total * a.viewers as u64;
     println!(
         "viewers={} connected_in_s={connect_s:.1} sent={total} rate={} seconds={sending_s:.1} delivered={delivered} expected={expected} \
-         delivered_per_s={:.0} p50_ms={:.1} p99_ms={:.1} max_ms={:.1} skipped={} rss_half_kib={rss_half} rss_all_kib={rss_after} \
+         delivered_per_s={:.0} p50_ms={:.1} p99_ms={:.1} max_ms={:.1} skipped={} rss_all_kib={rss_after} rss_end_kib={rss_end} \
          kib_per_connection={:.2} open_readers={open}",
         a.viewers,
         a.rate,
@@ -216,6 +227,6 @@ async fn main() {
         pct(0.99),
         pct(1.0),
         skipped_total.load(Ordering::Relaxed),
-        rss_after.saturating_sub(rss_half) as f64 / (a.viewers - half) as f64,
+        slope,
     );
 }

@@ -392,7 +392,7 @@ async fn connect(
         (None, _) => format!("a{}", crate::auth::random_token()),
     };
     let moderator = user.as_ref().is_some_and(|u| room.is_moderator(u.id) || u.role() == Role::Operator);
-    let viewer = Viewer { user, key, moderator };
+    let viewer = Viewer { user: user.map(Box::new), key, moderator };
     // Small buffers: a viewer sends only short commands, and thousands of
     // viewers share one room. The read buffer is filled (and so resident)
     // up to this size on every read; a longer command still fits, as

@@ -21,7 +21,9 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 const COMMANDS: RateLimit = RateLimit { burst: 20, every_ms: 50 };
 
 pub struct Viewer {
-    pub user: Option<User>,
+    /// Boxed, like the futures below: every byte in a viewer's task is
+    /// paid thousands of times over in a busy room.
+    pub user: Option<Box<User>>,
     /// The key for the unique-viewer figure: the user, or the browser's id.
     pub key: String,
     pub moderator: bool,
@@ -33,7 +35,7 @@ pub async fn run(state: AppState, room: Arc<RoomHub>, mut socket: WebSocket, vie
     room.seen(viewer.key.clone());
     let mut last_sent = 0u64;
     let mut commands = COMMANDS.new_bucket(state.clock.now().millis());
-    if send_all(&mut socket, first, &mut last_sent).await.is_ok() {
+    if Box::pin(send_all(&mut socket, first, &mut last_sent)).await.is_ok() {
         loop {
             tokio::select! {
                 batch = rx.recv() => {
@@ -49,7 +51,7 @@ pub async fn run(state: AppState, room: Arc<RoomHub>, mut socket: WebSocket, vie
                             Err(_) => break,
                         }
                     }
-                    if send_all(&mut socket, frames, &mut last_sent).await.is_err() {
+                    if Box::pin(send_all(&mut socket, frames, &mut last_sent)).await.is_err() {
                         break;
                     }
                 }
@@ -64,14 +66,14 @@ pub async fn run(state: AppState, room: Arc<RoomHub>, mut socket: WebSocket, vie
                             Err(refusal(ChatRefusal::RateLimited))
                         };
                         if let Err(refusal) = answer
-                            && send_all(&mut socket, vec![refusal], &mut last_sent).await.is_err()
+                            && Box::pin(send_all(&mut socket, vec![refusal], &mut last_sent)).await.is_err()
                         {
                             break;
                         }
                     }
                     Some(Ok(Message::Binary(_))) => {
                         let f = error_frame("text_only", "send JSON text frames");
-                        if send_all(&mut socket, vec![f], &mut last_sent).await.is_err() {
+                        if Box::pin(send_all(&mut socket, vec![f], &mut last_sent)).await.is_err() {
                             break;
                         }
                     }
@@ -85,7 +87,8 @@ pub async fn run(state: AppState, room: Arc<RoomHub>, mut socket: WebSocket, vie
 }
 
 /// Sends frames in one flush; events already sent (ids at or below
-/// `last_sent`) are skipped.
+/// `last_sent`) are skipped. Callers box this future, so its timer and
+/// buffers exist only while a write is under way.
 async fn send_all(socket: &mut WebSocket, frames: Vec<Frame>, last_sent: &mut u64) -> Result<(), ()> {
     let write = async {
         for f in frames {
