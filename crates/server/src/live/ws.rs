@@ -1,6 +1,6 @@
 //! One viewer's WebSocket: first the snapshot and what it missed, then the
-//! room's frames as they come, and the viewer's commands. A viewer that
-//! falls behind skips frames (it is told how many); one that stops reading
+//! room's batches as they come, and the viewer's commands. A viewer that
+//! falls behind skips batches (it is told how many); one that stops reading
 //! is dropped after a write timeout. Neither slows the room.
 
 use super::protocol::{Command, Event, Update, You, update_frame};
@@ -55,30 +55,24 @@ pub async fn run(state: AppState, room: Arc<RoomHub>, mut socket: WebSocket, vie
                         break;
                     }
                 }
-                msg = socket.recv() => match msg {
-                    Some(Ok(Message::Text(text))) => {
-                        let answer = if COMMANDS.take(&mut commands, state.clock.now().millis()) {
+                msg = socket.recv() => {
+                    let refused = match msg {
+                        Some(Ok(Message::Text(text))) if COMMANDS.take(&mut commands, state.clock.now().millis()) => {
                             // Boxed: commands are rare, and their future (which
                             // may wait on the database) would otherwise make
                             // every viewer's task as large as its largest state.
-                            Box::pin(command(&state, &room, &viewer, text.as_str())).await
-                        } else {
-                            Err(refusal(ChatRefusal::RateLimited))
-                        };
-                        if let Err(refusal) = answer
-                            && Box::pin(send_all(&mut socket, vec![refusal], &mut last_sent)).await.is_err()
-                        {
-                            break;
+                            Box::pin(command(&state, &room, &viewer, text.as_str())).await.err()
                         }
+                        Some(Ok(Message::Text(_))) => Some(refusal(ChatRefusal::RateLimited)),
+                        Some(Ok(Message::Binary(_))) => Some(error_frame("text_only", "send JSON text frames")),
+                        Some(Ok(_)) => None,
+                        Some(Err(_)) | None => break,
+                    };
+                    if let Some(f) = refused
+                        && Box::pin(send_all(&mut socket, vec![f], &mut last_sent)).await.is_err()
+                    {
+                        break;
                     }
-                    Some(Ok(Message::Binary(_))) => {
-                        let f = error_frame("text_only", "send JSON text frames");
-                        if Box::pin(send_all(&mut socket, vec![f], &mut last_sent)).await.is_err() {
-                            break;
-                        }
-                    }
-                    Some(Ok(_)) => {}
-                    Some(Err(_)) | None => break,
                 }
             }
         }
