@@ -257,6 +257,11 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
+    pub async fn set_room_cover(&self, room: i64, key: &str) -> Result<()> {
+        sqlx::query("UPDATE live_rooms SET cover_key = $1 WHERE id = $2").bind(key).bind(room).execute(&self.write).await?;
+        Ok(())
+    }
+
     pub async fn set_replay(&self, room: i64) -> Result<()> {
         sqlx::query("UPDATE live_rooms SET has_replay = 1 WHERE id = $1").bind(room).execute(&self.write).await?;
         Ok(())

@@ -277,6 +277,16 @@ pub struct ImageOut {
 /// Stores an uploaded image (type from its bytes, size bounded); shared
 /// with the merchant pages.
 pub async fn store_image(state: &AppState, product: ProductId, bytes: &[u8]) -> ApiResult<ImageOut> {
+    let content_type = image_type(state, bytes)?;
+    let ext = content_type.trim_start_matches("image/");
+    let key = format!("products/{product}/{}.{ext}", &crate::auth::random_token()[..16]);
+    let url = state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
+    state.db.set_product_image(product, &key, content_type, bytes.len() as i64, state.clock.now()).await?;
+    Ok(ImageOut { url, content_type: content_type.to_owned() })
+}
+
+/// An uploaded image's type, from its bytes, once its size is allowed.
+pub fn image_type(state: &AppState, bytes: &[u8]) -> ApiResult<&'static str> {
     if bytes.len() > state.config.max_upload_bytes {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -284,13 +294,8 @@ pub async fn store_image(state: &AppState, product: ProductId, bytes: &[u8]) -> 
             format!("images are at most {} bytes", state.config.max_upload_bytes),
         ));
     }
-    let content_type = sniff_image(bytes)
-        .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "send a JPEG, PNG, GIF or WebP image"))?;
-    let ext = content_type.trim_start_matches("image/");
-    let key = format!("products/{product}/{}.{ext}", &crate::auth::random_token()[..16]);
-    let url = state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
-    state.db.set_product_image(product, &key, content_type, bytes.len() as i64, state.clock.now()).await?;
-    Ok(ImageOut { url, content_type: content_type.to_owned() })
+    sniff_image(bytes)
+        .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "send a JPEG, PNG, GIF or WebP image"))
 }
 
 /// Reads the `file` field of a multipart upload, refusing it early once it

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_products))
         .routes(routes!(pin))
         .routes(routes!(end))
+        .routes(routes!(cover))
         .routes(routes!(add_moderator))
         .routes(routes!(delete_message))
         .routes(routes!(mute))
@@ -257,6 +258,31 @@ async fn end(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Pa
     } else {
         Err(ApiError::new(StatusCode::CONFLICT, "room_ended", "the room has already ended"))
     }
+}
+
+/// Stores a room's cover picture; shared with the host's page.
+pub async fn set_cover(state: &AppState, user: &User, room: i64, bytes: &[u8]) -> ApiResult<String> {
+    require_runs(state, user, room).await?;
+    let content_type = crate::api::catalog::image_type(state, bytes)?;
+    let key = format!("rooms/{room}/{}.{}", &crate::auth::random_token()[..16], content_type.trim_start_matches("image/"));
+    let url = state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
+    state.db.set_room_cover(room, &key).await?;
+    Ok(url)
+}
+
+#[utoipa::path(post, path = "/api/v1/live/rooms/{id}/cover", tag = "live", security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "field `file`: JPEG, PNG, GIF or WebP"),
+    responses((status = 204), (status = 403), (status = 413, description = "file_too_large"), (status = 415, description = "unsupported_image")))]
+async fn cover(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<StatusCode> {
+    let form = form.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?;
+    let bytes = crate::api::catalog::read_file_field(form, state.config.max_upload_bytes).await?;
+    set_cover(&state, &user, id, &bytes).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -197,6 +197,25 @@ pub async fn pin(
     Ok(see_other(&format!("/live/{id}/host")))
 }
 
+pub async fn cover(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> PageResult {
+    super::layout::check_multipart_csrf(&mut form, &csrf).await?;
+    let result = async {
+        let bytes = crate::api::catalog::read_file_field(form, state.config.max_upload_bytes).await?;
+        crate::api::live::set_cover(&state, &user, id, &bytes).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/live/{id}/host"))),
+        Err(e) => host_page(&state, user, &csrf, id, Some(e.message)).await,
+    }
+}
+
 pub async fn end(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,

@@ -71,6 +71,7 @@ pub fn router() -> Router<AppState> {
         .route("/live/{id}/bag", post(live::bag))
         .route("/live/{id}/pin", post(live::pin))
         .route("/live/{id}/end", post(live::end))
+        .route("/live/{id}/cover", post(live::cover))
         .route("/studio/videos", post(watch::upload).layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024)))
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::view))

@@ -39,7 +39,18 @@ async fn a_room_goes_live_only_with_its_key_and_ends_with_a_replay() {
     let other: Value = app.get(&format!("/api/v1/live/rooms/{id}"), Some(&app.sign_up("x").await.token)).await.json().await.unwrap();
     assert!(other["publish"].is_null());
 
+    // A cover picture, from its bytes; only those who run the room set it.
+    let cover = |token: &str, bytes: &'static [u8]| {
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name("cover"));
+        app.request(Method::POST, &format!("/api/v1/live/rooms/{id}/cover"), Some(token)).multipart(form).send()
+    };
+    assert_error(cover(&host.token, b"<svg onload=alert(1)>").await.unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image")
+        .await;
+    assert_eq!(cover(&f.merchant.token, b"\x89PNG\r\n\x1a\n0000").await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(cover(&host.token, b"\x89PNG\r\n\x1a\n0000").await.unwrap().status(), StatusCode::NO_CONTENT);
     let upcoming: Value = app.get("/api/v1/live/rooms?status=scheduled", None).await.json().await.unwrap();
+    let cover_key = upcoming["items"][0]["cover_key"].as_str().unwrap().to_owned();
+    assert_eq!(app.get(&format!("/media/{cover_key}"), None).await.status(), StatusCode::OK);
     assert_eq!(upcoming["items"][0]["id"], id);
     assert_eq!(hook(&app, "publish", id, "wrong").await, StatusCode::FORBIDDEN);
     assert_eq!(hook(&app, "publish", id + 1, &secret(&room)).await, StatusCode::FORBIDDEN);
