@@ -219,6 +219,8 @@ pub(super) struct DealForm {
     cap: i64,
     starts_in: i64,
     minutes: i64,
+    /// Drop the deal in this live room (its number), if any.
+    room: Option<String>,
 }
 
 pub(super) async fn add_deal(
@@ -240,7 +242,13 @@ pub(super) async fn add_deal(
             per_shopper_cap: f.cap,
             starts_at: starts.millis(),
             ends_at: starts.plus_seconds(f.minutes.clamp(0, 60 * 24 * 32) * 60).millis(),
-            live_room_id: None,
+            live_room_id: match f.room.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+                Some(r) => Some(
+                    super::super::layout::product_in(r)
+                        .map_err(|_| haul_domain::DomainError::invalid("room", "a live room's number or link"))?,
+                ),
+                None => None,
+            },
         };
         crate::api::deals::create_deal(&state, &user, &input).await
     }
