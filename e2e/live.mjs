@@ -14,7 +14,7 @@ import { check, launch, phone, signUp, startHaul } from './haul.mjs';
 
 const bin = process.argv[2];
 const rtmpPort = 30000 + Math.floor(Math.random() * 20000);
-const env = { HAUL_RTMP_LISTEN: `127.0.0.1:${rtmpPort}`, HAUL_RTMP_URL: `rtmp://127.0.0.1:${rtmpPort}/live` };
+const env = { HAUL_RTMP_LISTEN: `127.0.0.1:${rtmpPort}`, HAUL_RTMP_URL: `rtmp://127.0.0.1:${rtmpPort}/live`, HAUL_LIVE_END_GRACE_SECONDS: '2' };
 const haul = await startHaul(bin, env);
 const { base, dir } = haul;
 const port = new URL(base).port;

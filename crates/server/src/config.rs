@@ -61,6 +61,9 @@ pub struct Config {
     pub live_chat_burst: i64,
     pub live_chat_interval_ms: i64,
     pub live_blocked_words: String,
+    /// When a stream stops, the room waits this long for the encoder to come
+    /// back (a dropped connection) before it ends.
+    pub live_end_grace_seconds: u64,
 }
 
 impl Default for Config {
@@ -93,6 +96,7 @@ impl Default for Config {
             live_chat_burst: 3,
             live_chat_interval_ms: 2000,
             live_blocked_words: String::new(),
+            live_end_grace_seconds: 15,
         }
     }
 }

@@ -447,6 +447,7 @@ async fn on_publish(State(state): State<AppState>, axum::Form(form): axum::Form<
     match checked_room(&state, &form).await {
         Some(room) if room.status().accepts_stream() => match state.db.go_live(room.id, state.clock.now()).await {
             Ok(true) => {
+                state.live.stream_changed(room.id);
                 let _ = state.live.publish(room.id, Event::Status { status: "live".into(), replay: false }).await;
                 StatusCode::NO_CONTENT
             }
@@ -456,9 +457,18 @@ async fn on_publish(State(state): State<AppState>, axum::Form(form): axum::Form<
     }
 }
 
+/// The stream stopped: the room ends once the grace period passes without
+/// the encoder coming back (a dropped connection is not the end of a show).
 async fn on_publish_done(State(state): State<AppState>, axum::Form(form): axum::Form<HookForm>) -> StatusCode {
     if let Some(room) = checked_room(&state, &form).await {
-        let _ = end_stream(&state, room.id).await;
+        let stopped = state.live.stream_changed(room.id);
+        let state = state.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_secs(state.config.live_end_grace_seconds)).await;
+            if state.live.stream_unchanged_since(room.id, stopped) {
+                let _ = end_stream(&state, room.id).await;
+            }
+        });
     }
     StatusCode::NO_CONTENT
 }

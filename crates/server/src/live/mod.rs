@@ -75,6 +75,9 @@ pub struct LiveHub {
     /// This node's name in presence reports.
     node: String,
     rooms: Mutex<HashMap<i64, Arc<OnceCell<Arc<RoomHub>>>>>,
+    /// Per room, a count of stream starts and stops: a stop ends the room
+    /// only if nothing started since (see `api::live::on_publish_done`).
+    streams: Mutex<HashMap<i64, u64>>,
     bus: Option<RedisBus>,
     pub rules: ChatRules,
     pub limit: RateLimit,
@@ -87,6 +90,7 @@ impl LiveHub {
             clock,
             node: crate::auth::random_token()[..12].to_owned(),
             rooms: Mutex::new(HashMap::new()),
+            streams: Mutex::new(HashMap::new()),
             bus,
             rules,
             limit,
@@ -110,6 +114,19 @@ impl LiveHub {
             self.rooms().remove(&id);
         }
         loaded.cloned()
+    }
+
+    /// A stream started or stopped in `room`; returns the new count.
+    pub fn stream_changed(&self, room: i64) -> u64 {
+        let mut streams = self.streams.lock().unwrap_or_else(|p| p.into_inner());
+        let n = streams.entry(room).or_default();
+        *n += 1;
+        *n
+    }
+
+    /// Whether nothing started or stopped in `room` since the change numbered `n`.
+    pub fn stream_unchanged_since(&self, room: i64, n: u64) -> bool {
+        self.streams.lock().unwrap_or_else(|p| p.into_inner()).get(&room) == Some(&n)
     }
 
     fn loaded(&self, id: i64) -> Option<Arc<RoomHub>> {

@@ -109,6 +109,7 @@ struct HostPage {
     bag_ids: String,
     figures: FiguresView,
     currency: String,
+    grace: u64,
 }
 
 async fn host_page(state: &AppState, user: haul_store::accounts::User, csrf: &CsrfToken, id: i64, notice: Option<String>) -> PageResult {
@@ -126,6 +127,7 @@ async fn host_page(state: &AppState, user: haul_store::accounts::User, csrf: &Cs
         bag: cards(bag),
         figures: figures_view(&state.db.room_counts(id, state.clock.now()).await?),
         currency,
+        grace: state.config.live_end_grace_seconds,
         room,
     }))
 }

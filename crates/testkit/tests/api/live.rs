@@ -26,7 +26,7 @@ async fn tick(app: &TestApp) {
 
 #[tokio::test]
 async fn a_room_goes_live_only_with_its_key_and_ends_with_a_replay() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|c| c.live_end_grace_seconds = 0).await;
     let f = app.shop_with_product(1990, 10).await;
     let host = app.sign_up("host").await;
     let room = room(&app, &host, &f).await;
@@ -356,4 +356,23 @@ async fn a_shop_room_drops_a_deal_with_live_stock_and_the_figures_count_the_stre
     assert_eq!(figures["live_seconds"], 60);
     assert!((figures["interaction_rate"].as_f64().unwrap() - 5.0 / 4.0).abs() < 1e-9, "{figures}");
     assert!((figures["conversion"].as_f64().unwrap() - 0.25).abs() < 1e-9, "{figures}");
+}
+
+#[tokio::test]
+async fn an_encoder_that_comes_back_within_the_grace_period_keeps_the_room_live() {
+    let app = spawn_app_with(|c| c.live_end_grace_seconds = 1).await;
+    let f = app.shop_with_product(1990, 10).await;
+    let host = app.sign_up("host").await;
+    let room = room(&app, &host, &f).await;
+    let id = room["id"].as_i64().unwrap();
+    let status = || async { app.get(&format!("/api/v1/live/rooms/{id}"), None).await.json::<Value>().await.unwrap()["status"].clone() };
+    assert_eq!(hook(&app, "publish", id, &secret(&room)).await, StatusCode::NO_CONTENT);
+    assert_eq!(hook(&app, "publish_done", id, &secret(&room)).await, StatusCode::NO_CONTENT);
+    assert_eq!(hook(&app, "publish", id, &secret(&room)).await, StatusCode::NO_CONTENT, "the encoder reconnects");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(status().await, "live");
+    assert_eq!(hook(&app, "publish_done", id, &secret(&room)).await, StatusCode::NO_CONTENT);
+    assert_eq!(status().await, "live", "not before the grace period ends");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(status().await, "ended");
 }
