@@ -149,7 +149,7 @@ fn products_in(text: &str) -> Result<Vec<i64>, haul_domain::DomainError> {
 #[derive(Deserialize)]
 pub struct NewRoomForm {
     title: String,
-    /// `YYYY-MM-DDTHH:MM` in the browser's zone, sent with its offset.
+    /// Unix milliseconds, from the page's date picker in the browser's zone.
     starts_at: Option<String>,
     #[serde(default)]
     products: String,
