@@ -28,6 +28,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_content"),
     migration!(5, "0005_notes"),
     migration!(6, "0006_live"),
+    migration!(7, "0007_feed_shown"),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<usize> {

@@ -1,7 +1,8 @@
 //! The feed, as pure rules: smoothed engagement rates and quality
 //! (`scores`), traffic pools (`pools`), the hard-sell score and the
-//! operator's policy (`hard_sell`), creator health (`health`), and ranking
-//! one viewer's page with its reasons (`rank`).
+//! operator's policy (`hard_sell`), creator health (`health`), ranking
+//! one viewer's page with its reasons (`rank`), and serving a viewer's
+//! scored candidates page by page (`shortlist`).
 
 pub mod hard_sell;
 pub mod health;
@@ -9,3 +10,4 @@ pub mod ids;
 pub mod pools;
 pub mod rank;
 pub mod scores;
+pub mod shortlist;

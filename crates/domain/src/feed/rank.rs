@@ -248,14 +248,17 @@ pub fn score(item: &Item, profile: &Profile, co_engagement: f64, now_ms: i64, cf
 }
 
 /// Builds a page of `size` from scored candidates: best first, with up to
-/// `explore_slots` exploration items placed among them, no creator twice in
-/// a row, and no category over its cap while others can fill the page.
+/// `explore_slots` exploration items placed among them (more only when
+/// nothing else is left), no creator twice in a row, and no category over
+/// its cap while others can fill the page.
 pub fn page(mut scored: Vec<Scored>, size: usize, cfg: &RankConfig) -> Vec<Scored> {
     scored.sort_by(|a, b| b.reasons.score.total_cmp(&a.reasons.score).then(a.id.cmp(&b.id)));
     let (mut explore, mut rest): (Vec<_>, Vec<_>) = scored.into_iter().partition(|s| s.reasons.source == Source::Exploration);
+    // Unproven videos beyond the slots fill a page only when nothing else
+    // can: their freshness would otherwise outscore everything proven, and
+    // their small first audience comes through the slots.
     let extra = explore.split_off(cfg.explore_slots.min(explore.len()));
     rest.extend(extra);
-    rest.sort_by(|a, b| b.reasons.score.total_cmp(&a.reasons.score).then(a.id.cmp(&b.id)));
     let cap = ((size as f64 * cfg.category_cap).ceil() as usize).max(1);
     let mut out: Vec<Scored> = Vec::with_capacity(size);
     let mut per_category: IdMap<i64, usize> = IdMap::default();

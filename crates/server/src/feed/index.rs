@@ -36,6 +36,10 @@ pub struct Index {
     pub top: Vec<i64>,
     pub health: HashMap<i64, f64>,
     pub neighbours: HashMap<i64, Vec<(i64, f64)>>,
+    /// Which build this is: viewers' shortlists from an older one are stale.
+    pub version: u64,
+    /// Uploads added since the build, oldest first, for shortlists to merge.
+    pub added: Vec<i64>,
 }
 
 pub struct Settings {
@@ -116,6 +120,7 @@ impl Index {
     pub fn add(&mut self, e: Entry) {
         let (id, category, creator) = (e.item.id, e.item.category, e.item.creator);
         self.entries.insert(id, e);
+        self.added.push(id);
         self.by_creator.entry(creator).or_default().insert(0, id);
         self.explore.insert(0, id);
         self.explore.truncate(EXPLORE);

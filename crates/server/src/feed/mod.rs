@@ -5,6 +5,7 @@
 //! viewer was shown) and Following (newest first). A request reads no
 //! database when its viewer is cached; impressions are written in batches.
 
+mod candidates;
 pub mod index;
 mod viewers;
 
@@ -12,26 +13,27 @@ use haul_domain::Timestamp;
 use haul_domain::feed::hard_sell::Policy;
 use haul_domain::feed::ids::{IdMap as HashMap, IdSet as HashSet};
 use haul_domain::feed::pools::PoolConfig;
-use haul_domain::feed::rank::{RankConfig, Reasons, Scored, co_scores, page, score};
+use haul_domain::feed::rank::{RankConfig, Reasons, page, score};
 use haul_domain::feed::scores::{Priors, Weights};
 use haul_domain::ids::UserId;
 use haul_store::Db;
 use haul_store::content::VideoDetail;
 use index::{Index, Settings};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use viewers::{Viewer, Viewers};
 
 pub const POLICY_KEY: &str = "feed_policy";
 const LOAD_PAGE: i64 = 5_000;
 const DAY_MS: i64 = 86_400_000;
-const CO_CANDIDATES: usize = 40;
 
 pub struct FeedEngine {
     index: RwLock<Index>,
     policy: RwLock<Policy>,
     viewers: Viewers,
-    /// `(viewer, video)` shown and not yet written.
-    impressions: Mutex<Vec<(i64, i64)>>,
+    /// Pages `(viewer, videos)` shown and not yet written.
+    impressions: Mutex<Vec<(i64, Vec<i64>)>>,
+    builds: AtomicU64,
     pub settings: Settings,
 }
 
@@ -49,6 +51,7 @@ impl FeedEngine {
             policy: RwLock::new(Policy::default()),
             viewers: Viewers::default(),
             impressions: Mutex::new(Vec::new()),
+            builds: AtomicU64::new(0),
             settings: Settings { priors: Priors::default(), weights: Weights::default(), pools, health_threshold },
         }
     }
@@ -94,7 +97,8 @@ impl FeedEngine {
             *policy = p;
         }
         let n = videos.len();
-        let built = Index::build(videos, &violations, &likes, &self.settings, now.millis());
+        let mut built = Index::build(videos, &violations, &likes, &self.settings, now.millis());
+        built.version = self.builds.fetch_add(1, Ordering::Relaxed) + 1;
         if let Ok(mut index) = self.index.write() {
             *index = built;
         }
@@ -137,7 +141,7 @@ impl FeedEngine {
         let mut seen: HashSet<i64> = db.seen_videos(viewer).await?.into_iter().collect();
         // Shown but not flushed yet: still seen.
         let pending = self.impressions.lock().unwrap_or_else(|e| e.into_inner());
-        seen.extend(pending.iter().filter(|(v, _)| *v == viewer.get()).map(|(_, video)| *video));
+        seen.extend(pending.iter().filter(|(v, _)| *v == viewer.get()).flat_map(|(_, videos)| videos.iter().copied()));
         drop(pending);
         let built = match self.index.read() {
             Ok(index) => Viewer::build(&index, following, &events, seen, now),
@@ -155,51 +159,15 @@ impl FeedEngine {
         }
         let cfg = RankConfig { policy: self.policy(), ..RankConfig::default() };
         let Ok(index) = self.index.read() else { return Ok(Vec::new()) };
-        let rank = |state: &Viewer| -> Vec<Scored> {
-            let profile = &state.profile;
-            let co = co_scores(&profile.liked, &index.neighbours);
-            // From each source, the first unseen ones: a heavy viewer walks deeper.
-            let unseen = |list: Option<&Vec<i64>>, n: usize| {
-                list.into_iter().flatten().filter(|id| !state.seen.contains(*id)).take(n).copied().collect::<Vec<_>>()
-            };
-            let mut candidates: Vec<i64> = Vec::with_capacity(400);
-            for creator in &profile.following {
-                candidates.extend(unseen(index.by_creator.get(creator), 10));
-            }
-            for category in state.top_categories.iter() {
-                candidates.extend(unseen(index.by_category.get(category), 30));
-            }
-            // The strongest co-engagement neighbours only: a viewer with many
-            // likes has hundreds, and each candidate costs a scoring.
-            let mut co_best: Vec<(i64, f64)> = co.iter().filter(|(id, _)| !state.seen.contains(*id)).map(|(id, s)| (*id, *s)).collect();
-            if co_best.len() > CO_CANDIDATES {
-                co_best.select_nth_unstable_by(CO_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
-                co_best.truncate(CO_CANDIDATES);
-            }
-            candidates.extend(co_best.iter().map(|(id, _)| *id));
-            candidates.extend(unseen(Some(&index.explore), 30));
-            candidates.extend(unseen(Some(&index.top), 60));
-            let mut unique = HashSet::with_capacity_and_hasher(candidates.len(), Default::default());
-            let scored: Vec<Scored> = candidates
-                .into_iter()
-                .filter(|id| unique.insert(*id) && !state.seen.contains(id))
-                .filter_map(|id| index.entries.get(&id))
-                .filter(|e| Some(e.item.creator) != viewer.map(|v| v.get()))
-                .filter_map(|e| score(&e.item, profile, co.get(&e.item.id).copied().unwrap_or(0.0), now.millis(), &cfg))
-                .collect();
-            page(scored, size, &cfg)
-        };
         let chosen = match viewer {
-            Some(v) => self.viewers.with(v, |state| {
-                let chosen = rank(state);
-                state.seen.extend(chosen.iter().map(|s| s.id));
-                chosen
-            }),
-            None => Some(rank(&Viewer::default())),
+            Some(v) => self.viewers.with(v, |state| candidates::next_page(&index, state, v.get(), size, now.millis(), &cfg)),
+            None => Some(page(candidates::scored(&index, &Viewer::default(), None, now.millis(), &cfg), size, &cfg)),
         }
         .unwrap_or_default();
-        if let Some(v) = viewer {
-            self.impressions.lock().unwrap_or_else(|e| e.into_inner()).extend(chosen.iter().map(|s| (v.get(), s.id)));
+        if let Some(v) = viewer
+            && !chosen.is_empty()
+        {
+            self.impressions.lock().unwrap_or_else(|e| e.into_inner()).push((v.get(), chosen.iter().map(|s| s.id).collect()));
         }
         Ok(chosen
             .into_iter()

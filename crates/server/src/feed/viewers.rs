@@ -21,6 +21,8 @@ pub struct Viewer {
     pub seen: HashSet<i64>,
     /// The categories they engage with most, best first.
     pub top_categories: Vec<i64>,
+    /// Their candidates, scored, served page by page.
+    pub shortlist: Option<super::candidates::Made>,
     loaded_at_ms: i64,
 }
 
@@ -49,7 +51,13 @@ impl Viewer {
         }
         let mut top: Vec<(i64, f64)> = categories.into_iter().collect();
         top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        Viewer { profile, seen, top_categories: top.into_iter().take(3).map(|(c, _)| c).collect(), loaded_at_ms: now.millis() }
+        Viewer {
+            profile,
+            seen,
+            top_categories: top.into_iter().take(3).map(|(c, _)| c).collect(),
+            shortlist: None,
+            loaded_at_ms: now.millis(),
+        }
     }
 }
 

@@ -97,34 +97,48 @@ impl Db {
         .await?)
     }
 
+    /// Every video the feed has shown the viewer.
     pub async fn seen_videos(&self, viewer: UserId) -> Result<Vec<i64>> {
-        let rows: Vec<(i64,)> =
-            sqlx::query_as("SELECT video_id FROM feed_seen WHERE viewer_id = $1").bind(viewer.get()).fetch_all(&self.read).await?;
-        Ok(rows.into_iter().map(|(v,)| v).collect())
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT video_ids FROM feed_shown WHERE viewer_id = $1").bind(viewer.get()).fetch_all(&self.read).await?;
+        Ok(rows.iter().flat_map(|(ids,)| ids.split(' ').filter_map(|id| id.parse().ok())).collect())
     }
 
-    /// Records impressions: each `(viewer, video)` once, and each video's
-    /// impression counter raised by its new ones, in one transaction with
-    /// multi-row statements (the feed flushes them in batches).
-    pub async fn record_impressions(&self, shown: &[(i64, i64)], now: Timestamp) -> Result<()> {
+    /// Records pages shown, `(viewer, videos)`, and raises each video's
+    /// impression counter by how often it was shown, in one transaction
+    /// with multi-row statements (the feed flushes them in batches). Every
+    /// showing counts: the feed does not show a viewer what they were shown
+    /// before, and when two nodes both do, it was seen twice.
+    pub async fn record_impressions(&self, pages: &[(i64, Vec<i64>)], now: Timestamp) -> Result<()> {
         const CHUNK: usize = 300;
         let mut tx = self.write.begin().await?;
-        let mut fresh: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-        for chunk in shown.chunks(CHUNK) {
+        for chunk in pages.chunks(CHUNK) {
             let sql = format!(
-                "INSERT INTO feed_seen (viewer_id, video_id, shown_at) VALUES {} ON CONFLICT DO NOTHING RETURNING video_id",
+                "INSERT INTO feed_shown (viewer_id, shown_at, video_ids) VALUES {}",
                 crate::db::values(self.backend(), chunk.len(), 3)
             );
-            let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
-            for (viewer, video) in chunk {
-                q = q.bind(*viewer).bind(*video).bind(now.millis());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (viewer, videos) in chunk {
+                let ids: Vec<String> = videos.iter().map(i64::to_string).collect();
+                q = q.bind(*viewer).bind(now.millis()).bind(ids.join(" "));
             }
-            for (video,) in q.fetch_all(&mut *tx).await? {
-                *fresh.entry(video).or_default() += 1;
-            }
+            q.execute(&mut *tx).await?;
         }
-        for (video, n) in fresh {
-            sqlx::query("UPDATE videos SET impressions = impressions + $1 WHERE id = $2").bind(n).bind(video).execute(&mut *tx).await?;
+        let mut shown: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+        for video in pages.iter().flat_map(|(_, videos)| videos) {
+            *shown.entry(*video).or_default() += 1;
+        }
+        let shown: Vec<(i64, i64)> = shown.into_iter().collect();
+        for chunk in shown.chunks(CHUNK) {
+            let sql = format!(
+                "WITH shown (id, n) AS (VALUES {}) UPDATE videos SET impressions = impressions + shown.n FROM shown WHERE videos.id = shown.id",
+                crate::db::values(self.backend(), chunk.len(), 2)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (video, n) in chunk {
+                q = q.bind(*video).bind(*n);
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -1,0 +1,87 @@
+//! Choosing a viewer's candidates from the index and scoring them, and
+//! serving their pages from the shortlist that scoring makes.
+
+use super::index::Index;
+use super::viewers::Viewer;
+use haul_domain::feed::ids::IdSet as HashSet;
+use haul_domain::feed::rank::{RankConfig, Scored, co_scores, score};
+use haul_domain::feed::shortlist::Shortlist;
+
+/// How deep each source is drawn, per creator followed, per top category,
+/// from co-engagement, from new videos and from the best overall. A
+/// shortlist lasts a viewer tens of pages; each source walks past what
+/// they were already shown.
+const PER_FOLLOWED: usize = 20;
+const PER_CATEGORY: usize = 60;
+const CO_ENGAGEMENT: usize = 80;
+const EXPLORE: usize = 60;
+const TOP: usize = 120;
+
+/// A viewer's shortlist and what it was made from.
+pub struct Made {
+    list: Shortlist,
+    index_version: u64,
+    /// How many of the index's later uploads were merged in.
+    merged: usize,
+}
+
+/// The viewer's candidates, scored; `me` is never shown their own videos.
+pub fn scored(index: &Index, state: &Viewer, me: Option<i64>, now_ms: i64, cfg: &RankConfig) -> Vec<Scored> {
+    let profile = &state.profile;
+    let co = co_scores(&profile.liked, &index.neighbours);
+    let mut candidates: Vec<i64> = Vec::with_capacity(800);
+    let mut unseen = |list: Option<&Vec<i64>>, n: usize| {
+        candidates.extend(list.into_iter().flatten().filter(|id| !state.seen.contains(*id)).take(n).copied());
+    };
+    for creator in &profile.following {
+        unseen(index.by_creator.get(creator), PER_FOLLOWED);
+    }
+    for category in state.top_categories.iter() {
+        unseen(index.by_category.get(category), PER_CATEGORY);
+    }
+    unseen(Some(&index.explore), EXPLORE);
+    unseen(Some(&index.top), TOP);
+    // The strongest co-engagement neighbours only: a viewer with many
+    // likes has hundreds, and each candidate costs a scoring.
+    let mut co_best: Vec<(i64, f64)> = co.iter().filter(|(id, _)| !state.seen.contains(*id)).map(|(id, s)| (*id, *s)).collect();
+    if co_best.len() > CO_ENGAGEMENT {
+        co_best.select_nth_unstable_by(CO_ENGAGEMENT, |a, b| b.1.total_cmp(&a.1));
+        co_best.truncate(CO_ENGAGEMENT);
+    }
+    candidates.extend(co_best.iter().map(|(id, _)| *id));
+    let mut unique = HashSet::with_capacity_and_hasher(candidates.len(), Default::default());
+    candidates
+        .into_iter()
+        .filter(|id| unique.insert(*id))
+        .filter_map(|id| index.entries.get(&id))
+        .filter(|e| Some(e.item.creator) != me)
+        .filter_map(|e| score(&e.item, profile, co.get(&e.item.id).copied().unwrap_or(0.0), now_ms, cfg))
+        .collect()
+}
+
+/// The viewer's next page from their shortlist, made again when the index
+/// was rebuilt or too little is left, with new uploads merged in.
+pub fn next_page(index: &Index, state: &mut Viewer, me: i64, size: usize, now_ms: i64, cfg: &RankConfig) -> Vec<Scored> {
+    let fresh = match &state.shortlist {
+        Some(made) => made.index_version != index.version || !made.list.can_serve(size, cfg),
+        None => true,
+    };
+    if fresh {
+        let list = Shortlist::new(scored(index, state, Some(me), now_ms, cfg));
+        state.shortlist = Some(Made { list, index_version: index.version, merged: index.added.len() });
+    }
+    let Some(made) = state.shortlist.as_mut() else { return Vec::new() };
+    for id in &index.added[made.merged.min(index.added.len())..] {
+        let Some(e) = index.entries.get(id) else { continue };
+        if e.item.creator != me
+            && !state.seen.contains(id)
+            && let Some(s) = score(&e.item, &state.profile, 0.0, now_ms, cfg)
+        {
+            made.list.insert(s);
+        }
+    }
+    made.merged = index.added.len();
+    let chosen = made.list.next_page(size, cfg);
+    state.seen.extend(chosen.iter().map(|s| s.id));
+    chosen
+}
