@@ -3,8 +3,10 @@
 //! request's work, and a viewer's scores barely move between two pages
 //! (freshness changes over hours; their own actions drop the shortlist), so
 //! a page only diversifies the best few that are left. New uploads are
-//! merged in as they arrive.
+//! merged in as they arrive; when the list runs thin it is topped up, and
+//! only candidates it does not hold yet are scored.
 
+use super::ids::IdSet;
 use super::rank::{RankConfig, Scored, Source, page};
 use std::cmp::Ordering;
 
@@ -16,7 +18,10 @@ const WINDOW_PER_ITEM: usize = 4;
 pub struct Shortlist {
     /// Not shown yet, best first.
     ranked: Vec<Scored>,
-    /// Items served since the list was made.
+    ids: IdSet<i64>,
+    /// How many of them are not exploration items.
+    proven: usize,
+    /// Items served since the list was made or topped up.
     served: usize,
 }
 
@@ -24,11 +29,15 @@ fn better(a: &Scored, b: &Scored) -> Ordering {
     b.reasons.score.total_cmp(&a.reasons.score).then(a.id.cmp(&b.id))
 }
 
+fn proven(s: &Scored) -> bool {
+    s.reasons.source != Source::Exploration
+}
+
 impl Shortlist {
-    pub fn new(mut scored: Vec<Scored>) -> Shortlist {
-        scored.sort_by(better);
-        scored.dedup_by_key(|s| s.id);
-        Shortlist { ranked: scored, served: 0 }
+    pub fn new(scored: Vec<Scored>) -> Shortlist {
+        let mut list = Shortlist::default();
+        list.extend(scored);
+        list
     }
 
     pub fn len(&self) -> usize {
@@ -39,20 +48,37 @@ impl Shortlist {
         self.ranked.is_empty()
     }
 
+    pub fn contains(&self, id: i64) -> bool {
+        self.ids.contains(&id)
+    }
+
     /// Whether the next page of `size` is chosen as from all the candidates
     /// (it is the same page unless forty in a row share a creator or a
     /// capped category). A list short of proven candidates is still used for
-    /// a few pages: scoring again would find little more.
+    /// a few pages: looking for more each time would find little.
     pub fn can_serve(&self, size: usize, cfg: &RankConfig) -> bool {
-        let proven = self.ranked.iter().filter(|s| s.reasons.source != Source::Exploration).count();
-        self.ranked.len() >= window(size, cfg) && (proven >= size * WINDOW_PER_ITEM || self.served < window(size, cfg))
+        self.ranked.len() >= window(size, cfg) && (self.proven >= size * WINDOW_PER_ITEM || self.served < window(size, cfg))
+    }
+
+    /// Tops the list up with candidates found since it was made (those it
+    /// holds already keep their place).
+    pub fn extend(&mut self, more: Vec<Scored>) {
+        for s in more {
+            if self.ids.insert(s.id) {
+                self.proven += proven(&s) as usize;
+                self.ranked.push(s);
+            }
+        }
+        self.ranked.sort_by(better);
+        self.served = 0;
     }
 
     /// A candidate that arrived after the shortlist was made (a new upload).
     pub fn insert(&mut self, s: Scored) {
-        if self.ranked.iter().any(|r| r.id == s.id) {
+        if !self.ids.insert(s.id) {
             return;
         }
+        self.proven += proven(&s) as usize;
         let at = self.ranked.partition_point(|r| better(r, &s) == Ordering::Less);
         self.ranked.insert(at, s);
     }
@@ -65,7 +91,7 @@ impl Shortlist {
         let wanted = size * WINDOW_PER_ITEM;
         let (mut slots, mut proven, mut extra) = (Vec::new(), Vec::new(), Vec::new());
         for s in &self.ranked {
-            if s.reasons.source != Source::Exploration {
+            if self::proven(s) {
                 if proven.len() < wanted {
                     proven.push(s.clone());
                 }
@@ -83,6 +109,10 @@ impl Shortlist {
         slots.extend(extra);
         let chosen = page(slots, size, cfg);
         self.ranked.retain(|s| !chosen.iter().any(|c| c.id == s.id));
+        for c in &chosen {
+            self.ids.remove(&c.id);
+            self.proven -= self::proven(c) as usize;
+        }
         self.served += chosen.len();
         chosen
     }
@@ -135,7 +165,7 @@ mod tests {
     }
 
     #[test]
-    fn nothing_is_served_twice_and_a_thin_list_asks_to_be_rebuilt() {
+    fn nothing_is_served_twice_and_a_thin_list_asks_to_be_topped_up() {
         let cfg = RankConfig::default();
         let mut list = Shortlist::new(candidates(100));
         let mut shown = std::collections::HashSet::new();
@@ -169,5 +199,21 @@ mod tests {
         let proven: Vec<i64> = got.iter().filter(|s| s.id < 100).map(|s| s.id).collect();
         assert_eq!(proven, vec![1, 2, 3, 4, 5]);
         assert_eq!(got[3].id, 100, "the best new video has the first slot");
+    }
+
+    #[test]
+    fn topping_up_adds_only_what_the_list_lacks() {
+        let cfg = RankConfig::default();
+        let mut list = Shortlist::new(candidates(45));
+        let first = list.next_page(10, &cfg);
+        assert!(!list.can_serve(10, &cfg));
+        // The candidates found again hold what is left and fifteen new ones.
+        let mut again = candidates(60);
+        again.retain(|s| !first.iter().any(|f| f.id == s.id));
+        list.extend(again);
+        assert_eq!(list.len(), 50);
+        assert!(list.can_serve(10, &cfg));
+        assert!((46..=60).all(|id| list.contains(id)));
+        assert!(first.iter().all(|f| !list.contains(f.id)));
     }
 }

@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use haul_domain::accounts::Role;
 use haul_domain::feed::hard_sell::Policy;
 use haul_domain::feed::pools::{Need, Standing};
@@ -32,18 +33,19 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct FeedItem {
-    /// The video (as `GET /api/v1/videos/{id}` shows it; counters as of the feed's last refresh).
+pub struct FeedItem<'a> {
+    /// The video (as `GET /api/v1/videos/{id}` shows it; counters as of the
+    /// feed's last refresh), serialised once per refresh.
     #[schema(value_type = VideoView)]
-    pub video: Box<serde_json::value::RawValue>,
+    pub video: &'a serde_json::value::RawValue,
     /// Why it is here: source, traffic pool, quality, freshness, affinity, hard sell, policy.
     #[schema(value_type = Object)]
     pub reasons: Reasons,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct FeedPage {
-    pub items: Vec<FeedItem>,
+pub struct FeedPage<'a> {
+    pub items: Vec<FeedItem<'a>>,
     /// Pass back as `cursor` for more; a signed-in viewer is never shown an item twice.
     pub next_cursor: Option<String>,
 }
@@ -65,13 +67,9 @@ impl FeedQuery {
     }
 }
 
-pub fn items(ranked: Vec<crate::feed::Ranked>) -> Vec<FeedItem> {
-    ranked
-        .into_iter()
-        .filter_map(|r| {
-            serde_json::value::RawValue::from_string(r.json.to_string()).ok().map(|video| FeedItem { video, reasons: r.reasons })
-        })
-        .collect()
+fn page(ranked: &[crate::feed::Ranked], next_cursor: Option<String>) -> Response {
+    let items = ranked.iter().map(|r| FeedItem { video: &r.json, reasons: r.reasons }).collect();
+    axum::Json(FeedPage { items, next_cursor }).into_response()
 }
 
 /// For You for a viewer (or a stranger: then the cursor is an offset).
@@ -106,18 +104,18 @@ pub async fn for_you_ranked(
 }
 
 #[utoipa::path(get, path = "/api/v1/feed", tag = "feed", params(FeedQuery), responses((status = 200, body = FeedPage)))]
-async fn for_you(State(state): State<AppState>, user: Option<ApiUser>, Query(q): Query<FeedQuery>) -> ApiResult<axum::Json<FeedPage>> {
+async fn for_you(State(state): State<AppState>, user: Option<ApiUser>, Query(q): Query<FeedQuery>) -> ApiResult<Response> {
     let (ranked, next_cursor) = for_you_ranked(&state, user.as_ref().map(|u| &u.0), &q).await?;
-    Ok(axum::Json(FeedPage { items: items(ranked), next_cursor }))
+    Ok(page(&ranked, next_cursor))
 }
 
 #[utoipa::path(get, path = "/api/v1/feed/following", tag = "feed", security(("bearer" = [])), params(FeedQuery), responses((status = 200, body = FeedPage)))]
-async fn following(State(state): State<AppState>, ApiUser(user): ApiUser, Query(q): Query<FeedQuery>) -> ApiResult<axum::Json<FeedPage>> {
+async fn following(State(state): State<AppState>, ApiUser(user): ApiUser, Query(q): Query<FeedQuery>) -> ApiResult<Response> {
     let size = q.size()?;
     let before = PageRequest::parse(Some(size as i64), q.cursor.as_deref())?.before_id();
     let ranked = state.feed.following(&state.db, user.user_id(), before, size, state.clock.now()).await?;
     let next = if ranked.len() == size { ranked.last().map(|r| r.detail.video.id.to_string()) } else { None };
-    Ok(axum::Json(FeedPage { items: items(ranked), next_cursor: next }))
+    Ok(page(&ranked, next))
 }
 
 #[derive(Serialize, ToSchema)]

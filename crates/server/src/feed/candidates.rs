@@ -3,7 +3,7 @@
 
 use super::index::Index;
 use super::viewers::Viewer;
-use haul_domain::feed::ids::IdSet as HashSet;
+use haul_domain::feed::ids::{IdMap as HashMap, IdSet as HashSet};
 use haul_domain::feed::rank::{RankConfig, Scored, co_scores, score};
 use haul_domain::feed::shortlist::Shortlist;
 
@@ -23,17 +23,24 @@ pub struct Made {
     index_version: u64,
     /// How many of the index's later uploads were merged in.
     merged: usize,
+    /// Co-engagement with what the viewer liked, per video.
+    co: HashMap<i64, f64>,
 }
 
-/// The viewer's candidates, scored; `me` is never shown their own videos.
-pub fn scored(index: &Index, state: &Viewer, me: Option<i64>, now_ms: i64, cfg: &RankConfig) -> Vec<Scored> {
-    let profile = &state.profile;
-    let co = co_scores(&profile.liked, &index.neighbours);
+/// A stranger's candidates, scored.
+pub fn scored(index: &Index, state: &Viewer, now_ms: i64, cfg: &RankConfig) -> Vec<Scored> {
+    let co = co_scores(&state.profile.liked, &index.neighbours);
+    let ids = candidates(index, state, &co);
+    score_all(index, state, None, &co, ids, now_ms, cfg)
+}
+
+/// The viewer's candidates from each source, each once, unseen.
+fn candidates(index: &Index, state: &Viewer, co: &HashMap<i64, f64>) -> Vec<i64> {
     let mut candidates: Vec<i64> = Vec::with_capacity(800);
     let mut unseen = |list: Option<&Vec<i64>>, n: usize| {
         candidates.extend(list.into_iter().flatten().filter(|id| !state.seen.contains(*id)).take(n).copied());
     };
-    for creator in &profile.following {
+    for creator in &state.profile.following {
         unseen(index.by_creator.get(creator), PER_FOLLOWED);
     }
     for category in state.top_categories.iter() {
@@ -50,32 +57,47 @@ pub fn scored(index: &Index, state: &Viewer, me: Option<i64>, now_ms: i64, cfg: 
     }
     candidates.extend(co_best.iter().map(|(id, _)| *id));
     let mut unique = HashSet::with_capacity_and_hasher(candidates.len(), Default::default());
+    candidates.retain(|id| unique.insert(*id));
     candidates
-        .into_iter()
-        .filter(|id| unique.insert(*id))
+}
+
+/// Scores candidates for the viewer; `me` is never shown their own videos.
+fn score_all(
+    index: &Index,
+    state: &Viewer,
+    me: Option<i64>,
+    co: &HashMap<i64, f64>,
+    ids: Vec<i64>,
+    now_ms: i64,
+    cfg: &RankConfig,
+) -> Vec<Scored> {
+    ids.into_iter()
         .filter_map(|id| index.entries.get(&id))
         .filter(|e| Some(e.item.creator) != me)
-        .filter_map(|e| score(&e.item, profile, co.get(&e.item.id).copied().unwrap_or(0.0), now_ms, cfg))
+        .filter_map(|e| score(&e.item, &state.profile, co.get(&e.item.id).copied().unwrap_or(0.0), now_ms, cfg))
         .collect()
 }
 
-/// The viewer's next page from their shortlist, made again when the index
-/// was rebuilt or too little is left, with new uploads merged in.
+/// The viewer's next page from their shortlist: made again when the index
+/// was rebuilt, topped up when too little is left, with new uploads merged in.
 pub fn next_page(index: &Index, state: &mut Viewer, me: i64, size: usize, now_ms: i64, cfg: &RankConfig) -> Vec<Scored> {
-    let fresh = match &state.shortlist {
-        Some(made) => made.index_version != index.version || !made.list.can_serve(size, cfg),
-        None => true,
+    let mut made = match state.shortlist.take() {
+        Some(made) if made.index_version == index.version => made,
+        _ => {
+            let co = co_scores(&state.profile.liked, &index.neighbours);
+            Made { list: Shortlist::default(), index_version: index.version, merged: index.added.len(), co }
+        }
     };
-    if fresh {
-        let list = Shortlist::new(scored(index, state, Some(me), now_ms, cfg));
-        state.shortlist = Some(Made { list, index_version: index.version, merged: index.added.len() });
+    if made.list.is_empty() || !made.list.can_serve(size, cfg) {
+        let mut ids = candidates(index, state, &made.co);
+        ids.retain(|id| !made.list.contains(*id));
+        made.list.extend(score_all(index, state, Some(me), &made.co, ids, now_ms, cfg));
     }
-    let Some(made) = state.shortlist.as_mut() else { return Vec::new() };
     for id in &index.added[made.merged.min(index.added.len())..] {
         let Some(e) = index.entries.get(id) else { continue };
         if e.item.creator != me
             && !state.seen.contains(id)
-            && let Some(s) = score(&e.item, &state.profile, 0.0, now_ms, cfg)
+            && let Some(s) = score(&e.item, &state.profile, made.co.get(id).copied().unwrap_or(0.0), now_ms, cfg)
         {
             made.list.insert(s);
         }
@@ -83,5 +105,6 @@ pub fn next_page(index: &Index, state: &mut Viewer, me: i64, size: usize, now_ms
     made.merged = index.added.len();
     let chosen = made.list.next_page(size, cfg);
     state.seen.extend(chosen.iter().map(|s| s.id));
+    state.shortlist = Some(made);
     chosen
 }

@@ -10,6 +10,7 @@ use haul_domain::feed::pools::{PoolConfig, Standing};
 use haul_domain::feed::rank::{CoEngagement, Item};
 use haul_domain::feed::scores::{Engagement, Priors, Weights, freshness, quality};
 use haul_store::content::{Video, VideoDetail};
+use serde_json::value::RawValue;
 use std::sync::Arc;
 
 /// How many of each list candidates are drawn from.
@@ -24,7 +25,7 @@ pub struct Entry {
     pub item: Item,
     pub detail: Arc<VideoDetail>,
     /// The video as the API shows it, serialised once per refresh.
-    pub json: Arc<str>,
+    pub json: Arc<RawValue>,
 }
 
 #[derive(Default)]
@@ -76,7 +77,9 @@ pub fn entry(detail: VideoDetail, s: &Settings, healthy: bool) -> Entry {
         standing: s.pools.standing(v.impressions, &rates),
         creator_reaches_strangers: healthy,
     };
-    let json = serde_json::to_string(&crate::api::videos::view(detail.clone())).unwrap_or_default().into();
+    let json = serde_json::value::to_raw_value(&crate::api::videos::view(detail.clone()))
+        .map(Arc::from)
+        .unwrap_or_else(|_| Arc::from(RawValue::NULL.to_owned()));
     Entry { item, detail: Arc::new(detail), json }
 }
 

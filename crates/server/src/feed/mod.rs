@@ -40,7 +40,7 @@ pub struct FeedEngine {
 /// One item of a feed page and why it is there.
 pub struct Ranked {
     pub detail: Arc<VideoDetail>,
-    pub json: Arc<str>,
+    pub json: Arc<serde_json::value::RawValue>,
     pub reasons: Reasons,
 }
 
@@ -161,7 +161,7 @@ impl FeedEngine {
         let Ok(index) = self.index.read() else { return Ok(Vec::new()) };
         let chosen = match viewer {
             Some(v) => self.viewers.with(v, |state| candidates::next_page(&index, state, v.get(), size, now.millis(), &cfg)),
-            None => Some(page(candidates::scored(&index, &Viewer::default(), None, now.millis(), &cfg), size, &cfg)),
+            None => Some(page(candidates::scored(&index, &Viewer::default(), now.millis(), &cfg), size, &cfg)),
         }
         .unwrap_or_default();
         if let Some(v) = viewer
