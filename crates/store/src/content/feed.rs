@@ -7,15 +7,13 @@ use crate::{Db, Result};
 use haul_domain::Timestamp;
 use haul_domain::ids::UserId;
 
-record! {
-    /// Something a viewer did: `view` (with watch time), `like`, `save`,
-    /// `share`, `product_click`, `purchase`, `comment`.
-    pub struct ViewerEvent {
-        pub video_id: i64,
-        pub kind: String,
-        pub watch_ms: i64,
-        pub created_at: i64,
-    }
+/// Something a viewer did: `view` (with watch time), `like`, `save`,
+/// `share`, `product_click`, `purchase`, `comment`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewerEvent {
+    pub video_id: i64,
+    pub kind: String,
+    pub watch_ms: i64,
 }
 
 record! {
@@ -71,19 +69,24 @@ impl Db {
             .collect())
     }
 
-    /// A viewer's most recent engagement, newest first.
+    /// A viewer's most recent engagement, newest first. The database joins
+    /// the events into one text (`video kind watch_ms`, comma-separated):
+    /// each row would otherwise cross a thread on its own in the SQLite
+    /// driver, and a viewer's first feed page reads hundreds.
     pub async fn viewer_events(&self, viewer: UserId, limit: i64) -> Result<Vec<ViewerEvent>> {
-        Ok(sqlx::query_as(
-            "SELECT video_id, kind, watch_ms, created_at FROM (\
+        let (joined,): (Option<String>,) = sqlx::query_as(
+            "SELECT string_agg(CAST(video_id AS TEXT) || ' ' || kind || ' ' || CAST(watch_ms AS TEXT), ',' ORDER BY created_at DESC) FROM (\
                SELECT video_id, kind, watch_ms, created_at FROM video_events WHERE user_id = $1 \
                UNION ALL SELECT video_id, kind, 0 AS watch_ms, created_at FROM video_reactions WHERE user_id = $1 \
-               UNION ALL SELECT video_id, 'comment' AS kind, 0 AS watch_ms, created_at FROM video_comments WHERE user_id = $1\
-             ) e ORDER BY created_at DESC LIMIT $2",
+               UNION ALL SELECT video_id, 'comment' AS kind, 0 AS watch_ms, created_at FROM video_comments WHERE user_id = $1 \
+               ORDER BY created_at DESC LIMIT $2\
+             ) e",
         )
         .bind(viewer.get())
         .bind(limit)
-        .fetch_all(&self.read)
-        .await?)
+        .fetch_one(&self.read)
+        .await?;
+        Ok(joined.as_deref().unwrap_or("").split(',').filter_map(parse_event).collect())
     }
 
     /// Recent likes of many viewers, for co-engagement: `(viewer, video)`.
@@ -176,4 +179,12 @@ impl Db {
             .await?;
         Ok(())
     }
+}
+
+fn parse_event(text: &str) -> Option<ViewerEvent> {
+    let mut parts = text.split(' ');
+    let video_id = parts.next()?.parse().ok()?;
+    let kind = parts.next()?.to_owned();
+    let watch_ms = parts.next()?.parse().ok()?;
+    Some(ViewerEvent { video_id, kind, watch_ms })
 }

@@ -137,6 +137,28 @@ async fn engagement_counts_and_the_studio_explains_the_pool() {
 }
 
 #[tokio::test]
+async fn what_a_viewer_watched_and_liked_lifts_that_creators_other_videos() {
+    let app = spawn_app().await;
+    let tea = app.sign_up("tea").await;
+    let cars = app.sign_up("cars").await;
+    let liked = upload_ok(&app, &tea, "Rolling oolong #tea", json!([])).await["id"].as_i64().unwrap();
+    let more_tea = upload_ok(&app, &tea, "Picking at dawn #tea", json!([])).await["id"].as_i64().unwrap();
+    let other = upload_ok(&app, &cars, "Engine sounds #cars", json!([])).await["id"].as_i64().unwrap();
+    let viewer = app.sign_up("viewer").await;
+    let r = app.post(&format!("/api/v1/videos/{liked}/events"), Some(&viewer.token), &json!({"kind": "view", "watch_ms": 12_000})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = app.post(&format!("/api/v1/videos/{liked}/reactions"), Some(&viewer.token), &json!({"kind": "like"})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // The profile is read back from the record on the next page.
+    let page = feed(&app, Some(&viewer)).await;
+    let affinity = |id: i64| {
+        let item = page["items"].as_array().unwrap().iter().find(|i| i["video"]["id"] == id).expect("on the page");
+        item["reasons"]["affinity"].as_f64().unwrap()
+    };
+    assert!(affinity(more_tea) > affinity(other) + 0.2, "{page}");
+}
+
+#[tokio::test]
 async fn following_feed_shows_followed_creators_newest_first() {
     let app = spawn_app().await;
     let creator = app.sign_up("creator").await;
