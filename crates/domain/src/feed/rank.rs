@@ -251,16 +251,16 @@ pub fn score(item: &Item, profile: &Profile, co_engagement: f64, now_ms: i64, cf
 /// `explore_slots` exploration items placed among them (more only when
 /// nothing else is left), no creator twice in a row, and no category over
 /// its cap while others can fill the page.
-pub fn page(mut scored: Vec<Scored>, size: usize, cfg: &RankConfig) -> Vec<Scored> {
-    scored.sort_by(|a, b| b.reasons.score.total_cmp(&a.reasons.score).then(a.id.cmp(&b.id)));
-    let (mut explore, mut rest): (Vec<_>, Vec<_>) = scored.into_iter().partition(|s| s.reasons.source == Source::Exploration);
+pub fn page<C: Candidate>(mut scored: Vec<C>, size: usize, cfg: &RankConfig) -> Vec<C> {
+    scored.sort_by(|a, b| b.score().total_cmp(&a.score()).then(a.id().cmp(&b.id())));
+    let (mut explore, mut rest): (Vec<_>, Vec<_>) = scored.into_iter().partition(|s| s.exploring());
     // Unproven videos beyond the slots fill a page only when nothing else
     // can: their freshness would otherwise outscore everything proven, and
     // their small first audience comes through the slots.
     let extra = explore.split_off(cfg.explore_slots.min(explore.len()));
     rest.extend(extra);
     let cap = ((size as f64 * cfg.category_cap).ceil() as usize).max(1);
-    let mut out: Vec<Scored> = Vec::with_capacity(size);
+    let mut out: Vec<C> = Vec::with_capacity(size);
     let mut per_category: IdMap<i64, usize> = IdMap::default();
     // Exploration items go at every fourth place, so a page never opens with an unknown.
     let mut explore = explore.into_iter().peekable();
@@ -269,9 +269,9 @@ pub fn page(mut scored: Vec<Scored>, size: usize, cfg: &RankConfig) -> Vec<Score
         let pick = if slot_for_explore {
             explore.next()
         } else {
-            let last = out.last().map(|s| s.creator);
-            let fits = |s: &Scored| Some(s.creator) != last && per_category.get(&s.category).copied().unwrap_or(0) < cap;
-            match rest.iter().position(fits).or_else(|| rest.iter().position(|s| Some(s.creator) != last)).or(if rest.is_empty() {
+            let last = out.last().map(|s| s.creator());
+            let fits = |s: &C| Some(s.creator()) != last && per_category.get(&s.category()).copied().unwrap_or(0) < cap;
+            match rest.iter().position(fits).or_else(|| rest.iter().position(|s| Some(s.creator()) != last)).or(if rest.is_empty() {
                 None
             } else {
                 Some(0)
@@ -281,10 +281,38 @@ pub fn page(mut scored: Vec<Scored>, size: usize, cfg: &RankConfig) -> Vec<Score
             }
         };
         let Some(s) = pick else { break };
-        *per_category.entry(s.category).or_default() += 1;
+        *per_category.entry(s.category()).or_default() += 1;
         out.push(s);
     }
     out
+}
+
+/// What [`page`] needs to know of a candidate.
+pub trait Candidate {
+    fn id(&self) -> i64;
+    fn creator(&self) -> i64;
+    fn category(&self) -> i64;
+    fn score(&self) -> f64;
+    /// A new video finding its first audience (see [`Source::Exploration`]).
+    fn exploring(&self) -> bool;
+}
+
+impl Candidate for Scored {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn creator(&self) -> i64 {
+        self.creator
+    }
+    fn category(&self) -> i64 {
+        self.category
+    }
+    fn score(&self) -> f64 {
+        self.reasons.score
+    }
+    fn exploring(&self) -> bool {
+        self.reasons.source == Source::Exploration
+    }
 }
 
 #[cfg(test)]

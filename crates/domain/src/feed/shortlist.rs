@@ -7,34 +7,65 @@
 //! only candidates it does not hold yet are scored.
 
 use super::ids::IdSet;
-use super::rank::{RankConfig, Scored, Source, page};
+use super::rank::{Candidate, RankConfig, Scored, page};
 use std::cmp::Ordering;
 
 /// How many of the best remaining candidates a page is chosen from, per
 /// item on the page: enough for the creator and category spread.
 const WINDOW_PER_ITEM: usize = 4;
 
+/// A scored candidate as a shortlist keeps it: what choosing a page needs
+/// (a viewer holds hundreds; the reasons are worked out again for the few
+/// shown).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pick {
+    pub id: i64,
+    pub creator: i64,
+    pub category: i64,
+    pub score: f64,
+    pub exploring: bool,
+}
+
+impl From<&Scored> for Pick {
+    fn from(s: &Scored) -> Pick {
+        Pick { id: s.id, creator: s.creator, category: s.category, score: s.reasons.score, exploring: s.exploring() }
+    }
+}
+
+impl Candidate for Pick {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn creator(&self) -> i64 {
+        self.creator
+    }
+    fn category(&self) -> i64 {
+        self.category
+    }
+    fn score(&self) -> f64 {
+        self.score
+    }
+    fn exploring(&self) -> bool {
+        self.exploring
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Shortlist {
     /// Not shown yet, best first.
-    ranked: Vec<Scored>,
-    ids: IdSet<i64>,
+    ranked: Vec<Pick>,
     /// How many of them are not exploration items.
     proven: usize,
     /// Items served since the list was made or topped up.
     served: usize,
 }
 
-fn better(a: &Scored, b: &Scored) -> Ordering {
-    b.reasons.score.total_cmp(&a.reasons.score).then(a.id.cmp(&b.id))
-}
-
-fn proven(s: &Scored) -> bool {
-    s.reasons.source != Source::Exploration
+fn better(a: &Pick, b: &Pick) -> Ordering {
+    b.score.total_cmp(&a.score).then(a.id.cmp(&b.id))
 }
 
 impl Shortlist {
-    pub fn new(scored: Vec<Scored>) -> Shortlist {
+    pub fn new(scored: &[Scored]) -> Shortlist {
         let mut list = Shortlist::default();
         list.extend(scored);
         list
@@ -48,8 +79,9 @@ impl Shortlist {
         self.ranked.is_empty()
     }
 
-    pub fn contains(&self, id: i64) -> bool {
-        self.ids.contains(&id)
+    /// The ids it holds, for finding which candidates it lacks.
+    pub fn ids(&self) -> IdSet<i64> {
+        self.ranked.iter().map(|p| p.id).collect()
     }
 
     /// Whether the next page of `size` is chosen as from all the candidates
@@ -62,11 +94,12 @@ impl Shortlist {
 
     /// Tops the list up with candidates found since it was made (those it
     /// holds already keep their place).
-    pub fn extend(&mut self, more: Vec<Scored>) {
+    pub fn extend(&mut self, more: &[Scored]) {
+        let mut held = self.ids();
         for s in more {
-            if self.ids.insert(s.id) {
-                self.proven += proven(&s) as usize;
-                self.ranked.push(s);
+            if held.insert(s.id) {
+                self.proven += !s.exploring() as usize;
+                self.ranked.push(Pick::from(s));
             }
         }
         self.ranked.sort_by(better);
@@ -74,31 +107,32 @@ impl Shortlist {
     }
 
     /// A candidate that arrived after the shortlist was made (a new upload).
-    pub fn insert(&mut self, s: Scored) {
-        if !self.ids.insert(s.id) {
+    pub fn insert(&mut self, s: &Scored) {
+        if self.ranked.iter().any(|r| r.id == s.id) {
             return;
         }
-        self.proven += proven(&s) as usize;
-        let at = self.ranked.partition_point(|r| better(r, &s) == Ordering::Less);
-        self.ranked.insert(at, s);
+        let pick = Pick::from(s);
+        self.proven += !pick.exploring as usize;
+        let at = self.ranked.partition_point(|r| better(r, &pick) == Ordering::Less);
+        self.ranked.insert(at, pick);
     }
 
     /// The next page: chosen by [`page`] from what it can pick (the best
     /// exploration items for its slots, the best proven candidates, and
     /// other exploration items to fill a page short of proven ones), then
     /// removed from the shortlist.
-    pub fn next_page(&mut self, size: usize, cfg: &RankConfig) -> Vec<Scored> {
+    pub fn next_page(&mut self, size: usize, cfg: &RankConfig) -> Vec<Pick> {
         let wanted = size * WINDOW_PER_ITEM;
         let (mut slots, mut proven, mut extra) = (Vec::new(), Vec::new(), Vec::new());
-        for s in &self.ranked {
-            if self::proven(s) {
+        for p in &self.ranked {
+            if !p.exploring {
                 if proven.len() < wanted {
-                    proven.push(s.clone());
+                    proven.push(*p);
                 }
             } else if slots.len() < cfg.explore_slots {
-                slots.push(s.clone());
+                slots.push(*p);
             } else if extra.len() < wanted {
-                extra.push(s.clone());
+                extra.push(*p);
             }
             if proven.len() == wanted && slots.len() == cfg.explore_slots {
                 break;
@@ -108,11 +142,8 @@ impl Shortlist {
         slots.extend(proven);
         slots.extend(extra);
         let chosen = page(slots, size, cfg);
-        self.ranked.retain(|s| !chosen.iter().any(|c| c.id == s.id));
-        for c in &chosen {
-            self.ids.remove(&c.id);
-            self.proven -= self::proven(c) as usize;
-        }
+        self.ranked.retain(|p| !chosen.iter().any(|c| c.id == p.id));
+        self.proven -= chosen.iter().filter(|c| !c.exploring).count();
         self.served += chosen.len();
         chosen
     }
@@ -127,7 +158,7 @@ fn window(size: usize, cfg: &RankConfig) -> usize {
 mod tests {
     use super::*;
     use crate::feed::pools::Standing;
-    use crate::feed::rank::Reasons;
+    use crate::feed::rank::{Reasons, Source};
 
     fn scored(id: i64, creator: i64, category: i64, score: f64, source: Source) -> Scored {
         let reasons = Reasons {
@@ -144,6 +175,10 @@ mod tests {
         Scored { id, creator, category, reasons }
     }
 
+    fn picks(page: Vec<Scored>) -> Vec<Pick> {
+        page.iter().map(Pick::from).collect()
+    }
+
     fn candidates(n: i64) -> Vec<Scored> {
         (1..=n).map(|i| scored(i, i % 7, i % 5, 100.0 - i as f64, Source::Pool)).collect()
     }
@@ -154,9 +189,9 @@ mod tests {
         let mut all = candidates(200);
         // Exploration items beyond the page's slots compete with the rest by score.
         all.extend((0..5).map(|i| scored(1000 + i, 50 + i, 9, 99.5 - i as f64 * 10.0, Source::Exploration)));
-        let mut list = Shortlist::new(all.clone());
+        let mut list = Shortlist::new(&all);
         for _ in 0..4 {
-            let expected = page(all.clone(), 10, &cfg);
+            let expected = picks(page(all.clone(), 10, &cfg));
             let got = list.next_page(10, &cfg);
             assert_eq!(got, expected);
             all.retain(|s| !got.iter().any(|g| g.id == s.id));
@@ -167,7 +202,7 @@ mod tests {
     #[test]
     fn nothing_is_served_twice_and_a_thin_list_asks_to_be_topped_up() {
         let cfg = RankConfig::default();
-        let mut list = Shortlist::new(candidates(100));
+        let mut list = Shortlist::new(&candidates(100));
         let mut shown = std::collections::HashSet::new();
         while list.can_serve(10, &cfg) {
             for s in list.next_page(10, &cfg) {
@@ -181,10 +216,10 @@ mod tests {
     #[test]
     fn a_new_upload_takes_its_place_by_score_once() {
         let cfg = RankConfig::default();
-        let mut list = Shortlist::new(candidates(50));
+        let mut list = Shortlist::new(&candidates(50));
         let fresh = scored(500, 99, 4, 1000.0, Source::Pool);
-        list.insert(fresh.clone());
-        list.insert(fresh);
+        list.insert(&fresh);
+        list.insert(&fresh);
         assert_eq!(list.len(), 51);
         assert_eq!(list.next_page(10, &cfg)[0].id, 500);
     }
@@ -194,8 +229,8 @@ mod tests {
         let cfg = RankConfig::default();
         let mut all: Vec<Scored> = (1..=5).map(|i| scored(i, i, i, 10.0 - i as f64, Source::Pool)).collect();
         all.extend((100..150).map(|i| scored(i, i, i, 50.0 - (i - 100) as f64 * 0.1, Source::Exploration)));
-        let got = Shortlist::new(all.clone()).next_page(10, &cfg);
-        assert_eq!(got, page(all, 10, &cfg));
+        let got = Shortlist::new(&all).next_page(10, &cfg);
+        assert_eq!(got, picks(page(all, 10, &cfg)));
         let proven: Vec<i64> = got.iter().filter(|s| s.id < 100).map(|s| s.id).collect();
         assert_eq!(proven, vec![1, 2, 3, 4, 5]);
         assert_eq!(got[3].id, 100, "the best new video has the first slot");
@@ -204,16 +239,17 @@ mod tests {
     #[test]
     fn topping_up_adds_only_what_the_list_lacks() {
         let cfg = RankConfig::default();
-        let mut list = Shortlist::new(candidates(45));
+        let mut list = Shortlist::new(&candidates(45));
         let first = list.next_page(10, &cfg);
         assert!(!list.can_serve(10, &cfg));
         // The candidates found again hold what is left and fifteen new ones.
         let mut again = candidates(60);
         again.retain(|s| !first.iter().any(|f| f.id == s.id));
-        list.extend(again);
+        list.extend(&again);
         assert_eq!(list.len(), 50);
         assert!(list.can_serve(10, &cfg));
-        assert!((46..=60).all(|id| list.contains(id)));
-        assert!(first.iter().all(|f| !list.contains(f.id)));
+        let held = list.ids();
+        assert!((46..=60).all(|id| held.contains(&id)));
+        assert!(first.iter().all(|f| !held.contains(&f.id)));
     }
 }

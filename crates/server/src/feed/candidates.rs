@@ -89,21 +89,25 @@ pub fn next_page(index: &Index, state: &mut Viewer, me: i64, size: usize, now_ms
         }
     };
     if made.list.is_empty() || !made.list.can_serve(size, cfg) {
-        let mut ids = candidates(index, state, &made.co);
-        ids.retain(|id| !made.list.contains(*id));
-        made.list.extend(score_all(index, state, Some(me), &made.co, ids, now_ms, cfg));
+        let held = made.list.ids();
+        let ids = candidates(index, state, &made.co).into_iter().filter(|id| !held.contains(id)).collect();
+        made.list.extend(&score_all(index, state, Some(me), &made.co, ids, now_ms, cfg));
     }
+    let score_one = |id: i64| {
+        let e = index.entries.get(&id)?;
+        score(&e.item, &state.profile, made.co.get(&id).copied().unwrap_or(0.0), now_ms, cfg)
+    };
     for id in &index.added[made.merged.min(index.added.len())..] {
-        let Some(e) = index.entries.get(id) else { continue };
-        if e.item.creator != me
+        if index.entries.get(id).is_some_and(|e| e.item.creator != me)
             && !state.seen.contains(id)
-            && let Some(s) = score(&e.item, &state.profile, made.co.get(id).copied().unwrap_or(0.0), now_ms, cfg)
+            && let Some(s) = score_one(*id)
         {
-            made.list.insert(s);
+            made.list.insert(&s);
         }
     }
     made.merged = index.added.len();
-    let chosen = made.list.next_page(size, cfg);
+    // The reasons of the few shown, worked out again: the list keeps only what choosing needs.
+    let chosen: Vec<Scored> = made.list.next_page(size, cfg).into_iter().filter_map(|p| score_one(p.id)).collect();
     state.seen.extend(chosen.iter().map(|s| s.id));
     state.shortlist = Some(made);
     chosen
