@@ -33,6 +33,8 @@ pub struct FeedEngine {
     viewers: Viewers,
     /// Pages `(viewer, videos)` shown and not yet written.
     impressions: Mutex<Vec<(i64, Vec<i64>)>>,
+    /// Index builds so far; each build is numbered, and shortlists made
+    /// from an older one start again.
     builds: AtomicU64,
     pub settings: Settings,
 }
