@@ -190,10 +190,30 @@ pub async fn check_multipart_csrf(form: &mut axum::extract::Multipart, expected:
 
 /// The product a studio form names: its number, or a link to its page.
 pub fn product_in(text: &str) -> Result<i64, haul_domain::DomainError> {
+    id_in(text, "product", "a product's number or the link to its page")
+}
+
+/// The thing a form names by its number or a link to its page (the last
+/// part of the path); otherwise `field` is invalid, expecting `what`.
+pub fn id_in(text: &str, field: &'static str, what: &str) -> Result<i64, haul_domain::DomainError> {
     text.trim()
         .trim_end_matches('/')
         .rsplit('/')
         .next()
         .and_then(|id| id.parse().ok())
-        .ok_or_else(|| haul_domain::DomainError::invalid("product", "a product's number or the link to its page"))
+        .ok_or_else(|| haul_domain::DomainError::invalid(field, what))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_name_things_by_number_or_by_the_link_to_their_page() {
+        assert_eq!(product_in(" 42 ").unwrap(), 42);
+        assert_eq!(product_in("http://127.0.0.1:8080/products/42/").unwrap(), 42);
+        assert_eq!(id_in("/live/7", "room", "a live room's number or link").unwrap(), 7);
+        let refused = id_in("/live/soon", "room", "a live room's number or link").unwrap_err();
+        assert!(matches!(refused, haul_domain::DomainError::Invalid { field: "room", .. }), "{refused:?}");
+    }
 }

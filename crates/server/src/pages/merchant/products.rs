@@ -243,10 +243,7 @@ pub(super) async fn add_deal(
             starts_at: starts.millis(),
             ends_at: starts.plus_seconds(f.minutes.clamp(0, 60 * 24 * 32) * 60).millis(),
             live_room_id: match f.room.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-                Some(r) => Some(
-                    super::super::layout::product_in(r)
-                        .map_err(|_| haul_domain::DomainError::invalid("room", "a live room's number or link"))?,
-                ),
+                Some(r) => Some(super::super::layout::id_in(r, "room", "a live room's number or link")?),
                 None => None,
             },
         };
