@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod live;
 pub mod money;
 pub mod orders;
+pub mod outbound;
 pub mod page;
 pub mod signing;
 pub mod time;

@@ -29,7 +29,10 @@ pub struct App {
     pub deals: Arc<crate::deals::DealEngine>,
     pub feed: crate::feed::FeedEngine,
     pub live: Arc<crate::live::LiveHub>,
+    /// For Haul's own URLs only (the sandbox provider calling back).
     pub http: reqwest::Client,
+    /// For addresses users gave: webhooks and partner endpoints.
+    pub outbound: crate::outbound::Outbound,
     /// Where this server is reached, without a trailing slash.
     pub public_url: String,
 }
@@ -48,6 +51,16 @@ impl Deref for AppState {
 impl AppState {
     /// Opens the database (migrating it) and the media folder.
     pub async fn new(config: Config, clock: Arc<dyn Clock>, bound: SocketAddr) -> Result<AppState, StartError> {
+        Self::with_lookup(config, clock, bound, Arc::new(crate::outbound::SystemLookup)).await
+    }
+
+    /// As `new`, resolving the names of outbound requests with `lookup`.
+    pub async fn with_lookup(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        bound: SocketAddr,
+        lookup: Arc<dyn crate::outbound::Lookup>,
+    ) -> Result<AppState, StartError> {
         std::fs::create_dir_all(&config.data_dir)?;
         std::fs::create_dir_all(config.media_dir())?;
         let db = Db::connect(&config.database_url()).await?;
@@ -71,6 +84,7 @@ impl AppState {
         );
         install_tls();
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
+        let outbound = crate::outbound::Outbound::new(lookup, config.outbound_allow_private)?;
         let state = AppState(Arc::new(App {
             media: MediaStore::local(config.media_dir()),
             login_limiter: RateLimiter::new(config.login_attempts, config.login_window_seconds, clock.clone()),
@@ -87,6 +101,7 @@ impl AppState {
             config,
             clock,
             http,
+            outbound,
             public_url,
         }));
         state.feed.refresh(&state.db, state.clock.now()).await?;

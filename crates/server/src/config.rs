@@ -40,6 +40,9 @@ pub struct Config {
     pub max_video_bytes: usize,
     pub session_days: i64,
     pub max_upload_bytes: usize,
+    /// Let webhooks and partner endpoints reach loopback and private
+    /// networks. Off by default: only for tests and private deployments.
+    pub outbound_allow_private: bool,
     /// Shared secret of the sandbox payment provider's webhooks.
     pub sandbox_secret: String,
     /// Failed sign-ins allowed per login and per address in a window.
@@ -84,6 +87,7 @@ impl Default for Config {
             max_video_bytes: 64 * 1024 * 1024,
             session_days: 30,
             max_upload_bytes: 5 * 1024 * 1024,
+            outbound_allow_private: false,
             sandbox_secret: "sandbox-secret-change-me".into(),
             login_attempts: 5,
             login_window_seconds: 15 * 60,

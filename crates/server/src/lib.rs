@@ -16,6 +16,7 @@ pub mod feed;
 pub mod live;
 pub mod media;
 pub mod metrics;
+pub mod outbound;
 pub mod pages;
 pub mod payments;
 pub mod ratelimit;

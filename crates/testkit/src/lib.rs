@@ -46,6 +46,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_resolving(configure, Arc::new(haul_server::outbound::SystemLookup)).await
+}
+
+/// As `spawn_app_with`, with outbound requests' names resolved by `lookup`.
+pub async fn spawn_app_resolving(configure: impl FnOnce(&mut Config), lookup: Arc<dyn haul_server::outbound::Lookup>) -> TestApp {
     let data_dir = std::env::temp_dir().join(unique("haul-test"));
     let mut config = Config { data_dir: data_dir.clone(), listen: "127.0.0.1:0".into(), ..Config::default() };
     config.database_url = fresh_database_url().await;
@@ -55,7 +60,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
     let clock = Arc::new(ManualClock::new(SystemClock.now()));
-    let state = AppState::new(config, clock.clone(), addr).await.expect("start app");
+    let state = AppState::with_lookup(config, clock.clone(), addr, lookup).await.expect("start app");
     tokio::spawn(haul_server::serve(listener, state.clone(), false, std::future::pending()));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     TestApp { base: format!("http://{addr}"), state, clock, client, data_dir }
@@ -240,7 +245,10 @@ impl Sink {
                 s.received.lock().expect("lock").push((headers, body));
                 let mut answers = s.answers.lock().expect("lock");
                 let code = if answers.is_empty() { 200 } else { answers.remove(0) };
-                axum::http::StatusCode::from_u16(code).unwrap_or(axum::http::StatusCode::OK)
+                let status = axum::http::StatusCode::from_u16(code).unwrap_or(axum::http::StatusCode::OK);
+                // A redirect points back here, so a client that follows it
+                // shows up as a second request.
+                (status, [("location", "/followed")])
             }
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -251,6 +259,23 @@ impl Sink {
 
     pub fn count(&self) -> usize {
         self.received.lock().expect("lock").len()
+    }
+}
+
+/// A resolver whose answers a test sets, and may change between calls.
+#[derive(Default)]
+pub struct FakeDns(Mutex<std::collections::HashMap<String, std::net::IpAddr>>);
+
+impl FakeDns {
+    pub fn point(&self, name: &str, ip: &str) {
+        self.0.lock().expect("lock").insert(name.to_owned(), ip.parse().expect("an IP address"));
+    }
+}
+
+impl haul_server::outbound::Lookup for FakeDns {
+    fn lookup(&self, host: String) -> std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send>> {
+        let found: Vec<_> = self.0.lock().expect("lock").get(&host).copied().into_iter().collect();
+        Box::pin(async move { Ok(found) })
     }
 }
 

@@ -11,7 +11,6 @@ use crate::payments::SIGNATURE_HEADER;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use haul_domain::accounts::text;
-use haul_domain::catalog::http_url;
 use haul_domain::ids::{OrderId, ShopId};
 use haul_domain::orders::OrderStatus;
 use haul_domain::signing;
@@ -43,7 +42,7 @@ async fn create_partner(
 ) -> ApiResult<(StatusCode, axum::Json<Partner>)> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     let name = text("name", &input.name, 60)?;
-    let url = http_url("endpoint_url", &input.endpoint_url)?;
+    let url = state.outbound.check_target("endpoint_url", &input.endpoint_url)?;
     let partner = state.db.create_partner(ShopId(id), &name, &url, &random_token(), state.clock.now()).await?;
     Ok((StatusCode::CREATED, axum::Json(partner)))
 }

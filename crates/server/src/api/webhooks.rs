@@ -8,7 +8,6 @@ use crate::extract::{Json, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use haul_domain::DomainError;
-use haul_domain::catalog::http_url;
 use haul_domain::ids::{EndpointId, ShopId};
 use haul_store::webhooks::{Delivery, Endpoint};
 use serde::Deserialize;
@@ -59,7 +58,7 @@ async fn create_endpoint(
     Json(input): Json<NewEndpoint>,
 ) -> ApiResult<(StatusCode, axum::Json<Endpoint>)> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
-    let url = http_url("url", &input.url)?;
+    let url = state.outbound.check_target("url", &input.url)?;
     if let Some(bad) = input.events.iter().find(|e| !EVENTS.contains(&e.as_str())) {
         return Err(DomainError::invalid("events", format!("unknown event {bad:?}; known: {}", EVENTS.join(", "))).into());
     }

@@ -1,8 +1,10 @@
 //! Sends queued webhook deliveries, signed with the endpoint's secret, and
-//! retries failures with exponential backoff until `MAX_ATTEMPTS`.
+//! retries failures with exponential backoff until `MAX_ATTEMPTS`. Where
+//! requests may go is `outbound`'s policy.
 
 use crate::AppState;
 use crate::error::ApiResult;
+use crate::outbound::Outcome;
 use crate::payments::SIGNATURE_HEADER;
 use haul_domain::signing;
 
@@ -10,19 +12,6 @@ pub const BATCH: i64 = 50;
 pub const MAX_ATTEMPTS: i64 = 8;
 /// How long a claimed delivery is held before another worker may retry it.
 const LEASE_MS: i64 = 60_000;
-
-/// An error with its causes ("error sending request: connection refused"),
-/// so the delivery log tells a merchant what went wrong.
-fn describe(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    text.chars().take(500).collect()
-}
 
 /// Seconds to wait after the n-th failed attempt: 30 s, 1 min, 2 min ... 1 h.
 pub fn backoff_seconds(attempts: i64) -> i64 {
@@ -35,24 +24,17 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
     let due = state.db.claim_due_deliveries(now, LEASE_MS, BATCH).await?;
     for d in &due {
         let signature = signing::sign(d.secret.as_bytes(), now.seconds(), d.payload.as_bytes());
-        let result = state
-            .http
-            .post(&d.target_url)
-            .header("content-type", "application/json")
-            .header(SIGNATURE_HEADER, signature)
-            .header("haul-event", &d.event_type)
-            .header("haul-delivery", d.id.to_string())
-            .body(d.payload.clone())
-            .send()
-            .await;
-        let (delivered, code, error) = match result {
-            Ok(r) if r.status().is_success() => (true, Some(r.status().as_u16() as i64), None),
-            Ok(r) => (false, Some(r.status().as_u16() as i64), Some(format!("HTTP {}", r.status()))),
-            Err(e) => (false, None, Some(describe(&e))),
-        };
+        let headers = [
+            ("content-type", "application/json"),
+            (SIGNATURE_HEADER, signature.as_str()),
+            ("haul-event", d.event_type.as_str()),
+            ("haul-delivery", &d.id.to_string()),
+        ];
+        let outcome = state.outbound.post(&d.target_url, &headers, d.payload.clone()).await;
+        let delivered = matches!(outcome, Outcome::Delivered(_));
         let attempts = d.attempts + 1;
         let retry_at = (!delivered && attempts < MAX_ATTEMPTS).then(|| now.plus_seconds(backoff_seconds(attempts)));
-        state.db.record_delivery_attempt(d.id, delivered, code, error.as_deref(), retry_at, now).await?;
+        state.db.record_delivery_attempt(d.id, delivered, outcome.status(), outcome.describe().as_deref(), retry_at, now).await?;
     }
     Ok(due.len())
 }
