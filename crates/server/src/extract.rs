@@ -20,7 +20,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             }
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.body_text())),
             Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request("invalid_json", e.body_text())),
-            Err(e) => Err(ApiError::bad_request("invalid_body", e.body_text())),
+            Err(e) => Err(body_refused(e.status(), e.body_text())),
         }
     }
 }
@@ -53,6 +53,15 @@ pub struct RawBody(pub axum::body::Bytes);
 impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        axum::body::Bytes::from_request(req, state).await.map(RawBody).map_err(|e| ApiError::bad_request("invalid_body", e.body_text()))
+        axum::body::Bytes::from_request(req, state).await.map(RawBody).map_err(|e| body_refused(e.status(), e.body_text()))
+    }
+}
+
+/// A body that could not be read: too large (413) or broken (400).
+fn body_refused(status: StatusCode, text: String) -> ApiError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(status, "payload_too_large", "the request body is too large")
+    } else {
+        ApiError::bad_request("invalid_body", text)
     }
 }

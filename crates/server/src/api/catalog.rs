@@ -23,15 +23,16 @@ use utoipa_axum::routes;
 pub const MAX_SKUS: usize = 100;
 
 pub fn router() -> OpenApiRouter<AppState> {
+    // The upload's own limit lets images through to the handler, which then
+    // refuses oversize files with a clear code; every other route keeps
+    // axum's small default.
     OpenApiRouter::new()
+        .routes(routes!(upload_image))
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         .routes(routes!(list_products, create_product))
         .routes(routes!(get_product, update_product))
         .routes(routes!(add_sku))
         .routes(routes!(update_sku))
-        // The route's own limit lets uploads through to the handler, which
-        // then refuses oversize files with a clear code.
-        .routes(routes!(upload_image))
-        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -25,14 +25,15 @@ pub const MAX_IMAGES: usize = 9;
 pub const MAX_TAGS: usize = 10;
 
 pub fn router() -> OpenApiRouter<AppState> {
+    // Only creating a note (with its pictures) takes a large body.
     OpenApiRouter::new()
         .routes(routes!(create))
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         .routes(routes!(show))
         .routes(routes!(like))
         .routes(routes!(comment))
         .routes(routes!(sponsor))
         .routes(routes!(of_author))
-        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]

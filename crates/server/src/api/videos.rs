@@ -25,15 +25,17 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
+    // Only the upload takes a large body; every other route keeps axum's
+    // small default.
     OpenApiRouter::new()
         .routes(routes!(upload))
+        .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
         .routes(routes!(show))
         .routes(routes!(react))
         .routes(routes!(event))
         .routes(routes!(list_comments, comment))
         .routes(routes!(follow))
         .routes(routes!(creator_videos))
-        .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]

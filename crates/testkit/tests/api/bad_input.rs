@@ -124,3 +124,24 @@ async fn nul_bytes_anywhere_get_a_4xx_not_a_database_error() {
     let r = app.post("/api/v1/sessions", None, &json!({"login": "a\u{0}@example.com", "password": "whatever1"})).await;
     assert_error(r, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
 }
+
+#[tokio::test]
+async fn only_upload_routes_take_large_bodies() {
+    let app = spawn_app().await;
+    let buyer = app.sign_up("buyer").await;
+    // 3 MiB of JSON: larger than any non-upload request needs.
+    let big = format!(r#"{{"kind": "view", "watch_ms": 1, "pad": "{}"}}"#, "x".repeat(3 << 20));
+    let send = |path: &str, token: Option<&str>| {
+        let r = app.request(Method::POST, path, token).header("content-type", "application/json").body(big.clone());
+        r.send()
+    };
+    for (path, token) in [
+        ("/api/v1/videos/1/events", None),
+        ("/api/v1/videos/1/comments", Some(buyer.token.as_str())),
+        ("/api/v1/notes/1/comments", Some(buyer.token.as_str())),
+        ("/api/v1/products", Some(buyer.token.as_str())),
+    ] {
+        let r = send(path, token).await.unwrap();
+        assert_error(r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    }
+}
