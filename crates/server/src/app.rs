@@ -119,7 +119,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::live::hooks())
         .route("/healthz", get(healthz))
         .route("/livez", get(|| async { "ok" }))
-        .route("/metrics", get(|| async { crate::metrics::handle().render() }))
+        .route("/metrics", get(crate::metrics::serve))
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .nest_service("/media", ServeDir::new(state.media.root()))

@@ -48,6 +48,8 @@ pub struct Config {
     /// Failed sign-ins allowed per login and per address in a window.
     pub login_attempts: u32,
     pub login_window_seconds: i64,
+    /// Bearer token that `/metrics` requires; unset, it is not served.
+    pub metrics_token: Option<String>,
     /// `text` or `json`.
     pub log_format: String,
     /// How often background jobs run.
@@ -91,6 +93,7 @@ impl Default for Config {
             sandbox_secret: "sandbox-secret-change-me".into(),
             login_attempts: 5,
             login_window_seconds: 15 * 60,
+            metrics_token: None,
             log_format: "text".into(),
             worker_interval_seconds: 5,
             bench_endpoints: false,

@@ -1,7 +1,10 @@
 //! Prometheus metrics: request counts and latencies by route, plus business
 //! counters (orders placed, payments received) recorded where they happen.
 
-use axum::extract::{MatchedPath, Request};
+use crate::AppState;
+use crate::error::ApiError;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -25,13 +28,39 @@ pub fn handle() -> PrometheusHandle {
 
 pub async fn track(req: Request, next: Next) -> Response {
     let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let start = Instant::now();
     let response = next.run(req).await;
-    let labels = [("method", method), ("route", route), ("status", response.status().as_u16().to_string())];
+    let labels = [("method", method.to_owned()), ("route", route), ("status", response.status().as_u16().to_string())];
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
     response
+}
+
+/// Any method name is a valid request, so only the standard ones get their
+/// own label: invented ones would each start new series.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+/// `/metrics`: served only with the configured token as a bearer token, so
+/// strangers cannot read the figures; without a token it is not served.
+pub async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Result<String, ApiError> {
+    let expected = state.config.metrics_token.as_deref().filter(|t| !t.is_empty()).ok_or_else(|| ApiError::not_found("page"))?;
+    let given = crate::auth::bearer(&headers).unwrap_or("");
+    if !crate::auth::same_secret(given, expected) {
+        return Err(ApiError::unauthenticated());
+    }
+    Ok(handle().render())
 }
 
 pub fn order_placed() {

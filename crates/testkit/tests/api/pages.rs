@@ -1,6 +1,6 @@
 //! Pages over plain HTTP: forms without JavaScript, CSRF on every post.
 
-use haul_testkit::{set_cookie, spawn_app};
+use haul_testkit::{set_cookie, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -75,10 +75,10 @@ async fn pages_that_need_a_person_send_strangers_to_sign_in() {
 
 #[tokio::test]
 async fn operations_endpoints_answer() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|c| c.metrics_token = Some("scrape-token".into())).await;
     assert_eq!(app.get("/healthz", None).await.text().await.unwrap(), "ok");
     app.get("/api/v1/products", None).await;
-    let metrics = app.get("/metrics", None).await.text().await.unwrap();
+    let metrics = app.get("/metrics", Some("scrape-token")).await.text().await.unwrap();
     assert!(metrics.contains("http_requests_total"), "{metrics}");
     let spec: serde_json::Value = app.get("/api/openapi.json", None).await.json().await.unwrap();
     assert!(spec["paths"]["/api/v1/orders"]["post"].is_object());
@@ -100,4 +100,20 @@ async fn a_signed_in_form_with_a_wrong_token_changes_nothing() {
     let r = app.submit(&browser, "/cart/add", &form[1..]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.stock(f.product_id).await, 3);
+}
+
+#[tokio::test]
+async fn metrics_need_the_token_and_invented_methods_share_one_label() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/metrics", None).await.status(), StatusCode::NOT_FOUND);
+    let app = spawn_app_with(|c| c.metrics_token = Some("scrape-token".into())).await;
+    assert_eq!(app.get("/metrics", None).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/metrics", Some("guess")).await.status(), StatusCode::UNAUTHORIZED);
+    for i in 0..5 {
+        let method = reqwest::Method::from_bytes(format!("INVENTED{i}").as_bytes()).unwrap();
+        app.request(method, "/api/v1/products", None).send().await.unwrap();
+    }
+    let metrics = app.get("/metrics", Some("scrape-token")).await.text().await.unwrap();
+    assert!(!metrics.contains("INVENTED"), "{metrics}");
+    assert!(metrics.contains(r#"method="other""#), "{metrics}");
 }
