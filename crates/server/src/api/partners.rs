@@ -72,10 +72,11 @@ async fn shipment(
         .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "bad_signature", "unknown partner"))?;
     let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
     signing::verify(partner.secret.as_bytes(), header, &body, state.clock.now().seconds())?;
-    let detail = state.db.order(OrderId(id)).await?;
-    if detail.order.shop_id != partner.shop_id {
+    // Only orders forwarded to this partner: not the shop's own orders.
+    if !state.db.forwarded_to(id, partner.id).await? {
         return Err(ApiError::not_found("order"));
     }
+    let detail = state.db.order(OrderId(id)).await?;
     let note = format!(
         "shipped by partner {}{}",
         partner.name,

@@ -118,4 +118,18 @@ impl Db {
             .await?
             .ok_or(StoreError::NotFound("partner"))
     }
+
+    /// Whether `order` was forwarded to `partner`: it has lines of the
+    /// partner's items (these are what a paid order forwards).
+    pub async fn forwarded_to(&self, order: i64, partner: i64) -> Result<bool> {
+        let found: Option<(i64,)> = sqlx::query_as(
+            "SELECT l.id FROM order_lines l JOIN products p ON p.id = l.product_id \
+             WHERE l.order_id = $1 AND p.kind = 'partner' AND p.partner_id = $2 LIMIT 1",
+        )
+        .bind(order)
+        .bind(partner)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(found.is_some())
+    }
 }

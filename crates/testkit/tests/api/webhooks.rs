@@ -146,6 +146,22 @@ async fn partner_items_are_forwarded_and_the_partner_reports_shipment() {
     let good = signing::sign(secret.as_bytes(), app.clock_now_seconds(), &report);
     assert_eq!(send(good).await.unwrap().status(), StatusCode::OK);
     assert_eq!(app.order_status(&buyer.token, id).await, "shipped");
+
+    // The shop's own (native) order was never forwarded: the partner cannot ship it.
+    let native = app.order_ok(&buyer, f.sku_id, 1).await;
+    app.pay(&buyer, native).await;
+    let report = serde_json::to_vec(&json!({"partner_id": partner["id"], "tracking": "SF124"})).unwrap();
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/partner/orders/{native}/shipment")))
+        .header("content-type", "application/json")
+        .header("haul-signature", signing::sign(secret.as_bytes(), app.clock_now_seconds(), &report))
+        .body(report)
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(app.order_status(&buyer.token, native).await, "paid");
 }
 
 #[tokio::test]
