@@ -46,6 +46,9 @@ pub enum Applied {
     Duplicate,
     /// The money came after the order was cancelled: it was refunded at once.
     RefundedLate,
+    /// The order had already been paid by another payment: this one was
+    /// refunded in full, and the first payment stays refundable as it was.
+    RefundedDuplicate,
 }
 
 impl Db {
@@ -138,7 +141,7 @@ impl Db {
                 crate::teams::member_paid(&mut tx, team, now).await?;
             }
             Applied::Paid(Box::new(order))
-        } else {
+        } else if status == OrderStatus::Cancelled.as_str() {
             // The order timed out (and gave its stock back) before the money
             // arrived: return the money rather than sell what is gone.
             insert_refund(&mut tx, order_id, payment.id, amount, "paid after the order was cancelled", now).await?;
@@ -149,6 +152,18 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             Applied::RefundedLate
+        } else {
+            // Paid twice (two pay pages open at once): the second payment goes
+            // back whole. The order's refundable amount belongs to the first
+            // payment, so `refunded_minor` is not touched.
+            insert_refund(&mut tx, order_id, payment.id, amount, "duplicate payment returned", now).await?;
+            crate::ledger::post(&mut tx, &ledger::refund(provider, shop, amount)?, Some(order_id.get()), now).await?;
+            sqlx::query("UPDATE payments SET status = 'refunded', updated_at = $1 WHERE id = $2")
+                .bind(now.millis())
+                .bind(payment.id)
+                .execute(&mut *tx)
+                .await?;
+            Applied::RefundedDuplicate
         };
         tx.commit().await?;
         Ok(applied)

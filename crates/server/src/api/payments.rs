@@ -59,7 +59,7 @@ async fn start_payment(
 
 #[derive(Serialize, ToSchema)]
 pub struct WebhookAck {
-    /// `paid`, `duplicate` or `refunded_late`.
+    /// `paid`, `duplicate`, `refunded_late` or `refunded_duplicate`.
     pub result: String,
 }
 
@@ -83,6 +83,7 @@ async fn sandbox_webhook(State(state): State<AppState>, headers: HeaderMap, RawB
         }
         Applied::Duplicate => "duplicate",
         Applied::RefundedLate => "refunded_late",
+        Applied::RefundedDuplicate => "refunded_duplicate",
     };
     Ok(axum::Json(WebhookAck { result: result.into() }))
 }

@@ -153,3 +153,31 @@ async fn money_arriving_after_the_order_expired_is_returned() {
     assert_eq!(owed, 0);
     ledger_is_balanced(&app).await;
 }
+
+#[tokio::test]
+async fn a_second_payment_of_a_paid_order_is_returned_and_the_first_stays_refundable() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(700, 5).await;
+    let buyer = app.sign_up("buyer").await;
+    let id = app.order_ok(&buyer, f.sku_id, 1).await;
+    // Two pay pages opened while the order waited for payment; both are paid.
+    let first = started_payment(&app, &buyer.token, id).await;
+    let second = started_payment(&app, &buyer.token, id).await;
+    let secret = app.state.config.sandbox_secret.clone();
+    for (started, event_id, expected) in [(&first, "evt_first", "paid"), (&second, "evt_second", "refunded_duplicate")] {
+        let body = event(started["payment"]["provider_ref"].as_str().unwrap(), 700, event_id);
+        let sig = signing::sign(secret.as_bytes(), app.clock_now_seconds(), &body);
+        assert_eq!(webhook(&app, body, sig).await.json::<Value>().await.unwrap()["result"], expected);
+    }
+    let order: Value = app.get(&format!("/api/v1/orders/{id}"), Some(&buyer.token)).await.json().await.unwrap();
+    assert_eq!(order["status"], "paid", "{order}");
+    assert_eq!(order["refunded_minor"], 0, "{order}");
+    // The merchant can still refund the order in full.
+    let r = app.post(&format!("/api/v1/orders/{id}/refunds"), Some(&f.merchant.token), &json!({"reason": "changed mind"})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "refunded");
+    // Everything paid went back; nobody owes anything.
+    let owed: i64 = app.state.db.balances().await.unwrap().iter().filter(|b| b.account.starts_with("shop:")).map(|b| b.balance_minor).sum();
+    assert_eq!(owed, 0);
+    ledger_is_balanced(&app).await;
+}
