@@ -5,7 +5,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::media::MediaStore;
 use crate::payments::{PaymentProvider, Sandbox};
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::Backoff;
 use axum::Router;
 use axum::routing::get;
 use haul_store::Db;
@@ -24,7 +24,8 @@ pub struct App {
     pub media: MediaStore,
     pub payments: Arc<dyn PaymentProvider>,
     pub sandbox: Arc<Sandbox>,
-    pub login_limiter: RateLimiter,
+    pub login_limiter: Backoff,
+    pub pickup_limiter: Backoff,
     pub sessions: crate::auth::SessionCache,
     pub deals: Arc<crate::deals::DealEngine>,
     pub feed: crate::feed::FeedEngine,
@@ -87,7 +88,8 @@ impl AppState {
         let outbound = crate::outbound::Outbound::new(lookup, config.outbound_allow_private)?;
         let state = AppState(Arc::new(App {
             media: MediaStore::local(config.media_dir()),
-            login_limiter: RateLimiter::new(config.login_attempts, config.login_window_seconds, clock.clone()),
+            login_limiter: Backoff::new(clock.clone()),
+            pickup_limiter: Backoff::new(clock.clone()),
             payments: sandbox.clone(),
             sessions: crate::auth::SessionCache::default(),
             deals: crate::deals::DealEngine::start(db.clone(), redis),

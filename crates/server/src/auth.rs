@@ -65,6 +65,16 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// Adds a `Set-Cookie` for a first-party, script-proof cookie. (`Secure` is
+/// added to every cookie by the response headers when Haul is served over
+/// HTTPS.)
+pub fn set_cookie(response: &mut axum::response::Response, name: &str, value: &str, max_age_seconds: i64) {
+    let line = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}");
+    if let Ok(v) = axum::http::HeaderValue::from_str(&line) {
+        response.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+}
+
 /// Constant-time comparison for secrets.
 pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

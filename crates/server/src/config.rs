@@ -45,9 +45,14 @@ pub struct Config {
     pub outbound_allow_private: bool,
     /// Shared secret of the sandbox payment provider's webhooks.
     pub sandbox_secret: String,
-    /// Failed sign-ins allowed per login and per address in a window.
+    /// Sign-in attempts per account, and per address, before each further
+    /// one waits (30 s, doubling, at most 15 minutes). An address is shared
+    /// by many people behind one router, so it has more.
     pub login_attempts: u32,
-    pub login_window_seconds: i64,
+    pub login_address_attempts: u32,
+    /// Wrong pickup codes per campaign and per leader before each further
+    /// try waits the same way.
+    pub pickup_code_attempts: u32,
     /// Bearer token that `/metrics` requires; unset, it is not served.
     pub metrics_token: Option<String>,
     /// `text` or `json`.
@@ -92,7 +97,8 @@ impl Default for Config {
             outbound_allow_private: false,
             sandbox_secret: "sandbox-secret-change-me".into(),
             login_attempts: 5,
-            login_window_seconds: 15 * 60,
+            login_address_attempts: 20,
+            pickup_code_attempts: 10,
             metrics_token: None,
             log_format: "text".into(),
             worker_interval_seconds: 5,

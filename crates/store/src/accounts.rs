@@ -139,4 +139,33 @@ impl Db {
     pub async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64> {
         Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.millis()).execute(&self.write).await?.rows_affected())
     }
+
+    /// Remembers a browser the user signed in from; keeps the newest 20.
+    pub async fn remember_device(&self, user: UserId, device_hash: &str, now: Timestamp) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("INSERT INTO login_devices (user_id, device_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(user.get())
+            .bind(device_hash)
+            .bind(now.millis())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM login_devices WHERE user_id = $1 AND device_hash NOT IN \
+             (SELECT device_hash FROM login_devices WHERE user_id = $1 ORDER BY created_at DESC, device_hash LIMIT 20)",
+        )
+        .bind(user.get())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn knows_device(&self, user: UserId, device_hash: &str) -> Result<bool> {
+        let found: Option<(i64,)> = sqlx::query_as("SELECT user_id FROM login_devices WHERE user_id = $1 AND device_hash = $2")
+            .bind(user.get())
+            .bind(device_hash)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(found.is_some())
+    }
 }

@@ -29,6 +29,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_notes"),
     migration!(6, "0006_live"),
     migration!(7, "0007_feed_shown"),
+    migration!(8, "0008_security"),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<usize> {

@@ -80,15 +80,36 @@ pub async fn create_account(state: &AppState, input: SignUp) -> ApiResult<User> 
         .await?)
 }
 
-/// Checks a sign-in against the rate limits and the stored hash; shared with
-/// the sign-in page.
-pub async fn authenticate(state: &AppState, input: SignIn, from: SocketAddr) -> ApiResult<User> {
+/// The cookie that marks a browser an account has signed in from.
+pub const DEVICE_COOKIE: &str = "haul_device";
+
+/// Checks a sign-in against the guessing limits and the stored hash; shared
+/// with the sign-in page. The attempt is counted before the slow hash, per
+/// account and per address; from a browser the account has signed in from
+/// before (`device`, its cookie) it is counted for that browser alone, so
+/// strangers' guesses never lock the owner out.
+pub async fn authenticate(state: &AppState, input: SignIn, from: SocketAddr, device: Option<&str>) -> ApiResult<User> {
     let login = Login::parse(&input.login).map_err(|_| invalid_credentials())?;
-    let keys = [format!("login:{}", login.as_str()), format!("ip:{}", from.ip())];
-    if !keys.iter().all(|k| state.login_limiter.allowed(k)) {
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins; wait a few minutes"));
-    }
     let user = state.db.user_by_login(&login).await?;
+    let known_device = match (&user, device) {
+        (Some(u), Some(d)) => state.db.knows_device(u.user_id(), &token_hash(d)).await?,
+        _ => false,
+    };
+    let address = format!("ip:{}", from.ip());
+    let account = match device {
+        Some(d) if known_device => format!("device:{}", token_hash(d)),
+        _ => format!("login:{}", login.as_str()),
+    };
+    let (per_account, per_address) = (state.config.login_attempts, state.config.login_address_attempts);
+    let keys: Vec<(&str, u32)> =
+        if known_device { vec![(&account, per_account)] } else { vec![(&account, per_account), (&address, per_address)] };
+    if let Err(wait_seconds) = state.login_limiter.reserve(&keys) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("too many failed sign-ins; try again in {} minute(s)", (wait_seconds + 59) / 60),
+        ));
+    }
     // Verify even for unknown logins so that timing does not reveal which exist.
     let hash = match &user {
         Some(u) => u.password_hash.clone(),
@@ -97,13 +118,11 @@ pub async fn authenticate(state: &AppState, input: SignIn, from: SocketAddr) -> 
     let ok = verify_password(input.password, hash).await;
     match user {
         Some(user) if ok => {
-            state.login_limiter.reset(&keys[0]);
+            state.login_limiter.clear(&account);
+            state.login_limiter.give_back(&address);
             Ok(user)
         }
-        _ => {
-            keys.iter().for_each(|k| state.login_limiter.record_failure(k));
-            Err(invalid_credentials())
-        }
+        _ => Err(invalid_credentials()),
     }
 }
 
@@ -131,7 +150,7 @@ async fn sign_in(
     ConnectInfo(from): ConnectInfo<SocketAddr>,
     Json(input): Json<SignIn>,
 ) -> ApiResult<(StatusCode, axum::Json<SessionOut>)> {
-    let user = authenticate(&state, input, from).await?;
+    let user = authenticate(&state, input, from, None).await?;
     let token = start_session(&state, user.user_id(), "api").await?;
     Ok((StatusCode::CREATED, axum::Json(SessionOut { user: user.into(), token })))
 }

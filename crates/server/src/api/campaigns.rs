@@ -288,12 +288,34 @@ pub async fn hand_over(state: &AppState, user: &User, id: CampaignId, code: &str
         return Err(DomainError::invalid("code", "the six digits on the resident's order").into());
     }
     let community = state.db.community(CommunityId(detail.campaign.community_id)).await?;
-    Ok(state.db.verify_pickup(id, code, haul_domain::ids::UserId(community.leader_id), state.clock.now()).await?)
+    // Six digits can be guessed: wrong codes are limited per campaign and
+    // per leader (counted before the lookup), and logged.
+    let (by_campaign, by_leader) = (format!("pickup:campaign:{}", id.get()), format!("pickup:leader:{}", community.leader_id));
+    let free = state.config.pickup_code_attempts;
+    if let Err(wait_seconds) = state.pickup_limiter.reserve(&[(&by_campaign, free), (&by_leader, free)]) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("too many wrong pickup codes; try again in {wait_seconds} s"),
+        ));
+    }
+    let result = state.db.verify_pickup(id, code, haul_domain::ids::UserId(community.leader_id), state.clock.now()).await;
+    match &result {
+        Err(haul_store::StoreError::Conflict { code: "pickup_code_unknown", .. }) => {
+            tracing::warn!(campaign = id.get(), leader = community.leader_id, by = user.id, "wrong pickup code");
+        }
+        _ => {
+            state.pickup_limiter.give_back(&by_campaign);
+            state.pickup_limiter.give_back(&by_leader);
+        }
+    }
+    Ok(result?)
 }
 
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/pickups", tag = "community", security(("bearer" = [])), request_body = PickupInput,
     responses((status = 200, body = Order, description = "completed; the leader's commission is booked"),
-        (status = 409, description = "pickup_code_unknown, already_collected, not_ready_for_pickup")))]
+        (status = 409, description = "pickup_code_unknown, already_collected, not_ready_for_pickup"),
+        (status = 429, description = "too_many_attempts")))]
 async fn pickup(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

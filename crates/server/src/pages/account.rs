@@ -2,11 +2,11 @@
 
 use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, render, see_other};
 use crate::AppState;
-use crate::api::accounts::{SignIn, SignUp, authenticate, create_account};
-use crate::auth::{SESSION_COOKIE, WebUser, cookie, start_session, token_hash};
+use crate::api::accounts::{DEVICE_COOKIE, SignIn, SignUp, authenticate, create_account};
+use crate::auth::{SESSION_COOKIE, WebUser, cookie, random_token, set_cookie, start_session, token_hash};
 use askama::Template;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use haul_store::accounts::User;
 use serde::Deserialize;
@@ -44,24 +44,36 @@ pub struct SignInForm {
     role: Option<String>,
 }
 
-async fn signed_in(state: &AppState, user: &User) -> PageResult {
+/// Starts the browser's session, and marks the browser as one this account
+/// signs in from (so its owner is never locked out by strangers' guesses).
+async fn signed_in(state: &AppState, user: &User, headers: &HeaderMap) -> PageResult {
     let token = start_session(state, user.user_id(), "web").await?;
-    let max_age = state.config.session_days * 86_400;
     let mut response = see_other("/");
-    let value = HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"))
-        .map_err(crate::error::ApiError::internal)?;
-    response.headers_mut().append(header::SET_COOKIE, value);
+    set_cookie(&mut response, SESSION_COOKIE, &token, state.config.session_days * 86_400);
+    let device = match cookie(headers, DEVICE_COOKIE).filter(|d| d.len() == 64) {
+        Some(d) => d.to_owned(),
+        None => {
+            let d = random_token();
+            set_cookie(&mut response, DEVICE_COOKIE, &d, DEVICE_COOKIE_DAYS * 86_400);
+            d
+        }
+    };
+    state.db.remember_device(user.user_id(), &token_hash(&device), state.clock.now()).await?;
     Ok(response)
 }
+
+const DEVICE_COOKIE_DAYS: i64 = 400;
 
 pub async fn sign_in(
     State(state): State<AppState>,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     CheckedForm(f): CheckedForm<SignInForm>,
 ) -> PageResult {
-    match authenticate(&state, SignIn { login: f.login.clone(), password: f.password }, from).await {
-        Ok(user) => signed_in(&state, &user).await,
+    let device = cookie(&headers, DEVICE_COOKIE);
+    match authenticate(&state, SignIn { login: f.login.clone(), password: f.password }, from, device).await {
+        Ok(user) => signed_in(&state, &user, &headers).await,
         Err(e) => Ok((e.status, page(None, &csrf, false, f.login, Some(e.message))).into_response()),
     }
 }
@@ -69,11 +81,12 @@ pub async fn sign_in(
 pub async fn sign_up(
     State(state): State<AppState>,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
+    headers: HeaderMap,
     CheckedForm(f): CheckedForm<SignInForm>,
 ) -> PageResult {
     let input = SignUp { login: f.login.clone(), password: f.password, display_name: f.display_name.unwrap_or_default(), role: f.role };
     match create_account(&state, input).await {
-        Ok(user) => signed_in(&state, &user).await,
+        Ok(user) => signed_in(&state, &user, &headers).await,
         Err(e) => Ok((e.status, page(None, &csrf, true, f.login, Some(e.message))).into_response()),
     }
 }
@@ -84,6 +97,6 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, Checked
         state.sessions.forget(token);
     }
     let mut response = see_other("/");
-    response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static("haul_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+    set_cookie(&mut response, SESSION_COOKIE, "", 0);
     Ok(response)
 }

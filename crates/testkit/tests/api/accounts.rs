@@ -1,4 +1,4 @@
-use haul_testkit::{assert_error, spawn_app};
+use haul_testkit::{TestApp, assert_error, set_cookie, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -95,4 +95,71 @@ async fn only_operators_grant_roles() {
     assert_eq!(app.send_json(Method::PUT, &path, Some(&op.token), &json!({"role": "group_leader"})).await.status(), StatusCode::NO_CONTENT);
     let me: Value = app.get("/api/v1/me", Some(&user.token)).await.json().await.unwrap();
     assert_eq!(me["user"]["role"], "group_leader");
+}
+
+#[tokio::test]
+async fn simultaneous_wrong_passwords_cannot_slip_under_the_limit() {
+    let app = spawn_app().await;
+    let user = app.sign_up("target").await;
+    let wrong = json!({"login": user.login, "password": "wrong password"});
+    let attempts = (0..30).map(|_| app.post("/api/v1/sessions", None, &wrong));
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(attempts).await.iter().map(|r| r.status()).collect();
+    let wrong = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let held = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((wrong, held), (5, 25), "{statuses:?}");
+}
+
+/// Signs in through the form with `cookies`; the response.
+async fn form_sign_in(app: &TestApp, login: &str, password: &str, cookies: &str) -> reqwest::Response {
+    let csrf = set_cookie(&app.get("/signin", None).await, "haul_csrf").unwrap();
+    app.client
+        .post(app.url("/signin"))
+        .header("cookie", format!("haul_csrf={csrf}; {cookies}"))
+        .form(&[("csrf", csrf.as_str()), ("login", login), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn strangers_guessing_a_password_do_not_lock_out_its_owners_browser() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("owner").await;
+    let first = form_sign_in(&app, &owner.login, "correct horse", "").await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let device = set_cookie(&first, "haul_device").expect("a device cookie");
+    for _ in 0..8 {
+        app.post("/api/v1/sessions", None, &json!({"login": owner.login, "password": "guess"})).await;
+    }
+    // The account is held for strangers, even with the right password...
+    let r = app.post("/api/v1/sessions", None, &json!({"login": owner.login, "password": "correct horse"})).await;
+    assert_error(r, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+    assert_eq!(form_sign_in(&app, &owner.login, "correct horse", "").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    // ...but not for the browser the owner signed in from before.
+    let r = form_sign_in(&app, &owner.login, "correct horse", &format!("haul_device={device}")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(set_cookie(&r, "haul_session").is_some());
+    // A made-up device cookie is a stranger.
+    let forged = "0".repeat(64);
+    assert_eq!(
+        form_sign_in(&app, &owner.login, "correct horse", &format!("haul_device={forged}")).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn one_address_guessing_many_accounts_is_held_back() {
+    let app = spawn_app().await;
+    let login_limit = app.state.config.login_address_attempts as usize;
+    let mut statuses = vec![];
+    for i in 0..login_limit + 2 {
+        let r = app.post("/api/v1/sessions", None, &json!({"login": format!("nobody{i}@example.com"), "password": "guess"})).await;
+        statuses.push(r.status());
+    }
+    assert!(statuses[..login_limit].iter().all(|s| *s == StatusCode::UNAUTHORIZED), "{statuses:?}");
+    assert!(statuses[login_limit..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    // The wait is capped: after 15 minutes the address may try again.
+    app.clock.advance_seconds(15 * 60);
+    let r = app.post("/api/v1/sessions", None, &json!({"login": "nobody@example.com", "password": "guess"})).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }

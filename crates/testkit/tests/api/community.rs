@@ -355,3 +355,28 @@ async fn a_close_cut_short_midway_leaves_nothing_done_and_the_rerun_refunds_once
     }
     assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn wrong_pickup_codes_are_limited_per_campaign_and_per_leader() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let publish_one = |title: &str| json!({"shop_id": s.store.shop_id, "title": title, "cutoff_at": in_an_hour(&app), "items": [{"sku_id": s.store.sku_id}]});
+    let first = publish(&app, &s, publish_one("Friday fruit")).await["id"].as_i64().unwrap();
+    let second = publish(&app, &s, publish_one("Saturday fruit")).await["id"].as_i64().unwrap();
+    let app = &app;
+    let token = s.leader.token.as_str();
+    let guess = |campaign: i64, n: u32| async move {
+        app.post(&format!("/api/v1/campaigns/{campaign}/pickups"), Some(token), &json!({"code": format!("{n:06}")})).await
+    };
+    let free = app.state.config.pickup_code_attempts;
+    for n in 0..free {
+        assert_error(guess(first, n).await, StatusCode::CONFLICT, "pickup_code_unknown").await;
+    }
+    assert_error(guess(first, 100).await, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+    // The same leader cannot go on guessing in another campaign.
+    assert_error(guess(second, 101).await, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+    // Each further guess waits longer: one after 30 s, then none for a minute.
+    app.clock.advance_seconds(30);
+    assert_error(guess(first, 102).await, StatusCode::CONFLICT, "pickup_code_unknown").await;
+    assert_error(guess(first, 103).await, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+}
