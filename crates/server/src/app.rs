@@ -62,6 +62,10 @@ impl AppState {
         bound: SocketAddr,
         lookup: Arc<dyn crate::outbound::Lookup>,
     ) -> Result<AppState, StartError> {
+        let problems = config.problems();
+        if !problems.is_empty() {
+            return Err(format!("refusing to start:\n  - {}", problems.join("\n  - ")).into());
+        }
         std::fs::create_dir_all(&config.data_dir)?;
         std::fs::create_dir_all(config.media_dir())?;
         let db = Db::connect(&config.database_url()).await?;

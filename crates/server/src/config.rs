@@ -9,6 +9,10 @@ use std::path::PathBuf;
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
+    /// `development` (default) or `production`: in production Haul refuses
+    /// to start with default secrets, plain-HTTP cookies or a payment
+    /// provider that moves no money (see `production_problems`).
+    pub env: String,
     /// Address to listen on.
     pub listen: String,
     /// Where the SQLite database and media live when no database URL is set.
@@ -43,8 +47,14 @@ pub struct Config {
     /// Let webhooks and partner endpoints reach loopback and private
     /// networks. Off by default: only for tests and private deployments.
     pub outbound_allow_private: bool,
+    /// Which payment provider takes the money. Only `sandbox` exists yet: a
+    /// stand-in that moves no money.
+    pub payment_provider: String,
     /// Shared secret of the sandbox payment provider's webhooks.
     pub sandbox_secret: String,
+    /// The operator's statement that running production on the sandbox
+    /// provider is intended although no money moves.
+    pub sandbox_payments_move_no_money: bool,
     /// Sign-in attempts per account, and per address, before each further
     /// one waits (30 s, doubling, at most 15 minutes). An address is shared
     /// by many people behind one router, so it has more.
@@ -79,6 +89,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            env: "development".into(),
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("haul-data"),
             database_url: None,
@@ -95,7 +106,9 @@ impl Default for Config {
             session_days: 30,
             max_upload_bytes: 5 * 1024 * 1024,
             outbound_allow_private: false,
-            sandbox_secret: "sandbox-secret-change-me".into(),
+            payment_provider: "sandbox".into(),
+            sandbox_secret: DEFAULT_SANDBOX_SECRET.into(),
+            sandbox_payments_move_no_money: false,
             login_attempts: 5,
             login_address_attempts: 20,
             pickup_code_attempts: 10,
@@ -113,6 +126,8 @@ impl Default for Config {
         }
     }
 }
+
+const DEFAULT_SANDBOX_SECRET: &str = "sandbox-secret-change-me";
 
 /// Secrets stay out of logs.
 impl std::fmt::Debug for Config {
@@ -159,6 +174,50 @@ impl Config {
             .map_err(Box::new)
     }
 
+    pub fn is_production(&self) -> bool {
+        self.env == "production"
+    }
+
+    /// What stops this configuration from starting, each with the setting
+    /// that fixes it. Always checked: the names of choices; in production
+    /// also secrets, cookies and money.
+    pub fn problems(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        if !matches!(self.env.as_str(), "development" | "production") {
+            found.push(format!("HAUL_ENV is `{}`: use `development` or `production`", self.env));
+        }
+        if self.payment_provider != "sandbox" {
+            found.push(format!("HAUL_PAYMENT_PROVIDER is `{}`: the only provider yet is `sandbox`", self.payment_provider));
+        }
+        if !self.is_production() {
+            return found;
+        }
+        if self.sandbox_secret == DEFAULT_SANDBOX_SECRET || self.sandbox_secret.len() < 16 {
+            found.push("HAUL_SANDBOX_SECRET is the default or shorter than 16 characters: set a secret of your own".into());
+        }
+        if self.payment_provider == "sandbox" && !self.sandbox_payments_move_no_money {
+            found.push(
+                "the sandbox payment provider moves no money: set HAUL_SANDBOX_PAYMENTS_MOVE_NO_MONEY=true to run production with it anyway"
+                    .into(),
+            );
+        }
+        if !self.public_url.as_deref().is_some_and(|u| u.starts_with("https://")) {
+            found.push("HAUL_PUBLIC_URL must be the https:// address people reach Haul at, so that cookies are Secure".into());
+        }
+        if self.bench_endpoints {
+            found.push("HAUL_BENCH_ENDPOINTS must be false in production".into());
+        }
+        if self.metrics_token.as_deref().is_some_and(|t| t.len() < 16) {
+            found.push("HAUL_METRICS_TOKEN must be at least 16 characters".into());
+        }
+        found
+    }
+
+    /// Cookies get `Secure` when people reach Haul over HTTPS.
+    pub fn https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("haul.db").display()))
     }
@@ -183,6 +242,38 @@ mod tests {
         let c = Config::load(Some(std::path::Path::new("/nonexistent/haul.toml")), &flags).unwrap();
         assert_eq!(c.listen, "127.0.0.1:9999");
         assert_eq!(c.payment_timeout_seconds, 900);
+    }
+
+    #[test]
+    fn development_starts_with_the_defaults() {
+        assert!(Config::default().problems().is_empty());
+    }
+
+    #[test]
+    fn production_refuses_default_secrets_plain_http_and_unacknowledged_sandbox_payments() {
+        let c = Config { env: "production".into(), ..Config::default() };
+        let problems = c.problems().join("\n");
+        for setting in ["HAUL_SANDBOX_SECRET", "HAUL_SANDBOX_PAYMENTS_MOVE_NO_MONEY", "HAUL_PUBLIC_URL"] {
+            assert!(problems.contains(setting), "{problems}");
+        }
+        let ready = Config {
+            env: "production".into(),
+            sandbox_secret: "a long and private secret".into(),
+            sandbox_payments_move_no_money: true,
+            public_url: Some("https://shop.example.com".into()),
+            ..Config::default()
+        };
+        assert_eq!(ready.problems(), Vec::<String>::new());
+        let http = Config { public_url: Some("http://shop.example.com".into()), ..ready.clone() };
+        assert!(http.problems()[0].contains("HAUL_PUBLIC_URL"));
+        let bench = Config { bench_endpoints: true, metrics_token: Some("short".into()), ..ready };
+        assert_eq!(bench.problems().len(), 2);
+    }
+
+    #[test]
+    fn unknown_choices_are_refused_everywhere() {
+        let c = Config { env: "prod".into(), payment_provider: "paypal".into(), ..Config::default() };
+        assert_eq!(c.problems().len(), 2);
     }
 
     #[test]

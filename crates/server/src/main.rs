@@ -78,6 +78,9 @@ async fn run(command: Command, config: Config) -> Result<(), haul_server::app::S
         print!("{}", haul_server::live::media_server::nginx_conf(&config, haul_url.trim_end_matches('/')));
         return Ok(());
     }
+    if config.is_production() && matches!(command, Command::Demo | Command::Serve { demo: true }) {
+        return Err("refusing to fill a production database with the demo store: its accounts share a public password".into());
+    }
     let listener = match command {
         Command::Serve { .. } => Some(tokio::net::TcpListener::bind(&config.listen).await?),
         _ => None,

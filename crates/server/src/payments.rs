@@ -30,6 +30,10 @@ pub struct ProviderEvent {
 
 pub trait PaymentProvider: Send + Sync {
     fn name(&self) -> &'static str;
+    /// A provider that moves no money: pages say so next to every price.
+    fn is_sandbox(&self) -> bool {
+        false
+    }
     fn start(&self, order: &Order) -> Started;
     /// Checks the signature and freshness of a webhook and parses it.
     fn verify_webhook(&self, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Result<ProviderEvent, ApiError>;
@@ -69,6 +73,10 @@ impl Sandbox {
 impl PaymentProvider for Sandbox {
     fn name(&self) -> &'static str {
         "sandbox"
+    }
+
+    fn is_sandbox(&self) -> bool {
+        true
     }
 
     fn start(&self, _order: &Order) -> Started {

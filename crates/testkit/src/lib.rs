@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex};
 
 pub struct TestApp {
     pub base: String,
+    /// Each account's browser, signed in once.
+    browsers: Mutex<std::collections::HashMap<i64, Browser>>,
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
@@ -63,7 +65,7 @@ pub async fn spawn_app_resolving(configure: impl FnOnce(&mut Config), lookup: Ar
     let state = AppState::with_lookup(config, clock.clone(), addr, lookup).await.expect("start app");
     tokio::spawn(haul_server::serve(listener, state.clone(), false, std::future::pending()));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { base: format!("http://{addr}"), state, clock, client, data_dir }
+    TestApp { base: format!("http://{addr}"), browsers: Mutex::default(), state, clock, client, data_dir }
 }
 
 /// A signed-in API user.
@@ -75,6 +77,7 @@ pub struct Account {
 }
 
 /// A signed-in browser: the cookies and the CSRF token its forms carry.
+#[derive(Clone)]
 pub struct Browser {
     pub cookie: String,
     pub csrf: String,
@@ -197,14 +200,25 @@ impl TestApp {
         r.json::<Value>().await.expect("json")["id"].as_i64().expect("order id")
     }
 
-    /// Pays an order through the sandbox provider's hosted page, as a
-    /// shopper's browser would: start, then press "Pay".
+    /// Pays an order through the sandbox provider's hosted page, as the
+    /// buyer's browser would: start, then press "Pay".
     pub async fn pay(&self, buyer: &Account, order_id: i64) -> Response {
         let r = self.post(&format!("/api/v1/orders/{order_id}/payments"), Some(&buyer.token), &json!({})).await;
         assert_eq!(r.status(), StatusCode::CREATED, "start payment");
         let started: Value = r.json().await.expect("json");
         let pay_page = started["redirect_url"].as_str().expect("redirect").to_owned();
-        self.client.post(self.url(&pay_page)).form(&[("action", "pay")]).send().await.expect("pay")
+        let browser = self.browser_of(buyer).await;
+        self.submit(&browser, &pay_page, &[("action", "pay")]).await
+    }
+
+    /// `account`'s browser, signed in on first use.
+    pub async fn browser_of(&self, account: &Account) -> Browser {
+        if let Some(b) = self.browsers.lock().expect("lock").get(&account.id) {
+            return b.clone();
+        }
+        let b = self.browser(account).await;
+        self.browsers.lock().expect("lock").insert(account.id, b.clone());
+        b
     }
 
     pub async fn order_status(&self, token: &str, order_id: i64) -> String {

@@ -37,6 +37,7 @@ pub struct Group {
 struct CartPage {
     layout: Layout,
     groups: Vec<Group>,
+    sandbox: bool,
 }
 
 pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
@@ -70,7 +71,7 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
     for (g, (minor, currency)) in groups.iter_mut().zip(totals) {
         g.total = money(minor, &currency);
     }
-    Ok(render(&CartPage { layout: Layout::new(Some(user), &csrf), groups }))
+    Ok(render(&CartPage { layout: Layout::new(Some(user), &csrf), groups, sandbox: state.payments.is_sandbox() }))
 }
 
 #[derive(Deserialize)]

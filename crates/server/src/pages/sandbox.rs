@@ -1,21 +1,29 @@
 //! The sandbox provider's hosted pay page. It stands for a real provider's
 //! site: on "Pay" it sends Haul a signed webhook over HTTP, exactly as a
-//! provider would, and then sends the shopper back to the order.
+//! provider would, and then sends the shopper back to the order. Only the
+//! buyer, signed in, sees it, and "Pay" is a form with a CSRF token: the
+//! sandbox takes no money, so nobody else may mark an order paid through it.
 
-use super::layout::{PageResult, money, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, PageResult, SignedIn, money, render, see_other};
 use crate::AppState;
 use crate::auth::random_token;
 use crate::error::ApiError;
 use crate::extract::Path;
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::Extension;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use haul_domain::ids::OrderId;
+use haul_domain::orders::OrderStatus;
+use haul_store::accounts::User;
+use haul_store::payments::Payment;
 use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "sandbox_pay.html")]
 struct PayPage {
+    csrf: String,
     order_id: i64,
     amount: String,
     pending: bool,
@@ -31,9 +39,26 @@ fn known_shape(reference: &str) -> Result<&str, ApiError> {
     }
 }
 
-pub async fn page(State(state): State<AppState>, Path(reference): Path<String>) -> PageResult {
-    let p = state.db.payment_by_ref(known_shape(&reference)?).await?;
-    Ok(render(&PayPage { order_id: p.order_id, amount: money(p.amount_minor, &p.currency), pending: p.status == "pending", message: None }))
+/// The payment, if `user` is its order's buyer (anyone else: not found),
+/// and whether the order still waits for payment.
+async fn buyers_payment(state: &AppState, user: &User, reference: &str) -> Result<(Payment, bool), ApiError> {
+    let p = state.db.payment_by_ref(known_shape(reference)?).await?;
+    let order = state.db.order(OrderId(p.order_id)).await?.order;
+    if order.buyer_id != user.id {
+        return Err(ApiError::not_found("payment"));
+    }
+    Ok((p, order.status() == OrderStatus::PendingPayment))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(reference): Path<String>,
+) -> PageResult {
+    let (p, payable) = buyers_payment(&state, &user, &reference).await?;
+    let pending = p.status == "pending" && payable;
+    Ok(render(&PayPage { csrf: csrf.0, order_id: p.order_id, amount: money(p.amount_minor, &p.currency), pending, message: None }))
 }
 
 #[derive(Deserialize)]
@@ -41,12 +66,28 @@ pub struct Choice {
     action: String,
 }
 
-pub async fn submit(State(state): State<AppState>, Path(reference): Path<String>, Form(choice): Form<Choice>) -> PageResult {
-    let p = state.db.payment_by_ref(known_shape(&reference)?).await?;
+pub async fn submit(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(reference): Path<String>,
+    CheckedForm(choice): CheckedForm<Choice>,
+) -> PageResult {
+    let (p, payable) = buyers_payment(&state, &user, &reference).await?;
     let amount = money(p.amount_minor, &p.currency);
-    if choice.action != "pay" || p.status != "pending" {
-        let message = if p.status == "pending" { "Payment declined. Nothing was charged." } else { "This payment is already complete." };
-        return Ok(render(&PayPage { order_id: p.order_id, amount, pending: false, message: Some(message.into()) }));
+    let refusal = if p.status != "pending" {
+        Some("This payment is already complete.")
+    } else if !payable {
+        // Refused before any money moves: the order was paid another way,
+        // or cancelled.
+        Some("This order no longer waits for payment. Nothing was charged.")
+    } else if choice.action != "pay" {
+        Some("Payment declined. Nothing was charged.")
+    } else {
+        None
+    };
+    if let Some(message) = refusal {
+        return Ok(render(&PayPage { csrf: csrf.0, order_id: p.order_id, amount, pending: false, message: Some(message.into()) }));
     }
     let (body, signature) = state.sandbox.signed_success(&p, format!("evt_{}", &random_token()[..24]), state.clock.now());
     let sent = state
@@ -62,6 +103,7 @@ pub async fn submit(State(state): State<AppState>, Path(reference): Path<String>
         Ok(r) => {
             tracing::warn!(status = %r.status(), "Haul refused the sandbox webhook");
             let page = PayPage {
+                csrf: csrf.0,
                 order_id: p.order_id,
                 amount,
                 pending: false,

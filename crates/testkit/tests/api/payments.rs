@@ -181,3 +181,46 @@ async fn a_second_payment_of_a_paid_order_is_returned_and_the_first_stays_refund
     assert_eq!(owed, 0);
     ledger_is_balanced(&app).await;
 }
+
+#[tokio::test]
+async fn only_the_signed_in_buyer_can_pay_in_the_sandbox_and_only_with_the_forms_token() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(500, 5).await;
+    let buyer = app.sign_up("buyer").await;
+    let id = app.order_ok(&buyer, f.sku_id, 1).await;
+    let pay_page = started_payment(&app, &buyer.token, id).await["redirect_url"].as_str().unwrap().to_owned();
+    // A bare POST, as the pay page accepted before: sent to sign in.
+    let r = app.client.post(app.url(&pay_page)).form(&[("action", "pay")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/signin");
+    // Another signed-in person: no such payment for them.
+    let stranger = app.sign_up("stranger").await;
+    let theirs = app.browser_of(&stranger).await;
+    assert_eq!(app.submit(&theirs, &pay_page, &[("action", "pay")]).await.status(), StatusCode::NOT_FOUND);
+    let page = app.client.get(app.url(&pay_page)).header("cookie", &theirs.cookie).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    // The buyer's browser without the form's token.
+    let mine = app.browser_of(&buyer).await;
+    let r = app.client.post(app.url(&pay_page)).header("cookie", &mine.cookie).form(&[("action", "pay")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.order_status(&buyer.token, id).await, "pending_payment");
+    // The buyer's page says no money moves, and paying from it works.
+    let page = app.client.get(app.url(&pay_page)).header("cookie", &mine.cookie).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sandbox payments — no real money"), "{page}");
+    assert_eq!(app.submit(&mine, &pay_page, &[("action", "pay")]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.order_status(&buyer.token, id).await, "paid");
+}
+
+#[tokio::test]
+async fn a_second_pay_page_of_a_paid_order_refuses_before_money_moves() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(500, 5).await;
+    let buyer = app.sign_up("buyer").await;
+    let id = app.order_ok(&buyer, f.sku_id, 1).await;
+    let second = started_payment(&app, &buyer.token, id).await["redirect_url"].as_str().unwrap().to_owned();
+    app.pay(&buyer, id).await;
+    let browser = app.browser_of(&buyer).await;
+    let page = app.submit(&browser, &second, &[("action", "pay")]).await.text().await.unwrap();
+    assert!(page.contains("no longer waits for payment"), "{page}");
+    assert!(app.state.db.refunds_of_order(haul_domain::ids::OrderId(id)).await.unwrap().is_empty());
+}
