@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkPolicy, watchPolicy } from './haul.mjs';
 
 const bin = process.argv[2];
 const dir = mkdtempSync(join(tmpdir(), 'haul-e2e-'));
@@ -38,6 +39,7 @@ try {
   });
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   page.setDefaultTimeout(15000);
+  watchPolicy(page);
 
   await page.goto(`${base}/signup`);
   await page.fill('input[name=login]', `e2e-${Date.now()}@example.com`);
@@ -61,6 +63,10 @@ try {
   const status = (await page.textContent('#status')).trim();
   await page.screenshot({ path: join(process.cwd(), 'target', 'e2e-paid.png'), fullPage: true });
   if (status !== 'Paid') throw new Error(`expected the order paid, saw "${status}"`);
+  // The API's browsable page too.
+  await page.goto(`${base}/api/docs/`);
+  await page.waitForSelector('.swagger-ui .info');
+  checkPolicy();
   console.log('browser: a new user signed up, bought, paid in the sandbox and saw the order paid');
 } catch (e) {
   failed = 1;

@@ -9,7 +9,7 @@
 //
 // usage: node e2e/group.mjs path/to/haul
 import { join } from 'node:path';
-import { check, launch, phone, signUp as newAccount, startHaul } from './haul.mjs';
+import { check, checkPolicy, launch, phone, signUp as newAccount, startHaul } from './haul.mjs';
 
 // Jobs every second, so the cut-off is acted on at once.
 const haul = await startHaul(process.argv[2], { HAUL_WORKER_INTERVAL_SECONDS: '1' });
@@ -133,7 +133,7 @@ let passed = 0;
 let failed = 0;
 try {
   browser = await launch();
-  for (const test of [async () => community(browser, await teamBuy(browser))]) {
+  for (const test of [async () => { await community(browser, await teamBuy(browser)); checkPolicy(); }]) {
     try {
       await test();
       passed += 2;

@@ -41,10 +41,26 @@ export function launch() {
   });
 }
 
+/// What the pages' Content-Security-Policy refused, in every page opened.
+export const violations = [];
+
+/// Records the CSP violations Chromium reports on `page`.
+export function watchPolicy(page) {
+  page.on('console', (msg) => {
+    if (msg.text().includes('Content Security Policy')) violations.push(`${page.url()}: ${msg.text()}`);
+  });
+}
+
+/// Fails when any page broke the Content-Security-Policy.
+export function checkPolicy() {
+  check(violations.length === 0, `pages broke the Content-Security-Policy:\n${violations.join('\n')}`);
+}
+
 /// A new browser context on a phone-sized screen.
 export async function phone(browser) {
   const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
   page.setDefaultTimeout(20000);
+  watchPolicy(page);
   return page;
 }
 

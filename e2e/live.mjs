@@ -10,7 +10,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, launch, phone, signUp, startHaul } from './haul.mjs';
+import { check, checkPolicy, launch, phone, signUp, startHaul } from './haul.mjs';
 
 const bin = process.argv[2];
 const rtmpPort = 30000 + Math.floor(Math.random() * 20000);
@@ -85,6 +85,7 @@ try {
   await ann.screenshot({ path: join(process.cwd(), 'target', 'e2e-live.png'), fullPage: true });
   await host.goto(`${base}/live/${room}/host`);
   check((await host.textContent('#fig-orders')).trim() === '1', 'the host sees the order in the figures');
+  checkPolicy();
   console.log('browser: the stream ended, the replay is ready and the host sees the figures');
 } catch (e) {
   failed = 1;

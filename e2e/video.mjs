@@ -7,7 +7,7 @@
 // usage: node e2e/video.mjs path/to/haul
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { check, launch, phone, signUp, startHaul } from './haul.mjs';
+import { check, checkPolicy, launch, phone, signUp, startHaul } from './haul.mjs';
 
 const haul = await startHaul(process.argv[2]);
 const { base } = haul;
@@ -72,6 +72,7 @@ try {
   check(/Views\s*1(?!\d)/.test(text), `the studio counts the view, sent as the viewer left for checkout: ${text}`);
   check(text.includes('impressions left in this pool'), 'the studio says where the video stands');
   await creator.screenshot({ path: join(process.cwd(), 'target', 'e2e-studio.png'), fullPage: true });
+  checkPolicy();
   console.log('browser: a creator posted a video with a product, another account saw it play in the feed, bought from the card, and the studio explains it');
 } catch (e) {
   failed = 1;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod feed;
+pub mod headers;
 pub mod live;
 pub mod media;
 pub mod metrics;

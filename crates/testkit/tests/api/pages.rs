@@ -117,3 +117,40 @@ async fn metrics_need_the_token_and_invented_methods_share_one_label() {
     assert!(!metrics.contains("INVENTED"), "{metrics}");
     assert!(metrics.contains(r#"method="other""#), "{metrics}");
 }
+
+#[tokio::test]
+async fn responses_forbid_sniffing_framing_and_inline_script() {
+    let app = spawn_app().await;
+    for path in ["/", "/api/v1/products", "/signin", "/static/js/watch.js", "/nowhere"] {
+        let r = app.get(path, None).await;
+        let h = r.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self';"), "{path}: {csp}");
+    }
+    // No page carries inline script for the policy to refuse.
+    let home = app.get("/signin", None).await.text().await.unwrap();
+    assert!(!home.contains("<script>") && !home.contains("onclick="), "{home}");
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_haul_is_served_over_https() {
+    let plain = spawn_app().await;
+    let r = plain.get("/signin", None).await;
+    assert!(!r.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
+    let app = spawn_app_with(|c| c.public_url = Some("https://shop.example.com".into())).await;
+    let user = app.sign_up("secure").await;
+    let csrf = set_cookie(&app.get("/signin", None).await, "haul_csrf").unwrap();
+    let r = app
+        .client
+        .post(app.url("/signin"))
+        .header("cookie", format!("haul_csrf={csrf}"))
+        .form(&[("csrf", csrf.as_str()), ("login", user.login.as_str()), ("password", "correct horse")])
+        .send()
+        .await
+        .unwrap();
+    let cookies: Vec<&str> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap()).collect();
+    assert!(cookies.len() >= 2, "{cookies:?}");
+    assert!(cookies.iter().all(|c| c.contains("; Secure") && c.contains("HttpOnly")), "{cookies:?}");
+}

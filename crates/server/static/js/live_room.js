@@ -1,0 +1,173 @@
+// Plays the stream (hls.js, or the browser's own HLS), and speaks the live
+// hub's protocol: snapshot first, then events (with ids, for resuming after
+// a dropped connection) and updates.
+const root = document.getElementById('live'), room = +root.dataset.room;
+const $ = (id) => document.getElementById(id);
+const csrf = $('csrf').value;
+const video = $('player');
+let hls = null, source = null, lastId = null, socket = null, you = {}, bag = [], pinned = null, retry = 500;
+const fmt = (minor, currency) => new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100);
+for (const t of document.querySelectorAll('time[data-ms]')) t.textContent = new Date(+t.dataset.ms).toLocaleString();
+
+function play(src) {
+  if (!src || src === source) return;
+  source = src;
+  hls?.destroy();
+  if (window.Hls && Hls.isSupported()) {
+    hls = new Hls({ liveSyncDurationCount: 2, manifestLoadingMaxRetry: 30, manifestLoadingRetryDelay: 1000 });
+    hls.loadSource(src);
+    hls.attachMedia(video);
+  } else {
+    video.src = src;
+  }
+  video.play().catch(() => {});
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function buyForm(sku, label, disabled) {
+  const f = el('form', 'buy');
+  f.method = 'post'; f.action = '/cart/add';
+  for (const [k, v] of Object.entries({ csrf, sku_id: sku, quantity: 1, then: 'buy', room_id: room })) {
+    const i = el('input'); i.type = 'hidden'; i.name = k; i.value = v; f.append(i);
+  }
+  const b = el('button', '', label); b.disabled = disabled; f.append(b);
+  return f;
+}
+
+function showPinned() {
+  const box = $('pinned'), p = bag.find((x) => x.product_id === pinned);
+  box.hidden = !p;
+  box.replaceChildren();
+  if (!p) return;
+  const sku = p.skus.find((s) => s.stock > 0) || p.skus[0];
+  box.append(el('strong', '', p.title), el('span', 'price', ' ' + fmt(sku.price_minor, sku.currency) + ' '), buyForm(sku.id, 'Buy now', sku.stock <= 0));
+}
+
+function showBag() {
+  const box = $('bag');
+  box.replaceChildren(...bag.map((p) => {
+    const item = el('div', 'panel bag-item');
+    item.dataset.product = p.product_id;
+    item.append(el('strong', '', p.title));
+    for (const s of p.skus) {
+      const row = buyForm(s.id, 'Buy', s.stock <= 0);
+      row.classList.add('row');
+      row.prepend(el('span', '', `${s.options} · ${fmt(s.price_minor, s.currency)}`));
+      item.append(row);
+    }
+    return item;
+  }));
+  showPinned();
+}
+
+const deals = new Map();
+function showDeal(d) {
+  let card = $(`deal-${d.id}`);
+  if (!card) {
+    card = el('div', 'panel deal');
+    card.id = `deal-${d.id}`;
+    const f = el('form');
+    f.method = 'post'; f.action = `/deals/${d.id}/buy`;
+    for (const [k, v] of Object.entries({ csrf, key: `${$('key').value}-${d.id}` })) {
+      const i = el('input'); i.type = 'hidden'; i.name = k; i.value = v; f.append(i);
+    }
+    f.append(el('button', '', 'Grab it'));
+    card.append(el('strong', '', `⚡ ${d.title} ${fmt(d.price_minor, d.currency)}`), el('span', 'left'), el('span', 'clock'), f);
+    $('deals').append(card);
+  }
+  deals.set(d.id, { ...deals.get(d.id), ...d });
+}
+setInterval(() => {
+  for (const [id, d] of deals) {
+    const card = $(`deal-${id}`), s = Math.max(0, Math.round((d.ends_at - Date.now()) / 1000));
+    card.querySelector('.clock').textContent = s > 0 ? ` · ends in ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : ' · ended';
+    if (d.remaining !== undefined) card.querySelector('.left').textContent = ` · ${d.remaining} left`;
+    card.querySelector('button').disabled = s <= 0 || d.remaining === 0;
+  }
+}, 500);
+
+function addChat(m) {
+  const line = el('p', 'line');
+  line.dataset.id = m.id;
+  line.dataset.user = m.user_id;
+  line.append(el('b', '', m.name + ' '), el('span', '', m.text));
+  if (you.moderator && m.user_id !== you.user_id) {
+    for (const [label, cmd] of [['delete', { type: 'delete', message_id: m.id }], ['mute', { type: 'mute', user_id: m.user_id, minutes: 10 }], ['ban', { type: 'ban', user_id: m.user_id }]]) {
+      const b = el('button', 'link mod', label);
+      b.type = 'button';
+      b.onclick = () => socket.send(JSON.stringify(cmd));
+      line.append(' ', b);
+    }
+  }
+  const chat = $('chat');
+  chat.append(line);
+  while (chat.children.length > 200) chat.firstChild.remove();
+  chat.scrollTop = chat.scrollHeight;
+}
+
+function setStatus(status, replay) {
+  $('status').textContent = status === 'live' ? 'LIVE' : status;
+  $('wait').textContent = status === 'ended' ? (replay ? 'Replay' : 'The stream has ended') : status === 'live' ? '' : $('wait').textContent;
+  play(status === 'live' ? `/live/hls/${room}.m3u8` : replay ? `/live/hls/${room}-replay.m3u8` : null);
+}
+
+function onFrame(f) {
+  if (f.id !== undefined) {
+    if (lastId !== null && f.id <= lastId) return;
+    lastId = f.id;
+  }
+  switch (f.type) {
+    case 'snapshot':
+      you = f.you; bag = f.bag; pinned = f.pinned_product_id; lastId = f.last_id;
+      if (!f.resumed) $('chat').replaceChildren();
+      showBag(); setStatus(f.status, f.replay);
+      for (const d of f.deals) showDeal(d);
+      $("viewers").textContent = `${f.viewers} watching`; $('likes').textContent = `❤ ${f.likes}`;
+      break;
+    case 'chat': addChat(f); break;
+    case 'deleted': document.querySelector(`#chat [data-id="${f.message_id}"]`)?.remove(); break;
+    case 'sanctioned': if (f.user_id === you.user_id) $('refusal').textContent = f.kind === 'ban' ? 'A moderator banned you from this room.' : 'A moderator muted you for now.'; break;
+    case 'bag': bag = f.products; showBag(); break;
+    case 'pinned': pinned = f.product_id; showPinned(); break;
+    case 'deal': showDeal(f.deal); break;
+    case 'stock': if (deals.has(f.deal_id)) deals.get(f.deal_id).remaining = f.remaining; break;
+    case 'purchase': {
+      const t = el('p', '', `${f.name} bought ${f.quantity} × ${f.title}`);
+      $('ticker').prepend(t);
+      setTimeout(() => t.remove(), 8000);
+      break;
+    }
+    case 'status': setStatus(f.status, f.replay); break;
+    case "viewers": $("viewers").textContent = `${f.count} watching`; break;
+    case 'likes': $('likes').textContent = `❤ ${f.total}`; break;
+    case 'error': if ($('refusal')) $('refusal').textContent = f.message; break;
+  }
+}
+
+let viewerId = localStorage.getItem('haul-viewer');
+if (!viewerId) { viewerId = crypto.randomUUID(); localStorage.setItem('haul-viewer', viewerId); }
+function connect() {
+  const q = new URLSearchParams({ viewer: viewerId });
+  if (lastId !== null) q.set('after', lastId);
+  socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/live/rooms/${room}/ws?${q}`);
+  socket.onopen = () => { retry = 500; };
+  socket.onmessage = (e) => onFrame(JSON.parse(e.data));
+  socket.onclose = () => { setTimeout(connect, retry); retry = Math.min(retry * 2, 10000); };
+}
+connect();
+play(root.dataset.hls || null);
+
+$('say')?.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const input = e.target.elements.text;
+  $('refusal').textContent = '';
+  socket.send(JSON.stringify({ type: 'chat', text: input.value }));
+  input.value = '';
+});
+$('like')?.addEventListener('click', () => socket.send(JSON.stringify({ type: 'like' })));
