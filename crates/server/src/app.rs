@@ -26,6 +26,9 @@ pub struct App {
     pub sandbox: Arc<Sandbox>,
     pub login_limiter: Backoff,
     pub pickup_limiter: Backoff,
+    pub event_limiter: crate::ratelimit::Buckets,
+    /// Signs the browser-id cookie; one per installation, in the record.
+    pub cookie_key: String,
     pub sessions: crate::auth::SessionCache,
     pub deals: Arc<crate::deals::DealEngine>,
     pub feed: crate::feed::FeedEngine,
@@ -90,10 +93,13 @@ impl AppState {
         install_tls();
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
         let outbound = crate::outbound::Outbound::new(lookup, config.outbound_allow_private)?;
+        let cookie_key = db.setting_or("cookie_key", &crate::auth::random_token()).await?;
         let state = AppState(Arc::new(App {
             media: MediaStore::local(config.media_dir()),
             login_limiter: Backoff::new(clock.clone()),
             pickup_limiter: Backoff::new(clock.clone()),
+            event_limiter: crate::ratelimit::Buckets::per_minute(config.video_events_per_minute, clock.clone()),
+            cookie_key,
             payments: sandbox.clone(),
             sessions: crate::auth::SessionCache::default(),
             deals: crate::deals::DealEngine::start(db.clone(), redis),
@@ -130,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .nest_service("/media", ServeDir::new(state.media.root()))
         .nest_service("/live/hls", ServeDir::new(state.config.hls_dir()))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::browser_id_cookie))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::headers::harden))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -75,6 +75,32 @@ pub fn set_cookie(response: &mut axum::response::Response, name: &str, value: &s
     }
 }
 
+/// A Haul-issued, signed id for each browser, so that anonymous viewers can
+/// be counted once (views, shares) without an account.
+pub const BROWSER_COOKIE: &str = "haul_browser";
+
+/// The browser's id, if its cookie carries one Haul signed.
+pub fn browser_id<'a>(state: &AppState, headers: &'a HeaderMap) -> Option<&'a str> {
+    haul_domain::signing::untag(state.cookie_key.as_bytes(), cookie(headers, BROWSER_COOKIE)?)
+}
+
+/// Gives every browser that is shown a page a signed id.
+pub async fn browser_id_cookie(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let has_one = browser_id(&state, req.headers()).is_some();
+    let mut response = next.run(req).await;
+    let is_page =
+        response.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    if !has_one && is_page {
+        let id = haul_domain::signing::tagged(state.cookie_key.as_bytes(), &random_token()[..32]);
+        set_cookie(&mut response, BROWSER_COOKIE, &id, 400 * 86_400);
+    }
+    response
+}
+
 /// Constant-time comparison for secrets.
 pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

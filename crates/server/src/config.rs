@@ -63,6 +63,9 @@ pub struct Config {
     /// Wrong pickup codes per campaign and per leader before each further
     /// try waits the same way.
     pub pickup_code_attempts: u32,
+    /// Video events (views, shares, product clicks) one address may send a
+    /// minute; beyond it they are refused with 429.
+    pub video_events_per_minute: i64,
     /// Bearer token that `/metrics` requires; unset, it is not served.
     pub metrics_token: Option<String>,
     /// `text` or `json`.
@@ -112,6 +115,7 @@ impl Default for Config {
             login_attempts: 5,
             login_address_attempts: 20,
             pickup_code_attempts: 10,
+            video_events_per_minute: 120,
             metrics_token: None,
             log_format: "text".into(),
             worker_interval_seconds: 5,

@@ -8,6 +8,7 @@
 //! guessing to nodes × limit.
 
 use crate::clock::Clock;
+use haul_domain::live::{Bucket, RateLimit};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -87,6 +88,33 @@ impl Backoff {
     }
 }
 
+/// Steady rates per key (events per address): a token bucket each, on the
+/// injected clock.
+pub struct Buckets {
+    rate: RateLimit,
+    clock: Arc<dyn Clock>,
+    keys: Mutex<HashMap<String, Bucket>>,
+}
+
+impl Buckets {
+    pub fn per_minute(count: i64, clock: Arc<dyn Clock>) -> Self {
+        let count = count.max(1);
+        Buckets { rate: RateLimit { burst: count, every_ms: 60_000 / count }, clock, keys: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes one for `key`; false when its rate is spent.
+    pub fn take(&self, key: &str) -> bool {
+        let now = self.clock.now().millis();
+        let mut map = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > MAX_KEYS {
+            // Bounded memory: starting every key afresh is the lesser harm.
+            map.clear();
+        }
+        let bucket = map.entry(key.to_owned()).or_insert_with(|| self.rate.new_bucket(now));
+        self.rate.take(bucket, now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +159,17 @@ mod tests {
         assert!(b.reserve(&[("a", 2)]).is_err());
         clock.advance_seconds(15 * 60 + 30);
         assert!(b.reserve(&[("a", 2)]).is_ok());
+    }
+
+    #[test]
+    fn buckets_refill_at_their_rate() {
+        let (clock, _) = limiter();
+        let b = Buckets::per_minute(3, clock.clone());
+        assert_eq!((0..5).filter(|_| b.take("a")).count(), 3);
+        assert!(b.take("b"));
+        clock.advance_seconds(20);
+        assert!(b.take("a"));
+        assert!(!b.take("a"));
     }
 
     #[test]

@@ -56,12 +56,19 @@ impl Db {
 
     /// This installation's id (made on first call from `candidate`).
     pub async fn install_id(&self, candidate: &str) -> Result<String> {
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('install_id', $1) ON CONFLICT (key) DO NOTHING")
+        self.setting_or("install_id", candidate).await
+    }
+
+    /// The setting `key`, set to `candidate` first if it has none; every node
+    /// of one installation reads the same value.
+    pub async fn setting_or(&self, key: &str, candidate: &str) -> Result<String> {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
             .bind(candidate)
             .execute(&self.write)
             .await?;
-        let (id,): (String,) = sqlx::query_as("SELECT value FROM settings WHERE key = 'install_id'").fetch_one(&self.write).await?;
-        Ok(id)
+        let (value,): (String,) = sqlx::query_as("SELECT value FROM settings WHERE key = $1").bind(key).fetch_one(&self.write).await?;
+        Ok(value)
     }
 
     /// A trivial round trip, for `/healthz`.

@@ -9,8 +9,8 @@ use crate::auth::{ApiUser, random_token};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, State};
+use axum::http::{HeaderMap, StatusCode};
 use haul_domain::DomainError;
 use haul_domain::catalog::sniff_image;
 use haul_domain::content::{MAX_ANCHORS, MAX_DURATION_MS, caption, hashtags, mp4_duration_ms, sniff_video};
@@ -247,16 +247,38 @@ pub async fn react_to(state: &AppState, viewer: UserId, video: i64, kind: &str, 
 
 /// A view (with its watch time), a share or a product click; shared with
 /// the feed page. Anonymous viewers count too.
-pub async fn record_event(state: &AppState, viewer: Option<UserId>, video: i64, kind: &str, watch_ms: i64) -> ApiResult<()> {
+/// Who sent a video event: an account, else a browser Haul gave an id, from
+/// an address.
+pub struct Viewer<'a> {
+    pub user: Option<UserId>,
+    pub browser: Option<&'a str>,
+    pub from: std::net::IpAddr,
+}
+
+/// Records a view, share or product click: limited per address, and counted
+/// once per viewer per video per 24 hours; an event from nobody Haul can
+/// recognise counts nothing. Shared with the watch page.
+pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind: &str, watch_ms: i64) -> ApiResult<()> {
     if !matches!(kind, "view" | "share" | "product_click") {
         return Err(DomainError::invalid("kind", "view, share or product_click").into());
     }
+    if !state.event_limiter.take(&viewer.from.to_string()) {
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_events", "too many video events from this address"));
+    }
+    let key = match (viewer.user, viewer.browser) {
+        (Some(user), _) => format!("u:{}", user.get()),
+        (None, Some(browser)) => format!("b:{browser}"),
+        (None, None) => {
+            state.db.video(video).await?;
+            return Ok(());
+        }
+    };
     let duration_ms = state.db.video(video).await?.video.duration_ms;
     let watch_ms = watch_ms.clamp(0, MAX_DURATION_MS);
     let completed = kind == "view" && duration_ms > 0 && watch_ms * 10 >= duration_ms * 9;
-    state.db.record_event(video, viewer, kind, watch_ms, completed, state.clock.now()).await?;
-    if let Some(v) = viewer {
-        state.feed.forget_viewer(v);
+    let counted = state.db.record_event(video, &key, viewer.user, kind, watch_ms, completed, state.clock.now()).await?;
+    if let (true, Some(user)) = (counted, viewer.user) {
+        state.feed.forget_viewer(user);
     }
     Ok(())
 }
@@ -277,14 +299,18 @@ pub struct EventInput {
 }
 
 #[utoipa::path(post, path = "/api/v1/videos/{id}/events", tag = "videos", request_body = EventInput,
-    responses((status = 204), (status = 404)), description = "Anonymous viewers count too; a signed-in viewer's events shape their feed.")]
+    responses((status = 204), (status = 404), (status = 429, description = "too_many_events")),
+    description = "Counts once per viewer per video and kind in 24 hours. A viewer is the signed-in account, else the browser id in Haul's `haul_browser` cookie; an event with neither counts nothing. A signed-in viewer's events shape their feed.")]
 async fn event(
     State(state): State<AppState>,
     user: Option<ApiUser>,
+    ConnectInfo(from): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(input): Json<EventInput>,
 ) -> ApiResult<StatusCode> {
-    record_event(&state, user.map(|u| u.0.user_id()), id, &input.kind, input.watch_ms).await?;
+    let viewer = Viewer { user: user.map(|u| u.0.user_id()), browser: crate::auth::browser_id(&state, &headers), from: from.ip() };
+    record_event(&state, viewer, id, &input.kind, input.watch_ms).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

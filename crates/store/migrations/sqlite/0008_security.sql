@@ -7,3 +7,14 @@ CREATE TABLE login_devices (
     created_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, device_hash)
 );
+
+-- When a viewer (an account `u:<id>`, or a Haul-issued browser id `b:<id>`)
+-- last counted a view, share or product click of a video: each counts once
+-- per viewer per video per 24 hours, so figures cannot be inflated.
+CREATE TABLE video_event_marks (
+    video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    viewer TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    counted_at INTEGER NOT NULL,
+    PRIMARY KEY (video_id, viewer, kind)
+);

@@ -32,6 +32,9 @@ fn counter(kind: &str) -> Result<&'static str> {
     })
 }
 
+/// A viewer's view, share or click of one video counts once in this time.
+pub const EVENT_REPEAT_MS: i64 = 24 * 3600 * 1000;
+
 impl Db {
     /// Sets or clears a like or save; returns whether it is now on.
     pub async fn react(&self, video: i64, user: UserId, kind: &str, on: bool, now: Timestamp) -> Result<bool> {
@@ -79,19 +82,41 @@ impl Db {
 
     /// A view (with how long it was watched), a share, a product click.
     /// `completed` says whether the view reached the end.
+    /// Records a view, share or product click of `viewer` (`u:<id>` or
+    /// `b:<browser id>`) and raises the video's counter, unless the same
+    /// viewer's event of that kind counted in the last 24 hours. Whether it
+    /// counted.
+    #[allow(clippy::too_many_arguments)]
     pub async fn record_event(
         &self,
         video: i64,
+        viewer: &str,
         user: Option<UserId>,
         kind: &str,
         watch_ms: i64,
         completed: bool,
         now: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut tx = self.write.begin().await?;
         let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1").bind(video).fetch_optional(&mut *tx).await?;
         if exists.is_none() {
             return Err(StoreError::NotFound("video"));
+        }
+        let counts = sqlx::query(
+            "INSERT INTO video_event_marks (video_id, viewer, kind, counted_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (video_id, viewer, kind) DO UPDATE SET counted_at = excluded.counted_at \
+             WHERE video_event_marks.counted_at <= $5",
+        )
+        .bind(video)
+        .bind(viewer)
+        .bind(kind)
+        .bind(now.millis())
+        .bind(now.millis() - EVENT_REPEAT_MS)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if counts == 0 {
+            return Ok(false);
         }
         sqlx::query("INSERT INTO video_events (video_id, user_id, kind, watch_ms, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(video)
@@ -114,7 +139,7 @@ impl Db {
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(video).execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     pub async fn add_comment(&self, video: i64, user: UserId, body: &str, now: Timestamp) -> Result<Comment> {

@@ -262,3 +262,67 @@ async fn bad_uploads_are_refused_and_nothing_is_stored() {
     assert_error(app.get("/api/v1/feed?limit=0", None).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_error(app.get("/api/v1/feed?cursor=zz", None).await, StatusCode::BAD_REQUEST, "invalid_cursor").await;
 }
+
+/// The video's views and shares.
+async fn counts(app: &TestApp, id: i64) -> (i64, i64) {
+    let v: Value = app.get(&format!("/api/v1/videos/{id}"), None).await.json().await.unwrap();
+    (v["views"].as_i64().unwrap(), v["shares"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn views_and_shares_count_once_per_viewer_per_day() {
+    let app = spawn_app().await;
+    let creator = app.sign_up("creator").await;
+    let id = upload_ok(&app, &creator, "Rolling tea", json!([])).await["id"].as_i64().unwrap();
+    let path = format!("/api/v1/videos/{id}/events");
+    let send = |token: Option<String>, cookie: Option<String>, kind: &'static str| {
+        let mut r = app.request(Method::POST, &path, token.as_deref()).json(&json!({"kind": kind, "watch_ms": 3000}));
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        async move { r.send().await.unwrap().status() }
+    };
+    // Nobody Haul can recognise: accepted, counted nowhere.
+    for _ in 0..20 {
+        assert_eq!(send(None, None, "view").await, StatusCode::NO_CONTENT);
+    }
+    assert_eq!(counts(&app, id).await, (0, 0));
+    // A browser id Haul issued with a page: once.
+    let browser = haul_testkit::set_cookie(&app.get("/", None).await, "haul_browser").expect("a browser id with every page");
+    for _ in 0..20 {
+        send(None, Some(format!("haul_browser={browser}")), "view").await;
+        send(None, Some(format!("haul_browser={browser}")), "share").await;
+    }
+    assert_eq!(counts(&app, id).await, (1, 1));
+    // A made-up browser id counts nothing.
+    let (value, _) = browser.rsplit_once('.').unwrap();
+    send(None, Some(format!("haul_browser={value}.00000000000000000000000000000000")), "view").await;
+    assert_eq!(counts(&app, id).await, (1, 1));
+    // An account: once, and again a day later.
+    let fan = app.sign_up("fan").await;
+    for _ in 0..20 {
+        send(Some(fan.token.clone()), None, "view").await;
+    }
+    assert_eq!(counts(&app, id).await, (2, 1));
+    app.clock.advance_seconds(24 * 3600);
+    send(Some(fan.token.clone()), None, "view").await;
+    send(Some(fan.token.clone()), None, "view").await;
+    assert_eq!(counts(&app, id).await, (3, 1));
+}
+
+#[tokio::test]
+async fn one_address_sending_too_many_events_is_refused() {
+    let app = spawn_app_with(|c| c.video_events_per_minute = 30).await;
+    let creator = app.sign_up("creator").await;
+    let id = upload_ok(&app, &creator, "Rolling tea", json!([])).await["id"].as_i64().unwrap();
+    let mut refused = 0;
+    for _ in 0..40 {
+        let r = app.post(&format!("/api/v1/videos/{id}/events"), None, &json!({"kind": "view"})).await;
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 10);
+    app.clock.advance_seconds(60);
+    assert_eq!(app.post(&format!("/api/v1/videos/{id}/events"), None, &json!({"kind": "view"})).await.status(), StatusCode::NO_CONTENT);
+}
