@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::api::{PageOf, PageParams};
-use crate::auth::{ApiUser, random_token, require_shop_staff};
+use crate::auth::{ApiUser, can_manage_shop, random_token};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use axum::extract::multipart::MultipartRejection;
@@ -15,7 +15,7 @@ use haul_domain::accounts::text;
 use haul_domain::catalog::sniff_image;
 use haul_domain::ids::{ShopId, UserId};
 use haul_store::accounts::User;
-use haul_store::content::{NewNote, Note, NoteDetail};
+use haul_store::content::{NewNote, Note, NoteDetail, Side, Sponsorship};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(like))
         .routes(routes!(comment))
         .routes(routes!(sponsor))
+        .routes(routes!(sponsorships))
         .routes(routes!(of_author))
 }
 
@@ -170,16 +171,75 @@ pub struct SponsorInput {
     pub shop_id: i64,
 }
 
+/// Where a sponsorship stands: labelled once both sides agreed.
+#[derive(Serialize, ToSchema)]
+pub struct SponsorshipView {
+    pub note_id: i64,
+    pub shop_id: i64,
+    pub author_agreed: bool,
+    pub shop_agreed: bool,
+    /// `proposed` (one side agreed) or `accepted` (the note is labelled).
+    pub status: &'static str,
+}
+
+impl From<Sponsorship> for SponsorshipView {
+    fn from(s: Sponsorship) -> Self {
+        let (author_agreed, shop_agreed) = (s.author_agreed == 1, s.shop_agreed == 1);
+        let status = if author_agreed && shop_agreed { "accepted" } else { "proposed" };
+        SponsorshipView { note_id: s.note_id, shop_id: s.shop_id, author_agreed, shop_agreed, status }
+    }
+}
+
+/// The caller agrees that the shop sponsors the note: as its author, or as
+/// the shop's staff (or both). Shared with the note page.
+pub async fn agree_sponsorship(state: &AppState, user: &User, id: i64, shop: ShopId) -> ApiResult<SponsorshipView> {
+    let note = state.db.note(id).await?.note;
+    state.db.shop(shop).await?;
+    let mut sides = Vec::new();
+    if note.author_id == user.id {
+        sides.push(Side::Author);
+    }
+    if can_manage_shop(state, user, shop).await? {
+        sides.push(Side::Shop);
+    }
+    if sides.is_empty() {
+        return Err(ApiError::forbidden());
+    }
+    let mut agreement = None;
+    for side in sides {
+        agreement = Some(state.db.agree_sponsorship(id, shop, side, state.clock.now()).await?);
+    }
+    agreement.map(SponsorshipView::from).ok_or_else(ApiError::forbidden)
+}
+
 #[utoipa::path(post, path = "/api/v1/notes/{id}/sponsor", tag = "notes", security(("bearer" = [])), request_body = SponsorInput,
-    responses((status = 200, body = NoteView, description = "labelled sponsored for good"), (status = 403), (status = 409, description = "not_sponsorable")))]
+    description = "A sponsorship is an agreement: the note's author and the shop's staff each call this; when both have, the note is labelled sponsored for good.",
+    responses((status = 200, body = SponsorshipView), (status = 403), (status = 409, description = "not_sponsorable")))]
 async fn sponsor(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<SponsorInput>,
-) -> ApiResult<axum::Json<NoteView>> {
-    require_shop_staff(&state, &user, ShopId(input.shop_id)).await?;
-    Ok(axum::Json(view(state.db.sponsor_note(id, ShopId(input.shop_id)).await?)))
+) -> ApiResult<axum::Json<SponsorshipView>> {
+    Ok(axum::Json(agree_sponsorship(&state, &user, id, ShopId(input.shop_id)).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/notes/{id}/sponsorships", tag = "notes", security(("bearer" = [])),
+    description = "Agreements still waiting for the other side: all of them for the author, a shop's own for its staff.",
+    responses((status = 200, body = Vec<SponsorshipView>)))]
+async fn sponsorships(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::Json<Vec<SponsorshipView>>> {
+    let note = state.db.note(id).await?.note;
+    let mut open = Vec::new();
+    for s in state.db.open_sponsorships(id).await? {
+        if note.author_id == user.id || can_manage_shop(&state, &user, ShopId(s.shop_id)).await? {
+            open.push(s.into());
+        }
+    }
+    Ok(axum::Json(open))
 }
 
 #[utoipa::path(get, path = "/api/v1/creators/{id}/notes", tag = "notes", params(PageParams), responses((status = 200, body = PageOf<Note>)))]

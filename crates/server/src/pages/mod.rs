@@ -62,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .route("/notes/{id}", get(notes::note))
         .route("/notes/{id}/like", post(notes::like))
         .route("/notes/{id}/comments", post(notes::comment))
+        .route("/notes/{id}/sponsor", post(notes::sponsor))
         .route("/studio/notes", post(notes::create).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/studio", get(watch::studio))
         .route("/studio/rooms", post(live::create))

@@ -10,6 +10,7 @@ use crate::pages::layout::check_multipart_csrf;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
+use haul_domain::ids::ShopId;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -19,6 +20,8 @@ struct NotePage {
     n: NoteView,
     stars: String,
     comments: Vec<(String, String, i64)>,
+    /// For the author: shops that offered to sponsor the note, `(id, name)`.
+    offers: Vec<(i64, String)>,
 }
 
 pub async fn note(
@@ -30,7 +33,29 @@ pub async fn note(
     let n = view(state.db.note(id).await?);
     let stars = n.detail.note.rating.map(|r| "★".repeat(r as usize) + &"☆".repeat(5 - r as usize)).unwrap_or_default();
     let comments = state.db.note_comments(id, 50).await?;
-    Ok(render(&NotePage { layout: Layout::new(user, &csrf), n, stars, comments }))
+    let mut offers = Vec::new();
+    if user.as_ref().is_some_and(|u| u.id == n.detail.note.author_id) {
+        for s in state.db.open_sponsorships(id).await?.into_iter().filter(|s| s.shop_agreed == 1) {
+            offers.push((s.shop_id, state.db.shop(ShopId(s.shop_id)).await?.name));
+        }
+    }
+    Ok(render(&NotePage { layout: Layout::new(user, &csrf), n, stars, comments, offers }))
+}
+
+#[derive(Deserialize)]
+pub struct SponsorForm {
+    shop_id: i64,
+}
+
+/// The author accepts a shop's offer: the note is labelled sponsored.
+pub async fn sponsor(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<SponsorForm>,
+) -> PageResult {
+    crate::api::notes::agree_sponsorship(&state, &user, id, ShopId(f.shop_id)).await?;
+    Ok(see_other(&format!("/notes/{id}")))
 }
 
 #[derive(Deserialize)]

@@ -18,3 +18,15 @@ CREATE TABLE video_event_marks (
     counted_at BIGINT NOT NULL,
     PRIMARY KEY (video_id, viewer, kind)
 );
+
+-- A sponsorship is an agreement: the author and the shop each agree, and
+-- only then is the note labelled (notes.sponsored_by_shop_id, for good).
+CREATE TABLE note_sponsorships (
+    note_id BIGINT NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+    shop_id BIGINT NOT NULL REFERENCES shops(id),
+    author_agreed BIGINT NOT NULL DEFAULT 0,
+    shop_agreed BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (note_id, shop_id)
+);
+CREATE INDEX note_sponsorships_shop ON note_sponsorships(shop_id);

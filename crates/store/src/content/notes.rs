@@ -53,6 +53,7 @@ pub struct NewNote<'a> {
     pub tags: &'a [(i64, bool)],
     /// `(product, 1..=5)`
     pub rating: Option<(i64, i64)>,
+    /// The shop the author says paid: the author's side of a sponsorship.
     pub sponsored_by: Option<ShopId>,
 }
 
@@ -101,15 +102,14 @@ impl Db {
             }
         }
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO notes (author_id, title, body, rating, rated_product_id, sponsored_by_shop_id, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'published', $7) RETURNING id",
+            "INSERT INTO notes (author_id, title, body, rating, rated_product_id, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'published', $6) RETURNING id",
         )
         .bind(new.author.get())
         .bind(new.title)
         .bind(new.body)
         .bind(new.rating.map(|r| r.1))
         .bind(new.rating.map(|r| r.0))
-        .bind(new.sponsored_by.map(|s| s.get()))
         .bind(now.millis())
         .fetch_one(&mut *tx)
         .await?;
@@ -126,6 +126,15 @@ impl Db {
                 .bind(id)
                 .bind(*product)
                 .bind(i64::from(*commission))
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(shop) = new.sponsored_by {
+            // The author's side of the agreement; the label waits for the shop.
+            sqlx::query("INSERT INTO note_sponsorships (note_id, shop_id, author_agreed, created_at) VALUES ($1, $2, 1, $3)")
+                .bind(id)
+                .bind(shop.get())
+                .bind(now.millis())
                 .execute(&mut *tx)
                 .await?;
         }
@@ -160,25 +169,6 @@ impl Db {
         let rows =
             sqlx::query_as(AssertSqlSafe(sql)).bind(author.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |n: &Note| n.id))
-    }
-
-    /// A merchant paid for the note: it is labelled sponsored from now on.
-    /// A note that rates a product cannot be sponsored.
-    pub async fn sponsor_note(&self, id: i64, shop: ShopId) -> Result<NoteDetail> {
-        let updated =
-            sqlx::query("UPDATE notes SET sponsored_by_shop_id = $1 WHERE id = $2 AND rating IS NULL AND sponsored_by_shop_id IS NULL")
-                .bind(shop.get())
-                .bind(id)
-                .execute(&self.write)
-                .await?
-                .rows_affected();
-        if updated == 0 {
-            let note = self.note(id).await?;
-            let why =
-                if note.note.rating.is_some() { "a note that rates a product cannot be paid for" } else { "the note is already sponsored" };
-            return Err(StoreError::conflict("not_sponsorable", why));
-        }
-        self.note(id).await
     }
 
     pub async fn like_note(&self, id: i64, user: UserId, on: bool, now: Timestamp) -> Result<()> {

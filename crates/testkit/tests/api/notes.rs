@@ -61,20 +61,60 @@ async fn a_buyer_reviews_what_they_bought_and_labels_cannot_be_hidden() {
     assert!(page.contains("commission link") && page.contains("★★★★☆") && page.contains("Thanks!"), "{page}");
 }
 
+async fn agree_to_sponsor(app: &TestApp, note: i64, token: String, shop: i64) -> reqwest::Response {
+    app.post(&format!("/api/v1/notes/{note}/sponsor"), Some(&token), &json!({"shop_id": shop})).await
+}
+
 #[tokio::test]
-async fn a_sponsored_note_is_labelled_for_good_and_cannot_rate() {
+async fn a_sponsored_note_is_labelled_only_when_author_and_shop_both_agree_and_then_for_good() {
     let app = spawn_app().await;
     let f = app.shop_with_product(1990, 10).await;
     let author = app.sign_up("author").await;
     let r = post_note(&app, &author, &[("title", "Orchard visit".to_owned()), ("body", "We toured the groves.".to_owned())], 1).await;
     let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let agree = |who: &Account, shop: i64| agree_to_sponsor(&app, id, who.token.clone(), shop);
     let stranger = app.sign_up("stranger").await;
-    let r = app.post(&format!("/api/v1/notes/{id}/sponsor"), Some(&stranger.token), &json!({"shop_id": f.shop_id})).await;
-    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
-    let r = app.post(&format!("/api/v1/notes/{id}/sponsor"), Some(&f.merchant.token), &json!({"shop_id": f.shop_id})).await;
-    let note: Value = r.json().await.unwrap();
+    assert_error(agree(&stranger, f.shop_id).await, StatusCode::FORBIDDEN, "forbidden").await;
+    // The shop proposes: nothing is labelled until the author accepts.
+    let r: Value = agree(&f.merchant, f.shop_id).await.json().await.unwrap();
+    assert_eq!(
+        (r["status"].as_str(), r["shop_agreed"].as_bool(), r["author_agreed"].as_bool()),
+        (Some("proposed"), Some(true), Some(false))
+    );
+    assert_eq!(app.get(&format!("/api/v1/notes/{id}"), None).await.json::<Value>().await.unwrap()["labels"], json!([]));
+    let open: Value = app.get(&format!("/api/v1/notes/{id}/sponsorships"), Some(&author.token)).await.json().await.unwrap();
+    assert_eq!(open[0]["shop_id"], f.shop_id);
+    // The author sees the offer on the note's page and accepts it there.
+    let browser = app.browser_of(&author).await;
+    let page =
+        app.client.get(app.url(&format!("/notes/{id}"))).header("cookie", &browser.cookie).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Orchard offers to sponsor this note"), "{page}");
+    let r = app.submit(&browser, &format!("/notes/{id}/sponsor"), &[("shop_id", &f.shop_id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let note: Value = app.get(&format!("/api/v1/notes/{id}"), None).await.json().await.unwrap();
     assert_eq!(note["labels"], json!(["sponsored"]));
     assert_eq!(note["sponsor"], "Orchard");
+    // Once accepted, no other shop can take it over.
+    let other = app.shop_with_product(100, 1).await;
+    assert_error(agree(&other.merchant, other.shop_id).await, StatusCode::CONFLICT, "not_sponsorable").await;
+
+    // An author naming a shop at writing time is only a proposal.
+    let r = post_note(
+        &app,
+        &author,
+        &[("title", "Paid?".to_owned()), ("body", "x".to_owned()), ("sponsored_by_shop_id", other.shop_id.to_string())],
+        0,
+    )
+    .await;
+    let named: Value = r.json().await.unwrap();
+    assert_eq!(named["labels"], json!([]), "the author cannot pin a shop's name on a note");
+    assert_eq!(named["sponsor"], Value::Null);
+    let named_id = named["id"].as_i64().unwrap();
+    let r = app.post(&format!("/api/v1/notes/{named_id}/sponsor"), Some(&other.merchant.token), &json!({"shop_id": other.shop_id})).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "accepted");
+    let named: Value = app.get(&format!("/api/v1/notes/{named_id}"), None).await.json().await.unwrap();
+    assert_eq!(named["labels"], json!(["sponsored"]));
+
     // Declared at writing time, a sponsored note may not rate.
     let fields = [
         ("title", "Paid".to_owned()),
