@@ -113,7 +113,7 @@ fn is_date(d: &str) -> bool {
 
 #[utoipa::path(post, path = "/api/v1/campaigns", tag = "community", security(("bearer" = [])), request_body = NewCampaignInput,
     responses((status = 201, body = CampaignDetail), (status = 403, description = "not_a_leader"),
-        (status = 409, description = "community_not_approved, store_out_of_range, mixed_shops")))]
+        (status = 409, description = "community_not_approved, store_out_of_range, mixed_shops, not_offered_to_leaders, below_store_minimum")))]
 async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

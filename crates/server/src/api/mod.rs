@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod community;
 pub mod deals;
 pub mod feed;
+pub mod leader_offers;
 pub mod live;
 pub mod notes;
 pub mod orders;
@@ -52,6 +53,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(teams::router())
         .merge(community::router())
         .merge(campaigns::router())
+        .merge(leader_offers::router())
         .merge(videos::router())
         .merge(feed::router())
         .merge(notes::router())

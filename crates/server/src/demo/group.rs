@@ -1,7 +1,8 @@
 //! Group buying in the demo: a team price on the apples with a team already
 //! forming, Sunny Orchard placed in Beijing with a 3 km radius, and Auntie
 //! Zhang's approved community a kilometre away with a campaign that closes
-//! at the next 23:00 Beijing time.
+//! at the next 23:00 Beijing time, over the products the orchard offers
+//! leaders.
 
 use super::Result;
 use crate::AppState;
@@ -51,6 +52,10 @@ pub async fn fill(state: &AppState, fruit: ShopId, skus: &[SkuId], people: Peopl
     let community = state.db.apply_to_lead(people.leader, &application, now).await?;
     let community = state.db.decide_community(CommunityId(community.id), true, people.operator, now).await?;
     state.db.join_community(CommunityId(community.id), people.shopper, now).await?;
+    // What the orchard lets leaders sell, and from which price.
+    for (sku, min_price_minor) in [(skus[0], 1590), (skus[1], 1790), (skus[4], 2990)] {
+        state.db.set_leader_offer(fruit, sku, min_price_minor, now).await?;
+    }
     let cutoff = next_cutoff(now, TimeOfDay::hm(23, 0)?, community.utc_offset_minutes)?;
     let campaign = NewCampaign {
         shop: fruit,

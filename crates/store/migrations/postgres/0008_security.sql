@@ -30,3 +30,18 @@ CREATE TABLE note_sponsorships (
     PRIMARY KEY (note_id, shop_id)
 );
 CREATE INDEX note_sponsorships_shop ON note_sponsorships(shop_id);
+
+-- What a store lets group leaders sell, and the lowest price a leader may
+-- set. SKUs already in campaigns are offered at their current price, so no
+-- leader can go below it until the store says otherwise.
+CREATE TABLE leader_offers (
+    sku_id BIGINT PRIMARY KEY REFERENCES skus(id) ON DELETE CASCADE,
+    shop_id BIGINT NOT NULL REFERENCES shops(id),
+    min_price_minor BIGINT NOT NULL CHECK (min_price_minor >= 0),
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX leader_offers_shop ON leader_offers(shop_id);
+INSERT INTO leader_offers (sku_id, shop_id, min_price_minor, created_at, updated_at)
+SELECT k.id, p.shop_id, k.price_minor, 0, 0 FROM skus k JOIN products p ON p.id = k.product_id
+WHERE k.id IN (SELECT sku_id FROM campaign_items);

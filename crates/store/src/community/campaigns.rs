@@ -126,6 +126,14 @@ impl Db {
             if s.shop_id != new.shop.get() {
                 return Err(StoreError::conflict("mixed_shops", "every product of a campaign comes from its store"));
             }
+            let minimum = super::offers::minimum_for_leaders(&mut tx, *sku).await?;
+            let price = price.unwrap_or(s.price_minor.max(minimum));
+            if price < minimum {
+                return Err(StoreError::conflict(
+                    "below_store_minimum",
+                    format!("{} sells from {} (minor units) through leaders; set at least that", s.title, minimum),
+                ));
+            }
             sqlx::query(
                 "INSERT INTO campaign_items (campaign_id, sku_id, product_id, price_minor, threshold_units, status) VALUES ($1, $2, $3, $4, $5, 'open') \
                  ON CONFLICT (campaign_id, sku_id) DO NOTHING",
@@ -133,7 +141,7 @@ impl Db {
             .bind(id)
             .bind(sku.get())
             .bind(s.product_id)
-            .bind(price.unwrap_or(s.price_minor))
+            .bind(price)
             .bind(*threshold)
             .execute(&mut *tx)
             .await?;

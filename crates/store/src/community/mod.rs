@@ -1,7 +1,7 @@
 //! Community group purchase in the record: a leader's community and pickup
 //! point (an application an operator decides), residents who join it, and
 //! the stores whose delivery radius reaches it. Campaigns, their orders and
-//! their close are in the submodules.
+//! their close, and what stores offer leaders, are in the submodules.
 
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
@@ -13,9 +13,11 @@ use sqlx::AssertSqlSafe;
 
 mod campaigns;
 mod close;
+mod offers;
 
 pub use campaigns::{Campaign, CampaignDetail, CampaignItem, CampaignOrder, NewCampaign};
 pub use close::{CampaignOutcome, PickupEntry, SupplyLine, SupplyOrder};
+pub use offers::LeaderOffer;
 
 record! {
     pub struct Community {

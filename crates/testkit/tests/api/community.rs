@@ -37,6 +37,12 @@ async fn setup(app: &TestApp) -> Setup {
         )
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // The store lets leaders sell both products, from its lowest prices.
+    for (sku, min) in [(store.sku_id, 1500), (other_sku, 2000)] {
+        let path = format!("/api/v1/shops/{}/leader-offers/{sku}", store.shop_id);
+        let r = app.send_json(Method::PUT, &path, Some(&store.merchant.token), &json!({"min_price_minor": min})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
     let leader = app.sign_up("leader").await;
     let application = json!({"name": "Sanlitun North", "area": "Chaoyang", "pickup_address": "Gate 2, Building 5", "pickup_hours": "08:00-21:00",
         "lat": PICKUP.0, "lng": PICKUP.1});
@@ -379,4 +385,57 @@ async fn wrong_pickup_codes_are_limited_per_campaign_and_per_leader() {
     app.clock.advance_seconds(30);
     assert_error(guess(first, 102).await, StatusCode::CONFLICT, "pickup_code_unknown").await;
     assert_error(guess(first, 103).await, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+}
+
+#[tokio::test]
+async fn leaders_sell_only_what_the_store_offers_and_never_below_its_minimum() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let body = |items: Value| json!({"shop_id": s.store.shop_id, "title": "Fruit", "cutoff_at": in_an_hour(&app), "items": items});
+    let (app, token) = (&app, s.leader.token.as_str());
+    let attempt = |items: Value| {
+        let body = body(items);
+        async move { app.post("/api/v1/campaigns", Some(token), &body).await }
+    };
+    for price in [0, 1, 1499] {
+        let r = attempt(json!([{"sku_id": s.store.sku_id, "price_minor": price}])).await;
+        assert_error(r, StatusCode::CONFLICT, "below_store_minimum").await;
+    }
+    // A SKU the store did not offer.
+    let r = app
+        .post(
+            "/api/v1/products",
+            Some(&s.store.merchant.token),
+            &json!({"shop_id": s.store.shop_id, "title": "Milk", "skus": [{"code": "M", "price_minor": 900, "stock": 9}]}),
+        )
+        .await;
+    let milk = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let milk_sku =
+        app.get(&format!("/api/v1/products/{milk}"), None).await.json::<Value>().await.unwrap()["skus"][0]["id"].as_i64().unwrap();
+    assert_error(attempt(json!([{"sku_id": milk_sku}])).await, StatusCode::CONFLICT, "not_offered_to_leaders").await;
+    // Only the store's staff change its offers.
+    let path = format!("/api/v1/shops/{}/leader-offers/{milk_sku}", s.store.shop_id);
+    let r = app.send_json(Method::PUT, &path, Some(&s.leader.token), &json!({"min_price_minor": 0})).await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    let offers: Value = app.get(&format!("/api/v1/shops/{}/leader-offers", s.store.shop_id), None).await.json().await.unwrap();
+    assert_eq!(offers.as_array().unwrap().len(), 2);
+    // At the minimum is fine; withdrawn, running campaigns keep their terms and no new one may sell it.
+    let running = publish(&app, &s, body(json!([{"sku_id": s.store.sku_id, "price_minor": 1500}]))).await;
+    let path = format!("/api/v1/shops/{}/leader-offers/{}", s.store.shop_id, s.store.sku_id);
+    assert_eq!(app.request(Method::DELETE, &path, Some(&s.store.merchant.token)).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_error(attempt(json!([{"sku_id": s.store.sku_id, "price_minor": 1990}])).await, StatusCode::CONFLICT, "not_offered_to_leaders")
+        .await;
+    let kept: Value = app.get(&format!("/api/v1/campaigns/{}", running["id"]), None).await.json().await.unwrap();
+    assert_eq!((kept["status"].as_str(), kept["items"][0]["price_minor"].as_i64()), (Some("open"), Some(1500)));
+    let (_, order) = resident_orders(app, &s, &running, "ann", &[(0, 1)]).await;
+    assert_eq!(order["total_minor"], 1500);
+    // The shop page offers the milk from ¥8.00.
+    let browser = app.browser_of(&s.store.merchant).await;
+    let form = [("sku_id", milk_sku.to_string()), ("min_price", "8.00".into()), ("action", "offer".into())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.submit(&browser, &format!("/merchant/shops/{}/leader-offers", s.store.shop_id), &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let offers: Value = app.get(&format!("/api/v1/shops/{}/leader-offers", s.store.shop_id), None).await.json().await.unwrap();
+    let milk_offer = offers.as_array().unwrap().iter().find(|o| o["sku_id"] == milk_sku).cloned().unwrap();
+    assert_eq!(milk_offer["min_price_minor"], 800);
 }

@@ -12,10 +12,9 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use haul_domain::Money;
-use haul_domain::ids::{CampaignId, CommunityId, ProductId, ShopId};
+use haul_domain::ids::{CampaignId, CommunityId, ShopId};
 use haul_domain::page::PageRequest;
 use haul_store::accounts::User;
-use haul_store::catalog::ProductFilter;
 use haul_store::community::{Campaign, Community, ServingShop, SupplyLine};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -32,7 +31,8 @@ struct Console {
     /// The store picked for a new campaign, and its `(sku id, label, price)`.
     picked: Option<ServingShop>,
     picked_id: i64,
-    skus: Vec<(i64, String, String)>,
+    /// What the picked store offers leaders: (sku, name, store price, lowest price).
+    skus: Vec<(i64, String, String, String)>,
     campaigns: Vec<Campaign>,
     error: Option<String>,
 }
@@ -50,11 +50,10 @@ async fn console(state: &AppState, user: User, csrf: &CsrfToken, shop: Option<i6
         campaigns = state.db.campaigns_of_community(CommunityId(c.id), &PageRequest::parse(Some(50), None)?).await?.items;
         picked = stores.iter().find(|s| Some(s.shop_id) == shop).cloned();
         if let Some(s) = &picked {
-            let filter = ProductFilter { shop: Some(ShopId(s.shop_id)), ..ProductFilter::default() };
-            for p in state.db.products(&filter, &PageRequest::parse(Some(100), None)?).await?.items {
-                for k in state.db.skus(ProductId(p.id)).await? {
-                    skus.push((k.id, format!("{} {}", p.title, k.options), money(k.price_minor, &k.currency)));
-                }
+            // Only what the store offers leaders, with its lowest price.
+            for o in state.db.leader_offers(ShopId(s.shop_id)).await? {
+                let name = format!("{} {}", o.title, o.options);
+                skus.push((o.sku_id, name, money(o.price_minor, &o.currency), money(o.min_price_minor, &o.currency)));
             }
         }
     }

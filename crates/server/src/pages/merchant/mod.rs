@@ -1,6 +1,8 @@
 //! The merchant's pages: shops and their orders (`shops.rs`), products,
-//! SKUs, stock, pictures and flash deals (`products.rs`).
+//! SKUs, stock, pictures and flash deals (`products.rs`), what group leaders
+//! may sell (`offers.rs`).
 
+mod offers;
 mod products;
 mod shops;
 
@@ -23,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/shops/{id}", get(shop))
         .route("/merchant/shops/{id}/products", post(create_product))
         .route("/merchant/shops/{id}/location", post(set_location))
+        .route("/merchant/shops/{id}/leader-offers", post(offers::set_offer))
         .route("/merchant/products/{id}", get(product).post(update_product))
         .route("/merchant/products/{id}/skus", post(add_sku))
         .route("/merchant/products/{id}/deals", post(add_deal))

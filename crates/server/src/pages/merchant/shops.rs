@@ -65,6 +65,7 @@ pub(super) struct ShopPage {
     orders: Vec<Row>,
     /// Consolidated community orders: `(supply order, its lines)`.
     supply: Vec<(SupplyOrder, Vec<SupplyLine>)>,
+    offers: Vec<super::offers::OfferRow>,
     error: Option<String>,
 }
 
@@ -86,7 +87,8 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
         let lines = state.db.supply_lines(o.id).await?;
         supply.push((o, lines));
     }
-    Ok(render(&ShopPage { layout: Layout::new(Some(user), csrf), shop, products, orders, supply, error }))
+    let offers = super::offers::offer_rows(state, id, &products).await?;
+    Ok(render(&ShopPage { layout: Layout::new(Some(user), csrf), shop, products, orders, supply, offers, error }))
 }
 
 pub(super) async fn shop(
