@@ -420,7 +420,7 @@ async fn leaders_sell_only_what_the_store_offers_and_never_below_its_minimum() {
     let offers: Value = app.get(&format!("/api/v1/shops/{}/leader-offers", s.store.shop_id), None).await.json().await.unwrap();
     assert_eq!(offers.as_array().unwrap().len(), 2);
     // At the minimum is fine; withdrawn, running campaigns keep their terms and no new one may sell it.
-    let running = publish(&app, &s, body(json!([{"sku_id": s.store.sku_id, "price_minor": 1500}]))).await;
+    let running = publish(app, &s, body(json!([{"sku_id": s.store.sku_id, "price_minor": 1500}]))).await;
     let path = format!("/api/v1/shops/{}/leader-offers/{}", s.store.shop_id, s.store.sku_id);
     assert_eq!(app.request(Method::DELETE, &path, Some(&s.store.merchant.token)).send().await.unwrap().status(), StatusCode::NO_CONTENT);
     assert_error(attempt(json!([{"sku_id": s.store.sku_id, "price_minor": 1990}])).await, StatusCode::CONFLICT, "not_offered_to_leaders")
