@@ -36,3 +36,17 @@ impl MediaStore {
         format!("/media/{key}")
     }
 }
+
+/// Uploads are read into memory before their bytes are checked, so only this
+/// many are read at once per process (the rest wait their turn before any of
+/// their body is read): memory for uploads stays below this many times the
+/// largest upload.
+pub const UPLOADS_AT_ONCE: usize = 4;
+
+/// Middleware for the upload routes: waits for one of `UPLOADS_AT_ONCE` turns.
+pub async fn one_of_few(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(UPLOADS_AT_ONCE);
+    // Never closed, so this is always a turn, held until the answer.
+    let _turn = TURNS.acquire().await;
+    next.run(req).await
+}

@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload_image))
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(crate::media::one_of_few))
         .routes(routes!(list_products, create_product))
         .routes(routes!(get_product, update_product))
         .routes(routes!(add_sku))

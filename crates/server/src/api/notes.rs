@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create))
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(crate::media::one_of_few))
         .routes(routes!(show))
         .routes(routes!(like))
         .routes(routes!(comment))

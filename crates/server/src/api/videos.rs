@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload))
         .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(crate::media::one_of_few))
         .routes(routes!(show))
         .routes(routes!(react))
         .routes(routes!(event))

@@ -16,8 +16,11 @@ mod teams;
 mod watch;
 
 use crate::AppState;
+use crate::media::one_of_few;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::header;
+use axum::middleware::from_fn;
 use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
@@ -63,7 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/notes/{id}/like", post(notes::like))
         .route("/notes/{id}/comments", post(notes::comment))
         .route("/notes/{id}/sponsor", post(notes::sponsor))
-        .route("/studio/notes", post(notes::create).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
+        .route("/studio/notes", post(notes::create).layer(DefaultBodyLimit::max(64 * 1024 * 1024)).layer(from_fn(one_of_few)))
         .route("/studio", get(watch::studio))
         .route("/studio/rooms", post(live::create))
         .route("/live", get(live::list))
@@ -73,7 +76,7 @@ pub fn router() -> Router<AppState> {
         .route("/live/{id}/pin", post(live::pin))
         .route("/live/{id}/end", post(live::end))
         .route("/live/{id}/cover", post(live::cover))
-        .route("/studio/videos", post(watch::upload).layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024)))
+        .route("/studio/videos", post(watch::upload).layer(DefaultBodyLimit::max(256 * 1024 * 1024)).layer(from_fn(one_of_few)))
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::view))
         .route("/orders/{id}/pay", post(orders::pay))
