@@ -135,17 +135,24 @@ impl TestApp {
 
     /// Signs `account` in through the sign-in form, as a browser would.
     pub async fn browser(&self, account: &Account) -> Browser {
+        let (r, csrf) = self.sign_in_form(&account.login, "correct horse", "").await;
+        let session = set_cookie(&r, "haul_session").expect("session cookie");
+        Browser { cookie: format!("haul_csrf={csrf}; haul_session={session}"), csrf }
+    }
+
+    /// Posts the sign-in form from a browser that carries `cookies` (besides
+    /// the CSRF cookie it is given first); the answer and that CSRF token.
+    pub async fn sign_in_form(&self, login: &str, password: &str, cookies: &str) -> (Response, String) {
         let csrf = set_cookie(&self.get("/signin", None).await, "haul_csrf").expect("csrf cookie");
         let r = self
             .client
             .post(self.url("/signin"))
-            .header("cookie", format!("haul_csrf={csrf}"))
-            .form(&[("csrf", csrf.as_str()), ("login", account.login.as_str()), ("password", "correct horse")])
+            .header("cookie", format!("haul_csrf={csrf}; {cookies}"))
+            .form(&[("csrf", csrf.as_str()), ("login", login), ("password", password)])
             .send()
             .await
             .expect("sign in");
-        let session = set_cookie(&r, "haul_session").expect("session cookie");
-        Browser { cookie: format!("haul_csrf={csrf}; haul_session={session}"), csrf }
+        (r, csrf)
     }
 
     /// Posts a form from `browser`, adding its CSRF token.

@@ -109,16 +109,8 @@ async fn simultaneous_wrong_passwords_cannot_slip_under_the_limit() {
     assert_eq!((wrong, held), (5, 25), "{statuses:?}");
 }
 
-/// Signs in through the form with `cookies`; the response.
 async fn form_sign_in(app: &TestApp, login: &str, password: &str, cookies: &str) -> reqwest::Response {
-    let csrf = set_cookie(&app.get("/signin", None).await, "haul_csrf").unwrap();
-    app.client
-        .post(app.url("/signin"))
-        .header("cookie", format!("haul_csrf={csrf}; {cookies}"))
-        .form(&[("csrf", csrf.as_str()), ("login", login), ("password", password)])
-        .send()
-        .await
-        .unwrap()
+    app.sign_in_form(login, password, cookies).await.0
 }
 
 #[tokio::test]

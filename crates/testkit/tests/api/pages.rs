@@ -141,15 +141,7 @@ async fn cookies_are_secure_when_haul_is_served_over_https() {
     assert!(!r.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
     let app = spawn_app_with(|c| c.public_url = Some("https://shop.example.com".into())).await;
     let user = app.sign_up("secure").await;
-    let csrf = set_cookie(&app.get("/signin", None).await, "haul_csrf").unwrap();
-    let r = app
-        .client
-        .post(app.url("/signin"))
-        .header("cookie", format!("haul_csrf={csrf}"))
-        .form(&[("csrf", csrf.as_str()), ("login", user.login.as_str()), ("password", "correct horse")])
-        .send()
-        .await
-        .unwrap();
+    let (r, _) = app.sign_in_form(&user.login, "correct horse", "").await;
     let cookies: Vec<&str> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap()).collect();
     assert!(cookies.len() >= 2, "{cookies:?}");
     assert!(cookies.iter().all(|c| c.contains("; Secure") && c.contains("HttpOnly")), "{cookies:?}");

@@ -13,20 +13,29 @@ use haul_domain::ids::{ProductId, ShopId, SkuId};
 use haul_store::catalog::ProductSummary;
 use serde::Deserialize;
 
-/// One SKU of the shop: `(sku, name, store price, lowest price for leaders
-/// if offered)`.
-pub(super) type OfferRow = (i64, String, String, Option<String>);
+/// An offered SKU: `(sku, name, store price, lowest price for leaders)`.
+pub(super) type Offered = (i64, String, String, String);
+/// A SKU not offered: `(sku, name, store price)`.
+pub(super) type NotOffered = (i64, String, String);
 
-pub(super) async fn offer_rows(state: &AppState, shop: ShopId, products: &[ProductSummary]) -> crate::error::ApiResult<Vec<OfferRow>> {
+/// The shop's active SKUs, offered to leaders and not.
+pub(super) async fn offer_rows(
+    state: &AppState,
+    shop: ShopId,
+    products: &[ProductSummary],
+) -> crate::error::ApiResult<(Vec<Offered>, Vec<NotOffered>)> {
     let offers = state.db.leader_offers(shop).await?;
-    let mut rows = Vec::new();
+    let offered = offers
+        .iter()
+        .map(|o| (o.sku_id, format!("{} {}", o.title, o.options), money(o.price_minor, &o.currency), money(o.min_price_minor, &o.currency)))
+        .collect();
+    let mut not_offered = Vec::new();
     for p in products.iter().filter(|p| p.status == "active") {
-        for k in state.db.skus(ProductId(p.id)).await? {
-            let minimum = offers.iter().find(|o| o.sku_id == k.id).map(|o| money(o.min_price_minor, &o.currency));
-            rows.push((k.id, format!("{} {}", p.title, k.options), money(k.price_minor, &k.currency), minimum));
+        for k in state.db.skus(ProductId(p.id)).await?.into_iter().filter(|k| offers.iter().all(|o| o.sku_id != k.id)) {
+            not_offered.push((k.id, format!("{} {}", p.title, k.options), money(k.price_minor, &k.currency)));
         }
     }
-    Ok(rows)
+    Ok((offered, not_offered))
 }
 
 #[derive(Deserialize)]

@@ -65,7 +65,8 @@ pub(super) struct ShopPage {
     orders: Vec<Row>,
     /// Consolidated community orders: `(supply order, its lines)`.
     supply: Vec<(SupplyOrder, Vec<SupplyLine>)>,
-    offers: Vec<super::offers::OfferRow>,
+    offered: Vec<super::offers::Offered>,
+    not_offered: Vec<super::offers::NotOffered>,
     error: Option<String>,
 }
 
@@ -87,8 +88,8 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
         let lines = state.db.supply_lines(o.id).await?;
         supply.push((o, lines));
     }
-    let offers = super::offers::offer_rows(state, id, &products).await?;
-    Ok(render(&ShopPage { layout: Layout::new(Some(user), csrf), shop, products, orders, supply, offers, error }))
+    let (offered, not_offered) = super::offers::offer_rows(state, id, &products).await?;
+    Ok(render(&ShopPage { layout: Layout::new(Some(user), csrf), shop, products, orders, supply, offered, not_offered, error }))
 }
 
 pub(super) async fn shop(
