@@ -46,6 +46,10 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
         return is_public_v4(embedded_v4(s[6], s[7]));
     }
+    // Local-use NAT64 (64:ff9b:1::/48) reaches whatever the local translator does.
+    if s[..3] == [0x64, 0xff9b, 1] {
+        return false;
+    }
     if s[0] == 0x2002 {
         return is_public_v4(embedded_v4(s[1], s[2]));
     }
@@ -115,6 +119,7 @@ mod tests {
             "64:ff9b::a9fe:a9fe",
             "2002:7f00:1::",
             "2002:c0a8:101::1",
+            "64:ff9b:1::a00:1",
         ];
         for ip in refused {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");

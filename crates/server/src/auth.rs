@@ -75,6 +75,47 @@ pub fn set_cookie(response: &mut axum::response::Response, name: &str, value: &s
     }
 }
 
+/// Who a request comes from, for the limits that count per address: the TCP
+/// peer or, when the operator says Haul sits behind a proxy
+/// (`trust_forwarded_for`) and the peer is on a private network, the last
+/// `X-Forwarded-For` address (the one that proxy saw). An IPv6 client is
+/// keyed by its /64, which one household or server holds whole.
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddress(client_key(state, peer, &parts.headers)))
+    }
+}
+
+pub fn client_key(state: &AppState, peer: Option<std::net::IpAddr>, headers: &HeaderMap) -> String {
+    use std::net::IpAddr;
+    let Some(peer) = peer else { return "unknown".into() };
+    let forwarded = || {
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+            .next_back()
+    };
+    let ip = match state.config.trust_forwarded_for && !haul_domain::outbound::is_public(peer) {
+        true => forwarded().unwrap_or(peer),
+        false => peer,
+    };
+    match ip {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
+        IpAddr::V4(v4) => v4.to_string(),
+    }
+}
+
 /// A Haul-issued, signed id for each browser, so that anonymous viewers can
 /// be counted once (views, shares) without an account.
 pub const BROWSER_COOKIE: &str = "haul_browser";
@@ -91,10 +132,14 @@ pub async fn browser_id_cookie(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let has_one = browser_id(&state, req.headers()).is_some();
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let address = client_key(&state, peer, req.headers());
     let mut response = next.run(req).await;
     let is_page =
         response.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
-    if !has_one && is_page {
+    // Ids are free to ask for, so each address gets only a few an hour:
+    // otherwise fetching a page before each view would count every view.
+    if !has_one && is_page && state.browser_id_limiter.take(&address) {
         let id = haul_domain::signing::tagged(state.cookie_key.as_bytes(), &random_token()[..32]);
         set_cookie(&mut response, BROWSER_COOKIE, &id, 400 * 86_400);
     }

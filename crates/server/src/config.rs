@@ -66,6 +66,13 @@ pub struct Config {
     /// Video events (views, shares, product clicks) one address may send a
     /// minute; beyond it they are refused with 429.
     pub video_events_per_minute: i64,
+    /// New browser ids (the cookie that lets anonymous views count once)
+    /// one address may be given an hour.
+    pub browser_ids_per_hour: i64,
+    /// Haul sits behind a proxy that sets `X-Forwarded-For`: per-address
+    /// limits use the address it saw (only when the peer is on a private
+    /// network, so a client reaching Haul directly cannot choose it).
+    pub trust_forwarded_for: bool,
     /// Bearer token that `/metrics` requires; unset, it is not served.
     pub metrics_token: Option<String>,
     /// `text` or `json`.
@@ -116,6 +123,8 @@ impl Default for Config {
             login_address_attempts: 20,
             pickup_code_attempts: 10,
             video_events_per_minute: 120,
+            browser_ids_per_hour: 20,
+            trust_forwarded_for: false,
             metrics_token: None,
             log_format: "text".into(),
             worker_interval_seconds: 5,

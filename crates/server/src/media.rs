@@ -2,7 +2,12 @@
 //! `/media`; an object store (S3-compatible) slots in behind the same two
 //! calls when Haul runs on several nodes.
 
+use crate::error::{ApiError, ApiResult};
+use axum::extract::Multipart;
+use axum::extract::multipart::MultipartError;
+use axum::http::StatusCode;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub struct MediaStore {
@@ -38,15 +43,34 @@ impl MediaStore {
 }
 
 /// Uploads are read into memory before their bytes are checked, so only this
-/// many are read at once per process (the rest wait their turn before any of
-/// their body is read): memory for uploads stays below this many times the
-/// largest upload.
+/// many are read at once per process, and only after the uploader is known
+/// (the turn is taken when the body is first read, after sign-in is checked).
+/// Memory for uploads stays below this many times the largest upload.
 pub const UPLOADS_AT_ONCE: usize = 4;
+/// How long an upload waits for its turn, and how long its body may stall.
+const UPLOAD_WAIT: Duration = Duration::from_secs(30);
 
-/// Middleware for the upload routes: waits for one of `UPLOADS_AT_ONCE` turns.
-pub async fn one_of_few(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+/// Every field of a multipart upload in order, names repeated as sent: files
+/// up to `max_file` bytes, text fields up to 64 KiB.
+pub async fn read_upload(mut form: Multipart, max_file: usize) -> ApiResult<Vec<(String, Vec<u8>)>> {
     static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(UPLOADS_AT_ONCE);
-    // Never closed, so this is always a turn, held until the answer.
-    let _turn = TURNS.acquire().await;
-    next.run(req).await
+    let _turn = tokio::time::timeout(UPLOAD_WAIT, TURNS.acquire())
+        .await
+        .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "uploads_busy", "many uploads are under way; try again in a minute"))?;
+    let stalled = || ApiError::new(StatusCode::REQUEST_TIMEOUT, "upload_stalled", "the upload stopped sending; try again");
+    let broken = |e: MultipartError| ApiError::bad_request("invalid_upload", e.body_text());
+    let mut fields = Vec::new();
+    while let Some(mut field) = tokio::time::timeout(UPLOAD_WAIT, form.next_field()).await.map_err(|_| stalled())?.map_err(broken)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let max = if field.file_name().is_some() { max_file } else { 64 * 1024 };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = tokio::time::timeout(UPLOAD_WAIT, field.chunk()).await.map_err(|_| stalled())?.map_err(broken)? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > max {
+                return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", format!("{name} is at most {max} bytes")));
+            }
+        }
+        fields.push((name, bytes));
+    }
+    Ok(fields)
 }

@@ -98,8 +98,16 @@ pub struct Buckets {
 
 impl Buckets {
     pub fn per_minute(count: i64, clock: Arc<dyn Clock>) -> Self {
+        Self::per(count, 60_000, clock)
+    }
+
+    pub fn per_hour(count: i64, clock: Arc<dyn Clock>) -> Self {
+        Self::per(count, 3_600_000, clock)
+    }
+
+    fn per(count: i64, window_ms: i64, clock: Arc<dyn Clock>) -> Self {
         let count = count.max(1);
-        Buckets { rate: RateLimit { burst: count, every_ms: 60_000 / count }, clock, keys: Mutex::new(HashMap::new()) }
+        Buckets { rate: RateLimit { burst: count, every_ms: window_ms / count }, clock, keys: Mutex::new(HashMap::new()) }
     }
 
     /// Takes one for `key`; false when its rate is spent.

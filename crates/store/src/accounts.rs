@@ -140,15 +140,20 @@ impl Db {
         Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.millis()).execute(&self.write).await?.rows_affected())
     }
 
-    /// Remembers a browser the user signed in from; keeps the newest 20.
+    /// Remembers a browser the user signed in from; keeps the 20 most recently used.
     pub async fn remember_device(&self, user: UserId, device_hash: &str, now: Timestamp) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        sqlx::query("INSERT INTO login_devices (user_id, device_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(user.get())
-            .bind(device_hash)
-            .bind(now.millis())
-            .execute(&mut *tx)
-            .await?;
+        // A sign-in refreshes the browser's time, so the owner's everyday
+        // browser is never the one pushed out by newer ones.
+        sqlx::query(
+            "INSERT INTO login_devices (user_id, device_hash, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, device_hash) DO UPDATE SET created_at = excluded.created_at",
+        )
+        .bind(user.get())
+        .bind(device_hash)
+        .bind(now.millis())
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "DELETE FROM login_devices WHERE user_id = $1 AND device_hash NOT IN \
              (SELECT device_hash FROM login_devices WHERE user_id = $1 ORDER BY created_at DESC, device_hash LIMIT 20)",

@@ -1,17 +1,16 @@
 //! Sign up, sign in, sign out, who am I, and operators granting roles.
 
 use crate::AppState;
-use crate::auth::{ApiUser, bearer, hash_password, start_session, token_hash, verify_password};
+use crate::auth::{ApiUser, ClientAddress, bearer, hash_password, start_session, token_hash, verify_password};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use haul_domain::accounts::{Login, Role, check_password, text};
 use haul_domain::ids::UserId;
 use haul_store::accounts::{NewUser, User};
 use haul_store::catalog::Shop;
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -88,14 +87,14 @@ pub const DEVICE_COOKIE: &str = "haul_device";
 /// account and per address; from a browser the account has signed in from
 /// before (`device`, its cookie) it is counted for that browser alone, so
 /// strangers' guesses never lock the owner out.
-pub async fn authenticate(state: &AppState, input: SignIn, from: SocketAddr, device: Option<&str>) -> ApiResult<User> {
+pub async fn authenticate(state: &AppState, input: SignIn, from: &ClientAddress, device: Option<&str>) -> ApiResult<User> {
     let login = Login::parse(&input.login).map_err(|_| invalid_credentials())?;
     let user = state.db.user_by_login(&login).await?;
     let known_device = match (&user, device) {
         (Some(u), Some(d)) => state.db.knows_device(u.user_id(), &token_hash(d)).await?,
         _ => false,
     };
-    let address = format!("ip:{}", from.ip());
+    let address = format!("ip:{}", from.0);
     let account = match device {
         Some(d) if known_device => format!("device:{}", token_hash(d)),
         _ => format!("login:{}", login.as_str()),
@@ -119,7 +118,10 @@ pub async fn authenticate(state: &AppState, input: SignIn, from: SocketAddr, dev
     match user {
         Some(user) if ok => {
             state.login_limiter.clear(&account);
-            state.login_limiter.give_back(&address);
+            // Only what was reserved is given back.
+            if !known_device {
+                state.login_limiter.give_back(&address);
+            }
             Ok(user)
         }
         _ => Err(invalid_credentials()),
@@ -147,10 +149,10 @@ async fn sign_up(State(state): State<AppState>, Json(input): Json<SignUp>) -> Ap
     responses((status = 201, body = SessionOut), (status = 401, description = "invalid_credentials"), (status = 429, description = "too_many_attempts")))]
 async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    from: ClientAddress,
     Json(input): Json<SignIn>,
 ) -> ApiResult<(StatusCode, axum::Json<SessionOut>)> {
-    let user = authenticate(&state, input, from, None).await?;
+    let user = authenticate(&state, input, &from, None).await?;
     let token = start_session(&state, user.user_id(), "api").await?;
     Ok((StatusCode::CREATED, axum::Json(SessionOut { user: user.into(), token })))
 }

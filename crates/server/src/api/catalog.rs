@@ -29,7 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload_image))
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
-        .layer(axum::middleware::from_fn(crate::media::one_of_few))
         .routes(routes!(list_products, create_product))
         .routes(routes!(get_product, update_product))
         .routes(routes!(add_sku))
@@ -300,23 +299,14 @@ pub fn image_type(state: &AppState, bytes: &[u8]) -> ApiResult<&'static str> {
         .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "send a JPEG, PNG, GIF or WebP image"))
 }
 
-/// Reads the `file` field of a multipart upload, refusing it early once it
-/// is larger than allowed.
-pub async fn read_file_field(mut form: Multipart, max: usize) -> ApiResult<Vec<u8>> {
-    while let Some(mut field) = form.next_field().await.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))? {
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() > max {
-                return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", format!("files are at most {max} bytes")));
-            }
-        }
-        return Ok(bytes);
-    }
-    Err(ApiError::bad_request("invalid_upload", "send the image in a multipart field named `file`"))
+/// The `file` field of a multipart upload.
+pub async fn read_file_field(form: Multipart, max: usize) -> ApiResult<Vec<u8>> {
+    crate::media::read_upload(form, max)
+        .await?
+        .into_iter()
+        .rev()
+        .find_map(|(name, bytes)| (name == "file").then_some(bytes))
+        .ok_or_else(|| ApiError::bad_request("invalid_upload", "send the image in a multipart field named `file`"))
 }
 
 #[utoipa::path(post, path = "/api/v1/products/{id}/images", tag = "catalog", security(("bearer" = [])),

@@ -26,13 +26,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
+    // Only the cover picture takes a body larger than the default.
     OpenApiRouter::new()
+        .routes(routes!(cover))
+        .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
         .routes(routes!(list, create))
         .routes(routes!(show))
         .routes(routes!(set_products))
         .routes(routes!(pin))
         .routes(routes!(end))
-        .routes(routes!(cover))
         .routes(routes!(add_moderator))
         .routes(routes!(delete_message))
         .routes(routes!(mute))

@@ -57,7 +57,7 @@ pub struct Shipment {
 /// The partner says it shipped the order. Signed like every Haul webhook.
 #[utoipa::path(post, path = "/api/v1/partner/orders/{id}/shipment", tag = "partners", request_body = Shipment,
     params(("Haul-Signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 with the partner secret>")),
-    responses((status = 200, body = Order), (status = 401, description = "bad_signature")))]
+    responses((status = 200, body = Order), (status = 401, description = "bad_signature"), (status = 404), (status = 409, description = "shipped_in_part_by_the_shop")))]
 async fn shipment(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -72,9 +72,18 @@ async fn shipment(
         .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "bad_signature", "unknown partner"))?;
     let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
     signing::verify(partner.secret.as_bytes(), header, &body, state.clock.now().seconds())?;
-    // Only orders forwarded to this partner: not the shop's own orders.
-    if !state.db.forwarded_to(id, partner.id).await? {
-        return Err(ApiError::not_found("order"));
+    // Only orders forwarded to this partner: not the shop's own orders, and
+    // not an order the shop ships in part itself.
+    match state.db.partner_lines(id, partner.id).await? {
+        (0, _) => return Err(ApiError::not_found("order")),
+        (theirs, all) if theirs < all => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "shipped_in_part_by_the_shop",
+                "the shop ships some lines of this order itself: it marks the order shipped",
+            ));
+        }
+        _ => {}
     }
     let detail = state.db.order(OrderId(id)).await?;
     let note = format!(

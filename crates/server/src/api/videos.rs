@@ -9,7 +9,7 @@ use crate::auth::{ApiUser, random_token};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use haul_domain::DomainError;
 use haul_domain::catalog::sniff_image;
@@ -30,7 +30,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload))
         .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
-        .layer(axum::middleware::from_fn(crate::media::one_of_few))
         .routes(routes!(show))
         .routes(routes!(react))
         .routes(routes!(event))
@@ -65,25 +64,7 @@ pub fn view(detail: VideoDetail) -> VideoView {
 /// Reads every field of a multipart form; files up to `max_file` bytes,
 /// text fields up to 64 KiB. A later field of the same name wins.
 pub async fn read_fields(form: Multipart, max_file: usize) -> ApiResult<HashMap<String, Vec<u8>>> {
-    Ok(read_parts(form, max_file).await?.into_iter().collect())
-}
-
-/// Every field of a multipart form in order, names repeated as sent.
-pub async fn read_parts(mut form: Multipart, max_file: usize) -> ApiResult<Vec<(String, Vec<u8>)>> {
-    let mut fields = Vec::new();
-    while let Some(mut field) = form.next_field().await.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let max = if field.file_name().is_some() { max_file } else { 64 * 1024 };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))? {
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() > max {
-                return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", format!("{name} is at most {max} bytes")));
-            }
-        }
-        fields.push((name, bytes));
-    }
-    Ok(fields)
+    Ok(crate::media::read_upload(form, max_file).await?.into_iter().collect())
 }
 
 /// A frame of the video as its poster, if ffmpeg is installed and can read it.
@@ -253,7 +234,7 @@ pub async fn react_to(state: &AppState, viewer: UserId, video: i64, kind: &str, 
 pub struct Viewer<'a> {
     pub user: Option<UserId>,
     pub browser: Option<&'a str>,
-    pub from: std::net::IpAddr,
+    pub from: crate::auth::ClientAddress,
 }
 
 /// Records a view, share or product click: limited per address, and counted
@@ -263,7 +244,7 @@ pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind
     if !matches!(kind, "view" | "share" | "product_click") {
         return Err(DomainError::invalid("kind", "view, share or product_click").into());
     }
-    if !state.event_limiter.take(&viewer.from.to_string()) {
+    if !state.event_limiter.take(&viewer.from.0) {
         return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_events", "too many video events from this address"));
     }
     let key = match (viewer.user, viewer.browser) {
@@ -305,12 +286,12 @@ pub struct EventInput {
 async fn event(
     State(state): State<AppState>,
     user: Option<ApiUser>,
-    ConnectInfo(from): ConnectInfo<std::net::SocketAddr>,
+    from: crate::auth::ClientAddress,
     headers: HeaderMap,
     Path(id): Path<i64>,
     Json(input): Json<EventInput>,
 ) -> ApiResult<StatusCode> {
-    let viewer = Viewer { user: user.map(|u| u.0.user_id()), browser: crate::auth::browser_id(&state, &headers), from: from.ip() };
+    let viewer = Viewer { user: user.map(|u| u.0.user_id()), browser: crate::auth::browser_id(&state, &headers), from };
     record_event(&state, viewer, id, &input.kind, input.watch_ms).await?;
     Ok(StatusCode::NO_CONTENT)
 }

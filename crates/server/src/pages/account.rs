@@ -3,14 +3,13 @@
 use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, render, see_other};
 use crate::AppState;
 use crate::api::accounts::{DEVICE_COOKIE, SignIn, SignUp, authenticate, create_account};
-use crate::auth::{SESSION_COOKIE, WebUser, cookie, random_token, set_cookie, start_session, token_hash};
+use crate::auth::{ClientAddress, SESSION_COOKIE, WebUser, cookie, random_token, set_cookie, start_session, token_hash};
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use haul_store::accounts::User;
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 #[derive(Template)]
 #[template(path = "signin.html")]
@@ -67,12 +66,12 @@ const DEVICE_COOKIE_DAYS: i64 = 400;
 pub async fn sign_in(
     State(state): State<AppState>,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
-    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    from: ClientAddress,
     headers: HeaderMap,
     CheckedForm(f): CheckedForm<SignInForm>,
 ) -> PageResult {
     let device = cookie(&headers, DEVICE_COOKIE);
-    match authenticate(&state, SignIn { login: f.login.clone(), password: f.password }, from, device).await {
+    match authenticate(&state, SignIn { login: f.login.clone(), password: f.password }, &from, device).await {
         Ok(user) => signed_in(&state, &user, &headers).await,
         Err(e) => Ok((e.status, page(None, &csrf, false, f.login, Some(e.message))).into_response()),
     }

@@ -16,11 +16,9 @@ mod teams;
 mod watch;
 
 use crate::AppState;
-use crate::media::one_of_few;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
-use axum::middleware::from_fn;
 use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
@@ -66,7 +64,7 @@ pub fn router() -> Router<AppState> {
         .route("/notes/{id}/like", post(notes::like))
         .route("/notes/{id}/comments", post(notes::comment))
         .route("/notes/{id}/sponsor", post(notes::sponsor))
-        .route("/studio/notes", post(notes::create).layer(DefaultBodyLimit::max(64 * 1024 * 1024)).layer(from_fn(one_of_few)))
+        .route("/studio/notes", post(notes::create).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/studio", get(watch::studio))
         .route("/studio/rooms", post(live::create))
         .route("/live", get(live::list))
@@ -75,8 +73,8 @@ pub fn router() -> Router<AppState> {
         .route("/live/{id}/bag", post(live::bag))
         .route("/live/{id}/pin", post(live::pin))
         .route("/live/{id}/end", post(live::end))
-        .route("/live/{id}/cover", post(live::cover))
-        .route("/studio/videos", post(watch::upload).layer(DefaultBodyLimit::max(256 * 1024 * 1024)).layer(from_fn(one_of_few)))
+        .route("/live/{id}/cover", post(live::cover).layer(DefaultBodyLimit::max(8 * 1024 * 1024)))
+        .route("/studio/videos", post(watch::upload).layer(DefaultBodyLimit::max(256 * 1024 * 1024)))
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::view))
         .route("/orders/{id}/pay", post(orders::pay))

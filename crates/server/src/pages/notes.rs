@@ -98,7 +98,7 @@ pub async fn create(
     mut form: Multipart,
 ) -> PageResult {
     check_multipart_csrf(&mut form, &csrf).await?;
-    let mut parts = crate::api::videos::read_parts(form, state.config.max_upload_bytes).await?;
+    let mut parts = crate::media::read_upload(form, state.config.max_upload_bytes).await?;
     let field = |parts: &[(String, Vec<u8>)], name: &str| {
         parts.iter().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8_lossy(b).trim().to_owned()).unwrap_or_default()
     };

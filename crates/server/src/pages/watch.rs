@@ -177,13 +177,12 @@ pub struct EventForm {
 pub async fn event(
     State(state): State<AppState>,
     WebUser(user): WebUser,
-    axum::extract::ConnectInfo(from): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    from: crate::auth::ClientAddress,
     headers: axum::http::HeaderMap,
     Path(id): Path<i64>,
     super::layout::CheckedForm(f): super::layout::CheckedForm<EventForm>,
 ) -> PageResult {
-    let viewer =
-        crate::api::videos::Viewer { user: user.map(|u| u.user_id()), browser: crate::auth::browser_id(&state, &headers), from: from.ip() };
+    let viewer = crate::api::videos::Viewer { user: user.map(|u| u.user_id()), browser: crate::auth::browser_id(&state, &headers), from };
     crate::api::videos::record_event(&state, viewer, id, &f.kind, f.watch_ms).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

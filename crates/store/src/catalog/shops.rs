@@ -119,17 +119,16 @@ impl Db {
             .ok_or(StoreError::NotFound("partner"))
     }
 
-    /// Whether `order` was forwarded to `partner`: it has lines of the
-    /// partner's items (these are what a paid order forwards).
-    pub async fn forwarded_to(&self, order: i64, partner: i64) -> Result<bool> {
-        let found: Option<(i64,)> = sqlx::query_as(
-            "SELECT l.id FROM order_lines l JOIN products p ON p.id = l.product_id \
-             WHERE l.order_id = $1 AND p.kind = 'partner' AND p.partner_id = $2 LIMIT 1",
+    /// How many of `order`'s lines `partner` fulfils, and how many it has
+    /// (a paid order forwards the partner's lines to it).
+    pub async fn partner_lines(&self, order: i64, partner: i64) -> Result<(i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN p.kind = 'partner' AND p.partner_id = $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COUNT(*) AS BIGINT) FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = $1",
         )
         .bind(order)
         .bind(partner)
-        .fetch_optional(&self.read)
-        .await?;
-        Ok(found.is_some())
+        .fetch_one(&self.read)
+        .await?)
     }
 }

@@ -155,3 +155,22 @@ async fn one_address_guessing_many_accounts_is_held_back() {
     let r = app.post("/api/v1/sessions", None, &json!({"login": "nobody@example.com", "password": "guess"})).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn signing_in_to_ones_own_account_does_not_refill_the_address_for_guesses() {
+    let app = spawn_app().await;
+    let attacker = app.sign_up("attacker").await;
+    let (first, _) = app.sign_in_form(&attacker.login, "correct horse", "").await;
+    let device = format!("haul_device={}", set_cookie(&first, "haul_device").unwrap());
+    let per_address = app.state.config.login_address_attempts as usize;
+    let mut held = 0;
+    for i in 0..per_address + 5 {
+        // A guess at someone else, then a good sign-in from the known browser.
+        let r = app.post("/api/v1/sessions", None, &json!({"login": format!("victim{i}@example.com"), "password": "guess"})).await;
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            held += 1;
+        }
+        assert_eq!(form_sign_in(&app, &attacker.login, "correct horse", &device).await.status(), StatusCode::SEE_OTHER);
+    }
+    assert!(held >= 5, "{held} guesses held back");
+}

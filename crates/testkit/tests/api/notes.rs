@@ -75,6 +75,10 @@ async fn a_sponsored_note_is_labelled_only_when_author_and_shop_both_agree_and_t
     let agree = |who: &Account, shop: i64| agree_to_sponsor(&app, id, who.token.clone(), shop);
     let stranger = app.sign_up("stranger").await;
     assert_error(agree(&stranger, f.shop_id).await, StatusCode::FORBIDDEN, "forbidden").await;
+    // An operator may run any shop, but does not agree to pay in its name.
+    let operator = app.sign_up("operator").await;
+    app.make_operator(&operator).await;
+    assert_error(agree(&operator, f.shop_id).await, StatusCode::FORBIDDEN, "forbidden").await;
     // The shop proposes: nothing is labelled until the author accepts.
     let r: Value = agree(&f.merchant, f.shop_id).await.json().await.unwrap();
     assert_eq!(

@@ -326,3 +326,38 @@ async fn one_address_sending_too_many_events_is_refused() {
     app.clock.advance_seconds(60);
     assert_eq!(app.post(&format!("/api/v1/videos/{id}/events"), None, &json!({"kind": "view"})).await.status(), StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn browser_ids_are_rationed_per_address() {
+    let app = spawn_app().await;
+    let per_hour = app.state.config.browser_ids_per_hour as usize;
+    let given = futures_util::future::join_all((0..per_hour + 5).map(|_| app.get("/", None)))
+        .await
+        .iter()
+        .filter(|r| haul_testkit::set_cookie(r, "haul_browser").is_some())
+        .count();
+    assert_eq!(given, per_hour);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_address_has_its_own_limit() {
+    for trusted in [true, false] {
+        let app = spawn_app_with(|c| {
+            c.video_events_per_minute = 2;
+            c.trust_forwarded_for = trusted;
+        })
+        .await;
+        let creator = app.sign_up("creator").await;
+        let id = upload_ok(&app, &creator, "Rolling tea", json!([])).await["id"].as_i64().unwrap();
+        let event = |from: &'static str| {
+            let r = app.request(Method::POST, &format!("/api/v1/videos/{id}/events"), None).header("x-forwarded-for", from);
+            async move { r.json(&json!({"kind": "view"})).send().await.unwrap().status() }
+        };
+        for _ in 0..2 {
+            assert_eq!(event("203.0.113.7").await, StatusCode::NO_CONTENT);
+        }
+        assert_eq!(event("203.0.113.7").await, StatusCode::TOO_MANY_REQUESTS);
+        let other = if trusted { StatusCode::NO_CONTENT } else { StatusCode::TOO_MANY_REQUESTS };
+        assert_eq!(event("198.51.100.9, 203.0.113.8").await, other, "trusted: {trusted}");
+    }
+}

@@ -162,6 +162,32 @@ async fn partner_items_are_forwarded_and_the_partner_reports_shipment() {
         .unwrap();
     assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
     assert_eq!(app.order_status(&buyer.token, native).await, "paid");
+
+    // An order with the partner's crabs and the shop's own product: the shop ships it.
+    let crab_sku = detail["skus"][0]["id"].as_i64().unwrap();
+    let items = json!({"items": [{"sku_id": crab_sku, "quantity": 1}, {"sku_id": f.sku_id, "quantity": 1}]});
+    let r = app
+        .request(reqwest::Method::POST, "/api/v1/orders", Some(&buyer.token))
+        .header("Idempotency-Key", "mixed")
+        .json(&items)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let mixed = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    app.pay(&buyer, mixed).await;
+    let report = serde_json::to_vec(&json!({"partner_id": partner["id"], "tracking": "SF125"})).unwrap();
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/partner/orders/{mixed}/shipment")))
+        .header("content-type", "application/json")
+        .header("haul-signature", signing::sign(secret.as_bytes(), app.clock_now_seconds(), &report))
+        .body(report)
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::CONFLICT, "shipped_in_part_by_the_shop").await;
+    assert_eq!(app.order_status(&buyer.token, mixed).await, "paid");
 }
 
 #[tokio::test]
