@@ -21,6 +21,7 @@ pub mod outbound;
 pub mod pages;
 pub mod payments;
 pub mod ratelimit;
+pub mod services;
 pub mod workers;
 
 pub use app::{AppState, serve};

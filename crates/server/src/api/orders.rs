@@ -2,25 +2,19 @@
 
 use crate::AppState;
 use crate::api::{PageOf, PageParams, idempotency_key};
-use crate::auth::{ApiUser, can_manage_shop, require_shop_staff};
-use crate::error::{ApiError, ApiResult};
+use crate::auth::{ApiUser, require_shop_staff};
+use crate::error::ApiResult;
 use crate::extract::{Json, Path, Query};
+use crate::services::orders::{PlaceOrder, advance_order, cancel_order, place_order, readable_order};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use haul_domain::ids::{OrderId, ShopId, SkuId};
-use haul_domain::inventory::Quantity;
-use haul_domain::orders::{OrderStatus, pickup_code};
-use haul_domain::signing::to_hex;
-use haul_store::accounts::User;
-use haul_store::orders::{Checkout, Order, OrderDetail, OrderEvent, Placed};
+use haul_domain::ids::{OrderId, ShopId};
+use haul_store::orders::{Order, OrderDetail, OrderEvent, Placed};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-pub const MAX_LINES: usize = 50;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -29,90 +23,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
         .routes(routes!(advance))
         .routes(routes!(shop_orders))
-}
-
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-pub struct LineInput {
-    pub sku_id: i64,
-    pub quantity: i64,
-}
-
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-pub struct PlaceOrder {
-    /// The items to buy, all from one shop. Leave empty with `from_cart_shop_id`.
-    #[serde(default)]
-    pub items: Vec<LineInput>,
-    /// Check out this shop's items from the cart instead.
-    pub from_cart_shop_id: Option<i64>,
-    /// The video whose buy card this came from: its purchases count it.
-    pub video_id: Option<i64>,
-    /// The live room whose buy button this came from: the order records the
-    /// room and its host. Every item must be in the room's bag.
-    pub room_id: Option<i64>,
-}
-
-/// Places an order; shared with the checkout page. `idempotency` is the
-/// client's key, if any.
-pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idempotency: Option<&str>) -> ApiResult<Placed> {
-    let mut lines: Vec<(SkuId, Quantity)> = Vec::new();
-    let clear_cart = input.from_cart_shop_id.is_some();
-    if let Some(shop) = input.from_cart_shop_id {
-        for item in state.db.cart(user.user_id()).await?.into_iter().filter(|i| i.shop_id == shop) {
-            lines.push((SkuId(item.sku_id), Quantity::parse(item.quantity)?));
-        }
-        if lines.is_empty() {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "cart_empty", "the cart holds nothing from this shop"));
-        }
-    } else {
-        for l in &input.items {
-            lines.push((SkuId(l.sku_id), Quantity::parse(l.quantity)?));
-        }
-    }
-    if lines.is_empty() || lines.len() > MAX_LINES {
-        return Err(haul_domain::DomainError::invalid("items", format!("between 1 and {MAX_LINES} items")).into());
-    }
-    lines.sort_by_key(|(sku, _)| *sku);
-    if lines.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Err(haul_domain::DomainError::invalid("items", "each SKU once; set its quantity instead").into());
-    }
-    if let Some(video) = input.video_id {
-        state.db.video(video).await?;
-    }
-    let room = match input.room_id {
-        Some(id) => Some(room_origin(state, id, &lines).await?),
-        None => None,
-    };
-    let request_hash = to_hex(&Sha256::digest(serde_json::to_vec(input).unwrap_or_default()));
-    let now = state.clock.now();
-    let checkout = Checkout {
-        buyer: user.user_id(),
-        lines: &lines,
-        idempotency: idempotency.map(|k| (k, request_hash.as_str())),
-        pickup_code: pickup_code(crate::auth::random_u32()),
-        pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
-        now,
-        clear_cart,
-        video: input.video_id,
-        room,
-    };
-    let placed = state.db.place_order(checkout, |detail| serde_json::to_string(detail).unwrap_or_default()).await?;
-    if matches!(placed, Placed::New { .. }) {
-        crate::metrics::order_placed();
-    }
-    Ok(placed)
-}
-
-/// `(room, host)` for an order from a live room, once every line's product
-/// is in the room's bag.
-async fn room_origin(state: &AppState, room: i64, lines: &[(SkuId, Quantity)]) -> ApiResult<(i64, i64)> {
-    let r = state.db.room(room).await?;
-    for (sku, _) in lines {
-        let product = state.db.sku(*sku).await?.product_id;
-        if !state.db.in_bag(room, product).await? {
-            return Err(ApiError::new(StatusCode::CONFLICT, "not_in_bag", "this product is not in the room's bag"));
-        }
-    }
-    Ok((r.id, r.host_id))
 }
 
 #[utoipa::path(post, path = "/api/v1/orders", tag = "orders", security(("bearer" = [])), request_body = PlaceOrder,
@@ -137,8 +47,6 @@ async fn my_orders(
     Ok(axum::Json(state.db.orders_of_buyer(user.user_id(), &page.parse()?).await?.into()))
 }
 
-/// An order, if `user` is its buyer, staff of its shop, or an operator.
-/// Anyone else is told it does not exist.
 /// A new order (201) or the stored first answer to a retried request.
 pub fn placed_response(placed: Placed) -> Response {
     let (status, body) = match placed {
@@ -146,15 +54,6 @@ pub fn placed_response(placed: Placed) -> Response {
         Placed::Replay { status, body } => (StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body),
     };
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-pub async fn readable_order(state: &AppState, user: &User, id: OrderId) -> ApiResult<OrderDetail> {
-    let detail = state.db.order(id).await?;
-    if detail.order.buyer_id == user.id || can_manage_shop(state, user, ShopId(detail.order.shop_id)).await? {
-        Ok(detail)
-    } else {
-        Err(ApiError::not_found("order"))
-    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -171,18 +70,6 @@ async fn get_order(State(state): State<AppState>, ApiUser(user): ApiUser, Path(i
     Ok(axum::Json(OrderView { detail, events }))
 }
 
-/// The buyer cancels an unpaid order; its stock comes back.
-pub async fn cancel_order(state: &AppState, user: &User, id: OrderId) -> ApiResult<Order> {
-    let detail = readable_order(state, user, id).await?;
-    if detail.order.buyer_id != user.id {
-        return Err(ApiError::forbidden());
-    }
-    let order =
-        state.db.transition_order(id, OrderStatus::Cancelled, Some(user.user_id()), "cancelled by the buyer", state.clock.now()).await?;
-    state.deals.released(&order).await?;
-    Ok(order)
-}
-
 #[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", tag = "orders", security(("bearer" = [])),
     responses((status = 200, body = Order), (status = 409, description = "illegal_transition")))]
 async fn cancel(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Order>> {
@@ -193,21 +80,6 @@ async fn cancel(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id):
 pub struct Advance {
     /// `fulfilling`, `shipped`, `ready_for_pickup` or `completed`.
     pub status: String,
-}
-
-/// A merchant moves an order along; shared with the merchant pages.
-pub async fn advance_order(state: &AppState, user: &User, id: OrderId, to: &str) -> ApiResult<Order> {
-    let to = OrderStatus::parse(to)?;
-    let detail = state.db.order(id).await?;
-    require_shop_staff(state, user, ShopId(detail.order.shop_id)).await.map_err(|_| ApiError::not_found("order"))?;
-    if !matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::ReadyForPickup | OrderStatus::Completed) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "not_a_merchant_step",
-            "payment, cancellation and refunds have their own endpoints",
-        ));
-    }
-    Ok(state.db.transition_order(id, to, Some(user.user_id()), "by the shop", state.clock.now()).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/{id}/status", tag = "orders", security(("bearer" = [])), request_body = Advance,

@@ -2,8 +2,8 @@
 
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, placed_body, render, see_other, to_order};
 use crate::AppState;
-use crate::api::orders::{LineInput, PlaceOrder, place_order};
 use crate::auth::random_token;
+use crate::services::orders::{LineInput, PlaceOrder, place_order};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;

@@ -3,9 +3,9 @@
 use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, SignedIn, money, render, see_other};
 use super::when;
 use crate::AppState;
-use crate::api::orders::{cancel_order, readable_order};
 use crate::auth::can_manage_shop;
 use crate::extract::{Path, Query};
+use crate::services::orders::{cancel_order, readable_order};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -126,7 +126,7 @@ pub async fn pay(
     Path(id): Path<i64>,
     CheckedForm(_): CheckedForm<NoFields>,
 ) -> PageResult {
-    let started = crate::api::payments::start(&state, &user, OrderId(id)).await?;
+    let started = crate::services::payments::start(&state, &user, OrderId(id)).await?;
     Ok(see_other(&started.redirect_url))
 }
 

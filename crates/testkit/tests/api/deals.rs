@@ -229,3 +229,43 @@ async fn a_merchant_starts_a_deal_from_the_product_page() {
     let deals: Value = app.get(&format!("/api/v1/deals?shop_id={}", f.shop_id), None).await.json().await.unwrap();
     assert_eq!(deals["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_deal_unit_goes_back_to_the_deal_through_every_way_an_order_leaves() {
+    let app = spawn_app().await;
+    let (f, deal) = live_deal(&app, 10, 1, 1).await;
+    let buyer = app.sign_up("buyer").await;
+    let won = |key: &'static str| {
+        let (app, buyer) = (&app, &buyer);
+        async move {
+            let r = grab(app, buyer, deal, key).await;
+            assert_eq!(r.status(), StatusCode::CREATED, "{key}");
+            r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+        }
+    };
+    // The buyer cancels (API).
+    let order = won("a").await;
+    assert_eq!(remaining(&app, deal).await, 0);
+    assert_eq!(app.post(&format!("/api/v1/orders/{order}/cancel"), Some(&buyer.token), &json!({})).await.status(), StatusCode::OK);
+    assert_eq!(remaining(&app, deal).await, 1);
+    // The buyer cancels on the order page.
+    let order = won("b").await;
+    let browser = app.browser_of(&buyer).await;
+    assert_eq!(app.submit(&browser, &format!("/orders/{order}/cancel"), &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(remaining(&app, deal).await, 1);
+    // Not paid in time.
+    let order = won("c").await;
+    app.clock.advance_seconds(app.state.config.deal_payment_timeout_seconds + 1);
+    assert_eq!(expire_unpaid::run_once(&app.state).await.unwrap(), 1);
+    assert_eq!(app.order_status(&buyer.token, order).await, "cancelled");
+    assert_eq!(remaining(&app, deal).await, 1);
+    // Paid, then refunded in full before shipping.
+    let order = won("d").await;
+    app.pay(&buyer, order).await;
+    let r = app.post(&format!("/api/v1/orders/{order}/refunds"), Some(&f.merchant.token), &json!({})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(remaining(&app, deal).await, 1);
+    // And the unit sells again.
+    won("e").await;
+    assert_eq!(remaining(&app, deal).await, 0);
+}

@@ -8,8 +8,8 @@ mod shops;
 
 use super::layout::{CheckedForm, PageResult, SignedIn, see_other};
 use crate::AppState;
-use crate::api::orders::advance_order;
 use crate::extract::Path;
+use crate::services::orders::advance_order;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};

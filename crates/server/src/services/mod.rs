@@ -1,0 +1,8 @@
+//! The use cases that the JSON API, the pages and the workers share: each
+//! orchestrates the store's transactions and keeps caches and gates in step
+//! with the record, so that a rule and its side effects hold the same
+//! wherever a change comes from. Adapters (`api/`, `pages/`, `workers/`)
+//! parse, call one of these and shape the answer.
+
+pub mod orders;
+pub mod payments;

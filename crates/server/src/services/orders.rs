@@ -1,0 +1,169 @@
+//! Orders: place one (cart checkout, a buy button, a live room), read it,
+//! cancel it, the merchant's steps, and expiry of unpaid ones. Whatever must
+//! happen when an order leaves the running (a flash-deal unit going back to
+//! its deal) happens here, so no caller can forget it.
+
+use crate::AppState;
+use crate::auth::{can_manage_shop, require_shop_staff};
+use crate::error::{ApiError, ApiResult};
+use axum::http::StatusCode;
+use haul_domain::ids::{OrderId, ShopId, SkuId};
+use haul_domain::inventory::Quantity;
+use haul_domain::orders::{OrderStatus, pickup_code};
+use haul_domain::signing::to_hex;
+use haul_store::StoreError;
+use haul_store::accounts::User;
+use haul_store::orders::{Checkout, Order, OrderDetail, Placed};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+pub const MAX_LINES: usize = 50;
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct LineInput {
+    pub sku_id: i64,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct PlaceOrder {
+    /// The items to buy, all from one shop. Leave empty with `from_cart_shop_id`.
+    #[serde(default)]
+    pub items: Vec<LineInput>,
+    /// Check out this shop's items from the cart instead.
+    pub from_cart_shop_id: Option<i64>,
+    /// The video whose buy card this came from: its purchases count it.
+    pub video_id: Option<i64>,
+    /// The live room whose buy button this came from: the order records the
+    /// room and its host. Every item must be in the room's bag.
+    pub room_id: Option<i64>,
+}
+
+/// Places an order; shared with the checkout page. `idempotency` is the
+/// client's key, if any.
+pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idempotency: Option<&str>) -> ApiResult<Placed> {
+    let mut lines: Vec<(SkuId, Quantity)> = Vec::new();
+    let clear_cart = input.from_cart_shop_id.is_some();
+    if let Some(shop) = input.from_cart_shop_id {
+        for item in state.db.cart(user.user_id()).await?.into_iter().filter(|i| i.shop_id == shop) {
+            lines.push((SkuId(item.sku_id), Quantity::parse(item.quantity)?));
+        }
+        if lines.is_empty() {
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "cart_empty", "the cart holds nothing from this shop"));
+        }
+    } else {
+        for l in &input.items {
+            lines.push((SkuId(l.sku_id), Quantity::parse(l.quantity)?));
+        }
+    }
+    if lines.is_empty() || lines.len() > MAX_LINES {
+        return Err(haul_domain::DomainError::invalid("items", format!("between 1 and {MAX_LINES} items")).into());
+    }
+    lines.sort_by_key(|(sku, _)| *sku);
+    if lines.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(haul_domain::DomainError::invalid("items", "each SKU once; set its quantity instead").into());
+    }
+    if let Some(video) = input.video_id {
+        state.db.video(video).await?;
+    }
+    let room = match input.room_id {
+        Some(id) => Some(room_origin(state, id, &lines).await?),
+        None => None,
+    };
+    let request_hash = to_hex(&Sha256::digest(serde_json::to_vec(input).unwrap_or_default()));
+    let now = state.clock.now();
+    let checkout = Checkout {
+        buyer: user.user_id(),
+        lines: &lines,
+        idempotency: idempotency.map(|k| (k, request_hash.as_str())),
+        pickup_code: pickup_code(crate::auth::random_u32()),
+        pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
+        now,
+        clear_cart,
+        video: input.video_id,
+        room,
+    };
+    let placed = state.db.place_order(checkout, |detail| serde_json::to_string(detail).unwrap_or_default()).await?;
+    if matches!(placed, Placed::New { .. }) {
+        crate::metrics::order_placed();
+    }
+    Ok(placed)
+}
+
+/// `(room, host)` for an order from a live room, once every line's product
+/// is in the room's bag.
+async fn room_origin(state: &AppState, room: i64, lines: &[(SkuId, Quantity)]) -> ApiResult<(i64, i64)> {
+    let r = state.db.room(room).await?;
+    for (sku, _) in lines {
+        let product = state.db.sku(*sku).await?.product_id;
+        if !state.db.in_bag(room, product).await? {
+            return Err(ApiError::new(StatusCode::CONFLICT, "not_in_bag", "this product is not in the room's bag"));
+        }
+    }
+    Ok((r.id, r.host_id))
+}
+
+/// An order, if `user` is its buyer, staff of its shop, or an operator.
+/// Anyone else is told it does not exist.
+pub async fn readable_order(state: &AppState, user: &User, id: OrderId) -> ApiResult<OrderDetail> {
+    let detail = state.db.order(id).await?;
+    if detail.order.buyer_id == user.id || can_manage_shop(state, user, ShopId(detail.order.shop_id)).await? {
+        Ok(detail)
+    } else {
+        Err(ApiError::not_found("order"))
+    }
+}
+
+/// The buyer cancels an unpaid order; its stock comes back.
+pub async fn cancel_order(state: &AppState, user: &User, id: OrderId) -> ApiResult<Order> {
+    let detail = readable_order(state, user, id).await?;
+    if detail.order.buyer_id != user.id {
+        return Err(ApiError::forbidden());
+    }
+    let order =
+        state.db.transition_order(id, OrderStatus::Cancelled, Some(user.user_id()), "cancelled by the buyer", state.clock.now()).await?;
+    left_running(state, &order).await?;
+    Ok(order)
+}
+
+/// Cancels orders still unpaid after their payment deadline, `batch` at
+/// most; how many. Safe to run twice and on several nodes: the transition
+/// checks the status it leaves.
+pub async fn expire_overdue(state: &AppState, batch: i64) -> ApiResult<usize> {
+    let now = state.clock.now();
+    let mut cancelled = 0;
+    for id in state.db.overdue_unpaid_orders(now, batch).await? {
+        match state.db.transition_order(id, OrderStatus::Cancelled, None, "not paid in time", now).await {
+            Ok(order) => {
+                left_running(state, &order).await?;
+                cancelled += 1;
+            }
+            // Paid or cancelled meanwhile: nothing to do.
+            Err(StoreError::Domain(_) | StoreError::Conflict { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(cancelled)
+}
+
+/// What follows an order's leaving the running before it shipped (cancelled,
+/// expired, refunded in full): its stock came back in the record's
+/// transaction; a flash deal's unit goes back to the deal's gate here.
+pub(super) async fn left_running(state: &AppState, order: &Order) -> ApiResult<()> {
+    state.deals.released(order).await
+}
+/// A merchant moves an order along; shared with the merchant pages.
+pub async fn advance_order(state: &AppState, user: &User, id: OrderId, to: &str) -> ApiResult<Order> {
+    let to = OrderStatus::parse(to)?;
+    let detail = state.db.order(id).await?;
+    require_shop_staff(state, user, ShopId(detail.order.shop_id)).await.map_err(|_| ApiError::not_found("order"))?;
+    if !matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::ReadyForPickup | OrderStatus::Completed) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_a_merchant_step",
+            "payment, cancellation and refunds have their own endpoints",
+        ));
+    }
+    Ok(state.db.transition_order(id, to, Some(user.user_id()), "by the shop", state.clock.now()).await?)
+}
