@@ -132,7 +132,7 @@ pub async fn buy_deal(
     crate::extract::Path(deal): crate::extract::Path<i64>,
     CheckedForm(f): CheckedForm<DealForm>,
 ) -> PageResult {
-    let answer = crate::api::deals::buy(&state, &user, deal, 1, form_key(&f.key)).await?;
+    let answer = crate::services::deals::buy(&state, &user, deal, 1, form_key(&f.key)).await?;
     Ok(to_order(&answer.body))
 }
 

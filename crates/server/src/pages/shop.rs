@@ -174,7 +174,7 @@ pub async fn product(
     let mut deals = Vec::new();
     for d in state.db.current_deals(ProductId(id), state.clock.now()).await? {
         let was = p.skus.iter().find(|s| s.id == d.sku_id).map(|s| money(s.price_minor, &s.currency)).unwrap_or_default();
-        let v = crate::api::deals::view(&state, d).await?;
+        let v = crate::services::deals::view(&state, d).await?;
         let live = v.state == "live";
         deals.push(DealCard {
             id: v.deal.id,

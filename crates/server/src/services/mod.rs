@@ -4,5 +4,6 @@
 //! wherever a change comes from. Adapters (`api/`, `pages/`, `workers/`)
 //! parse, call one of these and shape the answer.
 
+pub mod deals;
 pub mod orders;
 pub mod payments;

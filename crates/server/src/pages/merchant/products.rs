@@ -64,7 +64,7 @@ pub(super) async fn product_page(state: &AppState, user: User, csrf: &CsrfToken,
     let mut deals = Vec::new();
     let shop_deals = state.db.deals_of_shop(ShopId(product.shop_id), &PageRequest::parse(Some(100), None)?).await?.items;
     for d in shop_deals.into_iter().filter(|d| d.product_id == product.id) {
-        let v = crate::api::deals::view(state, d).await?;
+        let v = crate::services::deals::view(state, d).await?;
         deals.push(DealRow {
             id: v.deal.id,
             price: money(v.deal.price_minor, &v.deal.currency),
@@ -235,7 +235,7 @@ pub(super) async fn add_deal(
         let sku = sku_of(&state, &product, f.sku_id).await?;
         let price = Money::parse_decimal(&f.price, &sku.currency)?;
         let starts = state.clock.now().plus_seconds(f.starts_in.clamp(0, 60 * 24 * 31) * 60);
-        let input = crate::api::deals::NewDealInput {
+        let input = crate::services::deals::NewDealInput {
             sku_id: sku.id,
             price_minor: price.minor,
             quantity: f.quantity,
@@ -247,7 +247,7 @@ pub(super) async fn add_deal(
                 None => None,
             },
         };
-        crate::api::deals::create_deal(&state, &user, &input).await
+        crate::services::deals::create_deal(&state, &user, &input).await
     }
     .await;
     back_to_product(&state, user, &csrf, ProductId(id), result).await
