@@ -3,12 +3,12 @@
 //! orders over against pickup codes.
 
 use crate::AppState;
-use crate::api::community::{led_by, visible_community};
 use crate::api::orders::placed_response;
 use crate::api::{PageOf, PageParams, idempotency_key};
 use crate::auth::{ApiUser, can_manage_shop, random_u32};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
+use crate::services::community::{led_by, visible_community};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;

@@ -7,21 +7,16 @@ use crate::api::{PageOf, PageParams};
 use crate::auth::{ApiUser, require_shop_staff};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
+use crate::services::community::{ApplyInput, apply_to_lead, locate_shop, visible_community};
 use axum::extract::State;
 use axum::http::StatusCode;
-use haul_domain::accounts::{Role, text};
-use haul_domain::community::{GeoPoint, check_offset};
+use haul_domain::accounts::Role;
 use haul_domain::ids::{CommunityId, ShopId};
-use haul_store::accounts::User;
-use haul_store::community::{Community, NewCommunity, ServingShop, SupplyOrder};
+use haul_store::community::{Community, ServingShop, SupplyOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// China Standard Time, the default for leaders' cut-offs.
-pub const DEFAULT_UTC_OFFSET_MINUTES: i64 = 8 * 60;
-pub const MAX_RADIUS_M: i64 = 100_000;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -33,39 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_location))
         .routes(routes!(supply_orders))
         .routes(routes!(commission))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ApplyInput {
-    pub name: String,
-    /// The neighbourhood, e.g. "Chaoyang, Sanlitun".
-    pub area: String,
-    pub pickup_address: String,
-    /// e.g. "Daily 08:00-21:00".
-    pub pickup_hours: String,
-    pub lat: f64,
-    pub lng: f64,
-    /// The leader's local time for cut-offs; +480 (UTC+8) by default.
-    pub utc_offset_minutes: Option<i64>,
-}
-
-/// Validates and files an application; shared with the leader pages.
-pub async fn apply_to_lead(state: &AppState, user: &User, input: &ApplyInput) -> ApiResult<Community> {
-    let name = text("name", &input.name, 80)?;
-    let area = text("area", &input.area, 120)?;
-    let address = text("pickup_address", &input.pickup_address, 200)?;
-    let hours = text("pickup_hours", &input.pickup_hours, 80)?;
-    let offset = input.utc_offset_minutes.unwrap_or(DEFAULT_UTC_OFFSET_MINUTES);
-    check_offset(offset)?;
-    let new = NewCommunity {
-        name: &name,
-        area: &area,
-        pickup_address: &address,
-        pickup_hours: &hours,
-        point: GeoPoint::parse(input.lat, input.lng)?,
-        utc_offset_minutes: offset,
-    };
-    Ok(state.db.apply_to_lead(user.user_id(), &new, state.clock.now()).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/communities", tag = "community", security(("bearer" = [])), request_body = ApplyInput,
@@ -101,23 +63,6 @@ async fn list(
     }
     let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
     Ok(axum::Json(state.db.communities(status, &page).await?.into()))
-}
-
-/// A community as `viewer` may see it: approved ones are public; an
-/// application only to its applicant and operators.
-pub async fn visible_community(state: &AppState, viewer: Option<&User>, id: CommunityId) -> ApiResult<Community> {
-    let c = state.db.community(id).await?;
-    let allowed = c.status == "approved" || viewer.is_some_and(|u| u.id == c.leader_id || u.role() == Role::Operator);
-    if allowed { Ok(c) } else { Err(ApiError::not_found("community")) }
-}
-
-/// The approved community that `user` leads, or 403.
-pub async fn led_by(state: &AppState, user: &User, id: CommunityId) -> ApiResult<Community> {
-    let c = state.db.community(id).await?;
-    if c.leader_id != user.id && user.role() != Role::Operator {
-        return Err(ApiError::forbidden());
-    }
-    Ok(c)
 }
 
 #[utoipa::path(get, path = "/api/v1/communities/{id}", tag = "community", responses((status = 200, body = Community), (status = 404)))]
@@ -176,12 +121,7 @@ async fn set_location(
     Path(id): Path<i64>,
     Json(input): Json<LocationInput>,
 ) -> ApiResult<StatusCode> {
-    require_shop_staff(&state, &user, ShopId(id)).await?;
-    let radius = input.delivery_radius_m.unwrap_or(3000);
-    if !(0..=MAX_RADIUS_M).contains(&radius) {
-        return Err(haul_domain::DomainError::invalid("delivery_radius_m", format!("between 0 and {MAX_RADIUS_M} metres")).into());
-    }
-    state.db.set_shop_location(ShopId(id), GeoPoint::parse(input.lat, input.lng)?, radius).await?;
+    locate_shop(&state, &user, ShopId(id), (input.lat, input.lng), input.delivery_radius_m.unwrap_or(3000)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

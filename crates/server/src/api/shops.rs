@@ -5,10 +5,10 @@ use crate::api::{PageOf, PageParams};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
+use crate::services::shops::{NewShop, open_shop};
 use axum::extract::State;
 use axum::http::StatusCode;
-use haul_domain::Currency;
-use haul_domain::accounts::{Role, optional_text, text};
+use haul_domain::accounts::{Role, text};
 use haul_domain::catalog::slug;
 use haul_domain::ids::{ShopId, UserId};
 use haul_store::catalog::{Category, Shop};
@@ -23,28 +23,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_shop))
         .routes(routes!(add_member))
         .routes(routes!(list_categories, create_category))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct NewShop {
-    pub slug: String,
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    /// ISO 4217; CNY by default.
-    pub currency: Option<String>,
-}
-
-/// Validates and creates a shop owned by `owner`; shared with the merchant pages.
-pub async fn open_shop(state: &AppState, owner: UserId, input: NewShop) -> ApiResult<Shop> {
-    let slug = slug(&input.slug)?;
-    let name = text("name", &input.name, 60)?;
-    let description = optional_text("description", &input.description, 2000)?;
-    let currency = match input.currency.as_deref() {
-        Some(c) => Currency::parse(c)?,
-        None => Currency::CNY,
-    };
-    Ok(state.db.create_shop(owner, &slug, &name, &description, currency.as_str(), state.clock.now()).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/shops", tag = "catalog", params(PageParams), responses((status = 200, body = PageOf<Shop>)))]

@@ -2,8 +2,8 @@
 
 use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, render, see_other};
 use crate::AppState;
-use crate::api::accounts::{DEVICE_COOKIE, SignIn, SignUp, authenticate, create_account};
 use crate::auth::{ClientAddress, SESSION_COOKIE, WebUser, cookie, random_token, set_cookie, start_session, token_hash};
+use crate::services::accounts::{DEVICE_COOKIE, SignIn, SignUp, authenticate, create_account};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;

@@ -4,6 +4,9 @@
 //! wherever a change comes from. Adapters (`api/`, `pages/`, `workers/`)
 //! parse, call one of these and shape the answer.
 
+pub mod accounts;
+pub mod community;
 pub mod deals;
 pub mod orders;
 pub mod payments;
+pub mod shops;

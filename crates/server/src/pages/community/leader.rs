@@ -5,9 +5,9 @@
 
 use crate::AppState;
 use crate::api::campaigns::{ItemInput, NewCampaignInput, PickupView, hand_over, leader_of, pickup_views, publish};
-use crate::api::community::{ApplyInput, apply_to_lead};
 use crate::extract::{Path, Query};
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
+use crate::services::community::{ApplyInput, apply_to_lead};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;

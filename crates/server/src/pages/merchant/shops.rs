@@ -3,11 +3,11 @@
 
 use crate::AppState;
 use crate::api::catalog::{ProductInput, SkuInput, add_product};
-use crate::api::shops::{NewShop, open_shop};
 use crate::auth::require_shop_staff;
 use crate::extract::Path;
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
 use crate::pages::orders::Row;
+use crate::services::shops::{NewShop, open_shop};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -162,15 +162,8 @@ pub(super) async fn set_location(
 ) -> PageResult {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     let coordinate = |t: &str| t.trim().parse::<f64>().unwrap_or(f64::NAN);
-    let result = async {
-        if !(0..=crate::api::community::MAX_RADIUS_M).contains(&f.radius_m) {
-            return Err(haul_domain::DomainError::invalid("radius", "between 0 and 100 km").into());
-        }
-        let point = haul_domain::community::GeoPoint::parse(coordinate(&f.lat), coordinate(&f.lng))?;
-        state.db.set_shop_location(ShopId(id), point, f.radius_m).await.map_err(crate::error::ApiError::from)
-    }
-    .await;
-    match result {
+    let point = (coordinate(&f.lat), coordinate(&f.lng));
+    match crate::services::community::locate_shop(&state, &user, ShopId(id), point, f.radius_m).await {
         Ok(()) => Ok(see_other(&format!("/merchant/shops/{id}"))),
         Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.message)).await,
     }
