@@ -265,7 +265,7 @@ async fn end(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Pa
 /// Stores a room's cover picture; shared with the host's page.
 pub async fn set_cover(state: &AppState, user: &User, room: i64, bytes: &[u8]) -> ApiResult<String> {
     require_runs(state, user, room).await?;
-    let content_type = crate::api::catalog::image_type(state, bytes)?;
+    let content_type = crate::services::catalog::image_type(state, bytes)?;
     let key = format!("rooms/{room}/{}.{}", &crate::auth::random_token()[..16], content_type.trim_start_matches("image/"));
     let url = state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
     state.db.set_room_cover(room, &key).await?;
@@ -282,7 +282,7 @@ async fn cover(
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<StatusCode> {
     let form = form.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?;
-    let bytes = crate::api::catalog::read_file_field(form, state.config.max_upload_bytes).await?;
+    let bytes = crate::services::catalog::read_file_field(form, state.config.max_upload_bytes).await?;
     set_cover(&state, &user, id, &bytes).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -208,7 +208,7 @@ pub async fn cover(
 ) -> PageResult {
     super::layout::check_multipart_csrf(&mut form, &csrf).await?;
     let result = async {
-        let bytes = crate::api::catalog::read_file_field(form, state.config.max_upload_bytes).await?;
+        let bytes = crate::services::catalog::read_file_field(form, state.config.max_upload_bytes).await?;
         crate::api::live::set_cover(&state, &user, id, &bytes).await
     }
     .await;

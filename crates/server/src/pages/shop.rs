@@ -2,10 +2,10 @@
 
 use super::layout::{CsrfToken, Layout, PageResult, money, render};
 use crate::AppState;
-use crate::api::catalog::{ProductDetail, visible_product};
 use crate::auth::WebUser;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
+use crate::services::catalog::{ProductDetail, visible_product};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;

@@ -3,9 +3,9 @@
 
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, placed_body, render, to_order};
 use crate::AppState;
-use crate::api::teams::{TeamView, take_seat, team_view};
 use crate::auth::WebUser;
 use crate::extract::Path;
+use crate::services::teams::{TeamView, take_seat, team_view};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;

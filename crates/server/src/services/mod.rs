@@ -5,8 +5,11 @@
 //! parse, call one of these and shape the answer.
 
 pub mod accounts;
+pub mod campaigns;
+pub mod catalog;
 pub mod community;
 pub mod deals;
 pub mod orders;
 pub mod payments;
 pub mod shops;
+pub mod teams;

@@ -4,9 +4,9 @@
 //! and see the commission earned.
 
 use crate::AppState;
-use crate::api::campaigns::{ItemInput, NewCampaignInput, PickupView, hand_over, leader_of, pickup_views, publish};
 use crate::extract::{Path, Query};
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
+use crate::services::campaigns::{ItemInput, NewCampaignInput, PickupView, hand_over, leader_of, pickup_views, publish};
 use crate::services::community::{ApplyInput, apply_to_lead};
 use askama::Template;
 use axum::Extension;

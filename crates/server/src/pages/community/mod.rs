@@ -8,9 +8,9 @@ pub mod operator;
 
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, placed_body, render, see_other, to_order};
 use crate::AppState;
-use crate::api::campaigns::{CampaignOrderInput, OrderLineInput, place};
 use crate::auth::WebUser;
 use crate::extract::Path;
+use crate::services::campaigns::{CampaignOrderInput, OrderLineInput, place};
 use crate::services::community::visible_community;
 use askama::Template;
 use axum::Extension;

@@ -2,11 +2,11 @@
 //! deals.
 
 use crate::AppState;
-use crate::api::catalog::{SkuInput, SkuUpdate, change_sku, parse_sku, product_for_staff, read_file_field, store_image};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::pages::layout::check_multipart_csrf;
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
+use crate::services::catalog::{SkuInput, SkuUpdate, change_sku, parse_sku, product_for_staff, read_file_field, store_image};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
@@ -271,7 +271,7 @@ pub(super) async fn add_team_offer(
     let product = product_for_staff(&state, &user, ProductId(id)).await?;
     let result = async {
         let sku = sku_of(&state, &product, f.sku_id).await?;
-        let input = crate::api::teams::NewOfferInput {
+        let input = crate::services::teams::NewOfferInput {
             sku_id: sku.id,
             team_size: f.size,
             max_size: None,
@@ -279,7 +279,7 @@ pub(super) async fn add_team_offer(
             team_price_minor: Money::parse_decimal(&f.price, &sku.currency)?.minor,
             tiers: Vec::new(),
         };
-        crate::api::teams::create_team_offer(&state, &user, &input).await
+        crate::services::teams::create_team_offer(&state, &user, &input).await
     }
     .await;
     back_to_product(&state, user, &csrf, ProductId(id), result).await

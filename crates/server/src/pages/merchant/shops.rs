@@ -2,11 +2,11 @@
 //! and products, and adding a product.
 
 use crate::AppState;
-use crate::api::catalog::{ProductInput, SkuInput, add_product};
 use crate::auth::require_shop_staff;
 use crate::extract::Path;
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
 use crate::pages::orders::Row;
+use crate::services::catalog::{ProductInput, SkuInput, add_product};
 use crate::services::shops::{NewShop, open_shop};
 use askama::Template;
 use axum::Extension;

@@ -1,0 +1,200 @@
+//! Products and SKUs: adding, reading what a viewer may see, staff-only
+//! changes, and product pictures.
+
+use crate::AppState;
+use crate::auth::require_shop_staff;
+use crate::error::{ApiError, ApiResult};
+use axum::extract::Multipart;
+use axum::http::StatusCode;
+use haul_domain::Money;
+use haul_domain::accounts::{optional_text, text};
+use haul_domain::catalog::{ListingKind, http_url, sniff_image};
+use haul_domain::ids::{CategoryId, ProductId, ShopId, SkuId};
+use haul_domain::inventory::Stock;
+use haul_store::accounts::User;
+use haul_store::catalog::{NewProduct, NewSku, Product, Shop, Sku};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const MAX_SKUS: usize = 100;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SkuInput {
+    /// Unique within the product, e.g. `RED-L`.
+    pub code: String,
+    /// Option values people read, e.g. `Colour: red / Size: L`.
+    #[serde(default)]
+    pub options: String,
+    pub price_minor: i64,
+    pub stock: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProductInput {
+    pub shop_id: i64,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub category_id: Option<i64>,
+    /// `native` (default), `external` or `partner`.
+    pub kind: Option<String>,
+    /// Where an external listing is sold.
+    pub external_url: Option<String>,
+    /// Who fulfils a partner listing.
+    pub partner_id: Option<i64>,
+    /// Draft products are hidden from shoppers; true by default.
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub skus: Vec<SkuInput>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProductDetail {
+    pub product: Product,
+    pub skus: Vec<Sku>,
+    pub shop: Shop,
+}
+
+pub fn parse_sku(input: &SkuInput, currency: &str) -> ApiResult<NewSku> {
+    let code = text("code", &input.code, 40)?;
+    let options = optional_text("options", &input.options, 100)?;
+    let price = Money::parse(input.price_minor, currency)?;
+    let stock = Stock::parse(input.stock)?;
+    Ok(NewSku { code, options, price_minor: price.minor, stock: stock.get() })
+}
+
+/// Validates and creates a product; shared with the merchant pages.
+pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> ApiResult<Product> {
+    let shop = state.db.shop(ShopId(input.shop_id)).await?;
+    require_shop_staff(state, user, ShopId(shop.id)).await?;
+    let kind = ListingKind::parse(input.kind.as_deref().unwrap_or("native"))?;
+    let title = text("title", &input.title, 120)?;
+    let description = optional_text("description", &input.description, 5000)?;
+    if input.skus.len() > MAX_SKUS {
+        return Err(haul_domain::DomainError::invalid("skus", format!("at most {MAX_SKUS}")).into());
+    }
+    let skus = input.skus.iter().map(|s| parse_sku(s, &shop.currency)).collect::<ApiResult<Vec<_>>>()?;
+    if kind.sold_here() && skus.is_empty() {
+        return Err(haul_domain::DomainError::invalid("skus", "a product sold here needs at least one SKU").into());
+    }
+    let external_url = match (kind, input.external_url.as_deref()) {
+        (ListingKind::External, Some(url)) => Some(http_url("external_url", url)?),
+        (ListingKind::External, None) => {
+            return Err(haul_domain::DomainError::invalid("external_url", "required for an external listing").into());
+        }
+        _ => None,
+    };
+    let partner = match (kind, input.partner_id) {
+        (ListingKind::Partner, Some(id)) => {
+            let partner = state.db.partner(id).await?;
+            if partner.shop_id != shop.id {
+                return Err(ApiError::not_found("partner"));
+            }
+            Some(id)
+        }
+        (ListingKind::Partner, None) => {
+            return Err(haul_domain::DomainError::invalid("partner_id", "required for a partner listing").into());
+        }
+        _ => None,
+    };
+    if let Some(c) = input.category_id
+        && !state.db.categories().await?.iter().any(|cat| cat.id == c)
+    {
+        return Err(ApiError::not_found("category"));
+    }
+    let new = NewProduct {
+        shop: ShopId(shop.id),
+        category: input.category_id.map(CategoryId),
+        title,
+        description,
+        kind,
+        external_url,
+        partner,
+        active: input.active.unwrap_or(true),
+    };
+    Ok(state.db.create_product(&new, &skus, &shop.currency, state.clock.now()).await?)
+}
+
+/// A product as a shopper may see it: drafts only for the shop's staff.
+pub async fn visible_product(state: &AppState, id: ProductId, viewer: Option<&User>) -> ApiResult<ProductDetail> {
+    let product = state.db.product(id).await?;
+    if product.status != "active" {
+        let staff = match viewer {
+            Some(u) => crate::auth::can_manage_shop(state, u, ShopId(product.shop_id)).await?,
+            None => false,
+        };
+        if !staff {
+            return Err(ApiError::not_found("product"));
+        }
+    }
+    let skus = state.db.skus(id).await?;
+    let shop = state.db.shop(ShopId(product.shop_id)).await?;
+    Ok(ProductDetail { product, skus, shop })
+}
+
+/// Loads a product and checks that `user` may change it.
+pub async fn product_for_staff(state: &AppState, user: &User, id: ProductId) -> ApiResult<Product> {
+    let product = state.db.product(id).await?;
+    require_shop_staff(state, user, ShopId(product.shop_id)).await?;
+    Ok(product)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SkuUpdate {
+    pub options: Option<String>,
+    pub price_minor: Option<i64>,
+    pub stock: Option<i64>,
+}
+
+/// Applies a merchant's SKU change; shared with the merchant pages.
+pub async fn change_sku(state: &AppState, user: &User, id: SkuId, input: SkuUpdate) -> ApiResult<Sku> {
+    let sku = state.db.sku(id).await?;
+    product_for_staff(state, user, ProductId(sku.product_id)).await?;
+    let options = match input.options {
+        Some(o) => optional_text("options", &o, 100)?,
+        None => sku.options,
+    };
+    let price = Money::parse(input.price_minor.unwrap_or(sku.price_minor), &sku.currency)?;
+    let stock = Stock::parse(input.stock.unwrap_or(sku.stock))?;
+    Ok(state.db.update_sku(id, &options, price.minor, stock.get()).await?)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImageOut {
+    pub url: String,
+    pub content_type: String,
+}
+
+/// Stores an uploaded image (type from its bytes, size bounded); shared
+/// with the merchant pages.
+pub async fn store_image(state: &AppState, product: ProductId, bytes: &[u8]) -> ApiResult<ImageOut> {
+    let content_type = image_type(state, bytes)?;
+    let ext = content_type.trim_start_matches("image/");
+    let key = format!("products/{product}/{}.{ext}", &crate::auth::random_token()[..16]);
+    let url = state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
+    state.db.set_product_image(product, &key, content_type, bytes.len() as i64, state.clock.now()).await?;
+    Ok(ImageOut { url, content_type: content_type.to_owned() })
+}
+
+/// An uploaded image's type, from its bytes, once its size is allowed.
+pub fn image_type(state: &AppState, bytes: &[u8]) -> ApiResult<&'static str> {
+    if bytes.len() > state.config.max_upload_bytes {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            format!("images are at most {} bytes", state.config.max_upload_bytes),
+        ));
+    }
+    sniff_image(bytes)
+        .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "send a JPEG, PNG, GIF or WebP image"))
+}
+
+/// The `file` field of a multipart upload.
+pub async fn read_file_field(form: Multipart, max: usize) -> ApiResult<Vec<u8>> {
+    crate::media::read_upload(form, max)
+        .await?
+        .into_iter()
+        .rev()
+        .find_map(|(name, bytes)| (name == "file").then_some(bytes))
+        .ok_or_else(|| ApiError::bad_request("invalid_upload", "send the image in a multipart field named `file`"))
+}
