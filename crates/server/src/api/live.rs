@@ -4,22 +4,23 @@
 
 use crate::AppState;
 use crate::api::{PageOf, PageParams};
-use crate::auth::{ApiUser, can_manage_shop, same_secret};
+use crate::auth::{ApiUser, same_secret};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::live::protocol::Event;
 use crate::live::ws::Viewer;
-use crate::live::{LiveHub, media_server, moderation};
+use crate::live::{LiveHub, moderation};
+use crate::services::live::{
+    FiguresView, NewRoomInput, create_room, end_stream, figures_view, pin_product, replace_bag, require_runs, runs_room, set_cover,
+};
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use haul_domain::Timestamp;
 use haul_domain::accounts::Role;
-use haul_domain::ids::{ProductId, ShopId};
-use haul_domain::live::{Counts, Figures, RoomStatus, figures};
+use haul_domain::live::RoomStatus;
 use haul_store::accounts::User;
-use haul_store::live::{BagEntry, NewRoom, Room};
+use haul_store::live::{BagEntry, Room};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -50,18 +51,6 @@ pub fn hooks() -> axum::Router<AppState> {
         .route("/live/hooks/publish_done", axum::routing::post(on_publish_done))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct NewRoomInput {
-    pub title: String,
-    /// Unix milliseconds; now when absent.
-    pub starts_at: Option<i64>,
-    /// Host as this shop (its staff may run the room).
-    pub shop_id: Option<i64>,
-    /// The bag, in order (at most 100).
-    #[serde(default)]
-    pub product_ids: Vec<i64>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct RoomView {
     #[serde(flatten)]
@@ -78,55 +67,6 @@ pub struct Publish {
     pub server: String,
     /// Paste into the encoder as the stream key: `<room id>?key=<secret>`.
     pub stream_key: String,
-}
-
-/// Whether `user` runs the room: its host, staff of its shop, or an operator.
-pub async fn runs_room(state: &AppState, user: &User, room: &Room) -> ApiResult<bool> {
-    Ok(room.host_id == user.id
-        || user.role() == Role::Operator
-        || match room.shop_id {
-            Some(shop) => can_manage_shop(state, user, ShopId(shop)).await?,
-            None => false,
-        })
-}
-
-async fn require_runs(state: &AppState, user: &User, room: i64) -> ApiResult<Room> {
-    let room = state.db.room(room).await?;
-    if runs_room(state, user, &room).await? { Ok(room) } else { Err(ApiError::forbidden()) }
-}
-
-fn product_ids(ids: &[i64]) -> Vec<ProductId> {
-    ids.iter().map(|id| ProductId(*id)).collect()
-}
-
-/// Schedules a room; shared with the studio page.
-pub async fn create_room(state: &AppState, user: &User, input: &NewRoomInput) -> ApiResult<Room> {
-    let title = input.title.trim();
-    if title.is_empty() || title.chars().count() > 100 {
-        return Err(haul_domain::DomainError::invalid("title", "1 to 100 characters").into());
-    }
-    // Anyone may host as themselves (as anyone may post a video); a room
-    // that sells as a shop needs the shop's staff.
-    if let Some(shop) = input.shop_id {
-        crate::auth::require_shop_staff(state, user, ShopId(shop)).await?;
-    }
-    let now = state.clock.now();
-    let starts_at = input.starts_at.map(Timestamp::from_millis).unwrap_or(now);
-    if starts_at.millis() < now.millis() - 60_000 || starts_at.millis() > now.millis() + 90 * 24 * 3600 * 1000 {
-        return Err(haul_domain::DomainError::invalid("starts_at", "from now to 90 days ahead").into());
-    }
-    let key = crate::auth::random_token();
-    let new = NewRoom {
-        host: user.user_id(),
-        shop: input.shop_id.map(ShopId),
-        title,
-        cover_key: None,
-        starts_at,
-        stream_key: &key,
-        products: &product_ids(&input.product_ids),
-        now,
-    };
-    Ok(state.db.create_room(new).await?)
 }
 
 async fn room_view(state: &AppState, room: Room, user: Option<&User>) -> ApiResult<RoomView> {
@@ -180,16 +120,6 @@ pub struct ProductsInput {
     pub product_ids: Vec<i64>,
 }
 
-/// Replaces the bag and tells the room; shared with the host's page.
-pub async fn replace_bag(state: &AppState, user: &User, room: i64, products: &[i64]) -> ApiResult<()> {
-    require_runs(state, user, room).await?;
-    state.db.set_bag(room, &product_ids(products)).await?;
-    let bag = serde_json::to_value(state.db.bag(room).await?).map_err(ApiError::internal)?;
-    state.live.publish(room, Event::Bag { products: bag }).await?;
-    let pinned = state.db.room(room).await?.pinned_product_id;
-    state.live.publish(room, Event::Pinned { product_id: pinned }).await
-}
-
 #[utoipa::path(put, path = "/api/v1/live/rooms/{id}/products", tag = "live", security(("bearer" = [])), request_body = ProductsInput,
     responses((status = 204), (status = 403), (status = 404), (status = 422)))]
 async fn set_products(
@@ -208,13 +138,6 @@ pub struct PinInput {
     pub product_id: Option<i64>,
 }
 
-/// Pins a bag product (or unpins); shared with the host's page.
-pub async fn pin_product(state: &AppState, user: &User, room: i64, product: Option<i64>) -> ApiResult<()> {
-    require_runs(state, user, room).await?;
-    state.db.pin(room, product.map(ProductId)).await?;
-    state.live.publish(room, Event::Pinned { product_id: product }).await
-}
-
 #[utoipa::path(put, path = "/api/v1/live/rooms/{id}/pin", tag = "live", security(("bearer" = [])), request_body = PinInput,
     responses((status = 204), (status = 409, description = "not_in_bag")))]
 async fn pin(
@@ -227,30 +150,6 @@ async fn pin(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Ends the room once: viewers are told at once, and the replay follows
-/// when the media server has written the stream's last segment.
-pub async fn end_stream(state: &AppState, room: i64) -> ApiResult<bool> {
-    if !state.db.end_room(room, state.clock.now()).await? {
-        return Ok(false);
-    }
-    state.live.publish(room, Event::Status { status: "ended".into(), replay: false }).await?;
-    let state = state.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-        match media_server::make_replay(&state.config.hls_dir(), room) {
-            Ok(true) => {
-                let done = state.db.set_replay(room).await;
-                if done.is_ok() {
-                    let _ = state.live.publish(room, Event::Status { status: "ended".into(), replay: true }).await;
-                }
-            }
-            Ok(false) => {}
-            Err(e) => tracing::warn!(error = %e, room, "replay not written"),
-        }
-    });
-    Ok(true)
-}
-
 #[utoipa::path(post, path = "/api/v1/live/rooms/{id}/end", tag = "live", security(("bearer" = [])),
     responses((status = 204), (status = 409, description = "room_ended")))]
 async fn end(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<StatusCode> {
@@ -260,16 +159,6 @@ async fn end(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Pa
     } else {
         Err(ApiError::new(StatusCode::CONFLICT, "room_ended", "the room has already ended"))
     }
-}
-
-/// Stores a room's cover picture; shared with the host's page.
-pub async fn set_cover(state: &AppState, user: &User, room: i64, bytes: &[u8]) -> ApiResult<String> {
-    require_runs(state, user, room).await?;
-    let content_type = crate::services::catalog::image_type(state, bytes)?;
-    let key = format!("rooms/{room}/{}.{}", &crate::auth::random_token()[..16], content_type.trim_start_matches("image/"));
-    let url = state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
-    state.db.set_room_cover(room, &key).await?;
-    Ok(url)
 }
 
 #[utoipa::path(post, path = "/api/v1/live/rooms/{id}/cover", tag = "live", security(("bearer" = [])),
@@ -344,40 +233,6 @@ async fn ban(
 ) -> ApiResult<StatusCode> {
     moderation::ban(&state, id, &user, input.user_id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct FiguresView {
-    pub peak_viewers: i64,
-    pub average_viewers: f64,
-    pub unique_viewers: i64,
-    pub comments: i64,
-    pub likes: i64,
-    pub shares: i64,
-    /// (comments + likes + shares) / unique viewers.
-    pub interaction_rate: f64,
-    pub orders: i64,
-    pub gmv_minor: i64,
-    /// Buyers / unique viewers.
-    pub conversion: f64,
-    pub live_seconds: i64,
-}
-
-pub fn figures_view(c: &Counts) -> FiguresView {
-    let Figures { average_viewers, interaction_rate, conversion } = figures(c);
-    FiguresView {
-        peak_viewers: c.peak_viewers,
-        average_viewers,
-        unique_viewers: c.unique_viewers,
-        comments: c.comments,
-        likes: c.likes,
-        shares: c.shares,
-        interaction_rate,
-        orders: c.orders,
-        gmv_minor: c.gmv_minor,
-        conversion,
-        live_seconds: c.live_ms / 1000,
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/live/rooms/{id}/figures", tag = "live", security(("bearer" = [])),

@@ -74,7 +74,7 @@ pub async fn fill(state: &AppState, clips: &[Clip]) -> Result<usize> {
             serde_json::json!([{"product_id": product, "sku_id": clip.sku.get(), "at_ms": 1000}]).to_string().into_bytes(),
         );
         let user = state.db.user(clip.creator).await?;
-        crate::api::videos::publish(state, &user, fields).await.map_err(|e| e.message)?;
+        crate::services::videos::publish(state, &user, fields).await.map_err(|e| e.message)?;
         made += 1;
     }
     let _ = tokio::fs::remove_dir(&dir).await;

@@ -77,7 +77,7 @@ pub fn entry(detail: VideoDetail, s: &Settings, healthy: bool) -> Entry {
         standing: s.pools.standing(v.impressions, &rates),
         creator_reaches_strangers: healthy,
     };
-    let json = serde_json::value::to_raw_value(&crate::api::videos::view(detail.clone()))
+    let json = serde_json::value::to_raw_value(&crate::services::videos::view(detail.clone()))
         .map(Arc::from)
         .unwrap_or_else(|_| Arc::from(RawValue::NULL.to_owned()));
     Entry { item, detail: Arc::new(detail), json }

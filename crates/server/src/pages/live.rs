@@ -5,11 +5,11 @@
 
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
 use crate::AppState;
-use crate::api::live::{FiguresView, NewRoomInput, create_room, end_stream, figures_view, pin_product, replace_bag, runs_room};
 use crate::auth::WebUser;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::live::LiveHub;
+use crate::services::live::{FiguresView, NewRoomInput, create_room, end_stream, figures_view, pin_product, replace_bag, runs_room};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -209,7 +209,7 @@ pub async fn cover(
     super::layout::check_multipart_csrf(&mut form, &csrf).await?;
     let result = async {
         let bytes = crate::services::catalog::read_file_field(form, state.config.max_upload_bytes).await?;
-        crate::api::live::set_cover(&state, &user, id, &bytes).await
+        crate::services::live::set_cover(&state, &user, id, &bytes).await
     }
     .await;
     match result {

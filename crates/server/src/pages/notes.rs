@@ -3,10 +3,10 @@
 
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
 use crate::AppState;
-use crate::api::notes::{NoteView, publish, view};
 use crate::auth::WebUser;
 use crate::extract::Path;
 use crate::pages::layout::check_multipart_csrf;
+use crate::services::notes::{NoteView, publish, view};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
@@ -54,7 +54,7 @@ pub async fn sponsor(
     Path(id): Path<i64>,
     CheckedForm(f): CheckedForm<SponsorForm>,
 ) -> PageResult {
-    crate::api::notes::agree_sponsorship(&state, &user, id, ShopId(f.shop_id)).await?;
+    crate::services::notes::agree_sponsorship(&state, &user, id, ShopId(f.shop_id)).await?;
     Ok(see_other(&format!("/notes/{id}")))
 }
 

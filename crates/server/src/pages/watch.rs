@@ -5,13 +5,13 @@
 
 use super::layout::{CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
 use crate::AppState;
-use crate::api::feed::{FeedQuery, Studio, for_you_ranked, studio_for};
-use crate::api::videos::{VideoView, publish, read_fields, view};
 use crate::auth::WebUser;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::feed::Ranked;
 use crate::pages::layout::check_multipart_csrf;
+use crate::services::feed::{FeedQuery, Studio, for_you_ranked, studio_for};
+use crate::services::videos::{VideoView, publish, read_fields, view};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
@@ -162,7 +162,7 @@ pub async fn react(
     Path(id): Path<i64>,
     super::layout::CheckedForm(f): super::layout::CheckedForm<ReactForm>,
 ) -> PageResult {
-    crate::api::videos::react_to(&state, user.user_id(), id, &f.kind, f.on).await?;
+    crate::services::videos::react_to(&state, user.user_id(), id, &f.kind, f.on).await?;
     Ok(see_other(&format!("/videos/{id}")))
 }
 
@@ -182,8 +182,9 @@ pub async fn event(
     Path(id): Path<i64>,
     super::layout::CheckedForm(f): super::layout::CheckedForm<EventForm>,
 ) -> PageResult {
-    let viewer = crate::api::videos::Viewer { user: user.map(|u| u.user_id()), browser: crate::auth::browser_id(&state, &headers), from };
-    crate::api::videos::record_event(&state, viewer, id, &f.kind, f.watch_ms).await?;
+    let viewer =
+        crate::services::videos::Viewer { user: user.map(|u| u.user_id()), browser: crate::auth::browser_id(&state, &headers), from };
+    crate::services::videos::record_event(&state, viewer, id, &f.kind, f.watch_ms).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -234,7 +235,7 @@ pub async fn follow(
     Path(id): Path<i64>,
     super::layout::CheckedForm(f): super::layout::CheckedForm<FollowForm>,
 ) -> PageResult {
-    crate::api::videos::follow_creator(&state, user.user_id(), UserId(id), f.on).await?;
+    crate::services::videos::follow_creator(&state, user.user_id(), UserId(id), f.on).await?;
     Ok(see_other(&format!("/creators/{id}")))
 }
 

@@ -71,7 +71,7 @@ pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) ->
     )?;
     if let Some(room) = input.live_room_id {
         let r = state.db.room(room).await?;
-        if !crate::api::live::runs_room(state, user, &r).await? {
+        if !crate::services::live::runs_room(state, user, &r).await? {
             return Err(ApiError::forbidden());
         }
         if r.status() == haul_domain::live::RoomStatus::Ended {

@@ -55,7 +55,7 @@ pub struct ViolationForm {
 }
 
 pub async fn violation(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<ViolationForm>) -> PageResult {
-    crate::api::feed::record_violation(&state, &user, f.creator_id, &f.reason).await?;
+    crate::services::feed::record_violation(&state, &user, f.creator_id, &f.reason).await?;
     Ok(see_other("/operator/communities"))
 }
 
