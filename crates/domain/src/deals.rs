@@ -22,12 +22,12 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> crate::ErrorCode {
         match self {
-            Refusal::NotStarted => "deal_not_started",
-            Refusal::Ended => "deal_ended",
-            Refusal::SoldOut => "deal_sold_out",
-            Refusal::CapReached => "deal_cap_reached",
+            Refusal::NotStarted => crate::ErrorCode::DealNotStarted,
+            Refusal::Ended => crate::ErrorCode::DealEnded,
+            Refusal::SoldOut => crate::ErrorCode::DealSoldOut,
+            Refusal::CapReached => crate::ErrorCode::DealCapReached,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The rules' refusals. Each has a stable snake_case code that clients match
 //! on; the message is for people and may change.
 
+use crate::ErrorCode;
 use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -32,17 +33,17 @@ impl DomainError {
     }
 
     /// The machine-readable code shown to clients.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            DomainError::Invalid { .. } => "validation_failed",
-            DomainError::OutOfStock { .. } => "out_of_stock",
-            DomainError::IllegalTransition { .. } => "illegal_transition",
-            DomainError::CurrencyMismatch(..) => "currency_mismatch",
-            DomainError::RefundTooLarge { .. } => "refund_too_large",
-            DomainError::Unbalanced => "ledger_unbalanced",
-            DomainError::AmountOutOfRange => "amount_out_of_range",
-            DomainError::BadSignature => "bad_signature",
-            DomainError::StaleSignature => "stale_signature",
+            DomainError::Invalid { .. } => ErrorCode::ValidationFailed,
+            DomainError::OutOfStock { .. } => ErrorCode::OutOfStock,
+            DomainError::IllegalTransition { .. } => ErrorCode::IllegalTransition,
+            DomainError::CurrencyMismatch(..) => ErrorCode::CurrencyMismatch,
+            DomainError::RefundTooLarge { .. } => ErrorCode::RefundTooLarge,
+            DomainError::Unbalanced => ErrorCode::LedgerUnbalanced,
+            DomainError::AmountOutOfRange => ErrorCode::AmountOutOfRange,
+            DomainError::BadSignature => ErrorCode::BadSignature,
+            DomainError::StaleSignature => ErrorCode::StaleSignature,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod community;
 pub mod content;
 pub mod deals;
 pub mod error;
+pub mod error_code;
 pub mod feed;
 pub mod group_buy;
 pub mod ids;
@@ -22,5 +23,6 @@ pub mod signing;
 pub mod time;
 
 pub use error::DomainError;
+pub use error_code::ErrorCode;
 pub use money::{Currency, Money};
 pub use time::Timestamp;

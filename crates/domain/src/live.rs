@@ -51,14 +51,14 @@ pub enum ChatRefusal {
 }
 
 impl ChatRefusal {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> crate::ErrorCode {
         match self {
-            ChatRefusal::Empty => "chat_empty",
-            ChatRefusal::TooLong => "chat_too_long",
-            ChatRefusal::RateLimited => "rate_limited",
-            ChatRefusal::Muted => "muted",
-            ChatRefusal::Banned => "banned",
-            ChatRefusal::SignInRequired => "sign_in_required",
+            ChatRefusal::Empty => crate::ErrorCode::ChatEmpty,
+            ChatRefusal::TooLong => crate::ErrorCode::ChatTooLong,
+            ChatRefusal::RateLimited => crate::ErrorCode::RateLimited,
+            ChatRefusal::Muted => crate::ErrorCode::Muted,
+            ChatRefusal::Banned => crate::ErrorCode::Banned,
+            ChatRefusal::SignInRequired => crate::ErrorCode::SignInRequired,
         }
     }
 

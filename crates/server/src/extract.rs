@@ -6,6 +6,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use haul_domain::ErrorCode;
 use serde::de::DeserializeOwned;
 
 pub struct Json<T>(pub T);
@@ -15,11 +16,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json"))
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+                "send Content-Type: application/json",
+            )),
+            Err(JsonRejection::JsonDataError(e)) => {
+                Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidBody, e.body_text()))
             }
-            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.body_text())),
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request("invalid_json", e.body_text())),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request(ErrorCode::InvalidJson, e.body_text())),
             Err(e) => Err(body_refused(e.status(), e.body_text())),
         }
     }
@@ -33,7 +38,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
-            .map_err(|e: QueryRejection| ApiError::bad_request("invalid_query", e.body_text()))
+            .map_err(|e: QueryRejection| ApiError::bad_request(ErrorCode::InvalidQuery, e.body_text()))
     }
 }
 
@@ -60,8 +65,8 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
 /// A body that could not be read: too large (413) or broken (400).
 fn body_refused(status: StatusCode, text: String) -> ApiError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(status, "payload_too_large", "the request body is too large")
+        ApiError::new(status, haul_domain::ErrorCode::PayloadTooLarge, "the request body is too large")
     } else {
-        ApiError::bad_request("invalid_body", text)
+        ApiError::bad_request(ErrorCode::InvalidBody, text)
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::error::ApiError;
 use axum::http::HeaderMap;
+use haul_domain::ErrorCode;
 use haul_domain::{Money, Timestamp, signing};
 use haul_store::orders::Order;
 use haul_store::payments::Payment;
@@ -89,9 +90,9 @@ impl PaymentProvider for Sandbox {
         let header = headers
             .get(SIGNATURE_HEADER)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::new(axum::http::StatusCode::UNAUTHORIZED, "bad_signature", "missing Haul-Signature header"))?;
+            .ok_or_else(|| ApiError::new(axum::http::StatusCode::UNAUTHORIZED, ErrorCode::BadSignature, "missing Haul-Signature header"))?;
         signing::verify(self.secret.as_bytes(), header, body, now.seconds())?;
-        serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))
+        serde_json::from_slice(body).map_err(|e| ApiError::bad_request(ErrorCode::InvalidJson, e.to_string()))
     }
 
     fn refund(&self, _payment: &Payment, _amount: Money) -> Result<(), ApiError> {

@@ -3,6 +3,7 @@
 
 use crate::error::is_unique_violation;
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::accounts::{Login, Role};
 use haul_domain::ids::UserId;
@@ -72,7 +73,7 @@ impl Db {
             .await
             .map_err(|e| {
                 if is_unique_violation(&e) {
-                    StoreError::conflict("login_taken", "an account with this email or phone already exists")
+                    StoreError::conflict(ErrorCode::LoginTaken, "an account with this email or phone already exists")
                 } else {
                     e.into()
                 }

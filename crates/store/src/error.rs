@@ -1,6 +1,6 @@
 //! What the store can answer besides a result.
 
-use haul_domain::DomainError;
+use haul_domain::{DomainError, ErrorCode};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -12,13 +12,13 @@ pub enum StoreError {
     NotFound(&'static str),
     /// A uniqueness or state conflict; the code is stable for clients.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }
 
 impl StoreError {
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         StoreError::Conflict { code, message: message.into() }
     }
 }

@@ -6,6 +6,7 @@
 use crate::catalog::{SKU_COLUMNS, SUMMARY_SELECT, Sku};
 use crate::db::values;
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::ids::{ProductId, ShopId, UserId};
 use haul_domain::live::{BAG_LIMIT, Counts, RoomStatus};
@@ -220,7 +221,7 @@ impl Db {
         .execute(&self.write)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::conflict("not_in_bag", "pin a product from the room's bag"));
+            return Err(StoreError::conflict(ErrorCode::NotInBag, "pin a product from the room's bag"));
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 
 use crate::orders::{ORDER_COLUMNS, Order, release_units, transition_in};
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::ids::{OrderId, ShopId, UserId};
 use haul_domain::ledger;
 use haul_domain::orders::OrderStatus;
@@ -118,7 +119,7 @@ impl Db {
             return Ok(Applied::Duplicate);
         }
         if payment.amount_minor != amount.minor || payment.currency != amount.currency.as_str() {
-            return Err(StoreError::conflict("amount_mismatch", "the paid amount differs from the order total"));
+            return Err(StoreError::conflict(ErrorCode::AmountMismatch, "the paid amount differs from the order total"));
         }
         sqlx::query("UPDATE payments SET status = 'succeeded', updated_at = $1 WHERE id = $2")
             .bind(now.millis())
@@ -197,7 +198,7 @@ pub(crate) async fn refund_in(
             .ok_or(StoreError::NotFound("order"))?;
     let status = OrderStatus::parse(&status)?;
     if !status.is_paid() {
-        return Err(StoreError::conflict("order_not_paid", "only a paid order can be refunded"));
+        return Err(StoreError::conflict(ErrorCode::OrderNotPaid, "only a paid order can be refunded"));
     }
     ledger::check_refund(total, refunded, amount_minor)?;
     let sql = format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 AND status = 'succeeded' ORDER BY id LIMIT 1");
@@ -217,7 +218,7 @@ pub(crate) async fn refund_in(
             .await?
             .rows_affected();
     if updated == 0 {
-        return Err(StoreError::conflict("order_changed", "the order changed meanwhile; reload and try again"));
+        return Err(StoreError::conflict(ErrorCode::OrderChanged, "the order changed meanwhile; reload and try again"));
     }
     if refunded + amount_minor == total {
         let order = transition_in(tx, id, OrderStatus::Refunded, actor, reason, now).await?;

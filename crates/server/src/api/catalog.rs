@@ -12,6 +12,7 @@ use crate::services::catalog::{
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::accounts::{optional_text, search_terms, text};
 use haul_domain::ids::{CategoryId, ProductId, ShopId, SkuId};
 use haul_store::catalog::{Product, ProductFilter, ProductSummary, Sku};
@@ -136,7 +137,7 @@ async fn upload_image(
     form: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, axum::Json<ImageOut>)> {
     product_for_staff(&state, &user, ProductId(id)).await?;
-    let form = form.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?;
+    let form = form.map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text()))?;
     let bytes = read_file_field(form, state.config.max_upload_bytes).await?;
     Ok((StatusCode::CREATED, axum::Json(store_image(&state, ProductId(id), &bytes).await?)))
 }

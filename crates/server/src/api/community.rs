@@ -10,6 +10,7 @@ use crate::extract::{Json, Path, Query};
 use crate::services::community::{ApplyInput, apply_to_lead, locate_shop, visible_community};
 use axum::extract::State;
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::accounts::Role;
 use haul_domain::ids::{CommunityId, ShopId};
 use haul_store::community::{Community, ServingShop, SupplyOrder};
@@ -59,7 +60,7 @@ async fn list(
         "approved" => {}
         "applied" | "rejected" if user.as_ref().is_some_and(|u| u.0.role() == Role::Operator) => {}
         "applied" | "rejected" => return Err(ApiError::forbidden()),
-        _ => return Err(ApiError::bad_request("invalid_status", "status is approved, applied or rejected")),
+        _ => return Err(ApiError::bad_request(ErrorCode::InvalidStatus, "status is approved, applied or rejected")),
     }
     let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
     Ok(axum::Json(state.db.communities(status, &page).await?.into()))

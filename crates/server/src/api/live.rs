@@ -17,6 +17,7 @@ use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use haul_domain::ErrorCode;
 use haul_domain::accounts::Role;
 use haul_domain::live::RoomStatus;
 use haul_store::accounts::User;
@@ -157,7 +158,7 @@ async fn end(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Pa
     if end_stream(&state, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::new(StatusCode::CONFLICT, "room_ended", "the room has already ended"))
+        Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::RoomEnded, "the room has already ended"))
     }
 }
 
@@ -170,7 +171,7 @@ async fn cover(
     Path(id): Path<i64>,
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<StatusCode> {
-    let form = form.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?;
+    let form = form.map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text()))?;
     let bytes = crate::services::catalog::read_file_field(form, state.config.max_upload_bytes).await?;
     set_cover(&state, &user, id, &bytes).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -267,7 +268,7 @@ async fn connect(
     let user = crate::auth::socket_user(&state, &headers, q.token.as_deref()).await?;
     let room = state.live.room(id).await?;
     if user.as_ref().is_some_and(|u| room.is_banned(u.id)) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "banned", "a moderator banned you from this room"));
+        return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Banned, "a moderator banned you from this room"));
     }
     let key = match (&user, q.viewer.as_deref()) {
         (Some(u), _) => format!("u{}", u.id),

@@ -22,6 +22,7 @@ pub mod webhooks;
 use crate::AppState;
 use crate::error::ApiError;
 use axum::http::HeaderMap;
+use haul_domain::ErrorCode;
 use haul_domain::page::{Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -97,10 +98,10 @@ impl<T> From<Page<T>> for PageOf<T> {
 /// The `Idempotency-Key` header: required on writes a client may retry.
 pub fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| {
-        ApiError::bad_request("idempotency_key_required", "send an Idempotency-Key header (any unique string up to 255 characters)")
+        ApiError::bad_request(ErrorCode::IdempotencyKeyRequired, "send an Idempotency-Key header (any unique string up to 255 characters)")
     })?;
     if key.len() > 255 {
-        return Err(ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key is at most 255 characters"));
+        return Err(ApiError::bad_request(ErrorCode::InvalidIdempotencyKey, "Idempotency-Key is at most 255 characters"));
     }
     Ok(key.to_owned())
 }

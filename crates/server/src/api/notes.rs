@@ -11,6 +11,7 @@ use crate::services::notes::{NoteView, SponsorshipView, agree_sponsorship, publi
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::ids::{ShopId, UserId};
 use haul_store::content::Note;
@@ -40,7 +41,7 @@ async fn create(
     ApiUser(user): ApiUser,
     form: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, axum::Json<NoteView>)> {
-    let form = form.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?;
+    let form = form.map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text()))?;
     let parts = crate::media::read_upload(form, state.config.max_upload_bytes).await?;
     Ok((StatusCode::CREATED, axum::Json(publish(&state, &user, parts).await?)))
 }

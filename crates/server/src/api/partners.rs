@@ -10,6 +10,7 @@ use crate::extract::{Json, Path, RawBody};
 use crate::payments::SIGNATURE_HEADER;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::ids::{OrderId, ShopId};
 use haul_domain::orders::OrderStatus;
@@ -64,12 +65,12 @@ async fn shipment(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<axum::Json<Order>> {
-    let input: Shipment = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let input: Shipment = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(ErrorCode::InvalidJson, e.to_string()))?;
     let partner = state
         .db
         .partner(input.partner_id)
         .await
-        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "bad_signature", "unknown partner"))?;
+        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::BadSignature, "unknown partner"))?;
     let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
     signing::verify(partner.secret.as_bytes(), header, &body, state.clock.now().seconds())?;
     // Only orders forwarded to this partner: not the shop's own orders, and
@@ -79,7 +80,7 @@ async fn shipment(
         (theirs, all) if theirs < all => {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
-                "shipped_in_part_by_the_shop",
+                ErrorCode::ShippedInPartByTheShop,
                 "the shop ships some lines of this order itself: it marks the order shipped",
             ));
         }

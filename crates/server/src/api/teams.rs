@@ -11,6 +11,7 @@ use crate::services::teams::{NewOfferInput, TeamView, create_team_offer, take_se
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use haul_domain::ErrorCode;
 use haul_domain::ids::{ProductId, ShopId, TeamId, TeamOfferId};
 use haul_store::orders::OrderDetail;
 use haul_store::teams::{Team, TeamOffer};
@@ -59,7 +60,7 @@ async fn list_offers(State(state): State<AppState>, Query(q): Query<OfferQuery>)
             let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
             Ok(axum::Json(state.db.team_offers_of_shop(ShopId(shop), &page).await?.into()))
         }
-        (None, None) => Err(crate::error::ApiError::bad_request("missing_filter", "pass shop_id or product_id")),
+        (None, None) => Err(crate::error::ApiError::bad_request(ErrorCode::MissingFilter, "pass shop_id or product_id")),
     }
 }
 

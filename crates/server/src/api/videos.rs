@@ -12,6 +12,7 @@ use crate::services::videos::{VideoView, Viewer, follow_creator, publish, react_
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
+use haul_domain::ErrorCode;
 use haul_domain::ids::UserId;
 use haul_store::content::Comment;
 use serde::Deserialize;
@@ -41,7 +42,7 @@ async fn upload(
     ApiUser(user): ApiUser,
     form: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, axum::Json<VideoView>)> {
-    let form = form.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text()))?;
+    let form = form.map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text()))?;
     let fields = read_fields(form, state.config.max_video_bytes).await?;
     Ok((StatusCode::CREATED, axum::Json(publish(&state, &user, fields).await?)))
 }

@@ -13,6 +13,7 @@ pub use redis_gate::RedisGate;
 
 use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::deals::{Gate, Refusal, Terms};
 use haul_domain::ids::{OrderId, UserId};
@@ -67,7 +68,7 @@ fn refused(r: Refusal) -> ApiError {
 
 fn gate_down(e: redis::RedisError) -> ApiError {
     tracing::error!(error = %e, "redis gate unavailable");
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "try_again", "deals are busy; nothing was reserved, try again")
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TryAgain, "deals are busy; nothing was reserved, try again")
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -141,7 +142,7 @@ impl DealEngine {
                 }
             }
         }
-        Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "try_again", "deals are busy; nothing was reserved, try again"))
+        Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TryAgain, "deals are busy; nothing was reserved, try again"))
     }
 
     async fn give_back(&self, slot: &Slot, buyer: i64, n: i64) {
@@ -201,7 +202,11 @@ impl DealEngine {
             }
             Ok(DealWrite::KeyReused) => {
                 self.give_back(&slot, buyer, p.quantity).await;
-                Err(ApiError::new(StatusCode::CONFLICT, "idempotency_key_reused", "this Idempotency-Key was used for a different request"))
+                Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::IdempotencyKeyReused,
+                    "this Idempotency-Key was used for a different request",
+                ))
             }
             Ok(DealWrite::SoldOut) => {
                 // The record disagrees with the gate: rebuild the gate from it.
@@ -214,7 +219,7 @@ impl DealEngine {
                 tracing::error!(error = %e, "deal orders were not recorded");
                 Err(ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "try_again",
+                    ErrorCode::TryAgain,
                     "the order could not be recorded; nothing was charged, try again",
                 ))
             }

@@ -7,6 +7,7 @@ use super::protocol::Event;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::accounts::Role;
 use haul_domain::ids::UserId;
 use haul_domain::live::check_mute_minutes;
@@ -39,7 +40,7 @@ pub async fn ban(state: &AppState, room: i64, by: &User, target: i64) -> ApiResu
 async fn sanction(state: &AppState, room: i64, by: &User, target: i64, kind: &str, until: Option<haul_domain::Timestamp>) -> ApiResult<()> {
     let r = require_moderator(state, room, by).await?;
     if target == r.host_id || target == by.id {
-        return Err(ApiError::new(StatusCode::CONFLICT, "cannot_sanction", "the host and yourself cannot be muted or banned"));
+        return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::CannotSanction, "the host and yourself cannot be muted or banned"));
     }
     state.db.user(UserId(target)).await?;
     state.db.sanction(room, UserId(target), kind, until, by.user_id(), state.clock.now()).await?;

@@ -7,6 +7,7 @@ use super::{LiveHub, Signal};
 use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
 use futures_util::StreamExt;
+use haul_domain::ErrorCode;
 use redis::Script;
 use redis::aio::ConnectionManager;
 use std::sync::Weak;
@@ -28,7 +29,7 @@ pub struct RedisBus {
 
 fn bus_down(e: redis::RedisError) -> ApiError {
     tracing::error!(error = %e, "redis bus unavailable");
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "try_again", "the live service is busy; try again")
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TryAgain, "the live service is busy; try again")
 }
 
 impl RedisBus {

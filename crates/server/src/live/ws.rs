@@ -107,7 +107,7 @@ fn error_frame(code: &str, message: &str) -> Frame {
 }
 
 fn refusal(r: ChatRefusal) -> Frame {
-    error_frame(r.code(), r.message())
+    error_frame(r.code().as_str(), r.message())
 }
 
 /// Carries out a viewer's command; a refusal is answered to this viewer only.
@@ -141,5 +141,5 @@ async fn command(state: &AppState, room: &RoomHub, viewer: &Viewer, text: &str) 
 }
 
 fn api_refusal(e: crate::error::ApiError) -> Frame {
-    error_frame(e.code, &e.message)
+    error_frame(e.code.as_str(), &e.message)
 }

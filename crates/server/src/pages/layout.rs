@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use haul_domain::ErrorCode;
 use haul_store::accounts::User;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -39,7 +40,7 @@ pub fn check_csrf(expected: &CsrfToken, sent: &str) -> Result<(), PageError> {
     } else {
         Err(PageError(ApiError::new(
             StatusCode::FORBIDDEN,
-            "csrf_failed",
+            ErrorCode::CsrfFailed,
             "This form has expired. Go back, reload the page and try again.",
         )))
     }
@@ -61,12 +62,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CheckedForm<T> {
             csrf: String,
         }
         let expected = req.extensions().get::<CsrfToken>().cloned().unwrap_or(CsrfToken(String::new()));
-        let body = Bytes::from_request(req, state).await.map_err(|e| PageError(ApiError::bad_request("invalid_form", e.body_text())))?;
+        let body =
+            Bytes::from_request(req, state).await.map_err(|e| PageError(ApiError::bad_request(ErrorCode::InvalidForm, e.body_text())))?;
         let sent = serde_urlencoded::from_bytes::<Token>(&body).map(|t| t.csrf).unwrap_or_default();
         check_csrf(&expected, &sent)?;
         serde_urlencoded::from_bytes(&body)
             .map(CheckedForm)
-            .map_err(|e| PageError(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form", e.to_string())))
+            .map_err(|e| PageError(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidForm, e.to_string())))
     }
 }
 
@@ -124,7 +126,7 @@ impl<E: Into<ApiError>> From<E> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        if self.0.status == StatusCode::UNAUTHORIZED && self.0.code == "unauthenticated" {
+        if self.0.status == StatusCode::UNAUTHORIZED && self.0.code == haul_domain::ErrorCode::Unauthenticated {
             return Redirect::to("/signin").into_response();
         }
         let title = match self.0.status {
@@ -180,7 +182,7 @@ pub fn placed_body(placed: &haul_store::orders::Placed) -> &str {
 /// Checks the CSRF token of a multipart form, which pages send as its first
 /// field, before the files are read.
 pub async fn check_multipart_csrf(form: &mut axum::extract::Multipart, expected: &CsrfToken) -> Result<(), PageError> {
-    let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request("invalid_upload", e.body_text())))?;
+    let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text())))?;
     // Read a token's length at most: this runs before the upload's turn.
     let mut sent = Vec::new();
     if let Some(mut f) = first.filter(|f| f.name() == Some("csrf")) {

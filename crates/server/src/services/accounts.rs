@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::{ClientAddress, hash_password, token_hash, verify_password};
 use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::accounts::{Login, Role, check_password, text};
 use haul_store::accounts::{NewUser, User};
 use serde::Deserialize;
@@ -33,7 +34,7 @@ pub async fn create_account(state: &AppState, input: SignUp) -> ApiResult<User> 
     let display_name = text("display_name", &input.display_name, 40)?;
     let role = Role::parse(input.role.as_deref().unwrap_or("shopper"))?;
     if !role.self_service() {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "role_not_allowed", "this role is granted by an operator"));
+        return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::RoleNotAllowed, "this role is granted by an operator"));
     }
     let password_hash = hash_password(input.password).await?;
     Ok(state
@@ -68,7 +69,7 @@ pub async fn authenticate(state: &AppState, input: SignIn, from: &ClientAddress,
     if let Err(wait_seconds) = state.login_limiter.reserve(&keys) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
+            ErrorCode::TooManyAttempts,
             format!("too many failed sign-ins; try again in {} minute(s)", (wait_seconds + 59) / 60),
         ));
     }
@@ -97,5 +98,5 @@ async fn dummy_hash() -> ApiResult<String> {
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong login or password")
+    ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials, "wrong login or password")
 }

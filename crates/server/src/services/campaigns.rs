@@ -7,6 +7,7 @@ use crate::auth::random_u32;
 use crate::error::{ApiError, ApiResult};
 use crate::services::community::{led_by, visible_community};
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::community::{TimeOfDay, local_date, next_cutoff};
 use haul_domain::ids::{CampaignId, CommunityId, ShopId, SkuId};
 use haul_domain::inventory::Quantity;
@@ -47,10 +48,9 @@ pub struct NewCampaignInput {
 
 /// Validates and publishes a campaign in the leader's community; shared with the pages.
 pub async fn publish(state: &AppState, user: &User, input: &NewCampaignInput) -> ApiResult<CampaignDetail> {
-    let community =
-        state.db.community_of_leader(user.user_id()).await?.ok_or_else(|| {
-            ApiError::new(StatusCode::FORBIDDEN, "not_a_leader", "apply to lead a community first; an operator approves it")
-        })?;
+    let community = state.db.community_of_leader(user.user_id()).await?.ok_or_else(|| {
+        ApiError::new(StatusCode::FORBIDDEN, ErrorCode::NotALeader, "apply to lead a community first; an operator approves it")
+    })?;
     let now = state.clock.now();
     let cutoff = match (&input.cutoff, input.cutoff_at) {
         (Some(t), None) => next_cutoff(now, TimeOfDay::parse(t)?, community.utc_offset_minutes)?,
@@ -182,13 +182,13 @@ pub async fn hand_over(state: &AppState, user: &User, id: CampaignId, code: &str
     if let Err(wait_seconds) = state.pickup_limiter.reserve(&[(&by_campaign, free), (&by_leader, free)]) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
+            ErrorCode::TooManyAttempts,
             format!("too many wrong pickup codes; try again in {wait_seconds} s"),
         ));
     }
     let result = state.db.verify_pickup(id, code, haul_domain::ids::UserId(community.leader_id), state.clock.now()).await;
     match &result {
-        Err(haul_store::StoreError::Conflict { code: "pickup_code_unknown", .. }) => {
+        Err(haul_store::StoreError::Conflict { code: ErrorCode::PickupCodeUnknown, .. }) => {
             tracing::warn!(campaign = id.get(), leader = community.leader_id, by = user.id, "wrong pickup code");
         }
         _ => {

@@ -6,6 +6,7 @@ use crate::auth::require_shop_staff;
 use crate::error::{ApiError, ApiResult};
 use axum::extract::Multipart;
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::Money;
 use haul_domain::accounts::{optional_text, text};
 use haul_domain::catalog::{ListingKind, http_url, sniff_image};
@@ -181,12 +182,13 @@ pub fn image_type(state: &AppState, bytes: &[u8]) -> ApiResult<&'static str> {
     if bytes.len() > state.config.max_upload_bytes {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "file_too_large",
+            ErrorCode::FileTooLarge,
             format!("images are at most {} bytes", state.config.max_upload_bytes),
         ));
     }
-    sniff_image(bytes)
-        .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "send a JPEG, PNG, GIF or WebP image"))
+    sniff_image(bytes).ok_or_else(|| {
+        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedImage, "send a JPEG, PNG, GIF or WebP image")
+    })
 }
 
 /// The `file` field of a multipart upload.
@@ -196,5 +198,5 @@ pub async fn read_file_field(form: Multipart, max: usize) -> ApiResult<Vec<u8>> 
         .into_iter()
         .rev()
         .find_map(|(name, bytes)| (name == "file").then_some(bytes))
-        .ok_or_else(|| ApiError::bad_request("invalid_upload", "send the image in a multipart field named `file`"))
+        .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidUpload, "send the image in a multipart field named `file`"))
 }

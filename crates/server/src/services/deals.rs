@@ -6,6 +6,7 @@ use crate::auth::{random_u32, require_shop_staff};
 use crate::deals::Purchase;
 use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::deals::Terms;
 use haul_domain::ids::{ShopId, SkuId};
 use haul_domain::inventory::Quantity;
@@ -75,7 +76,7 @@ pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) ->
             return Err(ApiError::forbidden());
         }
         if r.status() == haul_domain::live::RoomStatus::Ended {
-            return Err(ApiError::new(StatusCode::CONFLICT, "room_ended", "the room has already ended"));
+            return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::RoomEnded, "the room has already ended"));
         }
     }
     let new = NewDeal {
@@ -122,7 +123,7 @@ pub async fn cancel_deal(state: &AppState, user: &User, id: i64) -> ApiResult<De
     let deal = state.db.deal(id).await?;
     require_shop_staff(state, user, ShopId(deal.shop_id)).await?;
     if !state.db.finish_deal(id, "cancelled").await? {
-        return Err(ApiError::new(StatusCode::CONFLICT, "deal_not_active", "the deal has already ended or been cancelled"));
+        return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::DealNotActive, "the deal has already ended or been cancelled"));
     }
     state.deals.forget(id).await;
     view(state, state.db.deal(id).await?).await

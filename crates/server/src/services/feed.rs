@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::services::videos::{VideoView, view};
+use haul_domain::ErrorCode;
 use haul_domain::accounts::Role;
 use haul_domain::feed::hard_sell::Policy;
 use haul_domain::feed::pools::{Need, Standing};
@@ -52,7 +53,7 @@ pub async fn for_you_ranked(
                     .strip_prefix("o")
                     .and_then(|n| n.parse().ok())
                     .filter(|n| *n <= 1000)
-                    .ok_or_else(|| ApiError::bad_request("invalid_cursor", "pass next_cursor back unchanged"))?,
+                    .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidCursor, "pass next_cursor back unchanged"))?,
             };
             let ranked: Vec<_> = state.feed.for_you(&state.db, None, offset + size, now).await?.into_iter().skip(offset).collect();
             let more = ranked.len() == size;

@@ -6,6 +6,7 @@ use crate::auth::random_token;
 use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
 use haul_domain::DomainError;
+use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::catalog::sniff_image;
 use haul_domain::ids::ShopId;
@@ -74,11 +75,9 @@ pub async fn publish(state: &AppState, user: &User, parts: Vec<(String, Vec<u8>)
     }
     let mut kinds = Vec::with_capacity(images.len());
     for bytes in &images {
-        kinds.push(
-            sniff_image(bytes).ok_or_else(|| {
-                ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "images are JPEG, PNG, GIF or WebP")
-            })?,
-        );
+        kinds.push(sniff_image(bytes).ok_or_else(|| {
+            ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedImage, "images are JPEG, PNG, GIF or WebP")
+        })?);
     }
     let mut keys = Vec::with_capacity(images.len());
     for (bytes, kind) in images.iter().zip(kinds) {

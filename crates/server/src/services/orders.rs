@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::auth::{can_manage_shop, require_shop_staff};
 use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::ids::{OrderId, ShopId, SkuId};
 use haul_domain::inventory::Quantity;
 use haul_domain::orders::{OrderStatus, pickup_code};
@@ -50,7 +51,7 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
             lines.push((SkuId(item.sku_id), Quantity::parse(item.quantity)?));
         }
         if lines.is_empty() {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "cart_empty", "the cart holds nothing from this shop"));
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::CartEmpty, "the cart holds nothing from this shop"));
         }
     } else {
         for l in &input.items {
@@ -98,7 +99,7 @@ async fn room_origin(state: &AppState, room: i64, lines: &[(SkuId, Quantity)]) -
     for (sku, _) in lines {
         let product = state.db.sku(*sku).await?.product_id;
         if !state.db.in_bag(room, product).await? {
-            return Err(ApiError::new(StatusCode::CONFLICT, "not_in_bag", "this product is not in the room's bag"));
+            return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::NotInBag, "this product is not in the room's bag"));
         }
     }
     Ok((r.id, r.host_id))
@@ -161,7 +162,7 @@ pub async fn advance_order(state: &AppState, user: &User, id: OrderId, to: &str)
     if !matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::ReadyForPickup | OrderStatus::Completed) {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "not_a_merchant_step",
+            ErrorCode::NotAMerchantStep,
             "payment, cancellation and refunds have their own endpoints",
         ));
     }

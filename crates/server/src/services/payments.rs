@@ -7,6 +7,7 @@ use crate::auth::require_shop_staff;
 use crate::error::{ApiError, ApiResult};
 use crate::payments::ProviderEvent;
 use axum::http::StatusCode;
+use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::ids::{OrderId, ShopId};
 use haul_domain::orders::OrderStatus;
@@ -31,10 +32,10 @@ pub async fn start(state: &AppState, user: &User, id: OrderId) -> ApiResult<Paym
         return Err(ApiError::not_found("order"));
     }
     if detail.order.status() != OrderStatus::PendingPayment {
-        return Err(ApiError::new(StatusCode::CONFLICT, "order_not_payable", "this order is not awaiting payment"));
+        return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::OrderNotPayable, "this order is not awaiting payment"));
     }
     if detail.order.pay_by <= state.clock.now().millis() {
-        return Err(ApiError::new(StatusCode::CONFLICT, "order_expired", "the time to pay has run out"));
+        return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::OrderExpired, "the time to pay has run out"));
     }
     let started = state.payments.start(&detail.order);
     let payment = state.db.create_payment(&detail.order, state.payments.name(), &started.provider_ref, state.clock.now()).await?;
@@ -81,7 +82,7 @@ pub async fn refund_order(state: &AppState, user: &User, id: OrderId, input: Ref
         .await?
         .into_iter()
         .find(|p| p.status == "succeeded")
-        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "order_not_paid", "only a paid order can be refunded"))?;
+        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, ErrorCode::OrderNotPaid, "only a paid order can be refunded"))?;
     state.payments.refund(&payment, Money { minor: amount_minor, currency: Currency::parse(&payment.currency)? })?;
     let order = state.db.refund_order(id, amount_minor, &reason, user.user_id(), state.clock.now()).await?;
     if order.status() == OrderStatus::Refunded && matches!(detail.order.status(), OrderStatus::Paid | OrderStatus::Fulfilling) {

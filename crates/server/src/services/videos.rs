@@ -7,6 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use axum::extract::Multipart;
 use axum::http::StatusCode;
 use haul_domain::DomainError;
+use haul_domain::ErrorCode;
 use haul_domain::catalog::sniff_image;
 use haul_domain::content::{MAX_ANCHORS, MAX_DURATION_MS, caption, hashtags, mp4_duration_ms, sniff_video};
 use haul_domain::feed::hard_sell::hard_sell;
@@ -68,9 +69,9 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
     let bytes = fields
         .get("file")
         .filter(|b| !b.is_empty())
-        .ok_or_else(|| ApiError::bad_request("invalid_upload", "send the video in a field named `file`"))?;
+        .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidUpload, "send the video in a field named `file`"))?;
     let (content_type, ext) = sniff_video(bytes)
-        .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_video", "send an MP4 or WebM video"))?;
+        .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedVideo, "send an MP4 or WebM video"))?;
     let caption = caption(&text("caption"))?;
     let tags = hashtags(&caption);
     let anchors: Vec<AnchorInput> = match text("anchors").trim() {
@@ -96,7 +97,7 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
             p.clone(),
             sniff_image(p)
                 .ok_or_else(|| {
-                    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image", "the poster is a JPEG, PNG, GIF or WebP")
+                    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedImage, "the poster is a JPEG, PNG, GIF or WebP")
                 })?
                 .trim_start_matches("image/")
                 .to_owned(),
@@ -178,7 +179,7 @@ pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind
         return Err(DomainError::invalid("kind", "view, share or product_click").into());
     }
     if !state.event_limiter.take(&viewer.from.0) {
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_events", "too many video events from this address"));
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyEvents, "too many video events from this address"));
     }
     let key = match (viewer.user, viewer.browser) {
         (Some(user), _) => format!("u:{}", user.get()),

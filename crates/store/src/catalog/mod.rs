@@ -3,6 +3,7 @@
 
 use crate::StoreError;
 use crate::error::is_unique_violation;
+use haul_domain::ErrorCode;
 use haul_domain::catalog::ListingKind;
 use haul_domain::ids::{CategoryId, ShopId};
 
@@ -133,6 +134,6 @@ pub struct NewSku {
     pub stock: i64,
 }
 
-pub(crate) fn unique_or(e: sqlx::Error, code: &'static str, message: &str) -> StoreError {
+pub(crate) fn unique_or(e: sqlx::Error, code: ErrorCode, message: &str) -> StoreError {
     if is_unique_violation(&e) { StoreError::conflict(code, message) } else { e.into() }
 }

@@ -2,6 +2,7 @@
 
 use super::{NewProduct, NewSku, PRODUCT_COLUMNS, Product, ProductFilter, ProductSummary, SKU_COLUMNS, SUMMARY_SELECT, Sku, unique_or};
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::ids::{CategoryId, ProductId, SkuId, UserId};
 use haul_domain::page::{Page, PageRequest};
@@ -201,5 +202,5 @@ async fn insert_sku(tx: &mut sqlx::Transaction<'_, sqlx::Any>, product: ProductI
         .bind(sku.stock)
         .fetch_one(&mut **tx)
         .await
-        .map_err(|e| unique_or(e, "sku_code_taken", "this product already has a SKU with that code"))
+        .map_err(|e| unique_or(e, ErrorCode::SkuCodeTaken, "this product already has a SKU with that code"))
 }

@@ -2,6 +2,7 @@
 
 use super::{Category, Partner, SHOP_COLUMNS, Shop, unique_or};
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::ids::{ShopId, UserId};
 use haul_domain::page::{Page, PageRequest};
@@ -30,7 +31,7 @@ impl Db {
             .bind(now.millis())
             .fetch_one(&mut *tx)
             .await
-            .map_err(|e| unique_or(e, "slug_taken", "a shop with this slug already exists"))?;
+            .map_err(|e| unique_or(e, ErrorCode::SlugTaken, "a shop with this slug already exists"))?;
         sqlx::query("INSERT INTO shop_members (shop_id, user_id, role) VALUES ($1, $2, 'owner')")
             .bind(shop.id)
             .bind(owner.get())
@@ -46,7 +47,7 @@ impl Db {
             .bind(user.get())
             .execute(&self.write)
             .await
-            .map_err(|e| unique_or(e, "already_member", "already a member of this shop"))?;
+            .map_err(|e| unique_or(e, ErrorCode::AlreadyMember, "already a member of this shop"))?;
         Ok(())
     }
 
@@ -90,7 +91,7 @@ impl Db {
             .bind(name)
             .fetch_one(&self.write)
             .await
-            .map_err(|e| unique_or(e, "slug_taken", "a category with this slug already exists"))
+            .map_err(|e| unique_or(e, ErrorCode::SlugTaken, "a category with this slug already exists"))
     }
 
     pub async fn categories(&self) -> Result<Vec<Category>> {

@@ -5,6 +5,7 @@
 use super::Community;
 use crate::orders::{NewOrder, OrderDetail, Origin, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::community::accepts_orders;
 use haul_domain::ids::{CampaignId, CommunityId, ShopId, SkuId, UserId};
 use haul_domain::inventory::Quantity;
@@ -95,7 +96,7 @@ impl Db {
     /// every product here; the cut-off must be ahead.
     pub async fn create_campaign(&self, community: &Community, new: &NewCampaign<'_>, now: Timestamp) -> Result<CampaignDetail> {
         if community.status != "approved" {
-            return Err(StoreError::conflict("community_not_approved", "an operator has not approved this community yet"));
+            return Err(StoreError::conflict(ErrorCode::CommunityNotApproved, "an operator has not approved this community yet"));
         }
         if !accepts_orders(now, new.cutoff_at) {
             return Err(DomainError::invalid("cutoff", "the cut-off must be in the future").into());
@@ -104,7 +105,7 @@ impl Db {
             return Err(DomainError::invalid("items", format!("between 1 and {MAX_ITEMS} products")).into());
         }
         if !self.serving_shops(community).await?.iter().any(|s| s.shop_id == new.shop.get()) {
-            return Err(StoreError::conflict("store_out_of_range", "this store does not deliver to the pickup point"));
+            return Err(StoreError::conflict(ErrorCode::StoreOutOfRange, "this store does not deliver to the pickup point"));
         }
         let mut tx = self.write.begin().await?;
         let (id,): (i64,) = sqlx::query_as(
@@ -124,13 +125,13 @@ impl Db {
         for (sku, price, threshold) in &new.items {
             let s = sku_for_sale(&mut tx, *sku).await?;
             if s.shop_id != new.shop.get() {
-                return Err(StoreError::conflict("mixed_shops", "every product of a campaign comes from its store"));
+                return Err(StoreError::conflict(ErrorCode::MixedShops, "every product of a campaign comes from its store"));
             }
             let minimum = super::offers::minimum_for_leaders(&mut tx, *sku).await?;
             let price = price.unwrap_or(s.price_minor.max(minimum));
             if price < minimum {
                 return Err(StoreError::conflict(
-                    "below_store_minimum",
+                    ErrorCode::BelowStoreMinimum,
                     format!("{} sells from {} (minor units) through leaders; set at least that", s.title, minimum),
                 ));
             }
@@ -189,7 +190,7 @@ impl Db {
         let c: Campaign =
             sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("campaign"))?;
         if c.status != "open" || !accepts_orders(o.now, haul_domain::Timestamp::from_millis(c.cutoff_at)) {
-            return Err(StoreError::conflict("campaign_closed", "the cut-off has passed; this campaign takes no more orders"));
+            return Err(StoreError::conflict(ErrorCode::CampaignClosed, "the cut-off has passed; this campaign takes no more orders"));
         }
         let member: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM community_members WHERE community_id = $1 AND user_id = $2")
             .bind(c.community_id)
@@ -197,7 +198,7 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
         if member.is_none() {
-            return Err(StoreError::conflict("not_a_member", "join the community to order from its campaigns"));
+            return Err(StoreError::conflict(ErrorCode::NotAMember, "join the community to order from its campaigns"));
         }
         let mut lines = Vec::with_capacity(o.lines.len());
         for (item, quantity) in o.lines {

@@ -6,6 +6,7 @@
 use crate::orders::{ORDER_COLUMNS, Order, release_units, transition_in};
 use crate::payments::refund_in;
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::community::{commission_minor, threshold_met};
 use haul_domain::ids::{CampaignId, OrderId, ShopId, UserId};
 use haul_domain::orders::OrderStatus;
@@ -173,7 +174,10 @@ impl Db {
             .await?
             .rows_affected();
         if marked == 0 {
-            return Err(StoreError::conflict("not_awaiting_delivery", "only a closed, successful campaign's delivery can arrive, once"));
+            return Err(StoreError::conflict(
+                ErrorCode::NotAwaitingDelivery,
+                "only a closed, successful campaign's delivery can arrive, once",
+            ));
         }
         let orders: Vec<(i64,)> = sqlx::query_as("SELECT id FROM orders WHERE campaign_id = $1 AND status = 'fulfilling' ORDER BY id")
             .bind(id.get())
@@ -197,11 +201,11 @@ impl Db {
             .bind(code.trim())
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| StoreError::conflict("pickup_code_unknown", "no order of this campaign has that pickup code"))?;
+            .ok_or_else(|| StoreError::conflict(ErrorCode::PickupCodeUnknown, "no order of this campaign has that pickup code"))?;
         match order.status() {
             OrderStatus::ReadyForPickup => {}
-            OrderStatus::Completed => return Err(StoreError::conflict("already_collected", "this order was handed over already")),
-            _ => return Err(StoreError::conflict("not_ready_for_pickup", "this order has not arrived at the pickup point")),
+            OrderStatus::Completed => return Err(StoreError::conflict(ErrorCode::AlreadyCollected, "this order was handed over already")),
+            _ => return Err(StoreError::conflict(ErrorCode::NotReadyForPickup, "this order has not arrived at the pickup point")),
         }
         let order =
             transition_in(&mut tx, order.order_id(), OrderStatus::Completed, Some(leader), "collected at the pickup point", now).await?;

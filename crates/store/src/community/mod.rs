@@ -4,6 +4,7 @@
 //! their close, and what stores offer leaders, are in the submodules.
 
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::accounts::Role;
 use haul_domain::community::GeoPoint;
@@ -91,7 +92,7 @@ impl Db {
         .bind(now.millis())
         .fetch_optional(&self.write)
         .await?
-        .ok_or_else(|| StoreError::conflict("already_applied", "you already lead a community or have applied to"))?;
+        .ok_or_else(|| StoreError::conflict(ErrorCode::AlreadyApplied, "you already lead a community or have applied to"))?;
         self.community(CommunityId(id)).await
     }
 
@@ -132,7 +133,7 @@ impl Db {
         .bind(id.get())
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| StoreError::conflict("not_pending", "no pending application with this id"))?;
+        .ok_or_else(|| StoreError::conflict(ErrorCode::NotPending, "no pending application with this id"))?;
         if approve {
             sqlx::query("UPDATE users SET role = $1 WHERE id = $2 AND role IN ('shopper', 'creator')")
                 .bind(Role::GroupLeader.as_str())

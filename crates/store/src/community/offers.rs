@@ -4,6 +4,7 @@
 //! campaigns already published keep the prices they were published with.
 
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::ids::{ShopId, SkuId};
 use sqlx::{Any, Transaction};
@@ -83,5 +84,5 @@ pub(super) async fn minimum_for_leaders(tx: &mut Transaction<'_, Any>, sku: SkuI
         sqlx::query_as("SELECT min_price_minor FROM leader_offers WHERE sku_id = $1").bind(sku.get()).fetch_optional(&mut **tx).await?;
     found
         .map(|(m,)| m)
-        .ok_or_else(|| StoreError::conflict("not_offered_to_leaders", "the store does not offer this product to group leaders"))
+        .ok_or_else(|| StoreError::conflict(ErrorCode::NotOfferedToLeaders, "the store does not offer this product to group leaders"))
 }

@@ -3,6 +3,7 @@
 //! the product, never its shop's staff, and never in a paid (sponsored) note.
 
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::ids::{ShopId, UserId};
 use haul_domain::page::{Page, PageRequest};
@@ -75,7 +76,7 @@ impl Db {
         if let Some((product, _)) = new.rating {
             if new.sponsored_by.is_some() {
                 return Err(StoreError::conflict(
-                    "sponsored_review",
+                    ErrorCode::SponsoredReview,
                     "a paid note cannot rate a product: a review that was bought is not a review",
                 ));
             }
@@ -87,7 +88,7 @@ impl Db {
             .fetch_one(&mut *tx)
             .await?;
             if staff > 0 {
-                return Err(StoreError::conflict("own_product_review", "a shop's staff cannot review the shop's own products"));
+                return Err(StoreError::conflict(ErrorCode::OwnProductReview, "a shop's staff cannot review the shop's own products"));
             }
             let (bought,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.buyer_id = $1 AND l.product_id = $2 \
@@ -98,7 +99,7 @@ impl Db {
             .fetch_one(&mut *tx)
             .await?;
             if bought == 0 {
-                return Err(StoreError::conflict("not_a_buyer", "only someone who bought the product can rate it"));
+                return Err(StoreError::conflict(ErrorCode::NotABuyer, "only someone who bought the product can rate it"));
             }
         }
         let (id,): (i64,) = sqlx::query_as(

@@ -4,6 +4,7 @@
 //! sponsored (a bought review is not a review).
 
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::ids::ShopId;
 
@@ -36,10 +37,10 @@ impl Db {
                 .await?
                 .ok_or(StoreError::NotFound("note"))?;
         if rating.is_some() {
-            return Err(StoreError::conflict("not_sponsorable", "a note that rates a product cannot be paid for"));
+            return Err(StoreError::conflict(ErrorCode::NotSponsorable, "a note that rates a product cannot be paid for"));
         }
         if sponsor.is_some_and(|s| s != shop.get()) {
-            return Err(StoreError::conflict("not_sponsorable", "the note is already sponsored by another shop"));
+            return Err(StoreError::conflict(ErrorCode::NotSponsorable, "the note is already sponsored by another shop"));
         }
         let column = match side {
             Side::Author => "author_agreed",

@@ -1,6 +1,7 @@
 //! The shopper's cart.
 
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::catalog::ListingKind;
 use haul_domain::ids::{SkuId, UserId};
@@ -39,7 +40,7 @@ impl Db {
         let kind: (String, String) =
             sqlx::query_as("SELECT kind, status FROM products WHERE id = $1").bind(product.product_id).fetch_one(&self.read).await?;
         if !ListingKind::parse(&kind.0)?.sold_here() || kind.1 != "active" {
-            return Err(StoreError::conflict("product_unavailable", "this product cannot be bought here"));
+            return Err(StoreError::conflict(ErrorCode::ProductUnavailable, "this product cannot be bought here"));
         }
         sqlx::query(
             "INSERT INTO cart_items (user_id, sku_id, quantity, added_at) VALUES ($1, $2, $3, $4) \

@@ -6,6 +6,7 @@
 use super::idempotency::claim_key;
 use super::{ORDER_COLUMNS, Order, OrderDetail, OrderLine, record_event};
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::catalog::ListingKind;
 use haul_domain::ids::{SkuId, UserId};
 use haul_domain::inventory::Quantity;
@@ -70,7 +71,10 @@ impl Db {
         for (sku_id, quantity) in c.lines {
             let sku = sku_for_sale(&mut tx, *sku_id).await?;
             if *shop.get_or_insert(sku.shop_id) != sku.shop_id {
-                return Err(StoreError::conflict("mixed_shops", "one order holds items from one shop; check out each shop separately"));
+                return Err(StoreError::conflict(
+                    ErrorCode::MixedShops,
+                    "one order holds items from one shop; check out each shop separately",
+                ));
             }
             let price = Currency::parse(&sku.currency)?;
             if *currency.get_or_insert(price) != price {
@@ -198,10 +202,10 @@ pub(crate) async fn sku_for_sale(tx: &mut Transaction<'_, Any>, sku: SkuId) -> R
     .await?
     .ok_or(StoreError::NotFound("sku"))?;
     if sku.status != "active" {
-        return Err(StoreError::conflict("product_unavailable", format!("{} is not on sale", sku.title)));
+        return Err(StoreError::conflict(ErrorCode::ProductUnavailable, format!("{} is not on sale", sku.title)));
     }
     if !ListingKind::parse(&sku.kind)?.sold_here() {
-        return Err(StoreError::conflict("external_listing", format!("{} is sold on another platform", sku.title)));
+        return Err(StoreError::conflict(ErrorCode::ExternalListing, format!("{} is sold on another platform", sku.title)));
     }
     Ok(sku)
 }

@@ -2,6 +2,7 @@
 
 use super::{ORDER_COLUMNS, Order, OrderDetail, OrderLine};
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::ids::UserId;
 use haul_domain::orders::OrderStatus;
 use sqlx::AssertSqlSafe;
@@ -13,7 +14,7 @@ impl Db {
         let mut conn = self.read.acquire().await?;
         match stored_answer(&mut conn, buyer.get(), key).await? {
             Some((stored, _, _)) if stored != hash => {
-                Err(StoreError::conflict("idempotency_key_reused", "this Idempotency-Key was used for a different request"))
+                Err(StoreError::conflict(ErrorCode::IdempotencyKeyReused, "this Idempotency-Key was used for a different request"))
             }
             Some((_, status, body)) => Ok(Some((status, body))),
             None => Ok(None),

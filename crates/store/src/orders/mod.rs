@@ -3,6 +3,7 @@
 //! idempotent answers are in the submodules.
 
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::ids::{OrderId, ShopId, UserId};
 use haul_domain::orders::OrderStatus;
@@ -175,10 +176,10 @@ async fn check_group_closed(tx: &mut Transaction<'_, Any>, id: OrderId) -> Resul
     .await?
     .ok_or(StoreError::NotFound("order"))?;
     if team.is_some_and(|s| s != "complete") {
-        return Err(StoreError::conflict("team_not_complete", "a team order is prepared once the team is complete"));
+        return Err(StoreError::conflict(ErrorCode::TeamNotComplete, "a team order is prepared once the team is complete"));
     }
     if campaign.is_some_and(|s| s != "succeeded") {
-        return Err(StoreError::conflict("campaign_not_closed", "a campaign order is prepared once the campaign closed"));
+        return Err(StoreError::conflict(ErrorCode::CampaignNotClosed, "a campaign order is prepared once the campaign closed"));
     }
     Ok(())
 }
@@ -239,7 +240,7 @@ pub(crate) async fn transition_in(
         .bind(from.as_str())
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| StoreError::conflict("order_changed", "the order changed meanwhile; reload and try again"))?;
+        .ok_or_else(|| StoreError::conflict(ErrorCode::OrderChanged, "the order changed meanwhile; reload and try again"))?;
     record_event(tx, id.get(), Some(from), to, actor, note, now).await?;
     Ok(updated)
 }

@@ -6,6 +6,7 @@
 
 use crate::orders::{NewOrder, OrderDetail, Origin, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
 use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::group_buy::{TeamTerms, parse_tiers};
 use haul_domain::ids::{ProductId, ShopId, SkuId, TeamId, TeamOfferId, UserId};
@@ -188,7 +189,7 @@ impl Db {
             .await?
             .ok_or(StoreError::NotFound("team offer"))?;
         if o.status != "active" {
-            return Err(StoreError::conflict("team_offer_withdrawn", "this team price is no longer offered"));
+            return Err(StoreError::conflict(ErrorCode::TeamOfferWithdrawn, "this team price is no longer offered"));
         }
         let (team,): (i64,) = sqlx::query_as(
             "INSERT INTO teams (offer_id, opener_id, max_size, seats, members, status, created_at) VALUES ($1, $2, $3, 1, 0, 'opening', $4) RETURNING id",
@@ -215,7 +216,7 @@ impl Db {
         let t: Team =
             sqlx::query_as(AssertSqlSafe(sql)).bind(team.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("team"))?;
         if t.status != "forming" || t.expires_at.is_some_and(|e| req.now.millis() >= e) {
-            return Err(StoreError::conflict("team_closed", "this team is no longer taking members"));
+            return Err(StoreError::conflict(ErrorCode::TeamClosed, "this team is no longer taking members"));
         }
         let (already,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM orders WHERE team_id = $1 AND buyer_id = $2 AND status NOT IN ('cancelled', 'refunded')")
@@ -224,7 +225,7 @@ impl Db {
                 .fetch_one(&mut *tx)
                 .await?;
         if already > 0 {
-            return Err(StoreError::conflict("already_in_team", "you already hold a seat in this team"));
+            return Err(StoreError::conflict(ErrorCode::AlreadyInTeam, "you already hold a seat in this team"));
         }
         let taken = sqlx::query("UPDATE teams SET seats = seats + 1 WHERE id = $1 AND status = 'forming' AND seats < max_size")
             .bind(team.get())
@@ -232,13 +233,13 @@ impl Db {
             .await?
             .rows_affected();
         if taken == 0 {
-            return Err(StoreError::conflict("team_full", "every seat is taken; open a new team"));
+            return Err(StoreError::conflict(ErrorCode::TeamFull, "every seat is taken; open a new team"));
         }
         let sql = format!("{OFFER_SELECT} WHERE o.id = $1");
         let o: TeamOffer = sqlx::query_as(AssertSqlSafe(sql)).bind(t.offer_id).fetch_one(&mut *tx).await?;
         let order = seat_order(&mut tx, &o, t.id, &req).await.map_err(|e| match e {
             StoreError::Db(ref d) if crate::error::is_unique_violation(d) => {
-                StoreError::conflict("already_in_team", "you already hold a seat in this team")
+                StoreError::conflict(ErrorCode::AlreadyInTeam, "you already hold a seat in this team")
             }
             e => e,
         })?;

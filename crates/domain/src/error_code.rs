@@ -1,0 +1,153 @@
+//! The one catalogue of error codes. Every refusal anywhere in Haul (a
+//! domain rule, the record, the API, the pages, the live hub) carries one of
+//! these; clients match on the snake_case name, which never changes. The
+//! usual HTTP status is given for each; the message is for people.
+
+macro_rules! catalogue {
+    ($($variant:ident = $code:literal ($status:literal): $meaning:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $(#[doc = $meaning] $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in the catalogue's order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The name clients see.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code,)* }
+            }
+
+            /// What it means, for the documentation.
+            pub fn meaning(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $meaning,)* }
+            }
+
+            /// The HTTP status (or statuses) it usually comes with.
+            pub fn usual_status(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $status,)* }
+            }
+        }
+    };
+}
+
+catalogue! {
+    ValidationFailed = "validation_failed" ("422"): "a field failed validation; the message names the field",
+    NotFound = "not_found" ("404"): "no such thing, or not one you may see",
+    Forbidden = "forbidden" ("403"): "you may not do this",
+    Unauthenticated = "unauthenticated" ("401"): "sign in first",
+    InternalError = "internal_error" ("500"): "something went wrong on Haul's side; details are in its log",
+    InvalidJson = "invalid_json" ("400"): "the body is not JSON",
+    InvalidBody = "invalid_body" ("400/422"): "the body does not have the expected shape",
+    InvalidQuery = "invalid_query" ("400"): "the query string does not have the expected shape",
+    InvalidForm = "invalid_form" ("400/422"): "a page form does not have the expected fields",
+    InvalidUpload = "invalid_upload" ("400"): "a multipart upload could not be read",
+    InvalidCursor = "invalid_cursor" ("400"): "pass next_cursor back unchanged",
+    InvalidStatus = "invalid_status" ("400"): "no such status",
+    MissingFilter = "missing_filter" ("400"): "this list needs a filter",
+    UnsupportedMediaType = "unsupported_media_type" ("415"): "send Content-Type: application/json",
+    PayloadTooLarge = "payload_too_large" ("413"): "the request body is larger than this route takes",
+    FileTooLarge = "file_too_large" ("413"): "an uploaded file is larger than allowed",
+    UnsupportedImage = "unsupported_image" ("415"): "images are JPEG, PNG, GIF or WebP",
+    UnsupportedVideo = "unsupported_video" ("415"): "videos are MP4 or WebM",
+    UploadsBusy = "uploads_busy" ("503"): "many uploads are under way; try again",
+    UploadStalled = "upload_stalled" ("408"): "the upload stopped sending",
+    CsrfFailed = "csrf_failed" ("403"): "the form's CSRF token is missing or wrong",
+    TryAgain = "try_again" ("503"): "a busy or unavailable part refused; nothing was done",
+    TooManyAttempts = "too_many_attempts" ("429"): "too many guesses (passwords, pickup codes); wait",
+    TooManyEvents = "too_many_events" ("429"): "too many video events from one address",
+    IdempotencyKeyRequired = "idempotency_key_required" ("400"): "this write needs an Idempotency-Key header",
+    InvalidIdempotencyKey = "invalid_idempotency_key" ("400"): "an Idempotency-Key is 1 to 200 visible characters",
+    IdempotencyKeyReused = "idempotency_key_reused" ("409"): "this Idempotency-Key was used for a different request",
+    OutOfStock = "out_of_stock" ("409"): "not enough stock",
+    IllegalTransition = "illegal_transition" ("409"): "the order cannot move to that status from where it is",
+    CurrencyMismatch = "currency_mismatch" ("422"): "amounts in different currencies",
+    RefundTooLarge = "refund_too_large" ("409"): "more than is still refundable",
+    LedgerUnbalanced = "ledger_unbalanced" ("500"): "a ledger transaction did not balance",
+    AmountOutOfRange = "amount_out_of_range" ("422"): "an amount outside what Haul accepts",
+    BadSignature = "bad_signature" ("401"): "a signature is missing or wrong",
+    StaleSignature = "stale_signature" ("401"): "a signature's time is outside the allowed window",
+    InvalidCredentials = "invalid_credentials" ("401"): "wrong login or password",
+    LoginTaken = "login_taken" ("409"): "an account with this login exists",
+    RoleNotAllowed = "role_not_allowed" ("403"): "this role is granted by an operator",
+    SlugTaken = "slug_taken" ("409"): "a shop or category with this slug exists",
+    AlreadyMember = "already_member" ("409"): "already a member of this shop",
+    SkuCodeTaken = "sku_code_taken" ("409"): "the product already has a SKU with that code",
+    ProductUnavailable = "product_unavailable" ("409"): "the product is not on sale",
+    ExternalListing = "external_listing" ("409"): "the product is sold on another site",
+    MixedShops = "mixed_shops" ("409"): "everything in one order (or campaign) comes from one shop",
+    CartEmpty = "cart_empty" ("422"): "the cart holds nothing from this shop",
+    NotInBag = "not_in_bag" ("409"): "the product is not in the live room's bag",
+    OrderChanged = "order_changed" ("409"): "the order changed meanwhile; reload and try again",
+    OrderExpired = "order_expired" ("409"): "the time to pay has run out",
+    OrderNotPaid = "order_not_paid" ("409"): "only a paid order can be refunded",
+    OrderNotPayable = "order_not_payable" ("409"): "the order is not awaiting payment",
+    NotAMerchantStep = "not_a_merchant_step" ("422"): "payment, cancellation and refunds have their own endpoints",
+    AmountMismatch = "amount_mismatch" ("409"): "the paid amount differs from the order total",
+    ShippedInPartByTheShop = "shipped_in_part_by_the_shop" ("409"): "a partner cannot ship an order the shop ships in part",
+    DealNotStarted = "deal_not_started" ("409"): "the deal has not started yet",
+    DealEnded = "deal_ended" ("409"): "the deal has ended",
+    DealSoldOut = "deal_sold_out" ("409"): "every unit of the deal is taken",
+    DealCapReached = "deal_cap_reached" ("409"): "you hold as many units of the deal as one shopper may",
+    DealNotActive = "deal_not_active" ("409"): "the deal has already ended or been cancelled",
+    AlreadyInTeam = "already_in_team" ("409"): "you are in this team already",
+    TeamClosed = "team_closed" ("409"): "the team is no longer open",
+    TeamFull = "team_full" ("409"): "the team has every member it takes",
+    TeamNotComplete = "team_not_complete" ("409"): "the team is not complete yet",
+    TeamOfferWithdrawn = "team_offer_withdrawn" ("409"): "the team offer was withdrawn",
+    AlreadyApplied = "already_applied" ("409"): "you have applied to lead a community already",
+    NotALeader = "not_a_leader" ("403"): "apply to lead a community first",
+    CommunityNotApproved = "community_not_approved" ("409"): "an operator has not approved the community yet",
+    NotAMember = "not_a_member" ("409"): "join the community first",
+    StoreOutOfRange = "store_out_of_range" ("409"): "the store does not deliver to the pickup point",
+    NotOfferedToLeaders = "not_offered_to_leaders" ("409"): "the store does not offer this product to group leaders",
+    BelowStoreMinimum = "below_store_minimum" ("409"): "below the store's lowest price for leaders",
+    CampaignClosed = "campaign_closed" ("409"): "the campaign's cut-off has passed",
+    CampaignNotClosed = "campaign_not_closed" ("409"): "the campaign has not closed yet",
+    NotAwaitingDelivery = "not_awaiting_delivery" ("409"): "the campaign's delivery is not awaited",
+    NotReadyForPickup = "not_ready_for_pickup" ("409"): "the order has not arrived at the pickup point",
+    AlreadyCollected = "already_collected" ("409"): "the order was handed over already",
+    PickupCodeUnknown = "pickup_code_unknown" ("409"): "no order of the campaign has that pickup code",
+    NotPending = "not_pending" ("409"): "the application was decided already",
+    NotABuyer = "not_a_buyer" ("409"): "only someone who bought the product can rate it",
+    OwnProductReview = "own_product_review" ("409"): "a shop's staff cannot review the shop's own products",
+    SponsoredReview = "sponsored_review" ("409"): "a paid note cannot rate a product",
+    NotSponsorable = "not_sponsorable" ("409"): "the note cannot be sponsored (it rates a product, or another shop sponsors it)",
+    RoomEnded = "room_ended" ("409"): "the live room has ended",
+    CannotSanction = "cannot_sanction" ("409"): "a host or operator cannot be muted or banned",
+    ChatEmpty = "chat_empty" ("422"): "say something",
+    ChatTooLong = "chat_too_long" ("422"): "the message is too long",
+    RateLimited = "rate_limited" ("429"): "slow down",
+    Muted = "muted" ("403"): "you are muted in this room",
+    Banned = "banned" ("403"): "you are banned from this room",
+    SignInRequired = "sign_in_required" ("401"): "sign in to chat",
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "{name} twice");
+            assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{name}");
+            assert!(!code.meaning().is_empty() && !code.usual_status().is_empty(), "{name}");
+        }
+    }
+}
