@@ -1,21 +1,16 @@
-//! The application state shared by every handler, the router that ties the
-//! domains together, and start-up.
+//! The application state shared by every handler, and start-up. The routes
+//! are in `routes.rs`.
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::media::MediaStore;
 use crate::payments::{PaymentProvider, Sandbox};
 use crate::ratelimit::Backoff;
-use axum::Router;
-use axum::routing::get;
 use haul_store::Db;
 use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tower_http::services::ServeDir;
-use tower_http::trace::TraceLayer;
-use utoipa_swagger_ui::SwaggerUi;
 
 pub struct App {
     pub db: Db,
@@ -123,32 +118,6 @@ impl AppState {
     }
 }
 
-pub fn router(state: AppState) -> Router {
-    let (api, openapi) = crate::api::router().split_for_parts();
-    let bench = if state.config.bench_endpoints { crate::bench::router() } else { Router::new() };
-    Router::new()
-        .merge(bench)
-        .merge(api)
-        .merge(crate::pages::router())
-        .merge(crate::api::live::hooks())
-        .route("/healthz", get(healthz))
-        .route("/livez", get(|| async { "ok" }))
-        .route("/metrics", get(crate::metrics::serve))
-        .route_layer(axum::middleware::from_fn(crate::metrics::track))
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
-        .nest_service("/media", ServeDir::new(state.media.root()))
-        .nest_service("/live/hls", ServeDir::new(state.config.hls_dir()))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::browser_id_cookie))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::headers::harden))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
-}
-
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, crate::error::ApiError> {
-    state.db.ping().await?;
-    Ok("ok")
-}
-
 /// Serves until `shutdown` resolves. Background workers run when `workers`.
 pub async fn serve(
     listener: TcpListener,
@@ -160,7 +129,7 @@ pub async fn serve(
     if workers {
         crate::workers::spawn(state.clone());
     }
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = crate::routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // No Nagle delay: live frames and API answers are small writes that
     // should leave at once.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {

@@ -21,6 +21,7 @@ pub mod outbound;
 pub mod pages;
 pub mod payments;
 pub mod ratelimit;
+pub mod routes;
 pub mod services;
 pub mod workers;
 

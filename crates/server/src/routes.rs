@@ -1,0 +1,36 @@
+//! Every route of the server: the JSON API, the pages, the media server's
+//! hooks, media and HLS files, health and metrics, and the layers every
+//! response passes through.
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::get;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = crate::api::router().split_for_parts();
+    let bench = if state.config.bench_endpoints { crate::bench::router() } else { Router::new() };
+    Router::new()
+        .merge(bench)
+        .merge(api)
+        .merge(crate::pages::router())
+        .merge(crate::api::live::hooks())
+        .route("/healthz", get(healthz))
+        .route("/livez", get(|| async { "ok" }))
+        .route("/metrics", get(crate::metrics::serve))
+        .route_layer(axum::middleware::from_fn(crate::metrics::track))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .nest_service("/media", ServeDir::new(state.media.root()))
+        .nest_service("/live/hls", ServeDir::new(state.config.hls_dir()))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::browser_id_cookie))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::headers::harden))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, crate::error::ApiError> {
+    state.db.ping().await?;
+    Ok("ok")
+}
