@@ -4,7 +4,7 @@
 //! spending a shopper's money from another site.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::AppError;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -19,11 +19,11 @@ use sha2::{Digest, Sha256};
 pub const SESSION_COOKIE: &str = "haul_session";
 pub const CSRF_COOKIE: &str = "haul_csrf";
 
-pub async fn hash_password(password: String) -> Result<String, ApiError> {
+pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()))
         .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
@@ -83,8 +83,8 @@ pub fn set_cookie(response: &mut axum::response::Response, name: &str, value: &s
 pub struct ClientAddress(pub String);
 
 impl FromRequestParts<AppState> for ClientAddress {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
         Ok(ClientAddress(client_key(state, peer, &parts.headers)))
     }
@@ -152,7 +152,7 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 }
 
 /// Starts a session and returns its token.
-pub async fn start_session(state: &AppState, user: UserId, kind: &str) -> Result<String, ApiError> {
+pub async fn start_session(state: &AppState, user: UserId, kind: &str) -> Result<String, AppError> {
     let token = random_token();
     let now = state.clock.now();
     let expires = now.plus_seconds(state.config.session_days * 86_400);
@@ -195,7 +195,7 @@ impl SessionCache {
     }
 }
 
-async fn user_for_token(state: &AppState, token: &str, kind: &str) -> Result<Option<User>, ApiError> {
+async fn user_for_token(state: &AppState, token: &str, kind: &str) -> Result<Option<User>, AppError> {
     let now = state.clock.now();
     let hash = token_hash(token);
     let key = format!("{kind}:{hash}");
@@ -222,21 +222,21 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 pub struct ApiUser(pub User);
 
 impl FromRequestParts<AppState> for ApiUser {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
-        user_for_token(state, token, "api").await?.map(ApiUser).ok_or_else(ApiError::unauthenticated)
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = bearer(&parts.headers).ok_or_else(AppError::unauthenticated)?;
+        user_for_token(state, token, "api").await?.map(ApiUser).ok_or_else(AppError::unauthenticated)
     }
 }
 
 /// A caller who may be anonymous: no header is a stranger; a bad token is
 /// still refused rather than silently ignored.
 impl axum::extract::OptionalFromRequestParts<AppState> for ApiUser {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, ApiError> {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, AppError> {
         match bearer(&parts.headers) {
             None => Ok(None),
-            Some(token) => user_for_token(state, token, "api").await?.map(|u| Some(ApiUser(u))).ok_or_else(ApiError::unauthenticated),
+            Some(token) => user_for_token(state, token, "api").await?.map(|u| Some(ApiUser(u))).ok_or_else(AppError::unauthenticated),
         }
     }
 }
@@ -245,9 +245,9 @@ impl axum::extract::OptionalFromRequestParts<AppState> for ApiUser {
 /// cannot set headers there), or the page's session cookie when the
 /// request comes from this site (another site's page must not ride on the
 /// cookie). Anyone else watches anonymously.
-pub async fn socket_user(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> Result<Option<User>, ApiError> {
+pub async fn socket_user(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> Result<Option<User>, AppError> {
     if let Some(token) = token {
-        return user_for_token(state, token, "api").await?.map(Some).ok_or_else(ApiError::unauthenticated);
+        return user_for_token(state, token, "api").await?.map(Some).ok_or_else(AppError::unauthenticated);
     }
     let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok());
     let origin = headers.get(axum::http::header::ORIGIN).and_then(|h| h.to_str().ok());
@@ -266,8 +266,8 @@ pub async fn socket_user(state: &AppState, headers: &HeaderMap, token: Option<&s
 pub struct WebUser(pub Option<User>);
 
 impl FromRequestParts<AppState> for WebUser {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         match cookie(&parts.headers, SESSION_COOKIE) {
             Some(token) => Ok(WebUser(user_for_token(state, token, "web").await?)),
             None => Ok(WebUser(None)),
@@ -276,13 +276,13 @@ impl FromRequestParts<AppState> for WebUser {
 }
 
 /// Whether a user may manage a shop: its staff, or an operator.
-pub async fn can_manage_shop(state: &AppState, user: &User, shop: haul_domain::ids::ShopId) -> Result<bool, ApiError> {
+pub async fn can_manage_shop(state: &AppState, user: &User, shop: haul_domain::ids::ShopId) -> Result<bool, AppError> {
     if user.role() == haul_domain::accounts::Role::Operator {
         return Ok(true);
     }
     Ok(state.db.shop_role(shop, user.user_id()).await?.is_some())
 }
 
-pub async fn require_shop_staff(state: &AppState, user: &User, shop: haul_domain::ids::ShopId) -> Result<(), ApiError> {
-    if can_manage_shop(state, user, shop).await? { Ok(()) } else { Err(ApiError::forbidden()) }
+pub async fn require_shop_staff(state: &AppState, user: &User, shop: haul_domain::ids::ShopId) -> Result<(), AppError> {
+    if can_manage_shop(state, user, shop).await? { Ok(()) } else { Err(AppError::forbidden()) }
 }

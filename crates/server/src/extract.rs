@@ -1,7 +1,7 @@
 //! Extractors whose refusals use Haul's error shape instead of axum's plain
 //! text, so a malformed body gets `{"error":{"code":"invalid_json",...}}`.
 
-use crate::error::ApiError;
+use crate::error::AppError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
@@ -12,19 +12,15 @@ use serde::de::DeserializeOwned;
 pub struct Json<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
-    type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                ErrorCode::UnsupportedMediaType,
-                "send Content-Type: application/json",
-            )),
-            Err(JsonRejection::JsonDataError(e)) => {
-                Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidBody, e.body_text()))
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::new(ErrorCode::UnsupportedMediaType, "send Content-Type: application/json"))
             }
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request(ErrorCode::InvalidJson, e.body_text())),
+            Err(JsonRejection::JsonDataError(e)) => Err(AppError::new(ErrorCode::InvalidBody, e.body_text())),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(AppError::new(ErrorCode::InvalidJson, e.body_text())),
             Err(e) => Err(body_refused(e.status(), e.body_text())),
         }
     }
@@ -33,12 +29,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 pub struct Query<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
-            .map_err(|e: QueryRejection| ApiError::bad_request(ErrorCode::InvalidQuery, e.body_text()))
+            .map_err(|e: QueryRejection| AppError::new(ErrorCode::InvalidQuery, e.body_text()))
     }
 }
 
@@ -46,9 +42,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 pub struct Path<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| Path(p.0)).map_err(|_| ApiError::not_found("resource"))
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| Path(p.0)).map_err(|_| AppError::not_found("resource"))
     }
 }
 
@@ -56,17 +52,17 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
 pub struct RawBody(pub axum::body::Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for RawBody {
-    type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         axum::body::Bytes::from_request(req, state).await.map(RawBody).map_err(|e| body_refused(e.status(), e.body_text()))
     }
 }
 
 /// A body that could not be read: too large (413) or broken (400).
-fn body_refused(status: StatusCode, text: String) -> ApiError {
+fn body_refused(status: StatusCode, text: String) -> AppError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(status, haul_domain::ErrorCode::PayloadTooLarge, "the request body is too large")
+        AppError::new(ErrorCode::PayloadTooLarge, "the request body is too large")
     } else {
-        ApiError::bad_request(ErrorCode::InvalidBody, text)
+        AppError::new(ErrorCode::UnreadableBody, text)
     }
 }

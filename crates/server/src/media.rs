@@ -2,10 +2,9 @@
 //! `/media`; an object store (S3-compatible) slots in behind the same two
 //! calls when Haul runs on several nodes.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
-use axum::http::StatusCode;
 use haul_domain::ErrorCode;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -53,13 +52,13 @@ const UPLOAD_WAIT: Duration = Duration::from_secs(30);
 
 /// Every field of a multipart upload in order, names repeated as sent: files
 /// up to `max_file` bytes, text fields up to 64 KiB.
-pub async fn read_upload(mut form: Multipart, max_file: usize) -> ApiResult<Vec<(String, Vec<u8>)>> {
+pub async fn read_upload(mut form: Multipart, max_file: usize) -> AppResult<Vec<(String, Vec<u8>)>> {
     static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(UPLOADS_AT_ONCE);
-    let _turn = tokio::time::timeout(UPLOAD_WAIT, TURNS.acquire()).await.map_err(|_| {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::UploadsBusy, "many uploads are under way; try again in a minute")
-    })?;
-    let stalled = || ApiError::new(StatusCode::REQUEST_TIMEOUT, ErrorCode::UploadStalled, "the upload stopped sending; try again");
-    let broken = |e: MultipartError| ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text());
+    let _turn = tokio::time::timeout(UPLOAD_WAIT, TURNS.acquire())
+        .await
+        .map_err(|_| AppError::new(ErrorCode::UploadsBusy, "many uploads are under way; try again in a minute"))?;
+    let stalled = || AppError::new(ErrorCode::UploadStalled, "the upload stopped sending; try again");
+    let broken = |e: MultipartError| AppError::new(ErrorCode::InvalidUpload, e.body_text());
     let mut fields = Vec::new();
     while let Some(mut field) = tokio::time::timeout(UPLOAD_WAIT, form.next_field()).await.map_err(|_| stalled())?.map_err(broken)? {
         let name = field.name().unwrap_or_default().to_owned();
@@ -68,11 +67,7 @@ pub async fn read_upload(mut form: Multipart, max_file: usize) -> ApiResult<Vec<
         while let Some(chunk) = tokio::time::timeout(UPLOAD_WAIT, field.chunk()).await.map_err(|_| stalled())?.map_err(broken)? {
             bytes.extend_from_slice(&chunk);
             if bytes.len() > max {
-                return Err(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    ErrorCode::FileTooLarge,
-                    format!("{name} is at most {max} bytes"),
-                ));
+                return Err(AppError::new(ErrorCode::FileTooLarge, format!("{name} is at most {max} bytes")));
             }
         }
         fields.push((name, bytes));

@@ -2,7 +2,7 @@
 //! counters (orders placed, payments received) recorded where they happen.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::AppError;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
@@ -54,11 +54,11 @@ fn method_label(method: &Method) -> &'static str {
 
 /// `/metrics`: served only with the configured token as a bearer token, so
 /// strangers cannot read the figures; without a token it is not served.
-pub async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Result<String, ApiError> {
-    let expected = state.config.metrics_token.as_deref().filter(|t| !t.is_empty()).ok_or_else(|| ApiError::not_found("page"))?;
+pub async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Result<String, AppError> {
+    let expected = state.config.metrics_token.as_deref().filter(|t| !t.is_empty()).ok_or_else(|| AppError::not_found("page"))?;
     let given = crate::auth::bearer(&headers).unwrap_or("");
     if !crate::auth::same_secret(given, expected) {
-        return Err(ApiError::unauthenticated());
+        return Err(AppError::unauthenticated());
     }
     Ok(handle().render())
 }

@@ -2,7 +2,7 @@
 //! one: the shopper is sent to its hosted pay page, and on "Pay" it sends a
 //! signed, timestamped webhook back to Haul, which marks the order paid.
 
-use crate::error::ApiError;
+use crate::error::AppError;
 use axum::http::HeaderMap;
 use haul_domain::ErrorCode;
 use haul_domain::{Money, Timestamp, signing};
@@ -37,9 +37,9 @@ pub trait PaymentProvider: Send + Sync {
     }
     fn start(&self, order: &Order) -> Started;
     /// Checks the signature and freshness of a webhook and parses it.
-    fn verify_webhook(&self, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Result<ProviderEvent, ApiError>;
+    fn verify_webhook(&self, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Result<ProviderEvent, AppError>;
     /// Asks the provider to send `amount` back for `payment`.
-    fn refund(&self, payment: &Payment, amount: Money) -> Result<(), ApiError>;
+    fn refund(&self, payment: &Payment, amount: Money) -> Result<(), AppError>;
 }
 
 pub struct Sandbox {
@@ -86,16 +86,16 @@ impl PaymentProvider for Sandbox {
         Started { provider_ref, redirect_url }
     }
 
-    fn verify_webhook(&self, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Result<ProviderEvent, ApiError> {
+    fn verify_webhook(&self, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Result<ProviderEvent, AppError> {
         let header = headers
             .get(SIGNATURE_HEADER)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::new(axum::http::StatusCode::UNAUTHORIZED, ErrorCode::BadSignature, "missing Haul-Signature header"))?;
+            .ok_or_else(|| AppError::new(ErrorCode::BadSignature, "missing Haul-Signature header"))?;
         signing::verify(self.secret.as_bytes(), header, body, now.seconds())?;
-        serde_json::from_slice(body).map_err(|e| ApiError::bad_request(ErrorCode::InvalidJson, e.to_string()))
+        serde_json::from_slice(body).map_err(|e| AppError::new(ErrorCode::InvalidJson, e.to_string()))
     }
 
-    fn refund(&self, _payment: &Payment, _amount: Money) -> Result<(), ApiError> {
+    fn refund(&self, _payment: &Payment, _amount: Money) -> Result<(), AppError> {
         Ok(())
     }
 }

@@ -30,7 +30,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, crate::error::ApiError> {
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, crate::error::AppError> {
     state.db.ping().await?;
     Ok("ok")
 }

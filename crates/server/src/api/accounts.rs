@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::{ApiUser, ClientAddress, bearer, start_session, token_hash};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path};
 use crate::services::accounts::{SignIn, SignUp, authenticate, create_account};
 use axum::extract::State;
@@ -50,7 +50,7 @@ pub struct SessionOut {
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = SignUp,
     responses((status = 201, body = SessionOut), (status = 409, description = "login_taken"), (status = 422, description = "validation_failed")))]
-async fn sign_up(State(state): State<AppState>, Json(input): Json<SignUp>) -> ApiResult<(StatusCode, axum::Json<SessionOut>)> {
+async fn sign_up(State(state): State<AppState>, Json(input): Json<SignUp>) -> AppResult<(StatusCode, axum::Json<SessionOut>)> {
     let user = create_account(&state, input).await?;
     let token = start_session(&state, user.user_id(), "api").await?;
     Ok((StatusCode::CREATED, axum::Json(SessionOut { user: user.into(), token })))
@@ -62,14 +62,14 @@ async fn sign_in(
     State(state): State<AppState>,
     from: ClientAddress,
     Json(input): Json<SignIn>,
-) -> ApiResult<(StatusCode, axum::Json<SessionOut>)> {
+) -> AppResult<(StatusCode, axum::Json<SessionOut>)> {
     let user = authenticate(&state, input, &from, None).await?;
     let token = start_session(&state, user.user_id(), "api").await?;
     Ok((StatusCode::CREATED, axum::Json(SessionOut { user: user.into(), token })))
 }
 
 #[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "accounts", security(("bearer" = [])), responses((status = 204)))]
-async fn sign_out(State(state): State<AppState>, headers: HeaderMap, _user: ApiUser) -> ApiResult<StatusCode> {
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap, _user: ApiUser) -> AppResult<StatusCode> {
     if let Some(token) = bearer(&headers) {
         state.db.delete_session(&token_hash(token)).await?;
         state.sessions.forget(token);
@@ -85,7 +85,7 @@ pub struct Me {
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = Me)))]
-async fn me(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<axum::Json<Me>> {
+async fn me(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<axum::Json<Me>> {
     let shops = state.db.shops_of_member(user.user_id()).await?;
     Ok(axum::Json(Me { user: user.into(), shops }))
 }
@@ -103,9 +103,9 @@ async fn set_role(
     ApiUser(me): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<SetRole>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     if me.role() != Role::Operator {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     let role = Role::parse(&input.role)?;
     state.db.set_role(UserId(id), role).await?;

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::api::orders::placed_response;
 use crate::api::{PageOf, PageParams, idempotency_key};
 use crate::auth::{ApiUser, can_manage_shop};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::services::campaigns::{
     CampaignOrderInput, NewCampaignInput, PickupView, hand_over, leader_of, pickup_views, place, publish, visible_campaign,
@@ -43,7 +43,7 @@ async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Json(input): Json<NewCampaignInput>,
-) -> ApiResult<(StatusCode, axum::Json<CampaignDetail>)> {
+) -> AppResult<(StatusCode, axum::Json<CampaignDetail>)> {
     Ok((StatusCode::CREATED, axum::Json(publish(&state, &user, &input).await?)))
 }
 
@@ -54,13 +54,13 @@ async fn of_community(
     user: Option<ApiUser>,
     Path(id): Path<i64>,
     Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<PageOf<Campaign>>> {
+) -> AppResult<axum::Json<PageOf<Campaign>>> {
     visible_community(&state, user.as_ref().map(|u| &u.0), CommunityId(id)).await?;
     Ok(axum::Json(state.db.campaigns_of_community(CommunityId(id), &page.parse()?).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "community", responses((status = 200, body = CampaignDetail), (status = 404)))]
-async fn show(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> ApiResult<axum::Json<CampaignDetail>> {
+async fn show(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> AppResult<axum::Json<CampaignDetail>> {
     Ok(axum::Json(visible_campaign(&state, user.as_ref().map(|u| &u.0), CampaignId(id)).await?.0))
 }
 
@@ -74,20 +74,20 @@ async fn order(
     headers: HeaderMap,
     Path(id): Path<i64>,
     Json(input): Json<CampaignOrderInput>,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     let key = idempotency_key(&headers)?;
     Ok(placed_response(place(&state, &user, CampaignId(id), &input, &key).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/pickup-list", tag = "community", security(("bearer" = [])),
     responses((status = 200, body = Vec<PickupView>, description = "residents' orders, by name"), (status = 403)))]
-async fn pickup_list(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Vec<PickupView>>> {
+async fn pickup_list(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<Vec<PickupView>>> {
     leader_of(&state, &user, CampaignId(id)).await?;
     Ok(axum::Json(pickup_views(&state, CampaignId(id)).await?))
 }
 
 /// The leader or the store's staff.
-async fn leader_or_store(state: &AppState, user: &User, id: CampaignId) -> ApiResult<CampaignDetail> {
+async fn leader_or_store(state: &AppState, user: &User, id: CampaignId) -> AppResult<CampaignDetail> {
     let detail = state.db.campaign(id).await?;
     if can_manage_shop(state, user, ShopId(detail.campaign.shop_id)).await? {
         return Ok(detail);
@@ -105,9 +105,9 @@ pub struct SupplyView {
 
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/supply-order", tag = "community", security(("bearer" = [])),
     responses((status = 200, body = SupplyView, description = "quantities summed per SKU"), (status = 404, description = "not closed, or failed")))]
-async fn supply_order(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<SupplyView>> {
+async fn supply_order(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<SupplyView>> {
     leader_or_store(&state, &user, CampaignId(id)).await?;
-    let (order, lines) = state.db.supply_order_of_campaign(CampaignId(id)).await?.ok_or_else(|| ApiError::not_found("supply order"))?;
+    let (order, lines) = state.db.supply_order_of_campaign(CampaignId(id)).await?.ok_or_else(|| AppError::not_found("supply order"))?;
     Ok(axum::Json(SupplyView { order, lines }))
 }
 
@@ -119,7 +119,7 @@ pub struct Arrived {
 
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/arrived", tag = "community", security(("bearer" = [])),
     responses((status = 200, body = Arrived), (status = 409, description = "not_awaiting_delivery")))]
-async fn arrived(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Arrived>> {
+async fn arrived(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<Arrived>> {
     leader_or_store(&state, &user, CampaignId(id)).await?;
     Ok(axum::Json(Arrived { orders: state.db.mark_arrived(CampaignId(id), state.clock.now()).await? }))
 }
@@ -139,6 +139,6 @@ async fn pickup(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<PickupInput>,
-) -> ApiResult<axum::Json<Order>> {
+) -> AppResult<axum::Json<Order>> {
     Ok(axum::Json(hand_over(&state, &user, CampaignId(id), &input.code).await?))
 }

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::ApiResult;
+use crate::error::AppResult;
 use crate::extract::{Json, Path};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,7 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/cart", tag = "orders", security(("bearer" = [])), responses((status = 200, body = Vec<CartItem>)))]
-async fn get_cart(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<axum::Json<Vec<CartItem>>> {
+async fn get_cart(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<axum::Json<Vec<CartItem>>> {
     Ok(axum::Json(state.db.cart(user.user_id()).await?))
 }
 
@@ -35,14 +35,14 @@ async fn put_item(
     ApiUser(user): ApiUser,
     Path(sku): Path<i64>,
     Json(input): Json<CartQuantity>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     let quantity = Quantity::parse(input.quantity)?;
     state.db.set_cart_item(user.user_id(), SkuId(sku), quantity, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(delete, path = "/api/v1/cart/items/{sku_id}", tag = "orders", security(("bearer" = [])), responses((status = 204)))]
-async fn delete_item(State(state): State<AppState>, ApiUser(user): ApiUser, Path(sku): Path<i64>) -> ApiResult<StatusCode> {
+async fn delete_item(State(state): State<AppState>, ApiUser(user): ApiUser, Path(sku): Path<i64>) -> AppResult<StatusCode> {
     state.db.remove_cart_item(user.user_id(), SkuId(sku)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::api::{PageOf, PageParams};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::services::catalog::{
     ImageOut, MAX_SKUS, ProductDetail, ProductInput, SkuInput, SkuUpdate, add_product, change_sku, parse_sku, product_for_staff,
@@ -45,7 +45,7 @@ pub struct ProductQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/products", tag = "catalog", params(ProductQuery), responses((status = 200, body = PageOf<ProductSummary>)))]
-async fn list_products(State(state): State<AppState>, Query(q): Query<ProductQuery>) -> ApiResult<axum::Json<PageOf<ProductSummary>>> {
+async fn list_products(State(state): State<AppState>, Query(q): Query<ProductQuery>) -> AppResult<axum::Json<PageOf<ProductSummary>>> {
     let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
     let filter = ProductFilter {
         shop: q.shop_id.map(ShopId),
@@ -62,12 +62,12 @@ async fn create_product(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Json(input): Json<ProductInput>,
-) -> ApiResult<(StatusCode, axum::Json<Product>)> {
+) -> AppResult<(StatusCode, axum::Json<Product>)> {
     Ok((StatusCode::CREATED, axum::Json(add_product(&state, &user, input).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/products/{id}", tag = "catalog", responses((status = 200, body = ProductDetail), (status = 404)))]
-async fn get_product(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<ProductDetail>> {
+async fn get_product(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<ProductDetail>> {
     Ok(axum::Json(visible_product(&state, ProductId(id), None).await?))
 }
 
@@ -86,7 +86,7 @@ async fn update_product(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<ProductUpdate>,
-) -> ApiResult<axum::Json<Product>> {
+) -> AppResult<axum::Json<Product>> {
     let product = product_for_staff(&state, &user, ProductId(id)).await?;
     let title = text("title", input.title.as_deref().unwrap_or(&product.title), 120)?;
     let description = match input.description {
@@ -106,7 +106,7 @@ async fn add_sku(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<SkuInput>,
-) -> ApiResult<(StatusCode, axum::Json<Sku>)> {
+) -> AppResult<(StatusCode, axum::Json<Sku>)> {
     let product = product_for_staff(&state, &user, ProductId(id)).await?;
     let shop = state.db.shop(ShopId(product.shop_id)).await?;
     if state.db.skus(ProductId(id)).await?.len() >= MAX_SKUS {
@@ -123,7 +123,7 @@ async fn update_sku(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<SkuUpdate>,
-) -> ApiResult<axum::Json<Sku>> {
+) -> AppResult<axum::Json<Sku>> {
     Ok(axum::Json(change_sku(&state, &user, SkuId(id), input).await?))
 }
 
@@ -135,9 +135,9 @@ async fn upload_image(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     form: Result<Multipart, MultipartRejection>,
-) -> ApiResult<(StatusCode, axum::Json<ImageOut>)> {
+) -> AppResult<(StatusCode, axum::Json<ImageOut>)> {
     product_for_staff(&state, &user, ProductId(id)).await?;
-    let form = form.map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text()))?;
+    let form = form.map_err(|e| AppError::new(ErrorCode::InvalidUpload, e.body_text()))?;
     let bytes = read_file_field(form, state.config.max_upload_bytes).await?;
     Ok((StatusCode::CREATED, axum::Json(store_image(&state, ProductId(id), &bytes).await?)))
 }

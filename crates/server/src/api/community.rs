@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::api::{PageOf, PageParams};
 use crate::auth::{ApiUser, require_shop_staff};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::services::community::{ApplyInput, apply_to_lead, locate_shop, visible_community};
 use axum::extract::State;
@@ -37,7 +37,7 @@ async fn apply(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Json(input): Json<ApplyInput>,
-) -> ApiResult<(StatusCode, axum::Json<Community>)> {
+) -> AppResult<(StatusCode, axum::Json<Community>)> {
     Ok((StatusCode::CREATED, axum::Json(apply_to_lead(&state, &user, &input).await?)))
 }
 
@@ -54,20 +54,20 @@ async fn list(
     State(state): State<AppState>,
     user: Option<ApiUser>,
     Query(q): Query<ListQuery>,
-) -> ApiResult<axum::Json<PageOf<Community>>> {
+) -> AppResult<axum::Json<PageOf<Community>>> {
     let status = q.status.as_deref().unwrap_or("approved");
     match status {
         "approved" => {}
         "applied" | "rejected" if user.as_ref().is_some_and(|u| u.0.role() == Role::Operator) => {}
-        "applied" | "rejected" => return Err(ApiError::forbidden()),
-        _ => return Err(ApiError::bad_request(ErrorCode::InvalidStatus, "status is approved, applied or rejected")),
+        "applied" | "rejected" => return Err(AppError::forbidden()),
+        _ => return Err(AppError::new(ErrorCode::InvalidStatus, "status is approved, applied or rejected")),
     }
     let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
     Ok(axum::Json(state.db.communities(status, &page).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/communities/{id}", tag = "community", responses((status = 200, body = Community), (status = 404)))]
-async fn show(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> ApiResult<axum::Json<Community>> {
+async fn show(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> AppResult<axum::Json<Community>> {
     Ok(axum::Json(visible_community(&state, user.as_ref().map(|u| &u.0), CommunityId(id)).await?))
 }
 
@@ -83,9 +83,9 @@ async fn decide(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(d): Json<Decision>,
-) -> ApiResult<axum::Json<Community>> {
+) -> AppResult<axum::Json<Community>> {
     if user.role() != Role::Operator {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     let c = state.db.decide_community(CommunityId(id), d.approve, user.user_id(), state.clock.now()).await?;
     state.sessions.forget_user(c.leader_id);
@@ -94,14 +94,14 @@ async fn decide(
 
 #[utoipa::path(post, path = "/api/v1/communities/{id}/join", tag = "community", security(("bearer" = [])),
     responses((status = 204, description = "a member (joining twice changes nothing)"), (status = 404)))]
-async fn join(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn join(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<StatusCode> {
     state.db.join_community(CommunityId(id), user.user_id(), state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/communities/{id}/stores", tag = "community",
     responses((status = 200, body = Vec<ServingShop>, description = "stores whose delivery radius reaches the pickup point, nearest first")))]
-async fn stores(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> ApiResult<axum::Json<Vec<ServingShop>>> {
+async fn stores(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> AppResult<axum::Json<Vec<ServingShop>>> {
     let c = visible_community(&state, user.as_ref().map(|u| &u.0), CommunityId(id)).await?;
     Ok(axum::Json(state.db.serving_shops(&c).await?))
 }
@@ -121,7 +121,7 @@ async fn set_location(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<LocationInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     locate_shop(&state, &user, ShopId(id), (input.lat, input.lng), input.delivery_radius_m.unwrap_or(3000)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -133,7 +133,7 @@ async fn supply_orders(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<PageOf<SupplyOrder>>> {
+) -> AppResult<axum::Json<PageOf<SupplyOrder>>> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     Ok(axum::Json(state.db.supply_orders_of_shop(ShopId(id), &page.parse()?).await?.into()))
 }
@@ -147,7 +147,7 @@ pub struct CommissionView {
 }
 
 #[utoipa::path(get, path = "/api/v1/leader/commission", tag = "community", security(("bearer" = [])), responses((status = 200, body = Vec<CommissionView>)))]
-async fn commission(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<axum::Json<Vec<CommissionView>>> {
+async fn commission(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<axum::Json<Vec<CommissionView>>> {
     let rows = state.db.leader_commission(user.user_id()).await?;
     Ok(axum::Json(rows.into_iter().map(|(currency, total_minor, orders)| CommissionView { currency, total_minor, orders }).collect()))
 }

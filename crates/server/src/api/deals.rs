@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::api::{PageOf, PageParams, idempotency_key};
 use crate::auth::ApiUser;
-use crate::error::ApiResult;
+use crate::error::AppResult;
 use crate::extract::{Json, Path, Query};
 use crate::services::deals::{DealView, NewDealInput, buy, cancel_deal, create_deal, one, view};
 use axum::extract::State;
@@ -29,7 +29,7 @@ pub struct DealQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/deals", tag = "deals", params(DealQuery), responses((status = 200, body = PageOf<DealView>)))]
-async fn list(State(state): State<AppState>, Query(q): Query<DealQuery>) -> ApiResult<axum::Json<PageOf<DealView>>> {
+async fn list(State(state): State<AppState>, Query(q): Query<DealQuery>) -> AppResult<axum::Json<PageOf<DealView>>> {
     let page = state.db.deals_of_shop(ShopId(q.shop_id), &PageParams { limit: q.limit, cursor: q.cursor }.parse()?).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for d in page.items {
@@ -44,20 +44,20 @@ async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Json(input): Json<NewDealInput>,
-) -> ApiResult<(StatusCode, axum::Json<DealView>)> {
+) -> AppResult<(StatusCode, axum::Json<DealView>)> {
     let deal = create_deal(&state, &user, &input).await?;
     Ok((StatusCode::CREATED, axum::Json(view(&state, deal).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/deals/{id}", tag = "deals", responses((status = 200, body = DealView), (status = 404)))]
-async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<DealView>> {
+async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<DealView>> {
     let deal = state.db.deal(id).await?;
     Ok(axum::Json(view(&state, deal).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/deals/{id}/cancel", tag = "deals", security(("bearer" = [])),
     responses((status = 200, body = DealView), (status = 409, description = "deal_not_active")))]
-async fn cancel(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<DealView>> {
+async fn cancel(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<DealView>> {
     Ok(axum::Json(cancel_deal(&state, &user, id).await?))
 }
 
@@ -78,7 +78,7 @@ async fn purchase(
     Path(id): Path<i64>,
     headers: HeaderMap,
     Json(input): Json<PurchaseInput>,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     let key = idempotency_key(&headers)?;
     let answer = buy(&state, &user, id, input.quantity, key).await?;
     if answer.status == StatusCode::CREATED {

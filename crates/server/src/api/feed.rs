@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Query};
 use crate::services::feed::{FeedQuery, Studio, for_you_ranked, record_violation, studio_for};
 use crate::services::videos::VideoView;
@@ -53,13 +53,13 @@ fn page(ranked: &[crate::feed::Ranked], next_cursor: Option<String>) -> Response
 }
 
 #[utoipa::path(get, path = "/api/v1/feed", tag = "feed", params(FeedQuery), responses((status = 200, body = FeedPage)))]
-async fn for_you(State(state): State<AppState>, user: Option<ApiUser>, Query(q): Query<FeedQuery>) -> ApiResult<Response> {
+async fn for_you(State(state): State<AppState>, user: Option<ApiUser>, Query(q): Query<FeedQuery>) -> AppResult<Response> {
     let (ranked, next_cursor) = for_you_ranked(&state, user.as_ref().map(|u| &u.0), &q).await?;
     Ok(page(&ranked, next_cursor))
 }
 
 #[utoipa::path(get, path = "/api/v1/feed/following", tag = "feed", security(("bearer" = [])), params(FeedQuery), responses((status = 200, body = FeedPage)))]
-async fn following(State(state): State<AppState>, ApiUser(user): ApiUser, Query(q): Query<FeedQuery>) -> ApiResult<Response> {
+async fn following(State(state): State<AppState>, ApiUser(user): ApiUser, Query(q): Query<FeedQuery>) -> AppResult<Response> {
     let size = q.size()?;
     let before = PageRequest::parse(Some(size as i64), q.cursor.as_deref())?.before_id();
     let ranked = state.feed.following(&state.db, user.user_id(), before, size, state.clock.now()).await?;
@@ -68,7 +68,7 @@ async fn following(State(state): State<AppState>, ApiUser(user): ApiUser, Query(
 }
 
 #[utoipa::path(get, path = "/api/v1/studio", tag = "feed", security(("bearer" = [])), responses((status = 200, body = Studio)))]
-async fn studio(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<axum::Json<Studio>> {
+async fn studio(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<axum::Json<Studio>> {
     Ok(axum::Json(studio_for(&state, &user).await?))
 }
 
@@ -85,9 +85,9 @@ async fn get_policy(State(state): State<AppState>) -> axum::Json<PolicyBody> {
 }
 
 #[utoipa::path(put, path = "/api/v1/feed/policy", tag = "feed", security(("bearer" = [])), request_body = PolicyBody, responses((status = 204), (status = 403)))]
-async fn set_policy(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<PolicyBody>) -> ApiResult<StatusCode> {
+async fn set_policy(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<PolicyBody>) -> AppResult<StatusCode> {
     if user.role() != Role::Operator {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     let policy =
         Policy::parse(&input.policy).ok_or_else(|| haul_domain::DomainError::invalid("policy", "content_first or commerce_first"))?;
@@ -108,7 +108,7 @@ async fn violation(
     ApiUser(user): ApiUser,
     crate::extract::Path(id): crate::extract::Path<i64>,
     Json(input): Json<ViolationInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     record_violation(&state, &user, id, &input.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }

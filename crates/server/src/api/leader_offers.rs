@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{ApiUser, require_shop_staff};
-use crate::error::ApiResult;
+use crate::error::AppResult;
 use crate::extract::{Json, Path};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -20,7 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[utoipa::path(get, path = "/api/v1/shops/{id}/leader-offers", tag = "community",
     responses((status = 200, body = Vec<LeaderOffer>, description = "what group leaders may sell, from which price")))]
-async fn list(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<Vec<LeaderOffer>>> {
+async fn list(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<Vec<LeaderOffer>>> {
     state.db.shop(ShopId(id)).await?;
     Ok(axum::Json(state.db.leader_offers(ShopId(id)).await?))
 }
@@ -38,7 +38,7 @@ async fn set(
     ApiUser(user): ApiUser,
     Path((id, sku)): Path<(i64, i64)>,
     Json(input): Json<OfferInput>,
-) -> ApiResult<axum::Json<LeaderOffer>> {
+) -> AppResult<axum::Json<LeaderOffer>> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     Ok(axum::Json(state.db.set_leader_offer(ShopId(id), SkuId(sku), input.min_price_minor, state.clock.now()).await?))
 }
@@ -46,7 +46,7 @@ async fn set(
 #[utoipa::path(delete, path = "/api/v1/shops/{id}/leader-offers/{sku_id}", tag = "community", security(("bearer" = [])),
     description = "New campaigns can no longer carry the SKU; published ones keep their terms.",
     responses((status = 204), (status = 403), (status = 404)))]
-async fn withdraw(State(state): State<AppState>, ApiUser(user): ApiUser, Path((id, sku)): Path<(i64, i64)>) -> ApiResult<StatusCode> {
+async fn withdraw(State(state): State<AppState>, ApiUser(user): ApiUser, Path((id, sku)): Path<(i64, i64)>) -> AppResult<StatusCode> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     state.db.withdraw_leader_offer(ShopId(id), SkuId(sku)).await?;
     Ok(StatusCode::NO_CONTENT)

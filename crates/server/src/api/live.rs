@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::api::{PageOf, PageParams};
 use crate::auth::{ApiUser, same_secret};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::live::protocol::Event;
 use crate::live::ws::Viewer;
@@ -70,7 +70,7 @@ pub struct Publish {
     pub stream_key: String,
 }
 
-async fn room_view(state: &AppState, room: Room, user: Option<&User>) -> ApiResult<RoomView> {
+async fn room_view(state: &AppState, room: Room, user: Option<&User>) -> AppResult<RoomView> {
     let publish = match user {
         Some(u) if runs_room(state, u, &room).await? => Some(Publish {
             server: state.config.rtmp_url.clone(),
@@ -87,7 +87,7 @@ async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Json(input): Json<NewRoomInput>,
-) -> ApiResult<(StatusCode, axum::Json<RoomView>)> {
+) -> AppResult<(StatusCode, axum::Json<RoomView>)> {
     let room = create_room(&state, &user, &input).await?;
     Ok((StatusCode::CREATED, axum::Json(room_view(&state, room, Some(&user)).await?)))
 }
@@ -101,7 +101,7 @@ pub struct ListParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/live/rooms", tag = "live", params(ListParams), responses((status = 200, body = PageOf<Room>)))]
-async fn list(State(state): State<AppState>, Query(q): Query<ListParams>) -> ApiResult<axum::Json<PageOf<Room>>> {
+async fn list(State(state): State<AppState>, Query(q): Query<ListParams>) -> AppResult<axum::Json<PageOf<Room>>> {
     let status = match q.status.as_deref() {
         None => RoomStatus::Live,
         Some(s) => RoomStatus::parse(s).ok_or_else(|| haul_domain::DomainError::invalid("status", "live, scheduled or ended"))?,
@@ -111,7 +111,7 @@ async fn list(State(state): State<AppState>, Query(q): Query<ListParams>) -> Api
 }
 
 #[utoipa::path(get, path = "/api/v1/live/rooms/{id}", tag = "live", responses((status = 200, body = RoomView), (status = 404)))]
-async fn show(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> ApiResult<axum::Json<RoomView>> {
+async fn show(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> AppResult<axum::Json<RoomView>> {
     let room = state.db.room(id).await?;
     Ok(axum::Json(room_view(&state, room, user.as_ref().map(|u| &u.0)).await?))
 }
@@ -128,7 +128,7 @@ async fn set_products(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<ProductsInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     replace_bag(&state, &user, id, &input.product_ids).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -146,19 +146,19 @@ async fn pin(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<PinInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     pin_product(&state, &user, id, input.product_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/live/rooms/{id}/end", tag = "live", security(("bearer" = [])),
     responses((status = 204), (status = 409, description = "room_ended")))]
-async fn end(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn end(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<StatusCode> {
     require_runs(&state, &user, id).await?;
     if end_stream(&state, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::RoomEnded, "the room has already ended"))
+        Err(AppError::new(ErrorCode::RoomEnded, "the room has already ended"))
     }
 }
 
@@ -170,8 +170,8 @@ async fn cover(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
-) -> ApiResult<StatusCode> {
-    let form = form.map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text()))?;
+) -> AppResult<StatusCode> {
+    let form = form.map_err(|e| AppError::new(ErrorCode::InvalidUpload, e.body_text()))?;
     let bytes = crate::services::catalog::read_file_field(form, state.config.max_upload_bytes).await?;
     set_cover(&state, &user, id, &bytes).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -189,7 +189,7 @@ async fn add_moderator(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<UserInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     moderation::add_moderator(&state, id, &user, input.user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -200,7 +200,7 @@ async fn delete_message(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path((id, message)): Path<(i64, u64)>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     moderation::delete(&state, id, &user, message).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -219,7 +219,7 @@ async fn mute(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<MuteInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     moderation::mute(&state, id, &user, input.user_id, input.minutes).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -231,14 +231,14 @@ async fn ban(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<UserInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     moderation::ban(&state, id, &user, input.user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/live/rooms/{id}/figures", tag = "live", security(("bearer" = [])),
     responses((status = 200, body = FiguresView), (status = 403)))]
-async fn room_figures(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<FiguresView>> {
+async fn room_figures(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<FiguresView>> {
     require_runs(&state, &user, id).await?;
     Ok(axum::Json(figures_view(&state.db.room_counts(id, state.clock.now()).await?)))
 }
@@ -264,11 +264,11 @@ async fn connect(
     Query(q): Query<ConnectParams>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     let user = crate::auth::socket_user(&state, &headers, q.token.as_deref()).await?;
     let room = state.live.room(id).await?;
     if user.as_ref().is_some_and(|u| room.is_banned(u.id)) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Banned, "a moderator banned you from this room"));
+        return Err(AppError::new(ErrorCode::Banned, "a moderator banned you from this room"));
     }
     let key = match (&user, q.viewer.as_deref()) {
         (Some(u), _) => format!("u{}", u.id),

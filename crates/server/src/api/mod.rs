@@ -20,7 +20,7 @@ pub mod videos;
 pub mod webhooks;
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::AppError;
 use axum::http::HeaderMap;
 use haul_domain::ErrorCode;
 use haul_domain::page::{Page, PageRequest};
@@ -76,7 +76,7 @@ pub struct PageParams {
 }
 
 impl PageParams {
-    pub fn parse(&self) -> Result<PageRequest, ApiError> {
+    pub fn parse(&self) -> Result<PageRequest, AppError> {
         Ok(PageRequest::parse(self.limit, self.cursor.as_deref())?)
     }
 }
@@ -96,12 +96,12 @@ impl<T> From<Page<T>> for PageOf<T> {
 }
 
 /// The `Idempotency-Key` header: required on writes a client may retry.
-pub fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+pub fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| {
-        ApiError::bad_request(ErrorCode::IdempotencyKeyRequired, "send an Idempotency-Key header (any unique string up to 255 characters)")
+        AppError::new(ErrorCode::IdempotencyKeyRequired, "send an Idempotency-Key header (any unique string up to 255 characters)")
     })?;
     if key.len() > 255 {
-        return Err(ApiError::bad_request(ErrorCode::InvalidIdempotencyKey, "Idempotency-Key is at most 255 characters"));
+        return Err(AppError::new(ErrorCode::InvalidIdempotencyKey, "Idempotency-Key is at most 255 characters"));
     }
     Ok(key.to_owned())
 }

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::api::{PageOf, PageParams};
 use crate::auth::{ApiUser, can_manage_shop};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::services::notes::{NoteView, SponsorshipView, agree_sponsorship, publish, view};
 use axum::extract::multipart::MultipartRejection;
@@ -40,14 +40,14 @@ async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     form: Result<Multipart, MultipartRejection>,
-) -> ApiResult<(StatusCode, axum::Json<NoteView>)> {
-    let form = form.map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text()))?;
+) -> AppResult<(StatusCode, axum::Json<NoteView>)> {
+    let form = form.map_err(|e| AppError::new(ErrorCode::InvalidUpload, e.body_text()))?;
     let parts = crate::media::read_upload(form, state.config.max_upload_bytes).await?;
     Ok((StatusCode::CREATED, axum::Json(publish(&state, &user, parts).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/notes/{id}", tag = "notes", responses((status = 200, body = NoteView), (status = 404)))]
-async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<NoteView>> {
+async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<NoteView>> {
     Ok(axum::Json(view(state.db.note(id).await?)))
 }
 
@@ -67,7 +67,7 @@ async fn like(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<LikeInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     state.db.like_note(id, user.user_id(), input.on, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -83,7 +83,7 @@ async fn comment(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<CommentInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     let body = text("body", &input.body, 500)?;
     state.db.comment_note(id, user.user_id(), &body, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -102,7 +102,7 @@ async fn sponsor(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<SponsorInput>,
-) -> ApiResult<axum::Json<SponsorshipView>> {
+) -> AppResult<axum::Json<SponsorshipView>> {
     Ok(axum::Json(agree_sponsorship(&state, &user, id, ShopId(input.shop_id)).await?))
 }
 
@@ -113,7 +113,7 @@ async fn sponsorships(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> ApiResult<axum::Json<Vec<SponsorshipView>>> {
+) -> AppResult<axum::Json<Vec<SponsorshipView>>> {
     let note = state.db.note(id).await?.note;
     let mut open = Vec::new();
     for s in state.db.open_sponsorships(id).await? {
@@ -129,6 +129,6 @@ async fn of_author(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<PageOf<Note>>> {
+) -> AppResult<axum::Json<PageOf<Note>>> {
     Ok(axum::Json(state.db.notes_of_author(UserId(id), &page.parse()?).await?.into()))
 }

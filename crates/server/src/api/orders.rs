@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::api::{PageOf, PageParams, idempotency_key};
 use crate::auth::{ApiUser, require_shop_staff};
-use crate::error::ApiResult;
+use crate::error::AppResult;
 use crate::extract::{Json, Path, Query};
 use crate::services::orders::{PlaceOrder, advance_order, cancel_order, place_order, readable_order};
 use axum::extract::State;
@@ -33,7 +33,7 @@ async fn place(
     ApiUser(user): ApiUser,
     headers: HeaderMap,
     Json(input): Json<PlaceOrder>,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     let key = idempotency_key(&headers)?;
     Ok(placed_response(place_order(&state, &user, &input, Some(&key)).await?))
 }
@@ -43,7 +43,7 @@ async fn my_orders(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<PageOf<Order>>> {
+) -> AppResult<axum::Json<PageOf<Order>>> {
     Ok(axum::Json(state.db.orders_of_buyer(user.user_id(), &page.parse()?).await?.into()))
 }
 
@@ -64,7 +64,7 @@ pub struct OrderView {
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", security(("bearer" = [])), responses((status = 200, body = OrderView), (status = 404)))]
-async fn get_order(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<OrderView>> {
+async fn get_order(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<OrderView>> {
     let detail = readable_order(&state, &user, OrderId(id)).await?;
     let events = state.db.order_events(OrderId(id)).await?;
     Ok(axum::Json(OrderView { detail, events }))
@@ -72,7 +72,7 @@ async fn get_order(State(state): State<AppState>, ApiUser(user): ApiUser, Path(i
 
 #[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", tag = "orders", security(("bearer" = [])),
     responses((status = 200, body = Order), (status = 409, description = "illegal_transition")))]
-async fn cancel(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Order>> {
+async fn cancel(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<Order>> {
     Ok(axum::Json(cancel_order(&state, &user, OrderId(id)).await?))
 }
 
@@ -89,7 +89,7 @@ async fn advance(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<Advance>,
-) -> ApiResult<axum::Json<Order>> {
+) -> AppResult<axum::Json<Order>> {
     Ok(axum::Json(advance_order(&state, &user, OrderId(id), &input.status).await?))
 }
 
@@ -100,7 +100,7 @@ async fn shop_orders(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<PageOf<Order>>> {
+) -> AppResult<axum::Json<PageOf<Order>>> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     Ok(axum::Json(state.db.orders_of_shop(ShopId(id), &page.parse()?).await?.into()))
 }

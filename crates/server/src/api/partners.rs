@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::auth::{ApiUser, random_token, require_shop_staff};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, RawBody};
 use crate::payments::SIGNATURE_HEADER;
 use axum::extract::State;
@@ -40,7 +40,7 @@ async fn create_partner(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<NewPartner>,
-) -> ApiResult<(StatusCode, axum::Json<Partner>)> {
+) -> AppResult<(StatusCode, axum::Json<Partner>)> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     let name = text("name", &input.name, 60)?;
     let url = state.outbound.check_target("endpoint_url", &input.endpoint_url)?;
@@ -64,22 +64,17 @@ async fn shipment(
     Path(id): Path<i64>,
     headers: HeaderMap,
     RawBody(body): RawBody,
-) -> ApiResult<axum::Json<Order>> {
-    let input: Shipment = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(ErrorCode::InvalidJson, e.to_string()))?;
-    let partner = state
-        .db
-        .partner(input.partner_id)
-        .await
-        .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::BadSignature, "unknown partner"))?;
+) -> AppResult<axum::Json<Order>> {
+    let input: Shipment = serde_json::from_slice(&body).map_err(|e| AppError::new(ErrorCode::InvalidJson, e.to_string()))?;
+    let partner = state.db.partner(input.partner_id).await.map_err(|_| AppError::new(ErrorCode::BadSignature, "unknown partner"))?;
     let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
     signing::verify(partner.secret.as_bytes(), header, &body, state.clock.now().seconds())?;
     // Only orders forwarded to this partner: not the shop's own orders, and
     // not an order the shop ships in part itself.
     match state.db.partner_lines(id, partner.id).await? {
-        (0, _) => return Err(ApiError::not_found("order")),
+        (0, _) => return Err(AppError::not_found("order")),
         (theirs, all) if theirs < all => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
+            return Err(AppError::new(
                 ErrorCode::ShippedInPartByTheShop,
                 "the shop ships some lines of this order itself: it marks the order shipped",
             ));

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, RawBody};
 use crate::services::payments::{PaymentStarted, RefundInput, refund_order, start};
 use axum::extract::State;
@@ -26,7 +26,7 @@ async fn start_payment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> ApiResult<(StatusCode, axum::Json<PaymentStarted>)> {
+) -> AppResult<(StatusCode, axum::Json<PaymentStarted>)> {
     Ok((StatusCode::CREATED, axum::Json(start(&state, &user, OrderId(id)).await?)))
 }
 
@@ -40,7 +40,7 @@ pub struct WebhookAck {
 #[utoipa::path(post, path = "/api/v1/payments/webhooks/sandbox", tag = "payments",
     params(("Haul-Signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"t.body\">")),
     responses((status = 200, body = WebhookAck), (status = 401, description = "bad_signature, stale_signature")))]
-async fn sandbox_webhook(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<axum::Json<WebhookAck>> {
+async fn sandbox_webhook(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> AppResult<axum::Json<WebhookAck>> {
     let now = state.clock.now();
     let event = state.payments.verify_webhook(&headers, &body, now)?;
     if event.kind != "payment.succeeded" {
@@ -57,14 +57,14 @@ async fn refund(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<RefundInput>,
-) -> ApiResult<(StatusCode, axum::Json<Order>)> {
+) -> AppResult<(StatusCode, axum::Json<Order>)> {
     Ok((StatusCode::CREATED, axum::Json(refund_order(&state, &user, OrderId(id), input).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/ledger/balances", tag = "payments", security(("bearer" = [])), responses((status = 200, body = Vec<Balance>), (status = 403)))]
-async fn balances(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<axum::Json<Vec<Balance>>> {
+async fn balances(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<axum::Json<Vec<Balance>>> {
     if user.role() != Role::Operator {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     Ok(axum::Json(state.db.balances().await?))
 }

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::api::{PageOf, PageParams};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::services::shops::{NewShop, open_shop};
 use axum::extract::State;
@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/shops", tag = "catalog", params(PageParams), responses((status = 200, body = PageOf<Shop>)))]
-async fn list_shops(State(state): State<AppState>, Query(page): Query<PageParams>) -> ApiResult<axum::Json<PageOf<Shop>>> {
+async fn list_shops(State(state): State<AppState>, Query(page): Query<PageParams>) -> AppResult<axum::Json<PageOf<Shop>>> {
     Ok(axum::Json(state.db.shops(&page.parse()?).await?.into()))
 }
 
@@ -36,13 +36,13 @@ async fn create_shop(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Json(input): Json<NewShop>,
-) -> ApiResult<(StatusCode, axum::Json<Shop>)> {
+) -> AppResult<(StatusCode, axum::Json<Shop>)> {
     let shop = open_shop(&state, user.user_id(), input).await?;
     Ok((StatusCode::CREATED, axum::Json(shop)))
 }
 
 #[utoipa::path(get, path = "/api/v1/shops/{id}", tag = "catalog", responses((status = 200, body = Shop), (status = 404)))]
-async fn get_shop(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<Shop>> {
+async fn get_shop(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<Shop>> {
     Ok(axum::Json(state.db.shop(ShopId(id)).await?))
 }
 
@@ -58,11 +58,11 @@ async fn add_member(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<NewMember>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     let shop = state.db.shop(ShopId(id)).await?;
     // Only the owner (or an operator) adds staff.
     if shop.owner_id != user.id && user.role() != Role::Operator {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     state.db.user(UserId(input.user_id)).await?;
     state.db.add_shop_member(ShopId(id), UserId(input.user_id)).await?;
@@ -70,7 +70,7 @@ async fn add_member(
 }
 
 #[utoipa::path(get, path = "/api/v1/categories", tag = "catalog", responses((status = 200, body = Vec<Category>)))]
-async fn list_categories(State(state): State<AppState>) -> ApiResult<axum::Json<Vec<Category>>> {
+async fn list_categories(State(state): State<AppState>) -> AppResult<axum::Json<Vec<Category>>> {
     Ok(axum::Json(state.db.categories().await?))
 }
 
@@ -86,9 +86,9 @@ async fn create_category(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Json(input): Json<NewCategory>,
-) -> ApiResult<(StatusCode, axum::Json<Category>)> {
+) -> AppResult<(StatusCode, axum::Json<Category>)> {
     if user.role() != Role::Operator {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     let category = state.db.create_category(&slug(&input.slug)?, &text("name", &input.name, 40)?).await?;
     Ok((StatusCode::CREATED, axum::Json(category)))

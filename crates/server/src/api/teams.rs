@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::api::orders::placed_response;
 use crate::api::{PageOf, PageParams, idempotency_key};
 use crate::auth::{ApiUser, require_shop_staff};
-use crate::error::ApiResult;
+use crate::error::AppResult;
 use crate::extract::{Json, Path, Query};
 use crate::services::teams::{NewOfferInput, TeamView, create_team_offer, take_seat, team_view};
 use axum::extract::State;
@@ -36,7 +36,7 @@ async fn create_offer(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Json(input): Json<NewOfferInput>,
-) -> ApiResult<(StatusCode, axum::Json<TeamOffer>)> {
+) -> AppResult<(StatusCode, axum::Json<TeamOffer>)> {
     Ok((StatusCode::CREATED, axum::Json(create_team_offer(&state, &user, &input).await?)))
 }
 
@@ -51,7 +51,7 @@ pub struct OfferQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/team-offers", tag = "team buys", params(OfferQuery), responses((status = 200, body = PageOf<TeamOffer>)))]
-async fn list_offers(State(state): State<AppState>, Query(q): Query<OfferQuery>) -> ApiResult<axum::Json<PageOf<TeamOffer>>> {
+async fn list_offers(State(state): State<AppState>, Query(q): Query<OfferQuery>) -> AppResult<axum::Json<PageOf<TeamOffer>>> {
     match (q.shop_id, q.product_id) {
         (_, Some(product)) => {
             Ok(axum::Json(PageOf { items: state.db.team_offers_of_product(ProductId(product)).await?, next_cursor: None }))
@@ -60,7 +60,7 @@ async fn list_offers(State(state): State<AppState>, Query(q): Query<OfferQuery>)
             let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
             Ok(axum::Json(state.db.team_offers_of_shop(ShopId(shop), &page).await?.into()))
         }
-        (None, None) => Err(crate::error::ApiError::bad_request(ErrorCode::MissingFilter, "pass shop_id or product_id")),
+        (None, None) => Err(crate::error::AppError::new(ErrorCode::MissingFilter, "pass shop_id or product_id")),
     }
 }
 
@@ -73,7 +73,7 @@ pub struct OfferView {
 }
 
 #[utoipa::path(get, path = "/api/v1/team-offers/{id}", tag = "team buys", responses((status = 200, body = OfferView), (status = 404)))]
-async fn show_offer(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<OfferView>> {
+async fn show_offer(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<OfferView>> {
     let offer = state.db.team_offer(TeamOfferId(id)).await?;
     let open_teams = state.db.joinable_teams(TeamOfferId(id), 20).await?;
     Ok(axum::Json(OfferView { offer, open_teams }))
@@ -81,7 +81,7 @@ async fn show_offer(State(state): State<AppState>, Path(id): Path<i64>) -> ApiRe
 
 #[utoipa::path(post, path = "/api/v1/team-offers/{id}/withdraw", tag = "team buys", security(("bearer" = [])),
     responses((status = 200, body = TeamOffer, description = "no new teams; running ones finish")))]
-async fn withdraw_offer(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult<axum::Json<TeamOffer>> {
+async fn withdraw_offer(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<TeamOffer>> {
     let offer = state.db.team_offer(TeamOfferId(id)).await?;
     require_shop_staff(&state, &user, ShopId(offer.shop_id)).await?;
     Ok(axum::Json(state.db.withdraw_team_offer(TeamOfferId(id)).await?))
@@ -91,7 +91,7 @@ async fn withdraw_offer(State(state): State<AppState>, ApiUser(user): ApiUser, P
     params(("Idempotency-Key" = String, Header, description = "a retry with the same key returns the first answer")),
     responses((status = 201, body = OrderDetail, description = "the opener's order; the team starts when it is paid"),
         (status = 409, description = "team_offer_withdrawn, out_of_stock")))]
-async fn open(State(state): State<AppState>, ApiUser(user): ApiUser, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn open(State(state): State<AppState>, ApiUser(user): ApiUser, headers: HeaderMap, Path(id): Path<i64>) -> AppResult<Response> {
     let key = idempotency_key(&headers)?;
     Ok(placed_response(take_seat(&state, &user, Ok(TeamOfferId(id)), &key).await?))
 }
@@ -100,12 +100,12 @@ async fn open(State(state): State<AppState>, ApiUser(user): ApiUser, headers: He
     params(("Idempotency-Key" = String, Header, description = "a retry with the same key returns the first answer")),
     responses((status = 201, body = OrderDetail, description = "a seat awaiting payment"),
         (status = 409, description = "team_full, team_closed, already_in_team, out_of_stock")))]
-async fn join(State(state): State<AppState>, ApiUser(user): ApiUser, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn join(State(state): State<AppState>, ApiUser(user): ApiUser, headers: HeaderMap, Path(id): Path<i64>) -> AppResult<Response> {
     let key = idempotency_key(&headers)?;
     Ok(placed_response(take_seat(&state, &user, Err(TeamId(id)), &key).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "team buys", responses((status = 200, body = TeamView), (status = 404)))]
-async fn show_team(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<TeamView>> {
+async fn show_team(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<TeamView>> {
     Ok(axum::Json(team_view(&state, TeamId(id)).await?))
 }

@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::api::{PageOf, PageParams};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::services::videos::{VideoView, Viewer, follow_creator, publish, react_to, read_fields, record_event, view};
 use axum::extract::multipart::MultipartRejection;
@@ -41,17 +41,17 @@ async fn upload(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     form: Result<Multipart, MultipartRejection>,
-) -> ApiResult<(StatusCode, axum::Json<VideoView>)> {
-    let form = form.map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text()))?;
+) -> AppResult<(StatusCode, axum::Json<VideoView>)> {
+    let form = form.map_err(|e| AppError::new(ErrorCode::InvalidUpload, e.body_text()))?;
     let fields = read_fields(form, state.config.max_video_bytes).await?;
     Ok((StatusCode::CREATED, axum::Json(publish(&state, &user, fields).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/videos/{id}", tag = "videos", responses((status = 200, body = VideoView), (status = 404)))]
-async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<axum::Json<VideoView>> {
+async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<VideoView>> {
     let detail = state.db.video(id).await?;
     if detail.video.status != "published" {
-        return Err(ApiError::not_found("video"));
+        return Err(AppError::not_found("video"));
     }
     Ok(axum::Json(view(detail)))
 }
@@ -75,7 +75,7 @@ async fn react(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<ReactInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     react_to(&state, user.user_id(), id, &input.kind, input.on).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -98,7 +98,7 @@ async fn event(
     headers: HeaderMap,
     Path(id): Path<i64>,
     Json(input): Json<EventInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     let viewer = Viewer { user: user.map(|u| u.0.user_id()), browser: crate::auth::browser_id(&state, &headers), from };
     record_event(&state, viewer, id, &input.kind, input.watch_ms).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -109,7 +109,7 @@ async fn list_comments(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<PageOf<Comment>>> {
+) -> AppResult<axum::Json<PageOf<Comment>>> {
     Ok(axum::Json(state.db.comments(id, &page.parse()?).await?.into()))
 }
 
@@ -125,7 +125,7 @@ async fn comment(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<CommentInput>,
-) -> ApiResult<(StatusCode, axum::Json<Comment>)> {
+) -> AppResult<(StatusCode, axum::Json<Comment>)> {
     let body = haul_domain::accounts::text("body", &input.body, 500)?;
     let comment = state.db.add_comment(id, user.user_id(), &body, state.clock.now()).await?;
     state.feed.forget_viewer(user.user_id());
@@ -145,7 +145,7 @@ async fn follow(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<FollowInput>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     follow_creator(&state, user.user_id(), UserId(id), input.on).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -155,7 +155,7 @@ async fn creator_videos(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<PageOf<VideoView>>> {
+) -> AppResult<axum::Json<PageOf<VideoView>>> {
     let page = state.db.videos_of_creator(UserId(id), &page.parse()?).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for v in page.items {

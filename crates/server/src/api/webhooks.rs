@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::api::{PageOf, PageParams};
 use crate::auth::{ApiUser, random_token, require_shop_staff};
-use crate::error::ApiResult;
+use crate::error::AppResult;
 use crate::extract::{Json, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -44,7 +44,7 @@ async fn list_endpoints(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> ApiResult<axum::Json<Vec<Endpoint>>> {
+) -> AppResult<axum::Json<Vec<Endpoint>>> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     Ok(axum::Json(state.db.endpoints(ShopId(id)).await?))
 }
@@ -56,7 +56,7 @@ async fn create_endpoint(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(input): Json<NewEndpoint>,
-) -> ApiResult<(StatusCode, axum::Json<Endpoint>)> {
+) -> AppResult<(StatusCode, axum::Json<Endpoint>)> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     let url = state.outbound.check_target("url", &input.url)?;
     if let Some(bad) = input.events.iter().find(|e| !EVENTS.contains(&e.as_str())) {
@@ -72,7 +72,7 @@ async fn delete_endpoint(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path((id, endpoint)): Path<(i64, i64)>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     state.db.delete_endpoint(ShopId(id), EndpointId(endpoint)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -85,7 +85,7 @@ async fn deliveries(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Query(page): Query<PageParams>,
-) -> ApiResult<axum::Json<PageOf<Delivery>>> {
+) -> AppResult<axum::Json<PageOf<Delivery>>> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     Ok(axum::Json(state.db.deliveries(ShopId(id), &page.parse()?).await?.into()))
 }

@@ -11,7 +11,7 @@ mod writer;
 
 pub use redis_gate::RedisGate;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use axum::http::StatusCode;
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
@@ -62,13 +62,13 @@ pub struct Answer {
     pub body: String,
 }
 
-fn refused(r: Refusal) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, r.code(), r.message())
+fn refused(r: Refusal) -> AppError {
+    AppError::new(r.code(), r.message())
 }
 
-fn gate_down(e: redis::RedisError) -> ApiError {
+fn gate_down(e: redis::RedisError) -> AppError {
     tracing::error!(error = %e, "redis gate unavailable");
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TryAgain, "deals are busy; nothing was reserved, try again")
+    AppError::new(ErrorCode::TryAgain, "deals are busy; nothing was reserved, try again")
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -83,7 +83,7 @@ impl DealEngine {
         Arc::new(DealEngine { db, redis, slots: Mutex::new(HashMap::new()), loading: tokio::sync::Mutex::new(()), writer: tx })
     }
 
-    async fn slot(&self, deal: i64) -> ApiResult<Arc<Slot>> {
+    async fn slot(&self, deal: i64) -> AppResult<Arc<Slot>> {
         if let Some(s) = lock(&self.slots).get(&deal) {
             return Ok(s.clone());
         }
@@ -111,7 +111,7 @@ impl DealEngine {
     }
 
     /// Units still available (0 once finished).
-    pub async fn remaining(&self, deal: &Deal) -> ApiResult<i64> {
+    pub async fn remaining(&self, deal: &Deal) -> AppResult<i64> {
         if deal.status != "active" {
             return Ok(0);
         }
@@ -124,7 +124,7 @@ impl DealEngine {
 
     /// Takes the units or says why not, and whether the shopper already
     /// holds some (only then can this be a retry of a winner).
-    async fn take(&self, slot: &Slot, buyer: i64, n: i64, key: &str) -> ApiResult<Result<(), (Refusal, bool)>> {
+    async fn take(&self, slot: &Slot, buyer: i64, n: i64, key: &str) -> AppResult<Result<(), (Refusal, bool)>> {
         let Some(redis) = &self.redis else {
             let taken = lock(&slot.gate).take(buyer, n);
             return Ok(taken.map_err(|r| (r, lock(&slot.winners).contains(&(buyer, key.to_owned())))));
@@ -142,7 +142,7 @@ impl DealEngine {
                 }
             }
         }
-        Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TryAgain, "deals are busy; nothing was reserved, try again"))
+        Err(AppError::new(ErrorCode::TryAgain, "deals are busy; nothing was reserved, try again"))
     }
 
     async fn give_back(&self, slot: &Slot, buyer: i64, n: i64) {
@@ -156,7 +156,7 @@ impl DealEngine {
         }
     }
 
-    pub async fn purchase(&self, p: Purchase) -> ApiResult<Answer> {
+    pub async fn purchase(&self, p: Purchase) -> AppResult<Answer> {
         let slot = self.slot(p.deal).await?;
         if slot.deal.status != "active" {
             return Err(refused(Refusal::Ended));
@@ -194,7 +194,7 @@ impl DealEngine {
         match written {
             Ok(DealWrite::New(detail)) => {
                 lock(&slot.winners).insert((buyer, key));
-                Ok(Answer { status: StatusCode::CREATED, body: serde_json::to_string(&detail).map_err(ApiError::internal)? })
+                Ok(Answer { status: StatusCode::CREATED, body: serde_json::to_string(&detail).map_err(AppError::internal)? })
             }
             Ok(DealWrite::Replay { status, body }) => {
                 self.give_back(&slot, buyer, p.quantity).await;
@@ -202,11 +202,7 @@ impl DealEngine {
             }
             Ok(DealWrite::KeyReused) => {
                 self.give_back(&slot, buyer, p.quantity).await;
-                Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    ErrorCode::IdempotencyKeyReused,
-                    "this Idempotency-Key was used for a different request",
-                ))
+                Err(AppError::new(ErrorCode::IdempotencyKeyReused, "this Idempotency-Key was used for a different request"))
             }
             Ok(DealWrite::SoldOut) => {
                 // The record disagrees with the gate: rebuild the gate from it.
@@ -217,18 +213,14 @@ impl DealEngine {
             Err(e) => {
                 self.give_back(&slot, buyer, p.quantity).await;
                 tracing::error!(error = %e, "deal orders were not recorded");
-                Err(ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    ErrorCode::TryAgain,
-                    "the order could not be recorded; nothing was charged, try again",
-                ))
+                Err(AppError::new(ErrorCode::TryAgain, "the order could not be recorded; nothing was charged, try again"))
             }
         }
     }
 
     /// An order from a deal stopped holding its units (cancelled, or
     /// refunded before shipping): the units go back to the gate.
-    pub async fn released(&self, order: &Order) -> ApiResult<()> {
+    pub async fn released(&self, order: &Order) -> AppResult<()> {
         let Some(deal) = order.deal_id else { return Ok(()) };
         let units = self.db.order_units(OrderId(order.id)).await?;
         match &self.redis {

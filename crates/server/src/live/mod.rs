@@ -14,7 +14,7 @@ pub mod room;
 pub mod ws;
 
 use crate::clock::Clock;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use haul_domain::live::{ChatRules, RateLimit, RoomStatus};
 use haul_store::Db;
 use protocol::{DealCard, Event};
@@ -107,7 +107,7 @@ impl LiveHub {
 
     /// The room on this node, loaded from the record on first use (once,
     /// however many viewers arrive together).
-    pub async fn room(&self, id: i64) -> ApiResult<Arc<RoomHub>> {
+    pub async fn room(&self, id: i64) -> AppResult<Arc<RoomHub>> {
         let cell = self.rooms().entry(id).or_default().clone();
         let loaded = cell.get_or_try_init(|| self.load(id)).await;
         if loaded.is_err() {
@@ -133,9 +133,9 @@ impl LiveHub {
         self.rooms().get(&id).and_then(|c| c.get().cloned())
     }
 
-    async fn load(&self, id: i64) -> ApiResult<Arc<RoomHub>> {
+    async fn load(&self, id: i64) -> AppResult<Arc<RoomHub>> {
         let room = self.db.room(id).await?;
-        let bag = serde_json::value::to_raw_value(&self.db.bag(id).await?).map_err(|e| ApiError::internal(e.to_string()))?;
+        let bag = serde_json::value::to_raw_value(&self.db.bag(id).await?).map_err(|e| AppError::internal(e.to_string()))?;
         let deals = self.db.deals_in_room(id).await?.iter().map(DealCard::from).collect();
         let loaded = Loaded {
             status: room.status(),
@@ -168,8 +168,8 @@ impl LiveHub {
     }
 
     /// Sends an event to the room on every node.
-    pub async fn publish(&self, room: i64, event: Event) -> ApiResult<()> {
-        let body = serde_json::to_string(&event).map_err(|e| ApiError::internal(e.to_string()))?;
+    pub async fn publish(&self, room: i64, event: Event) -> AppResult<()> {
+        let body = serde_json::to_string(&event).map_err(|e| AppError::internal(e.to_string()))?;
         match &self.bus {
             Some(bus) => bus.publish_event(room, &body).await,
             None => {

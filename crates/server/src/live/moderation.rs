@@ -5,42 +5,41 @@
 
 use super::protocol::Event;
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
-use axum::http::StatusCode;
+use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
 use haul_domain::accounts::Role;
 use haul_domain::ids::UserId;
 use haul_domain::live::check_mute_minutes;
 use haul_store::accounts::User;
 
-async fn require_moderator(state: &AppState, room: i64, user: &User) -> ApiResult<haul_store::live::Room> {
+async fn require_moderator(state: &AppState, room: i64, user: &User) -> AppResult<haul_store::live::Room> {
     let r = state.db.room(room).await?;
     if r.host_id == user.id || user.role() == Role::Operator || state.db.moderators(room).await?.contains(&user.id) {
         Ok(r)
     } else {
-        Err(ApiError::forbidden())
+        Err(AppError::forbidden())
     }
 }
 
-pub async fn delete(state: &AppState, room: i64, by: &User, message_id: u64) -> ApiResult<()> {
+pub async fn delete(state: &AppState, room: i64, by: &User, message_id: u64) -> AppResult<()> {
     require_moderator(state, room, by).await?;
     state.live.publish(room, Event::Deleted { message_id }).await
 }
 
-pub async fn mute(state: &AppState, room: i64, by: &User, target: i64, minutes: i64) -> ApiResult<()> {
+pub async fn mute(state: &AppState, room: i64, by: &User, target: i64, minutes: i64) -> AppResult<()> {
     let minutes = check_mute_minutes(minutes)?;
     let until = state.clock.now().plus_seconds(minutes * 60);
     sanction(state, room, by, target, "mute", Some(until)).await
 }
 
-pub async fn ban(state: &AppState, room: i64, by: &User, target: i64) -> ApiResult<()> {
+pub async fn ban(state: &AppState, room: i64, by: &User, target: i64) -> AppResult<()> {
     sanction(state, room, by, target, "ban", None).await
 }
 
-async fn sanction(state: &AppState, room: i64, by: &User, target: i64, kind: &str, until: Option<haul_domain::Timestamp>) -> ApiResult<()> {
+async fn sanction(state: &AppState, room: i64, by: &User, target: i64, kind: &str, until: Option<haul_domain::Timestamp>) -> AppResult<()> {
     let r = require_moderator(state, room, by).await?;
     if target == r.host_id || target == by.id {
-        return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::CannotSanction, "the host and yourself cannot be muted or banned"));
+        return Err(AppError::new(ErrorCode::CannotSanction, "the host and yourself cannot be muted or banned"));
     }
     state.db.user(UserId(target)).await?;
     state.db.sanction(room, UserId(target), kind, until, by.user_id(), state.clock.now()).await?;
@@ -48,10 +47,10 @@ async fn sanction(state: &AppState, room: i64, by: &User, target: i64, kind: &st
     state.live.publish(room, event).await
 }
 
-pub async fn add_moderator(state: &AppState, room: i64, by: &User, target: i64) -> ApiResult<()> {
+pub async fn add_moderator(state: &AppState, room: i64, by: &User, target: i64) -> AppResult<()> {
     let r = state.db.room(room).await?;
     if r.host_id != by.id && by.role() != Role::Operator {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     state.db.user(UserId(target)).await?;
     state.db.add_moderator(room, UserId(target)).await?;

@@ -4,8 +4,7 @@
 //! are published without a number. Each node listens on one pattern.
 
 use super::{LiveHub, Signal};
-use crate::error::{ApiError, ApiResult};
-use axum::http::StatusCode;
+use crate::error::{AppError, AppResult};
 use futures_util::StreamExt;
 use haul_domain::ErrorCode;
 use redis::Script;
@@ -27,9 +26,9 @@ pub struct RedisBus {
     publish: Script,
 }
 
-fn bus_down(e: redis::RedisError) -> ApiError {
+fn bus_down(e: redis::RedisError) -> AppError {
     tracing::error!(error = %e, "redis bus unavailable");
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TryAgain, "the live service is busy; try again")
+    AppError::new(ErrorCode::TryAgain, "the live service is busy; try again")
 }
 
 impl RedisBus {
@@ -43,7 +42,7 @@ impl RedisBus {
         format!("{}:{room}", self.prefix)
     }
 
-    pub async fn publish_event(&self, room: i64, body: &str) -> ApiResult<()> {
+    pub async fn publish_event(&self, room: i64, body: &str) -> AppResult<()> {
         let seq = format!("{}:seq:{room}", self.prefix);
         let _: u64 =
             self.publish.key(seq).key(self.channel(room)).arg(body).invoke_async(&mut self.conn.clone()).await.map_err(bus_down)?;

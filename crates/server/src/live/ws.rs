@@ -140,6 +140,6 @@ async fn command(state: &AppState, room: &RoomHub, viewer: &Viewer, text: &str) 
     }
 }
 
-fn api_refusal(e: crate::error::ApiError) -> Frame {
+fn api_refusal(e: crate::error::AppError) -> Frame {
     error_frame(e.code.as_str(), &e.message)
 }

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{CSRF_COOKIE, WebUser, cookie, random_token, same_secret};
-use crate::error::ApiError;
+use crate::error::AppError;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -38,11 +38,7 @@ pub fn check_csrf(expected: &CsrfToken, sent: &str) -> Result<(), PageError> {
     if !expected.0.is_empty() && same_secret(&expected.0, sent) {
         Ok(())
     } else {
-        Err(PageError(ApiError::new(
-            StatusCode::FORBIDDEN,
-            ErrorCode::CsrfFailed,
-            "This form has expired. Go back, reload the page and try again.",
-        )))
+        Err(PageError(AppError::new(ErrorCode::CsrfFailed, "This form has expired. Go back, reload the page and try again.")))
     }
 }
 
@@ -62,13 +58,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CheckedForm<T> {
             csrf: String,
         }
         let expected = req.extensions().get::<CsrfToken>().cloned().unwrap_or(CsrfToken(String::new()));
-        let body =
-            Bytes::from_request(req, state).await.map_err(|e| PageError(ApiError::bad_request(ErrorCode::InvalidForm, e.body_text())))?;
+        let body = Bytes::from_request(req, state).await.map_err(|e| PageError(AppError::new(ErrorCode::UnreadableBody, e.body_text())))?;
         let sent = serde_urlencoded::from_bytes::<Token>(&body).map(|t| t.csrf).unwrap_or_default();
         check_csrf(&expected, &sent)?;
-        serde_urlencoded::from_bytes(&body)
-            .map(CheckedForm)
-            .map_err(|e| PageError(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidForm, e.to_string())))
+        serde_urlencoded::from_bytes(&body).map(CheckedForm).map_err(|e| PageError(AppError::new(ErrorCode::InvalidForm, e.to_string())))
     }
 }
 
@@ -103,7 +96,7 @@ impl Layout {
 pub fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
-        Err(e) => PageError(ApiError::internal(e)).into_response(),
+        Err(e) => PageError(AppError::internal(e)).into_response(),
     }
 }
 
@@ -116,9 +109,9 @@ struct ErrorPage {
 }
 
 /// An error shown as a page; "sign in first" becomes a redirect to sign in.
-pub struct PageError(pub ApiError);
+pub struct PageError(pub AppError);
 
-impl<E: Into<ApiError>> From<E> for PageError {
+impl<E: Into<AppError>> From<E> for PageError {
     fn from(e: E) -> Self {
         PageError(e.into())
     }
@@ -126,10 +119,11 @@ impl<E: Into<ApiError>> From<E> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        if self.0.status == StatusCode::UNAUTHORIZED && self.0.code == haul_domain::ErrorCode::Unauthenticated {
+        if self.0.code == haul_domain::ErrorCode::Unauthenticated {
             return Redirect::to("/signin").into_response();
         }
-        let title = match self.0.status {
+        let status = self.0.status();
+        let title = match status {
             StatusCode::NOT_FOUND => "Not found",
             StatusCode::FORBIDDEN => "Not allowed",
             s if s.is_server_error() => "Something went wrong",
@@ -138,14 +132,14 @@ impl IntoResponse for PageError {
         let page =
             ErrorPage { layout: Layout { user: None, csrf: String::new(), notice: None }, title: title.into(), message: self.0.message };
         let html = page.render().unwrap_or_else(|_| "error".into());
-        (self.0.status, Html(html)).into_response()
+        (status, Html(html)).into_response()
     }
 }
 
 pub type PageResult = Result<Response, PageError>;
 
 fn require_user(user: Option<User>) -> Result<User, PageError> {
-    user.ok_or(PageError(ApiError::unauthenticated()))
+    user.ok_or(PageError(AppError::unauthenticated()))
 }
 
 /// Redirect after a form post, with an optional notice for the next page.
@@ -182,7 +176,7 @@ pub fn placed_body(placed: &haul_store::orders::Placed) -> &str {
 /// Checks the CSRF token of a multipart form, which pages send as its first
 /// field, before the files are read.
 pub async fn check_multipart_csrf(form: &mut axum::extract::Multipart, expected: &CsrfToken) -> Result<(), PageError> {
-    let first = form.next_field().await.map_err(|e| PageError(ApiError::bad_request(ErrorCode::InvalidUpload, e.body_text())))?;
+    let first = form.next_field().await.map_err(|e| PageError(AppError::new(ErrorCode::InvalidUpload, e.body_text())))?;
     // Read a token's length at most: this runs before the upload's turn.
     let mut sent = Vec::new();
     if let Some(mut f) = first.filter(|f| f.name() == Some("csrf")) {

@@ -6,7 +6,7 @@
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
 use crate::AppState;
 use crate::auth::WebUser;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::extract::Path;
 use crate::live::LiveHub;
 use crate::services::live::{FiguresView, NewRoomInput, create_room, end_stream, figures_view, pin_product, replace_bag, runs_room};
@@ -115,7 +115,7 @@ struct HostPage {
 async fn host_page(state: &AppState, user: haul_store::accounts::User, csrf: &CsrfToken, id: i64, notice: Option<String>) -> PageResult {
     let room = state.db.room(id).await?;
     if !runs_room(state, &user, &room).await? {
-        return Err(ApiError::forbidden().into());
+        return Err(AppError::forbidden().into());
     }
     let bag = state.db.bag(id).await?;
     let currency = bag.first().map(|b| b.item.currency.clone()).unwrap_or_else(|| "CNY".into());
@@ -226,7 +226,7 @@ pub async fn end(
 ) -> PageResult {
     let room = state.db.room(id).await?;
     if !runs_room(&state, &user, &room).await? {
-        return Err(ApiError::forbidden().into());
+        return Err(AppError::forbidden().into());
     }
     end_stream(&state, id).await?;
     Ok(see_other(&format!("/live/{id}/host")))

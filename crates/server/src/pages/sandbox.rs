@@ -7,7 +7,7 @@
 use super::layout::{CheckedForm, CsrfToken, PageResult, SignedIn, money, render, see_other};
 use crate::AppState;
 use crate::auth::random_token;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::extract::Path;
 use askama::Template;
 use axum::Extension;
@@ -31,21 +31,21 @@ struct PayPage {
 }
 
 /// Provider references are ours (`sbx_` and hex); anything else is unknown.
-fn known_shape(reference: &str) -> Result<&str, ApiError> {
+fn known_shape(reference: &str) -> Result<&str, AppError> {
     if reference.len() <= 64 && reference.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         Ok(reference)
     } else {
-        Err(ApiError::not_found("payment"))
+        Err(AppError::not_found("payment"))
     }
 }
 
 /// The payment, if `user` is its order's buyer (anyone else: not found),
 /// and whether the order still waits for payment.
-async fn buyers_payment(state: &AppState, user: &User, reference: &str) -> Result<(Payment, bool), ApiError> {
+async fn buyers_payment(state: &AppState, user: &User, reference: &str) -> Result<(Payment, bool), AppError> {
     let p = state.db.payment_by_ref(known_shape(reference)?).await?;
     let order = state.db.order(OrderId(p.order_id)).await?.order;
     if order.buyer_id != user.id {
-        return Err(ApiError::not_found("payment"));
+        return Err(AppError::not_found("payment"));
     }
     Ok((p, order.status() == OrderStatus::PendingPayment))
 }
@@ -111,6 +111,6 @@ pub async fn submit(
             };
             Ok((StatusCode::BAD_GATEWAY, render(&page)).into_response())
         }
-        Err(e) => Err(ApiError::internal(format!("sandbox could not reach {}: {e}", state.sandbox.webhook_url())).into()),
+        Err(e) => Err(AppError::internal(format!("sandbox could not reach {}: {e}", state.sandbox.webhook_url())).into()),
     }
 }

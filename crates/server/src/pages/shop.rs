@@ -3,7 +3,7 @@
 use super::layout::{CsrfToken, Layout, PageResult, money, render};
 use crate::AppState;
 use crate::auth::WebUser;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::extract::{Path, Query};
 use crate::services::catalog::{ProductDetail, visible_product};
 use askama::Template;
@@ -62,7 +62,7 @@ pub struct Browse {
     notice: Option<String>,
 }
 
-async fn listing(state: &AppState, filter: ProductFilter, cursor: Option<&str>) -> Result<(Vec<Card>, Option<String>), ApiError> {
+async fn listing(state: &AppState, filter: ProductFilter, cursor: Option<&str>) -> Result<(Vec<Card>, Option<String>), AppError> {
     let page = PageRequest::parse(Some(24), cursor)?;
     let found = state.db.products(&filter, &page).await?;
     Ok((found.items.into_iter().map(Card::from).collect(), found.next_cursor))
@@ -97,7 +97,7 @@ pub async fn shop(
     Path(slug): Path<String>,
     Query(b): Query<Browse>,
 ) -> PageResult {
-    let slug = haul_domain::catalog::slug(&slug).map_err(|_| ApiError::not_found("shop"))?;
+    let slug = haul_domain::catalog::slug(&slug).map_err(|_| AppError::not_found("shop"))?;
     let shop = state.db.shop_by_slug(&slug).await?;
     let q = search_terms(&b.q.unwrap_or_default(), 100);
     let filter =
@@ -198,7 +198,7 @@ pub async fn product(
 pub async fn out(State(state): State<AppState>, WebUser(user): WebUser, Path(id): Path<i64>) -> PageResult {
     let product = state.db.product(ProductId(id)).await?;
     let (ListingKind::External, Some(url)) = (product.kind(), product.external_url.as_deref()) else {
-        return Err(ApiError::not_found("external link").into());
+        return Err(AppError::not_found("external link").into());
     };
     state.db.record_external_click(ProductId(id), user.map(|u| u.user_id()), state.clock.now()).await?;
     Ok(Redirect::to(url).into_response())

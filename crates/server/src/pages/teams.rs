@@ -25,7 +25,7 @@ pub struct OfferCard {
     pub key: String,
 }
 
-pub async fn offer_cards(state: &AppState, offers: Vec<TeamOffer>) -> Result<Vec<OfferCard>, crate::error::ApiError> {
+pub async fn offer_cards(state: &AppState, offers: Vec<TeamOffer>) -> Result<Vec<OfferCard>, crate::error::AppError> {
     let mut cards = Vec::with_capacity(offers.len());
     for o in offers {
         let teams = state.db.joinable_teams(TeamOfferId(o.id), 5).await?;

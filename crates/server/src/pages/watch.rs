@@ -6,7 +6,7 @@
 use super::layout::{CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
 use crate::AppState;
 use crate::auth::WebUser;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::extract::{Path, Query};
 use crate::feed::Ranked;
 use crate::pages::layout::check_multipart_csrf;
@@ -60,7 +60,7 @@ fn why(r: &Reasons) -> String {
     )
 }
 
-async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Option<&Reasons>) -> Result<Slide, ApiError> {
+async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Option<&Reasons>) -> Result<Slide, AppError> {
     let mut cards = Vec::new();
     for a in &v.detail.anchors {
         let sku_id = match a.sku_id {
@@ -88,7 +88,7 @@ async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Opt
     })
 }
 
-async fn slides(state: &AppState, user: Option<&User>, ranked: Vec<Ranked>) -> Result<Vec<Slide>, ApiError> {
+async fn slides(state: &AppState, user: Option<&User>, ranked: Vec<Ranked>) -> Result<Vec<Slide>, AppError> {
     let mut out = Vec::with_capacity(ranked.len());
     for r in ranked {
         out.push(slide(state, user, view((*r.detail).clone()), Some(&r.reasons)).await?);
@@ -143,7 +143,7 @@ pub async fn video(
 ) -> PageResult {
     let detail = state.db.video(id).await?;
     if detail.video.status != "published" {
-        return Err(ApiError::not_found("video").into());
+        return Err(AppError::not_found("video").into());
     }
     let slide = slide(&state, user.as_ref(), view(detail), None).await?;
     Ok(render(&WatchPage { layout: Layout::new(user, &csrf), slides: vec![slide], next: Some(String::new()) }))

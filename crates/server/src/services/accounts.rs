@@ -3,8 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{ClientAddress, hash_password, token_hash, verify_password};
-use crate::error::{ApiError, ApiResult};
-use axum::http::StatusCode;
+use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
 use haul_domain::accounts::{Login, Role, check_password, text};
 use haul_store::accounts::{NewUser, User};
@@ -28,13 +27,13 @@ pub struct SignIn {
 }
 
 /// Validates a sign-up and creates the account; shared with the sign-up page.
-pub async fn create_account(state: &AppState, input: SignUp) -> ApiResult<User> {
+pub async fn create_account(state: &AppState, input: SignUp) -> AppResult<User> {
     let login = Login::parse(&input.login)?;
     check_password(&input.password)?;
     let display_name = text("display_name", &input.display_name, 40)?;
     let role = Role::parse(input.role.as_deref().unwrap_or("shopper"))?;
     if !role.self_service() {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::RoleNotAllowed, "this role is granted by an operator"));
+        return Err(AppError::new(ErrorCode::RoleNotAllowed, "this role is granted by an operator"));
     }
     let password_hash = hash_password(input.password).await?;
     Ok(state
@@ -51,7 +50,7 @@ pub const DEVICE_COOKIE: &str = "haul_device";
 /// account and per address; from a browser the account has signed in from
 /// before (`device`, its cookie) it is counted for that browser alone, so
 /// strangers' guesses never lock the owner out.
-pub async fn authenticate(state: &AppState, input: SignIn, from: &ClientAddress, device: Option<&str>) -> ApiResult<User> {
+pub async fn authenticate(state: &AppState, input: SignIn, from: &ClientAddress, device: Option<&str>) -> AppResult<User> {
     let login = Login::parse(&input.login).map_err(|_| invalid_credentials())?;
     let user = state.db.user_by_login(&login).await?;
     let known_device = match (&user, device) {
@@ -67,8 +66,7 @@ pub async fn authenticate(state: &AppState, input: SignIn, from: &ClientAddress,
     let keys: Vec<(&str, u32)> =
         if known_device { vec![(&account, per_account)] } else { vec![(&account, per_account), (&address, per_address)] };
     if let Err(wait_seconds) = state.login_limiter.reserve(&keys) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
+        return Err(AppError::new(
             ErrorCode::TooManyAttempts,
             format!("too many failed sign-ins; try again in {} minute(s)", (wait_seconds + 59) / 60),
         ));
@@ -92,11 +90,11 @@ pub async fn authenticate(state: &AppState, input: SignIn, from: &ClientAddress,
     }
 }
 
-async fn dummy_hash() -> ApiResult<String> {
+async fn dummy_hash() -> AppResult<String> {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY.get_or_try_init(|| hash_password("not a real password".into())).await.cloned()
 }
 
-fn invalid_credentials() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials, "wrong login or password")
+fn invalid_credentials() -> AppError {
+    AppError::new(ErrorCode::InvalidCredentials, "wrong login or password")
 }

@@ -4,9 +4,8 @@
 
 use crate::AppState;
 use crate::auth::random_u32;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::services::community::{led_by, visible_community};
-use axum::http::StatusCode;
 use haul_domain::ErrorCode;
 use haul_domain::community::{TimeOfDay, local_date, next_cutoff};
 use haul_domain::ids::{CampaignId, CommunityId, ShopId, SkuId};
@@ -47,10 +46,12 @@ pub struct NewCampaignInput {
 }
 
 /// Validates and publishes a campaign in the leader's community; shared with the pages.
-pub async fn publish(state: &AppState, user: &User, input: &NewCampaignInput) -> ApiResult<CampaignDetail> {
-    let community = state.db.community_of_leader(user.user_id()).await?.ok_or_else(|| {
-        ApiError::new(StatusCode::FORBIDDEN, ErrorCode::NotALeader, "apply to lead a community first; an operator approves it")
-    })?;
+pub async fn publish(state: &AppState, user: &User, input: &NewCampaignInput) -> AppResult<CampaignDetail> {
+    let community = state
+        .db
+        .community_of_leader(user.user_id())
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotALeader, "apply to lead a community first; an operator approves it"))?;
     let now = state.clock.now();
     let cutoff = match (&input.cutoff, input.cutoff_at) {
         (Some(t), None) => next_cutoff(now, TimeOfDay::parse(t)?, community.utc_offset_minutes)?,
@@ -93,7 +94,7 @@ fn is_date(d: &str) -> bool {
 }
 
 /// A campaign and its community, if `viewer` may see them.
-pub async fn visible_campaign(state: &AppState, viewer: Option<&User>, id: CampaignId) -> ApiResult<(CampaignDetail, Community)> {
+pub async fn visible_campaign(state: &AppState, viewer: Option<&User>, id: CampaignId) -> AppResult<(CampaignDetail, Community)> {
     let detail = state.db.campaign(id).await?;
     let community = visible_community(state, viewer, CommunityId(detail.campaign.community_id)).await?;
     Ok((detail, community))
@@ -112,7 +113,7 @@ pub struct CampaignOrderInput {
 }
 
 /// A resident's order; shared with the community page.
-pub async fn place(state: &AppState, user: &User, id: CampaignId, input: &CampaignOrderInput, key: &str) -> ApiResult<Placed> {
+pub async fn place(state: &AppState, user: &User, id: CampaignId, input: &CampaignOrderInput, key: &str) -> AppResult<Placed> {
     let mut lines = Vec::with_capacity(input.items.len());
     for l in &input.items {
         lines.push((l.item_id, Quantity::parse(l.quantity)?));
@@ -147,7 +148,7 @@ pub struct PickupView {
 }
 
 /// The pickup list with the uncollected flag; shared with the leader console.
-pub async fn pickup_views(state: &AppState, id: CampaignId) -> ApiResult<Vec<PickupView>> {
+pub async fn pickup_views(state: &AppState, id: CampaignId) -> AppResult<Vec<PickupView>> {
     let grace_ms = state.config.pickup_grace_hours * 3_600_000;
     let now = state.clock.now().millis();
     let list = state.db.pickup_list(id).await?;
@@ -161,14 +162,14 @@ pub async fn pickup_views(state: &AppState, id: CampaignId) -> ApiResult<Vec<Pic
 }
 
 /// The leader of the campaign's community (or an operator).
-pub async fn leader_of(state: &AppState, user: &User, id: CampaignId) -> ApiResult<CampaignDetail> {
+pub async fn leader_of(state: &AppState, user: &User, id: CampaignId) -> AppResult<CampaignDetail> {
     let detail = state.db.campaign(id).await?;
     led_by(state, user, CommunityId(detail.campaign.community_id)).await?;
     Ok(detail)
 }
 
 /// Hands an order over; shared with the leader console.
-pub async fn hand_over(state: &AppState, user: &User, id: CampaignId, code: &str) -> ApiResult<Order> {
+pub async fn hand_over(state: &AppState, user: &User, id: CampaignId, code: &str) -> AppResult<Order> {
     let detail = leader_of(state, user, id).await?;
     let code = code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
@@ -180,11 +181,7 @@ pub async fn hand_over(state: &AppState, user: &User, id: CampaignId, code: &str
     let (by_campaign, by_leader) = (format!("pickup:campaign:{}", id.get()), format!("pickup:leader:{}", community.leader_id));
     let free = state.config.pickup_code_attempts;
     if let Err(wait_seconds) = state.pickup_limiter.reserve(&[(&by_campaign, free), (&by_leader, free)]) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::TooManyAttempts,
-            format!("too many wrong pickup codes; try again in {wait_seconds} s"),
-        ));
+        return Err(AppError::new(ErrorCode::TooManyAttempts, format!("too many wrong pickup codes; try again in {wait_seconds} s")));
     }
     let result = state.db.verify_pickup(id, code, haul_domain::ids::UserId(community.leader_id), state.clock.now()).await;
     match &result {

@@ -3,9 +3,8 @@
 
 use crate::AppState;
 use crate::auth::require_shop_staff;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use axum::extract::Multipart;
-use axum::http::StatusCode;
 use haul_domain::ErrorCode;
 use haul_domain::Money;
 use haul_domain::accounts::{optional_text, text};
@@ -56,7 +55,7 @@ pub struct ProductDetail {
     pub shop: Shop,
 }
 
-pub fn parse_sku(input: &SkuInput, currency: &str) -> ApiResult<NewSku> {
+pub fn parse_sku(input: &SkuInput, currency: &str) -> AppResult<NewSku> {
     let code = text("code", &input.code, 40)?;
     let options = optional_text("options", &input.options, 100)?;
     let price = Money::parse(input.price_minor, currency)?;
@@ -65,7 +64,7 @@ pub fn parse_sku(input: &SkuInput, currency: &str) -> ApiResult<NewSku> {
 }
 
 /// Validates and creates a product; shared with the merchant pages.
-pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> ApiResult<Product> {
+pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> AppResult<Product> {
     let shop = state.db.shop(ShopId(input.shop_id)).await?;
     require_shop_staff(state, user, ShopId(shop.id)).await?;
     let kind = ListingKind::parse(input.kind.as_deref().unwrap_or("native"))?;
@@ -74,7 +73,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
     if input.skus.len() > MAX_SKUS {
         return Err(haul_domain::DomainError::invalid("skus", format!("at most {MAX_SKUS}")).into());
     }
-    let skus = input.skus.iter().map(|s| parse_sku(s, &shop.currency)).collect::<ApiResult<Vec<_>>>()?;
+    let skus = input.skus.iter().map(|s| parse_sku(s, &shop.currency)).collect::<AppResult<Vec<_>>>()?;
     if kind.sold_here() && skus.is_empty() {
         return Err(haul_domain::DomainError::invalid("skus", "a product sold here needs at least one SKU").into());
     }
@@ -89,7 +88,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
         (ListingKind::Partner, Some(id)) => {
             let partner = state.db.partner(id).await?;
             if partner.shop_id != shop.id {
-                return Err(ApiError::not_found("partner"));
+                return Err(AppError::not_found("partner"));
             }
             Some(id)
         }
@@ -101,7 +100,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
     if let Some(c) = input.category_id
         && !state.db.categories().await?.iter().any(|cat| cat.id == c)
     {
-        return Err(ApiError::not_found("category"));
+        return Err(AppError::not_found("category"));
     }
     let new = NewProduct {
         shop: ShopId(shop.id),
@@ -117,7 +116,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
 }
 
 /// A product as a shopper may see it: drafts only for the shop's staff.
-pub async fn visible_product(state: &AppState, id: ProductId, viewer: Option<&User>) -> ApiResult<ProductDetail> {
+pub async fn visible_product(state: &AppState, id: ProductId, viewer: Option<&User>) -> AppResult<ProductDetail> {
     let product = state.db.product(id).await?;
     if product.status != "active" {
         let staff = match viewer {
@@ -125,7 +124,7 @@ pub async fn visible_product(state: &AppState, id: ProductId, viewer: Option<&Us
             None => false,
         };
         if !staff {
-            return Err(ApiError::not_found("product"));
+            return Err(AppError::not_found("product"));
         }
     }
     let skus = state.db.skus(id).await?;
@@ -134,7 +133,7 @@ pub async fn visible_product(state: &AppState, id: ProductId, viewer: Option<&Us
 }
 
 /// Loads a product and checks that `user` may change it.
-pub async fn product_for_staff(state: &AppState, user: &User, id: ProductId) -> ApiResult<Product> {
+pub async fn product_for_staff(state: &AppState, user: &User, id: ProductId) -> AppResult<Product> {
     let product = state.db.product(id).await?;
     require_shop_staff(state, user, ShopId(product.shop_id)).await?;
     Ok(product)
@@ -148,7 +147,7 @@ pub struct SkuUpdate {
 }
 
 /// Applies a merchant's SKU change; shared with the merchant pages.
-pub async fn change_sku(state: &AppState, user: &User, id: SkuId, input: SkuUpdate) -> ApiResult<Sku> {
+pub async fn change_sku(state: &AppState, user: &User, id: SkuId, input: SkuUpdate) -> AppResult<Sku> {
     let sku = state.db.sku(id).await?;
     product_for_staff(state, user, ProductId(sku.product_id)).await?;
     let options = match input.options {
@@ -168,35 +167,29 @@ pub struct ImageOut {
 
 /// Stores an uploaded image (type from its bytes, size bounded); shared
 /// with the merchant pages.
-pub async fn store_image(state: &AppState, product: ProductId, bytes: &[u8]) -> ApiResult<ImageOut> {
+pub async fn store_image(state: &AppState, product: ProductId, bytes: &[u8]) -> AppResult<ImageOut> {
     let content_type = image_type(state, bytes)?;
     let ext = content_type.trim_start_matches("image/");
     let key = format!("products/{product}/{}.{ext}", &crate::auth::random_token()[..16]);
-    let url = state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
+    let url = state.media.put(&key, bytes).await.map_err(AppError::internal)?;
     state.db.set_product_image(product, &key, content_type, bytes.len() as i64, state.clock.now()).await?;
     Ok(ImageOut { url, content_type: content_type.to_owned() })
 }
 
 /// An uploaded image's type, from its bytes, once its size is allowed.
-pub fn image_type(state: &AppState, bytes: &[u8]) -> ApiResult<&'static str> {
+pub fn image_type(state: &AppState, bytes: &[u8]) -> AppResult<&'static str> {
     if bytes.len() > state.config.max_upload_bytes {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::FileTooLarge,
-            format!("images are at most {} bytes", state.config.max_upload_bytes),
-        ));
+        return Err(AppError::new(ErrorCode::FileTooLarge, format!("images are at most {} bytes", state.config.max_upload_bytes)));
     }
-    sniff_image(bytes).ok_or_else(|| {
-        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedImage, "send a JPEG, PNG, GIF or WebP image")
-    })
+    sniff_image(bytes).ok_or_else(|| AppError::new(ErrorCode::UnsupportedImage, "send a JPEG, PNG, GIF or WebP image"))
 }
 
 /// The `file` field of a multipart upload.
-pub async fn read_file_field(form: Multipart, max: usize) -> ApiResult<Vec<u8>> {
+pub async fn read_file_field(form: Multipart, max: usize) -> AppResult<Vec<u8>> {
     crate::media::read_upload(form, max)
         .await?
         .into_iter()
         .rev()
         .find_map(|(name, bytes)| (name == "file").then_some(bytes))
-        .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidUpload, "send the image in a multipart field named `file`"))
+        .ok_or_else(|| AppError::new(ErrorCode::InvalidUpload, "send the image in a multipart field named `file`"))
 }

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::require_shop_staff;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use haul_domain::accounts::{Role, text};
 use haul_domain::community::{GeoPoint, check_offset};
 use haul_domain::ids::{CommunityId, ShopId};
@@ -32,7 +32,7 @@ pub struct ApplyInput {
 }
 
 /// Validates and files an application; shared with the leader pages.
-pub async fn apply_to_lead(state: &AppState, user: &User, input: &ApplyInput) -> ApiResult<Community> {
+pub async fn apply_to_lead(state: &AppState, user: &User, input: &ApplyInput) -> AppResult<Community> {
     let name = text("name", &input.name, 80)?;
     let area = text("area", &input.area, 120)?;
     let address = text("pickup_address", &input.pickup_address, 200)?;
@@ -52,24 +52,24 @@ pub async fn apply_to_lead(state: &AppState, user: &User, input: &ApplyInput) ->
 
 /// A community as `viewer` may see it: approved ones are public; an
 /// application only to its applicant and operators.
-pub async fn visible_community(state: &AppState, viewer: Option<&User>, id: CommunityId) -> ApiResult<Community> {
+pub async fn visible_community(state: &AppState, viewer: Option<&User>, id: CommunityId) -> AppResult<Community> {
     let c = state.db.community(id).await?;
     let allowed = c.status == "approved" || viewer.is_some_and(|u| u.id == c.leader_id || u.role() == Role::Operator);
-    if allowed { Ok(c) } else { Err(ApiError::not_found("community")) }
+    if allowed { Ok(c) } else { Err(AppError::not_found("community")) }
 }
 
 /// The approved community that `user` leads, or 403.
-pub async fn led_by(state: &AppState, user: &User, id: CommunityId) -> ApiResult<Community> {
+pub async fn led_by(state: &AppState, user: &User, id: CommunityId) -> AppResult<Community> {
     let c = state.db.community(id).await?;
     if c.leader_id != user.id && user.role() != Role::Operator {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     Ok(c)
 }
 
 /// Places a store and sets how far it delivers to pickup points; shared by
 /// the API and the merchant's shop page.
-pub async fn locate_shop(state: &AppState, user: &User, shop: ShopId, point: (f64, f64), radius_m: i64) -> ApiResult<()> {
+pub async fn locate_shop(state: &AppState, user: &User, shop: ShopId, point: (f64, f64), radius_m: i64) -> AppResult<()> {
     require_shop_staff(state, user, shop).await?;
     if !(0..=MAX_RADIUS_M).contains(&radius_m) {
         return Err(haul_domain::DomainError::invalid("delivery_radius_m", format!("between 0 and {MAX_RADIUS_M} metres")).into());

@@ -4,8 +4,7 @@
 use crate::AppState;
 use crate::auth::{random_u32, require_shop_staff};
 use crate::deals::Purchase;
-use crate::error::{ApiError, ApiResult};
-use axum::http::StatusCode;
+use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
 use haul_domain::deals::Terms;
 use haul_domain::ids::{ShopId, SkuId};
@@ -29,7 +28,7 @@ pub struct DealView {
     pub state: &'static str,
 }
 
-pub async fn view(state: &AppState, deal: Deal) -> ApiResult<DealView> {
+pub async fn view(state: &AppState, deal: Deal) -> AppResult<DealView> {
     let now = state.clock.now().millis();
     let phase = match deal.status.as_str() {
         "cancelled" => "cancelled",
@@ -57,7 +56,7 @@ pub struct NewDealInput {
 }
 
 /// Validates and creates a deal; shared with the merchant pages.
-pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) -> ApiResult<Deal> {
+pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) -> AppResult<Deal> {
     let sku = state.db.sku(SkuId(input.sku_id)).await?;
     let product = state.db.product(haul_domain::ids::ProductId(sku.product_id)).await?;
     require_shop_staff(state, user, ShopId(product.shop_id)).await?;
@@ -73,10 +72,10 @@ pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) ->
     if let Some(room) = input.live_room_id {
         let r = state.db.room(room).await?;
         if !crate::services::live::runs_room(state, user, &r).await? {
-            return Err(ApiError::forbidden());
+            return Err(AppError::forbidden());
         }
         if r.status() == haul_domain::live::RoomStatus::Ended {
-            return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::RoomEnded, "the room has already ended"));
+            return Err(AppError::new(ErrorCode::RoomEnded, "the room has already ended"));
         }
     }
     let new = NewDeal {
@@ -98,7 +97,7 @@ pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) ->
 }
 
 /// Buys from a deal; shared with the pages.
-pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: String) -> ApiResult<crate::deals::Answer> {
+pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: String) -> AppResult<crate::deals::Answer> {
     let quantity = Quantity::parse(quantity)?.get();
     let now = state.clock.now();
     let request_hash = to_hex(&Sha256::digest(format!("deal:{deal}:{quantity}")));
@@ -119,11 +118,11 @@ pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: S
 
 /// Cancels a live or upcoming deal: its unsold units go back to the SKU and
 /// its gate is dropped.
-pub async fn cancel_deal(state: &AppState, user: &User, id: i64) -> ApiResult<DealView> {
+pub async fn cancel_deal(state: &AppState, user: &User, id: i64) -> AppResult<DealView> {
     let deal = state.db.deal(id).await?;
     require_shop_staff(state, user, ShopId(deal.shop_id)).await?;
     if !state.db.finish_deal(id, "cancelled").await? {
-        return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::DealNotActive, "the deal has already ended or been cancelled"));
+        return Err(AppError::new(ErrorCode::DealNotActive, "the deal has already ended or been cancelled"));
     }
     state.deals.forget(id).await;
     view(state, state.db.deal(id).await?).await

@@ -2,7 +2,7 @@
 //! figures and reasons, and an operator's violation on a creator.
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::services::videos::{VideoView, view};
 use haul_domain::ErrorCode;
 use haul_domain::accounts::Role;
@@ -23,7 +23,7 @@ pub struct FeedQuery {
 }
 
 impl FeedQuery {
-    pub fn size(&self) -> ApiResult<usize> {
+    pub fn size(&self) -> AppResult<usize> {
         match self.limit {
             None => Ok(10),
             Some(n) if (1..=MAX_PAGE as i64).contains(&n) => Ok(n as usize),
@@ -37,7 +37,7 @@ pub async fn for_you_ranked(
     state: &AppState,
     viewer: Option<&haul_store::accounts::User>,
     q: &FeedQuery,
-) -> ApiResult<(Vec<crate::feed::Ranked>, Option<String>)> {
+) -> AppResult<(Vec<crate::feed::Ranked>, Option<String>)> {
     let size = q.size()?;
     let now = state.clock.now();
     let (ranked, next) = match viewer {
@@ -53,7 +53,7 @@ pub async fn for_you_ranked(
                     .strip_prefix("o")
                     .and_then(|n| n.parse().ok())
                     .filter(|n| *n <= 1000)
-                    .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidCursor, "pass next_cursor back unchanged"))?,
+                    .ok_or_else(|| AppError::new(ErrorCode::InvalidCursor, "pass next_cursor back unchanged"))?,
             };
             let ranked: Vec<_> = state.feed.for_you(&state.db, None, offset + size, now).await?.into_iter().skip(offset).collect();
             let more = ranked.len() == size;
@@ -94,7 +94,7 @@ pub struct Studio {
     pub videos: Vec<StudioVideo>,
 }
 
-pub async fn studio_for(state: &AppState, user: &haul_store::accounts::User) -> ApiResult<Studio> {
+pub async fn studio_for(state: &AppState, user: &haul_store::accounts::User) -> AppResult<Studio> {
     let page = state.db.videos_of_creator(user.user_id(), &PageRequest::parse(Some(100), None)?).await?;
     let mut videos = Vec::with_capacity(page.items.len());
     for v in page.items {
@@ -134,9 +134,9 @@ pub async fn studio_for(state: &AppState, user: &haul_store::accounts::User) -> 
 }
 
 /// Records a moderation strike; shared with the operator page.
-pub async fn record_violation(state: &AppState, operator: &haul_store::accounts::User, creator: i64, reason: &str) -> ApiResult<()> {
+pub async fn record_violation(state: &AppState, operator: &haul_store::accounts::User, creator: i64, reason: &str) -> AppResult<()> {
     if operator.role() != Role::Operator {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     let reason = haul_domain::accounts::text("reason", reason, 200)?;
     state.db.user(haul_domain::ids::UserId(creator)).await?;

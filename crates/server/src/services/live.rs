@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::can_manage_shop;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::live::media_server;
 use crate::live::protocol::Event;
 use haul_domain::Timestamp;
@@ -28,7 +28,7 @@ pub struct NewRoomInput {
 }
 
 /// Whether `user` runs the room: its host, staff of its shop, or an operator.
-pub async fn runs_room(state: &AppState, user: &User, room: &Room) -> ApiResult<bool> {
+pub async fn runs_room(state: &AppState, user: &User, room: &Room) -> AppResult<bool> {
     Ok(room.host_id == user.id
         || user.role() == Role::Operator
         || match room.shop_id {
@@ -37,9 +37,9 @@ pub async fn runs_room(state: &AppState, user: &User, room: &Room) -> ApiResult<
         })
 }
 
-pub(crate) async fn require_runs(state: &AppState, user: &User, room: i64) -> ApiResult<Room> {
+pub(crate) async fn require_runs(state: &AppState, user: &User, room: i64) -> AppResult<Room> {
     let room = state.db.room(room).await?;
-    if runs_room(state, user, &room).await? { Ok(room) } else { Err(ApiError::forbidden()) }
+    if runs_room(state, user, &room).await? { Ok(room) } else { Err(AppError::forbidden()) }
 }
 
 pub(crate) fn product_ids(ids: &[i64]) -> Vec<ProductId> {
@@ -47,7 +47,7 @@ pub(crate) fn product_ids(ids: &[i64]) -> Vec<ProductId> {
 }
 
 /// Schedules a room; shared with the studio page.
-pub async fn create_room(state: &AppState, user: &User, input: &NewRoomInput) -> ApiResult<Room> {
+pub async fn create_room(state: &AppState, user: &User, input: &NewRoomInput) -> AppResult<Room> {
     let title = input.title.trim();
     if title.is_empty() || title.chars().count() > 100 {
         return Err(haul_domain::DomainError::invalid("title", "1 to 100 characters").into());
@@ -77,17 +77,17 @@ pub async fn create_room(state: &AppState, user: &User, input: &NewRoomInput) ->
 }
 
 /// Replaces the bag and tells the room; shared with the host's page.
-pub async fn replace_bag(state: &AppState, user: &User, room: i64, products: &[i64]) -> ApiResult<()> {
+pub async fn replace_bag(state: &AppState, user: &User, room: i64, products: &[i64]) -> AppResult<()> {
     require_runs(state, user, room).await?;
     state.db.set_bag(room, &product_ids(products)).await?;
-    let bag = serde_json::to_value(state.db.bag(room).await?).map_err(ApiError::internal)?;
+    let bag = serde_json::to_value(state.db.bag(room).await?).map_err(AppError::internal)?;
     state.live.publish(room, Event::Bag { products: bag }).await?;
     let pinned = state.db.room(room).await?.pinned_product_id;
     state.live.publish(room, Event::Pinned { product_id: pinned }).await
 }
 
 /// Pins a bag product (or unpins); shared with the host's page.
-pub async fn pin_product(state: &AppState, user: &User, room: i64, product: Option<i64>) -> ApiResult<()> {
+pub async fn pin_product(state: &AppState, user: &User, room: i64, product: Option<i64>) -> AppResult<()> {
     require_runs(state, user, room).await?;
     state.db.pin(room, product.map(ProductId)).await?;
     state.live.publish(room, Event::Pinned { product_id: product }).await
@@ -95,7 +95,7 @@ pub async fn pin_product(state: &AppState, user: &User, room: i64, product: Opti
 
 /// Ends the room once: viewers are told at once, and the replay follows
 /// when the media server has written the stream's last segment.
-pub async fn end_stream(state: &AppState, room: i64) -> ApiResult<bool> {
+pub async fn end_stream(state: &AppState, room: i64) -> AppResult<bool> {
     if !state.db.end_room(room, state.clock.now()).await? {
         return Ok(false);
     }
@@ -118,11 +118,11 @@ pub async fn end_stream(state: &AppState, room: i64) -> ApiResult<bool> {
 }
 
 /// Stores a room's cover picture; shared with the host's page.
-pub async fn set_cover(state: &AppState, user: &User, room: i64, bytes: &[u8]) -> ApiResult<String> {
+pub async fn set_cover(state: &AppState, user: &User, room: i64, bytes: &[u8]) -> AppResult<String> {
     require_runs(state, user, room).await?;
     let content_type = crate::services::catalog::image_type(state, bytes)?;
     let key = format!("rooms/{room}/{}.{}", &crate::auth::random_token()[..16], content_type.trim_start_matches("image/"));
-    let url = state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
+    let url = state.media.put(&key, bytes).await.map_err(AppError::internal)?;
     state.db.set_room_cover(room, &key).await?;
     Ok(url)
 }

@@ -3,8 +3,7 @@
 
 use crate::AppState;
 use crate::auth::random_token;
-use crate::error::{ApiError, ApiResult};
-use axum::http::StatusCode;
+use crate::error::{AppError, AppResult};
 use haul_domain::DomainError;
 use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
@@ -40,7 +39,7 @@ pub fn view(detail: NoteDetail) -> NoteView {
 }
 
 /// Validates and stores a note from its form parts; shared with the studio.
-pub async fn publish(state: &AppState, user: &User, parts: Vec<(String, Vec<u8>)>) -> ApiResult<NoteView> {
+pub async fn publish(state: &AppState, user: &User, parts: Vec<(String, Vec<u8>)>) -> AppResult<NoteView> {
     let field = |name: &str| {
         parts.iter().rev().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8_lossy(b).trim().to_owned()).unwrap_or_default()
     };
@@ -54,7 +53,7 @@ pub async fn publish(state: &AppState, user: &User, parts: Vec<(String, Vec<u8>)
     if tags.len() > MAX_TAGS {
         return Err(DomainError::invalid("tags", format!("at most {MAX_TAGS}")).into());
     }
-    let number = |name: &str| -> ApiResult<Option<i64>> {
+    let number = |name: &str| -> AppResult<Option<i64>> {
         match field(name).as_str() {
             "" => Ok(None),
             t => Ok(Some(t.parse().map_err(|_| DomainError::invalid("rating", format!("{name} is a number")))?)),
@@ -75,14 +74,12 @@ pub async fn publish(state: &AppState, user: &User, parts: Vec<(String, Vec<u8>)
     }
     let mut kinds = Vec::with_capacity(images.len());
     for bytes in &images {
-        kinds.push(sniff_image(bytes).ok_or_else(|| {
-            ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedImage, "images are JPEG, PNG, GIF or WebP")
-        })?);
+        kinds.push(sniff_image(bytes).ok_or_else(|| AppError::new(ErrorCode::UnsupportedImage, "images are JPEG, PNG, GIF or WebP"))?);
     }
     let mut keys = Vec::with_capacity(images.len());
     for (bytes, kind) in images.iter().zip(kinds) {
         let key = format!("notes/{}.{}", &random_token()[..24], kind.trim_start_matches("image/"));
-        state.media.put(&key, bytes).await.map_err(ApiError::internal)?;
+        state.media.put(&key, bytes).await.map_err(AppError::internal)?;
         keys.push(key);
     }
     let tag_rows: Vec<(i64, bool)> = tags.iter().map(|t| (t.product_id, t.commission)).collect();
@@ -111,7 +108,7 @@ impl From<Sponsorship> for SponsorshipView {
 
 /// The caller agrees that the shop sponsors the note: as its author, or as
 /// the shop's staff (or both). Shared with the note page.
-pub async fn agree_sponsorship(state: &AppState, user: &User, id: i64, shop: ShopId) -> ApiResult<SponsorshipView> {
+pub async fn agree_sponsorship(state: &AppState, user: &User, id: i64, shop: ShopId) -> AppResult<SponsorshipView> {
     let note = state.db.note(id).await?.note;
     state.db.shop(shop).await?;
     let mut sides = Vec::new();
@@ -124,11 +121,11 @@ pub async fn agree_sponsorship(state: &AppState, user: &User, id: i64, shop: Sho
         sides.push(Side::Shop);
     }
     if sides.is_empty() {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     let mut agreement = None;
     for side in sides {
         agreement = Some(state.db.agree_sponsorship(id, shop, side, state.clock.now()).await?);
     }
-    agreement.map(SponsorshipView::from).ok_or_else(ApiError::forbidden)
+    agreement.map(SponsorshipView::from).ok_or_else(AppError::forbidden)
 }

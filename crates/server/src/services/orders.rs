@@ -5,8 +5,7 @@
 
 use crate::AppState;
 use crate::auth::{can_manage_shop, require_shop_staff};
-use crate::error::{ApiError, ApiResult};
-use axum::http::StatusCode;
+use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
 use haul_domain::ids::{OrderId, ShopId, SkuId};
 use haul_domain::inventory::Quantity;
@@ -43,7 +42,7 @@ pub struct PlaceOrder {
 
 /// Places an order; shared with the checkout page. `idempotency` is the
 /// client's key, if any.
-pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idempotency: Option<&str>) -> ApiResult<Placed> {
+pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idempotency: Option<&str>) -> AppResult<Placed> {
     let mut lines: Vec<(SkuId, Quantity)> = Vec::new();
     let clear_cart = input.from_cart_shop_id.is_some();
     if let Some(shop) = input.from_cart_shop_id {
@@ -51,7 +50,7 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
             lines.push((SkuId(item.sku_id), Quantity::parse(item.quantity)?));
         }
         if lines.is_empty() {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::CartEmpty, "the cart holds nothing from this shop"));
+            return Err(AppError::new(ErrorCode::CartEmpty, "the cart holds nothing from this shop"));
         }
     } else {
         for l in &input.items {
@@ -94,12 +93,12 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
 
 /// `(room, host)` for an order from a live room, once every line's product
 /// is in the room's bag.
-async fn room_origin(state: &AppState, room: i64, lines: &[(SkuId, Quantity)]) -> ApiResult<(i64, i64)> {
+async fn room_origin(state: &AppState, room: i64, lines: &[(SkuId, Quantity)]) -> AppResult<(i64, i64)> {
     let r = state.db.room(room).await?;
     for (sku, _) in lines {
         let product = state.db.sku(*sku).await?.product_id;
         if !state.db.in_bag(room, product).await? {
-            return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::NotInBag, "this product is not in the room's bag"));
+            return Err(AppError::new(ErrorCode::NotInBag, "this product is not in the room's bag"));
         }
     }
     Ok((r.id, r.host_id))
@@ -107,20 +106,20 @@ async fn room_origin(state: &AppState, room: i64, lines: &[(SkuId, Quantity)]) -
 
 /// An order, if `user` is its buyer, staff of its shop, or an operator.
 /// Anyone else is told it does not exist.
-pub async fn readable_order(state: &AppState, user: &User, id: OrderId) -> ApiResult<OrderDetail> {
+pub async fn readable_order(state: &AppState, user: &User, id: OrderId) -> AppResult<OrderDetail> {
     let detail = state.db.order(id).await?;
     if detail.order.buyer_id == user.id || can_manage_shop(state, user, ShopId(detail.order.shop_id)).await? {
         Ok(detail)
     } else {
-        Err(ApiError::not_found("order"))
+        Err(AppError::not_found("order"))
     }
 }
 
 /// The buyer cancels an unpaid order; its stock comes back.
-pub async fn cancel_order(state: &AppState, user: &User, id: OrderId) -> ApiResult<Order> {
+pub async fn cancel_order(state: &AppState, user: &User, id: OrderId) -> AppResult<Order> {
     let detail = readable_order(state, user, id).await?;
     if detail.order.buyer_id != user.id {
-        return Err(ApiError::forbidden());
+        return Err(AppError::forbidden());
     }
     let order =
         state.db.transition_order(id, OrderStatus::Cancelled, Some(user.user_id()), "cancelled by the buyer", state.clock.now()).await?;
@@ -131,7 +130,7 @@ pub async fn cancel_order(state: &AppState, user: &User, id: OrderId) -> ApiResu
 /// Cancels orders still unpaid after their payment deadline, `batch` at
 /// most; how many. Safe to run twice and on several nodes: the transition
 /// checks the status it leaves.
-pub async fn expire_overdue(state: &AppState, batch: i64) -> ApiResult<usize> {
+pub async fn expire_overdue(state: &AppState, batch: i64) -> AppResult<usize> {
     let now = state.clock.now();
     let mut cancelled = 0;
     for id in state.db.overdue_unpaid_orders(now, batch).await? {
@@ -151,20 +150,16 @@ pub async fn expire_overdue(state: &AppState, batch: i64) -> ApiResult<usize> {
 /// What follows an order's leaving the running before it shipped (cancelled,
 /// expired, refunded in full): its stock came back in the record's
 /// transaction; a flash deal's unit goes back to the deal's gate here.
-pub(super) async fn left_running(state: &AppState, order: &Order) -> ApiResult<()> {
+pub(super) async fn left_running(state: &AppState, order: &Order) -> AppResult<()> {
     state.deals.released(order).await
 }
 /// A merchant moves an order along; shared with the merchant pages.
-pub async fn advance_order(state: &AppState, user: &User, id: OrderId, to: &str) -> ApiResult<Order> {
+pub async fn advance_order(state: &AppState, user: &User, id: OrderId, to: &str) -> AppResult<Order> {
     let to = OrderStatus::parse(to)?;
     let detail = state.db.order(id).await?;
-    require_shop_staff(state, user, ShopId(detail.order.shop_id)).await.map_err(|_| ApiError::not_found("order"))?;
+    require_shop_staff(state, user, ShopId(detail.order.shop_id)).await.map_err(|_| AppError::not_found("order"))?;
     if !matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::ReadyForPickup | OrderStatus::Completed) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::NotAMerchantStep,
-            "payment, cancellation and refunds have their own endpoints",
-        ));
+        return Err(AppError::new(ErrorCode::NotAMerchantStep, "payment, cancellation and refunds have their own endpoints"));
     }
     Ok(state.db.transition_order(id, to, Some(user.user_id()), "by the shop", state.clock.now()).await?)
 }

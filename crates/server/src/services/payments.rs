@@ -4,9 +4,8 @@
 
 use crate::AppState;
 use crate::auth::require_shop_staff;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use crate::payments::ProviderEvent;
-use axum::http::StatusCode;
 use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::ids::{OrderId, ShopId};
@@ -26,16 +25,16 @@ pub struct PaymentStarted {
 }
 
 /// Starts paying for the buyer's own unpaid order; shared with the pages.
-pub async fn start(state: &AppState, user: &User, id: OrderId) -> ApiResult<PaymentStarted> {
+pub async fn start(state: &AppState, user: &User, id: OrderId) -> AppResult<PaymentStarted> {
     let detail = state.db.order(id).await?;
     if detail.order.buyer_id != user.id {
-        return Err(ApiError::not_found("order"));
+        return Err(AppError::not_found("order"));
     }
     if detail.order.status() != OrderStatus::PendingPayment {
-        return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::OrderNotPayable, "this order is not awaiting payment"));
+        return Err(AppError::new(ErrorCode::OrderNotPayable, "this order is not awaiting payment"));
     }
     if detail.order.pay_by <= state.clock.now().millis() {
-        return Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::OrderExpired, "the time to pay has run out"));
+        return Err(AppError::new(ErrorCode::OrderExpired, "the time to pay has run out"));
     }
     let started = state.payments.start(&detail.order);
     let payment = state.db.create_payment(&detail.order, state.payments.name(), &started.provider_ref, state.clock.now()).await?;
@@ -44,7 +43,7 @@ pub async fn start(state: &AppState, user: &User, id: OrderId) -> ApiResult<Paym
 
 /// Applies a verified "payment succeeded" event: `paid`, `duplicate`,
 /// `refunded_late` or `refunded_duplicate`.
-pub async fn received(state: &AppState, event: &ProviderEvent) -> ApiResult<&'static str> {
+pub async fn received(state: &AppState, event: &ProviderEvent) -> AppResult<&'static str> {
     let now = state.clock.now();
     let amount = Money { minor: event.amount_minor, currency: Currency::parse(&event.currency)? };
     let applied = state.db.apply_payment_succeeded(state.payments.name(), &event.id, &event.provider_ref, amount, now).await?;
@@ -70,9 +69,9 @@ pub struct RefundInput {
 }
 
 /// Refunds part or all of an order: its shop's staff or an operator.
-pub async fn refund_order(state: &AppState, user: &User, id: OrderId, input: RefundInput) -> ApiResult<Order> {
+pub async fn refund_order(state: &AppState, user: &User, id: OrderId, input: RefundInput) -> AppResult<Order> {
     let detail = state.db.order(id).await?;
-    require_shop_staff(state, user, ShopId(detail.order.shop_id)).await.map_err(|_| ApiError::not_found("order"))?;
+    require_shop_staff(state, user, ShopId(detail.order.shop_id)).await.map_err(|_| AppError::not_found("order"))?;
     let amount_minor = input.amount_minor.unwrap_or(detail.order.total_minor - detail.order.refunded_minor);
     let reason = if input.reason.trim().is_empty() { "refund".to_owned() } else { text("reason", &input.reason, 200)? };
     haul_domain::ledger::check_refund(detail.order.total_minor, detail.order.refunded_minor, amount_minor)?;
@@ -82,7 +81,7 @@ pub async fn refund_order(state: &AppState, user: &User, id: OrderId, input: Ref
         .await?
         .into_iter()
         .find(|p| p.status == "succeeded")
-        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, ErrorCode::OrderNotPaid, "only a paid order can be refunded"))?;
+        .ok_or_else(|| AppError::new(ErrorCode::OrderNotPaid, "only a paid order can be refunded"))?;
     state.payments.refund(&payment, Money { minor: amount_minor, currency: Currency::parse(&payment.currency)? })?;
     let order = state.db.refund_order(id, amount_minor, &reason, user.user_id(), state.clock.now()).await?;
     if order.status() == OrderStatus::Refunded && matches!(detail.order.status(), OrderStatus::Paid | OrderStatus::Fulfilling) {

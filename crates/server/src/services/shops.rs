@@ -1,7 +1,7 @@
 //! Opening a shop: its owner becomes its first member.
 
 use crate::AppState;
-use crate::error::ApiResult;
+use crate::error::AppResult;
 use haul_domain::Currency;
 use haul_domain::accounts::{optional_text, text};
 use haul_domain::catalog::slug;
@@ -21,7 +21,7 @@ pub struct NewShop {
 }
 
 /// Validates and creates a shop owned by `owner`; shared with the merchant pages.
-pub async fn open_shop(state: &AppState, owner: UserId, input: NewShop) -> ApiResult<Shop> {
+pub async fn open_shop(state: &AppState, owner: UserId, input: NewShop) -> AppResult<Shop> {
     let slug = slug(&input.slug)?;
     let name = text("name", &input.name, 60)?;
     let description = optional_text("description", &input.description, 2000)?;

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{random_u32, require_shop_staff};
-use crate::error::ApiResult;
+use crate::error::AppResult;
 use haul_domain::group_buy::TeamTerms;
 use haul_domain::ids::{ProductId, ShopId, SkuId, TeamId, TeamOfferId};
 use haul_domain::orders::pickup_code;
@@ -39,7 +39,7 @@ pub struct NewOfferInput {
 }
 
 /// Validates and creates an offer; shared with the merchant pages.
-pub async fn create_team_offer(state: &AppState, user: &User, input: &NewOfferInput) -> ApiResult<TeamOffer> {
+pub async fn create_team_offer(state: &AppState, user: &User, input: &NewOfferInput) -> AppResult<TeamOffer> {
     let sku = state.db.sku(SkuId(input.sku_id)).await?;
     let product = state.db.product(ProductId(sku.product_id)).await?;
     require_shop_staff(state, user, ShopId(product.shop_id)).await?;
@@ -55,7 +55,7 @@ pub async fn create_team_offer(state: &AppState, user: &User, input: &NewOfferIn
 }
 
 /// Opens a team on an offer (`Ok`) or joins a team (`Err`); shared with the pages.
-pub async fn take_seat(state: &AppState, user: &User, offer_or_team: Result<TeamOfferId, TeamId>, key: &str) -> ApiResult<Placed> {
+pub async fn take_seat(state: &AppState, user: &User, offer_or_team: Result<TeamOfferId, TeamId>, key: &str) -> AppResult<Placed> {
     let hash = to_hex(&Sha256::digest(format!("{offer_or_team:?}")));
     let now = state.clock.now();
     let req = SeatRequest {
@@ -87,7 +87,7 @@ pub struct TeamView {
     pub share_path: String,
 }
 
-pub async fn team_view(state: &AppState, id: TeamId) -> ApiResult<TeamView> {
+pub async fn team_view(state: &AppState, id: TeamId) -> AppResult<TeamView> {
     let team = state.db.team(id).await?;
     let offer = state.db.team_offer(TeamOfferId(team.offer_id)).await?;
     let terms = offer.terms()?;

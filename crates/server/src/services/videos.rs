@@ -3,9 +3,8 @@
 
 use crate::AppState;
 use crate::auth::random_token;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use axum::extract::Multipart;
-use axum::http::StatusCode;
 use haul_domain::DomainError;
 use haul_domain::ErrorCode;
 use haul_domain::catalog::sniff_image;
@@ -43,7 +42,7 @@ pub fn view(detail: VideoDetail) -> VideoView {
 
 /// Reads every field of a multipart form; files up to `max_file` bytes,
 /// text fields up to 64 KiB. A later field of the same name wins.
-pub async fn read_fields(form: Multipart, max_file: usize) -> ApiResult<HashMap<String, Vec<u8>>> {
+pub async fn read_fields(form: Multipart, max_file: usize) -> AppResult<HashMap<String, Vec<u8>>> {
     Ok(crate::media::read_upload(form, max_file).await?.into_iter().collect())
 }
 
@@ -64,14 +63,13 @@ async fn poster_from(path: &std::path::Path) -> Option<Vec<u8>> {
 }
 
 /// Validates and stores an upload; shared with the studio page.
-pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<u8>>) -> ApiResult<VideoView> {
+pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<u8>>) -> AppResult<VideoView> {
     let text = |name: &str| fields.get(name).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
     let bytes = fields
         .get("file")
         .filter(|b| !b.is_empty())
-        .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidUpload, "send the video in a field named `file`"))?;
-    let (content_type, ext) = sniff_video(bytes)
-        .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedVideo, "send an MP4 or WebM video"))?;
+        .ok_or_else(|| AppError::new(ErrorCode::InvalidUpload, "send the video in a field named `file`"))?;
+    let (content_type, ext) = sniff_video(bytes).ok_or_else(|| AppError::new(ErrorCode::UnsupportedVideo, "send an MP4 or WebM video"))?;
     let caption = caption(&text("caption"))?;
     let tags = hashtags(&caption);
     let anchors: Vec<AnchorInput> = match text("anchors").trim() {
@@ -96,9 +94,7 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
         Some(p) => Some((
             p.clone(),
             sniff_image(p)
-                .ok_or_else(|| {
-                    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedImage, "the poster is a JPEG, PNG, GIF or WebP")
-                })?
+                .ok_or_else(|| AppError::new(ErrorCode::UnsupportedImage, "the poster is a JPEG, PNG, GIF or WebP"))?
                 .trim_start_matches("image/")
                 .to_owned(),
         )),
@@ -108,7 +104,7 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
     for (i, a) in anchors.iter().enumerate() {
         let product = state.db.product(ProductId(a.product_id)).await?;
         if product.status != "active" {
-            return Err(ApiError::not_found("product"));
+            return Err(AppError::not_found("product"));
         }
         if i == 0 {
             category = product.category_id;
@@ -116,7 +112,7 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
     }
     let name = &random_token()[..24];
     let media_key = format!("videos/{name}.{ext}");
-    state.media.put(&media_key, bytes).await.map_err(ApiError::internal)?;
+    state.media.put(&media_key, bytes).await.map_err(AppError::internal)?;
     let poster = match uploaded_poster {
         Some(p) => Some(p),
         None => poster_from(&state.media.root().join(&media_key)).await.map(|p| (p, "jpg".to_owned())),
@@ -124,7 +120,7 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
     let poster_key = match poster {
         Some((p, ext)) => {
             let key = format!("posters/{name}.{ext}");
-            state.media.put(&key, &p).await.map_err(ApiError::internal)?;
+            state.media.put(&key, &p).await.map_err(AppError::internal)?;
             Some(key)
         }
         None => None,
@@ -152,7 +148,7 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
 
 /// A like or save, set or taken back; shared with the feed page. The
 /// viewer's cached feed profile is dropped so it learns from it.
-pub async fn react_to(state: &AppState, viewer: UserId, video: i64, kind: &str, on: bool) -> ApiResult<()> {
+pub async fn react_to(state: &AppState, viewer: UserId, video: i64, kind: &str, on: bool) -> AppResult<()> {
     if kind != "like" && kind != "save" {
         return Err(DomainError::invalid("kind", "like or save").into());
     }
@@ -174,12 +170,12 @@ pub struct Viewer<'a> {
 /// Records a view, share or product click: limited per address, and counted
 /// once per viewer per video per 24 hours; an event from nobody Haul can
 /// recognise counts nothing. Shared with the watch page.
-pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind: &str, watch_ms: i64) -> ApiResult<()> {
+pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind: &str, watch_ms: i64) -> AppResult<()> {
     if !matches!(kind, "view" | "share" | "product_click") {
         return Err(DomainError::invalid("kind", "view, share or product_click").into());
     }
     if !state.event_limiter.take(&viewer.from.0) {
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyEvents, "too many video events from this address"));
+        return Err(AppError::new(ErrorCode::TooManyEvents, "too many video events from this address"));
     }
     let key = match (viewer.user, viewer.browser) {
         (Some(user), _) => format!("u:{}", user.get()),
@@ -200,7 +196,7 @@ pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind
 }
 
 /// Follows or unfollows; shared with the creator page.
-pub async fn follow_creator(state: &AppState, follower: UserId, creator: UserId, on: bool) -> ApiResult<()> {
+pub async fn follow_creator(state: &AppState, follower: UserId, creator: UserId, on: bool) -> AppResult<()> {
     state.db.follow(follower, creator, on, state.clock.now()).await?;
     state.feed.forget_viewer(follower);
     Ok(())

@@ -3,11 +3,11 @@
 //! transaction that first claims the campaign, so it happens exactly once.
 
 use crate::AppState;
-use crate::error::ApiResult;
+use crate::error::AppResult;
 
 pub const BATCH: i64 = 20;
 
-pub async fn run_once(state: &AppState) -> ApiResult<usize> {
+pub async fn run_once(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now();
     let mut closed = 0;
     for campaign in state.db.due_campaigns(now, BATCH).await? {

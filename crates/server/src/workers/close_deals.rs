@@ -2,11 +2,11 @@
 //! to the SKU, and the engine drops the deal's gate. Idempotent.
 
 use crate::AppState;
-use crate::error::ApiResult;
+use crate::error::AppResult;
 
 pub const BATCH: i64 = 100;
 
-pub async fn run_once(state: &AppState) -> ApiResult<usize> {
+pub async fn run_once(state: &AppState) -> AppResult<usize> {
     let mut closed = 0;
     for deal in state.db.ended_deals(state.clock.now(), BATCH).await? {
         if state.db.finish_deal(deal, "closed").await? {

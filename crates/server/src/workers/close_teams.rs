@@ -3,11 +3,11 @@
 //! team's status, so a restart or a second node never refunds twice.
 
 use crate::AppState;
-use crate::error::ApiResult;
+use crate::error::AppResult;
 
 pub const BATCH: i64 = 100;
 
-pub async fn run_once(state: &AppState) -> ApiResult<usize> {
+pub async fn run_once(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now();
     let mut closed = 0;
     for team in state.db.due_teams(now, BATCH).await? {

@@ -3,7 +3,7 @@
 //! requests may go is `outbound`'s policy.
 
 use crate::AppState;
-use crate::error::ApiResult;
+use crate::error::AppResult;
 use crate::outbound::Outcome;
 use crate::payments::SIGNATURE_HEADER;
 use haul_domain::signing;
@@ -19,7 +19,7 @@ pub fn backoff_seconds(attempts: i64) -> i64 {
 }
 
 /// Returns how many deliveries it attempted.
-pub async fn run_once(state: &AppState) -> ApiResult<usize> {
+pub async fn run_once(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now();
     let due = state.db.claim_due_deliveries(now, LEASE_MS, BATCH).await?;
     for d in &due {

@@ -2,7 +2,7 @@
 //! policy, and moderation strikes against creators.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::extract::Path;
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
 use askama::Template;
@@ -23,8 +23,8 @@ struct Queue {
     commerce_first: bool,
 }
 
-fn operator(user: &User) -> Result<(), ApiError> {
-    if user.role() == Role::Operator { Ok(()) } else { Err(ApiError::forbidden()) }
+fn operator(user: &User) -> Result<(), AppError> {
+    if user.role() == Role::Operator { Ok(()) } else { Err(AppError::forbidden()) }
 }
 
 pub async fn queue(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {

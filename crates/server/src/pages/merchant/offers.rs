@@ -23,7 +23,7 @@ pub(super) async fn offer_rows(
     state: &AppState,
     shop: ShopId,
     products: &[ProductSummary],
-) -> crate::error::ApiResult<(Vec<Offered>, Vec<NotOffered>)> {
+) -> crate::error::AppResult<(Vec<Offered>, Vec<NotOffered>)> {
     let offers = state.db.leader_offers(shop).await?;
     let offered = offers
         .iter()
@@ -63,7 +63,7 @@ pub(super) async fn set_offer(
         let currency = state.db.shop(shop).await?.currency;
         let minimum = Money::parse_decimal(&f.min_price, &currency)?;
         state.db.set_leader_offer(shop, SkuId(f.sku_id), minimum.minor, state.clock.now()).await?;
-        Ok::<(), crate::error::ApiError>(())
+        Ok::<(), crate::error::AppError>(())
     }
     .await;
     match result {

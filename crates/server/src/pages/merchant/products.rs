@@ -2,7 +2,7 @@
 //! deals.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::extract::Path;
 use crate::pages::layout::check_multipart_csrf;
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
@@ -119,7 +119,7 @@ pub(super) async fn update_product(
     CheckedForm(f): CheckedForm<EditForm>,
 ) -> PageResult {
     let p = product_for_staff(&state, &user, ProductId(id)).await?;
-    let result: Result<(), ApiError> = async {
+    let result: Result<(), AppError> = async {
         let title = haul_domain::accounts::text("title", &f.title, 120)?;
         let description = haul_domain::accounts::optional_text("description", &f.description, 5000)?;
         let category = p.category_id.map(haul_domain::ids::CategoryId);
@@ -153,7 +153,7 @@ pub(super) async fn add_sku(
             &SkuInput { code: f.code.unwrap_or_default(), options: f.options, price_minor: price.minor, stock: f.stock },
             &shop.currency,
         )?;
-        Ok::<_, ApiError>(state.db.add_sku(ProductId(id), &sku, &shop.currency).await?)
+        Ok::<_, AppError>(state.db.add_sku(ProductId(id), &sku, &shop.currency).await?)
     }
     .await;
     back_to_product(&state, user, &csrf, ProductId(id), result).await
@@ -195,7 +195,7 @@ pub(super) async fn upload_image(
 
 /// After a form on a product's page: back to it, or the page again with
 /// what went wrong.
-async fn back_to_product<T>(state: &AppState, user: User, csrf: &CsrfToken, id: ProductId, result: Result<T, ApiError>) -> PageResult {
+async fn back_to_product<T>(state: &AppState, user: User, csrf: &CsrfToken, id: ProductId, result: Result<T, AppError>) -> PageResult {
     match result {
         Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
         Err(e) => product_page(state, user, csrf, id, Some(e.message)).await,
@@ -203,10 +203,10 @@ async fn back_to_product<T>(state: &AppState, user: User, csrf: &CsrfToken, id: 
 }
 
 /// The SKU a form names, if it is one of this product's.
-async fn sku_of(state: &AppState, product: &Product, sku: i64) -> Result<haul_store::catalog::Sku, ApiError> {
+async fn sku_of(state: &AppState, product: &Product, sku: i64) -> Result<haul_store::catalog::Sku, AppError> {
     let sku = state.db.sku(SkuId(sku)).await?;
     if sku.product_id != product.id {
-        return Err(ApiError::not_found("sku"));
+        return Err(AppError::not_found("sku"));
     }
     Ok(sku)
 }
