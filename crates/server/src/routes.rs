@@ -10,7 +10,8 @@ use tower_http::trace::TraceLayer;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = crate::api::router().split_for_parts();
+    let (api, mut openapi) = crate::api::router().split_for_parts();
+    crate::api::errors_doc::declare(&mut openapi);
     let bench = if state.config.bench_endpoints { crate::bench::router() } else { Router::new() };
     Router::new()
         .merge(bench)

@@ -93,6 +93,7 @@ async fn update_product(
         Some(d) => optional_text("description", &d, 5000)?,
         None => product.description,
     };
+    crate::services::catalog::known_category(&state, input.category_id).await?;
     let category = input.category_id.or(product.category_id).map(CategoryId);
     let active = input.active.unwrap_or(product.status == "active");
     state.db.update_product(ProductId(id), &title, &description, category, active, state.clock.now()).await?;

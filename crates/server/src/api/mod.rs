@@ -7,6 +7,7 @@ pub mod cart;
 pub mod catalog;
 pub mod community;
 pub mod deals;
+pub mod errors_doc;
 pub mod feed;
 pub mod leader_offers;
 pub mod live;

@@ -52,7 +52,7 @@ pub struct NewMember {
 }
 
 #[utoipa::path(post, path = "/api/v1/shops/{id}/members", tag = "catalog", security(("bearer" = [])), request_body = NewMember,
-    responses((status = 204), (status = 403)))]
+    responses((status = 204), (status = 403), (status = 409, description = "already_member")))]
 async fn add_member(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -97,11 +97,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
         }
         _ => None,
     };
-    if let Some(c) = input.category_id
-        && !state.db.categories().await?.iter().any(|cat| cat.id == c)
-    {
-        return Err(AppError::not_found("category"));
-    }
+    known_category(state, input.category_id).await?;
     let new = NewProduct {
         shop: ShopId(shop.id),
         category: input.category_id.map(CategoryId),
@@ -192,4 +188,12 @@ pub async fn read_file_field(form: Multipart, max: usize) -> AppResult<Vec<u8>> 
         .rev()
         .find_map(|(name, bytes)| (name == "file").then_some(bytes))
         .ok_or_else(|| AppError::new(ErrorCode::InvalidUpload, "send the image in a multipart field named `file`"))
+}
+
+/// A category a product may be filed under: none, or one that exists.
+pub async fn known_category(state: &AppState, category: Option<i64>) -> AppResult<()> {
+    match category {
+        Some(c) if !state.db.categories().await?.iter().any(|cat| cat.id == c) => Err(AppError::not_found("category")),
+        _ => Ok(()),
+    }
 }

@@ -145,3 +145,12 @@ async fn only_upload_routes_take_large_bodies() {
         assert_error(r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
     }
 }
+
+#[tokio::test]
+async fn a_product_filed_under_a_missing_category_is_404_not_500() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(100, 5).await;
+    let path = format!("/api/v1/products/{}", f.product_id);
+    let r = app.send_json(Method::PATCH, &path, Some(&f.merchant.token), &json!({"category_id": 10952})).await;
+    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
+}
