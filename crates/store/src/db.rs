@@ -95,6 +95,11 @@ fn sqlite_pragmas<'c>(conn: &'c mut sqlx::AnyConnection, synchronous: &'static s
 
 /// `(?, ?), (?, ?)` for a multi-row statement: positional `?` on SQLite
 /// (numbered `$N` makes its binding quadratic), `$N` on PostgreSQL.
+/// Which database a transaction runs on.
+pub(crate) fn backend_of(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Backend {
+    if tx.backend_name().starts_with("Postgre") { Backend::Postgres } else { Backend::Sqlite }
+}
+
 pub(crate) fn values(backend: Backend, rows: usize, cols: usize) -> String {
     let one = |r: usize| -> String {
         let marks: Vec<String> = match backend {

@@ -1,9 +1,10 @@
 //! Recording a batch of flash-deal winners: one transaction, one commit (one
-//! disk sync), a handful of multi-row statements; the record's own guard on
-//! each deal's held count.
+//! disk sync), the winners' keys claimed together, the record's own guard on
+//! each deal's held count, then the orders through the one order path
+//! (`orders::write_orders`) in a handful of multi-row statements.
 
 use super::Deal;
-use crate::orders::{Order, OrderDetail, OrderLine};
+use crate::orders::{OrderDetail, Origin, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 use crate::{Backend, Db, Result};
 use haul_domain::Timestamp;
 use sqlx::{Any, AssertSqlSafe, Transaction};
@@ -47,70 +48,9 @@ impl Db {
     }
 }
 
-/// `rows` groups of `cols` placeholders: `($1, $2), ($3, $4)` on PostgreSQL,
-/// `(?, ?), (?, ?)` on SQLite. SQLite looks a named parameter up by scanning
-/// the statement's list of names, which makes binding thousands of `$N`
-/// quadratic; anonymous ones are bound by position.
-/// Reserves `n` ids of `table`. On SQLite the one write connection makes
-/// "after the current maximum" safe; PostgreSQL hands them out from the
-/// identity sequence.
-async fn next_ids(tx: &mut Transaction<'_, Any>, backend: Backend, table: &'static str, n: usize) -> Result<Vec<i64>> {
-    Ok(match backend {
-        Backend::Sqlite => {
-            let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}");
-            let (max,): (i64,) = sqlx::query_as(AssertSqlSafe(sql)).fetch_one(&mut **tx).await?;
-            (1..=n as i64).map(|i| max + i).collect()
-        }
-        Backend::Postgres => {
-            let sql = format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1)");
-            let rows: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(sql)).bind(n as i64).fetch_all(&mut **tx).await?;
-            rows.into_iter().map(|(id,)| id).collect()
-        }
-    })
-}
-
 async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[DealOrder]) -> Result<Vec<DealWrite>> {
     let n = batch.len();
-    let order_ids = next_ids(tx, backend, "orders", n).await?;
-    let line_ids = next_ids(tx, backend, "order_lines", n).await?;
-    // Build every order first; the key is claimed with a reference to it.
-    let mut details = Vec::with_capacity(n);
-    for ((w, id), line_id) in batch.iter().zip(&order_ids).zip(&line_ids) {
-        let d = &w.deal;
-        let total = d.price_minor.checked_mul(w.quantity).ok_or(haul_domain::DomainError::AmountOutOfRange)?;
-        let order = Order {
-            id: *id,
-            buyer_id: w.buyer,
-            shop_id: d.shop_id,
-            status: "pending_payment".into(),
-            total_minor: total,
-            currency: d.currency.clone(),
-            refunded_minor: 0,
-            pickup_code: w.pickup_code.clone(),
-            pay_by: w.pay_by.millis(),
-            paid_at: None,
-            created_at: w.now.millis(),
-            updated_at: w.now.millis(),
-            deal_id: Some(d.id),
-            team_id: None,
-            campaign_id: None,
-            ready_at: None,
-            video_id: None,
-            room_id: None,
-            host_id: None,
-        };
-        let line = OrderLine {
-            id: *line_id,
-            order_id: *id,
-            sku_id: d.sku_id,
-            product_id: d.product_id,
-            title: d.title.clone(),
-            options: d.options.clone(),
-            unit_price_minor: d.price_minor,
-            quantity: w.quantity,
-        };
-        details.push(Some(OrderDetail { order, lines: vec![line] }));
-    }
+    let order_ids = reserve_order_ids(tx, n).await?;
 
     let sql = format!(
         "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at, order_id) VALUES {} \
@@ -162,64 +102,34 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
     }
 
     let new: Vec<usize> = (0..n).filter(|i| fresh[*i]).collect();
-    if !new.is_empty() {
-        let sql = format!(
-            "INSERT INTO orders (id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, deal_id, idem_key) VALUES {}",
-            crate::db::values(backend, new.len(), 13)
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for &i in &new {
+    let planned: Vec<PlannedOrder> = new
+        .iter()
+        .map(|&i| {
             let (w, d) = (&batch[i], &batch[i].deal);
-            q = q
-                .bind(order_ids[i])
-                .bind(w.buyer)
-                .bind(d.shop_id)
-                .bind("pending_payment")
-                .bind(details[i].as_ref().map(|o| o.order.total_minor).unwrap_or_default())
-                .bind(&d.currency)
-                .bind(0i64)
-                .bind(&w.pickup_code)
-                .bind(w.pay_by.millis())
-                .bind(w.now.millis())
-                .bind(w.now.millis())
-                .bind(d.id)
-                .bind(&w.idem_key);
-        }
-        q.execute(&mut **tx).await?;
-        let sql = format!(
-            "INSERT INTO order_lines (id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity) VALUES {}",
-            crate::db::values(backend, new.len(), 8)
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for &i in &new {
-            let (w, d) = (&batch[i], &batch[i].deal);
-            q = q
-                .bind(line_ids[i])
-                .bind(order_ids[i])
-                .bind(d.sku_id)
-                .bind(d.product_id)
-                .bind(&d.title)
-                .bind(&d.options)
-                .bind(d.price_minor)
-                .bind(w.quantity);
-        }
-        q.execute(&mut **tx).await?;
-        let sql = format!(
-            "INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, created_at) VALUES {}",
-            crate::db::values(backend, new.len(), 6)
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for &i in &new {
-            let w = &batch[i];
-            q = q
-                .bind(order_ids[i])
-                .bind(None::<String>)
-                .bind("pending_payment")
-                .bind(w.buyer)
-                .bind(format!("flash deal #{}", w.deal.id))
-                .bind(w.now.millis());
-        }
-        q.execute(&mut **tx).await?;
+            PlannedOrder {
+                id: order_ids[i],
+                buyer: w.buyer,
+                shop: d.shop_id,
+                currency: d.currency.clone(),
+                lines: vec![PlannedLine {
+                    sku_id: d.sku_id,
+                    product_id: d.product_id,
+                    title: d.title.clone(),
+                    options: d.options.clone(),
+                    unit_price_minor: d.price_minor,
+                    quantity: w.quantity,
+                }],
+                pickup_code: w.pickup_code.clone(),
+                pay_by: w.pay_by,
+                now: w.now,
+                origin: Origin { deal: Some((d.id, w.idem_key.clone())), ..Origin::default() },
+                note: format!("flash deal #{}", d.id),
+            }
+        })
+        .collect();
+    let mut details: Vec<Option<OrderDetail>> = vec![None; n];
+    for (i, detail) in new.iter().zip(write_orders(tx, &planned).await?) {
+        details[*i] = Some(detail);
     }
 
     let mut out = Vec::with_capacity(n);

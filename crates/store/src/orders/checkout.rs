@@ -3,16 +3,16 @@
 //! last unit; an `Idempotency-Key` row in that transaction makes a retried
 //! checkout return the first answer.
 
+use super::OrderDetail;
 use super::idempotency::claim_key;
-use super::{ORDER_COLUMNS, Order, OrderDetail, OrderLine, record_event};
+use super::write::{Origin, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::catalog::ListingKind;
 use haul_domain::ids::{SkuId, UserId};
 use haul_domain::inventory::Quantity;
-use haul_domain::orders::OrderStatus;
-use haul_domain::{Currency, DomainError, Money, Timestamp};
-use sqlx::{Any, AssertSqlSafe, Transaction};
+use haul_domain::{Currency, DomainError, Timestamp};
+use sqlx::{Any, Transaction};
 
 record! {
     pub(crate) struct SkuForSale {
@@ -132,63 +132,39 @@ pub(crate) struct NewOrder {
     pub origin: Origin,
 }
 
-/// Where an order came from: a team, a community campaign, a video's card, a live room.
-#[derive(Default)]
-pub(crate) struct Origin {
-    pub team: Option<i64>,
-    pub campaign: Option<i64>,
-    pub video: Option<i64>,
-    pub room: Option<(i64, i64)>,
-}
-
 /// Writes an order awaiting payment with its lines and first event.
 pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -> Result<OrderDetail> {
     let Some((first, _, _)) = new.lines.first() else {
         return Err(DomainError::invalid("items", "at least one item").into());
     };
-    let currency = Currency::parse(&first.currency)?;
-    let mut total = Money { minor: 0, currency };
-    for (_, quantity, unit_price_minor) in &new.lines {
-        total = total.checked_add(Money { minor: *unit_price_minor, currency }.times(*quantity)?)?;
-    }
-    let sql = format!(
-        "INSERT INTO orders (buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, team_id, campaign_id, video_id, room_id, host_id) \
-         VALUES ($1, $2, 'pending_payment', $3, $4, 0, $5, $6, $7, $7, $8, $9, $10, $11, $12) RETURNING {ORDER_COLUMNS}"
-    );
-    let order: Order = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(new.buyer.get())
-        .bind(first.shop_id)
-        .bind(total.minor)
-        .bind(total.currency.as_str())
-        .bind(&new.pickup_code)
-        .bind(new.pay_by.millis())
-        .bind(new.now.millis())
-        .bind(new.origin.team)
-        .bind(new.origin.campaign)
-        .bind(new.origin.video)
-        .bind(new.origin.room.map(|(room, _)| room))
-        .bind(new.origin.room.map(|(_, host)| host))
-        .fetch_one(&mut **tx)
-        .await?;
-    let mut lines = Vec::with_capacity(new.lines.len());
-    for (sku, quantity, unit_price_minor) in &new.lines {
-        let line: OrderLine = sqlx::query_as(
-            "INSERT INTO order_lines (order_id, sku_id, product_id, title, options, unit_price_minor, quantity) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity",
-        )
-        .bind(order.id)
-        .bind(sku.sku_id)
-        .bind(sku.product_id)
-        .bind(&sku.title)
-        .bind(&sku.options)
-        .bind(unit_price_minor)
-        .bind(quantity.get())
-        .fetch_one(&mut **tx)
-        .await?;
-        lines.push(line);
-    }
-    record_event(tx, order.id, None, OrderStatus::PendingPayment, Some(new.buyer), "order placed", new.now).await?;
-    Ok(OrderDetail { order, lines })
+    let (shop, currency) = (first.shop_id, first.currency.clone());
+    let lines = new
+        .lines
+        .iter()
+        .map(|(sku, quantity, unit_price_minor)| PlannedLine {
+            sku_id: sku.sku_id,
+            product_id: sku.product_id,
+            title: sku.title.clone(),
+            options: sku.options.clone(),
+            unit_price_minor: *unit_price_minor,
+            quantity: quantity.get(),
+        })
+        .collect();
+    let id = reserve_order_ids(tx, 1).await?[0];
+    let planned = PlannedOrder {
+        id,
+        buyer: new.buyer.get(),
+        shop,
+        currency,
+        lines,
+        pickup_code: new.pickup_code,
+        pay_by: new.pay_by,
+        now: new.now,
+        origin: new.origin,
+        note: "order placed".into(),
+    };
+    let mut written = write_orders(tx, std::slice::from_ref(&planned)).await?;
+    written.pop().ok_or_else(|| DomainError::invalid("items", "at least one item").into())
 }
 
 /// A SKU with what an order line copies, if it may be sold here now.

@@ -1,6 +1,7 @@
 //! Orders: reading them and moving them along the state machine, giving
-//! units back when they are cancelled. Checkout, the cart and stored
-//! idempotent answers are in the submodules.
+//! units back when they are cancelled. Checkout, the cart, stored
+//! idempotent answers and the one place orders are written (`write.rs`) are
+//! in the submodules.
 
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
@@ -14,11 +15,13 @@ use sqlx::{Any, Transaction};
 mod cart;
 mod checkout;
 mod idempotency;
+mod write;
 
 pub use cart::CartItem;
 pub use checkout::{Checkout, Placed};
-pub(crate) use checkout::{NewOrder, Origin, insert_order, sku_for_sale, take_stock};
+pub(crate) use checkout::{NewOrder, insert_order, sku_for_sale, take_stock};
 pub(crate) use idempotency::{claim_key, link_key, stored_answer};
+pub(crate) use write::{Origin, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 
 record! {
     pub struct Order {
