@@ -14,7 +14,15 @@ function play(src) {
   source = src;
   hls?.destroy();
   if (window.Hls && Hls.isSupported()) {
-    hls = new Hls({ liveSyncDurationCount: 2, manifestLoadingMaxRetry: 30, manifestLoadingRetryDelay: 1000 });
+    hls = new Hls({ liveSyncDurationCount: 2 });
+    // The playlist appears a moment after the stream starts, and hls.js does
+    // not retry a 404: start again each second until it plays, unless
+    // another source (the replay) was asked for meanwhile.
+    hls.on(Hls.Events.ERROR, (_, data) => {
+      if (!data.fatal || source !== src) return;
+      source = null;
+      setTimeout(() => { if (source === null) play(src); }, 1000);
+    });
     hls.loadSource(src);
     hls.attachMedia(video);
   } else {
