@@ -49,7 +49,7 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/communities", tag = "community", params(ListQuery), responses((status = 200, body = PageOf<Community>)))]
+#[utoipa::path(get, path = "/api/v1/communities", tag = "community", params(ListQuery), responses((status = 200, body = PageOf<Community>), (status = 403, description = "forbidden: only operators list applications")))]
 async fn list(
     State(state): State<AppState>,
     user: Option<ApiUser>,

@@ -71,7 +71,7 @@ pub struct PurchaseInput {
 #[utoipa::path(post, path = "/api/v1/deals/{id}/purchase", tag = "deals", security(("bearer" = [])), request_body = PurchaseInput,
     params(("Idempotency-Key" = String, Header, description = "a retry with the same key returns the first answer")),
     responses((status = 201, body = OrderDetail, description = "a reserved order awaiting payment"),
-        (status = 409, description = "deal_sold_out, deal_cap_reached, deal_not_started, deal_ended")))]
+        (status = 409, description = "deal_sold_out, deal_cap_reached, deal_not_started, deal_ended"), (status = 503, description = "try_again")))]
 async fn purchase(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

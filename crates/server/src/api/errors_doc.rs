@@ -3,7 +3,8 @@
 //! status reaches a client undeclared: 400/413/415/422 for a body (and
 //! 408/503 for an upload, which waits its turn), 401/403 for a signed-in
 //! operation, 404 where an id is named, 400/422 for a query, 500 everywhere;
-//! the rest (409, 429...) are in each operation's annotation. Every
+//! 409 for every change; the rest (429, 503...) are in each operation's
+//! annotation. Every
 //! error response carries the `Error` schema, whose `code` lists the whole
 //! catalogue.
 
@@ -26,13 +27,16 @@ pub fn declare(openapi: &mut OpenApi) {
     }
     for (path, item) in openapi.paths.paths.iter_mut() {
         let has_id = path.contains('{');
-        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
-            declare_operation(op, has_id);
+        if let Some(op) = &mut item.get {
+            declare_operation(op, has_id, false);
+        }
+        for op in [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            declare_operation(op, has_id, true);
         }
     }
 }
 
-fn declare_operation(op: &mut Operation, has_id: bool) {
+fn declare_operation(op: &mut Operation, has_id: bool, is_write: bool) {
     let params = op.parameters.iter().flatten().filter_map(|p| match p {
         RefOr::T(p) => Some(p.parameter_in.clone()),
         RefOr::Ref(_) => None,
@@ -51,6 +55,11 @@ fn declare_operation(op: &mut Operation, has_id: bool) {
     };
     use ErrorCode as E;
     add(500, &[E::InternalError]);
+    // A change may meet a state that changed meanwhile, or a rule of the
+    // thing it changes.
+    if is_write {
+        add(409, &[E::OrderChanged]);
+    }
     if let Some(RefOr::T(body)) = &op.request_body
         && body.content.contains_key("multipart/form-data")
     {
