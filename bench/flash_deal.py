@@ -48,7 +48,8 @@ def held_units(deal):
         out = subprocess.run(["sqlite3", f"{DATA}/haul.db", sql], capture_output=True, text=True, check=True).stdout
     return int(out.strip())
 
-env = dict(os.environ, HAUL_BENCH_ENDPOINTS="true", HAUL_WORKER_INTERVAL_SECONDS="3600", RUST_LOG="warn",
+METRICS_TOKEN = "bench-metrics-token"
+env = dict(os.environ, HAUL_BENCH_ENDPOINTS="true", HAUL_METRICS_TOKEN=METRICS_TOKEN, HAUL_WORKER_INTERVAL_SECONDS="3600", RUST_LOG="warn",
            HAUL_DATABASE_URL=DB_URL, HAUL_DEAL_PAYMENT_TIMEOUT_SECONDS="86400")
 server = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{PORT}", "--data-dir", DATA], env=env, stdout=subprocess.DEVNULL)
 try:
@@ -99,7 +100,8 @@ try:
         oversold += max(0, held_small - 1000)
         rows.append((c, trivial, naive, deal, crowd, held_small))
 
-    metrics = urllib.request.urlopen(BASE + "/metrics").read().decode()
+    scrape = urllib.request.Request(BASE + "/metrics", headers={"authorization": "Bearer " + METRICS_TOKEN})
+    metrics = urllib.request.urlopen(scrape).read().decode()
     for line in metrics.splitlines():
         if line.startswith("haul_deal_batch") and "quantile" in line:
             print(line)
