@@ -153,6 +153,7 @@ pub async fn expire_overdue(state: &AppState, batch: i64) -> AppResult<usize> {
 pub(super) async fn left_running(state: &AppState, order: &Order) -> AppResult<()> {
     state.deals.released(order).await
 }
+
 /// A merchant moves an order along; shared with the merchant pages.
 pub async fn advance_order(state: &AppState, user: &User, id: OrderId, to: &str) -> AppResult<Order> {
     let to = OrderStatus::parse(to)?;
