@@ -106,12 +106,11 @@ pub fn client_key(state: &AppState, peer: Option<std::net::IpAddr>, headers: &He
         true => forwarded().unwrap_or(peer),
         false => peer,
     };
-    match ip {
-        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
             let s = v6.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
         IpAddr::V4(v4) => v4.to_string(),
     }
 }

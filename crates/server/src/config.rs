@@ -214,7 +214,7 @@ impl Config {
                     .into(),
             );
         }
-        if !self.public_url.as_deref().is_some_and(|u| u.starts_with("https://")) {
+        if !self.https() {
             found.push("HAUL_PUBLIC_URL must be the https:// address people reach Haul at, so that cookies are Secure".into());
         }
         if self.bench_endpoints {

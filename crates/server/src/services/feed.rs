@@ -101,16 +101,7 @@ pub async fn studio_for(state: &AppState, user: &haul_store::accounts::User) -> 
         let detail = view(state.db.video(v.id).await?);
         // From the record, not the feed's periodic snapshot: the studio is live.
         let s = &state.feed.settings;
-        let engagement = Engagement {
-            impressions: v.impressions,
-            views: v.views,
-            completions: v.completions,
-            likes: v.likes,
-            comments: v.comments,
-            shares: v.shares,
-            product_clicks: v.product_clicks,
-            purchases: v.purchases,
-        };
+        let engagement = crate::feed::index::engagement(&v);
         let rates = engagement.rates(&s.priors);
         let pool = s.pools.standing(engagement.impressions, &rates);
         videos.push(StudioVideo {

@@ -131,36 +131,18 @@ async fn partner_items_are_forwarded_and_the_partner_reports_shipment() {
     assert_eq!(forwarded["data"]["order_id"], id);
     assert_eq!(forwarded["data"]["lines"][0]["title"], "Hairy crabs");
 
-    let report = serde_json::to_vec(&json!({"partner_id": partner["id"], "tracking": "SF123"})).unwrap();
-    let send = |sig: String| {
-        app.client
-            .post(app.url(&format!("/api/v1/partner/orders/{id}/shipment")))
-            .header("content-type", "application/json")
-            .header("haul-signature", sig)
-            .body(report.clone())
-            .send()
-    };
-    let forged = signing::sign(b"guess", app.clock_now_seconds(), &report);
-    assert_error(send(forged).await.unwrap(), StatusCode::UNAUTHORIZED, "bad_signature").await;
+    // A forged signature changes nothing; the partner's own ships the order.
+    let partner_id = partner["id"].as_i64().unwrap();
+    let r = report_shipment(&app, id, partner_id, b"guess").await;
+    assert_error(r, StatusCode::UNAUTHORIZED, "bad_signature").await;
     assert_eq!(app.order_status(&buyer.token, id).await, "paid");
-    let good = signing::sign(secret.as_bytes(), app.clock_now_seconds(), &report);
-    assert_eq!(send(good).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(report_shipment(&app, id, partner_id, secret.as_bytes()).await.status(), StatusCode::OK);
     assert_eq!(app.order_status(&buyer.token, id).await, "shipped");
 
     // The shop's own (native) order was never forwarded: the partner cannot ship it.
     let native = app.order_ok(&buyer, f.sku_id, 1).await;
     app.pay(&buyer, native).await;
-    let report = serde_json::to_vec(&json!({"partner_id": partner["id"], "tracking": "SF124"})).unwrap();
-    let r = app
-        .client
-        .post(app.url(&format!("/api/v1/partner/orders/{native}/shipment")))
-        .header("content-type", "application/json")
-        .header("haul-signature", signing::sign(secret.as_bytes(), app.clock_now_seconds(), &report))
-        .body(report)
-        .send()
-        .await
-        .unwrap();
-    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
+    assert_error(report_shipment(&app, native, partner_id, secret.as_bytes()).await, StatusCode::NOT_FOUND, "not_found").await;
     assert_eq!(app.order_status(&buyer.token, native).await, "paid");
 
     // An order with the partner's crabs and the shop's own product: the shop ships it.
@@ -176,18 +158,22 @@ async fn partner_items_are_forwarded_and_the_partner_reports_shipment() {
     assert_eq!(r.status(), StatusCode::CREATED);
     let mixed = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     app.pay(&buyer, mixed).await;
-    let report = serde_json::to_vec(&json!({"partner_id": partner["id"], "tracking": "SF125"})).unwrap();
-    let r = app
-        .client
-        .post(app.url(&format!("/api/v1/partner/orders/{mixed}/shipment")))
+    let r = report_shipment(&app, mixed, partner_id, secret.as_bytes()).await;
+    assert_error(r, StatusCode::CONFLICT, "shipped_in_part_by_the_shop").await;
+    assert_eq!(app.order_status(&buyer.token, mixed).await, "paid");
+}
+
+/// The partner's shipment callback for `order`, signed with `secret`.
+async fn report_shipment(app: &TestApp, order: i64, partner: i64, secret: &[u8]) -> reqwest::Response {
+    let report = serde_json::to_vec(&json!({"partner_id": partner, "tracking": "SF123"})).unwrap();
+    app.client
+        .post(app.url(&format!("/api/v1/partner/orders/{order}/shipment")))
         .header("content-type", "application/json")
-        .header("haul-signature", signing::sign(secret.as_bytes(), app.clock_now_seconds(), &report))
+        .header("haul-signature", signing::sign(secret, app.clock_now_seconds(), &report))
         .body(report)
         .send()
         .await
-        .unwrap();
-    assert_error(r, StatusCode::CONFLICT, "shipped_in_part_by_the_shop").await;
-    assert_eq!(app.order_status(&buyer.token, mixed).await, "paid");
+        .unwrap()
 }
 
 #[tokio::test]
