@@ -1,12 +1,10 @@
 //! The server's one error type, for use cases, adapters and workers alike:
 //! a code from the catalogue (`haul_domain::ErrorCode`) and a message for
-//! people. The code decides the HTTP status when an adapter answers with it.
+//! people. Nothing here knows HTTP: `http.rs` gives the adapters its status
+//! and body.
 //! Server faults are logged in full and shown as a bare `internal_error`,
 //! never with details.
 
-use axum::Json;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use haul_domain::{DomainError, ErrorCode};
 use haul_store::StoreError;
 
@@ -21,10 +19,6 @@ pub type AppResult<T> = Result<T, AppError>;
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError { code, message: message.into() }
-    }
-    /// The HTTP status, which the code decides.
-    pub fn status(&self) -> StatusCode {
-        StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
     pub fn unauthenticated() -> Self {
         Self::new(ErrorCode::Unauthenticated, "sign in first")
@@ -55,12 +49,5 @@ impl From<StoreError> for AppError {
             StoreError::Conflict { code, message } => AppError::new(code, message),
             StoreError::Db(e) => AppError::internal(e),
         }
-    }
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": { "code": self.code.as_str(), "message": self.message } });
-        (self.status(), Json(body)).into_response()
     }
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod feed;
 pub mod headers;
+pub mod http;
 pub mod live;
 pub mod media;
 pub mod metrics;

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod live;
 pub mod orders;
 pub mod payments;
+pub mod refunds;
 pub mod teams;
 pub mod webhooks;
 

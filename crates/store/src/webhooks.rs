@@ -2,10 +2,9 @@
 //! transaction as the event they report, and a worker sends them later with
 //! retries. Partner-fulfilled orders travel the same way to the partner.
 
-use crate::orders::Order;
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
-use haul_domain::ids::{EndpointId, ShopId};
+use haul_domain::ids::{EndpointId, OrderId, ShopId};
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
 use sqlx::{Any, Transaction};
@@ -204,13 +203,13 @@ pub(crate) async fn enqueue_for_shop(
 
 /// Forwards the lines of a paid order that partners fulfil, one delivery per
 /// partner, carrying only that partner's lines.
-pub(crate) async fn enqueue_partner_forwards(tx: &mut Transaction<'_, Any>, order: &Order, now: Timestamp) -> Result<()> {
+pub(crate) async fn enqueue_partner_forwards(tx: &mut Transaction<'_, Any>, order: OrderId, shop: ShopId, now: Timestamp) -> Result<()> {
     let rows: Vec<(i64, String, String, i64, String, String, i64)> = sqlx::query_as(
         "SELECT pa.id, pa.endpoint_url, pa.secret, l.sku_id, l.title, l.options, l.quantity FROM order_lines l \
          JOIN products p ON p.id = l.product_id JOIN partners pa ON pa.id = p.partner_id \
          WHERE l.order_id = $1 AND p.kind = 'partner' ORDER BY pa.id, l.id",
     )
-    .bind(order.id)
+    .bind(order.get())
     .fetch_all(&mut **tx)
     .await?;
     let mut i = 0;
@@ -220,9 +219,9 @@ pub(crate) async fn enqueue_partner_forwards(tx: &mut Transaction<'_, Any>, orde
         i += group.len();
         let lines: Vec<_> =
             group.iter().map(|r| serde_json::json!({"sku_id": r.3, "title": r.4, "options": r.5, "quantity": r.6})).collect();
-        let data = serde_json::json!({ "order_id": order.id, "partner_id": partner, "lines": lines });
+        let data = serde_json::json!({ "order_id": order.get(), "partner_id": partner, "lines": lines });
         let first = group[0];
-        let to = Target { endpoint: None, shop: order.shop_id, url: &first.1, secret: &first.2 };
+        let to = Target { endpoint: None, shop: shop.get(), url: &first.1, secret: &first.2 };
         insert_delivery(tx, to, "order.forward", &envelope("order.forward", now, data), now).await?;
     }
     Ok(())

@@ -4,7 +4,7 @@
 //! commission on what was collected.
 
 use crate::orders::{ORDER_COLUMNS, Order, release_units, transition_in};
-use crate::payments::refund_in;
+use crate::refunds::refund_in;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::community::{commission_minor, threshold_met};

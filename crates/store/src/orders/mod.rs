@@ -192,7 +192,7 @@ async fn check_group_closed(tx: &mut Transaction<'_, Any>, id: OrderId) -> Resul
 /// to the deal (which counts what orders hold, so nothing is written).
 pub(crate) async fn release_units(tx: &mut Transaction<'_, Any>, order: &Order) -> Result<()> {
     if let Some(team) = order.team_id {
-        crate::teams::leave(tx, team, order.paid_at.is_some(), Timestamp::from_millis(order.updated_at)).await?;
+        leave_team(tx, team, order.paid_at.is_some(), Timestamp::from_millis(order.updated_at)).await?;
     }
     if let Some(deal) = order.deal_id {
         let (status,): (String,) = sqlx::query_as("SELECT status FROM flash_deals WHERE id = $1").bind(deal).fetch_one(&mut **tx).await?;
@@ -206,6 +206,23 @@ pub(crate) async fn release_units(tx: &mut Transaction<'_, Any>, order: &Order) 
         }
     }
     return_stock(tx, order.order_id()).await
+}
+
+/// A team order's seat is given back when the order is cancelled or
+/// refunded while the team is still open; an opener who never paid
+/// abandons the team.
+async fn leave_team(tx: &mut Transaction<'_, Any>, team: i64, was_paid: bool, now: Timestamp) -> Result<()> {
+    sqlx::query("UPDATE teams SET seats = seats - 1, members = members - $1 WHERE id = $2 AND status IN ('opening', 'forming')")
+        .bind(i64::from(was_paid))
+        .bind(team)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE teams SET status = 'abandoned', closed_at = $1 WHERE id = $2 AND status = 'opening'")
+        .bind(now.millis())
+        .bind(team)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 pub(crate) async fn return_stock(tx: &mut Transaction<'_, Any>, order: OrderId) -> Result<()> {

@@ -5,7 +5,7 @@
 
 use super::TeamOffer;
 use crate::orders::{release_units, transition_in};
-use crate::payments::refund_in;
+use crate::refunds::refund_in;
 use crate::{Db, Result};
 use haul_domain::Timestamp;
 use haul_domain::group_buy::Outcome;

@@ -271,23 +271,6 @@ async fn seat_order(tx: &mut Transaction<'_, Any>, o: &TeamOffer, team: i64, req
     Ok(order)
 }
 
-/// A team order's seat is given back when the order is cancelled or
-/// refunded while the team is still open; an opener who never paid
-/// abandons the team.
-pub(crate) async fn leave(tx: &mut Transaction<'_, Any>, team: i64, was_paid: bool, now: Timestamp) -> Result<()> {
-    sqlx::query("UPDATE teams SET seats = seats - 1, members = members - $1 WHERE id = $2 AND status IN ('opening', 'forming')")
-        .bind(i64::from(was_paid))
-        .bind(team)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("UPDATE teams SET status = 'abandoned', closed_at = $1 WHERE id = $2 AND status = 'opening'")
-        .bind(now.millis())
-        .bind(team)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// A seat was paid for. The opener's payment starts the team's clock; the
 /// last seat's payment closes it at once.
 pub(crate) async fn member_paid(tx: &mut Transaction<'_, Any>, team: i64, now: Timestamp) -> Result<()> {
