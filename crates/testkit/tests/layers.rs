@@ -1,6 +1,8 @@
 //! The layering rules of `docs/ARCHITECTURE.md`, checked on the source so
 //! that a change which breaks one fails here instead of in a review.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
