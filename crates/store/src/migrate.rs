@@ -30,6 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_live"),
     migration!(7, "0007_feed_shown"),
     migration!(8, "0008_security"),
+    migration!(9, "0009_idempotency_orders"),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<usize> {

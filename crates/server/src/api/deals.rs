@@ -2,14 +2,15 @@
 //! remaining quantity and buy through the hot-stock engine.
 
 use crate::AppState;
+use crate::api::orders::placed_response;
 use crate::api::{PageOf, PageParams, idempotency_key};
 use crate::auth::ApiUser;
 use crate::error::AppResult;
 use crate::extract::{Json, Path, Query};
 use crate::services::deals::{DealView, NewDealInput, buy, cancel_deal, create_deal, one, view};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use haul_domain::ids::ShopId;
 use haul_store::orders::OrderDetail;
 use serde::{Deserialize, Serialize};
@@ -80,9 +81,5 @@ async fn purchase(
     Json(input): Json<PurchaseInput>,
 ) -> AppResult<Response> {
     let key = idempotency_key(&headers)?;
-    let answer = buy(&state, &user, id, input.quantity, key).await?;
-    if answer.status == StatusCode::CREATED {
-        crate::metrics::order_placed();
-    }
-    Ok((answer.status, [(header::CONTENT_TYPE, "application/json")], answer.body).into_response())
+    Ok(placed_response(buy(&state, &user, id, input.quantity, key).await?))
 }

@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::extract::{Json, Path, Query};
 use crate::services::orders::{PlaceOrder, advance_order, cancel_order, place_order, readable_order};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use haul_domain::ids::{OrderId, ShopId};
 use haul_store::orders::{Order, OrderDetail, OrderEvent, Placed};
@@ -47,13 +47,10 @@ async fn my_orders(
     Ok(axum::Json(state.db.orders_of_buyer(user.user_id(), &page.parse()?).await?.into()))
 }
 
-/// A new order (201) or the stored first answer to a retried request.
+/// A new order, or for a retried request the order as the first answer
+/// showed it: 201 either way, as the first answer was.
 pub fn placed_response(placed: Placed) -> Response {
-    let (status, body) = match placed {
-        Placed::New { body, .. } => (StatusCode::CREATED, body),
-        Placed::Replay { status, body } => (StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body),
-    };
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    (StatusCode::CREATED, axum::Json(placed.order())).into_response()
 }
 
 #[derive(Serialize, ToSchema)]

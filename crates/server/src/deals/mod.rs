@@ -12,7 +12,6 @@ mod writer;
 pub use redis_gate::RedisGate;
 
 use crate::error::{AppError, AppResult};
-use axum::http::StatusCode;
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::deals::{Gate, Refusal, Terms};
@@ -20,6 +19,7 @@ use haul_domain::ids::{OrderId, UserId};
 use haul_store::Db;
 use haul_store::deals::{Deal, DealOrder, DealWrite};
 use haul_store::orders::Order;
+use haul_store::orders::Placed;
 use redis_gate::Taken;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -54,12 +54,6 @@ pub struct Purchase {
     pub pickup_code: String,
     pub pay_by: Timestamp,
     pub now: Timestamp,
-}
-
-/// The answer to send: status and JSON body.
-pub struct Answer {
-    pub status: StatusCode,
-    pub body: String,
 }
 
 fn refused(r: Refusal) -> AppError {
@@ -156,7 +150,7 @@ impl DealEngine {
         }
     }
 
-    pub async fn purchase(&self, p: Purchase) -> AppResult<Answer> {
+    pub async fn purchase(&self, p: Purchase) -> AppResult<Placed> {
         let slot = self.slot(p.deal).await?;
         if slot.deal.status != "active" {
             return Err(refused(Refusal::Ended));
@@ -170,7 +164,7 @@ impl DealEngine {
                 return Err(refused(refusal));
             }
             return match self.db.idempotent_answer(p.buyer, &p.idem_key, &p.request_hash).await? {
-                Some((status, body)) => Ok(Answer { status: StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body }),
+                Some(order) => Ok(Placed::Replay(Box::new(order))),
                 None => Err(refused(refusal)),
             };
         }
@@ -194,11 +188,11 @@ impl DealEngine {
         match written {
             Ok(DealWrite::New(detail)) => {
                 lock(&slot.winners).insert((buyer, key));
-                Ok(Answer { status: StatusCode::CREATED, body: serde_json::to_string(&detail).map_err(AppError::internal)? })
+                Ok(Placed::New(detail))
             }
-            Ok(DealWrite::Replay { status, body }) => {
+            Ok(DealWrite::Replay(order)) => {
                 self.give_back(&slot, buyer, p.quantity).await;
-                Ok(Answer { status: StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body })
+                Ok(Placed::Replay(order))
             }
             Ok(DealWrite::KeyReused) => {
                 self.give_back(&slot, buyer, p.quantity).await;

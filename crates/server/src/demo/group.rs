@@ -36,7 +36,7 @@ pub async fn fill(state: &AppState, fruit: ShopId, skus: &[SkuId], people: Peopl
         pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
         now,
     };
-    if let Placed::New { order, .. } = state.db.open_team(haul_domain::ids::TeamOfferId(offer.id), seat).await? {
+    if let Placed::New(order) = state.db.open_team(haul_domain::ids::TeamOfferId(offer.id), seat).await? {
         super::pay(state, &order.order, now).await?;
     }
 

@@ -286,7 +286,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
             video: None,
             room: None,
         };
-        let Placed::New { order, .. } = state.db.place_order(checkout, |_| String::new()).await? else {
+        let Placed::New(order) = state.db.place_order(checkout).await? else {
             continue;
         };
         let id = OrderId(order.order.id);

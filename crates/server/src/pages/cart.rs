@@ -1,6 +1,6 @@
 //! The cart page, adding to it, "Buy now", and checkout of one shop's items.
 
-use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, placed_body, render, see_other, to_order};
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, render, see_other, to_order};
 use crate::AppState;
 use crate::auth::random_token;
 use crate::services::orders::{LineInput, PlaceOrder, place_order};
@@ -9,7 +9,6 @@ use axum::Extension;
 use axum::extract::State;
 use haul_domain::ids::SkuId;
 use haul_domain::inventory::Quantity;
-use haul_store::orders::Placed;
 use serde::Deserialize;
 
 pub struct Item {
@@ -95,11 +94,7 @@ pub async fn add(State(state): State<AppState>, SignedIn(user): SignedIn, Checke
             video_id: f.video_id,
             room_id: f.room_id,
         };
-        let id = match place_order(&state, &user, &input, None).await? {
-            Placed::New { order, .. } => order.order.id,
-            Placed::Replay { .. } => return Ok(see_other("/orders")),
-        };
-        return Ok(see_other(&format!("/orders/{id}")));
+        return Ok(to_order(&place_order(&state, &user, &input, None).await?));
     }
     state.db.set_cart_item(user.user_id(), SkuId(f.sku_id), quantity, state.clock.now()).await?;
     Ok(see_other("/cart"))
@@ -133,7 +128,7 @@ pub async fn buy_deal(
     CheckedForm(f): CheckedForm<DealForm>,
 ) -> PageResult {
     let answer = crate::services::deals::buy(&state, &user, deal, 1, form_key(&f.key)).await?;
-    Ok(to_order(&answer.body))
+    Ok(to_order(&answer))
 }
 
 #[derive(Deserialize)]
@@ -145,5 +140,5 @@ pub struct CheckoutForm {
 pub async fn checkout(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<CheckoutForm>) -> PageResult {
     let input = PlaceOrder { items: Vec::new(), from_cart_shop_id: Some(f.shop_id), video_id: None, room_id: None };
     let placed = place_order(&state, &user, &input, Some(&form_key(&f.key))).await?;
-    Ok(to_order(placed_body(&placed)))
+    Ok(to_order(&placed))
 }

@@ -159,18 +159,10 @@ pub fn form_key(raw: &str) -> String {
     format!("page-{}", raw.chars().filter(char::is_ascii_alphanumeric).take(64).collect::<String>())
 }
 
-/// After an order was placed from a page (or a retry got the first answer,
-/// `body`): to that order's page.
-pub fn to_order(body: &str) -> Response {
-    let id = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["id"].as_i64()).unwrap_or(0);
-    see_other(&format!("/orders/{id}"))
-}
-
-/// The answer's body, new or replayed.
-pub fn placed_body(placed: &haul_store::orders::Placed) -> &str {
-    match placed {
-        haul_store::orders::Placed::New { body, .. } | haul_store::orders::Placed::Replay { body, .. } => body,
-    }
+/// After an order was placed from a page (or a retry got the first one):
+/// to that order's page.
+pub fn to_order(placed: &haul_store::orders::Placed) -> Response {
+    see_other(&format!("/orders/{}", placed.order().order.id))
 }
 
 /// Checks the CSRF token of a multipart form, which pages send as its first

@@ -1,7 +1,7 @@
 //! Team-buy pages: the team page with its share link, members and countdown,
 //! and the buttons that open or join a team (each leads to the order to pay).
 
-use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, placed_body, render, to_order};
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, render, to_order};
 use crate::AppState;
 use crate::auth::WebUser;
 use crate::extract::Path;
@@ -102,7 +102,7 @@ pub async fn open(
     Path(offer): Path<i64>,
     CheckedForm(f): CheckedForm<KeyForm>,
 ) -> PageResult {
-    Ok(to_order(placed_body(&take_seat(&state, &user, Ok(TeamOfferId(offer)), &form_key(&f.key)).await?)))
+    Ok(to_order(&take_seat(&state, &user, Ok(TeamOfferId(offer)), &form_key(&f.key)).await?))
 }
 
 pub async fn join(
@@ -111,5 +111,5 @@ pub async fn join(
     Path(team): Path<i64>,
     CheckedForm(f): CheckedForm<KeyForm>,
 ) -> PageResult {
-    Ok(to_order(placed_body(&take_seat(&state, &user, Err(TeamId(team)), &form_key(&f.key)).await?)))
+    Ok(to_order(&take_seat(&state, &user, Err(TeamId(team)), &form_key(&f.key)).await?))
 }

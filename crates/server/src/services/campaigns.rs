@@ -133,7 +133,7 @@ pub async fn place(state: &AppState, user: &User, id: CampaignId, input: &Campai
         now,
     };
     let placed = state.db.order_from_campaign(id, order).await?;
-    if matches!(placed, Placed::New { .. }) {
+    if placed.is_new() {
         crate::metrics::order_placed();
     }
     Ok(placed)

@@ -14,6 +14,7 @@ use haul_domain::signing::to_hex;
 use haul_domain::{Money, Timestamp};
 use haul_store::accounts::User;
 use haul_store::deals::{Deal, NewDeal};
+use haul_store::orders::Placed;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -97,11 +98,11 @@ pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) ->
 }
 
 /// Buys from a deal; shared with the pages.
-pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: String) -> AppResult<crate::deals::Answer> {
+pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: String) -> AppResult<Placed> {
     let quantity = Quantity::parse(quantity)?.get();
     let now = state.clock.now();
     let request_hash = to_hex(&Sha256::digest(format!("deal:{deal}:{quantity}")));
-    state
+    let placed = state
         .deals
         .purchase(Purchase {
             deal,
@@ -113,7 +114,11 @@ pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: S
             pay_by: now.plus_seconds(state.config.deal_payment_timeout_seconds),
             now,
         })
-        .await
+        .await?;
+    if placed.is_new() {
+        crate::metrics::order_placed();
+    }
+    Ok(placed)
 }
 
 /// Cancels a live or upcoming deal: its unsold units go back to the SKU and

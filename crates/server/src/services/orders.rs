@@ -84,8 +84,8 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
         video: input.video_id,
         room,
     };
-    let placed = state.db.place_order(checkout, |detail| serde_json::to_string(detail).unwrap_or_default()).await?;
-    if matches!(placed, Placed::New { .. }) {
+    let placed = state.db.place_order(checkout).await?;
+    if placed.is_new() {
         crate::metrics::order_placed();
     }
     Ok(placed)

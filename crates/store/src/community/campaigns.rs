@@ -238,7 +238,6 @@ impl Db {
         let order: OrderDetail = insert_order(&mut tx, new).await?;
         link_key(&mut tx, o.buyer, o.idempotency.0, order.order.id).await?;
         tx.commit().await?;
-        let body = serde_json::to_string(&order).unwrap_or_default();
-        Ok(Placed::New { order: Box::new(order), body })
+        Ok(Placed::New(Box::new(order)))
     }
 }

@@ -4,7 +4,7 @@
 //! checkout return the first answer.
 
 use super::OrderDetail;
-use super::idempotency::claim_key;
+use super::idempotency::{claim_key, link_key};
 use super::write::{Origin, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
@@ -45,16 +45,28 @@ pub struct Checkout<'a> {
     pub room: Option<(i64, i64)>,
 }
 
-/// What checkout answered: a new order, or the stored first answer.
+/// What placing an order answered: a new order, or, for a retried
+/// `Idempotency-Key`, the order the first request created, as it was then.
 pub enum Placed {
-    New { order: Box<OrderDetail>, body: String },
-    Replay { status: i64, body: String },
+    New(Box<OrderDetail>),
+    Replay(Box<OrderDetail>),
+}
+
+impl Placed {
+    pub fn order(&self) -> &OrderDetail {
+        match self {
+            Placed::New(order) | Placed::Replay(order) => order,
+        }
+    }
+
+    pub fn is_new(&self) -> bool {
+        matches!(self, Placed::New(_))
+    }
 }
 
 impl Db {
-    /// Places one order for lines from one shop. `render` makes the response
-    /// body that a retry will get back.
-    pub async fn place_order(&self, c: Checkout<'_>, render: impl FnOnce(&OrderDetail) -> String) -> Result<Placed> {
+    /// Places one order for lines from one shop.
+    pub async fn place_order(&self, c: Checkout<'_>) -> Result<Placed> {
         if c.lines.is_empty() {
             return Err(DomainError::invalid("items", "at least one item").into());
         }
@@ -100,22 +112,16 @@ impl Db {
             origin: Origin { video: c.video, room: c.room, ..Origin::default() },
         };
         let detail = insert_order(&mut tx, new).await?;
-        let body = render(&detail);
         if let Some((key, _)) = c.idempotency {
-            sqlx::query("UPDATE idempotency_keys SET response_status = 201, response_body = $1 WHERE user_id = $2 AND idem_key = $3")
-                .bind(&body)
-                .bind(c.buyer.get())
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
+            link_key(&mut tx, c.buyer, key, detail.order.id).await?;
         }
         tx.commit().await?;
-        Ok(Placed::New { order: Box::new(detail), body })
+        Ok(Placed::New(Box::new(detail)))
     }
 
     pub(crate) async fn replay(&self, buyer: UserId, key: &str, hash: &str) -> Result<Placed> {
         match self.idempotent_answer(buyer, key, hash).await? {
-            Some((status, body)) => Ok(Placed::Replay { status, body }),
+            Some(order) => Ok(Placed::Replay(Box::new(order))),
             None => Err(StoreError::NotFound("idempotency key")),
         }
     }

@@ -8,15 +8,15 @@ use haul_domain::orders::OrderStatus;
 use sqlx::AssertSqlSafe;
 
 impl Db {
-    /// The stored first answer to `key`, if the buyer used it before:
-    /// `Ok((status, body))`, or a conflict if it was for another request.
-    pub async fn idempotent_answer(&self, buyer: UserId, key: &str, hash: &str) -> Result<Option<(i64, String)>> {
+    /// The order that `key` created, as it was created, if the buyer used the
+    /// key before; a conflict if it was for another request.
+    pub async fn idempotent_answer(&self, buyer: UserId, key: &str, hash: &str) -> Result<Option<OrderDetail>> {
         let mut conn = self.read.acquire().await?;
         match stored_answer(&mut conn, buyer.get(), key).await? {
-            Some((stored, _, _)) if stored != hash => {
+            Some((stored, _)) if stored != hash => {
                 Err(StoreError::conflict(ErrorCode::IdempotencyKeyReused, "this Idempotency-Key was used for a different request"))
             }
-            Some((_, status, body)) => Ok(Some((status, body))),
+            Some((_, order)) => Ok(Some(order)),
             None => Ok(None),
         }
     }
@@ -26,8 +26,8 @@ impl Db {
 /// was used before: the caller answers with [`Db::replay`].
 pub(crate) async fn claim_key(tx: &mut sqlx::Transaction<'_, sqlx::Any>, buyer: UserId, key: &str, hash: &str, now: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) \
-         VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (user_id, idem_key) DO NOTHING",
+        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, idem_key) DO NOTHING",
     )
     .bind(buyer.get())
     .bind(key)
@@ -42,7 +42,7 @@ pub(crate) async fn claim_key(tx: &mut sqlx::Transaction<'_, sqlx::Any>, buyer: 
 /// Records that `key` created `order`: a retry is answered with the order as
 /// it was created.
 pub(crate) async fn link_key(tx: &mut sqlx::Transaction<'_, sqlx::Any>, buyer: UserId, key: &str, order: i64) -> Result<()> {
-    sqlx::query("UPDATE idempotency_keys SET response_status = 201, order_id = $1 WHERE user_id = $2 AND idem_key = $3")
+    sqlx::query("UPDATE idempotency_keys SET order_id = $1 WHERE user_id = $2 AND idem_key = $3")
         .bind(order)
         .bind(buyer.get())
         .bind(key)
@@ -51,19 +51,16 @@ pub(crate) async fn link_key(tx: &mut sqlx::Transaction<'_, sqlx::Any>, buyer: U
     Ok(())
 }
 
-/// `(request hash, status, body)` stored for a key. Answers that were not
-/// stored as text (deal purchases keep only the order id) are rebuilt as the
-/// order was when created: that is what the first answer said.
-pub(crate) async fn stored_answer(conn: &mut sqlx::AnyConnection, buyer: i64, key: &str) -> Result<Option<(String, i64, String)>> {
-    let row: Option<(String, i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT request_hash, response_status, response_body, order_id FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
-    )
-    .bind(buyer)
-    .bind(key)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((hash, status, body, order_id)) = row else { return Ok(None) };
-    let (Some(order_id), true) = (order_id, body.is_empty()) else { return Ok(Some((hash, status, body))) };
+/// `(request hash, the order as created)` for a key: a retry is answered
+/// with what the first answer said.
+pub(crate) async fn stored_answer(conn: &mut sqlx::AnyConnection, buyer: i64, key: &str) -> Result<Option<(String, OrderDetail)>> {
+    let row: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT request_hash, order_id FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
+            .bind(buyer)
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((hash, Some(order_id))) = row else { return Ok(None) };
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
     let mut order: Order = sqlx::query_as(AssertSqlSafe(sql)).bind(order_id).fetch_one(&mut *conn).await?;
     let lines: Vec<OrderLine> = sqlx::query_as(
@@ -76,5 +73,5 @@ pub(crate) async fn stored_answer(conn: &mut sqlx::AnyConnection, buyer: i64, ke
     order.paid_at = None;
     order.refunded_minor = 0;
     order.updated_at = order.created_at;
-    Ok(Some((hash, status, serde_json::to_string(&OrderDetail { order, lines }).unwrap_or_default())))
+    Ok(Some((hash, OrderDetail { order, lines })))
 }

@@ -202,7 +202,7 @@ impl Db {
         .await?;
         let order = seat_order(&mut tx, &o, team, &req).await?;
         tx.commit().await?;
-        Ok(placed(order))
+        Ok(Placed::New(Box::new(order)))
     }
 
     /// Joins a forming team, if a seat is free and the buyer is not in it.
@@ -244,13 +244,8 @@ impl Db {
             e => e,
         })?;
         tx.commit().await?;
-        Ok(placed(order))
+        Ok(Placed::New(Box::new(order)))
     }
-}
-
-fn placed(order: OrderDetail) -> Placed {
-    let body = serde_json::to_string(&order).unwrap_or_default();
-    Placed::New { order: Box::new(order), body }
 }
 
 /// The seat's order: one unit at the starting price, stock taken now.

@@ -6,7 +6,7 @@
 pub mod leader;
 pub mod operator;
 
-use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, placed_body, render, see_other, to_order};
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, render, see_other, to_order};
 use crate::AppState;
 use crate::auth::WebUser;
 use crate::extract::Path;
@@ -121,5 +121,5 @@ pub async fn order(
     }
     let key = form_key(f.get("key").map(String::as_str).unwrap_or(""));
     let placed = place(&state, &user, CampaignId(id), &CampaignOrderInput { items }, &key).await?;
-    Ok(to_order(placed_body(&placed)))
+    Ok(to_order(&placed))
 }
