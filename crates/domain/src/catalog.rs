@@ -6,6 +6,11 @@
 use crate::DomainError;
 use serde::{Deserialize, Serialize};
 
+crate::status_enum! {
+    /// A product is for sale only when active; a draft is the shop's alone.
+    pub enum ProductStatus { Draft = "draft", Active = "active" }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ListingKind {

@@ -4,6 +4,21 @@
 
 use crate::{DomainError, Timestamp};
 
+crate::status_enum! {
+    /// A leader's application for a pickup point, as the operator decided it.
+    pub enum CommunityStatus { Applied = "applied", Approved = "approved", Rejected = "rejected" }
+}
+
+crate::status_enum! {
+    /// A campaign takes orders while open and closes once, into success or failure.
+    pub enum CampaignStatus { Open = "open", Closing = "closing", Succeeded = "succeeded", Failed = "failed" }
+}
+
+crate::status_enum! {
+    /// At the close each product is kept (its threshold met) or dropped.
+    pub enum CampaignItemStatus { Open = "open", Kept = "kept", Dropped = "dropped" }
+}
+
 /// Mean Earth radius used for great-circle distances.
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
 

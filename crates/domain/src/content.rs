@@ -4,6 +4,10 @@
 
 use crate::DomainError;
 
+crate::status_enum! {
+    pub enum VideoStatus { Published = "published", Removed = "removed" }
+}
+
 pub const MAX_CAPTION_CHARS: usize = 2_200;
 pub const MAX_HASHTAGS: usize = 10;
 pub const MAX_ANCHORS: usize = 10;

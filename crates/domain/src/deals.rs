@@ -7,6 +7,11 @@
 use crate::{DomainError, Timestamp};
 use std::collections::HashMap;
 
+crate::status_enum! {
+    /// A deal sells while active; it is closed when its time is up, or cancelled.
+    pub enum DealStatus { Active = "active", Closed = "closed", Cancelled = "cancelled" }
+}
+
 pub const MAX_DEAL_QUANTITY: i64 = 1_000_000;
 pub const MAX_PER_SHOPPER: i64 = 99;
 /// The longest a deal may run.

@@ -5,6 +5,21 @@
 
 use crate::{DomainError, Timestamp};
 
+crate::status_enum! {
+    pub enum TeamOfferStatus { Active = "active", Withdrawn = "withdrawn" }
+}
+
+crate::status_enum! {
+    /// Opening until the opener pays, forming until full or out of time.
+    pub enum TeamStatus {
+        Opening = "opening",
+        Forming = "forming",
+        Complete = "complete",
+        Failed = "failed",
+        Abandoned = "abandoned",
+    }
+}
+
 pub const MAX_TEAM_SIZE: i64 = 200;
 pub const MIN_TIME_LIMIT_SECONDS: i64 = 60;
 pub const MAX_TIME_LIMIT_SECONDS: i64 = 7 * 86_400;

@@ -20,6 +20,7 @@ pub mod orders;
 pub mod outbound;
 pub mod page;
 pub mod signing;
+pub mod status;
 pub mod time;
 
 pub use error::DomainError;

@@ -7,31 +7,11 @@ use crate::DomainError;
 /// At most this many products in a room's bag.
 pub const BAG_LIMIT: usize = 100;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RoomStatus {
-    Scheduled,
-    Live,
-    Ended,
+crate::status_enum! {
+    pub enum RoomStatus { Scheduled = "scheduled", Live = "live", Ended = "ended" }
 }
 
 impl RoomStatus {
-    pub fn parse(s: &str) -> Option<RoomStatus> {
-        match s {
-            "scheduled" => Some(RoomStatus::Scheduled),
-            "live" => Some(RoomStatus::Live),
-            "ended" => Some(RoomStatus::Ended),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoomStatus::Scheduled => "scheduled",
-            RoomStatus::Live => "live",
-            RoomStatus::Ended => "ended",
-        }
-    }
-
     /// A stream may start in a scheduled room, or resume in a live one
     /// (an encoder that reconnects); an ended room only plays its replay.
     pub fn accepts_stream(self) -> bool {
@@ -220,9 +200,9 @@ mod tests {
     #[test]
     fn statuses_round_trip_and_only_ended_rooms_refuse_streams() {
         for s in [RoomStatus::Scheduled, RoomStatus::Live, RoomStatus::Ended] {
-            assert_eq!(RoomStatus::parse(s.as_str()), Some(s));
+            assert_eq!(RoomStatus::parse(s.as_str()), Ok(s));
         }
-        assert_eq!(RoomStatus::parse("paused"), None);
+        assert!(RoomStatus::parse("paused").is_err());
         assert!(RoomStatus::Scheduled.accepts_stream());
         assert!(RoomStatus::Live.accepts_stream());
         assert!(!RoomStatus::Ended.accepts_stream());

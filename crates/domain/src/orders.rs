@@ -3,53 +3,26 @@
 //! whichever handler or job asks for it.
 
 use crate::DomainError;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    PendingPayment,
-    Paid,
-    Fulfilling,
-    Shipped,
-    ReadyForPickup,
-    Completed,
-    Cancelled,
-    Refunded,
+crate::status_enum! {
+    pub enum OrderStatus {
+        PendingPayment = "pending_payment",
+        Paid = "paid",
+        Fulfilling = "fulfilling",
+        Shipped = "shipped",
+        ReadyForPickup = "ready_for_pickup",
+        Completed = "completed",
+        Cancelled = "cancelled",
+        Refunded = "refunded",
+    }
+}
+
+crate::status_enum! {
+    /// A payment of an order at the provider.
+    pub enum PaymentStatus { Pending = "pending", Succeeded = "succeeded", Refunded = "refunded" }
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 8] = [
-        OrderStatus::PendingPayment,
-        OrderStatus::Paid,
-        OrderStatus::Fulfilling,
-        OrderStatus::Shipped,
-        OrderStatus::ReadyForPickup,
-        OrderStatus::Completed,
-        OrderStatus::Cancelled,
-        OrderStatus::Refunded,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderStatus::PendingPayment => "pending_payment",
-            OrderStatus::Paid => "paid",
-            OrderStatus::Fulfilling => "fulfilling",
-            OrderStatus::Shipped => "shipped",
-            OrderStatus::ReadyForPickup => "ready_for_pickup",
-            OrderStatus::Completed => "completed",
-            OrderStatus::Cancelled => "cancelled",
-            OrderStatus::Refunded => "refunded",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, DomainError> {
-        OrderStatus::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| DomainError::invalid("status", format!("unknown order status {s:?}")))
-    }
-
     /// What a person reads.
     pub fn label(self) -> &'static str {
         match self {
@@ -138,7 +111,7 @@ mod tests {
     #[test]
     fn status_names_round_trip() {
         for s in OrderStatus::ALL {
-            assert_eq!(OrderStatus::parse(s.as_str()), Ok(s));
+            assert_eq!(OrderStatus::parse(s.as_str()), Ok(*s));
         }
         assert!(OrderStatus::parse("lost").is_err());
     }

@@ -5,6 +5,11 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+crate::status_enum! {
+    /// A webhook delivery: pending until delivered, or failed for good.
+    pub enum DeliveryStatus { Pending = "pending", Delivered = "delivered", Failed = "failed" }
+}
+
 /// True when `ip` is a public unicast address.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {

@@ -23,19 +23,14 @@ record! {
         pub cover_key: Option<String>,
         pub starts_at: i64,
         /// scheduled, live or ended
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: RoomStatus,
         pub went_live_at: Option<i64>,
         pub ended_at: Option<i64>,
         pub pinned_product_id: Option<i64>,
         pub has_replay: i64,
         pub likes: i64,
         pub created_at: i64,
-    }
-}
-
-impl Room {
-    pub fn status(&self) -> RoomStatus {
-        RoomStatus::parse(&self.status).unwrap_or(RoomStatus::Ended)
     }
 }
 

@@ -9,6 +9,7 @@ use haul_domain::ErrorCode;
 use haul_domain::ids::{OrderId, ShopId};
 use haul_domain::ledger;
 use haul_domain::orders::OrderStatus;
+use haul_domain::orders::PaymentStatus;
 use haul_domain::{Money, Timestamp};
 use sqlx::AssertSqlSafe;
 
@@ -20,7 +21,8 @@ record! {
         pub provider_ref: String,
         pub amount_minor: i64,
         pub currency: String,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: PaymentStatus,
         pub created_at: i64,
         pub updated_at: i64,
     }
@@ -97,7 +99,7 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound("payment"))?;
-        if payment.status != "pending" {
+        if payment.status != PaymentStatus::Pending {
             tx.commit().await?;
             return Ok(Applied::Duplicate);
         }

@@ -1,5 +1,6 @@
 //! `record!` declares a row struct and reads it from a query result by column
-//! name, so the same struct works for rows of either backend.
+//! name, so the same struct works for rows of either backend. A status field
+//! holds its domain enum: stored as text, parsed as the row is read.
 
 macro_rules! record {
     ($(#[$m:meta])* $v:vis struct $name:ident { $($(#[$fm:meta])* pub $f:ident : $t:ty),* $(,)? }) => {
@@ -9,9 +10,71 @@ macro_rules! record {
 
         impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for $name {
             fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
-                use sqlx::Row;
-                Ok(Self { $($f: row.try_get(stringify!($f))?),* })
+                Ok(Self { $($f: <$t as $crate::record::Column>::read(row, stringify!($f))?),* })
             }
         }
     };
 }
+
+/// A value a row field can hold.
+pub(crate) trait Column: Sized {
+    fn read(row: &sqlx::any::AnyRow, name: &str) -> Result<Self, sqlx::Error>;
+}
+
+macro_rules! plain_columns {
+    ($($t:ty),*) => {$(
+        impl Column for $t {
+            fn read(row: &sqlx::any::AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+                sqlx::Row::try_get(row, name)
+            }
+        }
+    )*};
+}
+
+plain_columns!(i64, Option<i64>, String, Option<String>);
+
+macro_rules! status_columns {
+    ($($t:ty),*) => {$(
+        impl Column for $t {
+            fn read(row: &sqlx::any::AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+                let text: String = sqlx::Row::try_get(row, name)?;
+                <$t>::parse(&text).map_err(|e| undecodable(name, e))
+            }
+        }
+
+        impl Column for Option<$t> {
+            fn read(row: &sqlx::any::AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+                let text: Option<String> = sqlx::Row::try_get(row, name)?;
+                text.map(|t| <$t>::parse(&t).map_err(|e| undecodable(name, e))).transpose()
+            }
+        }
+    )*};
+}
+
+fn undecodable(column: &str, e: haul_domain::DomainError) -> sqlx::Error {
+    sqlx::Error::ColumnDecode { index: column.to_owned(), source: Box::new(e) }
+}
+
+use haul_domain::catalog::ProductStatus;
+use haul_domain::community::{CampaignItemStatus, CampaignStatus, CommunityStatus};
+use haul_domain::content::VideoStatus;
+use haul_domain::deals::DealStatus;
+use haul_domain::group_buy::{TeamOfferStatus, TeamStatus};
+use haul_domain::live::RoomStatus;
+use haul_domain::orders::{OrderStatus, PaymentStatus};
+use haul_domain::outbound::DeliveryStatus;
+
+status_columns!(
+    OrderStatus,
+    PaymentStatus,
+    ProductStatus,
+    CommunityStatus,
+    CampaignStatus,
+    CampaignItemStatus,
+    TeamOfferStatus,
+    TeamStatus,
+    DealStatus,
+    VideoStatus,
+    DeliveryStatus,
+    RoomStatus
+);

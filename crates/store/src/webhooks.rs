@@ -5,6 +5,7 @@
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
 use haul_domain::ids::{EndpointId, OrderId, ShopId};
+use haul_domain::outbound::DeliveryStatus;
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
 use sqlx::{Any, Transaction};
@@ -35,7 +36,8 @@ record! {
         pub secret: String,
         pub event_type: String,
         pub payload: String,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: DeliveryStatus,
         pub attempts: i64,
         pub next_attempt_at: i64,
         pub last_status_code: Option<i64>,
@@ -124,15 +126,15 @@ impl Db {
         now: Timestamp,
     ) -> Result<()> {
         let status = match (delivered, retry_at) {
-            (true, _) => "delivered",
-            (false, Some(_)) => "pending",
-            (false, None) => "failed",
+            (true, _) => DeliveryStatus::Delivered,
+            (false, Some(_)) => DeliveryStatus::Pending,
+            (false, None) => DeliveryStatus::Failed,
         };
         sqlx::query(
             "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, last_status_code = $2, last_error = $3, \
              next_attempt_at = $4, updated_at = $5 WHERE id = $6",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(status_code)
         .bind(error)
         .bind(retry_at.map(|t| t.millis()).unwrap_or(now.millis()))

@@ -126,3 +126,11 @@ fn exactly_one_module_inserts_into_orders() {
         .collect();
     assert_eq!(writers, vec![crate_dir("store").join("orders").join("write.rs")]);
 }
+
+#[test]
+fn rows_hold_statuses_as_domain_enums() {
+    for file in rust_files(&crate_dir("store")) {
+        let text = fs::read_to_string(&file).unwrap();
+        assert!(!text.contains("status: String"), "{} keeps a status as text", file.display());
+    }
+}

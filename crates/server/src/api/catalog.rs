@@ -14,6 +14,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use haul_domain::ErrorCode;
 use haul_domain::accounts::{optional_text, search_terms, text};
+use haul_domain::catalog::ProductStatus;
 use haul_domain::ids::{CategoryId, ProductId, ShopId, SkuId};
 use haul_store::catalog::{Product, ProductFilter, ProductSummary, Sku};
 use serde::Deserialize;
@@ -95,7 +96,7 @@ async fn update_product(
     };
     crate::services::catalog::known_category(&state, input.category_id).await?;
     let category = input.category_id.or(product.category_id).map(CategoryId);
-    let active = input.active.unwrap_or(product.status == "active");
+    let active = input.active.unwrap_or(product.status == ProductStatus::Active);
     state.db.update_product(ProductId(id), &title, &description, category, active, state.clock.now()).await?;
     Ok(axum::Json(state.db.product(ProductId(id)).await?))
 }

@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use haul_domain::ErrorCode;
 use haul_domain::accounts::Role;
+use haul_domain::community::CommunityStatus;
 use haul_domain::ids::{CommunityId, ShopId};
 use haul_store::community::{Community, ServingShop, SupplyOrder};
 use serde::{Deserialize, Serialize};
@@ -55,12 +56,14 @@ async fn list(
     user: Option<ApiUser>,
     Query(q): Query<ListQuery>,
 ) -> AppResult<axum::Json<PageOf<Community>>> {
-    let status = q.status.as_deref().unwrap_or("approved");
-    match status {
-        "approved" => {}
-        "applied" | "rejected" if user.as_ref().is_some_and(|u| u.0.role() == Role::Operator) => {}
-        "applied" | "rejected" => return Err(AppError::forbidden()),
-        _ => return Err(AppError::new(ErrorCode::InvalidStatus, "status is approved, applied or rejected")),
+    let status = match q.status.as_deref() {
+        None => CommunityStatus::Approved,
+        Some(s) => {
+            CommunityStatus::parse(s).map_err(|_| AppError::new(ErrorCode::InvalidStatus, "status is approved, applied or rejected"))?
+        }
+    };
+    if status != CommunityStatus::Approved && !user.as_ref().is_some_and(|u| u.0.role() == Role::Operator) {
+        return Err(AppError::forbidden());
     }
     let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
     Ok(axum::Json(state.db.communities(status, &page).await?.into()))

@@ -78,7 +78,7 @@ async fn room_view(state: &AppState, room: Room, user: Option<&User>) -> AppResu
         }),
         _ => None,
     };
-    Ok(RoomView { hls: LiveHub::hls_path(room.id, room.status(), room.has_replay == 1), bag: state.db.bag(room.id).await?, publish, room })
+    Ok(RoomView { hls: LiveHub::hls_path(room.id, room.status, room.has_replay == 1), bag: state.db.bag(room.id).await?, publish, room })
 }
 
 #[utoipa::path(post, path = "/api/v1/live/rooms", tag = "live", security(("bearer" = [])), request_body = NewRoomInput,
@@ -104,7 +104,7 @@ pub struct ListParams {
 async fn list(State(state): State<AppState>, Query(q): Query<ListParams>) -> AppResult<axum::Json<PageOf<Room>>> {
     let status = match q.status.as_deref() {
         None => RoomStatus::Live,
-        Some(s) => RoomStatus::parse(s).ok_or_else(|| haul_domain::DomainError::invalid("status", "live, scheduled or ended"))?,
+        Some(s) => RoomStatus::parse(s).map_err(|_| haul_domain::DomainError::invalid("status", "live, scheduled or ended"))?,
     };
     let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
     Ok(axum::Json(state.db.rooms(status, &page).await?.into()))
@@ -303,7 +303,7 @@ struct HookForm {
 /// nginx-rtmp asks whether a stream may start: 2xx lets it in, 403 drops it.
 async fn on_publish(State(state): State<AppState>, axum::Form(form): axum::Form<HookForm>) -> StatusCode {
     match checked_room(&state, &form).await {
-        Some(room) if room.status().accepts_stream() => match state.db.go_live(room.id, state.clock.now()).await {
+        Some(room) if room.status.accepts_stream() => match state.db.go_live(room.id, state.clock.now()).await {
             Ok(true) => {
                 state.live.stream_changed(room.id);
                 let _ = state.live.publish(room.id, Event::Status { status: "live".into(), replay: false }).await;

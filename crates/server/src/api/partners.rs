@@ -92,7 +92,7 @@ async fn shipment(
         }
     );
     let now = state.clock.now();
-    if detail.order.status() == OrderStatus::Paid {
+    if detail.order.status == OrderStatus::Paid {
         state.db.transition_order(OrderId(id), OrderStatus::Fulfilling, None, "forwarded to partner", now).await?;
     }
     Ok(axum::Json(state.db.transition_order(OrderId(id), OrderStatus::Shipped, None, &note, now).await?))

@@ -13,6 +13,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use haul_domain::ErrorCode;
+use haul_domain::content::VideoStatus;
 use haul_domain::ids::UserId;
 use haul_store::content::Comment;
 use serde::Deserialize;
@@ -50,7 +51,7 @@ async fn upload(
 #[utoipa::path(get, path = "/api/v1/videos/{id}", tag = "videos", responses((status = 200, body = VideoView), (status = 404)))]
 async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<VideoView>> {
     let detail = state.db.video(id).await?;
-    if detail.video.status != "published" {
+    if detail.video.status != VideoStatus::Published {
         return Err(AppError::not_found("video"));
     }
     Ok(axum::Json(view(detail)))

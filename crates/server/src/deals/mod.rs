@@ -14,6 +14,7 @@ pub use redis_gate::RedisGate;
 use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
+use haul_domain::deals::DealStatus;
 use haul_domain::deals::{Gate, Refusal, Terms};
 use haul_domain::ids::{OrderId, UserId};
 use haul_store::Db;
@@ -106,7 +107,7 @@ impl DealEngine {
 
     /// Units still available (0 once finished).
     pub async fn remaining(&self, deal: &Deal) -> AppResult<i64> {
-        if deal.status != "active" {
+        if deal.status != DealStatus::Active {
             return Ok(0);
         }
         let slot = self.slot(deal.id).await?;
@@ -152,7 +153,7 @@ impl DealEngine {
 
     pub async fn purchase(&self, p: Purchase) -> AppResult<Placed> {
         let slot = self.slot(p.deal).await?;
-        if slot.deal.status != "active" {
+        if slot.deal.status != DealStatus::Active {
             return Err(refused(Refusal::Ended));
         }
         slot.terms.window(p.now).map_err(refused)?;

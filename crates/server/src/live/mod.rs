@@ -138,7 +138,7 @@ impl LiveHub {
         let bag = serde_json::value::to_raw_value(&self.db.bag(id).await?).map_err(|e| AppError::internal(e.to_string()))?;
         let deals = self.db.deals_in_room(id).await?.iter().map(DealCard::from).collect();
         let loaded = Loaded {
-            status: room.status(),
+            status: room.status,
             replay: room.has_replay == 1,
             title: room.title.clone(),
             host_id: room.host_id,

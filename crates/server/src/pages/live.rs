@@ -89,7 +89,7 @@ pub async fn room(
         None => false,
     };
     Ok(render(&RoomPage {
-        hls: LiveHub::hls_path(room.id, room.status(), room.has_replay == 1),
+        hls: LiveHub::hls_path(room.id, room.status, room.has_replay == 1),
         bag: cards(state.db.bag(id).await?),
         layout: Layout::new(user, &csrf),
         room,

@@ -24,7 +24,7 @@ pub struct Row {
 
 impl Row {
     pub fn of(o: &Order, href: String) -> Self {
-        Row { id: o.id, href, when: when(o.created_at), total: money(o.total_minor, &o.currency), status: o.status().label().into() }
+        Row { id: o.id, href, when: when(o.created_at), total: money(o.total_minor, &o.currency), status: o.status.label().into() }
     }
 }
 
@@ -87,7 +87,7 @@ pub async fn view(
 ) -> PageResult {
     let o = readable_order(&state, &user, OrderId(id)).await?;
     let events = state.db.order_events(OrderId(id)).await?.into_iter().map(|e| (when(e.created_at), e.note)).collect();
-    let status = o.order.status();
+    let status = o.order.status;
     let currency = o.order.currency.clone();
     let lines = o
         .lines

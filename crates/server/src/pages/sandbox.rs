@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use haul_domain::ids::OrderId;
 use haul_domain::orders::OrderStatus;
+use haul_domain::orders::PaymentStatus;
 use haul_store::accounts::User;
 use haul_store::payments::Payment;
 use serde::Deserialize;
@@ -47,7 +48,7 @@ async fn buyers_payment(state: &AppState, user: &User, reference: &str) -> Resul
     if order.buyer_id != user.id {
         return Err(AppError::not_found("payment"));
     }
-    Ok((p, order.status() == OrderStatus::PendingPayment))
+    Ok((p, order.status == OrderStatus::PendingPayment))
 }
 
 pub async fn page(
@@ -57,7 +58,7 @@ pub async fn page(
     Path(reference): Path<String>,
 ) -> PageResult {
     let (p, payable) = buyers_payment(&state, &user, &reference).await?;
-    let pending = p.status == "pending" && payable;
+    let pending = p.status == PaymentStatus::Pending && payable;
     Ok(render(&PayPage { csrf: csrf.0, order_id: p.order_id, amount: money(p.amount_minor, &p.currency), pending, message: None }))
 }
 
@@ -75,7 +76,7 @@ pub async fn submit(
 ) -> PageResult {
     let (p, payable) = buyers_payment(&state, &user, &reference).await?;
     let amount = money(p.amount_minor, &p.currency);
-    let refusal = if p.status != "pending" {
+    let refusal = if p.status != PaymentStatus::Pending {
         Some("This payment is already complete.")
     } else if !payable {
         // Refused before any money moves: the order was paid another way,

@@ -17,6 +17,7 @@ use axum::Extension;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use haul_domain::content::VideoStatus;
 use haul_domain::feed::rank::Reasons;
 use haul_domain::ids::UserId;
 use haul_domain::page::PageRequest;
@@ -142,7 +143,7 @@ pub async fn video(
     Path(id): Path<i64>,
 ) -> PageResult {
     let detail = state.db.video(id).await?;
-    if detail.video.status != "published" {
+    if detail.video.status != VideoStatus::Published {
         return Err(AppError::not_found("video").into());
     }
     let slide = slide(&state, user.as_ref(), view(detail), None).await?;

@@ -10,6 +10,7 @@ use haul_domain::ErrorCode;
 use haul_domain::community::{TimeOfDay, local_date, next_cutoff};
 use haul_domain::ids::{CampaignId, CommunityId, ShopId, SkuId};
 use haul_domain::inventory::Quantity;
+use haul_domain::orders::OrderStatus;
 use haul_domain::signing::to_hex;
 use haul_domain::{DomainError, Timestamp};
 use haul_store::accounts::User;
@@ -155,7 +156,7 @@ pub async fn pickup_views(state: &AppState, id: CampaignId) -> AppResult<Vec<Pic
     Ok(list
         .into_iter()
         .map(|entry| PickupView {
-            uncollected: entry.status == "ready_for_pickup" && entry.ready_at.is_some_and(|r| now >= r + grace_ms),
+            uncollected: entry.status == OrderStatus::ReadyForPickup && entry.ready_at.is_some_and(|r| now >= r + grace_ms),
             entry,
         })
         .collect())

@@ -8,6 +8,7 @@ use axum::extract::Multipart;
 use haul_domain::ErrorCode;
 use haul_domain::Money;
 use haul_domain::accounts::{optional_text, text};
+use haul_domain::catalog::ProductStatus;
 use haul_domain::catalog::{ListingKind, http_url, sniff_image};
 use haul_domain::ids::{CategoryId, ProductId, ShopId, SkuId};
 use haul_domain::inventory::Stock;
@@ -114,7 +115,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
 /// A product as a shopper may see it: drafts only for the shop's staff.
 pub async fn visible_product(state: &AppState, id: ProductId, viewer: Option<&User>) -> AppResult<ProductDetail> {
     let product = state.db.product(id).await?;
-    if product.status != "active" {
+    if product.status != ProductStatus::Active {
         let staff = match viewer {
             Some(u) => crate::auth::can_manage_shop(state, u, ShopId(product.shop_id)).await?,
             None => false,

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::require_shop_staff;
 use crate::error::{AppError, AppResult};
 use haul_domain::accounts::{Role, text};
+use haul_domain::community::CommunityStatus;
 use haul_domain::community::{GeoPoint, check_offset};
 use haul_domain::ids::{CommunityId, ShopId};
 use haul_store::accounts::User;
@@ -54,7 +55,7 @@ pub async fn apply_to_lead(state: &AppState, user: &User, input: &ApplyInput) ->
 /// application only to its applicant and operators.
 pub async fn visible_community(state: &AppState, viewer: Option<&User>, id: CommunityId) -> AppResult<Community> {
     let c = state.db.community(id).await?;
-    let allowed = c.status == "approved" || viewer.is_some_and(|u| u.id == c.leader_id || u.role() == Role::Operator);
+    let allowed = c.status == CommunityStatus::Approved || viewer.is_some_and(|u| u.id == c.leader_id || u.role() == Role::Operator);
     if allowed { Ok(c) } else { Err(AppError::not_found("community")) }
 }
 

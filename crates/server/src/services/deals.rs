@@ -6,6 +6,7 @@ use crate::auth::{random_u32, require_shop_staff};
 use crate::deals::Purchase;
 use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
+use haul_domain::deals::DealStatus;
 use haul_domain::deals::Terms;
 use haul_domain::ids::{ShopId, SkuId};
 use haul_domain::inventory::Quantity;
@@ -33,7 +34,7 @@ pub async fn view(state: &AppState, deal: Deal) -> AppResult<DealView> {
     let now = state.clock.now().millis();
     let phase = match deal.status.as_str() {
         "cancelled" => "cancelled",
-        _ if now >= deal.ends_at || deal.status == "closed" => "ended",
+        _ if now >= deal.ends_at || deal.status == DealStatus::Closed => "ended",
         _ if now < deal.starts_at => "upcoming",
         _ => "live",
     };
@@ -75,7 +76,7 @@ pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) ->
         if !crate::services::live::runs_room(state, user, &r).await? {
             return Err(AppError::forbidden());
         }
-        if r.status() == haul_domain::live::RoomStatus::Ended {
+        if r.status == haul_domain::live::RoomStatus::Ended {
             return Err(AppError::new(ErrorCode::RoomEnded, "the room has already ended"));
         }
     }
@@ -126,7 +127,7 @@ pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: S
 pub async fn cancel_deal(state: &AppState, user: &User, id: i64) -> AppResult<DealView> {
     let deal = state.db.deal(id).await?;
     require_shop_staff(state, user, ShopId(deal.shop_id)).await?;
-    if !state.db.finish_deal(id, "cancelled").await? {
+    if !state.db.finish_deal(id, DealStatus::Cancelled).await? {
         return Err(AppError::new(ErrorCode::DealNotActive, "the deal has already ended or been cancelled"));
     }
     state.deals.forget(id).await;

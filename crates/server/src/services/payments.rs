@@ -10,6 +10,7 @@ use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::ids::{OrderId, ShopId};
 use haul_domain::orders::OrderStatus;
+use haul_domain::orders::PaymentStatus;
 use haul_domain::{Currency, Money};
 use haul_store::accounts::User;
 use haul_store::orders::Order;
@@ -30,7 +31,7 @@ pub async fn start(state: &AppState, user: &User, id: OrderId) -> AppResult<Paym
     if detail.order.buyer_id != user.id {
         return Err(AppError::not_found("order"));
     }
-    if detail.order.status() != OrderStatus::PendingPayment {
+    if detail.order.status != OrderStatus::PendingPayment {
         return Err(AppError::new(ErrorCode::OrderNotPayable, "this order is not awaiting payment"));
     }
     if detail.order.pay_by <= state.clock.now().millis() {
@@ -80,11 +81,11 @@ pub async fn refund_order(state: &AppState, user: &User, id: OrderId, input: Ref
         .payments_of_order(id)
         .await?
         .into_iter()
-        .find(|p| p.status == "succeeded")
+        .find(|p| p.status == PaymentStatus::Succeeded)
         .ok_or_else(|| AppError::new(ErrorCode::OrderNotPaid, "only a paid order can be refunded"))?;
     state.payments.refund(&payment, Money { minor: amount_minor, currency: Currency::parse(&payment.currency)? })?;
     let order = state.db.refund_order(id, amount_minor, &reason, user.user_id(), state.clock.now()).await?;
-    if order.status() == OrderStatus::Refunded && matches!(detail.order.status(), OrderStatus::Paid | OrderStatus::Fulfilling) {
+    if order.status == OrderStatus::Refunded && matches!(detail.order.status, OrderStatus::Paid | OrderStatus::Fulfilling) {
         super::orders::left_running(state, &order).await?;
     }
     Ok(order)

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::auth::{random_u32, require_shop_staff};
 use crate::error::AppResult;
+use haul_domain::group_buy::TeamStatus;
 use haul_domain::group_buy::TeamTerms;
 use haul_domain::ids::{ProductId, ShopId, SkuId, TeamId, TeamOfferId};
 use haul_domain::orders::pickup_code;
@@ -93,7 +94,7 @@ pub async fn team_view(state: &AppState, id: TeamId) -> AppResult<TeamView> {
     let terms = offer.terms()?;
     let member_list = state.db.team_members(id).await?;
     let now = state.clock.now().millis();
-    let seconds_left = team.expires_at.filter(|_| team.status == "forming").map(|e| ((e - now).max(0) + 999) / 1000);
+    let seconds_left = team.expires_at.filter(|_| team.status == TeamStatus::Forming).map(|e| ((e - now).max(0) + 999) / 1000);
     Ok(TeamView {
         needed: (terms.min_size - team.members).max(0),
         price_now_minor: team.final_price_minor.unwrap_or_else(|| terms.price_for(team.members)),

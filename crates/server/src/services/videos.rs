@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use axum::extract::Multipart;
 use haul_domain::DomainError;
 use haul_domain::ErrorCode;
+use haul_domain::catalog::ProductStatus;
 use haul_domain::catalog::sniff_image;
 use haul_domain::content::{MAX_ANCHORS, MAX_DURATION_MS, caption, hashtags, mp4_duration_ms, sniff_video};
 use haul_domain::feed::hard_sell::hard_sell;
@@ -103,7 +104,7 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
     let mut category = None;
     for (i, a) in anchors.iter().enumerate() {
         let product = state.db.product(ProductId(a.product_id)).await?;
-        if product.status != "active" {
+        if product.status != ProductStatus::Active {
             return Err(AppError::not_found("product"));
         }
         if i == 0 {

@@ -5,6 +5,7 @@ use crate::StoreError;
 use crate::error::is_unique_violation;
 use haul_domain::ErrorCode;
 use haul_domain::catalog::ListingKind;
+use haul_domain::catalog::ProductStatus;
 use haul_domain::ids::{CategoryId, ShopId};
 
 mod products;
@@ -44,7 +45,8 @@ record! {
         pub kind: String,
         pub external_url: Option<String>,
         pub partner_id: Option<i64>,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: ProductStatus,
         pub image_key: Option<String>,
         pub created_at: i64,
         pub updated_at: i64,
@@ -66,7 +68,8 @@ record! {
         pub shop_slug: String,
         pub title: String,
         pub kind: String,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: ProductStatus,
         pub image_key: Option<String>,
         pub min_price_minor: Option<i64>,
         pub currency: String,

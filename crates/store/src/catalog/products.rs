@@ -4,6 +4,7 @@ use super::{NewProduct, NewSku, PRODUCT_COLUMNS, Product, ProductFilter, Product
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
+use haul_domain::catalog::ProductStatus;
 use haul_domain::ids::{CategoryId, ProductId, SkuId, UserId};
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
@@ -23,7 +24,7 @@ impl Db {
             .bind(new.kind.as_str())
             .bind(new.external_url.as_deref())
             .bind(new.partner)
-            .bind(if new.active { "active" } else { "draft" })
+            .bind(if new.active { ProductStatus::Active } else { ProductStatus::Draft }.as_str())
             .bind(now.millis())
             .fetch_one(&mut *tx)
             .await?;
@@ -48,7 +49,7 @@ impl Db {
                 .bind(title)
                 .bind(description)
                 .bind(category.map(|c| c.get()))
-                .bind(if active { "active" } else { "draft" })
+                .bind(if active { ProductStatus::Active } else { ProductStatus::Draft }.as_str())
                 .bind(now.millis())
                 .bind(id.get())
                 .execute(&self.write)

@@ -6,7 +6,7 @@ use super::Community;
 use crate::orders::{NewOrder, OrderDetail, Origin, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
-use haul_domain::community::accepts_orders;
+use haul_domain::community::{CampaignItemStatus, CampaignStatus, CommunityStatus, accepts_orders};
 use haul_domain::ids::{CampaignId, CommunityId, ShopId, SkuId, UserId};
 use haul_domain::inventory::Quantity;
 use haul_domain::orders::pickup_code;
@@ -28,7 +28,8 @@ record! {
         pub threshold_units: i64,
         pub commission_bps: i64,
         /// open, succeeded, failed
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: CampaignStatus,
         pub closed_at: Option<i64>,
         pub arrived_at: Option<i64>,
         pub created_at: i64,
@@ -46,7 +47,8 @@ record! {
         pub currency: String,
         pub threshold_units: i64,
         /// open, kept (in the supply order), dropped (below its threshold: refunded)
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: CampaignItemStatus,
         pub title: String,
         pub options: String,
         /// Units in paid orders (awaiting payment does not count).
@@ -95,7 +97,7 @@ impl Db {
     /// Publishes a campaign. The store must reach the pickup point and sell
     /// every product here; the cut-off must be ahead.
     pub async fn create_campaign(&self, community: &Community, new: &NewCampaign<'_>, now: Timestamp) -> Result<CampaignDetail> {
-        if community.status != "approved" {
+        if community.status != CommunityStatus::Approved {
             return Err(StoreError::conflict(ErrorCode::CommunityNotApproved, "an operator has not approved this community yet"));
         }
         if !accepts_orders(now, new.cutoff_at) {
@@ -189,7 +191,7 @@ impl Db {
         let sql = format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1");
         let c: Campaign =
             sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("campaign"))?;
-        if c.status != "open" || !accepts_orders(o.now, haul_domain::Timestamp::from_millis(c.cutoff_at)) {
+        if c.status != CampaignStatus::Open || !accepts_orders(o.now, haul_domain::Timestamp::from_millis(c.cutoff_at)) {
             return Err(StoreError::conflict(ErrorCode::CampaignClosed, "the cut-off has passed; this campaign takes no more orders"));
         }
         let member: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM community_members WHERE community_id = $1 AND user_id = $2")

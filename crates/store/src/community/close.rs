@@ -7,6 +7,7 @@ use crate::orders::{ORDER_COLUMNS, Order, release_units, transition_in};
 use crate::refunds::refund_in;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
+use haul_domain::community::{CampaignItemStatus, CampaignStatus};
 use haul_domain::community::{commission_minor, threshold_met};
 use haul_domain::ids::{CampaignId, OrderId, ShopId, UserId};
 use haul_domain::orders::OrderStatus;
@@ -52,7 +53,8 @@ record! {
     pub struct PickupEntry {
         pub order_id: i64,
         pub buyer_name: String,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: OrderStatus,
         pub total_minor: i64,
         pub refunded_minor: i64,
         pub ready_at: Option<i64>,
@@ -64,7 +66,8 @@ record! {
     struct PickupRow {
         pub order_id: i64,
         pub buyer_name: String,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: OrderStatus,
         pub total_minor: i64,
         pub refunded_minor: i64,
         pub ready_at: Option<i64>,
@@ -202,7 +205,7 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::conflict(ErrorCode::PickupCodeUnknown, "no order of this campaign has that pickup code"))?;
-        match order.status() {
+        match order.status {
             OrderStatus::ReadyForPickup => {}
             OrderStatus::Completed => return Err(StoreError::conflict(ErrorCode::AlreadyCollected, "this order was handed over already")),
             _ => return Err(StoreError::conflict(ErrorCode::NotReadyForPickup, "this order has not arrived at the pickup point")),
@@ -269,7 +272,7 @@ async fn close_in(tx: &mut Transaction<'_, Any>, id: CampaignId, now: Timestamp)
     let succeeded = kept_units > 0 && threshold_met(units.values().sum(), threshold);
     for (sku, _) in &items {
         sqlx::query("UPDATE campaign_items SET status = $1 WHERE campaign_id = $2 AND sku_id = $3")
-            .bind(if succeeded && kept(*sku) { "kept" } else { "dropped" })
+            .bind(if succeeded && kept(*sku) { CampaignItemStatus::Kept } else { CampaignItemStatus::Dropped }.as_str())
             .bind(id.get())
             .bind(*sku)
             .execute(&mut **tx)
@@ -288,7 +291,7 @@ async fn close_in(tx: &mut Transaction<'_, Any>, id: CampaignId, now: Timestamp)
         if *back > 0 {
             let reason = if succeeded { "a product did not reach its threshold" } else { "the campaign did not reach its threshold" };
             let refunded = refund_in(tx, order, *back, reason, None, now).await?;
-            if refunded.status() == OrderStatus::Refunded {
+            if refunded.status == OrderStatus::Refunded {
                 continue;
             }
             // A partial refund keeps the order: the dropped lines' units go back by hand.
@@ -327,7 +330,7 @@ async fn close_in(tx: &mut Transaction<'_, Any>, id: CampaignId, now: Timestamp)
     } else {
         CampaignOutcome::Failed
     };
-    let status = if succeeded { "succeeded" } else { "failed" };
+    let status = if succeeded { CampaignStatus::Succeeded } else { CampaignStatus::Failed }.as_str();
     sqlx::query("UPDATE campaigns SET status = $1 WHERE id = $2").bind(status).bind(id.get()).execute(&mut **tx).await?;
     let event = serde_json::json!({ "campaign_id": id.get(), "status": status, "units": units.values().sum::<i64>() });
     crate::webhooks::enqueue_for_shop(tx, ShopId(shop), "campaign.closed", &event, now).await?;

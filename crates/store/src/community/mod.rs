@@ -7,6 +7,7 @@ use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::accounts::Role;
+use haul_domain::community::CommunityStatus;
 use haul_domain::community::GeoPoint;
 use haul_domain::ids::{CommunityId, ShopId, UserId};
 use haul_domain::page::{Page, PageRequest};
@@ -33,7 +34,8 @@ record! {
         /// The leader's local time, for cut-offs such as 23:00.
         pub utc_offset_minutes: i64,
         /// applied, approved, rejected
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: CommunityStatus,
         pub applied_at: i64,
         pub decided_at: Option<i64>,
         pub members: i64,
@@ -107,9 +109,14 @@ impl Db {
     }
 
     /// Communities in one status (`applied` for the operator's queue), newest first.
-    pub async fn communities(&self, status: &str, page: &PageRequest) -> Result<Page<Community>> {
+    pub async fn communities(&self, status: CommunityStatus, page: &PageRequest) -> Result<Page<Community>> {
         let sql = format!("{COMMUNITY_SELECT} WHERE c.status = $1 AND c.id < $2 ORDER BY c.id DESC LIMIT $3");
-        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(status).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        let rows = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(status.as_str())
+            .bind(page.before_id())
+            .bind(page.fetch())
+            .fetch_all(&self.read)
+            .await?;
         Ok(Page::from_batch(rows, page, |c: &Community| c.id))
     }
 
@@ -123,7 +130,7 @@ impl Db {
     /// An operator approves (the applicant becomes a group leader) or rejects.
     pub async fn decide_community(&self, id: CommunityId, approve: bool, operator: UserId, now: Timestamp) -> Result<Community> {
         let mut tx = self.write.begin().await?;
-        let status = if approve { "approved" } else { "rejected" };
+        let status = if approve { CommunityStatus::Approved } else { CommunityStatus::Rejected }.as_str();
         let (leader,): (i64,) = sqlx::query_as(
             "UPDATE communities SET status = $1, decided_at = $2, decided_by = $3 WHERE id = $4 AND status = 'applied' RETURNING leader_id",
         )
@@ -147,7 +154,7 @@ impl Db {
 
     pub async fn join_community(&self, id: CommunityId, user: UserId, now: Timestamp) -> Result<()> {
         let c = self.community(id).await?;
-        if c.status != "approved" {
+        if c.status != CommunityStatus::Approved {
             return Err(StoreError::NotFound("community"));
         }
         sqlx::query("INSERT INTO community_members (community_id, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")

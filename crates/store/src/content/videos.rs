@@ -2,6 +2,7 @@
 
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
+use haul_domain::content::VideoStatus;
 use haul_domain::ids::{ProductId, SkuId, UserId};
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
@@ -23,7 +24,8 @@ record! {
         /// 0 to 1000.
         pub hard_sell_milli: i64,
         pub hard_sell_signals: String,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: VideoStatus,
         pub impressions: i64,
         pub views: i64,
         pub completions: i64,

@@ -5,6 +5,7 @@
 
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
+use haul_domain::deals::DealStatus;
 use haul_domain::ids::{OrderId, ProductId, ShopId, SkuId};
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
@@ -28,7 +29,8 @@ record! {
         pub starts_at: i64,
         pub ends_at: i64,
         pub live_room_id: Option<i64>,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: DealStatus,
         pub created_at: i64,
         /// The product's title and the SKU's options, copied onto order lines.
         pub title: String,
@@ -136,7 +138,7 @@ impl Db {
     /// Ends a deal early (`cancelled`) or after its window (`closed`): units
     /// no order holds go back to the SKU. Pending orders keep theirs; if they
     /// expire later, their units go to the SKU too (see `release_units`).
-    pub async fn finish_deal(&self, deal: i64, status: &'static str) -> Result<bool> {
+    pub async fn finish_deal(&self, deal: i64, status: DealStatus) -> Result<bool> {
         let mut tx = self.write.begin().await?;
         let row: Option<(i64, i64)> = sqlx::query_as("SELECT sku_id, quantity FROM flash_deals WHERE id = $1 AND status = 'active'")
             .bind(deal)
@@ -145,7 +147,7 @@ impl Db {
         let Some((sku, quantity)) = row else { return Ok(false) };
         let (held,): (i64,) = sqlx::query_as("SELECT held FROM flash_deals WHERE id = $1").bind(deal).fetch_one(&mut *tx).await?;
         let unsold = quantity - held;
-        sqlx::query("UPDATE flash_deals SET status = $1 WHERE id = $2").bind(status).bind(deal).execute(&mut *tx).await?;
+        sqlx::query("UPDATE flash_deals SET status = $1 WHERE id = $2").bind(status.as_str()).bind(deal).execute(&mut *tx).await?;
         sqlx::query("UPDATE skus SET stock = stock + $1 WHERE id = $2").bind(unsold.max(0)).bind(sku).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)

@@ -9,6 +9,7 @@ use super::write::{Origin, PlannedLine, PlannedOrder, reserve_order_ids, write_o
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::catalog::ListingKind;
+use haul_domain::catalog::ProductStatus;
 use haul_domain::ids::{SkuId, UserId};
 use haul_domain::inventory::Quantity;
 use haul_domain::{Currency, DomainError, Timestamp};
@@ -24,7 +25,8 @@ record! {
         pub currency: String,
         pub shop_id: i64,
         pub kind: String,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: ProductStatus,
     }
 }
 
@@ -183,7 +185,7 @@ pub(crate) async fn sku_for_sale(tx: &mut Transaction<'_, Any>, sku: SkuId) -> R
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(StoreError::NotFound("sku"))?;
-    if sku.status != "active" {
+    if sku.status != ProductStatus::Active {
         return Err(StoreError::conflict(ErrorCode::ProductUnavailable, format!("{} is not on sale", sku.title)));
     }
     if !ListingKind::parse(&sku.kind)?.sold_here() {

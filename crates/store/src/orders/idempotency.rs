@@ -69,7 +69,7 @@ pub(crate) async fn stored_answer(conn: &mut sqlx::AnyConnection, buyer: i64, ke
     .bind(order_id)
     .fetch_all(&mut *conn)
     .await?;
-    order.status = OrderStatus::PendingPayment.as_str().to_owned();
+    order.status = OrderStatus::PendingPayment;
     order.paid_at = None;
     order.refunded_minor = 0;
     order.updated_at = order.created_at;

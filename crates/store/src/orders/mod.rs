@@ -6,6 +6,9 @@
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
+use haul_domain::community::CampaignStatus;
+use haul_domain::deals::DealStatus;
+use haul_domain::group_buy::TeamStatus;
 use haul_domain::ids::{OrderId, ShopId, UserId};
 use haul_domain::orders::OrderStatus;
 use haul_domain::page::{Page, PageRequest};
@@ -28,7 +31,8 @@ record! {
         pub id: i64,
         pub buyer_id: i64,
         pub shop_id: i64,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: OrderStatus,
         pub total_minor: i64,
         pub currency: String,
         pub refunded_minor: i64,
@@ -54,9 +58,6 @@ record! {
 }
 
 impl Order {
-    pub fn status(&self) -> OrderStatus {
-        OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Cancelled)
-    }
     pub fn order_id(&self) -> OrderId {
         OrderId(self.id)
     }
@@ -78,8 +79,10 @@ record! {
 record! {
     pub struct OrderEvent {
         pub id: i64,
-        pub from_status: Option<String>,
-        pub to_status: String,
+        #[schema(value_type = Option<String>)]
+        pub from_status: Option<OrderStatus>,
+        #[schema(value_type = String)]
+        pub to_status: OrderStatus,
         pub actor_id: Option<i64>,
         pub note: String,
         pub created_at: i64,
@@ -178,10 +181,10 @@ async fn check_group_closed(tx: &mut Transaction<'_, Any>, id: OrderId) -> Resul
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(StoreError::NotFound("order"))?;
-    if team.is_some_and(|s| s != "complete") {
+    if team.map(|s| TeamStatus::parse(&s)).transpose()?.is_some_and(|s| s != TeamStatus::Complete) {
         return Err(StoreError::conflict(ErrorCode::TeamNotComplete, "a team order is prepared once the team is complete"));
     }
-    if campaign.is_some_and(|s| s != "succeeded") {
+    if campaign.map(|s| CampaignStatus::parse(&s)).transpose()?.is_some_and(|s| s != CampaignStatus::Succeeded) {
         return Err(StoreError::conflict(ErrorCode::CampaignNotClosed, "a campaign order is prepared once the campaign closed"));
     }
     Ok(())
@@ -201,7 +204,7 @@ pub(crate) async fn release_units(tx: &mut Transaction<'_, Any>, order: &Order) 
             .fetch_one(&mut **tx)
             .await?;
         sqlx::query("UPDATE flash_deals SET held = held - $1 WHERE id = $2").bind(units).bind(deal).execute(&mut **tx).await?;
-        if status == "active" {
+        if DealStatus::parse(&status)? == DealStatus::Active {
             return Ok(());
         }
     }
@@ -247,7 +250,7 @@ pub(crate) async fn transition_in(
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
     let order: Order =
         sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("order"))?;
-    let from = order.status();
+    let from = order.status;
     from.transition(to)?;
     let paid_at = if to == OrderStatus::Paid { Some(now.millis()) } else { order.paid_at };
     let sql =

@@ -152,7 +152,7 @@ fn detail(p: &PlannedOrder, line_ids: &mut impl Iterator<Item = i64>) -> Result<
         id,
         buyer_id: p.buyer,
         shop_id: p.shop,
-        status: OrderStatus::PendingPayment.as_str().into(),
+        status: OrderStatus::PendingPayment,
         total_minor: total.minor,
         currency: p.currency.clone(),
         refunded_minor: 0,

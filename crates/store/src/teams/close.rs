@@ -9,6 +9,7 @@ use crate::refunds::refund_in;
 use crate::{Db, Result};
 use haul_domain::Timestamp;
 use haul_domain::group_buy::Outcome;
+use haul_domain::group_buy::TeamStatus;
 use haul_domain::ids::{OrderId, ShopId, TeamId};
 use haul_domain::orders::OrderStatus;
 use sqlx::{Any, AssertSqlSafe, Transaction};
@@ -41,11 +42,11 @@ pub(crate) async fn close_in(tx: &mut Transaction<'_, Any>, team: i64, now: Time
     let offer: TeamOffer = sqlx::query_as(AssertSqlSafe(sql)).bind(offer_id).fetch_one(&mut **tx).await?;
     let outcome = offer.terms()?.outcome(members);
     let (status, final_price) = match outcome {
-        Outcome::Complete { price_minor, .. } => ("complete", Some(price_minor)),
-        Outcome::Failed { .. } => ("failed", None),
+        Outcome::Complete { price_minor, .. } => (TeamStatus::Complete, Some(price_minor)),
+        Outcome::Failed { .. } => (TeamStatus::Failed, None),
     };
     let closed = sqlx::query("UPDATE teams SET status = $1, final_price_minor = $2, closed_at = $3 WHERE id = $4 AND status = 'forming'")
-        .bind(status)
+        .bind(status.as_str())
         .bind(final_price)
         .bind(now.millis())
         .bind(team)
@@ -80,7 +81,7 @@ pub(crate) async fn close_in(tx: &mut Transaction<'_, Any>, team: i64, now: Time
             }
         }
     }
-    let event = if status == "complete" { "team.completed" } else { "team.failed" };
+    let event = if status == TeamStatus::Complete { "team.completed" } else { "team.failed" };
     let team_row: super::Team = sqlx::query_as(AssertSqlSafe(format!("SELECT {} FROM teams WHERE id = $1", super::TEAM_COLUMNS)))
         .bind(team)
         .fetch_one(&mut **tx)

@@ -8,6 +8,8 @@ use crate::orders::{NewOrder, OrderDetail, Origin, Placed, claim_key, insert_ord
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
+use haul_domain::group_buy::TeamOfferStatus;
+use haul_domain::group_buy::TeamStatus;
 use haul_domain::group_buy::{TeamTerms, parse_tiers};
 use haul_domain::ids::{ProductId, ShopId, SkuId, TeamId, TeamOfferId, UserId};
 use haul_domain::inventory::Quantity;
@@ -29,7 +31,8 @@ record! {
         pub currency: String,
         /// `members:price` pairs, price falling as more join.
         pub tiers: String,
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: TeamOfferStatus,
         pub created_at: i64,
         pub title: String,
         pub options: String,
@@ -53,7 +56,8 @@ record! {
         /// Paid seats: the only ones that count.
         pub members: i64,
         /// opening (the opener has not paid yet), forming, complete, failed, abandoned
-        pub status: String,
+        #[schema(value_type = String)]
+        pub status: TeamStatus,
         pub opened_at: Option<i64>,
         pub expires_at: Option<i64>,
         pub final_price_minor: Option<i64>,
@@ -188,7 +192,7 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound("team offer"))?;
-        if o.status != "active" {
+        if o.status != TeamOfferStatus::Active {
             return Err(StoreError::conflict(ErrorCode::TeamOfferWithdrawn, "this team price is no longer offered"));
         }
         let (team,): (i64,) = sqlx::query_as(
@@ -215,7 +219,7 @@ impl Db {
         let sql = format!("SELECT {TEAM_COLUMNS} FROM teams WHERE id = $1");
         let t: Team =
             sqlx::query_as(AssertSqlSafe(sql)).bind(team.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("team"))?;
-        if t.status != "forming" || t.expires_at.is_some_and(|e| req.now.millis() >= e) {
+        if t.status != TeamStatus::Forming || t.expires_at.is_some_and(|e| req.now.millis() >= e) {
             return Err(StoreError::conflict(ErrorCode::TeamClosed, "this team is no longer taking members"));
         }
         let (already,): (i64,) =
@@ -272,7 +276,7 @@ pub(crate) async fn member_paid(tx: &mut Transaction<'_, Any>, team: i64, now: T
     sqlx::query("UPDATE teams SET members = members + 1 WHERE id = $1").bind(team).execute(&mut **tx).await?;
     let (offer, status, members, max_size): (i64, String, i64, i64) =
         sqlx::query_as("SELECT offer_id, status, members, max_size FROM teams WHERE id = $1").bind(team).fetch_one(&mut **tx).await?;
-    if status == "opening" {
+    if TeamStatus::parse(&status)? == TeamStatus::Opening {
         let (limit,): (i64,) =
             sqlx::query_as("SELECT time_limit_seconds FROM team_offers WHERE id = $1").bind(offer).fetch_one(&mut **tx).await?;
         sqlx::query("UPDATE teams SET status = 'forming', opened_at = $1, expires_at = $2 WHERE id = $3")

@@ -12,6 +12,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use haul_domain::Money;
+use haul_domain::community::CommunityStatus;
 use haul_domain::ids::{CampaignId, CommunityId, ShopId};
 use haul_domain::page::PageRequest;
 use haul_store::accounts::User;
@@ -45,7 +46,7 @@ pub struct ConsoleQuery {
 async fn console(state: &AppState, user: User, csrf: &CsrfToken, shop: Option<i64>, error: Option<String>) -> PageResult {
     let community = state.db.community_of_leader(user.user_id()).await?;
     let (mut stores, mut campaigns, mut skus, mut picked) = (Vec::new(), Vec::new(), Vec::new(), None);
-    if let Some(c) = community.as_ref().filter(|c| c.status == "approved") {
+    if let Some(c) = community.as_ref().filter(|c| c.status == CommunityStatus::Approved) {
         stores = state.db.serving_shops(c).await?;
         campaigns = state.db.campaigns_of_community(CommunityId(c.id), &PageRequest::parse(Some(50), None)?).await?.items;
         picked = stores.iter().find(|s| Some(s.shop_id) == shop).cloned();
@@ -65,7 +66,7 @@ async fn console(state: &AppState, user: User, csrf: &CsrfToken, shop: Option<i6
         .map(|(c, total, n)| format!("{} on {n} order(s)", money(*total, c)))
         .collect::<Vec<_>>()
         .join(", ");
-    let status = community.as_ref().map(|c| c.status.clone()).unwrap_or_default();
+    let status = community.as_ref().map(|c| c.status.as_str().to_owned()).unwrap_or_default();
     let picked_id = picked.as_ref().map_or(0, |p| p.shop_id);
     Ok(render(&Console {
         layout: Layout::new(Some(user), csrf),

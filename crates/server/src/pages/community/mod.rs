@@ -15,6 +15,8 @@ use crate::services::community::visible_community;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
+use haul_domain::community::CampaignStatus;
+use haul_domain::community::CommunityStatus;
 use haul_domain::ids::{CampaignId, CommunityId};
 use haul_domain::page::PageRequest;
 use haul_store::community::{CampaignDetail, Community};
@@ -28,7 +30,7 @@ struct ListPage {
 }
 
 pub async fn list(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
-    let communities = state.db.communities("approved", &PageRequest::parse(Some(100), None)?).await?.items;
+    let communities = state.db.communities(CommunityStatus::Approved, &PageRequest::parse(Some(100), None)?).await?.items;
     Ok(render(&ListPage { layout: Layout::new(user, &csrf), communities }))
 }
 
@@ -52,7 +54,7 @@ pub fn card(d: CampaignDetail, now_ms: i64) -> CampaignCard {
         })
         .collect();
     CampaignCard {
-        open: d.campaign.status == "open" && now_ms < d.campaign.cutoff_at,
+        open: d.campaign.status == CampaignStatus::Open && now_ms < d.campaign.cutoff_at,
         cutoff: crate::pages::when(d.campaign.cutoff_at),
         key: crate::auth::random_token()[..32].to_owned(),
         items,

@@ -9,6 +9,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use haul_domain::accounts::Role;
+use haul_domain::community::CommunityStatus;
 use haul_domain::ids::CommunityId;
 use haul_domain::page::PageRequest;
 use haul_store::accounts::User;
@@ -29,7 +30,7 @@ fn operator(user: &User) -> Result<(), AppError> {
 
 pub async fn queue(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     operator(&user)?;
-    let applied = state.db.communities("applied", &PageRequest::parse(Some(100), None)?).await?.items;
+    let applied = state.db.communities(CommunityStatus::Applied, &PageRequest::parse(Some(100), None)?).await?.items;
     let commerce_first = state.feed.policy() == haul_domain::feed::hard_sell::Policy::CommerceFirst;
     Ok(render(&Queue { layout: Layout::new(Some(user), &csrf), applied, commerce_first }))
 }

@@ -9,6 +9,7 @@ use crate::pages::layout::{CheckedForm, CsrfToken, PageResult, SignedIn, money, 
 use axum::Extension;
 use axum::extract::State;
 use haul_domain::Money;
+use haul_domain::catalog::ProductStatus;
 use haul_domain::ids::{ProductId, ShopId, SkuId};
 use haul_store::catalog::ProductSummary;
 use serde::Deserialize;
@@ -30,7 +31,7 @@ pub(super) async fn offer_rows(
         .map(|o| (o.sku_id, format!("{} {}", o.title, o.options), money(o.price_minor, &o.currency), money(o.min_price_minor, &o.currency)))
         .collect();
     let mut not_offered = Vec::new();
-    for p in products.iter().filter(|p| p.status == "active") {
+    for p in products.iter().filter(|p| p.status == ProductStatus::Active) {
         for k in state.db.skus(ProductId(p.id)).await?.into_iter().filter(|k| offers.iter().all(|o| o.sku_id != k.id)) {
             not_offered.push((k.id, format!("{} {}", p.title, k.options), money(k.price_minor, &k.currency)));
         }
