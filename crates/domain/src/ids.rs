@@ -20,4 +20,22 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, ShopId, ProductId, SkuId, CategoryId, OrderId, PaymentId, EndpointId, TeamOfferId, TeamId, CommunityId, CampaignId);
+id_type!(
+    UserId,
+    ShopId,
+    ProductId,
+    SkuId,
+    CategoryId,
+    OrderId,
+    PaymentId,
+    EndpointId,
+    TeamOfferId,
+    TeamId,
+    CommunityId,
+    CampaignId,
+    DealId,
+    VideoId,
+    NoteId,
+    RoomId,
+    PartnerId,
+);

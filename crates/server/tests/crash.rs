@@ -9,6 +9,7 @@
 mod common;
 
 use common::{free_port, post};
+use haul_domain::ids::DealId;
 use haul_store::Db;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -83,7 +84,7 @@ async fn acknowledged_deal_orders_survive_sigkill() {
         for id in &acknowledged {
             db.order(haul_domain::ids::OrderId(*id)).await.unwrap_or_else(|e| panic!("acknowledged order {id} lost: {e}"));
         }
-        let held: i64 = db.deal_holdings(deal_id).await.unwrap().iter().map(|(_, n)| n).sum();
+        let held: i64 = db.deal_holdings(DealId(deal_id)).await.unwrap().iter().map(|(_, n)| n).sum();
         assert!(held <= QUANTITY, "round {round}: {held} units held of {QUANTITY}");
         let shown: Value = client.get(format!("{base}/api/v1/deals/{deal_id}")).send().await.unwrap().json().await.unwrap();
         assert_eq!(shown["remaining"].as_i64().unwrap(), QUANTITY - held, "round {round}");

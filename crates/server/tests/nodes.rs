@@ -9,6 +9,7 @@
 mod common;
 
 use common::{free_port, post};
+use haul_domain::ids::DealId;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -83,7 +84,7 @@ async fn two_nodes_sell_one_deal_without_overselling() {
     for id in &won {
         db.order(haul_domain::ids::OrderId(*id)).await.unwrap();
     }
-    let holdings = db.deal_holdings(deal_id).await.unwrap();
+    let holdings = db.deal_holdings(DealId(deal_id)).await.unwrap();
     assert_eq!(holdings.iter().map(|(_, n)| n).sum::<i64>(), QUANTITY);
     assert!(holdings.iter().all(|(_, n)| *n == 1), "a shopper got two units across nodes");
     for base in [&base_a, &base_b] {

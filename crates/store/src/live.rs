@@ -8,7 +8,7 @@ use crate::db::values;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
-use haul_domain::ids::{ProductId, ShopId, UserId};
+use haul_domain::ids::{DealId, ProductId, RoomId, ShopId, UserId};
 use haul_domain::live::{BAG_LIMIT, Counts, RoomStatus};
 use haul_domain::page::{Page, PageRequest};
 use sqlx::{Any, AssertSqlSafe, Transaction};
@@ -114,21 +114,21 @@ impl Db {
         .await?;
         write_bag(&mut tx, id, new.products).await?;
         tx.commit().await?;
-        self.room(id).await
+        self.room(RoomId(id)).await
     }
 
-    pub async fn room(&self, id: i64) -> Result<Room> {
+    pub async fn room(&self, id: RoomId) -> Result<Room> {
         sqlx::query_as(AssertSqlSafe(format!("{ROOM_SELECT} WHERE r.id = $1")))
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(&self.read)
             .await?
             .ok_or(StoreError::NotFound("room"))
     }
 
     /// The secret the encoder must present; only the host ever sees it.
-    pub async fn room_stream_key(&self, id: i64) -> Result<String> {
+    pub async fn room_stream_key(&self, id: RoomId) -> Result<String> {
         let row: Option<(String,)> =
-            sqlx::query_as("SELECT stream_key FROM live_rooms WHERE id = $1").bind(id).fetch_optional(&self.read).await?;
+            sqlx::query_as("SELECT stream_key FROM live_rooms WHERE id = $1").bind(id.get()).fetch_optional(&self.read).await?;
         row.map(|(k,)| k).ok_or(StoreError::NotFound("room"))
     }
 
@@ -157,12 +157,12 @@ impl Db {
     }
 
     /// The bag in the host's order, each product with its SKUs.
-    pub async fn bag(&self, room: i64) -> Result<Vec<BagEntry>> {
+    pub async fn bag(&self, room: RoomId) -> Result<Vec<BagEntry>> {
         let sql = format!(
             "SELECT * FROM ({SUMMARY_SELECT}) p JOIN (SELECT product_id, position FROM live_room_products WHERE room_id = $1) b \
              ON b.product_id = p.id ORDER BY b.position"
         );
-        let rows: Vec<sqlx::any::AnyRow> = sqlx::query(AssertSqlSafe(sql)).bind(room).fetch_all(&self.read).await?;
+        let rows: Vec<sqlx::any::AnyRow> = sqlx::query(AssertSqlSafe(sql)).bind(room.get()).fetch_all(&self.read).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
             use sqlx::Row;
@@ -179,7 +179,7 @@ impl Db {
         let sql = format!(
             "SELECT {SKU_COLUMNS} FROM skus WHERE product_id IN (SELECT product_id FROM live_room_products WHERE room_id = $1) ORDER BY id"
         );
-        let skus: Vec<Sku> = sqlx::query_as(AssertSqlSafe(sql)).bind(room).fetch_all(&self.read).await?;
+        let skus: Vec<Sku> = sqlx::query_as(AssertSqlSafe(sql)).bind(room.get()).fetch_all(&self.read).await?;
         Ok(items
             .into_iter()
             .map(|item| {
@@ -190,15 +190,15 @@ impl Db {
     }
 
     /// Replaces the bag. The pinned product is unpinned if it left the bag.
-    pub async fn set_bag(&self, room: i64, products: &[ProductId]) -> Result<()> {
+    pub async fn set_bag(&self, room: RoomId, products: &[ProductId]) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        sqlx::query("DELETE FROM live_room_products WHERE room_id = $1").bind(room).execute(&mut *tx).await?;
-        write_bag(&mut tx, room, products).await?;
+        sqlx::query("DELETE FROM live_room_products WHERE room_id = $1").bind(room.get()).execute(&mut *tx).await?;
+        write_bag(&mut tx, room.get(), products).await?;
         sqlx::query(
             "UPDATE live_rooms SET pinned_product_id = NULL WHERE id = $1 AND pinned_product_id NOT IN \
              (SELECT product_id FROM live_room_products WHERE room_id = $1)",
         )
-        .bind(room)
+        .bind(room.get())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -206,12 +206,12 @@ impl Db {
     }
 
     /// Pins a product of the bag, or unpins with `None`.
-    pub async fn pin(&self, room: i64, product: Option<ProductId>) -> Result<()> {
+    pub async fn pin(&self, room: RoomId, product: Option<ProductId>) -> Result<()> {
         let done = sqlx::query(
             "UPDATE live_rooms SET pinned_product_id = $2 WHERE id = $1 AND ($2 IS NULL OR EXISTS \
              (SELECT 1 FROM live_room_products WHERE room_id = $1 AND product_id = $2))",
         )
-        .bind(room)
+        .bind(room.get())
         .bind(product.map(|p| p.get()))
         .execute(&self.write)
         .await?;
@@ -221,9 +221,9 @@ impl Db {
         Ok(())
     }
 
-    pub async fn in_bag(&self, room: i64, product: i64) -> Result<bool> {
+    pub async fn in_bag(&self, room: RoomId, product: i64) -> Result<bool> {
         let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM live_room_products WHERE room_id = $1 AND product_id = $2")
-            .bind(room)
+            .bind(room.get())
             .bind(product)
             .fetch_optional(&self.read)
             .await?;
@@ -232,11 +232,11 @@ impl Db {
 
     /// The stream started: scheduled (or already live, for an encoder that
     /// reconnects) becomes live. `false` when the room has ended.
-    pub async fn go_live(&self, room: i64, now: Timestamp) -> Result<bool> {
+    pub async fn go_live(&self, room: RoomId, now: Timestamp) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE live_rooms SET status = 'live', went_live_at = COALESCE(went_live_at, $2) WHERE id = $1 AND status <> 'ended'",
         )
-        .bind(room)
+        .bind(room.get())
         .bind(now.millis())
         .execute(&self.write)
         .await?;
@@ -244,48 +244,56 @@ impl Db {
     }
 
     /// Ends the room once; `false` when it had already ended.
-    pub async fn end_room(&self, room: i64, now: Timestamp) -> Result<bool> {
+    pub async fn end_room(&self, room: RoomId, now: Timestamp) -> Result<bool> {
         let done = sqlx::query("UPDATE live_rooms SET status = 'ended', ended_at = $2 WHERE id = $1 AND status <> 'ended'")
-            .bind(room)
+            .bind(room.get())
             .bind(now.millis())
             .execute(&self.write)
             .await?;
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn set_room_cover(&self, room: i64, key: &str) -> Result<()> {
-        sqlx::query("UPDATE live_rooms SET cover_key = $1 WHERE id = $2").bind(key).bind(room).execute(&self.write).await?;
+    pub async fn set_room_cover(&self, room: RoomId, key: &str) -> Result<()> {
+        sqlx::query("UPDATE live_rooms SET cover_key = $1 WHERE id = $2").bind(key).bind(room.get()).execute(&self.write).await?;
         Ok(())
     }
 
-    pub async fn set_replay(&self, room: i64) -> Result<()> {
-        sqlx::query("UPDATE live_rooms SET has_replay = 1 WHERE id = $1").bind(room).execute(&self.write).await?;
+    pub async fn set_replay(&self, room: RoomId) -> Result<()> {
+        sqlx::query("UPDATE live_rooms SET has_replay = 1 WHERE id = $1").bind(room.get()).execute(&self.write).await?;
         Ok(())
     }
 
-    pub async fn add_moderator(&self, room: i64, user: UserId) -> Result<()> {
+    pub async fn add_moderator(&self, room: RoomId, user: UserId) -> Result<()> {
         sqlx::query("INSERT INTO live_moderators (room_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(room)
+            .bind(room.get())
             .bind(user.get())
             .execute(&self.write)
             .await?;
         Ok(())
     }
 
-    pub async fn moderators(&self, room: i64) -> Result<Vec<i64>> {
+    pub async fn moderators(&self, room: RoomId) -> Result<Vec<i64>> {
         let rows: Vec<(i64,)> =
-            sqlx::query_as("SELECT user_id FROM live_moderators WHERE room_id = $1").bind(room).fetch_all(&self.read).await?;
+            sqlx::query_as("SELECT user_id FROM live_moderators WHERE room_id = $1").bind(room.get()).fetch_all(&self.read).await?;
         Ok(rows.into_iter().map(|(u,)| u).collect())
     }
 
     /// Mutes (until a time) or bans (`until` absent); a later sanction of
     /// the same kind replaces the earlier one.
-    pub async fn sanction(&self, room: i64, user: UserId, kind: &str, until: Option<Timestamp>, by: UserId, now: Timestamp) -> Result<()> {
+    pub async fn sanction(
+        &self,
+        room: RoomId,
+        user: UserId,
+        kind: &str,
+        until: Option<Timestamp>,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO live_sanctions (room_id, user_id, kind, until_ms, by_user_id, at) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (room_id, user_id, kind) DO UPDATE SET until_ms = excluded.until_ms, by_user_id = excluded.by_user_id, at = excluded.at",
         )
-        .bind(room)
+        .bind(room.get())
         .bind(user.get())
         .bind(kind)
         .bind(until.map(|t| t.millis()))
@@ -296,8 +304,11 @@ impl Db {
         Ok(())
     }
 
-    pub async fn sanctions(&self, room: i64) -> Result<Vec<Sanction>> {
-        Ok(sqlx::query_as("SELECT user_id, kind, until_ms FROM live_sanctions WHERE room_id = $1").bind(room).fetch_all(&self.read).await?)
+    pub async fn sanctions(&self, room: RoomId) -> Result<Vec<Sanction>> {
+        Ok(sqlx::query_as("SELECT user_id, kind, until_ms FROM live_sanctions WHERE room_id = $1")
+            .bind(room.get())
+            .fetch_all(&self.read)
+            .await?)
     }
 
     /// Adds what the hub counted for each room, and records first-time viewers.
@@ -334,20 +345,20 @@ impl Db {
 
     /// The counts behind a stream's figures. Orders count when paid and not
     /// fully refunded: placed from the room, or of a deal dropped in it.
-    pub async fn room_counts(&self, room: i64, now: Timestamp) -> Result<Counts> {
+    pub async fn room_counts(&self, room: RoomId, now: Timestamp) -> Result<Counts> {
         let (peak, viewer_ms, went_live_at, ended_at, comments, likes, shares): (i64, i64, Option<i64>, Option<i64>, i64, i64, i64) =
             sqlx::query_as("SELECT peak_viewers, viewer_ms, went_live_at, ended_at, comments, likes, shares FROM live_rooms WHERE id = $1")
-                .bind(room)
+                .bind(room.get())
                 .fetch_optional(&self.read)
                 .await?
                 .ok_or(StoreError::NotFound("room"))?;
         let (unique,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM live_viewers WHERE room_id = $1").bind(room).fetch_one(&self.read).await?;
+            sqlx::query_as("SELECT COUNT(*) FROM live_viewers WHERE room_id = $1").bind(room.get()).fetch_one(&self.read).await?;
         let (orders, buyers, gmv): (i64, i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), COUNT(DISTINCT buyer_id), CAST(COALESCE(SUM(total_minor - refunded_minor), 0) AS BIGINT) FROM orders \
              WHERE paid_at IS NOT NULL AND refunded_minor < total_minor AND (room_id = $1 OR deal_id IN (SELECT id FROM flash_deals WHERE live_room_id = $1))",
         )
-        .bind(room)
+        .bind(room.get())
         .fetch_one(&self.read)
         .await?;
         let live_ms = went_live_at.map(|start| ended_at.unwrap_or(now.millis()) - start).unwrap_or(0).max(0);
@@ -366,11 +377,11 @@ impl Db {
     }
 
     /// The live room a deal was dropped in, if that room is still open.
-    pub async fn open_room_of_deal(&self, deal: i64) -> Result<Option<i64>> {
+    pub async fn open_room_of_deal(&self, deal: DealId) -> Result<Option<i64>> {
         let row: Option<(i64,)> = sqlx::query_as(
             "SELECT r.id FROM flash_deals d JOIN live_rooms r ON r.id = d.live_room_id WHERE d.id = $1 AND r.status <> 'ended'",
         )
-        .bind(deal)
+        .bind(deal.get())
         .fetch_optional(&self.read)
         .await?;
         Ok(row.map(|(r,)| r))

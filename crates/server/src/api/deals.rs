@@ -11,7 +11,7 @@ use crate::services::deals::{DealView, NewDealInput, buy, cancel_deal, create_de
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use haul_domain::ids::ShopId;
+use haul_domain::ids::{DealId, ShopId};
 use haul_store::orders::OrderDetail;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -52,7 +52,7 @@ async fn create(
 
 #[utoipa::path(get, path = "/api/v1/deals/{id}", tag = "deals", responses((status = 200, body = DealView), (status = 404)))]
 async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<DealView>> {
-    let deal = state.db.deal(id).await?;
+    let deal = state.db.deal(DealId(id)).await?;
     Ok(axum::Json(view(&state, deal).await?))
 }
 

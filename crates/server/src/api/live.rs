@@ -19,6 +19,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use haul_domain::ErrorCode;
 use haul_domain::accounts::Role;
+use haul_domain::ids::RoomId;
 use haul_domain::live::RoomStatus;
 use haul_store::accounts::User;
 use haul_store::live::{BagEntry, Room};
@@ -74,11 +75,16 @@ async fn room_view(state: &AppState, room: Room, user: Option<&User>) -> AppResu
     let publish = match user {
         Some(u) if runs_room(state, u, &room).await? => Some(Publish {
             server: state.config.rtmp_url.clone(),
-            stream_key: format!("{}?key={}", room.id, state.db.room_stream_key(room.id).await?),
+            stream_key: format!("{}?key={}", room.id, state.db.room_stream_key(RoomId(room.id)).await?),
         }),
         _ => None,
     };
-    Ok(RoomView { hls: LiveHub::hls_path(room.id, room.status, room.has_replay == 1), bag: state.db.bag(room.id).await?, publish, room })
+    Ok(RoomView {
+        hls: LiveHub::hls_path(room.id, room.status, room.has_replay == 1),
+        bag: state.db.bag(RoomId(room.id)).await?,
+        publish,
+        room,
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/live/rooms", tag = "live", security(("bearer" = [])), request_body = NewRoomInput,
@@ -112,7 +118,7 @@ async fn list(State(state): State<AppState>, Query(q): Query<ListParams>) -> App
 
 #[utoipa::path(get, path = "/api/v1/live/rooms/{id}", tag = "live", responses((status = 200, body = RoomView), (status = 404)))]
 async fn show(State(state): State<AppState>, user: Option<ApiUser>, Path(id): Path<i64>) -> AppResult<axum::Json<RoomView>> {
-    let room = state.db.room(id).await?;
+    let room = state.db.room(RoomId(id)).await?;
     Ok(axum::Json(room_view(&state, room, user.as_ref().map(|u| &u.0)).await?))
 }
 
@@ -240,7 +246,7 @@ async fn ban(
     responses((status = 200, body = FiguresView), (status = 403)))]
 async fn room_figures(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<FiguresView>> {
     require_runs(&state, &user, id).await?;
-    Ok(axum::Json(figures_view(&state.db.room_counts(id, state.clock.now()).await?)))
+    Ok(axum::Json(figures_view(&state.db.room_counts(RoomId(id), state.clock.now()).await?)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -303,7 +309,7 @@ struct HookForm {
 /// nginx-rtmp asks whether a stream may start: 2xx lets it in, 403 drops it.
 async fn on_publish(State(state): State<AppState>, axum::Form(form): axum::Form<HookForm>) -> StatusCode {
     match checked_room(&state, &form).await {
-        Some(room) if room.status.accepts_stream() => match state.db.go_live(room.id, state.clock.now()).await {
+        Some(room) if room.status.accepts_stream() => match state.db.go_live(RoomId(room.id), state.clock.now()).await {
             Ok(true) => {
                 state.live.stream_changed(room.id);
                 let _ = state.live.publish(room.id, Event::Status { status: "live".into(), replay: false }).await;
@@ -333,10 +339,10 @@ async fn on_publish_done(State(state): State<AppState>, axum::Form(form): axum::
 
 async fn checked_room(state: &AppState, form: &HookForm) -> Option<Room> {
     let id: i64 = form.name.parse().ok()?;
-    let key = state.db.room_stream_key(id).await.ok()?;
+    let key = state.db.room_stream_key(RoomId(id)).await.ok()?;
     if !same_secret(&key, &form.key) {
         tracing::warn!(room = id, "stream refused: wrong key");
         return None;
     }
-    state.db.room(id).await.ok()
+    state.db.room(RoomId(id)).await.ok()
 }

@@ -13,7 +13,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
-use haul_domain::ids::{ShopId, UserId};
+use haul_domain::ids::{NoteId, ShopId, UserId};
 use haul_store::content::Note;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -48,7 +48,7 @@ async fn create(
 
 #[utoipa::path(get, path = "/api/v1/notes/{id}", tag = "notes", responses((status = 200, body = NoteView), (status = 404)))]
 async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<NoteView>> {
-    Ok(axum::Json(view(state.db.note(id).await?)))
+    Ok(axum::Json(view(state.db.note(NoteId(id)).await?)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -68,7 +68,7 @@ async fn like(
     Path(id): Path<i64>,
     Json(input): Json<LikeInput>,
 ) -> AppResult<StatusCode> {
-    state.db.like_note(id, user.user_id(), input.on, state.clock.now()).await?;
+    state.db.like_note(NoteId(id), user.user_id(), input.on, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -85,7 +85,7 @@ async fn comment(
     Json(input): Json<CommentInput>,
 ) -> AppResult<StatusCode> {
     let body = text("body", &input.body, 500)?;
-    state.db.comment_note(id, user.user_id(), &body, state.clock.now()).await?;
+    state.db.comment_note(NoteId(id), user.user_id(), &body, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -114,9 +114,9 @@ async fn sponsorships(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> AppResult<axum::Json<Vec<SponsorshipView>>> {
-    let note = state.db.note(id).await?.note;
+    let note = state.db.note(NoteId(id)).await?.note;
     let mut open = Vec::new();
-    for s in state.db.open_sponsorships(id).await? {
+    for s in state.db.open_sponsorships(NoteId(id)).await? {
         if note.author_id == user.id || can_manage_shop(&state, &user, ShopId(s.shop_id)).await? {
             open.push(s.into());
         }

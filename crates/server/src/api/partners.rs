@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
-use haul_domain::ids::{OrderId, ShopId};
+use haul_domain::ids::{OrderId, PartnerId, ShopId};
 use haul_domain::orders::OrderStatus;
 use haul_domain::signing;
 use haul_store::catalog::Partner;
@@ -66,7 +66,8 @@ async fn shipment(
     RawBody(body): RawBody,
 ) -> AppResult<axum::Json<Order>> {
     let input: Shipment = serde_json::from_slice(&body).map_err(|e| AppError::new(ErrorCode::InvalidJson, e.to_string()))?;
-    let partner = state.db.partner(input.partner_id).await.map_err(|_| AppError::new(ErrorCode::BadSignature, "unknown partner"))?;
+    let partner =
+        state.db.partner(PartnerId(input.partner_id)).await.map_err(|_| AppError::new(ErrorCode::BadSignature, "unknown partner"))?;
     let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
     signing::verify(partner.secret.as_bytes(), header, &body, state.clock.now().seconds())?;
     // Only orders forwarded to this partner: not the shop's own orders, and

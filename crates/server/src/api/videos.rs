@@ -14,7 +14,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use haul_domain::ErrorCode;
 use haul_domain::content::VideoStatus;
-use haul_domain::ids::UserId;
+use haul_domain::ids::{UserId, VideoId};
 use haul_store::content::Comment;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -50,7 +50,7 @@ async fn upload(
 
 #[utoipa::path(get, path = "/api/v1/videos/{id}", tag = "videos", responses((status = 200, body = VideoView), (status = 404)))]
 async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<VideoView>> {
-    let detail = state.db.video(id).await?;
+    let detail = state.db.video(VideoId(id)).await?;
     if detail.video.status != VideoStatus::Published {
         return Err(AppError::not_found("video"));
     }
@@ -111,7 +111,7 @@ async fn list_comments(
     Path(id): Path<i64>,
     Query(page): Query<PageParams>,
 ) -> AppResult<axum::Json<PageOf<Comment>>> {
-    Ok(axum::Json(state.db.comments(id, &page.parse()?).await?.into()))
+    Ok(axum::Json(state.db.comments(VideoId(id), &page.parse()?).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -128,7 +128,7 @@ async fn comment(
     Json(input): Json<CommentInput>,
 ) -> AppResult<(StatusCode, axum::Json<Comment>)> {
     let body = haul_domain::accounts::text("body", &input.body, 500)?;
-    let comment = state.db.add_comment(id, user.user_id(), &body, state.clock.now()).await?;
+    let comment = state.db.add_comment(VideoId(id), user.user_id(), &body, state.clock.now()).await?;
     state.feed.forget_viewer(user.user_id());
     Ok((StatusCode::CREATED, axum::Json(comment)))
 }
@@ -160,7 +160,7 @@ async fn creator_videos(
     let page = state.db.videos_of_creator(UserId(id), &page.parse()?).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for v in page.items {
-        items.push(view(state.db.video(v.id).await?));
+        items.push(view(state.db.video(VideoId(v.id)).await?));
     }
     Ok(axum::Json(PageOf { items, next_cursor: page.next_cursor }))
 }

@@ -14,9 +14,8 @@ pub use redis_gate::RedisGate;
 use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
-use haul_domain::deals::DealStatus;
-use haul_domain::deals::{Gate, Refusal, Terms};
-use haul_domain::ids::{OrderId, UserId};
+use haul_domain::deals::{DealStatus, Gate, Refusal, Terms};
+use haul_domain::ids::{DealId, OrderId, UserId};
 use haul_store::Db;
 use haul_store::deals::{Deal, DealOrder, DealWrite};
 use haul_store::orders::Order;
@@ -86,19 +85,19 @@ impl DealEngine {
         if let Some(s) = lock(&self.slots).get(&deal) {
             return Ok(s.clone());
         }
-        let d = self.db.deal(deal).await?;
+        let d = self.db.deal(DealId(deal)).await?;
         let terms = Terms {
             quantity: d.quantity,
             per_shopper_cap: d.per_shopper_cap,
             starts_at: Timestamp::from_millis(d.starts_at),
             ends_at: Timestamp::from_millis(d.ends_at),
         };
-        let held = self.db.deal_holdings(deal).await?;
+        let held = self.db.deal_holdings(DealId(deal)).await?;
         let remaining = d.quantity - d.held;
         if let Some(redis) = &self.redis {
             redis.init(deal, remaining, &held).await.map_err(gate_down)?;
         }
-        let winners = self.db.deal_winning_keys(deal).await?.into_iter().collect();
+        let winners = self.db.deal_winning_keys(DealId(deal)).await?.into_iter().collect();
         let gate = Mutex::new(Gate::new(remaining, d.per_shopper_cap, held));
         let slot = Arc::new(Slot { gate, winners: Mutex::new(winners), terms, deal: Arc::new(d) });
         lock(&self.slots).insert(deal, slot.clone());
@@ -131,8 +130,8 @@ impl DealEngine {
                 Taken::No { refusal, held } => return Ok(Err((refusal, held > 0))),
                 Taken::Unknown => {
                     // Redis lost the deal (restart, eviction): reload it from the record.
-                    let d = self.db.deal(deal).await?;
-                    let held = self.db.deal_holdings(deal).await?;
+                    let d = self.db.deal(DealId(deal)).await?;
+                    let held = self.db.deal_holdings(DealId(deal)).await?;
                     redis.init(deal, d.quantity - d.held, &held).await.map_err(gate_down)?;
                 }
             }

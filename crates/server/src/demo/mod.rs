@@ -13,7 +13,7 @@ type Result<T> = std::result::Result<T, StartError>;
 use crate::auth::{hash_password, random_u32};
 use haul_domain::accounts::{Login, Role};
 use haul_domain::catalog::ListingKind;
-use haul_domain::ids::{CategoryId, OrderId, ShopId, SkuId, UserId};
+use haul_domain::ids::{CategoryId, OrderId, RoomId, ShopId, SkuId, UserId};
 use haul_domain::inventory::Quantity;
 use haul_domain::orders::{OrderStatus, pickup_code};
 use haul_domain::page::PageRequest;
@@ -341,7 +341,7 @@ async fn live_rooms(
         let key = crate::auth::random_token();
         let new = haul_store::live::NewRoom { host, shop, title, cover_key: None, starts_at, stream_key: &key, products: &products, now };
         let room = state.db.create_room(new).await?;
-        state.db.pin(room.id, products.first().copied()).await?;
+        state.db.pin(RoomId(room.id), products.first().copied()).await?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod ws;
 
 use crate::clock::Clock;
 use crate::error::{AppError, AppResult};
+use haul_domain::ids::{DealId, RoomId};
 use haul_domain::live::{ChatRules, RateLimit, RoomStatus};
 use haul_store::Db;
 use protocol::{DealCard, Event};
@@ -35,7 +36,7 @@ pub fn announce_purchase(state: &crate::AppState, order: haul_store::orders::Ord
     tokio::spawn(async move {
         let room = match (order.room_id, order.deal_id) {
             (Some(room), _) => Some(room),
-            (None, Some(deal)) => state.db.open_room_of_deal(deal).await.ok().flatten(),
+            (None, Some(deal)) => state.db.open_room_of_deal(DealId(deal)).await.ok().flatten(),
             (None, None) => None,
         };
         let Some(room) = room else { return };
@@ -134,9 +135,9 @@ impl LiveHub {
     }
 
     async fn load(&self, id: i64) -> AppResult<Arc<RoomHub>> {
-        let room = self.db.room(id).await?;
-        let bag = serde_json::value::to_raw_value(&self.db.bag(id).await?).map_err(|e| AppError::internal(e.to_string()))?;
-        let deals = self.db.deals_in_room(id).await?.iter().map(DealCard::from).collect();
+        let room = self.db.room(RoomId(id)).await?;
+        let bag = serde_json::value::to_raw_value(&self.db.bag(RoomId(id)).await?).map_err(|e| AppError::internal(e.to_string()))?;
+        let deals = self.db.deals_in_room(RoomId(id)).await?.iter().map(DealCard::from).collect();
         let loaded = Loaded {
             status: room.status,
             replay: room.has_replay == 1,
@@ -146,8 +147,8 @@ impl LiveHub {
             pinned: room.pinned_product_id,
             deals,
             likes: room.likes,
-            moderators: self.db.moderators(id).await?,
-            sanctions: self.db.sanctions(id).await?,
+            moderators: self.db.moderators(RoomId(id)).await?,
+            sanctions: self.db.sanctions(RoomId(id)).await?,
         };
         // With Redis the ids come from Redis; alone, from a clock so they
         // keep growing across restarts.
@@ -222,7 +223,7 @@ impl LiveHub {
             self.signal(&room, Signal::Presence { node: self.node.clone(), viewers: local }).await;
             if local > 0 {
                 for deal in room.deals().iter().filter(|d| d.ends_at > now.millis()) {
-                    if let Ok(d) = self.db.deal(deal.id).await
+                    if let Ok(d) = self.db.deal(DealId(deal.id)).await
                         && let Ok(left) = deals.remaining(&d).await
                     {
                         room.stock(deal.id, left);

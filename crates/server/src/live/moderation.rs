@@ -8,13 +8,13 @@ use crate::AppState;
 use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
 use haul_domain::accounts::Role;
-use haul_domain::ids::UserId;
+use haul_domain::ids::{RoomId, UserId};
 use haul_domain::live::check_mute_minutes;
 use haul_store::accounts::User;
 
 async fn require_moderator(state: &AppState, room: i64, user: &User) -> AppResult<haul_store::live::Room> {
-    let r = state.db.room(room).await?;
-    if r.host_id == user.id || user.role() == Role::Operator || state.db.moderators(room).await?.contains(&user.id) {
+    let r = state.db.room(RoomId(room)).await?;
+    if r.host_id == user.id || user.role() == Role::Operator || state.db.moderators(RoomId(room)).await?.contains(&user.id) {
         Ok(r)
     } else {
         Err(AppError::forbidden())
@@ -42,17 +42,17 @@ async fn sanction(state: &AppState, room: i64, by: &User, target: i64, kind: &st
         return Err(AppError::new(ErrorCode::CannotSanction, "the host and yourself cannot be muted or banned"));
     }
     state.db.user(UserId(target)).await?;
-    state.db.sanction(room, UserId(target), kind, until, by.user_id(), state.clock.now()).await?;
+    state.db.sanction(RoomId(room), UserId(target), kind, until, by.user_id(), state.clock.now()).await?;
     let event = Event::Sanctioned { user_id: target, kind: kind.to_owned(), until: until.map(|t| t.millis()) };
     state.live.publish(room, event).await
 }
 
 pub async fn add_moderator(state: &AppState, room: i64, by: &User, target: i64) -> AppResult<()> {
-    let r = state.db.room(room).await?;
+    let r = state.db.room(RoomId(room)).await?;
     if r.host_id != by.id && by.role() != Role::Operator {
         return Err(AppError::forbidden());
     }
     state.db.user(UserId(target)).await?;
-    state.db.add_moderator(room, UserId(target)).await?;
+    state.db.add_moderator(RoomId(room), UserId(target)).await?;
     state.live.publish(room, Event::ModeratorAdded { user_id: target }).await
 }

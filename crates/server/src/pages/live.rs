@@ -13,6 +13,7 @@ use crate::services::live::{FiguresView, NewRoomInput, create_room, end_stream, 
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
+use haul_domain::ids::RoomId;
 use haul_domain::live::RoomStatus;
 use haul_domain::page::PageRequest;
 use haul_store::live::{BagEntry, Room};
@@ -83,14 +84,14 @@ pub async fn room(
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let room = state.db.room(id).await?;
+    let room = state.db.room(RoomId(id)).await?;
     let runs = match &user {
         Some(u) => runs_room(&state, u, &room).await?,
         None => false,
     };
     Ok(render(&RoomPage {
         hls: LiveHub::hls_path(room.id, room.status, room.has_replay == 1),
-        bag: cards(state.db.bag(id).await?),
+        bag: cards(state.db.bag(RoomId(id)).await?),
         layout: Layout::new(user, &csrf),
         room,
         runs,
@@ -113,19 +114,19 @@ struct HostPage {
 }
 
 async fn host_page(state: &AppState, user: haul_store::accounts::User, csrf: &CsrfToken, id: i64, notice: Option<String>) -> PageResult {
-    let room = state.db.room(id).await?;
+    let room = state.db.room(RoomId(id)).await?;
     if !runs_room(state, &user, &room).await? {
         return Err(AppError::forbidden().into());
     }
-    let bag = state.db.bag(id).await?;
+    let bag = state.db.bag(RoomId(id)).await?;
     let currency = bag.first().map(|b| b.item.currency.clone()).unwrap_or_else(|| "CNY".into());
     Ok(render(&HostPage {
         layout: Layout::new(Some(user), csrf).with_notice(notice),
         server: state.config.rtmp_url.clone(),
-        stream_key: format!("{}?key={}", room.id, state.db.room_stream_key(id).await?),
+        stream_key: format!("{}?key={}", room.id, state.db.room_stream_key(RoomId(id)).await?),
         bag_ids: bag.iter().map(|b| b.item.product_id.to_string()).collect::<Vec<_>>().join(", "),
         bag: cards(bag),
-        figures: figures_view(&state.db.room_counts(id, state.clock.now()).await?),
+        figures: figures_view(&state.db.room_counts(RoomId(id), state.clock.now()).await?),
         currency,
         grace: state.config.live_end_grace_seconds,
         room,
@@ -224,7 +225,7 @@ pub async fn end(
     Path(id): Path<i64>,
     CheckedForm(_): CheckedForm<super::layout::NoFields>,
 ) -> PageResult {
-    let room = state.db.room(id).await?;
+    let room = state.db.room(RoomId(id)).await?;
     if !runs_room(&state, &user, &room).await? {
         return Err(AppError::forbidden().into());
     }

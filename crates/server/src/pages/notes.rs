@@ -10,7 +10,7 @@ use crate::services::notes::{NoteView, publish, view};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
-use haul_domain::ids::ShopId;
+use haul_domain::ids::{NoteId, ShopId};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -30,12 +30,12 @@ pub async fn note(
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let n = view(state.db.note(id).await?);
+    let n = view(state.db.note(NoteId(id)).await?);
     let stars = n.detail.note.rating.map(|r| "★".repeat(r as usize) + &"☆".repeat(5 - r as usize)).unwrap_or_default();
-    let comments = state.db.note_comments(id, 50).await?;
+    let comments = state.db.note_comments(NoteId(id), 50).await?;
     let mut offers = Vec::new();
     if user.as_ref().is_some_and(|u| u.id == n.detail.note.author_id) {
-        for s in state.db.open_sponsorships(id).await?.into_iter().filter(|s| s.shop_agreed == 1) {
+        for s in state.db.open_sponsorships(NoteId(id)).await?.into_iter().filter(|s| s.shop_agreed == 1) {
             offers.push((s.shop_id, state.db.shop(ShopId(s.shop_id)).await?.name));
         }
     }
@@ -69,7 +69,7 @@ pub async fn like(
     Path(id): Path<i64>,
     CheckedForm(f): CheckedForm<LikeForm>,
 ) -> PageResult {
-    state.db.like_note(id, user.user_id(), f.on, state.clock.now()).await?;
+    state.db.like_note(NoteId(id), user.user_id(), f.on, state.clock.now()).await?;
     Ok(see_other(&format!("/notes/{id}")))
 }
 
@@ -85,7 +85,7 @@ pub async fn comment(
     CheckedForm(f): CheckedForm<CommentForm>,
 ) -> PageResult {
     let body = haul_domain::accounts::text("body", &f.body, 500)?;
-    state.db.comment_note(id, user.user_id(), &body, state.clock.now()).await?;
+    state.db.comment_note(NoteId(id), user.user_id(), &body, state.clock.now()).await?;
     Ok(see_other(&format!("/notes/{id}")))
 }
 

@@ -19,7 +19,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use haul_domain::content::VideoStatus;
 use haul_domain::feed::rank::Reasons;
-use haul_domain::ids::UserId;
+use haul_domain::ids::{UserId, VideoId};
 use haul_domain::page::PageRequest;
 use haul_store::accounts::User;
 use serde::Deserialize;
@@ -77,7 +77,7 @@ async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Opt
         });
     }
     let reactions = match user {
-        Some(u) => state.db.reactions_of(u.user_id(), v.detail.video.id).await?,
+        Some(u) => state.db.reactions_of(u.user_id(), VideoId(v.detail.video.id)).await?,
         None => Vec::new(),
     };
     Ok(Slide {
@@ -142,7 +142,7 @@ pub async fn video(
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let detail = state.db.video(id).await?;
+    let detail = state.db.video(VideoId(id)).await?;
     if detail.video.status != VideoStatus::Published {
         return Err(AppError::not_found("video").into());
     }

@@ -8,9 +8,8 @@ use axum::extract::Multipart;
 use haul_domain::ErrorCode;
 use haul_domain::Money;
 use haul_domain::accounts::{optional_text, text};
-use haul_domain::catalog::ProductStatus;
-use haul_domain::catalog::{ListingKind, http_url, sniff_image};
-use haul_domain::ids::{CategoryId, ProductId, ShopId, SkuId};
+use haul_domain::catalog::{ListingKind, ProductStatus, http_url, sniff_image};
+use haul_domain::ids::{CategoryId, PartnerId, ProductId, ShopId, SkuId};
 use haul_domain::inventory::Stock;
 use haul_store::accounts::User;
 use haul_store::catalog::{NewProduct, NewSku, Product, Shop, Sku};
@@ -87,7 +86,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
     };
     let partner = match (kind, input.partner_id) {
         (ListingKind::Partner, Some(id)) => {
-            let partner = state.db.partner(id).await?;
+            let partner = state.db.partner(PartnerId(id)).await?;
             if partner.shop_id != shop.id {
                 return Err(AppError::not_found("partner"));
             }

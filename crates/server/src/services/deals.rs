@@ -6,9 +6,8 @@ use crate::auth::{random_u32, require_shop_staff};
 use crate::deals::Purchase;
 use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
-use haul_domain::deals::DealStatus;
-use haul_domain::deals::Terms;
-use haul_domain::ids::{ShopId, SkuId};
+use haul_domain::deals::{DealStatus, Terms};
+use haul_domain::ids::{DealId, RoomId, ShopId, SkuId};
 use haul_domain::inventory::Quantity;
 use haul_domain::orders::pickup_code;
 use haul_domain::signing::to_hex;
@@ -72,7 +71,7 @@ pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) ->
         now,
     )?;
     if let Some(room) = input.live_room_id {
-        let r = state.db.room(room).await?;
+        let r = state.db.room(RoomId(room)).await?;
         if !crate::services::live::runs_room(state, user, &r).await? {
             return Err(AppError::forbidden());
         }
@@ -125,13 +124,13 @@ pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: S
 /// Cancels a live or upcoming deal: its unsold units go back to the SKU and
 /// its gate is dropped.
 pub async fn cancel_deal(state: &AppState, user: &User, id: i64) -> AppResult<DealView> {
-    let deal = state.db.deal(id).await?;
+    let deal = state.db.deal(DealId(id)).await?;
     require_shop_staff(state, user, ShopId(deal.shop_id)).await?;
-    if !state.db.finish_deal(id, DealStatus::Cancelled).await? {
+    if !state.db.finish_deal(DealId(id), DealStatus::Cancelled).await? {
         return Err(AppError::new(ErrorCode::DealNotActive, "the deal has already ended or been cancelled"));
     }
     state.deals.forget(id).await;
-    view(state, state.db.deal(id).await?).await
+    view(state, state.db.deal(DealId(id)).await?).await
 }
 
 /// The default of a quantity or a cap.

@@ -9,6 +9,7 @@ use haul_domain::accounts::Role;
 use haul_domain::feed::hard_sell::Policy;
 use haul_domain::feed::pools::{Need, Standing};
 use haul_domain::feed::scores::{Engagement, Rates};
+use haul_domain::ids::VideoId;
 use haul_domain::page::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -98,7 +99,7 @@ pub async fn studio_for(state: &AppState, user: &haul_store::accounts::User) -> 
     let page = state.db.videos_of_creator(user.user_id(), &PageRequest::parse(Some(100), None)?).await?;
     let mut videos = Vec::with_capacity(page.items.len());
     for v in page.items {
-        let detail = view(state.db.video(v.id).await?);
+        let detail = view(state.db.video(VideoId(v.id)).await?);
         // From the record, not the feed's periodic snapshot: the studio is live.
         let s = &state.feed.settings;
         let engagement = crate::feed::index::engagement(&v);

@@ -8,7 +8,7 @@ use crate::live::media_server;
 use crate::live::protocol::Event;
 use haul_domain::Timestamp;
 use haul_domain::accounts::Role;
-use haul_domain::ids::{ProductId, ShopId};
+use haul_domain::ids::{ProductId, RoomId, ShopId};
 use haul_domain::live::{Counts, Figures, figures};
 use haul_store::accounts::User;
 use haul_store::live::{NewRoom, Room};
@@ -38,7 +38,7 @@ pub async fn runs_room(state: &AppState, user: &User, room: &Room) -> AppResult<
 }
 
 pub(crate) async fn require_runs(state: &AppState, user: &User, room: i64) -> AppResult<Room> {
-    let room = state.db.room(room).await?;
+    let room = state.db.room(RoomId(room)).await?;
     if runs_room(state, user, &room).await? { Ok(room) } else { Err(AppError::forbidden()) }
 }
 
@@ -79,24 +79,24 @@ pub async fn create_room(state: &AppState, user: &User, input: &NewRoomInput) ->
 /// Replaces the bag and tells the room; shared with the host's page.
 pub async fn replace_bag(state: &AppState, user: &User, room: i64, products: &[i64]) -> AppResult<()> {
     require_runs(state, user, room).await?;
-    state.db.set_bag(room, &product_ids(products)).await?;
-    let bag = serde_json::to_value(state.db.bag(room).await?).map_err(AppError::internal)?;
+    state.db.set_bag(RoomId(room), &product_ids(products)).await?;
+    let bag = serde_json::to_value(state.db.bag(RoomId(room)).await?).map_err(AppError::internal)?;
     state.live.publish(room, Event::Bag { products: bag }).await?;
-    let pinned = state.db.room(room).await?.pinned_product_id;
+    let pinned = state.db.room(RoomId(room)).await?.pinned_product_id;
     state.live.publish(room, Event::Pinned { product_id: pinned }).await
 }
 
 /// Pins a bag product (or unpins); shared with the host's page.
 pub async fn pin_product(state: &AppState, user: &User, room: i64, product: Option<i64>) -> AppResult<()> {
     require_runs(state, user, room).await?;
-    state.db.pin(room, product.map(ProductId)).await?;
+    state.db.pin(RoomId(room), product.map(ProductId)).await?;
     state.live.publish(room, Event::Pinned { product_id: product }).await
 }
 
 /// Ends the room once: viewers are told at once, and the replay follows
 /// when the media server has written the stream's last segment.
 pub async fn end_stream(state: &AppState, room: i64) -> AppResult<bool> {
-    if !state.db.end_room(room, state.clock.now()).await? {
+    if !state.db.end_room(RoomId(room), state.clock.now()).await? {
         return Ok(false);
     }
     state.live.publish(room, Event::Status { status: "ended".into(), replay: false }).await?;
@@ -105,7 +105,7 @@ pub async fn end_stream(state: &AppState, room: i64) -> AppResult<bool> {
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         match media_server::make_replay(&state.config.hls_dir(), room) {
             Ok(true) => {
-                let done = state.db.set_replay(room).await;
+                let done = state.db.set_replay(RoomId(room)).await;
                 if done.is_ok() {
                     let _ = state.live.publish(room, Event::Status { status: "ended".into(), replay: true }).await;
                 }
@@ -123,7 +123,7 @@ pub async fn set_cover(state: &AppState, user: &User, room: i64, bytes: &[u8]) -
     let content_type = crate::services::catalog::image_type(state, bytes)?;
     let key = format!("rooms/{room}/{}.{}", &crate::auth::random_token()[..16], content_type.trim_start_matches("image/"));
     let url = state.media.put(&key, bytes).await.map_err(AppError::internal)?;
-    state.db.set_room_cover(room, &key).await?;
+    state.db.set_room_cover(RoomId(room), &key).await?;
     Ok(url)
 }
 

@@ -8,7 +8,7 @@ use haul_domain::DomainError;
 use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::catalog::sniff_image;
-use haul_domain::ids::ShopId;
+use haul_domain::ids::{NoteId, ShopId};
 use haul_store::accounts::User;
 use haul_store::content::{NewNote, NoteDetail, Side, Sponsorship};
 use serde::{Deserialize, Serialize};
@@ -109,7 +109,7 @@ impl From<Sponsorship> for SponsorshipView {
 /// The caller agrees that the shop sponsors the note: as its author, or as
 /// the shop's staff (or both). Shared with the note page.
 pub async fn agree_sponsorship(state: &AppState, user: &User, id: i64, shop: ShopId) -> AppResult<SponsorshipView> {
-    let note = state.db.note(id).await?.note;
+    let note = state.db.note(NoteId(id)).await?.note;
     state.db.shop(shop).await?;
     let mut sides = Vec::new();
     if note.author_id == user.id {
@@ -125,7 +125,7 @@ pub async fn agree_sponsorship(state: &AppState, user: &User, id: i64, shop: Sho
     }
     let mut agreement = None;
     for side in sides {
-        agreement = Some(state.db.agree_sponsorship(id, shop, side, state.clock.now()).await?);
+        agreement = Some(state.db.agree_sponsorship(NoteId(id), shop, side, state.clock.now()).await?);
     }
     agreement.map(SponsorshipView::from).ok_or_else(AppError::forbidden)
 }

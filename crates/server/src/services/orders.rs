@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::auth::{can_manage_shop, require_shop_staff};
 use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
-use haul_domain::ids::{OrderId, ShopId, SkuId};
+use haul_domain::ids::{OrderId, RoomId, ShopId, SkuId, VideoId};
 use haul_domain::inventory::Quantity;
 use haul_domain::orders::{OrderStatus, pickup_code};
 use haul_domain::signing::to_hex;
@@ -65,7 +65,7 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
         return Err(haul_domain::DomainError::invalid("items", "each SKU once; set its quantity instead").into());
     }
     if let Some(video) = input.video_id {
-        state.db.video(video).await?;
+        state.db.video(VideoId(video)).await?;
     }
     let room = match input.room_id {
         Some(id) => Some(room_origin(state, id, &lines).await?),
@@ -94,10 +94,10 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
 /// `(room, host)` for an order from a live room, once every line's product
 /// is in the room's bag.
 async fn room_origin(state: &AppState, room: i64, lines: &[(SkuId, Quantity)]) -> AppResult<(i64, i64)> {
-    let r = state.db.room(room).await?;
+    let r = state.db.room(RoomId(room)).await?;
     for (sku, _) in lines {
         let product = state.db.sku(*sku).await?.product_id;
-        if !state.db.in_bag(room, product).await? {
+        if !state.db.in_bag(RoomId(room), product).await? {
             return Err(AppError::new(ErrorCode::NotInBag, "this product is not in the room's bag"));
         }
     }

@@ -7,11 +7,10 @@ use crate::error::{AppError, AppResult};
 use axum::extract::Multipart;
 use haul_domain::DomainError;
 use haul_domain::ErrorCode;
-use haul_domain::catalog::ProductStatus;
-use haul_domain::catalog::sniff_image;
+use haul_domain::catalog::{ProductStatus, sniff_image};
 use haul_domain::content::{MAX_ANCHORS, MAX_DURATION_MS, caption, hashtags, mp4_duration_ms, sniff_video};
 use haul_domain::feed::hard_sell::hard_sell;
-use haul_domain::ids::{ProductId, SkuId, UserId};
+use haul_domain::ids::{ProductId, SkuId, UserId, VideoId};
 use haul_store::accounts::User;
 use haul_store::content::{NewVideo, VideoDetail};
 use serde::{Deserialize, Serialize};
@@ -153,7 +152,7 @@ pub async fn react_to(state: &AppState, viewer: UserId, video: i64, kind: &str, 
     if kind != "like" && kind != "save" {
         return Err(DomainError::invalid("kind", "like or save").into());
     }
-    state.db.react(video, viewer, kind, on, state.clock.now()).await?;
+    state.db.react(VideoId(video), viewer, kind, on, state.clock.now()).await?;
     state.feed.forget_viewer(viewer);
     Ok(())
 }
@@ -182,14 +181,14 @@ pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind
         (Some(user), _) => format!("u:{}", user.get()),
         (None, Some(browser)) => format!("b:{browser}"),
         (None, None) => {
-            state.db.video(video).await?;
+            state.db.video(VideoId(video)).await?;
             return Ok(());
         }
     };
-    let duration_ms = state.db.video(video).await?.video.duration_ms;
+    let duration_ms = state.db.video(VideoId(video)).await?.video.duration_ms;
     let watch_ms = watch_ms.clamp(0, MAX_DURATION_MS);
     let completed = kind == "view" && duration_ms > 0 && watch_ms * 10 >= duration_ms * 9;
-    let counted = state.db.record_event(video, &key, viewer.user, kind, watch_ms, completed, state.clock.now()).await?;
+    let counted = state.db.record_event(VideoId(video), &key, viewer.user, kind, watch_ms, completed, state.clock.now()).await?;
     if let (true, Some(user)) = (counted, viewer.user) {
         state.feed.forget_viewer(user);
     }

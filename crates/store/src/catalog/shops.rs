@@ -4,7 +4,7 @@ use super::{Category, Partner, SHOP_COLUMNS, Shop, unique_or};
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
-use haul_domain::ids::{ShopId, UserId};
+use haul_domain::ids::{PartnerId, ShopId, UserId};
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
 
@@ -112,9 +112,9 @@ impl Db {
         .await?)
     }
 
-    pub async fn partner(&self, id: i64) -> Result<Partner> {
+    pub async fn partner(&self, id: PartnerId) -> Result<Partner> {
         sqlx::query_as("SELECT id, shop_id, name, endpoint_url, secret, created_at FROM partners WHERE id = $1")
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(&self.read)
             .await?
             .ok_or(StoreError::NotFound("partner"))

@@ -4,7 +4,7 @@
 
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
-use haul_domain::ids::UserId;
+use haul_domain::ids::{UserId, VideoId};
 use haul_domain::page::{Page, PageRequest};
 
 record! {
@@ -37,16 +37,17 @@ pub const EVENT_REPEAT_MS: i64 = 24 * 3600 * 1000;
 
 impl Db {
     /// Sets or clears a like or save; returns whether it is now on.
-    pub async fn react(&self, video: i64, user: UserId, kind: &str, on: bool, now: Timestamp) -> Result<bool> {
+    pub async fn react(&self, video: VideoId, user: UserId, kind: &str, on: bool, now: Timestamp) -> Result<bool> {
         let column = counter(kind)?;
         let mut tx = self.write.begin().await?;
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1").bind(video).fetch_optional(&mut *tx).await?;
+        let exists: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM videos WHERE id = $1").bind(video.get()).fetch_optional(&mut *tx).await?;
         if exists.is_none() {
             return Err(StoreError::NotFound("video"));
         }
         let changed = if on {
             sqlx::query("INSERT INTO video_reactions (video_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                .bind(video)
+                .bind(video.get())
                 .bind(user.get())
                 .bind(kind)
                 .bind(now.millis())
@@ -55,7 +56,7 @@ impl Db {
                 .rows_affected()
         } else {
             sqlx::query("DELETE FROM video_reactions WHERE video_id = $1 AND user_id = $2 AND kind = $3")
-                .bind(video)
+                .bind(video.get())
                 .bind(user.get())
                 .bind(kind)
                 .execute(&mut *tx)
@@ -64,16 +65,16 @@ impl Db {
         };
         if changed > 0 {
             let sql = format!("UPDATE videos SET {column} = {column} + $1 WHERE id = $2");
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(if on { 1 } else { -1 }).bind(video).execute(&mut *tx).await?;
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(if on { 1 } else { -1 }).bind(video.get()).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(on)
     }
 
     /// The viewer's reactions to a video: `like`, `save`.
-    pub async fn reactions_of(&self, user: UserId, video: i64) -> Result<Vec<String>> {
+    pub async fn reactions_of(&self, user: UserId, video: VideoId) -> Result<Vec<String>> {
         let rows: Vec<(String,)> = sqlx::query_as("SELECT kind FROM video_reactions WHERE video_id = $1 AND user_id = $2")
-            .bind(video)
+            .bind(video.get())
             .bind(user.get())
             .fetch_all(&self.read)
             .await?;
@@ -89,7 +90,7 @@ impl Db {
     #[allow(clippy::too_many_arguments)]
     pub async fn record_event(
         &self,
-        video: i64,
+        video: VideoId,
         viewer: &str,
         user: Option<UserId>,
         kind: &str,
@@ -98,7 +99,8 @@ impl Db {
         now: Timestamp,
     ) -> Result<bool> {
         let mut tx = self.write.begin().await?;
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1").bind(video).fetch_optional(&mut *tx).await?;
+        let exists: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM videos WHERE id = $1").bind(video.get()).fetch_optional(&mut *tx).await?;
         if exists.is_none() {
             return Err(StoreError::NotFound("video"));
         }
@@ -107,7 +109,7 @@ impl Db {
              ON CONFLICT (video_id, viewer, kind) DO UPDATE SET counted_at = excluded.counted_at \
              WHERE video_event_marks.counted_at <= $5",
         )
-        .bind(video)
+        .bind(video.get())
         .bind(viewer)
         .bind(kind)
         .bind(now.millis())
@@ -119,7 +121,7 @@ impl Db {
             return Ok(false);
         }
         sqlx::query("INSERT INTO video_events (video_id, user_id, kind, watch_ms, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(video)
+            .bind(video.get())
             .bind(user.map(|u| u.get()))
             .bind(kind)
             .bind(watch_ms)
@@ -130,43 +132,49 @@ impl Db {
             sqlx::query("UPDATE videos SET views = views + 1, watch_ms = watch_ms + $1, completions = completions + $2 WHERE id = $3")
                 .bind(watch_ms)
                 .bind(i64::from(completed))
-                .bind(video)
+                .bind(video.get())
                 .execute(&mut *tx)
                 .await?;
         } else {
             let column = counter(kind)?;
             let sql = format!("UPDATE videos SET {column} = {column} + 1 WHERE id = $1");
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(video).execute(&mut *tx).await?;
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(video.get()).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(true)
     }
 
-    pub async fn add_comment(&self, video: i64, user: UserId, body: &str, now: Timestamp) -> Result<Comment> {
+    pub async fn add_comment(&self, video: VideoId, user: UserId, body: &str, now: Timestamp) -> Result<Comment> {
         let mut tx = self.write.begin().await?;
-        let exists: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM videos WHERE id = $1 AND status = 'published'").bind(video).fetch_optional(&mut *tx).await?;
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1 AND status = 'published'")
+            .bind(video.get())
+            .fetch_optional(&mut *tx)
+            .await?;
         if exists.is_none() {
             return Err(StoreError::NotFound("video"));
         }
         let (id,): (i64,) =
             sqlx::query_as("INSERT INTO video_comments (video_id, user_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-                .bind(video)
+                .bind(video.get())
                 .bind(user.get())
                 .bind(body)
                 .bind(now.millis())
                 .fetch_one(&mut *tx)
                 .await?;
-        sqlx::query("UPDATE videos SET comments = comments + 1 WHERE id = $1").bind(video).execute(&mut *tx).await?;
+        sqlx::query("UPDATE videos SET comments = comments + 1 WHERE id = $1").bind(video.get()).execute(&mut *tx).await?;
         tx.commit().await?;
         let sql = format!("{COMMENT_SELECT} WHERE c.id = $1");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&self.read).await?)
     }
 
-    pub async fn comments(&self, video: i64, page: &PageRequest) -> Result<Page<Comment>> {
+    pub async fn comments(&self, video: VideoId, page: &PageRequest) -> Result<Page<Comment>> {
         let sql = format!("{COMMENT_SELECT} WHERE c.video_id = $1 AND c.id < $2 ORDER BY c.id DESC LIMIT $3");
-        let rows =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(video).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(video.get())
+            .bind(page.before_id())
+            .bind(page.fetch())
+            .fetch_all(&self.read)
+            .await?;
         Ok(Page::from_batch(rows, page, |c: &Comment| c.id))
     }
 

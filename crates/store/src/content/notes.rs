@@ -5,7 +5,7 @@
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
-use haul_domain::ids::{ShopId, UserId};
+use haul_domain::ids::{NoteId, ShopId, UserId};
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
 
@@ -140,19 +140,21 @@ impl Db {
                 .await?;
         }
         tx.commit().await?;
-        self.note(id).await
+        self.note(NoteId(id)).await
     }
 
-    pub async fn note(&self, id: i64) -> Result<NoteDetail> {
+    pub async fn note(&self, id: NoteId) -> Result<NoteDetail> {
         let sql = format!("{NOTE_SELECT} WHERE n.id = $1 AND n.status = 'published'");
         let note: Note =
-            sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("note"))?;
-        let images: Vec<(String,)> =
-            sqlx::query_as("SELECT media_key FROM note_images WHERE note_id = $1 ORDER BY position").bind(id).fetch_all(&self.read).await?;
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("note"))?;
+        let images: Vec<(String,)> = sqlx::query_as("SELECT media_key FROM note_images WHERE note_id = $1 ORDER BY position")
+            .bind(id.get())
+            .fetch_all(&self.read)
+            .await?;
         let tags: Vec<NoteTag> = sqlx::query_as(
             "SELECT t.product_id, p.title, t.commission FROM note_products t JOIN products p ON p.id = t.product_id WHERE t.note_id = $1 ORDER BY p.title",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_all(&self.read)
         .await?;
         let mut labels = Vec::new();
@@ -172,24 +174,28 @@ impl Db {
         Ok(Page::from_batch(rows, page, |n: &Note| n.id))
     }
 
-    pub async fn like_note(&self, id: i64, user: UserId, on: bool, now: Timestamp) -> Result<()> {
+    pub async fn like_note(&self, id: NoteId, user: UserId, on: bool, now: Timestamp) -> Result<()> {
         self.note(id).await?;
         let mut tx = self.write.begin().await?;
         let changed = if on {
             sqlx::query("INSERT INTO note_likes (note_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                .bind(id)
+                .bind(id.get())
                 .bind(user.get())
                 .bind(now.millis())
                 .execute(&mut *tx)
                 .await?
         } else {
-            sqlx::query("DELETE FROM note_likes WHERE note_id = $1 AND user_id = $2").bind(id).bind(user.get()).execute(&mut *tx).await?
+            sqlx::query("DELETE FROM note_likes WHERE note_id = $1 AND user_id = $2")
+                .bind(id.get())
+                .bind(user.get())
+                .execute(&mut *tx)
+                .await?
         }
         .rows_affected();
         if changed > 0 {
             sqlx::query("UPDATE notes SET likes = likes + $1 WHERE id = $2")
                 .bind(if on { 1 } else { -1 })
-                .bind(id)
+                .bind(id.get())
                 .execute(&mut *tx)
                 .await?;
         }
@@ -197,27 +203,27 @@ impl Db {
         Ok(())
     }
 
-    pub async fn comment_note(&self, id: i64, user: UserId, body: &str, now: Timestamp) -> Result<()> {
+    pub async fn comment_note(&self, id: NoteId, user: UserId, body: &str, now: Timestamp) -> Result<()> {
         self.note(id).await?;
         let mut tx = self.write.begin().await?;
         sqlx::query("INSERT INTO note_comments (note_id, user_id, body, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(id)
+            .bind(id.get())
             .bind(user.get())
             .bind(body)
             .bind(now.millis())
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE notes SET comments = comments + 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE notes SET comments = comments + 1 WHERE id = $1").bind(id.get()).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// `(author, body, created_at)`, newest first.
-    pub async fn note_comments(&self, id: i64, limit: i64) -> Result<Vec<(String, String, i64)>> {
+    pub async fn note_comments(&self, id: NoteId, limit: i64) -> Result<Vec<(String, String, i64)>> {
         Ok(sqlx::query_as(
             "SELECT u.display_name, c.body, c.created_at FROM note_comments c JOIN users u ON u.id = c.user_id WHERE c.note_id = $1 ORDER BY c.id DESC LIMIT $2",
         )
-        .bind(id)
+        .bind(id.get())
         .bind(limit)
         .fetch_all(&self.read)
         .await?)

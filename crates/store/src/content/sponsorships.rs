@@ -6,7 +6,7 @@
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
-use haul_domain::ids::ShopId;
+use haul_domain::ids::{NoteId, ShopId};
 
 record! {
     pub struct Sponsorship {
@@ -28,11 +28,11 @@ pub enum Side {
 impl Db {
     /// Records `side`'s agreement that `shop` sponsors note `id`; when both
     /// sides have agreed, the note is labelled in the same transaction.
-    pub async fn agree_sponsorship(&self, id: i64, shop: ShopId, side: Side, now: Timestamp) -> Result<Sponsorship> {
+    pub async fn agree_sponsorship(&self, id: NoteId, shop: ShopId, side: Side, now: Timestamp) -> Result<Sponsorship> {
         let mut tx = self.write.begin().await?;
         let (rating, sponsor): (Option<i64>, Option<i64>) =
             sqlx::query_as("SELECT rating, sponsored_by_shop_id FROM notes WHERE id = $1 AND status = 'published'")
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(StoreError::NotFound("note"))?;
@@ -50,18 +50,18 @@ impl Db {
             "INSERT INTO note_sponsorships (note_id, shop_id, {column}, created_at) VALUES ($1, $2, 1, $3) \
              ON CONFLICT (note_id, shop_id) DO UPDATE SET {column} = 1"
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(shop.get()).bind(now.millis()).execute(&mut *tx).await?;
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.get()).bind(shop.get()).bind(now.millis()).execute(&mut *tx).await?;
         let agreement: Sponsorship = sqlx::query_as(
             "SELECT note_id, shop_id, author_agreed, shop_agreed, created_at FROM note_sponsorships WHERE note_id = $1 AND shop_id = $2",
         )
-        .bind(id)
+        .bind(id.get())
         .bind(shop.get())
         .fetch_one(&mut *tx)
         .await?;
         if agreement.author_agreed == 1 && agreement.shop_agreed == 1 {
             sqlx::query("UPDATE notes SET sponsored_by_shop_id = $1 WHERE id = $2 AND sponsored_by_shop_id IS NULL")
                 .bind(shop.get())
-                .bind(id)
+                .bind(id.get())
                 .execute(&mut *tx)
                 .await?;
         }
@@ -70,12 +70,12 @@ impl Db {
     }
 
     /// Agreements about note `id` that are not complete yet, newest first.
-    pub async fn open_sponsorships(&self, id: i64) -> Result<Vec<Sponsorship>> {
+    pub async fn open_sponsorships(&self, id: NoteId) -> Result<Vec<Sponsorship>> {
         Ok(sqlx::query_as(
             "SELECT note_id, shop_id, author_agreed, shop_agreed, created_at FROM note_sponsorships \
              WHERE note_id = $1 AND (author_agreed = 0 OR shop_agreed = 0) ORDER BY created_at DESC, shop_id LIMIT 20",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_all(&self.read)
         .await?)
     }

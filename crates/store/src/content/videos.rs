@@ -3,7 +3,7 @@
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
 use haul_domain::content::VideoStatus;
-use haul_domain::ids::{ProductId, SkuId, UserId};
+use haul_domain::ids::{ProductId, SkuId, UserId, VideoId};
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
 
@@ -126,25 +126,25 @@ impl Db {
                 .await?;
         }
         tx.commit().await?;
-        self.video(id).await
+        self.video(VideoId(id)).await
     }
 
-    pub async fn video(&self, id: i64) -> Result<VideoDetail> {
+    pub async fn video(&self, id: VideoId) -> Result<VideoDetail> {
         let sql = format!("{VIDEO_SELECT} WHERE v.id = $1");
         let video: Video =
-            sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("video"))?;
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("video"))?;
         let anchors = self.anchors(id).await?;
         Ok(VideoDetail { video, anchors })
     }
 
-    pub async fn anchors(&self, video: i64) -> Result<Vec<Anchor>> {
+    pub async fn anchors(&self, video: VideoId) -> Result<Vec<Anchor>> {
         Ok(sqlx::query_as(
             "SELECT a.id, a.product_id, a.sku_id, a.at_ms, p.title, \
              COALESCE(k.price_minor, (SELECT MIN(k2.price_minor) FROM skus k2 WHERE k2.product_id = p.id), 0) AS price_minor, \
              COALESCE(k.currency, (SELECT MIN(k2.currency) FROM skus k2 WHERE k2.product_id = p.id), 'CNY') AS currency, p.image_key \
              FROM video_anchors a JOIN products p ON p.id = a.product_id LEFT JOIN skus k ON k.id = a.sku_id WHERE a.video_id = $1 ORDER BY a.id",
         )
-        .bind(video)
+        .bind(video.get())
         .fetch_all(&self.read)
         .await?)
     }
@@ -157,8 +157,8 @@ impl Db {
     }
 
     /// The creator (or a moderator) takes a video down.
-    pub async fn remove_video(&self, id: i64) -> Result<()> {
-        sqlx::query("UPDATE videos SET status = 'removed' WHERE id = $1").bind(id).execute(&self.write).await?;
+    pub async fn remove_video(&self, id: VideoId) -> Result<()> {
+        sqlx::query("UPDATE videos SET status = 'removed' WHERE id = $1").bind(id.get()).execute(&self.write).await?;
         Ok(())
     }
 }

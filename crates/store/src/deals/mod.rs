@@ -6,7 +6,7 @@
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
 use haul_domain::deals::DealStatus;
-use haul_domain::ids::{OrderId, ProductId, ShopId, SkuId};
+use haul_domain::ids::{DealId, OrderId, ProductId, RoomId, ShopId, SkuId};
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
 
@@ -95,18 +95,18 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        self.deal(id).await
+        self.deal(DealId(id)).await
     }
 
-    pub async fn deal(&self, id: i64) -> Result<Deal> {
+    pub async fn deal(&self, id: DealId) -> Result<Deal> {
         let sql = format!("{DEAL_SELECT} WHERE d.id = $1");
-        sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("deal"))
+        sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("deal"))
     }
 
     /// The deals dropped in a live room that have not closed, soonest end first.
-    pub async fn deals_in_room(&self, room: i64) -> Result<Vec<Deal>> {
+    pub async fn deals_in_room(&self, room: RoomId) -> Result<Vec<Deal>> {
         let sql = format!("{DEAL_SELECT} WHERE d.live_room_id = $1 AND d.status = 'active' ORDER BY d.ends_at, d.id");
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(room).fetch_all(&self.read).await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(room.get()).fetch_all(&self.read).await?)
     }
 
     pub async fn deals_of_shop(&self, shop: ShopId, page: &PageRequest) -> Result<Page<Deal>> {
@@ -123,14 +123,14 @@ impl Db {
     }
 
     /// `(buyer, units)` for every buyer holding units of the deal.
-    pub async fn deal_holdings(&self, deal: i64) -> Result<Vec<(i64, i64)>> {
-        Ok(sqlx::query_as(HELD).bind(deal).fetch_all(&self.write).await?)
+    pub async fn deal_holdings(&self, deal: DealId) -> Result<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(HELD).bind(deal.get()).fetch_all(&self.write).await?)
     }
 
     /// `(buyer, Idempotency-Key)` of every order the deal's purchases won.
-    pub async fn deal_winning_keys(&self, deal: i64) -> Result<Vec<(i64, String)>> {
+    pub async fn deal_winning_keys(&self, deal: DealId) -> Result<Vec<(i64, String)>> {
         Ok(sqlx::query_as("SELECT buyer_id, idem_key FROM orders WHERE deal_id = $1 AND idem_key IS NOT NULL")
-            .bind(deal)
+            .bind(deal.get())
             .fetch_all(&self.write)
             .await?)
     }
@@ -138,16 +138,16 @@ impl Db {
     /// Ends a deal early (`cancelled`) or after its window (`closed`): units
     /// no order holds go back to the SKU. Pending orders keep theirs; if they
     /// expire later, their units go to the SKU too (see `release_units`).
-    pub async fn finish_deal(&self, deal: i64, status: DealStatus) -> Result<bool> {
+    pub async fn finish_deal(&self, deal: DealId, status: DealStatus) -> Result<bool> {
         let mut tx = self.write.begin().await?;
         let row: Option<(i64, i64)> = sqlx::query_as("SELECT sku_id, quantity FROM flash_deals WHERE id = $1 AND status = 'active'")
-            .bind(deal)
+            .bind(deal.get())
             .fetch_optional(&mut *tx)
             .await?;
         let Some((sku, quantity)) = row else { return Ok(false) };
-        let (held,): (i64,) = sqlx::query_as("SELECT held FROM flash_deals WHERE id = $1").bind(deal).fetch_one(&mut *tx).await?;
+        let (held,): (i64,) = sqlx::query_as("SELECT held FROM flash_deals WHERE id = $1").bind(deal.get()).fetch_one(&mut *tx).await?;
         let unsold = quantity - held;
-        sqlx::query("UPDATE flash_deals SET status = $1 WHERE id = $2").bind(status.as_str()).bind(deal).execute(&mut *tx).await?;
+        sqlx::query("UPDATE flash_deals SET status = $1 WHERE id = $2").bind(status.as_str()).bind(deal.get()).execute(&mut *tx).await?;
         sqlx::query("UPDATE skus SET stock = stock + $1 WHERE id = $2").bind(unsold.max(0)).bind(sku).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)

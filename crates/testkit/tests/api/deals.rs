@@ -1,3 +1,4 @@
+use haul_domain::ids::DealId;
 use haul_server::deals::DealEngine;
 use haul_server::workers::{close_deals, expire_unpaid};
 use haul_testkit::{Account, Fixture, TestApp, assert_error, spawn_app};
@@ -64,7 +65,7 @@ async fn a_deal_sells_exactly_its_quantity_to_a_crowd() {
             .all(|(s, b)| *s == StatusCode::CONFLICT && b["error"]["code"] == "deal_sold_out")
     );
     assert_eq!(remaining(&app, deal).await, 0);
-    assert_eq!(app.state.db.deal_holdings(deal).await.unwrap().iter().map(|(_, n)| n).sum::<i64>(), 10);
+    assert_eq!(app.state.db.deal_holdings(DealId(deal)).await.unwrap().iter().map(|(_, n)| n).sum::<i64>(), 10);
 }
 
 #[tokio::test]
@@ -137,7 +138,7 @@ async fn a_restarted_engine_rebuilds_remaining_from_the_record() {
         assert_eq!(grab(&app, &b, deal, "x").await.status(), StatusCode::CREATED);
     }
     let fresh = DealEngine::start(app.state.db.clone(), None);
-    let record = app.state.db.deal(deal).await.unwrap();
+    let record = app.state.db.deal(DealId(deal)).await.unwrap();
     assert_eq!(fresh.remaining(&record).await.unwrap(), 3);
 }
 
