@@ -29,13 +29,28 @@ impl Currency {
         std::str::from_utf8(&self.0).unwrap_or("XXX")
     }
 
-    /// The symbol shown to shoppers; the code where none is common.
+    /// The symbol shown to shoppers; the code where none is common. The
+    /// yuan has the bare ¥: Haul's shoppers pay in it.
     pub fn symbol(&self) -> &str {
         match self.as_str() {
             "CNY" => "¥",
-            "USD" => "$",
+            "JPY" => "JP¥",
+            "HKD" => "HK$",
+            "TWD" => "NT$",
+            "USD" => "US$",
             "EUR" => "€",
+            "GBP" => "£",
+            "KRW" => "₩",
             other => other,
+        }
+    }
+
+    /// Digits after the decimal point (ISO 4217): a minor unit of the yen or
+    /// the won is the whole unit.
+    pub fn exponent(&self) -> u32 {
+        match self.as_str() {
+            "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" => 0,
+            _ => 2,
         }
     }
 }
@@ -75,17 +90,19 @@ impl Money {
         Ok(Money { minor, currency })
     }
 
-    /// A price typed by a person: "19.9", "19.90" or "20" (two decimals at most).
+    /// A price typed by a person: "19.9", "19.90" or "20" (as many decimals
+    /// as the currency has at most).
     pub fn parse_decimal(text: &str, currency: &str) -> Result<Self, DomainError> {
         let bad = || DomainError::invalid("price", "a price such as 19.90");
+        let exponent = Currency::parse(currency)?.exponent() as usize;
         let t = text.trim().trim_start_matches(['¥', '$', '€']);
         let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-        if whole.is_empty() || whole.len() > 10 || frac.len() > 2 || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+        if whole.is_empty() || whole.len() > 10 || frac.len() > exponent || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
             return Err(bad());
         }
         let whole: i64 = whole.parse().map_err(|_| bad())?;
-        let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
-        Money::parse(whole * 100 + frac, currency)
+        let frac: i64 = if exponent == 0 { 0 } else { format!("{frac:0<exponent$}").parse().map_err(|_| bad())? };
+        Money::parse(whole * 10i64.pow(exponent as u32) + frac, currency)
     }
 
     pub fn zero(currency: Currency) -> Self {
@@ -105,11 +122,22 @@ impl Money {
         Ok(Money { minor, currency: self.currency })
     }
 
-    /// "¥19.90": two decimals for every currency Haul sells in today.
+    /// "¥21,500.00": the symbol, thousands grouped, the currency's decimals.
     pub fn display(&self) -> String {
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.unsigned_abs();
-        format!("{sign}{}{}.{:02}", self.currency.symbol(), abs / 100, abs % 100)
+        let exponent = self.currency.exponent();
+        let unit = 10u64.pow(exponent);
+        let digits = (abs / unit).to_string();
+        let mut whole = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                whole.push(',');
+            }
+            whole.push(d);
+        }
+        let fraction = if exponent == 0 { String::new() } else { format!(".{:0width$}", abs % unit, width = exponent as usize) };
+        format!("{sign}{}{whole}{fraction}", self.currency.symbol())
     }
 }
 
@@ -139,10 +167,22 @@ mod tests {
     }
 
     #[test]
-    fn money_displays_with_symbol_and_two_decimals() {
-        assert_eq!(Money::parse(1990, "CNY").unwrap().display(), "¥19.90");
-        assert_eq!(Money::parse(5, "USD").unwrap().display(), "$0.05");
-        assert_eq!(Money::parse(100, "JPY").unwrap().display(), "JPY1.00");
+    fn money_displays_with_symbol_grouping_and_the_currencys_decimals() {
+        for (minor, currency, shown) in [
+            (1990, "CNY", "¥19.90"),
+            (0, "CNY", "¥0.00"),
+            (5, "USD", "US$0.05"),
+            (2_150_000, "CNY", "¥21,500.00"),
+            (12_345_678_900, "CNY", "¥123,456,789.00"),
+            (100_000_000, "CNY", "¥1,000,000.00"),
+            (99_999, "EUR", "€999.99"),
+            (100, "JPY", "JP¥100"),
+            (1_234_567, "KRW", "₩1,234,567"),
+            (1990, "CHF", "CHF19.90"),
+        ] {
+            assert_eq!(Money { minor, currency: Currency::parse(currency).unwrap() }.display(), shown);
+        }
+        assert_eq!(Money { minor: -123_456, currency: Currency::CNY }.display(), "-¥1,234.56");
     }
 
     #[test]
@@ -153,6 +193,8 @@ mod tests {
         for bad in ["", "1.999", "-1", "abc", "1,5", ".5", "99999999999"] {
             assert!(Money::parse_decimal(bad, "CNY").is_err(), "{bad}");
         }
+        assert_eq!(Money::parse_decimal("1200", "JPY").unwrap().minor, 1200);
+        assert!(Money::parse_decimal("1200.5", "JPY").is_err());
     }
 
     #[test]

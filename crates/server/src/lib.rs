@@ -15,6 +15,7 @@ pub mod extract;
 pub mod feed;
 pub mod headers;
 pub mod http;
+pub mod i18n;
 pub mod live;
 pub mod media;
 pub mod metrics;

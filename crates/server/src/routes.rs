@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/media", ServeDir::new(state.media.root()))
         .nest_service("/live/hls", ServeDir::new(state.config.hls_dir()))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::browser_id_cookie))
+        .layer(axum::middleware::from_fn(crate::i18n::language))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::headers::harden))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -99,3 +99,19 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, Checked
     set_cookie(&mut response, SESSION_COOKIE, "", 0);
     Ok(response)
 }
+
+/// The language switch: remembers the choice for a year and goes back to the
+/// page it was made on (only a path on this site, never elsewhere).
+pub async fn switch_language(crate::extract::Path(tag): crate::extract::Path<String>, headers: HeaderMap) -> Response {
+    let lang = crate::i18n::Lang::from_tag(&tag).unwrap_or_default();
+    let back = headers
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .map(|u| format!("{}{}", u.path(), u.query().map(|q| format!("?{q}")).unwrap_or_default()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang/"))
+        .unwrap_or_else(|| "/".to_owned());
+    let mut response = see_other(&back);
+    set_cookie(&mut response, crate::i18n::LANG_COOKIE, lang.tag(), 365 * 24 * 3600);
+    response
+}

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::auth::{CSRF_COOKIE, WebUser, cookie, random_token, same_secret};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -80,11 +81,22 @@ pub struct Layout {
     pub user: Option<User>,
     pub csrf: String,
     pub notice: Option<String>,
+    pub lang: Lang,
 }
 
 impl Layout {
     pub fn new(user: Option<User>, csrf: &CsrfToken) -> Self {
-        Layout { user, csrf: csrf.0.clone(), notice: None }
+        Layout { user, csrf: csrf.0.clone(), notice: None, lang: crate::i18n::current() }
+    }
+    /// The page's text for `key` in its language.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+    pub fn t_with(&self, key: &str, name: &'static str, value: impl ToString) -> String {
+        self.lang.t_with(key, name, value)
+    }
+    pub fn t_args(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        self.lang.t_args(key, args)
     }
     pub fn with_notice(mut self, notice: Option<String>) -> Self {
         self.notice = notice.filter(|n| !n.is_empty()).map(|n| n.chars().take(200).collect());
@@ -124,13 +136,13 @@ impl IntoResponse for PageError {
         }
         let status = self.0.status();
         let title = match status {
-            StatusCode::NOT_FOUND => "Not found",
-            StatusCode::FORBIDDEN => "Not allowed",
-            s if s.is_server_error() => "Something went wrong",
-            _ => "That did not work",
+            StatusCode::NOT_FOUND => "error-not-found",
+            StatusCode::FORBIDDEN => "error-forbidden",
+            s if s.is_server_error() => "error-server",
+            _ => "error-other",
         };
-        let page =
-            ErrorPage { layout: Layout { user: None, csrf: String::new(), notice: None }, title: title.into(), message: self.0.message };
+        let layout = Layout::new(None, &CsrfToken(String::new()));
+        let page = ErrorPage { title: layout.t(title), layout, message: self.0.message };
         let html = page.render().unwrap_or_else(|_| "error".into());
         (status, Html(html)).into_response()
     }

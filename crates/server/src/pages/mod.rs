@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/signin", get(account::sign_in_page).post(account::sign_in))
         .route("/signup", get(account::sign_up_page).post(account::sign_up))
         .route("/signout", post(account::sign_out))
+        .route("/lang/{tag}", get(account::switch_language))
         .route("/cart", get(cart::view))
         .route("/cart/add", post(cart::add))
         .route("/cart/update", post(cart::update))
@@ -101,7 +102,7 @@ async fn script(axum::extract::Path(file): axum::extract::Path<String>) -> axum:
     use axum::response::IntoResponse;
     let body = match file.as_str() {
         "community.js" => include_str!("../../static/js/community.js"),
-        "live_list.js" => include_str!("../../static/js/live_list.js"),
+        "time.js" => include_str!("../../static/js/time.js"),
         "live_room.js" => include_str!("../../static/js/live_room.js"),
         "product.js" => include_str!("../../static/js/product.js"),
         "studio.js" => include_str!("../../static/js/studio.js"),

@@ -78,7 +78,8 @@ pub async fn home(
     let q = search_terms(&q, 100);
     let filter = ProductFilter { search: Some(q.clone()).filter(|s| !s.is_empty()), ..ProductFilter::default() };
     let (cards, next_cursor) = listing(&state, filter, b.cursor.as_deref()).await?;
-    let heading = if q.is_empty() { "Discover".to_owned() } else { format!("Results for “{q}”") };
+    let lang = crate::i18n::current();
+    let heading = if q.is_empty() { lang.t("home-title") } else { lang.t_with("home-results", "q", &q) };
     Ok(render(&Home {
         layout: Layout::new(user, &csrf).with_notice(b.notice),
         heading,

@@ -35,7 +35,12 @@ pub async fn offer_cards(state: &AppState, offers: Vec<TeamOffer>) -> Result<Vec
             price: money(o.start_price_minor, &o.currency),
             size: o.min_size,
             hours: duration(o.time_limit_seconds),
-            tiers: terms.tiers().iter().map(|(m, p)| format!("{} from {m} people", money(*p, &o.currency))).collect::<Vec<_>>().join(" · "),
+            tiers: terms
+                .tiers()
+                .iter()
+                .map(|(m, p)| crate::i18n::current().t_args("team-tier", &[("price", money(*p, &o.currency)), ("people", m.to_string())]))
+                .collect::<Vec<_>>()
+                .join(" · "),
             open_teams: teams.iter().map(|t| (t.id, t.members, (o.min_size - t.members).max(0))).collect(),
             key: crate::auth::random_token()[..32].to_owned(),
         });
@@ -44,10 +49,11 @@ pub async fn offer_cards(state: &AppState, offers: Vec<TeamOffer>) -> Result<Vec
 }
 
 fn duration(seconds: i64) -> String {
+    let lang = crate::i18n::current();
     match seconds {
-        s if s % 86_400 == 0 => format!("{} day(s)", s / 86_400),
-        s if s % 3600 == 0 => format!("{} hour(s)", s / 3600),
-        s => format!("{} minutes", s / 60),
+        s if s % 86_400 == 0 => lang.t_with("duration-days", "n", s / 86_400),
+        s if s % 3600 == 0 => lang.t_with("duration-hours", "n", s / 3600),
+        s => lang.t_with("duration-minutes", "n", s / 60),
     }
 }
 

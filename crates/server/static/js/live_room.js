@@ -6,8 +6,8 @@ const $ = (id) => document.getElementById(id);
 const csrf = $('csrf').value;
 const video = $('player');
 let hls = null, source = null, lastId = null, socket = null, you = {}, bag = [], pinned = null, retry = 500;
-const fmt = (minor, currency) => new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100);
-for (const t of document.querySelectorAll('time[data-ms]')) t.textContent = new Date(+t.dataset.ms).toLocaleString();
+// The page's language, and the narrow symbol (¥, not CN¥), as the server formats prices.
+const fmt = (minor, currency) => new Intl.NumberFormat(document.documentElement.lang, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(minor / 100);
 
 function play(src) {
   if (!src || src === source) return;

@@ -146,3 +146,31 @@ async fn cookies_are_secure_when_haul_is_served_over_https() {
     assert!(cookies.len() >= 2, "{cookies:?}");
     assert!(cookies.iter().all(|c| c.contains("; Secure") && c.contains("HttpOnly")), "{cookies:?}");
 }
+
+#[tokio::test]
+async fn pages_speak_the_browsers_language_until_the_switch_chooses_another() {
+    let app = spawn_app().await;
+    let page = |lang: &'static str, cookie: &'static str| {
+        let req = app.client.get(app.url("/")).header("accept-language", lang);
+        let req = if cookie.is_empty() { req } else { req.header("cookie", cookie) };
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let zh = page("zh-CN,zh;q=0.9,en;q=0.8", "").await;
+    assert!(zh.contains(r#"<html lang="zh-CN">"#) && zh.contains("购物车") && zh.contains("发现"), "{zh}");
+    assert!(!zh.contains(">Cart<"));
+    let en = page("en-US,en;q=0.9", "").await;
+    assert!(en.contains(r#"<html lang="en">"#) && en.contains(">Cart<") && en.contains("中文"));
+    // The switch's choice outweighs the browser's.
+    assert!(page("zh-CN", "haul_lang=en").await.contains(r#"<html lang="en">"#));
+
+    let switch = app.client.get(app.url("/lang/zh-CN")).header("referer", app.url("/cart?x=1")).send().await.unwrap();
+    assert_eq!(switch.status(), StatusCode::SEE_OTHER);
+    assert_eq!(switch.headers()["location"], "/cart?x=1");
+    assert_eq!(set_cookie(&switch, "haul_lang").as_deref(), Some("zh-CN"));
+    // Back to this site only: a page elsewhere is not followed.
+    let elsewhere = app.client.get(app.url("/lang/en")).header("referer", "https://evil.example/x").send().await.unwrap();
+    assert_eq!(elsewhere.headers()["location"], "/x");
+    let protocol_relative =
+        app.client.get(app.url("/lang/en")).header("referer", "https://evil.example//evil.example/").send().await.unwrap();
+    assert_eq!(protocol_relative.headers()["location"], "/");
+}

@@ -1,0 +1,84 @@
+# Every page: the top bar, the footer, the language switch.
+nav-watch = Watch
+nav-live = Live
+nav-communities = Communities
+nav-cart = Cart
+nav-orders = My orders
+nav-sell = Sell
+nav-studio = Studio
+nav-leader = Leader
+nav-operator = Operator
+nav-sign-out = Sign out
+nav-sign-in = Sign in
+nav-sign-up = Sign up
+footer-api = API
+footer-about = Haul, open-source social commerce
+# The switch names the other language in that language.
+lang-other = 中文
+lang-other-title = 切换到中文
+
+# Lists of products.
+home-title = Discover
+home-results = Results for “{ $q }”
+search-placeholder = Search products
+search-button = Search
+list-empty = Nothing here yet.
+list-more = More
+tag-elsewhere = elsewhere
+tag-sold-out = sold out
+
+# Error pages.
+error-not-found = Not found
+error-forbidden = Not allowed
+error-server = Something went wrong
+error-other = That did not work
+error-back = Back to the shop
+
+# The product page.
+product-sold-by = Sold by
+product-partner = fulfilled by a partner
+product-draft = draft: only your shop sees this
+product-buy-elsewhere = Buy on the seller's site
+product-option = Option
+product-quantity = Quantity
+product-add-to-cart = Add to cart
+product-buy-now = Buy now
+stock-left = { $count } left
+deal-title = Flash deal
+deal-starts-in = starts in
+deal-ends-in = ends in
+deal-ended = ended
+deal-until = until
+deal-from = from
+# Markup: the page counts the units down in the span.
+deal-left = <span class="left">{ $left }</span> of { $quantity } left
+deal-cap = up to { $cap } per person
+deal-sold-out = Sold out
+deal-grab = Grab it
+team-title = Team buy
+team-size = each with { $size } people
+team-how = Open a team by paying and share the link: if the team fills within { $time }, everyone gets it; if not, everyone is refunded in full.
+team-tiers = The more join, the less each pays: { $tiers }.
+team-tier = { $price } from { $people } people
+team-join = Join a team that needs { $needed } more
+team-start = Start a team
+duration-days = { $n ->
+    [one] { $n } day
+   *[other] { $n } days
+}
+duration-hours = { $n ->
+    [one] { $n } hour
+   *[other] { $n } hours
+}
+duration-minutes = { $n ->
+    [one] { $n } minute
+   *[other] { $n } minutes
+}
+
+# The cart.
+sandbox-banner = Sandbox payments — no real money
+cart-empty = Your cart is empty.
+cart-find = Find something
+cart-update = Update
+cart-total = Total
+cart-checkout = Check out

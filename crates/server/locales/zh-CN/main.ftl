@@ -1,0 +1,75 @@
+# Every page: the top bar, the footer, the language switch.
+nav-watch = 视频
+nav-live = 直播
+nav-communities = 社区团购
+nav-cart = 购物车
+nav-orders = 我的订单
+nav-sell = 开店
+nav-studio = 创作中心
+nav-leader = 团长
+nav-operator = 运营后台
+nav-sign-out = 退出登录
+nav-sign-in = 登录
+nav-sign-up = 注册
+footer-api = API
+footer-about = Haul，开源社交电商
+# The switch names the other language in that language.
+lang-other = English
+lang-other-title = Switch to English
+
+# Lists of products.
+home-title = 发现
+home-results = “{ $q }”的搜索结果
+search-placeholder = 搜索商品
+search-button = 搜索
+list-empty = 这里还什么都没有。
+list-more = 更多
+tag-elsewhere = 站外
+tag-sold-out = 已售罄
+
+# Error pages.
+error-not-found = 找不到页面
+error-forbidden = 无权操作
+error-server = 出错了
+error-other = 操作未成功
+error-back = 返回商城
+
+# The product page.
+product-sold-by = 店铺：
+product-partner = 由合作方发货
+product-draft = 草稿：仅本店可见
+product-buy-elsewhere = 去卖家网站购买
+product-option = 规格
+product-quantity = 数量
+product-add-to-cart = 加入购物车
+product-buy-now = 立即购买
+stock-left = 剩 { $count } 件
+deal-title = 限时秒杀
+deal-starts-in = 距开始
+deal-ends-in = 距结束
+deal-ended = 已结束
+deal-until = 截止
+deal-from = 开始于
+# Markup: the page counts the units down in the span.
+deal-left = 剩余 <span class="left">{ $left }</span> / { $quantity } 件
+deal-cap = 每人限购 { $cap } 件
+deal-sold-out = 已抢光
+deal-grab = 马上抢
+team-title = 拼团
+team-size = { $size } 人成团
+team-how = 付款即开团，分享链接邀请好友：{ $time }内成团则人人发货；未成团全额退款。
+team-tiers = 参团人越多越便宜：{ $tiers }。
+team-tier = { $people } 人起 { $price }
+team-join = 参加这个团，还差 { $needed } 人
+team-start = 我要开团
+duration-days = { $n } 天
+duration-hours = { $n } 小时
+duration-minutes = { $n } 分钟
+
+# The cart.
+sandbox-banner = 沙箱支付——不会真实扣款
+cart-empty = 购物车是空的。
+cart-find = 去逛逛
+cart-update = 更新
+cart-total = 合计
+cart-checkout = 去结算

@@ -1,0 +1,46 @@
+// A shopper whose browser asks for Chinese: the pages come in Chinese, drawn
+// with a font that has Chinese glyphs, and the switch turns them English.
+// Screenshots of each page go to $HAUL_SCREENSHOTS (target/screenshots).
+//
+// usage: node e2e/chinese.mjs path/to/haul
+import { mkdirSync } from 'node:fs';
+import { check, checkPolicy, launch, startHaul, watchPolicy } from './haul.mjs';
+
+const shots = process.env.HAUL_SCREENSHOTS || 'target/screenshots';
+mkdirSync(shots, { recursive: true });
+const haul = await startHaul(process.argv[2]);
+const browser = await launch();
+try {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  watchPolicy(page);
+
+  await page.goto(`${haul.base}/`);
+  check((await page.getAttribute('html', 'lang')) === 'zh-CN', 'the home page is not marked Chinese');
+  check((await page.textContent('nav')).includes('购物车'), 'the top bar is not in Chinese');
+  check(await page.evaluate(() => document.fonts.check('16px "Noto Sans CJK SC"', '购物车')), 'the CJK font is not available');
+  // What Chromium actually drew the heading with: a font with Chinese glyphs.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument');
+  const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'h1' });
+  const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+  check(fonts.some((f) => /CJK|PingFang|Hei|Song/i.test(f.familyName)), `the heading is drawn with ${JSON.stringify(fonts)}`);
+  await page.screenshot({ path: `${shots}/zh-home.png`, fullPage: true });
+
+  await page.goto(`${haul.base}/products/1`);
+  check((await page.textContent('#buy')).includes('加入购物车'), 'the product page is not in Chinese');
+  await page.screenshot({ path: `${shots}/zh-product.png`, fullPage: true });
+
+  await page.click('a[hreflang=en]');
+  await page.waitForSelector('html[lang=en]');
+  check((await page.textContent('#buy')).includes('Add to cart'), 'the switch did not turn the page English');
+  await page.screenshot({ path: `${shots}/en-product.png`, fullPage: true });
+  checkPolicy();
+  console.log(`chinese: ok (screenshots in ${shots})`);
+} finally {
+  await browser.close();
+  haul.stop();
+}
