@@ -1,10 +1,11 @@
 // A shopper whose browser asks for Chinese: the pages come in Chinese, drawn
-// with a font that has Chinese glyphs, and the switch turns them English.
+// with a font that has Chinese glyphs; she signs up, fills a cart and checks
+// out in Chinese, and the switch turns the pages English.
 // Screenshots of each page go to $HAUL_SCREENSHOTS (target/screenshots).
 //
 // usage: node e2e/chinese.mjs path/to/haul
 import { mkdirSync } from 'node:fs';
-import { check, checkPolicy, launch, startHaul, watchPolicy } from './haul.mjs';
+import { check, checkPolicy, launch, signUp, startHaul, watchPolicy } from './haul.mjs';
 
 const shots = process.env.HAUL_SCREENSHOTS || 'target/screenshots';
 mkdirSync(shots, { recursive: true });
@@ -34,6 +35,18 @@ try {
   check((await page.textContent('#buy')).includes('加入购物车'), 'the product page is not in Chinese');
   await page.screenshot({ path: `${shots}/zh-product.png`, fullPage: true });
 
+  await signUp(page, haul.base, '小林');
+  await page.goto(`${haul.base}/products/1`);
+  await page.click('button[value=cart]');
+  await page.waitForURL(/\/cart$/);
+  check((await page.textContent('h1')) === '购物车', 'the cart is not in Chinese');
+  await page.screenshot({ path: `${shots}/zh-cart.png`, fullPage: true });
+  await page.click('form[action="/checkout"] button');
+  await page.waitForURL(/\/orders\/\d+$/);
+  check((await page.textContent('#status')).trim() === '待付款', 'the order status is not a Chinese word');
+  await page.screenshot({ path: `${shots}/zh-order.png`, fullPage: true });
+
+  await page.goto(`${haul.base}/products/1`);
   await page.click('a[hreflang=en]');
   await page.waitForSelector('html[lang=en]');
   check((await page.textContent('#buy')).includes('Add to cart'), 'the switch did not turn the page English');

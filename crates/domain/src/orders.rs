@@ -23,20 +23,6 @@ crate::status_enum! {
 }
 
 impl OrderStatus {
-    /// What a person reads.
-    pub fn label(self) -> &'static str {
-        match self {
-            OrderStatus::PendingPayment => "Awaiting payment",
-            OrderStatus::Paid => "Paid",
-            OrderStatus::Fulfilling => "Being prepared",
-            OrderStatus::Shipped => "Shipped",
-            OrderStatus::ReadyForPickup => "Ready for pickup",
-            OrderStatus::Completed => "Completed",
-            OrderStatus::Cancelled => "Cancelled",
-            OrderStatus::Refunded => "Refunded",
-        }
-    }
-
     /// The statuses reachable from this one.
     pub fn next(self) -> &'static [OrderStatus] {
         use OrderStatus::*;

@@ -99,6 +99,16 @@ impl Lang {
         LOCALES.try_lookup(&self.id(), key).unwrap_or_else(|| key.to_owned())
     }
 
+    /// An order's status as a word, never its wire name.
+    pub fn order_status(self, status: haul_domain::orders::OrderStatus) -> String {
+        self.t(&format!("order-status-{}", status.as_str()))
+    }
+
+    /// The button that moves an order to `status`.
+    pub fn order_step(self, status: haul_domain::orders::OrderStatus) -> String {
+        self.t(&format!("order-step-{}", status.as_str()))
+    }
+
     /// The text for `key` with one argument, e.g. `Results for “{ $q }”`.
     pub fn t_with(self, key: &str, name: &'static str, value: impl ToString) -> String {
         self.t_args(key, &[(name, value.to_string())])
@@ -175,6 +185,20 @@ mod tests {
             }
         }
         used
+    }
+
+    #[test]
+    fn every_order_status_has_a_word_and_a_step_in_both_languages() {
+        for lang in Lang::ALL {
+            let keys = keys_of(lang);
+            for s in haul_domain::orders::OrderStatus::ALL {
+                assert!(keys.contains(&format!("order-status-{}", s.as_str())), "{lang:?} {s}");
+                for step in s.merchant_steps() {
+                    assert!(keys.contains(&format!("order-step-{}", step.as_str())), "{lang:?} {step}");
+                }
+            }
+        }
+        assert_eq!(Lang::Zh.order_status(haul_domain::orders::OrderStatus::PendingPayment), "待付款");
     }
 
     #[test]

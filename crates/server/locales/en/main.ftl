@@ -82,3 +82,40 @@ cart-find = Find something
 cart-update = Update
 cart-total = Total
 cart-checkout = Check out
+
+# Orders.
+orders-empty = No orders yet.
+orders-older = Older
+order-number = Order #{ $id }
+order-status = Status:
+order-refunded = Refunded
+order-see-team = See your team
+order-community = A community group order: collect it at the pickup point with your code.
+order-campaign = The campaign
+order-pickup-code = Pickup code
+order-pay = Pay { $total }
+order-cancel = Cancel order
+order-pay-by = Pay before this time or the order is cancelled:
+order-history = History
+order-status-pending_payment = Awaiting payment
+order-status-paid = Paid
+order-status-fulfilling = Being prepared
+order-status-shipped = Shipped
+order-status-ready_for_pickup = Ready for pickup
+order-status-completed = Completed
+order-status-cancelled = Cancelled
+order-status-refunded = Refunded
+order-step-fulfilling = Mark being prepared
+order-step-shipped = Mark shipped
+order-step-ready_for_pickup = Mark ready for pickup
+order-step-completed = Mark completed
+
+# Signing in and up.
+signin-login = Email or phone
+signin-name = Your name
+signin-password = Password
+signin-role = I am here to
+signin-role-shopper = shop
+signin-role-creator = create and sell
+signin-have-account = Already have an account?
+signin-new = New here?

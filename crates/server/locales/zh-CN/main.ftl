@@ -73,3 +73,40 @@ cart-find = 去逛逛
 cart-update = 更新
 cart-total = 合计
 cart-checkout = 去结算
+
+# Orders.
+orders-empty = 还没有订单。
+orders-older = 更早的订单
+order-number = 订单 #{ $id }
+order-status = 状态：
+order-refunded = 已退款
+order-see-team = 查看我的团
+order-community = 社区团购订单：凭提货码到自提点取货。
+order-campaign = 查看团购活动
+order-pickup-code = 提货码
+order-pay = 支付 { $total }
+order-cancel = 取消订单
+order-pay-by = 请在此时间前付款，否则订单自动取消：
+order-history = 订单记录
+order-status-pending_payment = 待付款
+order-status-paid = 已付款
+order-status-fulfilling = 备货中
+order-status-shipped = 已发货
+order-status-ready_for_pickup = 待自提
+order-status-completed = 已完成
+order-status-cancelled = 已取消
+order-status-refunded = 已退款
+order-step-fulfilling = 标记为备货中
+order-step-shipped = 标记为已发货
+order-step-ready_for_pickup = 标记为待自提
+order-step-completed = 标记为已完成
+
+# Signing in and up.
+signin-login = 邮箱或手机号
+signin-name = 昵称
+signin-password = 密码
+signin-role = 我来这里
+signin-role-shopper = 购物
+signin-role-creator = 创作和卖货
+signin-have-account = 已有账号？
+signin-new = 第一次来？

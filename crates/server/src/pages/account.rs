@@ -15,7 +15,7 @@ use serde::Deserialize;
 #[template(path = "signin.html")]
 struct SignInPage {
     layout: Layout,
-    title: &'static str,
+    title: String,
     action: &'static str,
     signup: bool,
     login: String,
@@ -23,8 +23,9 @@ struct SignInPage {
 }
 
 fn page(user: Option<User>, csrf: &CsrfToken, signup: bool, login: String, error: Option<String>) -> Response {
-    let (title, action) = if signup { ("Sign up", "/signup") } else { ("Sign in", "/signin") };
-    render(&SignInPage { layout: Layout::new(user, csrf), title, action, signup, login, error })
+    let (title, action) = if signup { ("nav-sign-up", "/signup") } else { ("nav-sign-in", "/signin") };
+    let layout = Layout::new(user, csrf);
+    render(&SignInPage { title: layout.t(title), layout, action, signup, login, error })
 }
 
 pub async fn sign_in_page(WebUser(user): WebUser, axum::Extension(csrf): axum::Extension<CsrfToken>) -> Response {

@@ -17,6 +17,7 @@ use serde::Deserialize;
 pub struct Row {
     pub id: i64,
     pub href: String,
+    pub at: i64,
     pub when: String,
     pub total: String,
     pub status: String,
@@ -24,7 +25,14 @@ pub struct Row {
 
 impl Row {
     pub fn of(o: &Order, href: String) -> Self {
-        Row { id: o.id, href, when: when(o.created_at), total: money(o.total_minor, &o.currency), status: o.status.label().into() }
+        Row {
+            id: o.id,
+            href,
+            at: o.created_at,
+            when: when(o.created_at),
+            total: money(o.total_minor, &o.currency),
+            status: crate::i18n::current().order_status(o.status),
+        }
     }
 }
 
@@ -50,7 +58,12 @@ pub async fn list(
 ) -> PageResult {
     let page = state.db.orders_of_buyer(user.user_id(), &PageRequest::parse(Some(20), c.cursor.as_deref())?).await?;
     let orders = page.items.iter().map(|o| Row::of(o, format!("/orders/{}", o.id))).collect();
-    Ok(render(&OrdersPage { layout: Layout::new(Some(user), &csrf), heading: "My orders".into(), orders, next_cursor: page.next_cursor }))
+    Ok(render(&OrdersPage {
+        layout: Layout::new(Some(user), &csrf),
+        heading: crate::i18n::current().t("nav-orders"),
+        orders,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 pub struct LineView {
@@ -69,14 +82,15 @@ struct OrderPage {
     status_label: String,
     total: String,
     refunded: String,
-    pay_by: String,
+    pay_by: i64,
     is_buyer: bool,
     is_staff: bool,
     pending: bool,
     sandbox: bool,
     paid: bool,
     steps: Vec<(String, String)>,
-    events: Vec<(String, String)>,
+    /// (at, at in UTC for pages without script, note)
+    events: Vec<(i64, String, String)>,
 }
 
 pub async fn view(
@@ -86,7 +100,7 @@ pub async fn view(
     Path(id): Path<i64>,
 ) -> PageResult {
     let o = readable_order(&state, &user, OrderId(id)).await?;
-    let events = state.db.order_events(OrderId(id)).await?.into_iter().map(|e| (when(e.created_at), e.note)).collect();
+    let events = state.db.order_events(OrderId(id)).await?.into_iter().map(|e| (e.created_at, when(e.created_at), e.note)).collect();
     let status = o.order.status;
     let currency = o.order.currency.clone();
     let lines = o
@@ -99,18 +113,18 @@ pub async fn view(
             total: money(l.unit_price_minor * l.quantity, &currency),
         })
         .collect();
-    let steps =
-        status.merchant_steps().into_iter().map(|s| (s.as_str().to_owned(), format!("Mark {}", s.label().to_lowercase()))).collect();
+    let lang = crate::i18n::current();
+    let steps = status.merchant_steps().into_iter().map(|s| (s.as_str().to_owned(), lang.order_step(s))).collect();
     let page = OrderPage {
         is_buyer: o.order.buyer_id == user.id,
         is_staff: can_manage_shop(&state, &user, ShopId(o.order.shop_id)).await?,
         pending: status == haul_domain::orders::OrderStatus::PendingPayment,
         sandbox: state.payments.is_sandbox(),
         paid: status.is_paid(),
-        status_label: status.label().into(),
+        status_label: lang.order_status(status),
         total: money(o.order.total_minor, &currency),
         refunded: money(o.order.refunded_minor, &currency),
-        pay_by: when(o.order.pay_by),
+        pay_by: o.order.pay_by,
         layout: Layout::new(Some(user), &csrf),
         lines,
         steps,
