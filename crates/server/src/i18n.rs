@@ -99,6 +99,11 @@ impl Lang {
         LOCALES.try_lookup(&self.id(), key).unwrap_or_else(|| key.to_owned())
     }
 
+    /// What an error code means, in this language.
+    pub fn code(self, code: haul_domain::ErrorCode) -> String {
+        self.t(&format!("code-{}", code.as_str()))
+    }
+
     /// An order's status as a word, never its wire name.
     pub fn order_status(self, status: haul_domain::orders::OrderStatus) -> String {
         self.t(&format!("order-status-{}", status.as_str()))
@@ -117,8 +122,19 @@ impl Lang {
     /// The text for `key` with its arguments, by name.
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
         let args: HashMap<Cow<'static, str>, fluent_templates::fluent_bundle::FluentValue<'_>> =
-            args.iter().map(|(name, value)| (Cow::Borrowed(*name), value.as_str().into())).collect();
+            args.iter().map(|(name, value)| (Cow::Borrowed(*name), argument(value))).collect();
         LOCALES.try_lookup_with_args(&self.id(), key, &args).unwrap_or_else(|| key.to_owned())
+    }
+}
+
+/// A whole number goes to Fluent as a number, so that plural selectors
+/// (`{ $n -> [one] … }`) choose by it; anything else, a pickup code with
+/// leading zeros or a decimal included, as the text it is.
+fn argument(value: &str) -> fluent_templates::fluent_bundle::FluentValue<'_> {
+    use fluent_templates::fluent_bundle::FluentValue;
+    match value.parse::<i64>() {
+        Ok(n) if n.to_string() == value && n.unsigned_abs() < 1 << 53 => FluentValue::try_number(value),
+        _ => value.into(),
     }
 }
 
@@ -202,6 +218,17 @@ mod tests {
     }
 
     #[test]
+    fn every_error_code_has_a_meaning_in_both_languages() {
+        for lang in Lang::ALL {
+            let keys = keys_of(lang);
+            for code in haul_domain::ErrorCode::ALL {
+                assert!(keys.contains(&format!("code-{}", code.as_str())), "{lang:?} {}", code.as_str());
+            }
+        }
+        assert_eq!(Lang::Zh.code(haul_domain::ErrorCode::DealSoldOut), "已抢光。");
+    }
+
+    #[test]
     fn every_key_exists_in_both_languages() {
         let (zh, en) = (keys_of(Lang::Zh), keys_of(Lang::En));
         assert!(en.contains("nav-cart"), "the scan reads the files: {en:?}");
@@ -210,6 +237,18 @@ mod tests {
         let used = keys_used();
         assert!(used.contains("nav-cart"), "the scan sees the templates: {used:?}");
         assert_eq!(used.difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "used but not translated");
+    }
+
+    #[test]
+    fn plural_selectors_choose_by_the_number_and_other_arguments_stay_text() {
+        assert_eq!(Lang::En.t_with("duration-days", "n", 1), "1 day");
+        assert_eq!(Lang::En.t_with("duration-days", "n", 2), "2 days");
+        assert_eq!(Lang::En.t_with("note-comments", "n", 0), "0 comments");
+        assert_eq!(Lang::Zh.t_with("duration-days", "n", 1), "1 天");
+        // Leading zeros (pickup codes) and decimals are shown as they came.
+        assert_eq!(Lang::En.t_with("order-number", "id", "007"), "Order #007");
+        assert_eq!(Lang::En.t_with("order-number", "id", 1234567), "Order #1234567");
+        assert_eq!(Lang::En.t_with("studio-health-low", "threshold", "40.50"), "below 40.50: your videos reach followers only");
     }
 
     #[test]

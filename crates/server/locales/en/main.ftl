@@ -26,6 +26,7 @@ list-empty = Nothing here yet.
 list-more = More
 tag-elsewhere = elsewhere
 tag-sold-out = sold out
+price-see-seller = see seller
 
 # Error pages.
 error-not-found = Not found

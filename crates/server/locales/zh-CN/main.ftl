@@ -26,6 +26,7 @@ list-empty = 这里还什么都没有。
 list-more = 更多
 tag-elsewhere = 站外
 tag-sold-out = 已售罄
+price-see-seller = 见卖家网站
 
 # Error pages.
 error-not-found = 找不到页面

@@ -74,7 +74,7 @@ pub async fn sign_in(
     let device = cookie(&headers, DEVICE_COOKIE);
     match authenticate(&state, SignIn { login: f.login.clone(), password: f.password }, &from, device).await {
         Ok(user) => signed_in(&state, &user, &headers).await,
-        Err(e) => Ok((e.status(), page(None, &csrf, false, f.login, Some(e.message))).into_response()),
+        Err(e) => Ok((e.status(), page(None, &csrf, false, f.login, Some(e.localized_message()))).into_response()),
     }
 }
 
@@ -87,7 +87,7 @@ pub async fn sign_up(
     let input = SignUp { login: f.login.clone(), password: f.password, display_name: f.display_name.unwrap_or_default(), role: f.role };
     match create_account(&state, input).await {
         Ok(user) => signed_in(&state, &user, &headers).await,
-        Err(e) => Ok((e.status(), page(None, &csrf, true, f.login, Some(e.message))).into_response()),
+        Err(e) => Ok((e.status(), page(None, &csrf, true, f.login, Some(e.localized_message()))).into_response()),
     }
 }
 

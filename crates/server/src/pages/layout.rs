@@ -142,7 +142,7 @@ impl IntoResponse for PageError {
             _ => "error-other",
         };
         let layout = Layout::new(None, &CsrfToken(String::new()));
-        let page = ErrorPage { title: layout.t(title), layout, message: self.0.message };
+        let page = ErrorPage { title: layout.t(title), message: self.0.message_in(layout.lang), layout };
         let html = page.render().unwrap_or_else(|_| "error".into());
         (status, Html(html)).into_response()
     }

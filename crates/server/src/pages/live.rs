@@ -33,6 +33,16 @@ pub struct BagCard {
     pub skus: Vec<SkuChoice>,
 }
 
+/// A room's status as a word of the page's language.
+pub fn room_status(status: RoomStatus) -> String {
+    let lang = crate::i18n::current();
+    match status {
+        RoomStatus::Scheduled => lang.t("live-status-scheduled"),
+        RoomStatus::Live => lang.t("live-status-live"),
+        RoomStatus::Ended => lang.t("live-status-ended"),
+    }
+}
+
 fn cards(bag: Vec<BagEntry>) -> Vec<BagCard> {
     bag.into_iter()
         .map(|e| BagCard {
@@ -181,7 +191,7 @@ pub async fn bag(
     let result = async { replace_bag(&state, &user, id, &products_in(&f.products)?).await }.await;
     match result {
         Ok(()) => Ok(see_other(&format!("/live/{id}/host"))),
-        Err(e) => host_page(&state, user, &csrf, id, Some(e.message)).await,
+        Err(e) => host_page(&state, user, &csrf, id, Some(e.localized_message())).await,
     }
 }
 
@@ -215,7 +225,7 @@ pub async fn cover(
     .await;
     match result {
         Ok(_) => Ok(see_other(&format!("/live/{id}/host"))),
-        Err(e) => host_page(&state, user, &csrf, id, Some(e.message)).await,
+        Err(e) => host_page(&state, user, &csrf, id, Some(e.localized_message())).await,
     }
 }
 

@@ -18,6 +18,8 @@ use serde::Deserialize;
 struct NotePage {
     layout: Layout,
     n: NoteView,
+    /// The note's labels, in words.
+    labels: Vec<String>,
     stars: String,
     comments: Vec<(String, String, i64)>,
     /// For the author: shops that offered to sponsor the note, `(id, name)`.
@@ -39,7 +41,18 @@ pub async fn note(
             offers.push((s.shop_id, state.db.shop(ShopId(s.shop_id)).await?.name));
         }
     }
-    Ok(render(&NotePage { layout: Layout::new(user, &csrf), n, stars, comments, offers }))
+    let labels = n.detail.labels.iter().map(|l| label_word(l)).collect();
+    Ok(render(&NotePage { layout: Layout::new(user, &csrf), n, labels, stars, comments, offers }))
+}
+
+/// A note's label (the record's English word) in the page's language.
+fn label_word(label: &str) -> String {
+    let lang = crate::i18n::current();
+    match label {
+        "sponsored" => lang.t("note-label-sponsored"),
+        "commission link" => lang.t("note-label-commission"),
+        other => other.to_owned(),
+    }
 }
 
 #[derive(Deserialize)]

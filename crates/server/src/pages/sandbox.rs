@@ -24,6 +24,8 @@ use serde::Deserialize;
 #[derive(Template)]
 #[template(path = "sandbox_pay.html")]
 struct PayPage {
+    /// The sandbox's page stands alone (no top bar) but speaks the shopper's language.
+    lang: crate::i18n::Lang,
     csrf: String,
     order_id: i64,
     amount: String,
@@ -59,7 +61,14 @@ pub async fn page(
 ) -> PageResult {
     let (p, payable) = buyers_payment(&state, &user, &reference).await?;
     let pending = p.status == PaymentStatus::Pending && payable;
-    Ok(render(&PayPage { csrf: csrf.0, order_id: p.order_id, amount: money(p.amount_minor, &p.currency), pending, message: None }))
+    Ok(render(&PayPage {
+        lang: crate::i18n::current(),
+        csrf: csrf.0,
+        order_id: p.order_id,
+        amount: money(p.amount_minor, &p.currency),
+        pending,
+        message: None,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -76,19 +85,20 @@ pub async fn submit(
 ) -> PageResult {
     let (p, payable) = buyers_payment(&state, &user, &reference).await?;
     let amount = money(p.amount_minor, &p.currency);
+    let lang = crate::i18n::current();
     let refusal = if p.status != PaymentStatus::Pending {
-        Some("This payment is already complete.")
+        Some(lang.t("pay-already-complete"))
     } else if !payable {
         // Refused before any money moves: the order was paid another way,
         // or cancelled.
-        Some("This order no longer waits for payment. Nothing was charged.")
+        Some(lang.t("pay-not-waiting"))
     } else if choice.action != "pay" {
-        Some("Payment declined. Nothing was charged.")
+        Some(lang.t("pay-declined"))
     } else {
         None
     };
     if let Some(message) = refusal {
-        return Ok(render(&PayPage { csrf: csrf.0, order_id: p.order_id, amount, pending: false, message: Some(message.into()) }));
+        return Ok(render(&PayPage { lang, csrf: csrf.0, order_id: p.order_id, amount, pending: false, message: Some(message) }));
     }
     let (body, signature) = state.sandbox.signed_success(&p, format!("evt_{}", &random_token()[..24]), state.clock.now());
     let sent = state
@@ -104,11 +114,12 @@ pub async fn submit(
         Ok(r) => {
             tracing::warn!(status = %r.status(), "Haul refused the sandbox webhook");
             let page = PayPage {
+                lang,
                 csrf: csrf.0,
                 order_id: p.order_id,
                 amount,
                 pending: false,
-                message: Some(format!("The shop refused the payment ({}).", r.status())),
+                message: Some(lang.t_with("pay-shop-refused", "status", r.status())),
             };
             Ok((StatusCode::BAD_GATEWAY, render(&page)).into_response())
         }

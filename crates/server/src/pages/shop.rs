@@ -32,7 +32,7 @@ impl From<ProductSummary> for Card {
     fn from(p: ProductSummary) -> Self {
         Card {
             id: p.id,
-            price: p.min_price_minor.map(|m| money(m, &p.currency)).unwrap_or_else(|| "see seller".into()),
+            price: p.min_price_minor.map(|m| money(m, &p.currency)).unwrap_or_else(|| crate::i18n::current().t("price-see-seller")),
             shop: p.shop_name,
             image: p.image_key.map(|k| crate::media::MediaStore::url(&k)),
             initial: p.title.chars().next().map(String::from).unwrap_or_default(),
@@ -186,7 +186,7 @@ pub async fn product(
             cap: v.deal.per_shopper_cap,
             starts_at: v.deal.starts_at,
             ends_at: v.deal.ends_at,
-            when: if live { format!("until {}", super::when(v.deal.ends_at)) } else { format!("from {}", super::when(v.deal.starts_at)) },
+            when: super::when(if live { v.deal.ends_at } else { v.deal.starts_at }),
             live,
             key: crate::auth::random_token()[..32].to_owned(),
         });

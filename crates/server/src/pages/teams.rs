@@ -68,6 +68,20 @@ struct TeamPage {
     /// The viewer's own order in this team, if any.
     mine: Option<i64>,
     key: String,
+    /// The countdown's markup; the sentence around it comes from the
+    /// resource files, and team.js ticks it in the page's language.
+    countdown: String,
+}
+
+/// The countdown of a forming team: `seconds` left, counted down in the page.
+fn countdown(seconds: i64) -> String {
+    let lang = crate::i18n::current();
+    let attr = |s: String| s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;");
+    format!(
+        r#"<span class="countdown" data-left="{seconds}" data-format="{}">{}</span>"#,
+        attr(lang.t_with("team-page-left", "time", "{time}")),
+        attr(lang.t("team-page-time-left")),
+    )
 }
 
 pub async fn team(
@@ -92,6 +106,7 @@ pub async fn team(
         share_url: format!("{}{}", base.trim_end_matches('/'), v.share_path),
         mine,
         key: crate::auth::random_token()[..32].to_owned(),
+        countdown: countdown(v.seconds_left.unwrap_or(0)),
         v,
     };
     Ok(render(&page))

@@ -43,21 +43,25 @@ pub struct Slide {
 }
 
 fn why(r: &Reasons) -> String {
+    let lang = crate::i18n::current();
     let source = match r.source {
-        haul_domain::feed::rank::Source::Following => "you follow the creator",
-        haul_domain::feed::rank::Source::Affinity => "it matches what you watch and like",
-        haul_domain::feed::rank::Source::Exploration => "it is new and finding its first audience",
-        haul_domain::feed::rank::Source::Pool => "it did well with earlier viewers",
+        haul_domain::feed::rank::Source::Following => lang.t("watch-why-following"),
+        haul_domain::feed::rank::Source::Affinity => lang.t("watch-why-affinity"),
+        haul_domain::feed::rank::Source::Exploration => lang.t("watch-why-exploration"),
+        haul_domain::feed::rank::Source::Pool => lang.t("watch-why-pool"),
     };
-    format!(
-        "Shown because {source}. Traffic pool {} · quality {:.2} · freshness {:.2} · affinity {:.2} · hard sell {:.2} (×{:.2} by policy) · score {:.3}",
-        r.pool.level() + 1,
-        r.quality,
-        r.freshness,
-        r.affinity,
-        r.hard_sell,
-        r.policy_factor,
-        r.score
+    lang.t_args(
+        "watch-why",
+        &[
+            ("source", source),
+            ("pool", (r.pool.level() + 1).to_string()),
+            ("quality", format!("{:.2}", r.quality)),
+            ("freshness", format!("{:.2}", r.freshness)),
+            ("affinity", format!("{:.2}", r.affinity)),
+            ("hard_sell", format!("{:.2}", r.hard_sell)),
+            ("factor", format!("{:.2}", r.policy_factor)),
+            ("score", format!("{:.3}", r.score)),
+        ],
     )
 }
 
@@ -249,6 +253,31 @@ struct StudioPage {
     error: Option<String>,
 }
 
+/// A hard-sell signal the studio shows (the scorer's name for it) as a word.
+pub fn signal_word(signal: &str) -> String {
+    let lang = crate::i18n::current();
+    match signal {
+        "price_talk" => lang.t("studio-signal-price-talk"),
+        "urgency" => lang.t("studio-signal-urgency"),
+        "discount" => lang.t("studio-signal-discount"),
+        "link_push" => lang.t("studio-signal-link-push"),
+        "shouting" => lang.t("studio-signal-shouting"),
+        "anchor_density" => lang.t("studio-signal-anchor-density"),
+        other => other.to_owned(),
+    }
+}
+
+/// A rate a video needs to beat to reach the next pool, as a word.
+pub fn metric_word(metric: &str) -> String {
+    let lang = crate::i18n::current();
+    match metric {
+        "completion" => lang.t("studio-metric-completion"),
+        "like" => lang.t("studio-metric-like"),
+        "share" => lang.t("studio-metric-share"),
+        other => other.to_owned(),
+    }
+}
+
 async fn studio_page(state: &AppState, user: User, csrf: &CsrfToken, error: Option<String>) -> PageResult {
     let s = studio_for(state, &user).await?;
     let rooms = state.db.rooms_of_host(user.user_id()).await?;
@@ -279,6 +308,6 @@ pub async fn upload(
     .await;
     match result {
         Ok(_) => Ok(see_other("/studio")),
-        Err(e) => studio_page(&state, user, &csrf, Some(e.message)).await,
+        Err(e) => studio_page(&state, user, &csrf, Some(e.localized_message())).await,
     }
 }

@@ -2,6 +2,9 @@
 // hub's protocol: snapshot first, then events (with ids, for resuming after
 // a dropped connection) and updates.
 const root = document.getElementById('live'), room = +root.dataset.room;
+// The page's words, in its language; `{name}` marks where a value goes.
+const words = root.dataset;
+const fill = (text, values) => text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
 const $ = (id) => document.getElementById(id);
 const csrf = $('csrf').value;
 const video = $('player');
@@ -54,7 +57,7 @@ function showPinned() {
   box.replaceChildren();
   if (!p) return;
   const sku = p.skus.find((s) => s.stock > 0) || p.skus[0];
-  box.append(el('strong', '', p.title), el('span', 'price', ' ' + fmt(sku.price_minor, sku.currency) + ' '), buyForm(sku.id, 'Buy now', sku.stock <= 0));
+  box.append(el('strong', '', p.title), el('span', 'price', ' ' + fmt(sku.price_minor, sku.currency) + ' '), buyForm(sku.id, words.buyNow, sku.stock <= 0));
 }
 
 function showBag() {
@@ -64,7 +67,7 @@ function showBag() {
     item.dataset.product = p.product_id;
     item.append(el('strong', '', p.title));
     for (const s of p.skus) {
-      const row = buyForm(s.id, 'Buy', s.stock <= 0);
+      const row = buyForm(s.id, words.buy, s.stock <= 0);
       row.classList.add('row');
       row.prepend(el('span', '', `${s.options} · ${fmt(s.price_minor, s.currency)}`));
       item.append(row);
@@ -85,7 +88,7 @@ function showDeal(d) {
     for (const [k, v] of Object.entries({ csrf, key: `${$('key').value}-${d.id}` })) {
       const i = el('input'); i.type = 'hidden'; i.name = k; i.value = v; f.append(i);
     }
-    f.append(el('button', '', 'Grab it'));
+    f.append(el('button', '', words.grab));
     card.append(el('strong', '', `⚡ ${d.title} ${fmt(d.price_minor, d.currency)}`), el('span', 'left'), el('span', 'clock'), f);
     $('deals').append(card);
   }
@@ -94,8 +97,8 @@ function showDeal(d) {
 setInterval(() => {
   for (const [id, d] of deals) {
     const card = $(`deal-${id}`), s = Math.max(0, Math.round((d.ends_at - Date.now()) / 1000));
-    card.querySelector('.clock').textContent = s > 0 ? ` · ends in ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : ' · ended';
-    if (d.remaining !== undefined) card.querySelector('.left').textContent = ` · ${d.remaining} left`;
+    card.querySelector('.clock').textContent = s > 0 ? ` · ${words.endsIn} ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : ` · ${words.dealEnded}`;
+    if (d.remaining !== undefined) card.querySelector('.left').textContent = ` · ${fill(words.left, { count: d.remaining })}`;
     card.querySelector('button').disabled = s <= 0 || d.remaining === 0;
   }
 }, 500);
@@ -106,7 +109,7 @@ function addChat(m) {
   line.dataset.user = m.user_id;
   line.append(el('b', '', m.name + ' '), el('span', '', m.text));
   if (you.moderator && m.user_id !== you.user_id) {
-    for (const [label, cmd] of [['delete', { type: 'delete', message_id: m.id }], ['mute', { type: 'mute', user_id: m.user_id, minutes: 10 }], ['ban', { type: 'ban', user_id: m.user_id }]]) {
+    for (const [label, cmd] of [[words.delete, { type: 'delete', message_id: m.id }], [words.mute, { type: 'mute', user_id: m.user_id, minutes: 10 }], [words.ban, { type: 'ban', user_id: m.user_id }]]) {
       const b = el('button', 'link mod', label);
       b.type = 'button';
       b.onclick = () => socket.send(JSON.stringify(cmd));
@@ -120,8 +123,8 @@ function addChat(m) {
 }
 
 function setStatus(status, replay) {
-  $('status').textContent = status === 'live' ? 'LIVE' : status;
-  $('wait').textContent = status === 'ended' ? (replay ? 'Replay' : 'The stream has ended') : status === 'live' ? '' : $('wait').textContent;
+  $('status').textContent = { live: words.live, scheduled: words.scheduled, ended: words.ended }[status] ?? status;
+  $('wait').textContent = status === 'ended' ? (replay ? words.replay : words.streamEnded) : status === 'live' ? '' : $('wait').textContent;
   play(status === 'live' ? `/live/hls/${room}.m3u8` : replay ? `/live/hls/${room}-replay.m3u8` : null);
 }
 
@@ -136,23 +139,23 @@ function onFrame(f) {
       if (!f.resumed) $('chat').replaceChildren();
       showBag(); setStatus(f.status, f.replay);
       for (const d of f.deals) showDeal(d);
-      $("viewers").textContent = `${f.viewers} watching`; $('likes').textContent = `❤ ${f.likes}`;
+      $("viewers").textContent = fill(words.watching, { count: f.viewers }); $('likes').textContent = `❤ ${f.likes}`;
       break;
     case 'chat': addChat(f); break;
     case 'deleted': document.querySelector(`#chat [data-id="${f.message_id}"]`)?.remove(); break;
-    case 'sanctioned': if (f.user_id === you.user_id) $('refusal').textContent = f.kind === 'ban' ? 'A moderator banned you from this room.' : 'A moderator muted you for now.'; break;
+    case 'sanctioned': if (f.user_id === you.user_id) $('refusal').textContent = f.kind === 'ban' ? words.banned : words.muted; break;
     case 'bag': bag = f.products; showBag(); break;
     case 'pinned': pinned = f.product_id; showPinned(); break;
     case 'deal': showDeal(f.deal); break;
     case 'stock': if (deals.has(f.deal_id)) deals.get(f.deal_id).remaining = f.remaining; break;
     case 'purchase': {
-      const t = el('p', '', `${f.name} bought ${f.quantity} × ${f.title}`);
+      const t = el('p', '', fill(words.bought, { name: f.name, quantity: f.quantity, title: f.title }));
       $('ticker').prepend(t);
       setTimeout(() => t.remove(), 8000);
       break;
     }
     case 'status': setStatus(f.status, f.replay); break;
-    case "viewers": $("viewers").textContent = `${f.count} watching`; break;
+    case "viewers": $("viewers").textContent = fill(words.watching, { count: f.count }); break;
     case 'likes': $('likes').textContent = `❤ ${f.total}`; break;
     case 'error': if ($('refusal')) $('refusal').textContent = f.message; break;
   }

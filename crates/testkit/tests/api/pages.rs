@@ -174,3 +174,22 @@ async fn pages_speak_the_browsers_language_until_the_switch_chooses_another() {
         app.client.get(app.url("/lang/en")).header("referer", "https://evil.example//evil.example/").send().await.unwrap();
     assert_eq!(protocol_relative.headers()["location"], "/");
 }
+
+#[tokio::test]
+async fn api_errors_keep_their_code_and_speak_the_callers_language() {
+    let app = spawn_app().await;
+    let ask = |lang: &'static str, path: &'static str| {
+        let req = app.client.get(app.url(path)).header("accept-language", lang);
+        async move { req.send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+    };
+    let zh = ask("zh-CN", "/api/v1/products/999999").await;
+    assert_eq!(zh["error"]["code"], "not_found");
+    assert_eq!(zh["error"]["message"], "找不到，或你无权查看。");
+    let en = ask("en", "/api/v1/products/999999").await;
+    assert_eq!(en["error"]["code"], "not_found");
+    assert_eq!(en["error"]["message"], "product not found");
+    // A failed field is named in either language.
+    let zh = ask("zh-CN", "/api/v1/products?limit=0").await;
+    assert_eq!(zh["error"]["code"], "validation_failed");
+    assert!(zh["error"]["message"].as_str().unwrap().starts_with("有字段填写不符合要求：limit"), "{zh}");
+}

@@ -63,7 +63,7 @@ async fn console(state: &AppState, user: User, csrf: &CsrfToken, shop: Option<i6
         .leader_commission(user.user_id())
         .await?
         .iter()
-        .map(|(c, total, n)| format!("{} on {n} order(s)", money(*total, c)))
+        .map(|(c, total, n)| crate::i18n::current().t_args("leader-commission-on", &[("amount", money(*total, c)), ("n", n.to_string())]))
         .collect::<Vec<_>>()
         .join(", ");
     let status = community.as_ref().map(|c| c.status.as_str().to_owned()).unwrap_or_default();
@@ -119,7 +119,7 @@ pub async fn apply(
     };
     match apply_to_lead(&state, &user, &input).await {
         Ok(_) => Ok(see_other("/leader")),
-        Err(e) => console(&state, user, &csrf, None, Some(e.message)).await,
+        Err(e) => console(&state, user, &csrf, None, Some(e.localized_message())).await,
     }
 }
 
@@ -156,7 +156,7 @@ pub async fn create(
     .await;
     match result {
         Ok(c) => Ok(see_other(&format!("/leader/campaigns/{}", c.campaign.id))),
-        Err(e) => console(&state, user, &csrf, Some(shop), Some(e.message)).await,
+        Err(e) => console(&state, user, &csrf, Some(shop), Some(e.localized_message())).await,
     }
 }
 
@@ -169,6 +169,8 @@ struct CampaignPage {
     supply: Vec<SupplyLine>,
     supply_total: String,
     currency: String,
+    /// When the delivery arrived, as the page's `<time>`; empty before.
+    arrived: String,
 }
 
 #[derive(Deserialize)]
@@ -190,9 +192,11 @@ pub async fn campaign(
         Some((o, lines)) => (lines, money(o.total_minor, &o.currency)),
         None => (Vec::new(), String::new()),
     };
+    let arrived =
+        detail.campaign.arrived_at.map(|at| format!(r#"<time data-ms="{at}">{}</time>"#, crate::pages::when(at))).unwrap_or_default();
     let k = crate::pages::community::card(detail, state.clock.now().millis());
     let layout = Layout::new(Some(user), &csrf).with_notice(q.notice);
-    Ok(render(&CampaignPage { layout, k, list, supply, supply_total, currency }))
+    Ok(render(&CampaignPage { layout, k, list, supply, supply_total, currency, arrived }))
 }
 
 pub async fn arrived(
@@ -203,7 +207,9 @@ pub async fn arrived(
 ) -> PageResult {
     leader_of(&state, &user, CampaignId(id)).await?;
     let n = state.db.mark_arrived(CampaignId(id), state.clock.now()).await?;
-    Ok(see_other(&format!("/leader/campaigns/{id}?notice={n}+order(s)+ready+for+pickup")))
+    let notice = crate::i18n::current().t_with("leader-arrived-notice", "n", n);
+    let query = serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default();
+    Ok(see_other(&format!("/leader/campaigns/{id}?{query}")))
 }
 
 #[derive(Deserialize)]
@@ -218,8 +224,8 @@ pub async fn pickup(
     CheckedForm(f): CheckedForm<CodeForm>,
 ) -> PageResult {
     let notice = match hand_over(&state, &user, CampaignId(id), &f.code).await {
-        Ok(o) => format!("Order #{} handed over", o.id),
-        Err(e) => e.message,
+        Ok(o) => crate::i18n::current().t_with("leader-handed-over", "id", o.id),
+        Err(e) => e.localized_message(),
     };
     let query = serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default();
     Ok(see_other(&format!("/leader/campaigns/{id}?{query}")))

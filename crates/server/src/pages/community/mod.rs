@@ -34,6 +34,17 @@ pub async fn list(State(state): State<AppState>, WebUser(user): WebUser, Extensi
     Ok(render(&ListPage { layout: Layout::new(user, &csrf), communities }))
 }
 
+/// A campaign's status as a word of the page's language.
+pub fn campaign_status(status: CampaignStatus) -> String {
+    let lang = crate::i18n::current();
+    match status {
+        CampaignStatus::Open => lang.t("community-status-open"),
+        CampaignStatus::Closing => lang.t("community-status-closing"),
+        CampaignStatus::Succeeded => lang.t("community-status-succeeded"),
+        CampaignStatus::Failed => lang.t("community-status-failed"),
+    }
+}
+
 /// A campaign as residents see it.
 pub struct CampaignCard {
     pub d: CampaignDetail,

@@ -69,6 +69,6 @@ pub(super) async fn set_offer(
     .await;
     match result {
         Ok(()) => Ok(see_other(&format!("/merchant/shops/{id}"))),
-        Err(e) => shop_page(&state, user, &csrf, shop, Some(e.message)).await,
+        Err(e) => shop_page(&state, user, &csrf, shop, Some(e.localized_message())).await,
     }
 }

@@ -30,8 +30,22 @@ pub struct DealRow {
     pub price: String,
     pub sold: i64,
     pub quantity: i64,
-    pub state: &'static str,
-    pub window: String,
+    /// Upcoming, live, ended or cancelled, as a word.
+    pub state: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
+/// A flash deal's phase (`DealView::state`) in the page's language.
+fn deal_state(state: &str) -> String {
+    let lang = crate::i18n::current();
+    match state {
+        "upcoming" => lang.t("merchant-deal-upcoming"),
+        "live" => lang.t("merchant-deal-live"),
+        "ended" => lang.t("merchant-deal-ended"),
+        "cancelled" => lang.t("merchant-deal-cancelled"),
+        other => other.to_owned(),
+    }
 }
 
 #[derive(Template)]
@@ -70,8 +84,9 @@ pub(super) async fn product_page(state: &AppState, user: User, csrf: &CsrfToken,
             price: money(v.deal.price_minor, &v.deal.currency),
             sold: v.deal.quantity - v.remaining,
             quantity: v.deal.quantity,
-            state: v.state,
-            window: format!("{} to {}", crate::pages::when(v.deal.starts_at), crate::pages::when(v.deal.ends_at)),
+            state: deal_state(v.state),
+            starts_at: v.deal.starts_at,
+            ends_at: v.deal.ends_at,
         });
     }
     let teams = state
@@ -80,15 +95,15 @@ pub(super) async fn product_page(state: &AppState, user: User, csrf: &CsrfToken,
         .await?
         .into_iter()
         .map(|o| {
-            (
-                o.id,
-                format!(
-                    "{} each with {} people within {} min",
-                    money(o.start_price_minor, &o.currency),
-                    o.min_size,
-                    o.time_limit_seconds / 60
-                ),
-            )
+            let summary = crate::i18n::current().t_args(
+                "merchant-team-summary",
+                &[
+                    ("price", money(o.start_price_minor, &o.currency)),
+                    ("size", o.min_size.to_string()),
+                    ("minutes", (o.time_limit_seconds / 60).to_string()),
+                ],
+            );
+            (o.id, summary)
         })
         .collect();
     Ok(render(&ProductPage { layout: Layout::new(Some(user), csrf), product, skus, deals, teams, error }))
@@ -198,7 +213,7 @@ pub(super) async fn upload_image(
 async fn back_to_product<T>(state: &AppState, user: User, csrf: &CsrfToken, id: ProductId, result: Result<T, AppError>) -> PageResult {
     match result {
         Ok(_) => Ok(see_other(&format!("/merchant/products/{id}"))),
-        Err(e) => product_page(state, user, csrf, id, Some(e.message)).await,
+        Err(e) => product_page(state, user, csrf, id, Some(e.localized_message())).await,
     }
 }
 

@@ -52,7 +52,7 @@ pub(super) async fn create_shop(
 ) -> PageResult {
     match open_shop(&state, user.user_id(), NewShop { slug: f.slug, name: f.name, description: f.description, currency: None }).await {
         Ok(shop) => Ok(see_other(&format!("/merchant/shops/{}", shop.id))),
-        Err(e) => index_page(&state, user, &csrf, Some(e.message)).await,
+        Err(e) => index_page(&state, user, &csrf, Some(e.localized_message())).await,
     }
 }
 
@@ -141,7 +141,7 @@ pub(super) async fn create_product(
     .await;
     match result {
         Ok(p) => Ok(see_other(&format!("/merchant/products/{}", p.id))),
-        Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.message)).await,
+        Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.localized_message())).await,
     }
 }
 
@@ -165,6 +165,6 @@ pub(super) async fn set_location(
     let point = (coordinate(&f.lat), coordinate(&f.lng));
     match crate::services::community::locate_shop(&state, &user, ShopId(id), point, f.radius_m).await {
         Ok(()) => Ok(see_other(&format!("/merchant/shops/{id}"))),
-        Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.message)).await,
+        Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.localized_message())).await,
     }
 }

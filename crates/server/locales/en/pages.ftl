@@ -1,0 +1,389 @@
+# The pages past the shop: videos, notes, live rooms, the studio, team buys,
+# community group buying, the leader's and operator's consoles, the merchant
+# console and the sandbox's pay page. Shared words are in main.ftl.
+
+# The video feed and a video.
+# Markup: the link to the studio.
+watch-empty = No videos yet. <a href="/studio">Post the first one</a>.
+watch-like = like
+watch-comments = comments
+watch-save = save
+watch-share = share
+watch-buy = Buy
+watch-why-title = Why am I seeing this?
+watch-why = Shown because { $source }. Traffic pool { $pool } · quality { $quality } · freshness { $freshness } · affinity { $affinity } · hard sell { $hard_sell } (×{ $factor } by policy) · score { $score }
+watch-why-following = you follow the creator
+watch-why-affinity = it matches what you watch and like
+watch-why-exploration = it is new and finding its first audience
+watch-why-pool = it did well with earlier viewers
+
+# A creator's profile.
+creator-followers = { $n ->
+    [one] follower
+   *[other] followers
+}
+creator-videos = { $n ->
+    [one] { $n } video
+   *[other] { $n } videos
+}
+creator-follow = Follow
+creator-following = Following
+creator-notes = Notes
+
+# A note.
+note-label-sponsored = sponsored
+note-label-commission = commission link
+note-paid-by = paid for by { $shop }
+note-by = by
+note-rating-title = the author bought this
+note-rating = the author's rating of what they bought
+note-sponsor-offer = { $shop } offers to sponsor this note. Accepting labels it "sponsored" for good.
+note-accept = Accept
+note-comments = { $n ->
+    [one] { $n } comment
+   *[other] { $n } comments
+}
+note-comment-placeholder = Add a comment
+note-send = Send
+
+# Live rooms: the list, a room, the host's console.
+live-now = Live now
+# Markup: the link to the studio.
+live-none = Nobody is live right now. <a href="/studio">Go live</a>.
+live-badge = LIVE
+live-upcoming = Coming up
+live-replays = Replays
+live-status-scheduled = scheduled
+live-status-live = live
+live-status-ended = ended
+live-watching = { $count } watching
+live-starts = Starts
+live-stream-ended = The stream has ended
+live-replay = Replay
+live-say = Say something…
+live-send = Send
+# Markup: the link to sign in.
+live-sign-in = <a href="/signin">Sign in</a> to chat and buy.
+live-host-console = Host console
+live-bag = Bag
+live-buy = Buy
+live-bought = { $name } bought { $quantity } × { $title }
+live-banned = A moderator banned you from this room.
+live-muted = A moderator muted you for now.
+live-mod-delete = delete
+live-mod-mute = mute
+live-mod-ban = ban
+live-host-title = Host: { $title }
+live-open-room = Open the room
+live-encoder = Your encoder (OBS, ffmpeg, a phone app)
+live-server = Server
+live-stream-key = Stream key
+live-stream-key-secret = keep it secret: whoever has it can stream as you
+live-grace = The room goes live when the stream starts, and ends when the stream stops and does not come back within { $seconds } s; the replay stays watchable.
+live-end = End the room
+live-cover = Cover
+live-cover-help = Picture shown before the stream and in the rooms list
+live-upload-cover = Upload cover
+live-bag-title = Bag (up to 100 products, in this order)
+live-bag-products = Product numbers or links
+live-save-bag = Save the bag
+live-pin-title = Pin a product
+live-pin-help = viewers see it over the video with a Buy button
+live-pinned = pinned
+live-pin = Pin
+live-unpin = Unpin
+live-deal-help = Drop a flash deal into the room from the product's page in the merchant console: give this room's number, { $id }.
+live-figures = Figures
+live-peak-viewers = Peak viewers
+live-average-viewers = Average viewers
+live-unique-viewers = Unique viewers
+live-live-for = Live for
+live-live-time = { $minutes } min { $seconds } s
+live-interactions = Comments · likes · shares
+live-interaction-rate = Interaction rate
+live-orders = Orders
+live-gmv = GMV
+live-conversion = Conversion
+live-figures-help = Interaction rate = (comments + likes + shares) / unique viewers. Conversion = buyers / unique viewers. Orders count when paid.
+
+# The creator studio.
+studio-title = Creator studio
+studio-health = Account health
+studio-health-low = below { $threshold }: your videos reach followers only
+studio-followers = { $n ->
+    [one] { $n } follower
+   *[other] { $n } followers
+}
+studio-policy = feed policy:
+studio-policy-content-first = content first (hard selling is shown less)
+studio-policy-commerce-first = commerce first
+studio-go-live = Go live
+studio-room-title = Title
+studio-room-title-placeholder = Orange harvest, live from the orchard
+studio-room-starts = Starts
+studio-room-products = Products for the bag (numbers or links, up to 100)
+studio-schedule = Schedule the room
+studio-my-rooms = My live rooms
+studio-video-file = Video (MP4 or WebM)
+studio-caption = Caption
+studio-caption-placeholder = What is it about? #hashtags
+studio-video-product = Product to show on the video (its number or link)
+studio-card-at = Show the buy card from second
+studio-poster = Poster image (optional)
+studio-post-video = Post video
+studio-write-note = Write a note
+studio-note-title = Title
+studio-note-text = Text
+studio-note-pictures = Up to 9 pictures
+studio-note-product = Product it is about (number or link)
+studio-note-rating = Your rating, if you bought it
+studio-note-no-rating = no rating
+studio-note-commission = This product link earns me a commission (the note is labelled)
+studio-publish-note = Publish note
+# Markup: the browser test reads the level in the strong.
+studio-pool = Traffic pool <strong class="pool">{ $level }</strong>:
+studio-pool-growing = growing, { $remaining } impressions left in this pool
+studio-pool-stalled = stopped growing: it did not beat this pool's thresholds; followers still see it
+studio-pool-top = the largest pool
+studio-impressions = Impressions
+studio-views = Views
+studio-completion = Completion
+studio-likes = Likes
+studio-shares = Shares
+studio-product-clicks = Product clicks
+studio-likes-comments = Likes, comments
+studio-purchases = Purchases
+studio-quality = Quality
+studio-quality-average = (1.00 is average)
+studio-hard-sell = Hard sell
+studio-next-pool = To reach the next pool:
+studio-metric-completion = completion
+studio-metric-like = like
+studio-metric-share = share
+studio-signal-price-talk = price_talk
+studio-signal-urgency = urgency
+studio-signal-discount = discount
+studio-signal-link-push = link_push
+studio-signal-shouting = shouting
+studio-signal-anchor-density = anchor_density
+studio-smoothing = Rates are smoothed toward the platform's averages until enough people have watched, so a handful of views cannot make a video look perfect.
+
+# A team buy's page.
+team-page-title = Team buy: { $title }
+team-page-each = each
+team-page-joined = { $members } of { $size } joined
+team-page-needed = { $needed } more needed
+team-page-time-left = time left
+# The countdown; the page puts the time in for { $time }.
+team-page-left = { $time } left
+team-page-on = The team is on with { $members }!
+# Markup: $countdown is the page's countdown.
+team-page-on-more = Up to { $max } may join to lower the price; it closes when full or in { $countdown }, and the difference is refunded.
+team-page-complete = Team complete!
+team-page-complete-more = Every order is confirmed and on its way.
+team-page-failed = Not enough people joined in time.
+team-page-failed-more = Every member was refunded in full.
+team-page-opening = Waiting for the opener to pay; the clock starts then.
+team-page-abandoned = This team was abandoned.
+team-page-opener = opened
+team-page-paid-only = Only paid members count: no one is added to fill a team.
+team-page-share = Share this link so friends can join
+team-page-copy = Copy link
+team-page-your-order = Your order #{ $id }
+team-page-join = Join this team for { $price }
+
+# Community group buying: the list and a community.
+community-title = Community group buying
+community-intro = Neighbours order together from a group leader before the cut-off; the store delivers the lot the next day to the leader's pickup point.
+community-lead = Lead a community
+community-none = No communities yet.
+community-members = { $n ->
+    [one] { $n } member
+   *[other] { $n } members
+}
+community-pickup = Pickup:
+community-pickup-point = Pickup point:
+community-waiting = waiting for an operator's approval
+community-join = Join this community
+community-no-campaigns = No campaigns yet.
+community-orders-close = orders close
+community-orders-close-in = orders close in
+community-closed = closed
+community-delivery = Delivery to the pickup point on { $date }.
+community-threshold = Goes ahead with at least { $threshold } units ordered ({ $ordered } so far); otherwise everyone is refunded.
+community-ordered = { $ordered } ordered
+community-ordered-of = { $ordered } ordered of { $needed } needed
+community-quantity-of = quantity of { $title }
+community-order = Order for pickup
+community-join-to-order = Join the community to order.
+community-status-open = open
+community-status-closing = closing
+community-status-succeeded = succeeded
+community-status-failed = failed
+
+# The group leader's console and a campaign.
+leader-title = Leader console
+leader-applied = Your application is waiting for an operator.
+leader-rejected = Your application was not approved; you may apply again below.
+leader-commission = Commission earned:
+leader-commission-none = nothing yet
+leader-commission-on = { $amount } on { $n ->
+    [one] { $n } order
+   *[other] { $n } orders
+}
+leader-apply-title = Apply to lead a community
+leader-name = Community name
+leader-area = Area
+leader-area-placeholder = Chaoyang, Sanlitun
+leader-pickup-address = Pickup address
+leader-hours = Opening hours
+leader-hours-default = Daily 08:00-21:00
+leader-latitude = Latitude
+leader-longitude = Longitude
+leader-apply = Apply
+leader-campaigns = Campaigns
+leader-none-yet = None yet.
+leader-new-campaign = New campaign
+leader-no-stores = No store delivers to your pickup point yet.
+leader-store = Store
+leader-store-option = { $name } ({ $m } m)
+leader-choose = Choose products
+leader-campaign-title = Title
+leader-campaign-title-placeholder = Tomorrow's fruit from { $shop }
+leader-store-offers-nothing = { $shop } offers nothing to group leaders yet.
+leader-product = Product
+leader-your-price = Your price
+leader-needs = Needs
+leader-sell = sell { $name }
+leader-floor = leaders from { $price }
+leader-store-price = store's
+leader-cutoff = Orders close at (your local time)
+leader-delivery-date = Delivery date
+leader-delivery-blank = blank: the day after the cut-off
+leader-threshold = Units the campaign needs
+leader-publish = Publish campaign
+leader-delivery = delivery { $date }
+leader-paid = { $paid ->
+    [one] { $paid } unit paid
+   *[other] { $paid } units paid
+}
+leader-paid-of = { $paid ->
+    [one] { $paid } unit paid
+   *[other] { $paid } units paid
+} of { $needed } needed
+leader-commission-rate = commission { $percent }% on collected orders
+leader-supply = Supply order to the store
+leader-arrived = The delivery has arrived
+# Markup: $time is the page's time.
+leader-delivered = Delivered to the pickup point { $time }.
+leader-hand-over = Hand over
+leader-by-resident = Orders by resident
+leader-uncollected = uncollected
+leader-prices-in = Prices in { $currency }.
+leader-back = Back to the console
+leader-arrived-notice = { $n ->
+    [one] { $n } order ready for pickup
+   *[other] { $n } orders ready for pickup
+}
+leader-handed-over = Order #{ $id } handed over
+
+# The operator's page.
+operator-policy = Feed policy
+operator-content-first = Content first: hard selling is shown less (Douyin)
+operator-commerce-first = Commerce first: no demotion (Kuaishou)
+operator-save = Save
+operator-creator = Creator number
+operator-violation = Violation
+operator-violation-placeholder = misleading claims
+operator-strike = Record a strike
+operator-applications = Group-leader applications
+operator-no-applications = No applications waiting.
+operator-micro-degrees = (micro-degrees)
+operator-approve = Approve
+operator-reject = Reject
+
+# The merchant console: shops, a shop, a product.
+merchant-title = Sell on Haul
+merchant-shops = Your shops
+merchant-no-shop = You have no shop yet. Open one below.
+merchant-storefront = storefront
+merchant-open-title = Open a shop
+merchant-shop-name = Name
+merchant-slug = Address (letters, digits, dashes)
+merchant-about = About
+merchant-open = Open shop
+merchant-orders = Orders
+merchant-supply = Community supply orders
+merchant-supply-none = None yet. Group leaders whose pickup point is within your delivery radius can sell your products.
+merchant-supply-to = to { $community }, { $address } · deliver { $date }
+merchant-latitude = Latitude
+merchant-longitude = Longitude
+merchant-radius = Delivers within (m)
+merchant-save-location = Save location
+merchant-leaders-title = What group leaders may sell
+merchant-leaders-help = Leaders set their own price, never below your lowest. Published campaigns keep their prices if you change or withdraw an offer.
+merchant-nothing-offered = Nothing offered yet.
+merchant-offer-from = from { $price }
+merchant-new-lowest = new lowest
+merchant-new-lowest-label = new lowest price for leaders
+merchant-change = Change
+merchant-withdraw = Withdraw
+merchant-offer-another = Offer another product to leaders
+merchant-product = Product
+merchant-lowest-for-leaders = Lowest price for leaders ({ $currency })
+merchant-offer = Offer
+merchant-products = Products
+merchant-draft = draft
+merchant-in-stock = { $n } in stock
+merchant-option-stock = ({ $n } in stock)
+merchant-new-product = New product
+merchant-product-title = Title
+merchant-description = Description
+merchant-how-sold = How it is sold
+merchant-kind-native = Shipped by this shop
+merchant-kind-external = On another site (link out)
+merchant-external-url = Link (for another site)
+merchant-option-placeholder = e.g. 5 kg box
+merchant-price-in = Price ({ $currency })
+merchant-stock = Stock
+merchant-add-product = Add product
+merchant-edit = Edit { $title }
+merchant-view = view
+merchant-on-sale = On sale
+merchant-save = Save
+merchant-skus = Options, prices and stock
+merchant-code = Code
+merchant-price = Price
+merchant-add-option = Add option
+merchant-deals = Flash deals
+merchant-deal-taken = { $sold } of { $quantity } taken
+merchant-deal-to = to
+merchant-deal-upcoming = upcoming
+merchant-deal-live = live
+merchant-deal-ended = ended
+merchant-deal-cancelled = cancelled
+merchant-deal-price = Deal price
+merchant-deal-units = Units (taken from stock now)
+merchant-deal-cap = Per person
+merchant-deal-starts-in = Starts in (minutes)
+merchant-deal-minutes = Runs for (minutes)
+merchant-deal-room = Drop it in a live room (its number or link, optional)
+merchant-deal-start = Start flash deal
+merchant-teams = Team buys
+merchant-team-summary = { $price } each with { $size } people within { $minutes } min
+merchant-team-price = Team price
+merchant-team-size = People
+merchant-team-hours = Hours to fill the team
+merchant-team-offer = Offer a team price
+merchant-picture = Picture
+merchant-upload = Upload
+
+# The sandbox provider's pay page.
+pay-title = Sandbox Pay
+pay-test-provider = a test provider: nothing is charged, nothing is paid out
+pay-pay = Pay
+pay-decline = Decline
+pay-already-complete = This payment is already complete.
+pay-not-waiting = This order no longer waits for payment. Nothing was charged.
+pay-declined = Payment declined. Nothing was charged.
+pay-shop-refused = The shop refused the payment ({ $status }).
