@@ -54,6 +54,25 @@ impl OrderStatus {
     }
 }
 
+/// Why an order moved, as its history records it (stable English words, the
+/// same on both databases and in the API); pages show each in the reader's
+/// language. Notes typed by people (a refund's reason) are kept as typed.
+pub mod event_notes {
+    pub const PLACED: &str = "order placed";
+    pub const PAID: &str = "payment received";
+    pub const CANCELLED_BY_BUYER: &str = "cancelled by the buyer";
+    pub const NOT_PAID_IN_TIME: &str = "not paid in time";
+    pub const BY_THE_SHOP: &str = "by the shop";
+    pub const FORWARDED_TO_PARTNER: &str = "forwarded to partner";
+    pub const TEAM_COMPLETE: &str = "team complete";
+    pub const TEAM_CLOSED_UNPAID: &str = "the team closed before payment";
+    pub const CAMPAIGN_CLOSED: &str = "campaign closed; the store prepares the delivery";
+    pub const NOT_PAID_BY_CUTOFF: &str = "not paid by the cut-off";
+    pub const ARRIVED_AT_PICKUP: &str = "arrived at the pickup point";
+    pub const COLLECTED: &str = "collected at the pickup point";
+    pub const FLASH_DEAL: &str = "flash deal";
+}
+
 /// A six-digit code the shopper shows at pickup, derived from a random number
 /// the server draws.
 pub fn pickup_code(random: u32) -> String {

@@ -10,6 +10,7 @@ use haul_domain::ids::{OrderId, ShopId};
 use haul_domain::ledger;
 use haul_domain::orders::OrderStatus;
 use haul_domain::orders::PaymentStatus;
+use haul_domain::orders::event_notes;
 use haul_domain::{Money, Timestamp};
 use sqlx::AssertSqlSafe;
 
@@ -117,7 +118,7 @@ impl Db {
         let shop = ShopId(shop_id);
         crate::ledger::post(&mut tx, &ledger::payment(provider, shop, amount)?, Some(order_id.get()), now).await?;
         let applied = if status == OrderStatus::PendingPayment.as_str() {
-            let order = transition_in(&mut tx, order_id, OrderStatus::Paid, None, "payment received", now).await?;
+            let order = transition_in(&mut tx, order_id, OrderStatus::Paid, None, event_notes::PAID, now).await?;
             crate::webhooks::enqueue_for_shop(&mut tx, shop, "order.paid", &order, now).await?;
             crate::webhooks::enqueue_partner_forwards(&mut tx, order_id, shop, now).await?;
             if let Some(video) = order.video_id {

@@ -120,3 +120,18 @@ signin-role-shopper = shop
 signin-role-creator = create and sell
 signin-have-account = Already have an account?
 signin-new = New here?
+
+# Why an order moved, in its history.
+order-note-placed = order placed
+order-note-paid = payment received
+order-note-cancelled-by-buyer = cancelled by the buyer
+order-note-not-paid-in-time = not paid in time
+order-note-by-the-shop = by the shop
+order-note-forwarded = forwarded to partner
+order-note-team-complete = team complete
+order-note-team-closed-unpaid = the team closed before payment
+order-note-campaign-closed = campaign closed; the store prepares the delivery
+order-note-not-paid-by-cutoff = not paid by the cut-off
+order-note-arrived = arrived at the pickup point
+order-note-collected = collected at the pickup point
+order-note-flash-deal = flash deal

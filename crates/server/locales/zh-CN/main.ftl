@@ -111,3 +111,18 @@ signin-role-shopper = 购物
 signin-role-creator = 创作和卖货
 signin-have-account = 已有账号？
 signin-new = 第一次来？
+
+# Why an order moved, in its history.
+order-note-placed = 已下单
+order-note-paid = 已收到付款
+order-note-cancelled-by-buyer = 买家取消了订单
+order-note-not-paid-in-time = 超时未付款
+order-note-by-the-shop = 由店铺操作
+order-note-forwarded = 已转给合作方发货
+order-note-team-complete = 拼团成功
+order-note-team-closed-unpaid = 付款前拼团已结束
+order-note-campaign-closed = 团购已截单，店铺正在备货
+order-note-not-paid-by-cutoff = 截单前未付款
+order-note-arrived = 已送达自提点
+order-note-collected = 已在自提点提货
+order-note-flash-deal = 限时秒杀下单

@@ -14,6 +14,7 @@ use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::ids::{OrderId, PartnerId, ShopId};
 use haul_domain::orders::OrderStatus;
+use haul_domain::orders::event_notes;
 use haul_domain::signing;
 use haul_store::catalog::Partner;
 use haul_store::orders::Order;
@@ -94,7 +95,7 @@ async fn shipment(
     );
     let now = state.clock.now();
     if detail.order.status == OrderStatus::Paid {
-        state.db.transition_order(OrderId(id), OrderStatus::Fulfilling, None, "forwarded to partner", now).await?;
+        state.db.transition_order(OrderId(id), OrderStatus::Fulfilling, None, event_notes::FORWARDED_TO_PARTNER, now).await?;
     }
     Ok(axum::Json(state.db.transition_order(OrderId(id), OrderStatus::Shipped, None, &note, now).await?))
 }

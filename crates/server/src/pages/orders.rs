@@ -10,6 +10,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use haul_domain::ids::{OrderId, ShopId};
+use haul_domain::orders::event_notes;
 use haul_domain::page::PageRequest;
 use haul_store::orders::{Order, OrderDetail};
 use serde::Deserialize;
@@ -100,7 +101,13 @@ pub async fn view(
     Path(id): Path<i64>,
 ) -> PageResult {
     let o = readable_order(&state, &user, OrderId(id)).await?;
-    let events = state.db.order_events(OrderId(id)).await?.into_iter().map(|e| (e.created_at, when(e.created_at), e.note)).collect();
+    let events = state
+        .db
+        .order_events(OrderId(id))
+        .await?
+        .into_iter()
+        .map(|e| (e.created_at, when(e.created_at), event_note(crate::i18n::current(), e.note)))
+        .collect();
     let status = o.order.status;
     let currency = o.order.currency.clone();
     let lines = o
@@ -152,4 +159,26 @@ pub async fn cancel(
 ) -> PageResult {
     cancel_order(&state, &user, OrderId(id)).await?;
     Ok(see_other(&format!("/orders/{id}")))
+}
+
+/// An order event's note in the reader's language: the system's own notes
+/// are translated, what a person typed is shown as typed.
+fn event_note(lang: crate::i18n::Lang, note: String) -> String {
+    let key = match note.as_str() {
+        event_notes::PLACED => "order-note-placed",
+        event_notes::PAID => "order-note-paid",
+        event_notes::CANCELLED_BY_BUYER => "order-note-cancelled-by-buyer",
+        event_notes::NOT_PAID_IN_TIME => "order-note-not-paid-in-time",
+        event_notes::BY_THE_SHOP => "order-note-by-the-shop",
+        event_notes::FORWARDED_TO_PARTNER => "order-note-forwarded",
+        event_notes::TEAM_COMPLETE => "order-note-team-complete",
+        event_notes::TEAM_CLOSED_UNPAID => "order-note-team-closed-unpaid",
+        event_notes::CAMPAIGN_CLOSED => "order-note-campaign-closed",
+        event_notes::NOT_PAID_BY_CUTOFF => "order-note-not-paid-by-cutoff",
+        event_notes::ARRIVED_AT_PICKUP => "order-note-arrived",
+        event_notes::COLLECTED => "order-note-collected",
+        event_notes::FLASH_DEAL => "order-note-flash-deal",
+        _ => return note,
+    };
+    lang.t(key)
 }

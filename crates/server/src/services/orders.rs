@@ -9,6 +9,7 @@ use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
 use haul_domain::ids::{OrderId, RoomId, ShopId, SkuId, VideoId};
 use haul_domain::inventory::Quantity;
+use haul_domain::orders::event_notes;
 use haul_domain::orders::{OrderStatus, pickup_code};
 use haul_domain::signing::to_hex;
 use haul_store::StoreError;
@@ -121,8 +122,10 @@ pub async fn cancel_order(state: &AppState, user: &User, id: OrderId) -> AppResu
     if detail.order.buyer_id != user.id {
         return Err(AppError::forbidden());
     }
-    let order =
-        state.db.transition_order(id, OrderStatus::Cancelled, Some(user.user_id()), "cancelled by the buyer", state.clock.now()).await?;
+    let order = state
+        .db
+        .transition_order(id, OrderStatus::Cancelled, Some(user.user_id()), event_notes::CANCELLED_BY_BUYER, state.clock.now())
+        .await?;
     left_running(state, &order).await?;
     Ok(order)
 }
@@ -134,7 +137,7 @@ pub async fn expire_overdue(state: &AppState, batch: i64) -> AppResult<usize> {
     let now = state.clock.now();
     let mut cancelled = 0;
     for id in state.db.overdue_unpaid_orders(now, batch).await? {
-        match state.db.transition_order(id, OrderStatus::Cancelled, None, "not paid in time", now).await {
+        match state.db.transition_order(id, OrderStatus::Cancelled, None, event_notes::NOT_PAID_IN_TIME, now).await {
             Ok(order) => {
                 left_running(state, &order).await?;
                 cancelled += 1;
@@ -162,5 +165,5 @@ pub async fn advance_order(state: &AppState, user: &User, id: OrderId, to: &str)
     if !matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::ReadyForPickup | OrderStatus::Completed) {
         return Err(AppError::new(ErrorCode::NotAMerchantStep, "payment, cancellation and refunds have their own endpoints"));
     }
-    Ok(state.db.transition_order(id, to, Some(user.user_id()), "by the shop", state.clock.now()).await?)
+    Ok(state.db.transition_order(id, to, Some(user.user_id()), event_notes::BY_THE_SHOP, state.clock.now()).await?)
 }

@@ -11,6 +11,7 @@ use haul_domain::community::{CampaignItemStatus, CampaignStatus};
 use haul_domain::community::{commission_minor, threshold_met};
 use haul_domain::ids::{CampaignId, OrderId, ShopId, UserId};
 use haul_domain::orders::OrderStatus;
+use haul_domain::orders::event_notes;
 use haul_domain::page::{Page, PageRequest};
 use haul_domain::{Currency, Money, Timestamp, ledger};
 use sqlx::{Any, AssertSqlSafe, Transaction};
@@ -187,7 +188,7 @@ impl Db {
             .fetch_all(&mut *tx)
             .await?;
         for (order,) in &orders {
-            transition_in(&mut tx, OrderId(*order), OrderStatus::ReadyForPickup, None, "arrived at the pickup point", now).await?;
+            transition_in(&mut tx, OrderId(*order), OrderStatus::ReadyForPickup, None, event_notes::ARRIVED_AT_PICKUP, now).await?;
             sqlx::query("UPDATE orders SET ready_at = $1 WHERE id = $2").bind(now.millis()).bind(*order).execute(&mut *tx).await?;
         }
         tx.commit().await?;
@@ -210,8 +211,7 @@ impl Db {
             OrderStatus::Completed => return Err(StoreError::conflict(ErrorCode::AlreadyCollected, "this order was handed over already")),
             _ => return Err(StoreError::conflict(ErrorCode::NotReadyForPickup, "this order has not arrived at the pickup point")),
         }
-        let order =
-            transition_in(&mut tx, order.order_id(), OrderStatus::Completed, Some(leader), "collected at the pickup point", now).await?;
+        let order = transition_in(&mut tx, order.order_id(), OrderStatus::Completed, Some(leader), event_notes::COLLECTED, now).await?;
         let (bps,): (i64,) =
             sqlx::query_as("SELECT commission_bps FROM campaigns WHERE id = $1").bind(id.get()).fetch_one(&mut *tx).await?;
         let amount =
@@ -248,7 +248,7 @@ async fn close_in(tx: &mut Transaction<'_, Any>, id: CampaignId, now: Timestamp)
         .fetch_all(&mut **tx)
         .await?;
     for (order,) in unpaid {
-        let order = transition_in(tx, OrderId(order), OrderStatus::Cancelled, None, "not paid by the cut-off", now).await?;
+        let order = transition_in(tx, OrderId(order), OrderStatus::Cancelled, None, event_notes::NOT_PAID_BY_CUTOFF, now).await?;
         release_units(tx, &order).await?;
     }
     // (order, sku, title, options, unit price, quantity) of every paid order.
@@ -299,7 +299,7 @@ async fn close_in(tx: &mut Transaction<'_, Any>, id: CampaignId, now: Timestamp)
                 sqlx::query("UPDATE skus SET stock = stock + $1 WHERE id = $2").bind(*quantity).bind(*sku).execute(&mut **tx).await?;
             }
         }
-        transition_in(tx, order, OrderStatus::Fulfilling, None, "campaign closed; the store prepares the delivery", now).await?;
+        transition_in(tx, order, OrderStatus::Fulfilling, None, event_notes::CAMPAIGN_CLOSED, now).await?;
     }
     let outcome = if succeeded {
         let (currency,): (String,) = sqlx::query_as("SELECT currency FROM shops WHERE id = $1").bind(shop).fetch_one(&mut **tx).await?;

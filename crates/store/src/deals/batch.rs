@@ -7,6 +7,7 @@ use super::Deal;
 use crate::orders::{OrderDetail, Origin, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 use crate::{Backend, Db, Result};
 use haul_domain::Timestamp;
+use haul_domain::orders::event_notes;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 /// One winner for the batch writer to record.
@@ -124,7 +125,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
                 pay_by: w.pay_by,
                 now: w.now,
                 origin: Origin { deal: Some((d.id, w.idem_key.clone())), ..Origin::default() },
-                note: format!("flash deal #{}", d.id),
+                note: event_notes::FLASH_DEAL.to_owned(),
             }
         })
         .collect();

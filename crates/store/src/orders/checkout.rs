@@ -12,6 +12,7 @@ use haul_domain::catalog::ListingKind;
 use haul_domain::catalog::ProductStatus;
 use haul_domain::ids::{SkuId, UserId};
 use haul_domain::inventory::Quantity;
+use haul_domain::orders::event_notes;
 use haul_domain::{Currency, DomainError, Timestamp};
 use sqlx::{Any, Transaction};
 
@@ -169,7 +170,7 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -
         pay_by: new.pay_by,
         now: new.now,
         origin: new.origin,
-        note: "order placed".into(),
+        note: event_notes::PLACED.into(),
     };
     let mut written = write_orders(tx, std::slice::from_ref(&planned)).await?;
     written.pop().ok_or_else(|| DomainError::invalid("items", "at least one item").into())

@@ -12,6 +12,7 @@ use haul_domain::group_buy::Outcome;
 use haul_domain::group_buy::TeamStatus;
 use haul_domain::ids::{OrderId, ShopId, TeamId};
 use haul_domain::orders::OrderStatus;
+use haul_domain::orders::event_notes;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 impl Db {
@@ -65,7 +66,7 @@ pub(crate) async fn close_in(tx: &mut Transaction<'_, Any>, team: i64, now: Time
         let id = OrderId(id);
         if order_status == OrderStatus::PendingPayment.as_str() {
             // A seat nobody paid for: its unit goes back; a late payment is refunded on arrival.
-            let order = transition_in(tx, id, OrderStatus::Cancelled, None, "the team closed before payment", now).await?;
+            let order = transition_in(tx, id, OrderStatus::Cancelled, None, event_notes::TEAM_CLOSED_UNPAID, now).await?;
             release_units(tx, &order).await?;
             continue;
         }
@@ -74,7 +75,7 @@ pub(crate) async fn close_in(tx: &mut Transaction<'_, Any>, team: i64, now: Time
                 if refund_each_minor > 0 {
                     refund_in(tx, id, refund_each_minor, "the team price fell as more joined", None, now).await?;
                 }
-                transition_in(tx, id, OrderStatus::Fulfilling, None, "team complete", now).await?;
+                transition_in(tx, id, OrderStatus::Fulfilling, None, event_notes::TEAM_COMPLETE, now).await?;
             }
             Outcome::Failed { refund_each_minor } => {
                 refund_in(tx, id, refund_each_minor, "the team did not fill in time", None, now).await?;

@@ -193,3 +193,78 @@ async fn api_errors_keep_their_code_and_speak_the_callers_language() {
     assert_eq!(zh["error"]["code"], "validation_failed");
     assert!(zh["error"]["message"].as_str().unwrap().starts_with("有字段填写不符合要求：limit"), "{zh}");
 }
+
+/// The words a page shows a person: its text, and the placeholders and
+/// titles of its fields, without scripts and styles.
+fn visible_words(html: &str) -> Vec<String> {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        text.push(' ');
+        let tag_end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
+        let tag = &rest[start..tag_end];
+        for attr in ["placeholder=\"", "title=\"", "aria-label=\""] {
+            if let Some(i) = tag.find(attr) {
+                text.push_str(tag[i + attr.len()..].split('"').next().unwrap_or(""));
+                text.push(' ');
+            }
+        }
+        rest = &rest[tag_end..];
+        for block in ["<script", "<style"] {
+            if tag.starts_with(block) {
+                let close = format!("</{}>", &block[1..]);
+                rest = rest.find(&close).map_or("", |e| &rest[e..]);
+            }
+        }
+    }
+    text.push_str(rest);
+    text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn chinese_pages_carry_no_english_words_of_their_own() {
+    let app = spawn_app().await;
+    let merchant = app.sign_up("merchant").await;
+    let r = app.post("/api/v1/shops", Some(&merchant.token), &serde_json::json!({"slug": "guoyuan", "name": "阳光果园"})).await;
+    let shop = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            "/api/v1/products",
+            Some(&merchant.token),
+            &serde_json::json!({"shop_id": shop, "title": "赣南脐橙", "description": "本周现摘", "skus": [{"code": "5", "options": "5斤装", "price_minor": 1990, "stock": 9}]}),
+        )
+        .await;
+    let product = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let sku = app.get(&format!("/api/v1/products/{product}"), None).await.json::<serde_json::Value>().await.unwrap()["skus"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let order = app.order_ok(&merchant, sku, 1).await;
+    let browser = app.browser(&merchant).await;
+    // What is not the page's own English: the brand, the switch that names
+    // the other language in that language ("English", "Switch to English"),
+    // the currency's code on the form that sets a price, "UTC" on times shown
+    // before the page's script puts them in the viewer's zone, the example in
+    // a link field, a file format's name, and the account's own name (data).
+    let allowed = ["Haul", "API", "English", "Switch", "CNY", "UTC", "https", "WebM", "merchant"];
+    for path in [
+        "/".to_owned(),
+        format!("/products/{product}"),
+        "/cart".to_owned(),
+        "/orders".to_owned(),
+        format!("/orders/{order}"),
+        "/merchant".to_owned(),
+        format!("/merchant/shops/{shop}"),
+        format!("/merchant/products/{product}"),
+        "/studio".to_owned(),
+        "/watch".to_owned(),
+        "/live".to_owned(),
+        "/communities".to_owned(),
+        "/signup".to_owned(),
+    ] {
+        let r = app.client.get(app.url(&path)).header("cookie", &browser.cookie).header("accept-language", "zh-CN").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let english: Vec<String> = visible_words(&r.text().await.unwrap()).into_iter().filter(|w| !allowed.contains(&w.as_str())).collect();
+        assert!(english.is_empty(), "{path} shows English: {english:?}");
+    }
+}
