@@ -152,6 +152,23 @@ pub fn local_date(at: Timestamp, utc_offset_minutes: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// The local date and time (`YYYY-MM-DD HH:MM`) of an instant at a fixed
+/// UTC offset: a community's cut-off as its pickup point's clock shows it.
+pub fn local_date_time(at: Timestamp, utc_offset_minutes: i64) -> String {
+    let minute_of_day = (at.millis() + utc_offset_minutes * 60_000).div_euclid(60_000).rem_euclid(1440);
+    format!("{} {:02}:{:02}", local_date(at, utc_offset_minutes), minute_of_day / 60, minute_of_day % 60)
+}
+
+/// A fixed offset's name: `UTC+8`, `UTC+5:30`, `UTC-3`, `UTC`.
+pub fn zone_name(utc_offset_minutes: i64) -> String {
+    let (sign, m) = if utc_offset_minutes < 0 { ('-', -utc_offset_minutes) } else { ('+', utc_offset_minutes) };
+    match (m / 60, m % 60) {
+        (0, 0) => "UTC".to_owned(),
+        (h, 0) => format!("UTC{sign}{h}"),
+        (h, min) => format!("UTC{sign}{h}:{min:02}"),
+    }
+}
+
 /// A leader's commission on a collected order, in basis points, rounded
 /// down so the platform never pays out more than the rate.
 pub fn commission_minor(collected_minor: i64, rate_bps: i64) -> i64 {
@@ -172,6 +189,20 @@ pub fn threshold_met(ordered_units: i64, threshold: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_times_and_zone_names_across_midnight() {
+        // 2026-11-30 16:30 UTC is 00:30 on December 1st in Beijing.
+        let at = Timestamp::from_millis(1_796_056_200_000);
+        assert_eq!(local_date_time(at, 0), "2026-11-30 16:30");
+        assert_eq!(local_date_time(at, 480), "2026-12-01 00:30");
+        assert_eq!(local_date_time(at, -180), "2026-11-30 13:30");
+        assert_eq!(local_date_time(at, 330), "2026-11-30 22:00");
+        assert_eq!(zone_name(480), "UTC+8");
+        assert_eq!(zone_name(330), "UTC+5:30");
+        assert_eq!(zone_name(-180), "UTC-3");
+        assert_eq!(zone_name(0), "UTC");
+    }
 
     const BEIJING: i64 = 8 * 60;
 

@@ -439,3 +439,22 @@ async fn leaders_sell_only_what_the_store_offers_and_never_below_its_minimum() {
     let milk_offer = offers.as_array().unwrap().iter().find(|o| o["sku_id"] == milk_sku).cloned().unwrap();
     assert_eq!(milk_offer["min_price_minor"], 800);
 }
+
+#[tokio::test]
+async fn a_cut_off_is_shown_in_the_pickup_points_time_with_its_zone_named() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    // 16:30 UTC is 00:30 the next day at a pickup point on Beijing time.
+    let now = app.clock_now_seconds() * 1000;
+    let cutoff = (now / 86_400_000 + 1) * 86_400_000 + 16 * 3_600_000 + 30 * 60_000;
+    let body = json!({"shop_id": s.store.shop_id, "title": "Late cut-off", "cutoff_at": cutoff, "threshold_units": 1, "items": [{"sku_id": s.store.sku_id}]});
+    publish(&app, &s, body).await;
+    let page = |lang: &'static str| {
+        let req = app.client.get(app.url(&format!("/communities/{}", s.community))).header("accept-language", lang);
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let local = haul_domain::community::local_date_time(haul_domain::Timestamp::from_millis(cutoff), 480);
+    assert!(local.ends_with(" 00:30"), "{local}");
+    assert!(page("zh-CN").await.contains(&format!("{local}（自提点时间 UTC+8）")));
+    assert!(page("en").await.contains(&format!("{local} pickup point time (UTC+8)")));
+}

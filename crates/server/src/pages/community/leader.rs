@@ -25,6 +25,8 @@ use std::collections::HashMap;
 struct Console {
     layout: Layout,
     community: Option<Community>,
+    /// The community's UTC offset in minutes: cut-offs are in its time.
+    zone_offset: i64,
     /// The application's status; empty before applying.
     status: String,
     commission: String,
@@ -70,6 +72,7 @@ async fn console(state: &AppState, user: User, csrf: &CsrfToken, shop: Option<i6
     let picked_id = picked.as_ref().map_or(0, |p| p.shop_id);
     Ok(render(&Console {
         layout: Layout::new(Some(user), csrf),
+        zone_offset: community.as_ref().map_or(crate::services::community::DEFAULT_UTC_OFFSET_MINUTES, |c| c.utc_offset_minutes),
         community,
         status,
         commission,
@@ -194,7 +197,8 @@ pub async fn campaign(
     };
     let arrived =
         detail.campaign.arrived_at.map(|at| format!(r#"<time data-ms="{at}">{}</time>"#, crate::pages::when(at))).unwrap_or_default();
-    let k = crate::pages::community::card(detail, state.clock.now().millis());
+    let offset = state.db.community(CommunityId(detail.campaign.community_id)).await?.utc_offset_minutes;
+    let k = crate::pages::community::card(detail, state.clock.now().millis(), offset);
     let layout = Layout::new(Some(user), &csrf).with_notice(q.notice);
     Ok(render(&CampaignPage { layout, k, list, supply, supply_total, currency, arrived }))
 }

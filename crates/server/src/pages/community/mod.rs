@@ -55,7 +55,16 @@ pub struct CampaignCard {
     pub key: String,
 }
 
-pub fn card(d: CampaignDetail, now_ms: i64) -> CampaignCard {
+/// A campaign's cut-off as the pickup point's clock shows it, the zone named:
+/// leaders and residents agree on it wherever their phones are set.
+pub fn cutoff_text(cutoff_ms: i64, utc_offset_minutes: i64) -> String {
+    use haul_domain::community::{local_date_time, zone_name};
+    let at = haul_domain::Timestamp::from_millis(cutoff_ms);
+    crate::i18n::current()
+        .t_args("community-cutoff-at", &[("time", local_date_time(at, utc_offset_minutes)), ("zone", zone_name(utc_offset_minutes))])
+}
+
+pub fn card(d: CampaignDetail, now_ms: i64, utc_offset_minutes: i64) -> CampaignCard {
     let items = d
         .items
         .iter()
@@ -66,7 +75,7 @@ pub fn card(d: CampaignDetail, now_ms: i64) -> CampaignCard {
         .collect();
     CampaignCard {
         open: d.campaign.status == CampaignStatus::Open && now_ms < d.campaign.cutoff_at,
-        cutoff: crate::pages::when(d.campaign.cutoff_at),
+        cutoff: cutoff_text(d.campaign.cutoff_at, utc_offset_minutes),
         key: crate::auth::random_token()[..32].to_owned(),
         items,
         d,
@@ -96,7 +105,7 @@ pub async fn community(
     let now = state.clock.now().millis();
     let mut campaigns = Vec::new();
     for summary in state.db.campaigns_of_community(CommunityId(id), &PageRequest::parse(Some(10), None)?).await?.items {
-        campaigns.push(card(state.db.campaign(CampaignId(summary.id)).await?, now));
+        campaigns.push(card(state.db.campaign(CampaignId(summary.id)).await?, now, c.utc_offset_minutes));
     }
     Ok(render(&CommunityPage { layout: Layout::new(user, &csrf), c, member, campaigns }))
 }
