@@ -55,11 +55,6 @@ impl<T> Page<T> {
         let next_cursor = if more { rows.last().map(|r| id_of(r).to_string()) } else { None };
         Page { items: rows, next_cursor }
     }
-
-    /// The same page with each item converted, e.g. a row into its view.
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
-    }
 }
 
 #[cfg(test)]

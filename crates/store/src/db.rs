@@ -49,11 +49,6 @@ impl Db {
         self.backend
     }
 
-    /// Apply any migrations not yet applied.
-    pub async fn migrate(&self) -> Result<usize> {
-        crate::migrate::run(self).await
-    }
-
     /// This installation's id (made on first call from `candidate`).
     pub async fn install_id(&self, candidate: &str) -> Result<String> {
         self.setting_or("install_id", candidate).await

@@ -33,7 +33,14 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_idempotency_orders"),
 ];
 
-pub(crate) async fn run(db: &Db) -> Result<usize> {
+impl Db {
+    /// Apply any migrations not yet applied.
+    pub async fn migrate(&self) -> Result<usize> {
+        run(self).await
+    }
+}
+
+async fn run(db: &Db) -> Result<usize> {
     let mut tx = db.write.begin().await?;
     if db.backend() == Backend::Postgres {
         // Several nodes may start at once; one migrates, the others wait.

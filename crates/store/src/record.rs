@@ -55,6 +55,12 @@ fn undecodable(column: &str, e: haul_domain::DomainError) -> sqlx::Error {
     sqlx::Error::ColumnDecode { index: column.to_owned(), source: Box::new(e) }
 }
 
+/// A status read by hand rather than through a row struct: a value the code
+/// does not know is the record's fault (a server error), not the caller's.
+pub(crate) fn stored<T>(parsed: Result<T, haul_domain::DomainError>) -> crate::Result<T> {
+    parsed.map_err(|e| crate::StoreError::Db(undecodable("status", e)))
+}
+
 use haul_domain::catalog::ProductStatus;
 use haul_domain::community::{CampaignItemStatus, CampaignStatus, CommunityStatus};
 use haul_domain::content::VideoStatus;

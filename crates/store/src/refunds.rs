@@ -2,6 +2,7 @@
 //! team or a campaign makes inside its own transaction.
 
 use crate::orders::{ORDER_COLUMNS, Order, release_units, transition_in};
+use crate::record::stored;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::ids::{OrderId, ShopId, UserId};
@@ -55,7 +56,7 @@ pub(crate) async fn refund_in(
             .fetch_optional(&mut **tx)
             .await?
             .ok_or(StoreError::NotFound("order"))?;
-    let status = OrderStatus::parse(&status)?;
+    let status = stored(OrderStatus::parse(&status))?;
     if !status.is_paid() {
         return Err(StoreError::conflict(ErrorCode::OrderNotPaid, "only a paid order can be refunded"));
     }

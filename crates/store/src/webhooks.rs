@@ -33,6 +33,9 @@ record! {
         pub endpoint_id: Option<i64>,
         pub shop_id: i64,
         pub target_url: String,
+        /// Signs the delivery; never part of an answer (the log is shown to
+        /// every member of the shop's staff).
+        #[serde(skip)]
         pub secret: String,
         pub event_type: String,
         pub payload: String,

@@ -9,9 +9,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use haul_domain::DomainError;
 use haul_domain::ids::{EndpointId, ShopId};
-use haul_domain::outbound::DeliveryStatus;
 use haul_store::webhooks::{Delivery, Endpoint};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -79,52 +78,14 @@ async fn delete_endpoint(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// One delivery in the log: what was sent where and how it went. The signing
-/// secret stays out of the log.
-#[derive(Serialize, ToSchema)]
-pub struct DeliveryView {
-    pub id: i64,
-    pub endpoint_id: Option<i64>,
-    pub target_url: String,
-    pub event_type: String,
-    pub payload: String,
-    #[schema(value_type = String)]
-    pub status: DeliveryStatus,
-    pub attempts: i64,
-    pub next_attempt_at: i64,
-    pub last_status_code: Option<i64>,
-    pub last_error: Option<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl From<Delivery> for DeliveryView {
-    fn from(d: Delivery) -> Self {
-        DeliveryView {
-            id: d.id,
-            endpoint_id: d.endpoint_id,
-            target_url: d.target_url,
-            event_type: d.event_type,
-            payload: d.payload,
-            status: d.status,
-            attempts: d.attempts,
-            next_attempt_at: d.next_attempt_at,
-            last_status_code: d.last_status_code,
-            last_error: d.last_error,
-            created_at: d.created_at,
-            updated_at: d.updated_at,
-        }
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/shops/{id}/webhook-deliveries", tag = "webhooks", security(("bearer" = [])), params(PageParams),
-    responses((status = 200, body = PageOf<DeliveryView>)))]
+    responses((status = 200, body = PageOf<Delivery>)))]
 async fn deliveries(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Query(page): Query<PageParams>,
-) -> AppResult<axum::Json<PageOf<DeliveryView>>> {
+) -> AppResult<axum::Json<PageOf<Delivery>>> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
-    Ok(axum::Json(state.db.deliveries(ShopId(id), &page.parse()?).await?.map(DeliveryView::from).into()))
+    Ok(axum::Json(state.db.deliveries(ShopId(id), &page.parse()?).await?.into()))
 }

@@ -55,13 +55,13 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
     let order_ids = reserve_order_ids(tx, n).await?;
 
     let sql = format!(
-        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at, order_id) VALUES {} \
+        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at, order_id) VALUES {} \
          ON CONFLICT (user_id, idem_key) DO NOTHING RETURNING user_id, idem_key",
-        crate::db::values(backend, n, 5)
+        crate::db::values(backend, n, 7)
     );
     let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
     for (w, id) in batch.iter().zip(&order_ids) {
-        q = q.bind(w.buyer).bind(&w.idem_key).bind(&w.request_hash).bind(w.now.millis()).bind(*id);
+        q = q.bind(w.buyer).bind(&w.idem_key).bind(&w.request_hash).bind(201i64).bind("").bind(w.now.millis()).bind(*id);
     }
     let claimed: std::collections::HashSet<(i64, String)> = q.fetch_all(&mut **tx).await?.into_iter().collect();
     // Two winners in one batch with the same key: only the first is new.

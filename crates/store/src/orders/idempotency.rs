@@ -22,12 +22,14 @@ impl Db {
     }
 }
 
-/// Claims `key` for an order about to be written in `tx`. `false` means it
+/// Claims `key` for an order about to be written in `tx`. (The status and
+/// body columns are placeholders kept for nodes of the previous version: see
+/// migration 0009.) `false` means it
 /// was used before: the caller answers with [`Db::replay`].
 pub(crate) async fn claim_key(tx: &mut sqlx::Transaction<'_, sqlx::Any>, buyer: UserId, key: &str, hash: &str, now: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, idem_key) DO NOTHING",
+        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) \
+         VALUES ($1, $2, $3, 201, '', $4) ON CONFLICT (user_id, idem_key) DO NOTHING",
     )
     .bind(buyer.get())
     .bind(key)
@@ -72,6 +74,7 @@ pub(crate) async fn stored_answer(conn: &mut sqlx::AnyConnection, buyer: i64, ke
     order.status = OrderStatus::PendingPayment;
     order.paid_at = None;
     order.refunded_minor = 0;
+    order.ready_at = None;
     order.updated_at = order.created_at;
     Ok(Some((hash, OrderDetail { order, lines })))
 }

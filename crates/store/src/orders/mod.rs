@@ -3,6 +3,7 @@
 //! idempotent answers and the one place orders are written (`write.rs`) are
 //! in the submodules.
 
+use crate::record::stored;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
@@ -181,10 +182,10 @@ async fn check_group_closed(tx: &mut Transaction<'_, Any>, id: OrderId) -> Resul
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(StoreError::NotFound("order"))?;
-    if team.map(|s| TeamStatus::parse(&s)).transpose()?.is_some_and(|s| s != TeamStatus::Complete) {
+    if team.map(|s| stored(TeamStatus::parse(&s))).transpose()?.is_some_and(|s| s != TeamStatus::Complete) {
         return Err(StoreError::conflict(ErrorCode::TeamNotComplete, "a team order is prepared once the team is complete"));
     }
-    if campaign.map(|s| CampaignStatus::parse(&s)).transpose()?.is_some_and(|s| s != CampaignStatus::Succeeded) {
+    if campaign.map(|s| stored(CampaignStatus::parse(&s))).transpose()?.is_some_and(|s| s != CampaignStatus::Succeeded) {
         return Err(StoreError::conflict(ErrorCode::CampaignNotClosed, "a campaign order is prepared once the campaign closed"));
     }
     Ok(())
@@ -204,7 +205,7 @@ pub(crate) async fn release_units(tx: &mut Transaction<'_, Any>, order: &Order) 
             .fetch_one(&mut **tx)
             .await?;
         sqlx::query("UPDATE flash_deals SET held = held - $1 WHERE id = $2").bind(units).bind(deal).execute(&mut **tx).await?;
-        if DealStatus::parse(&status)? == DealStatus::Active {
+        if stored(DealStatus::parse(&status))? == DealStatus::Active {
             return Ok(());
         }
     }

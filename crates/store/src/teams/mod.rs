@@ -5,6 +5,7 @@
 //! Closing is in `close.rs`.
 
 use crate::orders::{NewOrder, OrderDetail, Origin, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
+use crate::record::stored;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
@@ -276,7 +277,7 @@ pub(crate) async fn member_paid(tx: &mut Transaction<'_, Any>, team: i64, now: T
     sqlx::query("UPDATE teams SET members = members + 1 WHERE id = $1").bind(team).execute(&mut **tx).await?;
     let (offer, status, members, max_size): (i64, String, i64, i64) =
         sqlx::query_as("SELECT offer_id, status, members, max_size FROM teams WHERE id = $1").bind(team).fetch_one(&mut **tx).await?;
-    if TeamStatus::parse(&status)? == TeamStatus::Opening {
+    if stored(TeamStatus::parse(&status))? == TeamStatus::Opening {
         let (limit,): (i64,) =
             sqlx::query_as("SELECT time_limit_seconds FROM team_offers WHERE id = $1").bind(offer).fetch_one(&mut **tx).await?;
         sqlx::query("UPDATE teams SET status = 'forming', opened_at = $1, expires_at = $2 WHERE id = $3")
