@@ -8,11 +8,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPolicy, watchPolicy } from './haul.mjs';
+import { checkPolicy, freePort, watchPolicy } from './haul.mjs';
 
 const bin = process.argv[2];
 const dir = mkdtempSync(join(tmpdir(), 'haul-e2e-'));
-const port = 20000 + Math.floor(Math.random() * 20000);
+const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
   stdio: ['ignore', 'ignore', 'inherit'],

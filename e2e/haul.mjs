@@ -4,6 +4,7 @@
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,26 +12,45 @@ export function check(ok, what) {
   if (!ok) throw new Error(what);
 }
 
-/// Starts Haul with its demo; `env` adds configuration.
-export async function startHaul(bin, env = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'haul-e2e-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, RUST_LOG: 'warn', ...env },
+/// A port nobody listens on right now: the system picks it.
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
   });
-  const stop = () => {
-    server.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return { base, dir, stop };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
+}
+
+/// Starts Haul with its demo; `env` adds configuration. Another process can
+/// take the port between the probe and Haul's bind: then Haul exits at once
+/// and is started again on another port.
+export async function startHaul(bin, env = {}) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const dir = mkdtempSync(join(tmpdir(), 'haul-e2e-'));
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, RUST_LOG: 'warn', ...env },
+    });
+    let exited = false;
+    server.once('exit', () => { exited = true; });
+    const stop = () => {
+      server.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    };
+    for (let i = 0; i < 600 && !exited; i++) {
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) return { base, dir, stop };
+      } catch {}
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    stop();
+    if (!exited) break;
   }
-  stop();
   throw new Error('haul did not start');
 }
 

@@ -94,6 +94,18 @@ impl Db {
         sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("user"))
     }
 
+    /// The language the person chose (a BCP 47 tag such as `zh-CN`), if any.
+    pub async fn user_language(&self, id: UserId) -> Result<Option<String>> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT lang FROM users WHERE id = $1").bind(id.get()).fetch_optional(&self.read).await?;
+        Ok(row.and_then(|(lang,)| lang))
+    }
+
+    pub async fn set_user_language(&self, id: UserId, tag: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2").bind(tag).bind(id.get()).execute(&self.write).await?;
+        Ok(())
+    }
+
     pub async fn set_role(&self, id: UserId, role: Role) -> Result<()> {
         let r = sqlx::query("UPDATE users SET role = $1 WHERE id = $2").bind(role.as_str()).bind(id.get()).execute(&self.write).await?;
         if r.rows_affected() == 0 {

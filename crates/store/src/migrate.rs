@@ -31,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_feed_shown"),
     migration!(8, "0008_security"),
     migration!(9, "0009_idempotency_orders"),
+    migration!(10, "0010_user_language"),
 ];
 
 impl Db {

@@ -59,6 +59,10 @@ async fn signed_in(state: &AppState, user: &User, headers: &HeaderMap) -> PageRe
         }
     };
     state.db.remember_device(user.user_id(), &token_hash(&device), state.clock.now()).await?;
+    // The account's language follows the person to this browser.
+    if let Some(lang) = state.db.user_language(user.user_id()).await?.as_deref().and_then(crate::i18n::Lang::from_tag) {
+        set_cookie(&mut response, crate::i18n::LANG_COOKIE, lang.tag(), 365 * 24 * 3600);
+    }
     Ok(response)
 }
 
@@ -101,10 +105,19 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, Checked
     Ok(response)
 }
 
-/// The language switch: remembers the choice for a year and goes back to the
-/// page it was made on (only a path on this site, never elsewhere).
-pub async fn switch_language(crate::extract::Path(tag): crate::extract::Path<String>, headers: HeaderMap) -> Response {
+/// The language switch: remembers the choice in this browser for a year, and
+/// with the account of a signed-in person, then goes back to the page it was
+/// made on (only a path on this site, never elsewhere).
+pub async fn switch_language(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    crate::extract::Path(tag): crate::extract::Path<String>,
+    headers: HeaderMap,
+) -> PageResult {
     let lang = crate::i18n::Lang::from_tag(&tag).unwrap_or_default();
+    if let Some(user) = user {
+        state.db.set_user_language(user.user_id(), lang.tag()).await?;
+    }
     let back = headers
         .get(axum::http::header::REFERER)
         .and_then(|v| v.to_str().ok())
@@ -114,5 +127,5 @@ pub async fn switch_language(crate::extract::Path(tag): crate::extract::Path<Str
         .unwrap_or_else(|| "/".to_owned());
     let mut response = see_other(&back);
     set_cookie(&mut response, crate::i18n::LANG_COOKIE, lang.tag(), 365 * 24 * 3600);
-    response
+    Ok(response)
 }
