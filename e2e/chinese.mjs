@@ -1,6 +1,7 @@
 // A shopper whose browser asks for Chinese: the pages come in Chinese, drawn
 // with a font that has Chinese glyphs; she signs up, fills a cart and checks
-// out in Chinese, and the switch turns the pages English.
+// out in Chinese; the shop sees her order and the operator the queue in
+// Chinese; and the switch turns the pages English.
 // Screenshots of each page go to $HAUL_SCREENSHOTS (target/screenshots).
 //
 // usage: node e2e/chinese.mjs path/to/haul
@@ -45,6 +46,31 @@ try {
   await page.waitForURL(/\/orders\/\d+$/);
   check((await page.textContent('#status')).trim() === '待付款', 'the order status is not a Chinese word');
   await page.screenshot({ path: `${shots}/zh-order.png`, fullPage: true });
+  const order = page.url();
+
+  // The shop's side and the operator's, in Chinese too.
+  const staff = async (login) => {
+    const p = await context.browser().newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' }).then((c) => c.newPage());
+    watchPolicy(p);
+    await p.goto(`${haul.base}/signin`);
+    await p.fill('input[name=login]', login);
+    await p.fill('input[name=password]', 'haul-demo');
+    await p.click('form.stack button');
+    await p.waitForURL(`${haul.base}/`);
+    return p;
+  };
+  const chinese = (text) => /[\u4e00-\u9fff]/.test(text);
+  const merchant = await staff('fruit@haul.demo');
+  await merchant.goto(order);
+  check((await merchant.textContent('#status')).trim() === '待付款', 'the merchant sees the order status in English');
+  await merchant.screenshot({ path: `${shots}/zh-merchant-order.png`, fullPage: true });
+  await merchant.goto(`${haul.base}/merchant`);
+  check(chinese(await merchant.textContent('main')), 'the merchant console is not in Chinese');
+  await merchant.screenshot({ path: `${shots}/zh-merchant.png`, fullPage: true });
+  const operator = await staff('operator@haul.demo');
+  await operator.goto(`${haul.base}/operator/communities`);
+  check(chinese(await operator.textContent('h1')), 'the operator page is not in Chinese');
+  await operator.screenshot({ path: `${shots}/zh-operator.png`, fullPage: true });
 
   await page.goto(`${haul.base}/products/1`);
   await page.click('a[hreflang=en]');
