@@ -150,6 +150,12 @@ pub fn current() -> Lang {
     CURRENT.try_with(|l| *l).unwrap_or_default()
 }
 
+/// Runs `work` in `lang`: for a task that outlives its request, such as a
+/// live room's WebSocket connection.
+pub async fn scope<F: std::future::Future>(lang: Lang, work: F) -> F::Output {
+    CURRENT.scope(lang, work).await
+}
+
 /// Middleware: settles the request's language for everything below it.
 pub async fn language(req: Request, next: Next) -> Response {
     let lang = Lang::of(req.headers());

@@ -315,8 +315,21 @@ pub struct LiveClient {
 impl LiveClient {
     /// Connects to room `room`; `query` is added as is (`token=...&after=...`).
     pub async fn connect(app: &TestApp, room: i64, query: &str) -> Result<LiveClient, tokio_tungstenite::tungstenite::Error> {
+        Self::connect_in(app, room, query, "en").await
+    }
+
+    /// Connects as a browser that asks for `language` (`Accept-Language`).
+    pub async fn connect_in(
+        app: &TestApp,
+        room: i64,
+        query: &str,
+        language: &str,
+    ) -> Result<LiveClient, tokio_tungstenite::tungstenite::Error> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         let url = format!("{}/api/v1/live/rooms/{room}/ws?{query}", app.base.replacen("http", "ws", 1));
-        let (socket, _) = tokio_tungstenite::connect_async(url).await?;
+        let mut request = url.into_client_request()?;
+        request.headers_mut().insert("accept-language", language.parse().expect("header value"));
+        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
         Ok(LiveClient { socket })
     }
 

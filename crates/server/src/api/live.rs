@@ -283,6 +283,8 @@ async fn connect(
     };
     let moderator = user.as_ref().is_some_and(|u| room.is_moderator(u.id) || u.role() == Role::Operator);
     let viewer = Viewer { user: user.map(Box::new), key, moderator };
+    // Refusals on the connection speak the language of the page that opened it.
+    let lang = crate::i18n::current();
     // Small buffers: a viewer sends only short commands, and thousands of
     // viewers share one room. The read buffer is filled (and so resident)
     // up to this size on every read; a longer command still fits, as
@@ -295,7 +297,7 @@ async fn connect(
         .max_write_buffer_size(256 * 1024)
         .max_message_size(4096)
         .max_frame_size(4096)
-        .on_upgrade(move |socket| crate::live::ws::run(state, room, socket, viewer, q.after)))
+        .on_upgrade(move |socket| crate::i18n::scope(lang, crate::live::ws::run(state, room, socket, viewer, q.after))))
 }
 
 #[derive(Deserialize)]

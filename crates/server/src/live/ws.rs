@@ -107,7 +107,9 @@ fn error_frame(code: &str, message: &str) -> Frame {
 }
 
 fn refusal(r: ChatRefusal) -> Frame {
-    error_frame(r.code().as_str(), r.message())
+    let lang = crate::i18n::current();
+    let message = if lang == crate::i18n::Lang::En { r.message().to_owned() } else { lang.code(r.code()) };
+    error_frame(r.code().as_str(), &message)
 }
 
 /// Carries out a viewer's command; a refusal is answered to this viewer only.
@@ -141,5 +143,5 @@ async fn command(state: &AppState, room: &RoomHub, viewer: &Viewer, text: &str) 
 }
 
 fn api_refusal(e: crate::error::AppError) -> Frame {
-    error_frame(e.code.as_str(), &e.message)
+    error_frame(e.code.as_str(), &e.localized_message())
 }

@@ -157,6 +157,11 @@ async fn chat_rules_and_moderators() {
 
     anon.send(json!({"type": "chat", "text": "hi"})).await;
     assert_eq!(anon.next_of(&["error"]).await["code"], "sign_in_required");
+    // A page in Chinese hears its refusals in Chinese; the code stays.
+    let mut zh = LiveClient::connect_in(&app, id, "", "zh-CN").await.unwrap();
+    zh.send(json!({"type": "chat", "text": "hi"})).await;
+    let refused = zh.next_of(&["error"]).await;
+    assert_eq!((refused["code"].as_str(), refused["message"].as_str()), (Some("sign_in_required"), Some("登录后才能聊天。")));
     anon.send(json!({"type": "shout"})).await;
     assert_eq!(anon.next_of(&["error"]).await["code"], "bad_command");
     anon.send_binary().await;
