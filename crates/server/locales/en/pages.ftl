@@ -162,12 +162,12 @@ studio-next-pool = To reach the next pool:
 studio-metric-completion = completion
 studio-metric-like = like
 studio-metric-share = share
-studio-signal-price-talk = price_talk
+studio-signal-price-talk = price talk
 studio-signal-urgency = urgency
 studio-signal-discount = discount
-studio-signal-link-push = link_push
+studio-signal-link-push = pushing the link
 studio-signal-shouting = shouting
-studio-signal-anchor-density = anchor_density
+studio-signal-anchor-density = many product cards
 studio-smoothing = Rates are smoothed toward the platform's averages until enough people have watched, so a handful of views cannot make a video look perfect.
 
 # A team buy's page.

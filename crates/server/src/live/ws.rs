@@ -107,9 +107,7 @@ fn error_frame(code: &str, message: &str) -> Frame {
 }
 
 fn refusal(r: ChatRefusal) -> Frame {
-    let lang = crate::i18n::current();
-    let message = if lang == crate::i18n::Lang::En { r.message().to_owned() } else { lang.code(r.code()) };
-    error_frame(r.code().as_str(), &message)
+    api_refusal(crate::error::AppError::new(r.code(), r.message()))
 }
 
 /// Carries out a viewer's command; a refusal is answered to this viewer only.
