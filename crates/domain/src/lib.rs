@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod community;
 pub mod content;
 pub mod deals;
+pub mod delivery;
 pub mod error;
 pub mod error_code;
 pub mod feed;

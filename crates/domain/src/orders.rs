@@ -45,13 +45,6 @@ impl OrderStatus {
         use OrderStatus::*;
         matches!(self, Paid | Fulfilling | Shipped | ReadyForPickup | Completed)
     }
-
-    /// The steps a merchant advances by hand (payment, cancel and refund
-    /// happen through their own flows).
-    pub fn merchant_steps(self) -> Vec<OrderStatus> {
-        use OrderStatus::*;
-        self.next().iter().copied().filter(|s| matches!(s, Fulfilling | Shipped | ReadyForPickup | Completed)).collect()
-    }
 }
 
 /// Why an order moved, as its history records it (stable English words, the
@@ -71,6 +64,7 @@ pub mod event_notes {
     pub const ARRIVED_AT_PICKUP: &str = "arrived at the pickup point";
     pub const COLLECTED: &str = "collected at the pickup point";
     pub const FLASH_DEAL: &str = "flash deal";
+    pub const RECEIVED: &str = "received by the buyer";
 }
 
 /// A six-digit code the shopper shows at pickup, derived from a random number

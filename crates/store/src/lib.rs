@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod community;
 pub mod content;
 pub mod deals;
+pub mod delivery;
 pub mod ledger;
 pub mod live;
 pub mod orders;

@@ -32,6 +32,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_security"),
     migration!(9, "0009_idempotency_orders"),
     migration!(10, "0010_user_language"),
+    migration!(11, "0011_delivery"),
 ];
 
 impl Db {

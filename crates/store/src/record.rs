@@ -61,10 +61,20 @@ pub(crate) fn stored<T>(parsed: Result<T, haul_domain::DomainError>) -> crate::R
     parsed.map_err(|e| crate::StoreError::Db(undecodable("status", e)))
 }
 
+/// An address kept with an order, as JSON.
+impl Column for Option<haul_domain::delivery::Address> {
+    fn read(row: &sqlx::any::AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        let text: Option<String> = sqlx::Row::try_get(row, name)?;
+        text.map(|t| serde_json::from_str(&t).map_err(|e| sqlx::Error::ColumnDecode { index: name.to_owned(), source: Box::new(e) }))
+            .transpose()
+    }
+}
+
 use haul_domain::catalog::ProductStatus;
 use haul_domain::community::{CampaignItemStatus, CampaignStatus, CommunityStatus};
 use haul_domain::content::VideoStatus;
 use haul_domain::deals::DealStatus;
+use haul_domain::delivery::Fulfilment;
 use haul_domain::group_buy::{TeamOfferStatus, TeamStatus};
 use haul_domain::live::RoomStatus;
 use haul_domain::orders::{OrderStatus, PaymentStatus};
@@ -82,5 +92,6 @@ status_columns!(
     DealStatus,
     VideoStatus,
     DeliveryStatus,
-    RoomStatus
+    RoomStatus,
+    Fulfilment
 );

@@ -207,7 +207,8 @@ pub(crate) async fn enqueue_for_shop(
 }
 
 /// Forwards the lines of a paid order that partners fulfil, one delivery per
-/// partner, carrying only that partner's lines.
+/// partner, carrying only that partner's lines and where they go (the
+/// address is shown to no other outsider).
 pub(crate) async fn enqueue_partner_forwards(tx: &mut Transaction<'_, Any>, order: OrderId, shop: ShopId, now: Timestamp) -> Result<()> {
     let rows: Vec<(i64, String, String, i64, String, String, i64)> = sqlx::query_as(
         "SELECT pa.id, pa.endpoint_url, pa.secret, l.sku_id, l.title, l.options, l.quantity FROM order_lines l \
@@ -217,6 +218,9 @@ pub(crate) async fn enqueue_partner_forwards(tx: &mut Transaction<'_, Any>, orde
     .bind(order.get())
     .fetch_all(&mut **tx)
     .await?;
+    let (ship_to,): (Option<String>,) =
+        sqlx::query_as("SELECT ship_to FROM orders WHERE id = $1").bind(order.get()).fetch_one(&mut **tx).await?;
+    let ship_to: Option<serde_json::Value> = ship_to.and_then(|json| serde_json::from_str(&json).ok());
     let mut i = 0;
     while i < rows.len() {
         let partner = rows[i].0;
@@ -224,7 +228,7 @@ pub(crate) async fn enqueue_partner_forwards(tx: &mut Transaction<'_, Any>, orde
         i += group.len();
         let lines: Vec<_> =
             group.iter().map(|r| serde_json::json!({"sku_id": r.3, "title": r.4, "options": r.5, "quantity": r.6})).collect();
-        let data = serde_json::json!({ "order_id": order.get(), "partner_id": partner, "lines": lines });
+        let data = serde_json::json!({ "order_id": order.get(), "partner_id": partner, "lines": lines, "ship_to": ship_to });
         let first = group[0];
         let to = Target { endpoint: None, shop: shop.get(), url: &first.1, secret: &first.2 };
         insert_delivery(tx, to, "order.forward", &envelope("order.forward", now, data), now).await?;

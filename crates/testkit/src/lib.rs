@@ -125,6 +125,25 @@ impl TestApp {
         self.send_json(Method::POST, path, token, body).await
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.send_json(Method::PUT, path, token, body).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::DELETE, path, token).send().await.expect("request")
+    }
+
+    /// Places an order with this body (a fresh Idempotency-Key) and returns
+    /// the response.
+    pub async fn place(&self, buyer: &Account, body: &Value) -> Response {
+        self.request(Method::POST, "/api/v1/orders", Some(&buyer.token))
+            .header("Idempotency-Key", unique("key"))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn sign_up(&self, name: &str) -> Account {
         let login = format!("{}@example.com", unique(name));
         let r = self.post("/api/v1/accounts", None, &json!({"login": login, "password": "correct horse", "display_name": name})).await;

@@ -7,6 +7,7 @@ pub mod cart;
 pub mod catalog;
 pub mod community;
 pub mod deals;
+pub mod delivery;
 pub mod errors_doc;
 pub mod feed;
 pub mod leader_offers;
@@ -62,6 +63,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(live::router())
         .merge(cart::router())
         .merge(orders::router())
+        .merge(delivery::router())
         .merge(payments::router())
         .merge(partners::router())
         .merge(webhooks::router())

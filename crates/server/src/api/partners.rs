@@ -13,8 +13,6 @@ use axum::http::{HeaderMap, StatusCode};
 use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::ids::{OrderId, PartnerId, ShopId};
-use haul_domain::orders::OrderStatus;
-use haul_domain::orders::event_notes;
 use haul_domain::signing;
 use haul_store::catalog::Partner;
 use haul_store::orders::Order;
@@ -83,19 +81,17 @@ async fn shipment(
         }
         _ => {}
     }
-    let detail = state.db.order(OrderId(id)).await?;
-    let note = format!(
-        "shipped by partner {}{}",
-        partner.name,
-        if input.tracking.is_empty() {
-            String::new()
-        } else {
-            format!(", tracking {}", haul_domain::accounts::search_terms(&input.tracking, 60))
-        }
-    );
-    let now = state.clock.now();
-    if detail.order.status == OrderStatus::Paid {
-        state.db.transition_order(OrderId(id), OrderStatus::Fulfilling, None, event_notes::FORWARDED_TO_PARTNER, now).await?;
-    }
-    Ok(axum::Json(state.db.transition_order(OrderId(id), OrderStatus::Shipped, None, &note, now).await?))
+    let tracking = haul_domain::accounts::search_terms(&input.tracking, 60);
+    let note = if tracking.is_empty() {
+        format!("shipped by partner {}", partner.name)
+    } else {
+        format!("shipped by partner {}, tracking {tracking}", partner.name)
+    };
+    let shipment = haul_store::orders::Shipment {
+        carrier: &partner.name,
+        tracking_no: Some(tracking.as_str()).filter(|t| !t.is_empty()),
+        actor: None,
+        note: &note,
+    };
+    Ok(axum::Json(state.db.ship_order(OrderId(id), shipment, state.clock.now()).await?))
 }

@@ -6,12 +6,10 @@
 
 use super::Result;
 use crate::AppState;
-use crate::auth::random_u32;
 use haul_domain::Timestamp;
 use haul_domain::community::{GeoPoint, TimeOfDay, local_date, next_cutoff};
 use haul_domain::group_buy::TeamTerms;
 use haul_domain::ids::{CommunityId, ShopId, SkuId, UserId};
-use haul_domain::orders::pickup_code;
 use haul_store::community::{NewCampaign, NewCommunity};
 use haul_store::orders::Placed;
 use haul_store::teams::SeatRequest;
@@ -32,7 +30,7 @@ pub async fn fill(state: &AppState, fruit: ShopId, skus: &[SkuId], people: Peopl
     let seat = SeatRequest {
         buyer: people.shopper,
         idempotency: ("demo-team", "demo"),
-        pickup_code: pickup_code(random_u32()),
+        ship_to: None,
         pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
         now,
     };

@@ -6,22 +6,23 @@
 use crate::AppState;
 use crate::app::StartError;
 
+mod delivery;
 mod group;
 mod videos;
 
 type Result<T> = std::result::Result<T, StartError>;
-use crate::auth::{hash_password, random_u32};
+use crate::auth::hash_password;
 use haul_domain::accounts::{Login, Role};
 use haul_domain::catalog::ListingKind;
 use haul_domain::ids::{CategoryId, OrderId, RoomId, ShopId, SkuId, UserId};
 use haul_domain::inventory::Quantity;
-use haul_domain::orders::{OrderStatus, pickup_code};
+use haul_domain::orders::OrderStatus;
 use haul_domain::page::PageRequest;
 use haul_domain::{Currency, Money};
 use haul_store::accounts::NewUser;
 use haul_store::catalog::{NewProduct, NewSku};
 use haul_store::deals::NewDeal;
-use haul_store::orders::{Checkout, Placed};
+use haul_store::orders::{Checkout, Placed, Receive};
 
 /// Every demo account signs in with this password.
 pub const PASSWORD: &str = "haul-demo";
@@ -266,6 +267,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
         state.db.create_deal(&deal, now).await?;
     }
 
+    let ship_to = delivery::fill(state, [shopper, second], [ShopId(fruit.id), ShopId(tea.id)], now).await?;
+
     // A few orders at different stages, paid through the sandbox like any other.
     let plan = [
         (shopper, fruit_skus[0], 2, OrderStatus::Completed),
@@ -279,7 +282,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
             buyer,
             lines: &lines,
             idempotency: None,
-            pickup_code: pickup_code(random_u32()),
+            receive: Receive::Deliver(ship_to.get(&buyer).cloned()),
             pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
             now,
             clear_cart: false,
@@ -294,13 +297,11 @@ pub async fn fill(state: &AppState) -> Result<()> {
             continue;
         }
         pay(state, &order.order, now).await?;
-        let path: &[OrderStatus] = match target {
-            OrderStatus::Completed => &[OrderStatus::Fulfilling, OrderStatus::Shipped, OrderStatus::Completed],
-            OrderStatus::Shipped => &[OrderStatus::Fulfilling, OrderStatus::Shipped],
-            _ => &[],
-        };
-        for step in path {
-            state.db.transition_order(id, *step, None, "demo", now).await?;
+        if matches!(target, OrderStatus::Shipped | OrderStatus::Completed) {
+            delivery::ship(state, id, now).await?;
+        }
+        if target == OrderStatus::Completed {
+            state.db.confirm_received(id, buyer, now).await?;
         }
     }
     group::fill(state, ShopId(fruit.id), &fruit_skus, group::People { leader, operator, shopper }, now).await?;

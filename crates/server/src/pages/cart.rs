@@ -7,8 +7,10 @@ use crate::services::orders::{LineInput, PlaceOrder, place_order};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use haul_domain::ids::SkuId;
+use haul_domain::delivery::Fulfilment;
+use haul_domain::ids::{ShopId, SkuId};
 use haul_domain::inventory::Quantity;
+use haul_store::delivery::ShopShipping;
 use serde::Deserialize;
 
 pub struct Item {
@@ -29,6 +31,17 @@ pub struct Group {
     pub total: String,
     /// An idempotency key per rendering, so a double-click orders once.
     pub key: String,
+    /// What delivery costs from this shop, in words.
+    pub shipping: String,
+    /// Where buyers may collect instead, if the shop offers it.
+    pub pickup_point: Option<String>,
+}
+
+/// An address to choose at checkout.
+pub struct Choice {
+    pub id: i64,
+    pub label: String,
+    pub is_default: bool,
 }
 
 #[derive(Template)]
@@ -36,6 +49,7 @@ pub struct Group {
 struct CartPage {
     layout: Layout,
     groups: Vec<Group>,
+    addresses: Vec<Choice>,
     sandbox: bool,
 }
 
@@ -50,6 +64,8 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
                 items: Vec::new(),
                 total: String::new(),
                 key: random_token(),
+                shipping: String::new(),
+                pickup_point: None,
             });
             totals.push((0, i.currency.clone()));
         }
@@ -67,10 +83,43 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
             });
         }
     }
+    let lang = crate::i18n::current();
     for (g, (minor, currency)) in groups.iter_mut().zip(totals) {
         g.total = money(minor, &currency);
+        let shipping = state.db.shop_shipping(ShopId(g.shop_id)).await?;
+        g.shipping = shipping_terms(lang, &shipping, &currency);
+        g.pickup_point = shipping.pickup_point;
     }
-    Ok(render(&CartPage { layout: Layout::new(Some(user), &csrf), groups, sandbox: state.payments.is_sandbox() }))
+    let zh = lang == crate::i18n::Lang::Zh;
+    let addresses = state
+        .db
+        .addresses(user.user_id())
+        .await?
+        .into_iter()
+        .map(|a| Choice {
+            id: a.id,
+            label: format!("{} {} · {}", a.recipient, a.phone, a.address().one_line(zh)),
+            is_default: a.is_default == 1,
+        })
+        .collect();
+    Ok(render(&CartPage { layout: Layout::new(Some(user), &csrf), groups, addresses, sandbox: state.payments.is_sandbox() }))
+}
+
+/// A shop's delivery fees in a sentence: free, or the fee and from what
+/// subtotal it is free, noting that some provinces cost more.
+pub fn shipping_terms(lang: crate::i18n::Lang, s: &ShopShipping, currency: &str) -> String {
+    let mut terms = if s.flat_minor == 0 && s.regions.is_empty() {
+        lang.t("shipping-free")
+    } else {
+        lang.t_with("shipping-flat", "fee", money(s.flat_minor, currency))
+    };
+    if let Some(free) = s.free_above_minor.filter(|_| s.flat_minor > 0 || !s.regions.is_empty()) {
+        terms = format!("{terms} · {}", lang.t_with("shipping-free-above", "amount", money(free, currency)));
+    }
+    if !s.regions.is_empty() {
+        terms = format!("{terms} · {}", lang.t("shipping-regions-differ"));
+    }
+    terms
 }
 
 #[derive(Deserialize)]
@@ -93,6 +142,8 @@ pub async fn add(State(state): State<AppState>, SignedIn(user): SignedIn, Checke
             from_cart_shop_id: None,
             video_id: f.video_id,
             room_id: f.room_id,
+            fulfilment: None,
+            address_id: None,
         };
         return Ok(to_order(&place_order(&state, &user, &input, None).await?));
     }
@@ -135,10 +186,21 @@ pub async fn buy_deal(
 pub struct CheckoutForm {
     shop_id: i64,
     key: String,
+    /// `delivery` or `pickup`.
+    fulfilment: Option<String>,
+    address_id: Option<i64>,
 }
 
 pub async fn checkout(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<CheckoutForm>) -> PageResult {
-    let input = PlaceOrder { items: Vec::new(), from_cart_shop_id: Some(f.shop_id), video_id: None, room_id: None };
+    let fulfilment = f.fulfilment.as_deref().map(Fulfilment::parse).transpose()?;
+    let input = PlaceOrder {
+        items: Vec::new(),
+        from_cart_shop_id: Some(f.shop_id),
+        video_id: None,
+        room_id: None,
+        fulfilment,
+        address_id: f.address_id.filter(|_| fulfilment != Some(Fulfilment::Pickup)),
+    };
     let placed = place_order(&state, &user, &input, Some(&form_key(&f.key))).await?;
     Ok(to_order(&placed))
 }

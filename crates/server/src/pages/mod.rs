@@ -3,6 +3,7 @@
 //! shared functions, so a rule holds the same on a page and in the API.
 
 mod account;
+mod addresses;
 mod cart;
 mod community;
 pub mod layout;
@@ -80,6 +81,13 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{id}", get(orders::view))
         .route("/orders/{id}/pay", post(orders::pay))
         .route("/orders/{id}/cancel", post(orders::cancel))
+        .route("/orders/{id}/address", post(orders::set_address))
+        .route("/orders/{id}/shipment", post(orders::ship))
+        .route("/orders/{id}/received", post(orders::received))
+        .route("/account/addresses", get(addresses::view).post(addresses::add))
+        .route("/account/addresses/{id}", post(addresses::update))
+        .route("/account/addresses/{id}/default", post(addresses::make_default))
+        .route("/account/addresses/{id}/delete", post(addresses::delete))
         .route("/sandbox/pay/{reference}", get(sandbox::page).post(sandbox::submit))
         .merge(merchant::router())
         .layer(axum::middleware::from_fn(layout::csrf_cookie))

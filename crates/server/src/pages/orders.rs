@@ -9,8 +9,9 @@ use crate::services::orders::{cancel_order, readable_order};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use haul_domain::ids::{OrderId, ShopId};
-use haul_domain::orders::event_notes;
+use haul_domain::delivery::Fulfilment;
+use haul_domain::ids::{OrderId, ShopId, UserId};
+use haul_domain::orders::{OrderStatus, event_notes};
 use haul_domain::page::PageRequest;
 use haul_store::orders::{Order, OrderDetail};
 use serde::Deserialize;
@@ -44,6 +45,8 @@ pub struct OrdersPage {
     pub heading: String,
     pub orders: Vec<Row>,
     pub next_cursor: Option<String>,
+    /// The shopper's own orders (with a way to their addresses).
+    pub mine: bool,
 }
 
 #[derive(Deserialize)]
@@ -64,6 +67,7 @@ pub async fn list(
         heading: crate::i18n::current().t("nav-orders"),
         orders,
         next_cursor: page.next_cursor,
+        mine: true,
     }))
 }
 
@@ -92,6 +96,18 @@ struct OrderPage {
     steps: Vec<(String, String)>,
     /// (at, at in UTC for pages without script, note)
     events: Vec<(i64, String, String)>,
+    delivery: bool,
+    shipping: String,
+    /// `(recipient and phone, the address on one line)`.
+    ship_to: Option<(String, String)>,
+    /// The buyer may still choose where it goes: their addresses.
+    choices: Vec<super::cart::Choice>,
+    address_open: bool,
+    can_ship: bool,
+    can_confirm: bool,
+    pickup_point: Option<String>,
+    /// Shown to the shop: who bought it.
+    buyer_name: String,
 }
 
 pub async fn view(
@@ -121,11 +137,44 @@ pub async fn view(
         })
         .collect();
     let lang = crate::i18n::current();
-    let steps = status.merchant_steps().into_iter().map(|s| (s.as_str().to_owned(), lang.order_step(s))).collect();
+    let fulfilment = o.order.fulfilment;
+    let steps = fulfilment.merchant_steps(status).into_iter().map(|s| (s.as_str().to_owned(), lang.order_step(s))).collect();
+    let is_buyer = o.order.buyer_id == user.id;
+    let is_staff = can_manage_shop(&state, &user, ShopId(o.order.shop_id)).await?;
+    let delivery = fulfilment == Fulfilment::Delivery;
+    let zh = lang == crate::i18n::Lang::Zh;
+    let address_open = is_buyer && fulfilment.address_open(status);
+    let choices = if address_open {
+        state
+            .db
+            .addresses(user.user_id())
+            .await?
+            .into_iter()
+            .map(|a| super::cart::Choice {
+                id: a.id,
+                label: format!("{} {} · {}", a.recipient, a.phone, a.address().one_line(zh)),
+                is_default: a.is_default == 1,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let pickup_point =
+        if delivery || o.order.campaign_id.is_some() { None } else { state.db.shop_shipping(ShopId(o.order.shop_id)).await?.pickup_point };
+    let buyer_name = if is_staff { state.db.user(UserId(o.order.buyer_id)).await?.display_name } else { String::new() };
     let page = OrderPage {
-        is_buyer: o.order.buyer_id == user.id,
-        is_staff: can_manage_shop(&state, &user, ShopId(o.order.shop_id)).await?,
-        pending: status == haul_domain::orders::OrderStatus::PendingPayment,
+        delivery,
+        shipping: money(o.order.shipping_minor, &currency),
+        ship_to: o.order.ship_to.as_ref().map(|a| (format!("{} {}", a.recipient, a.phone), a.one_line(zh))),
+        choices,
+        address_open,
+        can_ship: is_staff && delivery && matches!(status, OrderStatus::Paid | OrderStatus::Fulfilling),
+        can_confirm: is_buyer && delivery && status == OrderStatus::Shipped,
+        pickup_point,
+        buyer_name,
+        is_buyer,
+        is_staff,
+        pending: status == OrderStatus::PendingPayment,
         sandbox: state.payments.is_sandbox(),
         paid: status.is_paid(),
         status_label: lang.order_status(status),
@@ -161,6 +210,41 @@ pub async fn cancel(
     Ok(see_other(&format!("/orders/{id}")))
 }
 
+#[derive(Deserialize)]
+pub struct AddressChoice {
+    address_id: i64,
+}
+
+pub async fn set_address(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<AddressChoice>,
+) -> PageResult {
+    crate::services::delivery::set_order_address(&state, &user, OrderId(id), f.address_id).await?;
+    Ok(see_other(&format!("/orders/{id}")))
+}
+
+pub async fn ship(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<crate::services::delivery::ShipInput>,
+) -> PageResult {
+    crate::services::delivery::ship(&state, &user, OrderId(id), &f).await?;
+    Ok(see_other(&format!("/orders/{id}")))
+}
+
+pub async fn received(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(_): CheckedForm<NoFields>,
+) -> PageResult {
+    crate::services::delivery::confirm_received(&state, &user, OrderId(id)).await?;
+    Ok(see_other(&format!("/orders/{id}")))
+}
+
 /// An order event's note in the reader's language: the system's own notes
 /// are translated, what a person typed is shown as typed.
 fn event_note(lang: crate::i18n::Lang, note: String) -> String {
@@ -178,6 +262,7 @@ fn event_note(lang: crate::i18n::Lang, note: String) -> String {
         event_notes::ARRIVED_AT_PICKUP => "order-note-arrived",
         event_notes::COLLECTED => "order-note-collected",
         event_notes::FLASH_DEAL => "order-note-flash-deal",
+        event_notes::RECEIVED => "order-note-received",
         _ => return note,
     };
     lang.t(key)

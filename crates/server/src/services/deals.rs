@@ -2,14 +2,13 @@
 //! one (its gate is dropped with it), and buy from one through the engine.
 
 use crate::AppState;
-use crate::auth::{random_u32, require_shop_staff};
+use crate::auth::require_shop_staff;
 use crate::deals::Purchase;
 use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
 use haul_domain::deals::{DealStatus, Terms};
 use haul_domain::ids::{DealId, RoomId, ShopId, SkuId};
 use haul_domain::inventory::Quantity;
-use haul_domain::orders::pickup_code;
 use haul_domain::signing::to_hex;
 use haul_domain::{Money, Timestamp};
 use haul_store::accounts::User;
@@ -110,7 +109,7 @@ pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: S
             quantity,
             idem_key: key,
             request_hash,
-            pickup_code: pickup_code(random_u32()),
+            ship_to: crate::services::orders::default_ship_to(state, user).await?,
             pay_by: now.plus_seconds(state.config.deal_payment_timeout_seconds),
             now,
         })

@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod catalog;
 pub mod community;
 pub mod deals;
+pub mod delivery;
 pub mod feed;
 pub mod live;
 pub mod notes;

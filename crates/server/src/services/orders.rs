@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::auth::{can_manage_shop, require_shop_staff};
 use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
+use haul_domain::delivery::{Address, Fulfilment};
 use haul_domain::ids::{OrderId, RoomId, ShopId, SkuId, VideoId};
 use haul_domain::inventory::Quantity;
 use haul_domain::orders::event_notes;
@@ -14,7 +15,7 @@ use haul_domain::orders::{OrderStatus, pickup_code};
 use haul_domain::signing::to_hex;
 use haul_store::StoreError;
 use haul_store::accounts::User;
-use haul_store::orders::{Checkout, Order, OrderDetail, Placed};
+use haul_store::orders::{Checkout, Order, OrderDetail, Placed, Receive};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -39,6 +40,11 @@ pub struct PlaceOrder {
     /// The live room whose buy button this came from: the order records the
     /// room and its host. Every item must be in the room's bag.
     pub room_id: Option<i64>,
+    /// `delivery` (the default) or `pickup` where the shop has a pickup point.
+    #[schema(value_type = Option<String>)]
+    pub fulfilment: Option<Fulfilment>,
+    /// Deliver to this address of the buyer's; the default address if none.
+    pub address_id: Option<i64>,
 }
 
 /// Places an order; shared with the checkout page. `idempotency` is the
@@ -78,7 +84,7 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
         buyer: user.user_id(),
         lines: &lines,
         idempotency: idempotency.map(|k| (k, request_hash.as_str())),
-        pickup_code: pickup_code(crate::auth::random_u32()),
+        receive: receive(state, user, input.fulfilment, input.address_id).await?,
         pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
         now,
         clear_cart,
@@ -90,6 +96,22 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
         crate::metrics::order_placed();
     }
     Ok(placed)
+}
+
+/// How the buyer receives an order: collected with a fresh code, or
+/// delivered to the address they chose, else their default one (else one
+/// they choose before it ships).
+async fn receive(state: &AppState, user: &User, fulfilment: Option<Fulfilment>, address: Option<i64>) -> AppResult<Receive> {
+    Ok(match (fulfilment.unwrap_or(Fulfilment::Delivery), address) {
+        (Fulfilment::Pickup, _) => Receive::Collect(pickup_code(crate::auth::random_u32())),
+        (Fulfilment::Delivery, Some(id)) => Receive::Deliver(Some(state.db.address(user.user_id(), id).await?.address())),
+        (Fulfilment::Delivery, None) => Receive::Deliver(default_ship_to(state, user).await?),
+    })
+}
+
+/// The buyer's default address, which buy buttons (deals, team seats) ship to.
+pub async fn default_ship_to(state: &AppState, user: &User) -> AppResult<Option<Address>> {
+    Ok(state.db.default_address(user.user_id()).await?.map(|a| a.address()))
 }
 
 /// `(room, host)` for an order from a live room, once every line's product
@@ -164,6 +186,12 @@ pub async fn advance_order(state: &AppState, user: &User, id: OrderId, to: &str)
     require_shop_staff(state, user, ShopId(detail.order.shop_id)).await.map_err(|_| AppError::not_found("order"))?;
     if !matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::ReadyForPickup | OrderStatus::Completed) {
         return Err(AppError::new(ErrorCode::NotAMerchantStep, "payment, cancellation and refunds have their own endpoints"));
+    }
+    if detail.order.fulfilment == Fulfilment::Delivery && matches!(to, OrderStatus::Shipped | OrderStatus::Completed) {
+        return Err(AppError::new(
+            ErrorCode::NotAMerchantStep,
+            "a delivery ships with its carrier and tracking number (the shipment endpoint) and its buyer confirms receipt",
+        ));
     }
     Ok(state.db.transition_order(id, to, Some(user.user_id()), event_notes::BY_THE_SHOP, state.clock.now()).await?)
 }

@@ -2,12 +2,11 @@
 //! joining one).
 
 use crate::AppState;
-use crate::auth::{random_u32, require_shop_staff};
+use crate::auth::require_shop_staff;
 use crate::error::AppResult;
 use haul_domain::group_buy::TeamStatus;
 use haul_domain::group_buy::TeamTerms;
 use haul_domain::ids::{ProductId, ShopId, SkuId, TeamId, TeamOfferId};
-use haul_domain::orders::pickup_code;
 use haul_domain::signing::to_hex;
 use haul_store::accounts::User;
 use haul_store::orders::Placed;
@@ -62,7 +61,7 @@ pub async fn take_seat(state: &AppState, user: &User, offer_or_team: Result<Team
     let req = SeatRequest {
         buyer: user.user_id(),
         idempotency: (key, hash.as_str()),
-        pickup_code: pickup_code(random_u32()),
+        ship_to: crate::services::orders::default_ship_to(state, user).await?,
         pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
         now,
     };

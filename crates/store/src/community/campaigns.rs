@@ -3,7 +3,7 @@
 //! residents who joined the community order before it.
 
 use super::Community;
-use crate::orders::{NewOrder, OrderDetail, Origin, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
+use crate::orders::{NewOrder, OrderDetail, Origin, Placed, PlannedDelivery, claim_key, insert_order, link_key, sku_for_sale, take_stock};
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::community::{CampaignItemStatus, CampaignStatus, CommunityStatus, accepts_orders};
@@ -232,7 +232,7 @@ impl Db {
         let new = NewOrder {
             buyer: o.buyer,
             lines,
-            pickup_code: code,
+            delivery: PlannedDelivery::Collect { code },
             pay_by,
             now: o.now,
             origin: Origin { campaign: Some(id.get()), ..Origin::default() },

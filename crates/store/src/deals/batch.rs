@@ -4,9 +4,10 @@
 //! (`orders::write_orders`) in a handful of multi-row statements.
 
 use super::Deal;
-use crate::orders::{OrderDetail, Origin, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
+use crate::orders::{OrderDetail, Origin, PlannedDelivery, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 use crate::{Backend, Db, Result};
 use haul_domain::Timestamp;
+use haul_domain::delivery::Address;
 use haul_domain::orders::event_notes;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
@@ -19,7 +20,8 @@ pub struct DealOrder {
     pub quantity: i64,
     pub idem_key: String,
     pub request_hash: String,
-    pub pickup_code: String,
+    /// The buyer's default address, if any: deals ship free.
+    pub ship_to: Option<Address>,
     pub pay_by: Timestamp,
     pub now: Timestamp,
 }
@@ -121,7 +123,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
                     unit_price_minor: d.price_minor,
                     quantity: w.quantity,
                 }],
-                pickup_code: w.pickup_code.clone(),
+                delivery: PlannedDelivery::Ship { to: w.ship_to.clone(), fee_minor: 0 },
                 pay_by: w.pay_by,
                 now: w.now,
                 origin: Origin { deal: Some((d.id, w.idem_key.clone())), ..Origin::default() },

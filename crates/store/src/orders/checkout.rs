@@ -5,12 +5,13 @@
 
 use super::OrderDetail;
 use super::idempotency::{claim_key, link_key};
-use super::write::{Origin, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
+use super::write::{Origin, PlannedDelivery, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::catalog::ListingKind;
 use haul_domain::catalog::ProductStatus;
-use haul_domain::ids::{SkuId, UserId};
+use haul_domain::delivery::Address;
+use haul_domain::ids::{ShopId, SkuId, UserId};
 use haul_domain::inventory::Quantity;
 use haul_domain::orders::event_notes;
 use haul_domain::{Currency, DomainError, Timestamp};
@@ -38,7 +39,7 @@ pub struct Checkout<'a> {
     /// `(key, hash of the request)`: a retry with the same key and request
     /// gets the first answer; the same key with another request is refused.
     pub idempotency: Option<(&'a str, &'a str)>,
-    pub pickup_code: String,
+    pub receive: Receive,
     pub pay_by: Timestamp,
     pub now: Timestamp,
     pub clear_cart: bool,
@@ -46,6 +47,14 @@ pub struct Checkout<'a> {
     pub video: Option<i64>,
     /// `(room, host)`: the live room whose buy button sold it, if any.
     pub room: Option<(i64, i64)>,
+}
+
+/// How the buyer receives a checkout: delivered (to this address, or to one
+/// chosen before it ships) for the shop's fee, or collected at the shop's
+/// pickup point with this code.
+pub enum Receive {
+    Deliver(Option<Address>),
+    Collect(String),
 }
 
 /// What placing an order answered: a new order, or, for a retried
@@ -106,10 +115,12 @@ impl Db {
                     .await?;
             }
         }
+        let subtotal = sold.iter().map(|(_, q, price)| price.saturating_mul(q.get())).fold(0i64, i64::saturating_add);
+        let delivery = planned_delivery(&mut tx, ShopId(shop.unwrap_or_default()), c.receive, subtotal).await?;
         let new = NewOrder {
             buyer: c.buyer,
             lines: sold,
-            pickup_code: c.pickup_code,
+            delivery,
             pay_by: c.pay_by,
             now: c.now,
             origin: Origin { video: c.video, room: c.room, ..Origin::default() },
@@ -130,12 +141,29 @@ impl Db {
     }
 }
 
+/// How a checkout reaches its buyer, with the shop's fee for it: a pickup
+/// only where the shop has a pickup point.
+async fn planned_delivery(tx: &mut Transaction<'_, Any>, shop: ShopId, receive: Receive, subtotal: i64) -> Result<PlannedDelivery> {
+    let shipping = crate::delivery::shipping_in(tx, shop).await?;
+    Ok(match receive {
+        Receive::Deliver(to) => {
+            let province = to.as_ref().filter(|a| a.country == "CN").map(|a| a.province.as_str());
+            let fee_minor = shipping.rates().fee(subtotal, province);
+            PlannedDelivery::Ship { to, fee_minor }
+        }
+        Receive::Collect(_) if shipping.pickup_point.is_none() => {
+            return Err(StoreError::conflict(ErrorCode::PickupNotOffered, "this shop does not offer collection; choose delivery"));
+        }
+        Receive::Collect(code) => PlannedDelivery::Collect { code },
+    })
+}
+
 /// An order about to be written: lines at the prices they sell for, all
 /// from one shop, their stock already taken.
 pub(crate) struct NewOrder {
     pub buyer: UserId,
     pub lines: Vec<(SkuForSale, Quantity, i64)>,
-    pub pickup_code: String,
+    pub delivery: PlannedDelivery,
     pub pay_by: Timestamp,
     pub now: Timestamp,
     pub origin: Origin,
@@ -166,7 +194,7 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -
         shop,
         currency,
         lines,
-        pickup_code: new.pickup_code,
+        delivery: new.delivery,
         pay_by: new.pay_by,
         now: new.now,
         origin: new.origin,

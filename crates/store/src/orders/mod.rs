@@ -9,6 +9,7 @@ use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::community::CampaignStatus;
 use haul_domain::deals::DealStatus;
+use haul_domain::delivery::{Address, Fulfilment};
 use haul_domain::group_buy::TeamStatus;
 use haul_domain::ids::{OrderId, ShopId, UserId};
 use haul_domain::orders::OrderStatus;
@@ -19,13 +20,15 @@ use sqlx::{Any, Transaction};
 mod cart;
 mod checkout;
 mod idempotency;
+mod shipment;
 mod write;
 
 pub use cart::CartItem;
-pub use checkout::{Checkout, Placed};
+pub use checkout::{Checkout, Placed, Receive};
 pub(crate) use checkout::{NewOrder, insert_order, sku_for_sale, take_stock};
 pub(crate) use idempotency::{claim_key, link_key, stored_answer};
-pub(crate) use write::{Origin, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
+pub use shipment::Shipment;
+pub(crate) use write::{Origin, PlannedDelivery, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 
 record! {
     pub struct Order {
@@ -55,6 +58,19 @@ record! {
         /// The live room whose buy button sold it, and the room's host.
         pub room_id: Option<i64>,
         pub host_id: Option<i64>,
+        #[schema(value_type = String)]
+        pub fulfilment: Fulfilment,
+        /// What delivery costs, part of the total.
+        pub shipping_minor: i64,
+        /// Where a delivery goes, as it was when chosen; none yet, or a
+        /// collected order.
+        #[schema(value_type = Option<Object>)]
+        pub ship_to: Option<Address>,
+        pub carrier: Option<String>,
+        pub tracking_no: Option<String>,
+        pub shipped_at: Option<i64>,
+        /// When the buyer confirmed receipt.
+        pub received_at: Option<i64>,
     }
 }
 
@@ -97,7 +113,13 @@ pub struct OrderDetail {
     pub lines: Vec<OrderLine>,
 }
 
-pub(crate) const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at, video_id, room_id, host_id";
+pub(crate) const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at, video_id, room_id, host_id, \
+     fulfilment, shipping_minor, ship_to, carrier, tracking_no, shipped_at, received_at";
+
+/// How an order keeps its address: the fields as JSON.
+pub(crate) fn address_json(a: &Address) -> String {
+    serde_json::to_string(a).unwrap_or_default()
+}
 
 impl Db {
     pub async fn order(&self, id: OrderId) -> Result<OrderDetail> {
@@ -253,6 +275,9 @@ pub(crate) async fn transition_in(
         sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("order"))?;
     let from = order.status;
     from.transition(to)?;
+    if !order.fulfilment.allows(to) {
+        return Err(StoreError::conflict(ErrorCode::WrongFulfilment, format!("a {} order is never {}", order.fulfilment, to)));
+    }
     let paid_at = if to == OrderStatus::Paid { Some(now.millis()) } else { order.paid_at };
     let sql =
         format!("UPDATE orders SET status = $1, paid_at = $2, updated_at = $3 WHERE id = $4 AND status = $5 RETURNING {ORDER_COLUMNS}");

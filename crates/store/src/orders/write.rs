@@ -6,6 +6,7 @@
 
 use super::{Order, OrderDetail, OrderLine};
 use crate::{Backend, Result};
+use haul_domain::delivery::{Address, Fulfilment};
 use haul_domain::orders::OrderStatus;
 use haul_domain::{Currency, Money, Timestamp};
 use sqlx::{Any, AssertSqlSafe, Transaction};
@@ -19,6 +20,24 @@ pub(crate) struct Origin {
     pub campaign: Option<i64>,
     pub video: Option<i64>,
     pub room: Option<(i64, i64)>,
+}
+
+/// How a planned order reaches its buyer: delivered (to an address, which
+/// may be chosen after the order is placed, for a fee) or collected with a
+/// code.
+#[derive(Clone)]
+pub(crate) enum PlannedDelivery {
+    Ship { to: Option<Address>, fee_minor: i64 },
+    Collect { code: String },
+}
+
+impl PlannedDelivery {
+    fn fulfilment(&self) -> Fulfilment {
+        match self {
+            PlannedDelivery::Ship { .. } => Fulfilment::Delivery,
+            PlannedDelivery::Collect { .. } => Fulfilment::Pickup,
+        }
+    }
 }
 
 pub(crate) struct PlannedLine {
@@ -39,7 +58,7 @@ pub(crate) struct PlannedOrder {
     pub shop: i64,
     pub currency: String,
     pub lines: Vec<PlannedLine>,
-    pub pickup_code: String,
+    pub delivery: PlannedDelivery,
     pub pay_by: Timestamp,
     pub now: Timestamp,
     pub origin: Origin,
@@ -61,8 +80,8 @@ pub(crate) async fn write_orders(tx: &mut Transaction<'_, Any>, planned: &[Plann
     }
     let sql = format!(
         "INSERT INTO orders (id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, \
-         deal_id, idem_key, team_id, campaign_id, video_id, room_id, host_id) VALUES {}",
-        crate::db::values(backend, details.len(), 18)
+         deal_id, idem_key, team_id, campaign_id, video_id, room_id, host_id, fulfilment, shipping_minor, ship_to) VALUES {}",
+        crate::db::values(backend, details.len(), 21)
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for (p, d) in planned.iter().zip(&details) {
@@ -85,7 +104,10 @@ pub(crate) async fn write_orders(tx: &mut Transaction<'_, Any>, planned: &[Plann
             .bind(o.campaign_id)
             .bind(o.video_id)
             .bind(o.room_id)
-            .bind(o.host_id);
+            .bind(o.host_id)
+            .bind(o.fulfilment.as_str())
+            .bind(o.shipping_minor)
+            .bind(o.ship_to.as_ref().map(super::address_json));
     }
     q.execute(&mut **tx).await?;
     let sql = format!(
@@ -133,6 +155,11 @@ fn detail(p: &PlannedOrder, line_ids: &mut impl Iterator<Item = i64>) -> Result<
         total = total
             .checked_add(Money { minor: l.unit_price_minor, currency }.times(haul_domain::inventory::Quantity::parse(l.quantity)?)?)?;
     }
+    let (pickup_code, ship_to, shipping_minor) = match &p.delivery {
+        PlannedDelivery::Ship { to, fee_minor } => (String::new(), to.clone(), *fee_minor),
+        PlannedDelivery::Collect { code } => (code.clone(), None, 0),
+    };
+    total = total.checked_add(Money { minor: shipping_minor, currency })?;
     let lines = p
         .lines
         .iter()
@@ -156,7 +183,7 @@ fn detail(p: &PlannedOrder, line_ids: &mut impl Iterator<Item = i64>) -> Result<
         total_minor: total.minor,
         currency: p.currency.clone(),
         refunded_minor: 0,
-        pickup_code: p.pickup_code.clone(),
+        pickup_code,
         pay_by: p.pay_by.millis(),
         paid_at: None,
         created_at: p.now.millis(),
@@ -168,6 +195,13 @@ fn detail(p: &PlannedOrder, line_ids: &mut impl Iterator<Item = i64>) -> Result<
         video_id: p.origin.video,
         room_id: p.origin.room.map(|(room, _)| room),
         host_id: p.origin.room.map(|(_, host)| host),
+        fulfilment: p.delivery.fulfilment(),
+        shipping_minor,
+        ship_to,
+        carrier: None,
+        tracking_no: None,
+        shipped_at: None,
+        received_at: None,
     };
     Ok(OrderDetail { order, lines })
 }

@@ -4,7 +4,7 @@
 //! concurrent joins never overfill a team; only paid seats are members.
 //! Closing is in `close.rs`.
 
-use crate::orders::{NewOrder, OrderDetail, Origin, Placed, claim_key, insert_order, link_key, sku_for_sale, take_stock};
+use crate::orders::{NewOrder, OrderDetail, Origin, Placed, PlannedDelivery, claim_key, insert_order, link_key, sku_for_sale, take_stock};
 use crate::record::stored;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
@@ -85,7 +85,8 @@ const TEAM_COLUMNS: &str =
 pub struct SeatRequest<'a> {
     pub buyer: UserId,
     pub idempotency: (&'a str, &'a str),
-    pub pickup_code: String,
+    /// The buyer's default address, if any: team buys ship free.
+    pub ship_to: Option<haul_domain::delivery::Address>,
     pub pay_by: Timestamp,
     pub now: Timestamp,
 }
@@ -261,7 +262,7 @@ async fn seat_order(tx: &mut Transaction<'_, Any>, o: &TeamOffer, team: i64, req
     let new = NewOrder {
         buyer: req.buyer,
         lines: vec![(sku, one, o.start_price_minor)],
-        pickup_code: req.pickup_code.clone(),
+        delivery: PlannedDelivery::Ship { to: req.ship_to.clone(), fee_minor: 0 },
         pay_by: req.pay_by,
         now: req.now,
         origin: Origin { team: Some(team), ..Origin::default() },

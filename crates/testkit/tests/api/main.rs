@@ -10,6 +10,7 @@ mod bad_input;
 mod catalog;
 mod community;
 mod deals;
+mod delivery;
 mod live;
 mod notes;
 mod orders;

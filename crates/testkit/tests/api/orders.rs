@@ -127,11 +127,20 @@ async fn the_buyer_cancels_an_unpaid_order_and_stock_returns() {
 }
 
 #[tokio::test]
-async fn the_merchant_moves_a_paid_order_to_completed() {
+async fn the_merchant_hands_over_a_collected_order() {
     let app = spawn_app().await;
     let f = app.shop_with_product(100, 5).await;
+    let shipping = json!({"flat_minor": 0, "free_above_minor": null, "pickup_point": "Counter 3"});
+    assert_eq!(
+        app.put(&format!("/api/v1/shops/{}/shipping", f.shop_id), Some(&f.merchant.token), &shipping).await.status(),
+        StatusCode::OK
+    );
     let buyer = app.sign_up("buyer").await;
-    let id = app.order_ok(&buyer, f.sku_id, 1).await;
+    let r = app.place(&buyer, &json!({"items": [{"sku_id": f.sku_id, "quantity": 1}], "fulfilment": "pickup"})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let placed: Value = r.json().await.unwrap();
+    assert_eq!((placed["fulfilment"].as_str(), placed["pickup_code"].as_str().map(str::len)), (Some("pickup"), Some(6)));
+    let id = placed["id"].as_i64().unwrap();
     let path = format!("/api/v1/orders/{id}/status");
     // Not before it is paid.
     assert_error(

@@ -123,6 +123,8 @@ async fn partner_items_are_forwarded_and_the_partner_reports_shipment() {
     let product = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let detail: Value = app.get(&format!("/api/v1/products/{product}"), None).await.json().await.unwrap();
     let buyer = app.sign_up("buyer").await;
+    let home = json!({"recipient": "Ann", "phone": "13800138000", "province": "ZJ", "city": "杭州市", "street": "龙井路1号"});
+    assert_eq!(app.post("/api/v1/addresses", Some(&buyer.token), &home).await.status(), StatusCode::CREATED);
     let id = app.order_ok(&buyer, detail["skus"][0]["id"].as_i64().unwrap(), 1).await;
     app.pay(&buyer, id).await;
     deliver_webhooks::run_once(&app.state).await.unwrap();
@@ -132,13 +134,21 @@ async fn partner_items_are_forwarded_and_the_partner_reports_shipment() {
     let forwarded: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(forwarded["data"]["order_id"], id);
     assert_eq!(forwarded["data"]["lines"][0]["title"], "Hairy crabs");
+    // The partner gets the address it ships to.
+    assert_eq!(
+        (forwarded["data"]["ship_to"]["city"].as_str(), forwarded["data"]["ship_to"]["phone"].as_str()),
+        (Some("杭州市"), Some("13800138000"))
+    );
 
     // A forged signature changes nothing; the partner's own ships the order.
     let partner_id = partner["id"].as_i64().unwrap();
     let r = report_shipment(&app, id, partner_id, b"guess").await;
     assert_error(r, StatusCode::UNAUTHORIZED, "bad_signature").await;
     assert_eq!(app.order_status(&buyer.token, id).await, "paid");
-    assert_eq!(report_shipment(&app, id, partner_id, secret.as_bytes()).await.status(), StatusCode::OK);
+    let r = report_shipment(&app, id, partner_id, secret.as_bytes()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let shipped: Value = r.json().await.unwrap();
+    assert_eq!((shipped["carrier"].as_str(), shipped["tracking_no"].as_str()), (Some("Cold Chain Co"), Some("SF123")));
     assert_eq!(app.order_status(&buyer.token, id).await, "shipped");
 
     // The shop's own (native) order was never forwarded: the partner cannot ship it.

@@ -1,0 +1,70 @@
+//! A delivery's address, its shipment and its receipt.
+
+use super::{ORDER_COLUMNS, Order, address_json, transition_in};
+use crate::{Db, Result, StoreError};
+use haul_domain::ErrorCode;
+use haul_domain::Timestamp;
+use haul_domain::delivery::Address;
+use haul_domain::ids::{OrderId, ShopId, UserId};
+use haul_domain::orders::{OrderStatus, event_notes};
+use sqlx::AssertSqlSafe;
+
+/// A shipment as the shop or its partner reports it.
+pub struct Shipment<'a> {
+    pub carrier: &'a str,
+    pub tracking_no: Option<&'a str>,
+    pub actor: Option<UserId>,
+    pub note: &'a str,
+}
+
+impl Db {
+    /// Sets where a delivery goes, while it has not shipped.
+    pub async fn set_order_address(&self, id: OrderId, to: &Address, now: Timestamp) -> Result<Order> {
+        let sql = format!(
+            "UPDATE orders SET ship_to = $1, updated_at = $2 WHERE id = $3 AND fulfilment = 'delivery' \
+             AND status IN ('pending_payment', 'paid', 'fulfilling') RETURNING {ORDER_COLUMNS}"
+        );
+        sqlx::query_as(AssertSqlSafe(sql))
+            .bind(address_json(to))
+            .bind(now.millis())
+            .bind(id.get())
+            .fetch_optional(&self.write)
+            .await?
+            .ok_or_else(|| StoreError::conflict(ErrorCode::AlreadyShipped, "the order has shipped; its address can no longer change"))
+    }
+
+    /// Ships a paid delivery (preparing it first if the shop had not said
+    /// so), keeping the carrier and tracking number.
+    pub async fn ship_order(&self, id: OrderId, s: Shipment<'_>, now: Timestamp) -> Result<Order> {
+        let mut tx = self.write.begin().await?;
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
+        let order: Order =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("order"))?;
+        if order.status == OrderStatus::Paid {
+            transition_in(&mut tx, id, OrderStatus::Fulfilling, s.actor, s.note, now).await?;
+        }
+        transition_in(&mut tx, id, OrderStatus::Shipped, s.actor, s.note, now).await?;
+        let sql = format!("UPDATE orders SET carrier = $1, tracking_no = $2, shipped_at = $3 WHERE id = $4 RETURNING {ORDER_COLUMNS}");
+        let shipped: Order = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(s.carrier)
+            .bind(s.tracking_no)
+            .bind(now.millis())
+            .bind(id.get())
+            .fetch_one(&mut *tx)
+            .await?;
+        crate::webhooks::enqueue_for_shop(&mut tx, ShopId(shipped.shop_id), "order.shipped", &shipped, now).await?;
+        tx.commit().await?;
+        Ok(shipped)
+    }
+
+    /// The buyer says the parcel arrived: the order is completed.
+    pub async fn confirm_received(&self, id: OrderId, buyer: UserId, now: Timestamp) -> Result<Order> {
+        let mut tx = self.write.begin().await?;
+        transition_in(&mut tx, id, OrderStatus::Completed, Some(buyer), event_notes::RECEIVED, now).await?;
+        let sql = format!("UPDATE orders SET received_at = $1 WHERE id = $2 RETURNING {ORDER_COLUMNS}");
+        let done: Order = sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).bind(id.get()).fetch_one(&mut *tx).await?;
+        crate::webhooks::enqueue_for_shop(&mut tx, ShopId(done.shop_id), "order.completed", &done, now).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+}
