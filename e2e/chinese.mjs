@@ -1,7 +1,8 @@
 // A shopper whose browser asks for Chinese: the pages come in Chinese, drawn
-// with a font that has Chinese glyphs; she signs up, fills a cart and checks
-// out in Chinese; the shop sees her order and the operator the queue in
-// Chinese; and the switch turns the pages English.
+// with a font that has Chinese glyphs; she signs up, fills a cart, adds a
+// delivery address from the cart and checks out with delivery; she pays, the
+// shop ships it with a tracking number, she sees it and confirms receipt; the
+// operator's pages are in Chinese; and the switch turns the pages English.
 // Screenshots of each page go to $HAUL_SCREENSHOTS (target/screenshots).
 //
 // usage: node e2e/chinese.mjs path/to/haul
@@ -41,12 +42,33 @@ try {
   await page.click('button[value=cart]');
   await page.waitForURL(/\/cart$/);
   check((await page.textContent('h1')) === '购物车', 'the cart is not in Chinese');
+  // No address yet: add one from the cart, and come back to it.
+  await page.click('a[href="/account/addresses?next=/cart"]');
+  await page.fill('input[name=recipient]', '林小姐');
+  await page.fill('input[name=phone]', '1390013');
+  await page.selectOption('select[name=province]', 'ZJ');
+  await page.fill('input[name=city]', '杭州市');
+  await page.fill('input[name=district]', '西湖区');
+  await page.fill('input[name=street]', '文三路 90 号');
+  await page.click('#address-form button');
+  check((await page.textContent('#error-phone')).includes('11 位手机号'), 'a wrong phone number is not explained beside its field');
+  check((await page.inputValue('input[name=street]')) === '文三路 90 号', 'the form lost what was typed');
+  await page.fill('input[name=phone]', '139 0013 9000');
+  await page.click('#address-form button');
+  await page.waitForURL(/\/cart$/);
+  check((await page.textContent('.shipto')).includes('浙江省杭州市西湖区文三路 90 号'), 'the cart does not offer the new address');
   await page.screenshot({ path: `${shots}/zh-cart.png`, fullPage: true });
   await page.click('form[action="/checkout"] button');
   await page.waitForURL(/\/orders\/\d+$/);
   check((await page.textContent('#status')).trim() === '待付款', 'the order status is not a Chinese word');
+  check((await page.textContent('#delivery')).includes('林小姐 13900139000'), 'the order does not show where it goes');
   await page.screenshot({ path: `${shots}/zh-order.png`, fullPage: true });
   const order = page.url();
+  await page.click(`form[action$="/pay"] button`);
+  await page.waitForURL(/\/sandbox\/pay\//);
+  await page.click('button.pay');
+  await page.waitForURL(order);
+  check((await page.textContent('#status')).trim() === '已付款', 'the paid order is not shown as paid in Chinese');
 
   // The shop's side and the operator's, in Chinese too.
   const staff = async (login) => {
@@ -62,8 +84,22 @@ try {
   const chinese = (text) => /[\u4e00-\u9fff]/.test(text);
   const merchant = await staff('fruit@haul.demo');
   await merchant.goto(order);
-  check((await merchant.textContent('#status')).trim() === '待付款', 'the merchant sees the order status in English');
+  check((await merchant.textContent('#status')).trim() === '已付款', 'the merchant sees the order status in English');
+  check((await merchant.textContent('#delivery')).includes('浙江省杭州市西湖区文三路 90 号'), 'the merchant does not see the address');
   await merchant.screenshot({ path: `${shots}/zh-merchant-order.png`, fullPage: true });
+  await merchant.fill('#ship-form input[name=carrier]', '顺丰速运');
+  await merchant.fill('#ship-form input[name=tracking_no]', 'SF1402000777');
+  await merchant.click('#ship-form button');
+  await merchant.waitForURL(order);
+  check((await merchant.textContent('#status')).trim() === '已发货', 'the order did not ship');
+
+  // The shopper sees the tracking number and confirms receipt.
+  await page.goto(order);
+  check((await page.textContent('#tracking')).trim() === 'SF1402000777', 'the shopper does not see the tracking number');
+  await page.screenshot({ path: `${shots}/zh-order-shipped.png`, fullPage: true });
+  await page.click('#confirm-received');
+  await page.waitForURL(order);
+  check((await page.textContent('#status')).trim() === '已完成', 'receipt did not complete the order');
   await merchant.goto(`${haul.base}/merchant`);
   check(chinese(await merchant.textContent('main')), 'the merchant console is not in Chinese');
   await merchant.screenshot({ path: `${shots}/zh-merchant.png`, fullPage: true });

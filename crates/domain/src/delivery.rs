@@ -91,10 +91,12 @@ pub const PROVINCES: [Province; 34] = [
     p("MO", "澳门特别行政区", "Macao"),
 ];
 
-/// The division with this code, or this Chinese or English name.
+/// The division with this code, or this Chinese (with or without 省, 市,
+/// 自治区...) or English name.
 pub fn province(name: &str) -> Option<&'static Province> {
     let name = name.trim();
-    PROVINCES.iter().find(|p| p.code.eq_ignore_ascii_case(name) || p.zh == name || p.en.eq_ignore_ascii_case(name))
+    let short_zh = |p: &Province| name.chars().count() >= 2 && p.zh.starts_with(name);
+    PROVINCES.iter().find(|p| p.code.eq_ignore_ascii_case(name) || short_zh(p) || p.en.eq_ignore_ascii_case(name))
 }
 
 /// A delivery address. In China the province is a code of [`PROVINCES`];
@@ -277,6 +279,9 @@ mod tests {
         assert_eq!(codes.len(), 34);
         assert_eq!(province("guangdong").map(|p| p.code), Some("GD"));
         assert_eq!(province("gd").map(|p| p.zh), Some("广东省"));
+        assert_eq!(province("西藏").map(|p| p.code), Some("XZ"));
+        assert_eq!(province("陕西").map(|p| p.code), Some("SN"));
+        assert_eq!(province("西"), None);
     }
 
     #[test]

@@ -122,6 +122,19 @@ impl Money {
         Ok(Money { minor, currency: self.currency })
     }
 
+    /// "21500.00": the amount as a form field shows it, for
+    /// [`Money::parse_decimal`] to read back.
+    pub fn decimal(&self) -> String {
+        let exponent = self.currency.exponent();
+        let unit = 10i64.pow(exponent);
+        if exponent == 0 {
+            return self.minor.to_string();
+        }
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        format!("{sign}{}.{:0width$}", abs / unit as u64, abs % unit as u64, width = exponent as usize)
+    }
+
     /// "¥21,500.00": the symbol, thousands grouped, the currency's decimals.
     pub fn display(&self) -> String {
         let sign = if self.minor < 0 { "-" } else { "" };
@@ -164,6 +177,11 @@ mod tests {
         assert_eq!(Money::parse(-1, "CNY"), Err(DomainError::AmountOutOfRange));
         assert_eq!(Money::parse(MAX_MINOR + 1, "CNY"), Err(DomainError::AmountOutOfRange));
         assert!(Money::parse(1990, "CNY").is_ok());
+        for (minor, currency, text) in [(2150000, "CNY", "21500.00"), (5, "CNY", "0.05"), (500, "JPY", "500")] {
+            let m = Money::parse(minor, currency).unwrap();
+            assert_eq!(m.decimal(), text);
+            assert_eq!(Money::parse_decimal(text, currency), Ok(m));
+        }
     }
 
     #[test]

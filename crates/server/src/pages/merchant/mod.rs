@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use haul_domain::ids::OrderId;
 use products::{add_deal, add_sku, add_team_offer, product, update_product, update_sku, upload_image};
 use serde::Deserialize;
-use shops::{create_product, create_shop, index, set_location, shop};
+use shops::{create_product, create_shop, index, set_location, set_shipping, shop};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/shops/{id}", get(shop))
         .route("/merchant/shops/{id}/products", post(create_product))
         .route("/merchant/shops/{id}/location", post(set_location))
+        .route("/merchant/shops/{id}/shipping", post(set_shipping))
         .route("/merchant/shops/{id}/leader-offers", post(offers::set_offer))
         .route("/merchant/products/{id}", get(product).post(update_product))
         .route("/merchant/products/{id}/skus", post(add_sku))

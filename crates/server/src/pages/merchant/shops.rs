@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::require_shop_staff;
+use crate::error::AppResult;
 use crate::extract::Path;
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
 use crate::pages::orders::Row;
@@ -11,12 +12,13 @@ use crate::services::shops::{NewShop, open_shop};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use haul_domain::Money;
 use haul_domain::ids::ShopId;
 use haul_domain::page::PageRequest;
+use haul_domain::{Currency, DomainError, Money};
 use haul_store::accounts::User;
 use haul_store::catalog::{ProductFilter, ProductSummary, Shop};
 use haul_store::community::{SupplyLine, SupplyOrder};
+use haul_store::delivery::{RegionFee, ShopShipping};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -68,6 +70,9 @@ pub(super) struct ShopPage {
     offered: Vec<super::offers::Offered>,
     not_offered: Vec<super::offers::NotOffered>,
     error: Option<String>,
+    shipping: ShippingForm,
+    /// The fees in words, as buyers read them at checkout.
+    shipping_terms: String,
 }
 
 pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id: ShopId, error: Option<String>) -> PageResult {
@@ -89,7 +94,11 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
         supply.push((o, lines));
     }
     let (offered, not_offered) = super::offers::offer_rows(state, id, &products).await?;
-    Ok(render(&ShopPage { layout: Layout::new(Some(user), csrf), shop, products, orders, supply, offered, not_offered, error }))
+    let rates = state.db.shop_shipping(id).await?;
+    let shipping_terms = crate::pages::cart::shipping_terms(crate::i18n::current(), &rates, &shop.currency);
+    let shipping = ShippingForm::of(&rates, &shop.currency);
+    let layout = Layout::new(Some(user), csrf);
+    Ok(render(&ShopPage { layout, shop, products, orders, supply, offered, not_offered, error, shipping, shipping_terms }))
 }
 
 pub(super) async fn shop(
@@ -166,5 +175,72 @@ pub(super) async fn set_location(
     match crate::services::community::locate_shop(&state, &user, ShopId(id), point, f.radius_m).await {
         Ok(()) => Ok(see_other(&format!("/merchant/shops/{id}"))),
         Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.localized_message())).await,
+    }
+}
+
+/// A shop's shipping as its form shows it: amounts in the currency's units,
+/// province fees one per line (`西藏 20`).
+#[derive(Deserialize, Default)]
+pub(super) struct ShippingForm {
+    flat: String,
+    #[serde(default)]
+    free_above: String,
+    #[serde(default)]
+    regions: String,
+    #[serde(default)]
+    pickup_point: String,
+}
+
+impl ShippingForm {
+    fn of(s: &ShopShipping, currency: &str) -> Self {
+        let amount = |minor: i64| Money { minor, currency: Currency::parse(currency).unwrap_or(Currency::CNY) }.decimal();
+        ShippingForm {
+            flat: amount(s.flat_minor),
+            free_above: s.free_above_minor.map(amount).unwrap_or_default(),
+            regions: s.regions.iter().map(|r| format!("{} {}", r.province, amount(r.fee_minor))).collect::<Vec<_>>().join("\n"),
+            pickup_point: s.pickup_point.clone().unwrap_or_default(),
+        }
+    }
+
+    fn parse(&self, currency: &str) -> AppResult<ShopShipping> {
+        let amount = |field: &'static str, text: &str| {
+            Money::parse_decimal(text.trim(), currency).map(|m| m.minor).map_err(|_| DomainError::invalid(field, "an amount such as 8.00"))
+        };
+        let mut regions = Vec::new();
+        for line in self.regions.lines().map(str::trim).filter(|l| !l.is_empty()).take(MAX_REGION_LINES) {
+            let (province, fee) =
+                line.rsplit_once(char::is_whitespace).ok_or_else(|| DomainError::invalid("regions", "a province and a fee per line"))?;
+            regions.push(RegionFee { province: province.trim().to_owned(), fee_minor: amount("regions", fee)? });
+        }
+        Ok(ShopShipping {
+            flat_minor: if self.flat.trim().is_empty() { 0 } else { amount("flat_minor", &self.flat)? },
+            free_above_minor: Some(self.free_above.trim()).filter(|t| !t.is_empty()).map(|t| amount("free_above_minor", t)).transpose()?,
+            regions,
+            pickup_point: Some(self.pickup_point.clone()),
+        })
+    }
+}
+
+/// More lines than there are provinces is a mistake, not a list.
+const MAX_REGION_LINES: usize = 40;
+
+pub(super) async fn set_shipping(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<ShippingForm>,
+) -> PageResult {
+    let shop = state.db.shop(ShopId(id)).await?;
+    let saved = match f.parse(&shop.currency) {
+        Ok(input) => crate::services::delivery::set_shipping(&state, &user, ShopId(id), input).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => Ok(see_other(&format!("/merchant/shops/{id}#shipping"))),
+        Err(e) if e.status().is_client_error() && e.code != haul_domain::ErrorCode::Forbidden => {
+            shop_page(&state, user, &csrf, ShopId(id), Some(e.localized_message())).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
