@@ -49,7 +49,7 @@ def held_units(deal):
     return int(out.strip())
 
 METRICS_TOKEN = "bench-metrics-token"
-env = dict(os.environ, HAUL_BENCH_ENDPOINTS="true", HAUL_METRICS_TOKEN=METRICS_TOKEN, HAUL_WORKER_INTERVAL_SECONDS="3600", RUST_LOG="warn",
+env = dict(os.environ, HAUL_BENCH_ENDPOINTS="true", HAUL_SHOPS_OPEN_BEFORE_REVIEW="true", HAUL_METRICS_TOKEN=METRICS_TOKEN, HAUL_WORKER_INTERVAL_SECONDS="3600", RUST_LOG="warn",
            HAUL_DATABASE_URL=DB_URL, HAUL_DEAL_PAYMENT_TIMEOUT_SECONDS="86400")
 server = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{PORT}", "--data-dir", DATA], env=env, stdout=subprocess.DEVNULL)
 try:

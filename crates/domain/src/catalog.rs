@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 crate::status_enum! {
     /// A product is for sale only when active; a draft is the shop's alone.
-    pub enum ProductStatus { Draft = "draft", Active = "active" }
+    pub enum ProductStatus { Draft = "draft", Active = "active", Removed = "removed" }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod inventory;
 pub mod ledger;
 pub mod live;
+pub mod moderation;
 pub mod money;
 pub mod orders;
 pub mod outbound;

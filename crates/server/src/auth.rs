@@ -208,6 +208,9 @@ async fn user_for_token(state: &AppState, token: &str, kind: &str) -> Result<Opt
         return Ok(None);
     }
     let user = state.db.user(UserId(session.user_id)).await?;
+    if user.suspended_at.is_some() {
+        return Ok(None);
+    }
     let until = (now.millis() + SESSION_CACHE_MS).min(session.expires_at);
     state.sessions.put(key, until, user.clone());
     Ok(Some(user))

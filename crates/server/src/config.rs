@@ -47,6 +47,9 @@ pub struct Config {
     /// Let webhooks and partner endpoints reach loopback and private
     /// networks. Off by default: only for tests and private deployments.
     pub outbound_allow_private: bool,
+    /// Let a new shop sell before an operator approves it (the operator
+    /// reviews it afterwards). Off by default: new shops wait for approval.
+    pub shops_open_before_review: bool,
     /// Which payment provider takes the money. Only `sandbox` exists yet: a
     /// stand-in that moves no money.
     pub payment_provider: String,
@@ -116,6 +119,7 @@ impl Default for Config {
             session_days: 30,
             max_upload_bytes: 5 * 1024 * 1024,
             outbound_allow_private: false,
+            shops_open_before_review: false,
             payment_provider: "sandbox".into(),
             sandbox_secret: DEFAULT_SANDBOX_SECRET.into(),
             sandbox_payments_move_no_money: false,

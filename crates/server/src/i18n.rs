@@ -224,6 +224,25 @@ mod tests {
     }
 
     #[test]
+    fn every_moderation_word_is_in_both_languages() {
+        use haul_domain::moderation::{OperatorAction, ReportReason, ShopStatus, Subject};
+        let names = Subject::ALL
+            .iter()
+            .map(|s| format!("subject-{s}"))
+            .chain(OperatorAction::ALL.iter().map(|a| format!("action-{a}")))
+            .chain(ReportReason::ALL.iter().map(|r| format!("report-reason-{r}")))
+            .chain(ShopStatus::ALL.iter().map(|s| format!("shop-status-{s}")))
+            .chain(["shopper", "creator", "group_leader", "operator"].iter().map(|r| format!("role-{r}")));
+        let names: Vec<String> = names.collect();
+        for lang in Lang::ALL {
+            let keys = keys_of(lang);
+            for name in &names {
+                assert!(keys.contains(name), "{lang:?} {name}");
+            }
+        }
+    }
+
+    #[test]
     fn every_error_code_has_a_meaning_in_both_languages() {
         for lang in Lang::ALL {
             let keys = keys_of(lang);

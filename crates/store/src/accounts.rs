@@ -18,6 +18,8 @@ record! {
         pub display_name: String,
         pub role: String,
         pub created_at: i64,
+        /// When the platform suspended the account, if it is suspended.
+        pub suspended_at: Option<i64>,
     }
 }
 
@@ -43,7 +45,7 @@ record! {
     }
 }
 
-const USER_COLUMNS: &str = "id, email, phone, password_hash, display_name, role, created_at";
+const USER_COLUMNS: &str = "id, email, phone, password_hash, display_name, role, created_at, suspended_at";
 
 pub struct NewUser<'a> {
     pub login: &'a Login,
@@ -87,6 +89,16 @@ impl Db {
         };
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(login.as_str()).fetch_optional(&self.read).await?)
+    }
+
+    /// People whose name, e-mail or phone contains `terms`, newest first.
+    pub async fn find_users(&self, terms: &str, limit: i64) -> Result<Vec<User>> {
+        let pattern = format!("%{}%", terms.to_lowercase().replace(['%', '_', '\\'], ""));
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE LOWER(display_name) LIKE $1 OR LOWER(COALESCE(email, '')) LIKE $1 OR COALESCE(phone, '') LIKE $1 \
+             ORDER BY id DESC LIMIT $2"
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(pattern).bind(limit).fetch_all(&self.read).await?)
     }
 
     pub async fn user(&self, id: UserId) -> Result<User> {

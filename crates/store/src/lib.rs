@@ -17,6 +17,7 @@ pub mod deals;
 pub mod delivery;
 pub mod ledger;
 pub mod live;
+pub mod moderation;
 pub mod orders;
 pub mod payments;
 pub mod refunds;

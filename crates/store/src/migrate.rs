@@ -33,6 +33,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_idempotency_orders"),
     migration!(10, "0010_user_language"),
     migration!(11, "0011_delivery"),
+    migration!(12, "0012_moderation"),
 ];
 
 impl Db {

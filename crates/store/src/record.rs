@@ -77,6 +77,7 @@ use haul_domain::deals::DealStatus;
 use haul_domain::delivery::Fulfilment;
 use haul_domain::group_buy::{TeamOfferStatus, TeamStatus};
 use haul_domain::live::RoomStatus;
+use haul_domain::moderation::{OperatorAction, ReportReason, ReportStatus, ShopStatus, Subject};
 use haul_domain::orders::{OrderStatus, PaymentStatus};
 use haul_domain::outbound::DeliveryStatus;
 
@@ -93,5 +94,10 @@ status_columns!(
     VideoStatus,
     DeliveryStatus,
     RoomStatus,
-    Fulfilment
+    Fulfilment,
+    Subject,
+    ReportReason,
+    ReportStatus,
+    OperatorAction,
+    ShopStatus
 );

@@ -68,6 +68,19 @@ pub async fn spawn_app_resolving(configure: impl FnOnce(&mut Config), lookup: Ar
     TestApp { base: format!("http://{addr}"), browsers: Mutex::default(), state, clock, client, data_dir }
 }
 
+/// A minimal MP4 head: `ftyp`, then a movie header saying 12.5 s.
+pub fn tiny_mp4() -> Vec<u8> {
+    let mut b = vec![0, 0, 0, 20];
+    b.extend_from_slice(b"ftypisom\0\0\x02\0isom");
+    b.extend_from_slice(&[0, 0, 0, 108]);
+    b.extend_from_slice(b"mvhd");
+    b.extend_from_slice(&[0; 12]);
+    b.extend_from_slice(&1000u32.to_be_bytes());
+    b.extend_from_slice(&12_500u32.to_be_bytes());
+    b.extend_from_slice(&[0; 80]);
+    b
+}
+
 /// A signed-in API user.
 #[derive(Clone, Debug)]
 pub struct Account {
@@ -187,6 +200,26 @@ impl TestApp {
         self.state.db.set_role(haul_domain::ids::UserId(account.id), haul_domain::accounts::Role::Operator).await.expect("set role");
     }
 
+    /// Posts a short video with these product cards; the video as created.
+    pub async fn upload_video(&self, who: &Account, caption: &str, anchors: Value) -> Value {
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(tiny_mp4()).file_name("clip.mp4"))
+            .text("caption", caption.to_owned())
+            .text("anchors", anchors.to_string());
+        let r = self.request(Method::POST, "/api/v1/videos", Some(&who.token)).multipart(form).send().await.expect("request");
+        assert_eq!(r.status(), StatusCode::CREATED);
+        r.json().await.expect("json")
+    }
+
+    /// A new operator approves a new shop, as the console would.
+    pub async fn approve_shop(&self, shop_id: i64) {
+        let operator = self.sign_up("operator").await;
+        self.make_operator(&operator).await;
+        let decision = json!({"action": "approve_shop", "subject": "shop", "subject_id": shop_id, "reason": "documents checked"});
+        let r = self.post("/api/v1/operator/decisions", Some(&operator.token), &decision).await;
+        assert_eq!(r.status(), StatusCode::OK, "approve shop");
+    }
+
     pub async fn shop_with_product(&self, price_minor: i64, stock: i64) -> Fixture {
         let merchant = self.sign_up("merchant").await;
         let slug = unique("shop").replace('_', "-").chars().rev().take(30).collect::<String>().chars().rev().collect::<String>();
@@ -194,6 +227,7 @@ impl TestApp {
         assert_eq!(r.status(), StatusCode::CREATED, "{:?}", r.text().await);
         let shop: Value = r.json().await.expect("json");
         let shop_id = shop["id"].as_i64().expect("shop id");
+        self.approve_shop(shop_id).await;
         let r = self
             .post(
                 "/api/v1/products",

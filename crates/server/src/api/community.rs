@@ -90,9 +90,7 @@ async fn decide(
     if user.role() != Role::Operator {
         return Err(AppError::forbidden());
     }
-    let c = state.db.decide_community(CommunityId(id), d.approve, user.user_id(), state.clock.now()).await?;
-    state.sessions.forget_user(c.leader_id);
-    Ok(axum::Json(c))
+    Ok(axum::Json(crate::services::community::decide_leader(&state, &user, CommunityId(id), d.approve).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/communities/{id}/join", tag = "community", security(("bearer" = [])),

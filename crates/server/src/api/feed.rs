@@ -91,7 +91,7 @@ async fn set_policy(State(state): State<AppState>, ApiUser(user): ApiUser, Json(
     }
     let policy =
         Policy::parse(&input.policy).ok_or_else(|| haul_domain::DomainError::invalid("policy", "content_first or commerce_first"))?;
-    state.feed.set_policy(&state.db, policy).await?;
+    crate::services::feed::set_policy(&state, &user, policy).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

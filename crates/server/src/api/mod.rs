@@ -12,6 +12,7 @@ pub mod errors_doc;
 pub mod feed;
 pub mod leader_offers;
 pub mod live;
+pub mod moderation;
 pub mod notes;
 pub mod orders;
 pub mod partners;
@@ -64,6 +65,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(cart::router())
         .merge(orders::router())
         .merge(delivery::router())
+        .merge(moderation::router())
         .merge(payments::router())
         .merge(partners::router())
         .merge(webhooks::router())

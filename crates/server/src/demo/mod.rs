@@ -16,11 +16,12 @@ use haul_domain::accounts::{Login, Role};
 use haul_domain::catalog::ListingKind;
 use haul_domain::ids::{CategoryId, OrderId, RoomId, ShopId, SkuId, UserId};
 use haul_domain::inventory::Quantity;
+use haul_domain::moderation::ShopStatus;
 use haul_domain::orders::OrderStatus;
 use haul_domain::page::PageRequest;
 use haul_domain::{Currency, Money};
 use haul_store::accounts::NewUser;
-use haul_store::catalog::{NewProduct, NewSku};
+use haul_store::catalog::{NewProduct, NewSku, ShopOpening};
 use haul_store::deals::NewDeal;
 use haul_store::orders::{Checkout, Placed, Receive};
 
@@ -206,24 +207,57 @@ pub async fn fill(state: &AppState) -> Result<()> {
     }
     let fruit = state
         .db
-        .create_shop(fruit_owner, "sunny-orchard", "Sunny Orchard", "Fruit straight from the orchard to your door.", "CNY", now)
+        .create_shop(
+            &ShopOpening {
+                owner: fruit_owner,
+                slug: "sunny-orchard",
+                name: "Sunny Orchard",
+                description: "Fruit straight from the orchard to your door.",
+                currency: "CNY",
+                status: ShopStatus::Active,
+            },
+            now,
+        )
         .await?;
     let tea = state
         .db
-        .create_shop(tea_owner, "misty-peak-tea", "Misty Peak Tea", "Teas from the mountains where they grow best.", "CNY", now)
+        .create_shop(
+            &ShopOpening {
+                owner: tea_owner,
+                slug: "misty-peak-tea",
+                name: "Misty Peak Tea",
+                description: "Teas from the mountains where they grow best.",
+                currency: "CNY",
+                status: ShopStatus::Active,
+            },
+            now,
+        )
         .await?;
     let coats = state
         .db
-        .create_shop(coat_owner, "north-wind", "North Wind Outerwear", "Puffy jackets and everything for the cold.", "CNY", now)
+        .create_shop(
+            &ShopOpening {
+                owner: coat_owner,
+                slug: "north-wind",
+                name: "North Wind Outerwear",
+                description: "Puffy jackets and everything for the cold.",
+                currency: "CNY",
+                status: ShopStatus::Active,
+            },
+            now,
+        )
         .await?;
     let farm = state
         .db
         .create_shop(
-            farm_owner,
-            "field-and-tractor",
-            "Field & Tractor",
-            "Farm supplies, and used machinery sold on partner sites.",
-            "CNY",
+            &ShopOpening {
+                owner: farm_owner,
+                slug: "field-and-tractor",
+                name: "Field & Tractor",
+                description: "Farm supplies, and used machinery sold on partner sites.",
+                currency: "CNY",
+                status: ShopStatus::Active,
+            },
             now,
         )
         .await?;

@@ -10,6 +10,7 @@ pub mod layout;
 mod live;
 mod merchant;
 mod notes;
+mod operator;
 mod orders;
 mod sandbox;
 mod shop;
@@ -51,10 +52,12 @@ pub fn router() -> Router<AppState> {
         .route("/leader/campaigns/{id}", get(community::leader::campaign))
         .route("/leader/campaigns/{id}/arrived", post(community::leader::arrived))
         .route("/leader/campaigns/{id}/pickups", post(community::leader::pickup))
-        .route("/operator/communities", get(community::operator::queue))
-        .route("/operator/communities/{id}", post(community::operator::decide))
-        .route("/operator/policy", post(community::operator::policy))
-        .route("/operator/violations", post(community::operator::violation))
+        .route("/operator", get(operator::console))
+        .route("/operator/decide", post(operator::decide_form))
+        .route("/operator/communities", get(operator::leaders))
+        .route("/operator/communities/{id}", post(operator::leader))
+        .route("/operator/policy", post(operator::policy))
+        .route("/operator/violations", post(operator::strike))
         .route("/watch", get(watch::watch))
         .route("/watch/more", get(watch::more))
         .route("/videos/{id}", get(watch::video))

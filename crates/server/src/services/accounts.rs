@@ -78,6 +78,10 @@ pub async fn authenticate(state: &AppState, input: SignIn, from: &ClientAddress,
     };
     let ok = verify_password(input.password, hash).await;
     match user {
+        Some(user) if ok && user.suspended_at.is_some() => {
+            state.login_limiter.clear(&account);
+            Err(AppError::new(ErrorCode::AccountSuspended, "this account is suspended by the platform"))
+        }
         Some(user) if ok => {
             state.login_limiter.clear(&account);
             // Only what was reserved is given back.

@@ -8,6 +8,7 @@ use haul_domain::accounts::{Role, text};
 use haul_domain::community::CommunityStatus;
 use haul_domain::community::{GeoPoint, check_offset};
 use haul_domain::ids::{CommunityId, ShopId};
+use haul_domain::moderation::{OperatorAction, Subject};
 use haul_store::accounts::User;
 use haul_store::community::{Community, NewCommunity};
 use serde::Deserialize;
@@ -76,4 +77,15 @@ pub async fn locate_shop(state: &AppState, user: &User, shop: ShopId, point: (f6
         return Err(haul_domain::DomainError::invalid("delivery_radius_m", format!("between 0 and {MAX_RADIUS_M} metres")).into());
     }
     Ok(state.db.set_shop_location(shop, GeoPoint::parse(point.0, point.1)?, radius_m).await?)
+}
+
+/// An operator approves or rejects a leader's application, on the record.
+pub async fn decide_leader(state: &AppState, operator: &User, id: CommunityId, approve: bool) -> AppResult<Community> {
+    crate::services::moderation::require_operator(operator)?;
+    let c = state.db.decide_community(id, approve, operator.user_id(), state.clock.now()).await?;
+    state.sessions.forget_user(c.leader_id);
+    let action = if approve { OperatorAction::ApproveLeader } else { OperatorAction::RejectLeader };
+    let detail = format!("community {} at {}", c.name, c.pickup_address);
+    crate::services::moderation::audit(state, operator, action, (Subject::Community, c.id), "", &detail).await?;
+    Ok(c)
 }

@@ -133,7 +133,38 @@ pub async fn record_violation(state: &AppState, operator: &haul_store::accounts:
     let reason = haul_domain::accounts::text("reason", reason, 200)?;
     state.db.user(haul_domain::ids::UserId(creator)).await?;
     state.db.add_violation(haul_domain::ids::UserId(creator), &reason, state.clock.now()).await?;
+    let subject = (haul_domain::moderation::Subject::User, creator);
+    crate::services::moderation::audit(
+        state,
+        operator,
+        haul_domain::moderation::OperatorAction::Strike,
+        subject,
+        &reason,
+        "a strike for 30 days",
+    )
+    .await?;
     // Health is recomputed from the record: the strike counts at once.
     state.feed.refresh(&state.db, state.clock.now()).await?;
     Ok(())
+}
+
+/// The operator sets the feed's hard-sell policy, on the record.
+pub async fn set_policy(
+    state: &AppState,
+    operator: &haul_store::accounts::User,
+    policy: haul_domain::feed::hard_sell::Policy,
+) -> AppResult<()> {
+    crate::services::moderation::require_operator(operator)?;
+    state.feed.set_policy(&state.db, policy).await?;
+    let name = if policy == haul_domain::feed::hard_sell::Policy::CommerceFirst { "commerce_first" } else { "content_first" };
+    let subject = (haul_domain::moderation::Subject::Platform, 0);
+    crate::services::moderation::audit(
+        state,
+        operator,
+        haul_domain::moderation::OperatorAction::FeedPolicy,
+        subject,
+        "",
+        &format!("feed policy {name}"),
+    )
+    .await
 }

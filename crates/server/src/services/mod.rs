@@ -12,6 +12,7 @@ pub mod deals;
 pub mod delivery;
 pub mod feed;
 pub mod live;
+pub mod moderation;
 pub mod notes;
 pub mod orders;
 pub mod payments;

@@ -34,6 +34,8 @@ pub async fn serve(port: u16, dir: &Path, extra: &[&str]) -> (Child, String) {
         .arg(dir)
         .args(extra)
         .env("RUST_LOG", "warn")
+        // These tests are about deals and nodes, not shop approval.
+        .env("HAUL_SHOPS_OPEN_BEFORE_REVIEW", "true")
         .stdout(Stdio::null())
         .kill_on_drop(true)
         .spawn()

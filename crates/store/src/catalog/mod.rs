@@ -7,9 +7,12 @@ use haul_domain::ErrorCode;
 use haul_domain::catalog::ListingKind;
 use haul_domain::catalog::ProductStatus;
 use haul_domain::ids::{CategoryId, ShopId};
+use haul_domain::moderation::ShopStatus;
 
 mod products;
 mod shops;
+
+pub use shops::ShopOpening;
 
 record! {
     pub struct Shop {
@@ -24,6 +27,9 @@ record! {
         pub lat_micro: Option<i64>,
         pub lng_micro: Option<i64>,
         pub delivery_radius_m: i64,
+        /// Sells only while `active`.
+        #[schema(value_type = String)]
+        pub status: ShopStatus,
     }
 }
 
@@ -101,7 +107,7 @@ record! {
 }
 
 pub(crate) const SHOP_COLUMNS: &str =
-    "id, slug, name, description, currency, owner_id, created_at, lat_micro, lng_micro, delivery_radius_m";
+    "id, slug, name, description, currency, owner_id, created_at, lat_micro, lng_micro, delivery_radius_m, status";
 pub(crate) const PRODUCT_COLUMNS: &str =
     "id, shop_id, category_id, title, description, kind, external_url, partner_id, status, image_key, created_at, updated_at";
 pub(crate) const SKU_COLUMNS: &str = "id, product_id, code, options, price_minor, currency, stock";

@@ -45,7 +45,7 @@ impl Db {
         now: Timestamp,
     ) -> Result<()> {
         let r =
-            sqlx::query("UPDATE products SET title = $1, description = $2, category_id = $3, status = $4, updated_at = $5 WHERE id = $6")
+            sqlx::query("UPDATE products SET title = $1, description = $2, category_id = $3, status = $4, updated_at = $5 WHERE id = $6 AND status <> 'removed'")
                 .bind(title)
                 .bind(description)
                 .bind(category.map(|c| c.get()))
@@ -55,7 +55,8 @@ impl Db {
                 .execute(&self.write)
                 .await?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound("product"));
+            self.product(id).await?;
+            return Err(StoreError::conflict(ErrorCode::TakenDown, "the platform took this product down"));
         }
         Ok(())
     }
@@ -117,7 +118,7 @@ impl Db {
             push("LOWER(p.title) LIKE", Arg::Text(format!("%{escaped}%")));
         }
         if !filter.include_drafts {
-            sql.push_str(" AND p.status = 'active'");
+            sql.push_str(" AND p.status = 'active' AND s.status = 'active'");
         }
         sql.push_str(" ORDER BY p.id DESC LIMIT $2");
         let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(page.before_id()).bind(page.fetch());

@@ -5,36 +5,41 @@ use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::ids::{PartnerId, ShopId, UserId};
+use haul_domain::moderation::ShopStatus;
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
 
+/// A shop about to be opened.
+pub struct ShopOpening<'a> {
+    pub owner: UserId,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub currency: &'a str,
+    /// `Pending` until an operator approves it, unless shops open before review.
+    pub status: ShopStatus,
+}
+
 impl Db {
-    pub async fn create_shop(
-        &self,
-        owner: UserId,
-        slug: &str,
-        name: &str,
-        description: &str,
-        currency: &str,
-        now: Timestamp,
-    ) -> Result<Shop> {
+    pub async fn create_shop(&self, new: &ShopOpening<'_>, now: Timestamp) -> Result<Shop> {
         let mut tx = self.write.begin().await?;
         let sql = format!(
-            "INSERT INTO shops (slug, name, description, currency, owner_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {SHOP_COLUMNS}"
+            "INSERT INTO shops (slug, name, description, currency, owner_id, created_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {SHOP_COLUMNS}"
         );
         let shop: Shop = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(slug)
-            .bind(name)
-            .bind(description)
-            .bind(currency)
-            .bind(owner.get())
+            .bind(new.slug)
+            .bind(new.name)
+            .bind(new.description)
+            .bind(new.currency)
+            .bind(new.owner.get())
             .bind(now.millis())
+            .bind(new.status.as_str())
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| unique_or(e, ErrorCode::SlugTaken, "a shop with this slug already exists"))?;
         sqlx::query("INSERT INTO shop_members (shop_id, user_id, role) VALUES ($1, $2, 'owner')")
             .bind(shop.id)
-            .bind(owner.get())
+            .bind(new.owner.get())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -75,6 +80,16 @@ impl Db {
         let sql = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE id < $1 ORDER BY id DESC LIMIT $2");
         let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |s: &Shop| s.id))
+    }
+
+    /// Shops in a status, newest first, whose name or slug contains `terms`
+    /// (any, if empty): what an operator reviews.
+    pub async fn shops_for_review(&self, status: ShopStatus, terms: &str, limit: i64) -> Result<Vec<Shop>> {
+        let pattern = format!("%{}%", terms.to_lowercase().replace(['%', '_', '\\'], ""));
+        let sql = format!(
+            "SELECT {SHOP_COLUMNS} FROM shops WHERE status = $1 AND (LOWER(name) LIKE $2 OR slug LIKE $2) ORDER BY id DESC LIMIT $3"
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(status.as_str()).bind(pattern).bind(limit).fetch_all(&self.read).await?)
     }
 
     pub async fn shops_of_member(&self, user: UserId) -> Result<Vec<Shop>> {

@@ -168,7 +168,7 @@ impl Db {
     }
 
     pub async fn comments(&self, video: VideoId, page: &PageRequest) -> Result<Page<Comment>> {
-        let sql = format!("{COMMENT_SELECT} WHERE c.video_id = $1 AND c.id < $2 ORDER BY c.id DESC LIMIT $3");
+        let sql = format!("{COMMENT_SELECT} WHERE c.video_id = $1 AND c.removed_at IS NULL AND c.id < $2 ORDER BY c.id DESC LIMIT $3");
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(video.get())
             .bind(page.before_id())

@@ -34,7 +34,11 @@ impl Db {
     /// Published videos with ids above `after`, in id order: the server
     /// loads its index in pages of these.
     pub async fn feed_videos(&self, after: i64, limit: i64) -> Result<Vec<crate::content::Video>> {
-        let sql = format!("{} WHERE v.status = 'published' AND v.id > $1 ORDER BY v.id LIMIT $2", crate::content::videos::VIDEO_SELECT);
+        let sql = format!(
+            "{} WHERE v.status = 'published' AND v.id > $1 AND NOT EXISTS (SELECT 1 FROM users su WHERE su.id = v.creator_id AND su.suspended_at IS NOT NULL) \
+             ORDER BY v.id LIMIT $2",
+            crate::content::videos::VIDEO_SELECT
+        );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&self.read).await?)
     }
 
@@ -44,8 +48,8 @@ impl Db {
             "SELECT a.video_id, a.id, a.product_id, a.sku_id, a.at_ms, p.title, \
              COALESCE(k.price_minor, (SELECT MIN(k2.price_minor) FROM skus k2 WHERE k2.product_id = p.id), 0) AS price_minor, \
              COALESCE(k.currency, (SELECT MIN(k2.currency) FROM skus k2 WHERE k2.product_id = p.id), 'CNY') AS currency, p.image_key \
-             FROM video_anchors a JOIN products p ON p.id = a.product_id LEFT JOIN skus k ON k.id = a.sku_id \
-             WHERE a.video_id > $1 AND a.video_id <= $2 ORDER BY a.video_id, a.id",
+             FROM video_anchors a JOIN products p ON p.id = a.product_id JOIN shops s ON s.id = p.shop_id LEFT JOIN skus k ON k.id = a.sku_id \
+             WHERE a.video_id > $1 AND a.video_id <= $2 AND p.status = 'active' AND s.status = 'active' ORDER BY a.video_id, a.id",
         )
         .bind(after)
         .bind(upto)

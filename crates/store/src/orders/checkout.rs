@@ -13,6 +13,7 @@ use haul_domain::catalog::ProductStatus;
 use haul_domain::delivery::Address;
 use haul_domain::ids::{ShopId, SkuId, UserId};
 use haul_domain::inventory::Quantity;
+use haul_domain::moderation::ShopStatus;
 use haul_domain::orders::event_notes;
 use haul_domain::{Currency, DomainError, Timestamp};
 use sqlx::{Any, Transaction};
@@ -29,6 +30,8 @@ record! {
         pub kind: String,
         #[schema(value_type = String)]
         pub status: ProductStatus,
+        #[schema(value_type = String)]
+        pub shop_status: ShopStatus,
     }
 }
 
@@ -207,13 +210,16 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -
 /// A SKU with what an order line copies, if it may be sold here now.
 pub(crate) async fn sku_for_sale(tx: &mut Transaction<'_, Any>, sku: SkuId) -> Result<SkuForSale> {
     let sku: SkuForSale = sqlx::query_as(
-        "SELECT k.id AS sku_id, k.product_id, p.title, k.options, k.price_minor, k.currency, p.shop_id, p.kind, p.status \
-         FROM skus k JOIN products p ON p.id = k.product_id WHERE k.id = $1",
+        "SELECT k.id AS sku_id, k.product_id, p.title, k.options, k.price_minor, k.currency, p.shop_id, p.kind, p.status, s.status AS shop_status \
+         FROM skus k JOIN products p ON p.id = k.product_id JOIN shops s ON s.id = p.shop_id WHERE k.id = $1",
     )
     .bind(sku.get())
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(StoreError::NotFound("sku"))?;
+    if sku.shop_status != ShopStatus::Active {
+        return Err(StoreError::conflict(ErrorCode::ShopNotSelling, "the shop is awaiting approval or suspended, and sells nothing"));
+    }
     if sku.status != ProductStatus::Active {
         return Err(StoreError::conflict(ErrorCode::ProductUnavailable, format!("{} is not on sale", sku.title)));
     }

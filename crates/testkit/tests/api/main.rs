@@ -12,6 +12,7 @@ mod community;
 mod deals;
 mod delivery;
 mod live;
+mod moderation;
 mod notes;
 mod orders;
 mod pages;

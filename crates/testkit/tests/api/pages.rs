@@ -228,6 +228,7 @@ async fn chinese_pages_carry_no_english_words_of_their_own() {
     let merchant = app.sign_up("merchant").await;
     let r = app.post("/api/v1/shops", Some(&merchant.token), &serde_json::json!({"slug": "guoyuan", "name": "阳光果园"})).await;
     let shop = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    app.approve_shop(shop).await;
     let r = app
         .post(
             "/api/v1/products",

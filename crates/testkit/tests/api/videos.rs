@@ -1,19 +1,6 @@
-use haul_testkit::{Account, TestApp, assert_error, spawn_app, spawn_app_with};
+use haul_testkit::{Account, TestApp, assert_error, spawn_app, spawn_app_with, tiny_mp4};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// A minimal MP4 head: `ftyp`, then a movie header saying 12.5 s.
-fn tiny_mp4() -> Vec<u8> {
-    let mut b = vec![0, 0, 0, 20];
-    b.extend_from_slice(b"ftypisom\0\0\x02\0isom");
-    b.extend_from_slice(&[0, 0, 0, 108]);
-    b.extend_from_slice(b"mvhd");
-    b.extend_from_slice(&[0; 12]);
-    b.extend_from_slice(&1000u32.to_be_bytes());
-    b.extend_from_slice(&12_500u32.to_be_bytes());
-    b.extend_from_slice(&[0; 80]);
-    b
-}
 
 async fn upload(app: &TestApp, who: &Account, bytes: Vec<u8>, caption: &str, anchors: Value) -> reqwest::Response {
     let form = reqwest::multipart::Form::new()
@@ -24,9 +11,7 @@ async fn upload(app: &TestApp, who: &Account, bytes: Vec<u8>, caption: &str, anc
 }
 
 async fn upload_ok(app: &TestApp, who: &Account, caption: &str, anchors: Value) -> Value {
-    let r = upload(app, who, tiny_mp4(), caption, anchors).await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    r.json().await.unwrap()
+    app.upload_video(who, caption, anchors).await
 }
 
 async fn feed(app: &TestApp, who: Option<&Account>) -> Value {

@@ -1,10 +1,9 @@
 //! Community group purchase pages: residents find a community, join it and
 //! order from its current campaign before the cut-off (`mod.rs`); the
-//! leader's console (`leader.rs`); the operator's approval queue
-//! (`operator.rs`).
+//! leader's console (`leader.rs`). Leaders' applications are decided in
+//! the operator's console.
 
 pub mod leader;
-pub mod operator;
 
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, render, see_other, to_order};
 use crate::AppState;
