@@ -1,8 +1,9 @@
 // A shopper whose browser asks for Chinese: the pages come in Chinese, drawn
 // with a font that has Chinese glyphs; she signs up, fills a cart, adds a
 // delivery address from the cart and checks out with delivery; she pays, the
-// shop ships it with a tracking number, she sees it and confirms receipt; the
-// operator's pages are in Chinese; and the switch turns the pages English.
+// shop ships it with a tracking number, she sees it and confirms receipt;
+// she reports a video, an operator takes it down from the console (in
+// Chinese) and it leaves the feed; and the switch turns the pages English.
 // Screenshots of each page go to $HAUL_SCREENSHOTS (target/screenshots).
 //
 // usage: node e2e/chinese.mjs path/to/haul
@@ -103,10 +104,39 @@ try {
   await merchant.goto(`${haul.base}/merchant`);
   check(chinese(await merchant.textContent('main')), 'the merchant console is not in Chinese');
   await merchant.screenshot({ path: `${shots}/zh-merchant.png`, fullPage: true });
+  // She reports a video from the feed; an operator takes it down and it
+  // leaves the feed.
+  const stranger = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' }).then((c) => c.newPage());
+  await stranger.goto(`${haul.base}/watch`);
+  const video = await stranger.getAttribute('section.slide', 'data-id');
+  await page.goto(`${haul.base}/videos/${video}`);
+  await page.click('a.act.report');
+  await page.waitForURL(/\/report\?/);
+  check((await page.textContent('h1')).trim() === '举报', 'the report page is not in Chinese');
+  await page.check('input[name=reason][value=fraud]');
+  await page.fill('textarea[name=note]', '宣称能治病');
+  await page.screenshot({ path: `${shots}/zh-report.png`, fullPage: true });
+  await page.click('#report-form button');
+  await page.waitForSelector('p.notice');
+  check((await page.textContent('p.notice')).includes('感谢'), 'the reporter is not thanked');
+
   const operator = await staff('operator@haul.demo');
-  await operator.goto(`${haul.base}/operator/communities`);
-  check(chinese(await operator.textContent('h1')), 'the operator page is not in Chinese');
+  await operator.goto(`${haul.base}/operator`);
+  check(chinese(await operator.textContent('main')), 'the operator console is not in Chinese');
+  const entry = operator.locator(`#report-video-${video}`);
+  check((await entry.textContent()).includes('欺诈或假货'), 'the queue does not show the reason in Chinese');
   await operator.screenshot({ path: `${shots}/zh-operator.png`, fullPage: true });
+  await entry.locator('input[name=reason]').fill('虚假宣传');
+  await entry.locator('button[value=take_down]').click();
+  await operator.waitForSelector('p.notice');
+  const notice = await operator.textContent('p.notice');
+  check(notice.includes(`已下架：视频 #${video}`) && notice.includes('关闭 1 条举报'), `the console did not say what it did: ${notice}`);
+  await operator.screenshot({ path: `${shots}/zh-operator-done.png`, fullPage: true });
+  await operator.goto(`${haul.base}/operator?tab=audit`);
+  check((await operator.textContent('.audit')).includes('虚假宣传'), 'the audit log does not record why');
+  await operator.screenshot({ path: `${shots}/zh-operator-audit.png`, fullPage: true });
+  await stranger.goto(`${haul.base}/watch`);
+  check((await stranger.locator(`section.slide[data-id="${video}"]`).count()) === 0, 'the taken-down video is still in the feed');
 
   await page.goto(`${haul.base}/products/1`);
   await page.click('a[hreflang=en]');

@@ -215,7 +215,7 @@ impl TestApp {
     pub async fn approve_shop(&self, shop_id: i64) {
         let operator = self.sign_up("operator").await;
         self.make_operator(&operator).await;
-        let decision = json!({"action": "approve_shop", "subject": "shop", "subject_id": shop_id, "reason": "documents checked"});
+        let decision = json!({"action": "approve_shop", "subject": "shop", "subject_id": shop_id, "reason": "资料齐全"});
         let r = self.post("/api/v1/operator/decisions", Some(&operator.token), &decision).await;
         assert_eq!(r.status(), StatusCode::OK, "approve shop");
     }

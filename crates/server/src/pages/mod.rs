@@ -12,6 +12,7 @@ mod merchant;
 mod notes;
 mod operator;
 mod orders;
+mod report;
 mod sandbox;
 mod shop;
 mod teams;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/leader/campaigns/{id}", get(community::leader::campaign))
         .route("/leader/campaigns/{id}/arrived", post(community::leader::arrived))
         .route("/leader/campaigns/{id}/pickups", post(community::leader::pickup))
+        .route("/report", get(report::form).post(report::file))
         .route("/operator", get(operator::console))
         .route("/operator/decide", post(operator::decide_form))
         .route("/operator/communities", get(operator::leaders))
@@ -114,6 +116,7 @@ async fn script(axum::extract::Path(file): axum::extract::Path<String>) -> axum:
     let body = match file.as_str() {
         "community.js" => include_str!("../../static/js/community.js"),
         "time.js" => include_str!("../../static/js/time.js"),
+        "notice.js" => include_str!("../../static/js/notice.js"),
         "live_room.js" => include_str!("../../static/js/live_room.js"),
         "product.js" => include_str!("../../static/js/product.js"),
         "studio.js" => include_str!("../../static/js/studio.js"),

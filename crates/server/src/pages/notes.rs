@@ -21,7 +21,8 @@ struct NotePage {
     /// The note's labels, in words.
     labels: Vec<String>,
     stars: String,
-    comments: Vec<(String, String, i64)>,
+    /// `(id, author, body, at)`, newest first.
+    comments: Vec<(i64, String, String, i64)>,
     /// For the author: shops that offered to sponsor the note, `(id, name)`.
     offers: Vec<(i64, String)>,
 }

@@ -49,6 +49,8 @@ struct Home {
     layout: Layout,
     heading: String,
     description: Option<String>,
+    /// Where to report the shop, on a shop's page.
+    report: Option<String>,
     action: String,
     q: String,
     cards: Vec<Card>,
@@ -85,6 +87,7 @@ pub async fn home(
         heading,
         description: None,
         action: "/".into(),
+        report: None,
         q,
         cards,
         next_cursor,
@@ -106,9 +109,10 @@ pub async fn shop(
     let (cards, next_cursor) = listing(&state, filter, b.cursor.as_deref()).await?;
     let description = Some(shop.description.clone()).filter(|d| !d.is_empty());
     Ok(render(&Home {
-        layout: Layout::new(user, &csrf),
+        layout: Layout::new(user, &csrf).with_notice(b.notice),
         heading: shop.name,
         description,
+        report: Some(format!("/report?subject=shop&id={}&back=/shops/{slug}", shop.id)),
         action: format!("/shops/{slug}"),
         q,
         cards,

@@ -85,7 +85,7 @@ pub async fn decide_leader(state: &AppState, operator: &User, id: CommunityId, a
     let c = state.db.decide_community(id, approve, operator.user_id(), state.clock.now()).await?;
     state.sessions.forget_user(c.leader_id);
     let action = if approve { OperatorAction::ApproveLeader } else { OperatorAction::RejectLeader };
-    let detail = format!("community {} at {}", c.name, c.pickup_address);
+    let detail = serde_json::json!({"community": c.name, "pickup_address": c.pickup_address});
     crate::services::moderation::audit(state, operator, action, (Subject::Community, c.id), "", &detail).await?;
     Ok(c)
 }

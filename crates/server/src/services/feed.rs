@@ -140,7 +140,7 @@ pub async fn record_violation(state: &AppState, operator: &haul_store::accounts:
         haul_domain::moderation::OperatorAction::Strike,
         subject,
         &reason,
-        "a strike for 30 days",
+        &serde_json::json!({"days": 30}),
     )
     .await?;
     // Health is recomputed from the record: the strike counts at once.
@@ -164,7 +164,7 @@ pub async fn set_policy(
         haul_domain::moderation::OperatorAction::FeedPolicy,
         subject,
         "",
-        &format!("feed policy {name}"),
+        &serde_json::json!({"policy": name}),
     )
     .await
 }

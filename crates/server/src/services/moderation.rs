@@ -104,7 +104,7 @@ pub async fn audit(
     action: OperatorAction,
     subject: (Subject, i64),
     reason: &str,
-    detail: &str,
+    detail: &serde_json::Value,
 ) -> AppResult<()> {
     let reason = if reason.trim().is_empty() { "-".to_owned() } else { haul_domain::moderation::report_note(reason) };
     let decision = Decision {
@@ -115,7 +115,7 @@ pub async fn audit(
         reason: &reason,
         now: state.clock.now(),
     };
-    state.db.audit(decision, detail).await?;
+    state.db.audit(decision, &detail.to_string()).await?;
     Ok(())
 }
 

@@ -108,6 +108,14 @@ function addChat(m) {
   line.dataset.id = m.id;
   line.dataset.user = m.user_id;
   line.append(el('b', '', m.name + ' '), el('span', '', m.text));
+  if (words.signedIn === 'true' && m.user_id !== you.user_id) {
+    // Anyone may report a message: the report quotes it.
+    const query = new URLSearchParams({ subject: 'live_room', id: room, note: `${m.name}: ${m.text}`, back: `/live/${room}` });
+    const a = el('a', 'report', '⚑');
+    a.href = `/report?${query}`;
+    a.title = words.report;
+    line.append(' ', a);
+  }
   if (you.moderator && m.user_id !== you.user_id) {
     for (const [label, cmd] of [[words.delete, { type: 'delete', message_id: m.id }], [words.mute, { type: 'mute', user_id: m.user_id, minutes: 10 }], [words.ban, { type: 'ban', user_id: m.user_id }]]) {
       const b = el('button', 'link mod', label);

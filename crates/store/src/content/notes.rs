@@ -218,10 +218,10 @@ impl Db {
         Ok(())
     }
 
-    /// `(author, body, created_at)`, newest first.
-    pub async fn note_comments(&self, id: NoteId, limit: i64) -> Result<Vec<(String, String, i64)>> {
+    /// `(id, author, body, created_at)`, newest first.
+    pub async fn note_comments(&self, id: NoteId, limit: i64) -> Result<Vec<(i64, String, String, i64)>> {
         Ok(sqlx::query_as(
-            "SELECT u.display_name, c.body, c.created_at FROM note_comments c JOIN users u ON u.id = c.user_id WHERE c.note_id = $1 AND c.removed_at IS NULL ORDER BY c.id DESC LIMIT $2",
+            "SELECT c.id, u.display_name, c.body, c.created_at FROM note_comments c JOIN users u ON u.id = c.user_id WHERE c.note_id = $1 AND c.removed_at IS NULL ORDER BY c.id DESC LIMIT $2",
         )
         .bind(id.get())
         .bind(limit)

@@ -17,7 +17,8 @@ use sqlx::{Any, AssertSqlSafe, Transaction};
 /// Why orders of a suspended shop's team buys and campaigns were refunded.
 pub const SHOP_SUSPENDED: &str = "the shop was suspended by the platform";
 
-#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct Effects {
     /// Whether the thing changed (taking down what is down already changes nothing).
     pub changed: bool,
@@ -29,27 +30,6 @@ pub struct Effects {
     pub deals_to_cancel: Vec<i64>,
     pub rooms_to_end: Vec<i64>,
     pub sessions_ended: u64,
-}
-
-impl Effects {
-    /// The effects in the audit log's words.
-    pub fn summary(&self) -> String {
-        let mut parts = vec![if self.changed { "changed".to_owned() } else { "no change".to_owned() }];
-        for (n, what) in [
-            (self.orders_refunded, "orders refunded"),
-            (self.orders_cancelled, "unpaid orders cancelled"),
-            (self.teams_failed, "teams failed"),
-            (self.campaigns_failed, "campaigns failed"),
-            (self.deals_to_cancel.len(), "deals cancelled"),
-            (self.rooms_to_end.len(), "live rooms ended"),
-            (self.sessions_ended as usize, "sessions ended"),
-        ] {
-            if n > 0 {
-                parts.push(format!("{n} {what}"));
-            }
-        }
-        parts.join("; ")
-    }
 }
 
 pub(super) async fn apply(tx: &mut Transaction<'_, Any>, d: &Decision<'_>) -> Result<Effects> {

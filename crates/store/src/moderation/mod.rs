@@ -58,7 +58,9 @@ record! {
         pub subject: Subject,
         pub subject_id: i64,
         pub reason: String,
-        /// What the action did, in the record's words (English, stable).
+        /// What the action did, as JSON: a decision's outcome (`changed`,
+        /// `reports_closed`, `orders_refunded`...), or the facts of another
+        /// action (`{"policy": "commerce_first"}`, `{"community": "..."}`).
         pub detail: String,
         pub created_at: i64,
     }
@@ -75,13 +77,14 @@ pub struct Decision<'a> {
 }
 
 /// What a decision did.
-#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Outcome {
     /// Open reports of the subject the decision closed.
     pub reports_closed: u64,
     #[serde(flatten)]
     pub effects: Effects,
     /// The audit entry written for it.
+    #[serde(default)]
     pub audit_id: i64,
 }
 
@@ -190,10 +193,10 @@ impl Db {
             .rows_affected(),
             None => 0,
         };
-        let detail = format!("{}; {reports_closed} reports closed", effects.summary());
-        let audit_id = audit_in(&mut tx, &d, &detail).await?;
+        let mut outcome = Outcome { reports_closed, effects, audit_id: 0 };
+        outcome.audit_id = audit_in(&mut tx, &d, &serde_json::to_string(&outcome).unwrap_or_default()).await?;
         tx.commit().await?;
-        Ok(Outcome { reports_closed, effects, audit_id })
+        Ok(outcome)
     }
 
     /// Records an operator action that another module carried out (a

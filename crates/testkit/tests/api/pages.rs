@@ -246,8 +246,9 @@ async fn chinese_pages_carry_no_english_words_of_their_own() {
     // the other language in that language ("English", "Switch to English"),
     // the currency's code on the form that sets a price, "UTC" on times shown
     // before the page's script puts them in the viewer's zone, the example in
-    // a link field, a file format's name, and the account's own name (data).
-    let allowed = ["Haul", "API", "English", "Switch", "CNY", "UTC", "https", "WebM", "merchant"];
+    // a link field, a file format's name, and the accounts' own names and
+    // e-mail addresses (data).
+    let allowed = ["Haul", "API", "English", "Switch", "CNY", "UTC", "https", "WebM", "merchant", "operator", "example", "com"];
     for path in [
         "/".to_owned(),
         format!("/products/{product}"),
@@ -262,8 +263,23 @@ async fn chinese_pages_carry_no_english_words_of_their_own() {
         "/live".to_owned(),
         "/communities".to_owned(),
         "/signup".to_owned(),
+        "/account/addresses".to_owned(),
+        format!("/report?subject=product&id={product}"),
     ] {
         let r = app.client.get(app.url(&path)).header("cookie", &browser.cookie).header("accept-language", "zh-CN").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let english: Vec<String> = visible_words(&r.text().await.unwrap()).into_iter().filter(|w| !allowed.contains(&w.as_str())).collect();
+        assert!(english.is_empty(), "{path} shows English: {english:?}");
+    }
+    // The operator's console, every tab, with something in each list.
+    let operator = app.sign_up("operator").await;
+    app.make_operator(&operator).await;
+    let report = serde_json::json!({"subject": "product", "subject_id": product, "reason": "fraud"});
+    assert_eq!(app.post("/api/v1/reports", Some(&operator.token), &report).await.status(), StatusCode::CREATED);
+    let console = app.browser(&operator).await;
+    for tab in ["reports", "shops&shop_q=guoyuan", "people&q=merchant", "leaders", "feed", "audit"] {
+        let path = format!("/operator?tab={tab}");
+        let r = app.client.get(app.url(&path)).header("cookie", &console.cookie).header("accept-language", "zh-CN").send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         let english: Vec<String> = visible_words(&r.text().await.unwrap()).into_iter().filter(|w| !allowed.contains(&w.as_str())).collect();
         assert!(english.is_empty(), "{path} shows English: {english:?}");

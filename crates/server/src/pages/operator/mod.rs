@@ -145,7 +145,14 @@ fn done(lang: Lang, d: &DecisionInput, o: &Outcome) -> String {
         return lang.t_with("operator-done-nothing", "what", what);
     }
     let mut parts = vec![lang.t_args("operator-done", &[("action", lang.t(&format!("action-{}", d.action))), ("what", what)])];
+    parts.extend(effect_words(lang, o));
+    parts.join(lang.t("list-separator").as_str())
+}
+
+/// What a decision did beyond itself, a phrase per effect.
+pub fn effect_words(lang: Lang, o: &Outcome) -> Vec<String> {
     let e = &o.effects;
+    let mut words = Vec::new();
     for (n, key) in [
         (o.reports_closed as usize, "operator-done-reports"),
         (e.orders_refunded, "operator-done-refunded"),
@@ -157,10 +164,10 @@ fn done(lang: Lang, d: &DecisionInput, o: &Outcome) -> String {
         (e.sessions_ended as usize, "operator-done-sessions"),
     ] {
         if n > 0 {
-            parts.push(lang.t_with(key, "n", n));
+            words.push(lang.t_with(key, "n", n));
         }
     }
-    parts.join(lang.t("list-separator").as_str())
+    words
 }
 
 #[derive(Deserialize)]

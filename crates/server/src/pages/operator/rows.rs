@@ -5,7 +5,7 @@ use crate::i18n::Lang;
 use haul_domain::moderation::{OperatorAction, ShopStatus, Subject};
 use haul_store::accounts::User;
 use haul_store::catalog::Shop;
-use haul_store::moderation::{AuditEntry, QueueEntry};
+use haul_store::moderation::{AuditEntry, Outcome, QueueEntry};
 
 pub struct QueueRow {
     pub subject: String,
@@ -119,9 +119,26 @@ impl AuditRow {
             },
             subject: e.subject.as_str().to_owned(),
             subject_id: e.subject_id,
+            detail: detail_words(lang, &e.detail),
             reason: e.reason,
-            detail: e.detail,
             restorable: e.action == OperatorAction::TakeDown && e.subject.restorable(),
         }
+    }
+}
+
+/// An audit entry's detail in the operator's language: a decision's
+/// effects, the policy chosen, the community decided on.
+fn detail_words(lang: Lang, detail: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(detail).unwrap_or_default();
+    if let Some(policy) = value["policy"].as_str() {
+        return lang.t(if policy == "commerce_first" { "operator-commerce-first" } else { "operator-content-first" });
+    }
+    if let Some(community) = value["community"].as_str() {
+        return community.to_owned();
+    }
+    match serde_json::from_value::<Outcome>(value) {
+        Ok(o) if !o.effects.changed => lang.t("operator-unchanged"),
+        Ok(o) => super::effect_words(lang, &o).join(lang.t("list-separator").as_str()),
+        Err(_) => String::new(),
     }
 }
