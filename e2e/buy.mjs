@@ -56,7 +56,8 @@ try {
   await page.waitForURL(/\/orders\/\d+$/);
   if ((await page.textContent('#status')).trim() !== 'Awaiting payment') throw new Error('order not awaiting payment');
 
-  await page.click('button:has-text("Pay ¥19.90")');
+  // The oranges and the orchard's delivery fee.
+  await page.click('button:has-text("Pay ¥27.90")');
   await page.waitForURL(/\/sandbox\/pay\//);
   await page.click('button.pay');
   await page.waitForURL(/\/orders\/\d+$/);

@@ -12,7 +12,7 @@ import { check, checkPolicy, launch, signUp, startHaul, watchPolicy } from './ha
 
 const shots = process.env.HAUL_SCREENSHOTS || 'target/screenshots';
 mkdirSync(shots, { recursive: true });
-const haul = await startHaul(process.argv[2]);
+const haul = await startHaul(process.argv[2], { HAUL_DEMO_LANGUAGE: 'zh-CN' });
 const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });

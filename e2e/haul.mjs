@@ -24,7 +24,8 @@ export function freePort() {
   });
 }
 
-/// Starts Haul with its demo; `env` adds configuration. Another process can
+/// Starts Haul with its demo (in English unless `env` says otherwise); `env`
+/// adds configuration. Another process can
 /// take the port between the probe and Haul's bind: then Haul exits at once
 /// and is started again on another port.
 export async function startHaul(bin, env = {}) {
@@ -34,7 +35,7 @@ export async function startHaul(bin, env = {}) {
     const base = `http://127.0.0.1:${port}`;
     const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, RUST_LOG: 'warn', ...env },
+      env: { ...process.env, RUST_LOG: 'warn', HAUL_DEMO_LANGUAGE: 'en', ...env },
     });
     let exited = false;
     server.once('exit', () => { exited = true; });

@@ -50,6 +50,9 @@ pub struct Config {
     /// Let a new shop sell before an operator approves it (the operator
     /// reviews it afterwards). Off by default: new shops wait for approval.
     pub shops_open_before_review: bool,
+    /// A delivery its buyer has not confirmed is completed this many days
+    /// after it shipped.
+    pub auto_receive_days: i64,
     /// Which payment provider takes the money. Only `sandbox` exists yet: a
     /// stand-in that moves no money.
     pub payment_provider: String,
@@ -97,6 +100,11 @@ pub struct Config {
     /// When a stream stops, the room waits this long for the encoder to come
     /// back (a dropped connection) before it ends.
     pub live_end_grace_seconds: u64,
+    /// The language of the demo store's shops, products, videos and people:
+    /// `zh-CN` (Simplified Chinese) or `en`; anything else is English. Empty
+    /// (the default) follows the process's locale: Chinese when `LC_ALL`, or
+    /// else `LANG`, starts with `zh`.
+    pub demo_language: String,
 }
 
 impl Default for Config {
@@ -120,6 +128,7 @@ impl Default for Config {
             max_upload_bytes: 5 * 1024 * 1024,
             outbound_allow_private: false,
             shops_open_before_review: false,
+            auto_receive_days: 10,
             payment_provider: "sandbox".into(),
             sandbox_secret: DEFAULT_SANDBOX_SECRET.into(),
             sandbox_payments_move_no_money: false,
@@ -140,6 +149,7 @@ impl Default for Config {
             live_chat_interval_ms: 2000,
             live_blocked_words: String::new(),
             live_end_grace_seconds: 15,
+            demo_language: String::new(),
         }
     }
 }

@@ -539,3 +539,4 @@ report-thanks = Thank you. The platform's team will look at it.
 product-removed = Taken down by the platform
 report-what = { $kind }: { $label }
 operator-unchanged = No change
+order-note-received-automatically = completed automatically after delivery

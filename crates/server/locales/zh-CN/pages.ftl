@@ -509,3 +509,4 @@ report-thanks = 感谢反馈，平台会尽快处理。
 product-removed = 已被平台下架
 report-what = { $kind }：{ $label }
 operator-unchanged = 无变化
+order-note-received-automatically = 已自动确认收货

@@ -4,7 +4,7 @@
 //! at the next 23:00 Beijing time, over the products the orchard offers
 //! leaders.
 
-use super::Result;
+use super::{Result, Text};
 use crate::AppState;
 use haul_domain::Timestamp;
 use haul_domain::community::{GeoPoint, TimeOfDay, local_date, next_cutoff};
@@ -20,7 +20,7 @@ pub struct People {
     pub shopper: UserId,
 }
 
-pub async fn fill(state: &AppState, fruit: ShopId, skus: &[SkuId], people: People, now: Timestamp) -> Result<()> {
+pub async fn fill(state: &AppState, fruit: ShopId, skus: &[SkuId], people: People, zh: bool, now: Timestamp) -> Result<()> {
     // Pinduoduo style: 3 people at ¥24.90 instead of ¥29.90 (12 apples).
     let terms = TeamTerms::parse(3, 3, 24 * 3600, 2490, vec![])?;
     let offer = state.db.create_team_offer(fruit, skus[2], &terms, now).await?;
@@ -40,10 +40,10 @@ pub async fn fill(state: &AppState, fruit: ShopId, skus: &[SkuId], people: Peopl
 
     state.db.set_shop_location(fruit, GeoPoint::parse(39.9087, 116.3975)?, 3000).await?;
     let application = NewCommunity {
-        name: "Sanlitun North",
-        area: "Chaoyang, Beijing",
-        pickup_address: "Gate 2, Building 5, Sanlitun North",
-        pickup_hours: "Daily 08:00-21:00",
+        name: Text("Sanlitun North", "三里屯北区").pick(zh),
+        area: Text("Chaoyang, Beijing", "北京市朝阳区").pick(zh),
+        pickup_address: Text("Gate 2, Building 5, Sanlitun North", "三里屯北区 5 号楼 2 号门").pick(zh),
+        pickup_hours: Text("Daily 08:00-21:00", "每天 08:00-21:00").pick(zh),
         point: GeoPoint::parse(39.9149, 116.4105)?,
         utc_offset_minutes: 8 * 60,
     };
@@ -57,7 +57,7 @@ pub async fn fill(state: &AppState, fruit: ShopId, skus: &[SkuId], people: Peopl
     let cutoff = next_cutoff(now, TimeOfDay::hm(23, 0)?, community.utc_offset_minutes)?;
     let campaign = NewCampaign {
         shop: fruit,
-        title: "Tomorrow's fruit from Sunny Orchard",
+        title: Text("Tomorrow's fruit from Sunny Orchard", "阳光果园 · 明日鲜果团").pick(zh),
         cutoff_at: cutoff,
         delivery_date: local_date(cutoff.plus_seconds(86_400), community.utc_offset_minutes),
         threshold_units: 10,

@@ -1,10 +1,13 @@
 //! The demo store: what a newcomer sees first. Four shops from the seeds'
 //! world (fruit at ¥19.90, tea, puffy jackets, a second-hand tractor sold on
 //! another site), 50+ products, a user in every role, and a few orders.
-//! Filling is skipped when the database already has shops.
+//! Filling is skipped when the database already has shops. Every text a
+//! person reads is in English and in Simplified Chinese (`Text`); which one
+//! the store gets is `demo_language`, or else the locale (`demo_is_chinese`).
 
 use crate::AppState;
 use crate::app::StartError;
+use crate::config::Config;
 
 mod delivery;
 mod group;
@@ -28,121 +31,303 @@ use haul_store::orders::{Checkout, Placed, Receive};
 /// Every demo account signs in with this password.
 pub const PASSWORD: &str = "haul-demo";
 
+/// A text of the demo in English and in Simplified Chinese.
+#[derive(Clone, Copy)]
+struct Text(&'static str, &'static str);
+
+impl Text {
+    fn pick(self, zh: bool) -> &'static str {
+        if zh { self.1 } else { self.0 }
+    }
+}
+
+/// Whether the demo is filled in Chinese: `demo_language` when it is set
+/// (`zh-CN`; anything else is English), otherwise the process's locale.
+pub fn demo_is_chinese(config: &Config) -> bool {
+    let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    is_chinese(&config.demo_language, var("LC_ALL").or_else(|| var("LANG")).as_deref())
+}
+
+/// `setting` is `demo_language`; `locale` is `LC_ALL`, or else `LANG`.
+fn is_chinese(setting: &str, locale: Option<&str>) -> bool {
+    let setting = setting.trim().to_ascii_lowercase().replace('_', "-");
+    if setting.is_empty() {
+        return locale.is_some_and(|l| l.to_ascii_lowercase().starts_with("zh"));
+    }
+    matches!(setting.as_str(), "zh-cn" | "zh" | "zh-hans" | "zh-hans-cn")
+}
+
 struct Item {
-    title: &'static str,
-    description: &'static str,
+    title: Text,
+    description: Text,
     /// (options, price in fen, stock)
-    skus: &'static [(&'static str, i64, i64)],
+    skus: &'static [(Text, i64, i64)],
 }
 
 const FRUIT: &[Item] = &[
     Item {
-        title: "Gannan navel oranges 5 kg",
-        description: "Picked this week in Ganzhou. Sweet, seedless, easy to peel.",
-        skus: &[("5 kg box", 1990, 500)],
+        title: Text("Gannan navel oranges 5 kg", "赣南脐橙 5kg 整箱装"),
+        description: Text("Picked this week in Ganzhou. Sweet, seedless, easy to peel.", "本周赣州果园现摘，香甜无籽，一剥就开。"),
+        skus: &[(Text("5 kg box", "5kg 整箱"), 1990, 500)],
     },
-    Item { title: "Sugar oranges 2.5 kg", description: "Small, thin-skinned and very sweet.", skus: &[("2.5 kg", 1990, 300)] },
     Item {
-        title: "Yantai Fuji apples",
-        description: "Crisp apples from Shandong orchards.",
-        skus: &[("12 apples", 2990, 200), ("24 apples", 5490, 80)],
+        title: Text("Sugar oranges 2.5 kg", "砂糖橘 2.5kg 装"),
+        description: Text("Small, thin-skinned and very sweet.", "个小皮薄，甜到心里。"),
+        skus: &[(Text("2.5 kg", "2.5kg"), 1990, 300)],
     },
-    Item { title: "Hainan mangoes", description: "Golden mangoes, ripen in two days at room temperature.", skus: &[("2 kg", 3590, 120)] },
-    Item { title: "Dandong strawberries", description: "Red-faced strawberries, shipped chilled.", skus: &[("500 g", 4990, 60)] },
-    Item { title: "Korla fragrant pears", description: "Juicy Xinjiang pears with a floral scent.", skus: &[("3 kg", 3290, 150)] },
-    Item { title: "Guanxi honey pomelo", description: "Red-flesh pomelo, two per box.", skus: &[("2 pomelos", 2590, 180)] },
-    Item { title: "Shine Muscat grapes", description: "Seedless green grapes, crunchy and sweet.", skus: &[("1 kg", 3990, 90)] },
-    Item { title: "Lychees from Maoming", description: "Fei Zi Xiao lychees, air-freighted.", skus: &[("1 kg", 4590, 0)] },
-    Item { title: "Kiwifruit, Zhouzhi", description: "Green kiwis, 30 in a box.", skus: &[("30 pieces", 3990, 100)] },
-    Item { title: "Blueberries 4 boxes", description: "125 g boxes from Yunnan.", skus: &[("4 × 125 g", 4990, 70)] },
     Item {
-        title: "Dragon fruit, red flesh",
-        description: "Vietnamese-style red pitaya grown in Guangxi.",
-        skus: &[("5 fruits", 2990, 110)],
+        title: Text("Yantai Fuji apples", "烟台红富士苹果"),
+        description: Text("Crisp apples from Shandong orchards.", "山东果园直发，脆甜多汁。"),
+        skus: &[(Text("12 apples", "12 个装"), 2990, 200), (Text("24 apples", "24 个装"), 5490, 80)],
     },
-    Item { title: "Cherry tomatoes", description: "Snack tomatoes, sweet as fruit.", skus: &[("1.5 kg", 1990, 250)] },
-    Item { title: "Persimmons, crisp", description: "Firm persimmons, eat them crunchy.", skus: &[("2 kg", 2290, 90)] },
-    Item { title: "Passion fruit", description: "Purple passion fruit, wrinkly means ripe.", skus: &[("20 fruits", 1990, 300)] },
+    Item {
+        title: Text("Hainan mangoes", "海南芒果"),
+        description: Text("Golden mangoes, ripen in two days at room temperature.", "金黄芒果，常温放两天就熟透。"),
+        skus: &[(Text("2 kg", "2kg"), 3590, 120)],
+    },
+    Item {
+        title: Text("Dandong strawberries", "丹东草莓"),
+        description: Text("Red-faced strawberries, shipped chilled.", "红颜草莓，全程冷链发货。"),
+        skus: &[(Text("500 g", "500g"), 4990, 60)],
+    },
+    Item {
+        title: Text("Korla fragrant pears", "库尔勒香梨"),
+        description: Text("Juicy Xinjiang pears with a floral scent.", "新疆香梨，汁水足，带淡淡花香。"),
+        skus: &[(Text("3 kg", "3kg"), 3290, 150)],
+    },
+    Item {
+        title: Text("Guanxi honey pomelo", "琯溪红心蜜柚"),
+        description: Text("Red-flesh pomelo, two per box.", "红心柚子，一箱两个。"),
+        skus: &[(Text("2 pomelos", "2 个装"), 2590, 180)],
+    },
+    Item {
+        title: Text("Shine Muscat grapes", "阳光玫瑰葡萄"),
+        description: Text("Seedless green grapes, crunchy and sweet.", "无籽青提，脆甜爽口。"),
+        skus: &[(Text("1 kg", "1kg"), 3990, 90)],
+    },
+    Item {
+        title: Text("Lychees from Maoming", "茂名荔枝"),
+        description: Text("Fei Zi Xiao lychees, air-freighted.", "妃子笑荔枝，空运直达。"),
+        skus: &[(Text("1 kg", "1kg"), 4590, 0)],
+    },
+    Item {
+        title: Text("Kiwifruit, Zhouzhi", "周至猕猴桃"),
+        description: Text("Green kiwis, 30 in a box.", "绿心猕猴桃，一箱 30 个。"),
+        skus: &[(Text("30 pieces", "30 个装"), 3990, 100)],
+    },
+    Item {
+        title: Text("Blueberries 4 boxes", "云南蓝莓 4 盒装"),
+        description: Text("125 g boxes from Yunnan.", "云南产地直发，每盒 125g。"),
+        skus: &[(Text("4 × 125 g", "4 盒 × 125g"), 4990, 70)],
+    },
+    Item {
+        title: Text("Dragon fruit, red flesh", "红心火龙果"),
+        description: Text("Vietnamese-style red pitaya grown in Guangxi.", "广西种植的越南品种红心火龙果。"),
+        skus: &[(Text("5 fruits", "5 个装"), 2990, 110)],
+    },
+    Item {
+        title: Text("Cherry tomatoes", "圣女果"),
+        description: Text("Snack tomatoes, sweet as fruit.", "当零食吃的小番茄，甜得像水果。"),
+        skus: &[(Text("1.5 kg", "1.5kg"), 1990, 250)],
+    },
+    Item {
+        title: Text("Persimmons, crisp", "脆柿子"),
+        description: Text("Firm persimmons, eat them crunchy.", "硬柿子，咬一口嘎嘣脆。"),
+        skus: &[(Text("2 kg", "2kg"), 2290, 90)],
+    },
+    Item {
+        title: Text("Passion fruit", "百香果"),
+        description: Text("Purple passion fruit, wrinkly means ripe.", "紫皮百香果，表皮起皱才是熟透了。"),
+        skus: &[(Text("20 fruits", "20 个装"), 1990, 300)],
+    },
 ];
 
 const TEA: &[Item] = &[
     Item {
-        title: "West Lake Longjing, pre-Qingming",
-        description: "The first flush of Dragon Well green tea.",
-        skus: &[("50 g tin", 12800, 40), ("250 g", 56800, 10)],
+        title: Text("West Lake Longjing, pre-Qingming", "明前西湖龙井"),
+        description: Text("The first flush of Dragon Well green tea.", "清明前头采的龙井绿茶。"),
+        skus: &[(Text("50 g tin", "50g 罐装"), 12800, 40), (Text("250 g", "250g"), 56800, 10)],
     },
-    Item { title: "Anxi Tieguanyin", description: "Iron Goddess oolong, light roast.", skus: &[("125 g", 6800, 80)] },
-    Item { title: "Wuyi Da Hong Pao", description: "Rock oolong with a roasted, mineral finish.", skus: &[("100 g", 9800, 60)] },
-    Item { title: "Yunnan ripe Pu'er cake", description: "357 g cake, aged five years.", skus: &[("357 g cake", 16800, 30)] },
-    Item { title: "Keemun black tea", description: "Winey, orchid-scented Qimen black tea.", skus: &[("100 g", 5800, 90)] },
-    Item { title: "Jasmine pearls", description: "Green tea rolled by hand and scented with jasmine.", skus: &[("100 g", 4800, 120)] },
-    Item { title: "Bai Mu Dan white tea", description: "White Peony from Fuding, gentle and sweet.", skus: &[("100 g", 5600, 70)] },
-    Item { title: "Biluochun", description: "Spiral green tea from Dongting mountain.", skus: &[("100 g", 8800, 40)] },
-    Item { title: "Lapsang souchong", description: "Pine-smoked black tea from Tongmu.", skus: &[("100 g", 6600, 50)] },
     Item {
-        title: "Gongfu tea set",
-        description: "Gaiwan, pitcher and six cups in celadon.",
-        skus: &[("celadon", 19800, 25), ("white porcelain", 16800, 25)],
+        title: Text("Anxi Tieguanyin", "安溪铁观音"),
+        description: Text("Iron Goddess oolong, light roast.", "轻焙火的铁观音乌龙茶。"),
+        skus: &[(Text("125 g", "125g"), 6800, 80)],
     },
-    Item { title: "Dancong oolong, honey orchid", description: "Phoenix mountain single-bush oolong.", skus: &[("50 g", 7800, 35)] },
-    Item { title: "Chrysanthemum buds", description: "Tai Ju buds for a caffeine-free evening cup.", skus: &[("50 g", 2600, 150)] },
-    Item { title: "Yixing clay teapot", description: "Zisha pot, 180 ml, made by hand.", skus: &[("180 ml", 32800, 8)] },
-    Item { title: "Tea sampler, 8 kinds", description: "Eight teas to find your favourite.", skus: &[("8 × 8 g", 3900, 200)] },
-    Item { title: "Matcha, stone-ground", description: "Ceremonial grade from Guizhou.", skus: &[("40 g", 6900, 60)] },
+    Item {
+        title: Text("Wuyi Da Hong Pao", "武夷大红袍"),
+        description: Text("Rock oolong with a roasted, mineral finish.", "武夷岩茶，焙火香浓，岩韵悠长。"),
+        skus: &[(Text("100 g", "100g"), 9800, 60)],
+    },
+    Item {
+        title: Text("Yunnan ripe Pu'er cake", "云南普洱熟茶饼"),
+        description: Text("357 g cake, aged five years.", "357g 一饼，陈放五年。"),
+        skus: &[(Text("357 g cake", "357g 茶饼"), 16800, 30)],
+    },
+    Item {
+        title: Text("Keemun black tea", "祁门红茶"),
+        description: Text("Winey, orchid-scented Qimen black tea.", "祁门红茶，醇厚带兰花香。"),
+        skus: &[(Text("100 g", "100g"), 5800, 90)],
+    },
+    Item {
+        title: Text("Jasmine pearls", "茉莉龙珠"),
+        description: Text("Green tea rolled by hand and scented with jasmine.", "手工揉成珠的绿茶，茉莉花窨制。"),
+        skus: &[(Text("100 g", "100g"), 4800, 120)],
+    },
+    Item {
+        title: Text("Bai Mu Dan white tea", "福鼎白牡丹白茶"),
+        description: Text("White Peony from Fuding, gentle and sweet.", "福鼎白牡丹，口感柔和清甜。"),
+        skus: &[(Text("100 g", "100g"), 5600, 70)],
+    },
+    Item {
+        title: Text("Biluochun", "洞庭碧螺春"),
+        description: Text("Spiral green tea from Dongting mountain.", "洞庭山的螺形绿茶。"),
+        skus: &[(Text("100 g", "100g"), 8800, 40)],
+    },
+    Item {
+        title: Text("Lapsang souchong", "桐木正山小种"),
+        description: Text("Pine-smoked black tea from Tongmu.", "桐木关松烟熏制的红茶。"),
+        skus: &[(Text("100 g", "100g"), 6600, 50)],
+    },
+    Item {
+        title: Text("Gongfu tea set", "功夫茶具套装"),
+        description: Text("Gaiwan, pitcher and six cups in celadon.", "盖碗、公道杯加六只品茗杯，青瓷款。"),
+        skus: &[(Text("celadon", "青瓷"), 19800, 25), (Text("white porcelain", "白瓷"), 16800, 25)],
+    },
+    Item {
+        title: Text("Dancong oolong, honey orchid", "凤凰单丛 蜜兰香"),
+        description: Text("Phoenix mountain single-bush oolong.", "凤凰山单株采制的乌龙茶。"),
+        skus: &[(Text("50 g", "50g"), 7800, 35)],
+    },
+    Item {
+        title: Text("Chrysanthemum buds", "胎菊"),
+        description: Text("Tai Ju buds for a caffeine-free evening cup.", "胎菊花苞，不含咖啡因，晚上也能喝。"),
+        skus: &[(Text("50 g", "50g"), 2600, 150)],
+    },
+    Item {
+        title: Text("Yixing clay teapot", "宜兴紫砂壶"),
+        description: Text("Zisha pot, 180 ml, made by hand.", "纯手工紫砂壶，容量 180ml。"),
+        skus: &[(Text("180 ml", "180ml"), 32800, 8)],
+    },
+    Item {
+        title: Text("Tea sampler, 8 kinds", "名茶品鉴装 8 款"),
+        description: Text("Eight teas to find your favourite.", "八款好茶，喝出你的心头好。"),
+        skus: &[(Text("8 × 8 g", "8 × 8g"), 3900, 200)],
+    },
+    Item {
+        title: Text("Matcha, stone-ground", "石磨抹茶"),
+        description: Text("Ceremonial grade from Guizhou.", "贵州产礼仪级抹茶。"),
+        skus: &[(Text("40 g", "40g"), 6900, 60)],
+    },
 ];
 
 const JACKETS: &[Item] = &[
     Item {
-        title: "Puffy down jacket, short",
-        description: "90% duck down, water-repellent shell.",
-        skus: &[("Black / M", 39900, 40), ("Black / L", 39900, 35), ("Cream / M", 39900, 20)],
+        title: Text("Puffy down jacket, short", "短款羽绒服"),
+        description: Text("90% duck down, water-repellent shell.", "90% 鸭绒填充，防泼水面料。"),
+        skus: &[
+            (Text("Black / M", "黑色 / M"), 39900, 40),
+            (Text("Black / L", "黑色 / L"), 39900, 35),
+            (Text("Cream / M", "奶白 / M"), 39900, 20),
+        ],
     },
     Item {
-        title: "Long down coat, hooded",
-        description: "Knee-length, for Harbin winters.",
-        skus: &[("Black / M", 69900, 15), ("Khaki / L", 69900, 12)],
+        title: Text("Long down coat, hooded", "连帽长款羽绒服"),
+        description: Text("Knee-length, for Harbin winters.", "过膝长款，哈尔滨的冬天也扛得住。"),
+        skus: &[(Text("Black / M", "黑色 / M"), 69900, 15), (Text("Khaki / L", "卡其 / L"), 69900, 12)],
     },
     Item {
-        title: "Lightweight packable down",
-        description: "Folds into its own pocket.",
-        skus: &[("Navy / M", 25900, 50), ("Navy / L", 25900, 45)],
+        title: Text("Lightweight packable down", "轻薄可收纳羽绒服"),
+        description: Text("Folds into its own pocket.", "能整件塞进自己的口袋里。"),
+        skus: &[(Text("Navy / M", "藏青 / M"), 25900, 50), (Text("Navy / L", "藏青 / L"), 25900, 45)],
     },
     Item {
-        title: "Bread puffer, oversized",
-        description: "The round 'bread' silhouette, very warm.",
-        skus: &[("Pink / S", 45900, 18), ("Silver / M", 45900, 22)],
+        title: Text("Bread puffer, oversized", "宽松面包服"),
+        description: Text("The round 'bread' silhouette, very warm.", "圆滚滚的面包版型，超级保暖。"),
+        skus: &[(Text("Pink / S", "粉色 / S"), 45900, 18), (Text("Silver / M", "银色 / M"), 45900, 22)],
     },
-    Item { title: "Down vest", description: "Layer it over a hoodie.", skus: &[("Black / M", 19900, 60), ("Olive / L", 19900, 40)] },
     Item {
-        title: "Kids' puffy jacket",
-        description: "Reflective strips, machine washable.",
-        skus: &[("110 cm", 22900, 30), ("130 cm", 22900, 30)],
+        title: Text("Down vest", "羽绒马甲"),
+        description: Text("Layer it over a hoodie.", "套在卫衣外面叠穿。"),
+        skus: &[(Text("Black / M", "黑色 / M"), 19900, 60), (Text("Olive / L", "橄榄绿 / L"), 19900, 40)],
     },
-    Item { title: "Fleece jacket", description: "Soft polar fleece, full zip.", skus: &[("Grey / M", 12900, 80), ("Grey / L", 12900, 70)] },
-    Item { title: "Windbreaker shell", description: "Windproof, packs small.", skus: &[("Blue / M", 15900, 60)] },
-    Item { title: "Cashmere scarf", description: "Inner Mongolian cashmere.", skus: &[("Camel", 29900, 25), ("Charcoal", 29900, 25)] },
-    Item { title: "Thermal gloves", description: "Touchscreen fingertips.", skus: &[("M", 5900, 100), ("L", 5900, 90)] },
-    Item { title: "Knit beanie", description: "Ribbed wool blend.", skus: &[("One size", 4900, 150)] },
-    Item { title: "Snow boots", description: "Fleece-lined, grips on ice.", skus: &[("39", 32900, 20), ("42", 32900, 20)] },
-    Item { title: "Heated insoles", description: "USB rechargeable, three heat levels.", skus: &[("38-41", 8900, 40)] },
     Item {
-        title: "Thermal base layer set",
-        description: "Top and leggings, heat-retaining fabric.",
-        skus: &[("M", 13900, 60), ("L", 13900, 50)],
+        title: Text("Kids' puffy jacket", "儿童羽绒服"),
+        description: Text("Reflective strips, machine washable.", "带反光条，可机洗。"),
+        skus: &[(Text("110 cm", "110cm"), 22900, 30), (Text("130 cm", "130cm"), 22900, 30)],
     },
-    Item { title: "Ear warmers", description: "Foldable plush ear muffs.", skus: &[("Cream", 3900, 120)] },
+    Item {
+        title: Text("Fleece jacket", "摇粒绒外套"),
+        description: Text("Soft polar fleece, full zip.", "柔软摇粒绒，全开拉链。"),
+        skus: &[(Text("Grey / M", "灰色 / M"), 12900, 80), (Text("Grey / L", "灰色 / L"), 12900, 70)],
+    },
+    Item {
+        title: Text("Windbreaker shell", "防风外套"),
+        description: Text("Windproof, packs small.", "挡风，收起来很小。"),
+        skus: &[(Text("Blue / M", "蓝色 / M"), 15900, 60)],
+    },
+    Item {
+        title: Text("Cashmere scarf", "羊绒围巾"),
+        description: Text("Inner Mongolian cashmere.", "内蒙古羊绒。"),
+        skus: &[(Text("Camel", "驼色"), 29900, 25), (Text("Charcoal", "炭灰"), 29900, 25)],
+    },
+    Item {
+        title: Text("Thermal gloves", "保暖手套"),
+        description: Text("Touchscreen fingertips.", "指尖可触屏。"),
+        skus: &[(Text("M", "M"), 5900, 100), (Text("L", "L"), 5900, 90)],
+    },
+    Item {
+        title: Text("Knit beanie", "针织毛线帽"),
+        description: Text("Ribbed wool blend.", "罗纹羊毛混纺。"),
+        skus: &[(Text("One size", "均码"), 4900, 150)],
+    },
+    Item {
+        title: Text("Snow boots", "加绒雪地靴"),
+        description: Text("Fleece-lined, grips on ice.", "内里加绒，冰面防滑。"),
+        skus: &[(Text("39", "39 码"), 32900, 20), (Text("42", "42 码"), 32900, 20)],
+    },
+    Item {
+        title: Text("Heated insoles", "发热鞋垫"),
+        description: Text("USB rechargeable, three heat levels.", "USB 充电，三档调温。"),
+        skus: &[(Text("38-41", "38-41 码"), 8900, 40)],
+    },
+    Item {
+        title: Text("Thermal base layer set", "保暖内衣套装"),
+        description: Text("Top and leggings, heat-retaining fabric.", "上衣加秋裤，蓄热面料。"),
+        skus: &[(Text("M", "M"), 13900, 60), (Text("L", "L"), 13900, 50)],
+    },
+    Item {
+        title: Text("Ear warmers", "毛绒耳罩"),
+        description: Text("Foldable plush ear muffs.", "可折叠的毛绒耳罩。"),
+        skus: &[(Text("Cream", "奶白"), 3900, 120)],
+    },
 ];
 
 const FARM: &[Item] = &[
-    Item { title: "Tractor seat cushion", description: "Gel cushion for long days in the field.", skus: &[("Universal", 15900, 30)] },
-    Item { title: "Work gloves, 12 pairs", description: "Nitrile-coated, for farm work.", skus: &[("12 pairs", 4900, 200)] },
-    Item { title: "Seed potatoes, 10 kg", description: "Certified virus-free seed potatoes.", skus: &[("10 kg", 6900, 80)] },
     Item {
-        title: "Hand-pushed seeder",
-        description: "Sows corn, soybeans and peanuts; adjustable spacing.",
-        skus: &[("2 rows", 38900, 12)],
+        title: Text("Tractor seat cushion", "拖拉机座椅垫"),
+        description: Text("Gel cushion for long days in the field.", "凝胶坐垫，下地一整天也不累。"),
+        skus: &[(Text("Universal", "通用款"), 15900, 30)],
     },
-    Item { title: "Drip irrigation hose 50 m", description: "With 30 cm emitter spacing and fittings.", skus: &[("50 m", 8900, 60)] },
+    Item {
+        title: Text("Work gloves, 12 pairs", "劳保手套 12 双装"),
+        description: Text("Nitrile-coated, for farm work.", "丁腈浸胶，干农活专用。"),
+        skus: &[(Text("12 pairs", "12 双"), 4900, 200)],
+    },
+    Item {
+        title: Text("Seed potatoes, 10 kg", "马铃薯种薯 10kg"),
+        description: Text("Certified virus-free seed potatoes.", "经认证的脱毒种薯。"),
+        skus: &[(Text("10 kg", "10kg"), 6900, 80)],
+    },
+    Item {
+        title: Text("Hand-pushed seeder", "手推式播种机"),
+        description: Text("Sows corn, soybeans and peanuts; adjustable spacing.", "玉米、大豆、花生都能播，株距可调。"),
+        skus: &[(Text("2 rows", "2 行"), 38900, 12)],
+    },
+    Item {
+        title: Text("Drip irrigation hose 50 m", "滴灌带 50 米"),
+        description: Text("With 30 cm emitter spacing and fittings.", "滴头间距 30cm，配齐接头。"),
+        skus: &[(Text("50 m", "50 米"), 8900, 60)],
+    },
 ];
 
 async fn user(state: &AppState, hash: &str, login: &str, name: &str, role: Role) -> Result<UserId> {
@@ -151,14 +336,14 @@ async fn user(state: &AppState, hash: &str, login: &str, name: &str, role: Role)
     Ok(user.user_id())
 }
 
-async fn stock_shop(state: &AppState, shop: ShopId, category: CategoryId, items: &[Item]) -> Result<Vec<SkuId>> {
+async fn stock_shop(state: &AppState, shop: ShopId, category: CategoryId, items: &[Item], zh: bool) -> Result<Vec<SkuId>> {
     let mut skus = Vec::new();
     for item in items {
         let new = NewProduct {
             shop,
             category: Some(category),
-            title: item.title.into(),
-            description: item.description.into(),
+            title: item.title.pick(zh).into(),
+            description: item.description.pick(zh).into(),
             kind: ListingKind::Native,
             external_url: None,
             partner: None,
@@ -170,7 +355,7 @@ async fn stock_shop(state: &AppState, shop: ShopId, category: CategoryId, items:
             .enumerate()
             .map(|(i, (options, price, stock))| NewSku {
                 code: format!("V{}", i + 1),
-                options: (*options).into(),
+                options: options.pick(zh).into(),
                 price_minor: *price,
                 stock: *stock,
             })
@@ -187,23 +372,29 @@ pub async fn fill(state: &AppState) -> Result<()> {
         println!("The database already has shops; demo data not added.");
         return Ok(());
     }
+    let zh = demo_is_chinese(&state.config);
     let hash = hash_password(PASSWORD.into()).await.map_err(|e| e.message)?;
-    let shopper = user(state, &hash, "shopper@haul.demo", "Xiao Mei", Role::Shopper).await?;
-    let second = user(state, &hash, "+8613800138000", "Lao Wang", Role::Shopper).await?;
-    let creator = user(state, &hash, "creator@haul.demo", "Li Jiaqi Fan", Role::Creator).await?;
-    let farmer = user(state, &hash, "farmer@haul.demo", "Orchard Diaries", Role::Creator).await?;
-    let tea_vlogger = user(state, &hash, "teatime@haul.demo", "Slow Tea", Role::Creator).await?;
-    let leader = user(state, &hash, "leader@haul.demo", "Auntie Zhang", Role::Shopper).await?;
-    let operator = user(state, &hash, "operator@haul.demo", "Ops", Role::Operator).await?;
-    let fruit_owner = user(state, &hash, "fruit@haul.demo", "Orchard Chen", Role::Shopper).await?;
-    let tea_owner = user(state, &hash, "tea@haul.demo", "Tea Master Lin", Role::Shopper).await?;
-    let coat_owner = user(state, &hash, "jackets@haul.demo", "Winter Wu", Role::Shopper).await?;
-    let farm_owner = user(state, &hash, "farm@haul.demo", "Farmer Zhao", Role::Shopper).await?;
+    let shopper = user(state, &hash, "shopper@haul.demo", Text("Xiao Mei", "小美").pick(zh), Role::Shopper).await?;
+    let second = user(state, &hash, "+8613800138000", Text("Lao Wang", "老王").pick(zh), Role::Shopper).await?;
+    let creator = user(state, &hash, "creator@haul.demo", Text("Li Jiaqi Fan", "佳琦铁粉").pick(zh), Role::Creator).await?;
+    let farmer = user(state, &hash, "farmer@haul.demo", Text("Orchard Diaries", "果园日记").pick(zh), Role::Creator).await?;
+    let tea_vlogger = user(state, &hash, "teatime@haul.demo", Text("Slow Tea", "慢慢喝茶").pick(zh), Role::Creator).await?;
+    let leader = user(state, &hash, "leader@haul.demo", Text("Auntie Zhang", "张阿姨").pick(zh), Role::Shopper).await?;
+    let operator = user(state, &hash, "operator@haul.demo", Text("Ops", "平台运营").pick(zh), Role::Operator).await?;
+    let fruit_owner = user(state, &hash, "fruit@haul.demo", Text("Orchard Chen", "果园老陈").pick(zh), Role::Shopper).await?;
+    let tea_owner = user(state, &hash, "tea@haul.demo", Text("Tea Master Lin", "林茶师").pick(zh), Role::Shopper).await?;
+    let coat_owner = user(state, &hash, "jackets@haul.demo", Text("Winter Wu", "北风老吴").pick(zh), Role::Shopper).await?;
+    let farm_owner = user(state, &hash, "farm@haul.demo", Text("Farmer Zhao", "种地老赵").pick(zh), Role::Shopper).await?;
 
     let now = state.clock.now();
     let mut categories = Vec::new();
-    for (slug, name) in [("fruit", "Fresh fruit"), ("tea", "Tea"), ("outerwear", "Outerwear"), ("farm", "Farm & machinery")] {
-        categories.push(CategoryId(state.db.create_category(slug, name).await?.id));
+    for (slug, name) in [
+        ("fruit", Text("Fresh fruit", "新鲜水果")),
+        ("tea", Text("Tea", "茶叶")),
+        ("outerwear", Text("Outerwear", "外套服饰")),
+        ("farm", Text("Farm & machinery", "农资农机")),
+    ] {
+        categories.push(CategoryId(state.db.create_category(slug, name.pick(zh)).await?.id));
     }
     let fruit = state
         .db
@@ -211,8 +402,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
             &ShopOpening {
                 owner: fruit_owner,
                 slug: "sunny-orchard",
-                name: "Sunny Orchard",
-                description: "Fruit straight from the orchard to your door.",
+                name: Text("Sunny Orchard", "阳光果园").pick(zh),
+                description: Text("Fruit straight from the orchard to your door.", "果园现摘直发，新鲜送到家。").pick(zh),
                 currency: "CNY",
                 status: ShopStatus::Active,
             },
@@ -225,8 +416,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
             &ShopOpening {
                 owner: tea_owner,
                 slug: "misty-peak-tea",
-                name: "Misty Peak Tea",
-                description: "Teas from the mountains where they grow best.",
+                name: Text("Misty Peak Tea", "云雾峰茶庄").pick(zh),
+                description: Text("Teas from the mountains where they grow best.", "好茶只产自最适合它生长的高山。").pick(zh),
                 currency: "CNY",
                 status: ShopStatus::Active,
             },
@@ -239,8 +430,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
             &ShopOpening {
                 owner: coat_owner,
                 slug: "north-wind",
-                name: "North Wind Outerwear",
-                description: "Puffy jackets and everything for the cold.",
+                name: Text("North Wind Outerwear", "北风服饰").pick(zh),
+                description: Text("Puffy jackets and everything for the cold.", "羽绒服和各种御寒好物。").pick(zh),
                 currency: "CNY",
                 status: ShopStatus::Active,
             },
@@ -253,8 +444,9 @@ pub async fn fill(state: &AppState) -> Result<()> {
             &ShopOpening {
                 owner: farm_owner,
                 slug: "field-and-tractor",
-                name: "Field & Tractor",
-                description: "Farm supplies, and used machinery sold on partner sites.",
+                name: Text("Field & Tractor", "田野农机").pick(zh),
+                description: Text("Farm supplies, and used machinery sold on partner sites.", "农资用品，二手农机在合作平台出售。")
+                    .pick(zh),
                 currency: "CNY",
                 status: ShopStatus::Active,
             },
@@ -262,19 +454,28 @@ pub async fn fill(state: &AppState) -> Result<()> {
         )
         .await?;
 
-    let fruit_skus = stock_shop(state, ShopId(fruit.id), categories[0], FRUIT).await?;
-    let tea_skus = stock_shop(state, ShopId(tea.id), categories[1], TEA).await?;
-    let coat_skus = stock_shop(state, ShopId(coats.id), categories[2], JACKETS).await?;
-    stock_shop(state, ShopId(farm.id), categories[3], FARM).await?;
+    let fruit_skus = stock_shop(state, ShopId(fruit.id), categories[0], FRUIT, zh).await?;
+    let tea_skus = stock_shop(state, ShopId(tea.id), categories[1], TEA, zh).await?;
+    let coat_skus = stock_shop(state, ShopId(coats.id), categories[2], JACKETS, zh).await?;
+    stock_shop(state, ShopId(farm.id), categories[3], FARM, zh).await?;
     for (title, url, price) in [
-        ("Second-hand tractor, 50 hp, 2017", "https://example.com/listings/tractor-50hp-2017", 4_800_000),
-        ("Used rice transplanter, 6 rows", "https://example.com/listings/transplanter-6-row", 2_150_000),
+        (
+            Text("Second-hand tractor, 50 hp, 2017", "二手拖拉机 50 马力 2017 年"),
+            "https://example.com/listings/tractor-50hp-2017",
+            4_800_000,
+        ),
+        (Text("Used rice transplanter, 6 rows", "二手水稻插秧机 6 行"), "https://example.com/listings/transplanter-6-row", 2_150_000),
     ] {
         let new = NewProduct {
             shop: ShopId(farm.id),
             category: Some(categories[3]),
-            title: title.into(),
-            description: "Inspected machine sold through our partner marketplace; the price there is final.".into(),
+            title: title.pick(zh).into(),
+            description: Text(
+                "Inspected machine sold through our partner marketplace; the price there is final.",
+                "经检测的农机，在合作平台出售，成交价以该平台为准。",
+            )
+            .pick(zh)
+            .into(),
             kind: ListingKind::External,
             external_url: Some(url.into()),
             partner: None,
@@ -284,7 +485,9 @@ pub async fn fill(state: &AppState) -> Result<()> {
             .db
             .create_product(
                 &new,
-                &[NewSku { code: "REF".into(), options: "reference price".into(), price_minor: price, stock: 1 }],
+                &[NewSku {
+                    code: "REF".into(), options: Text("reference price", "参考价").pick(zh).into(), price_minor: price, stock: 1
+                }],
                 "CNY",
                 now,
             )
@@ -335,18 +538,19 @@ pub async fn fill(state: &AppState) -> Result<()> {
             delivery::ship(state, id, now).await?;
         }
         if target == OrderStatus::Completed {
-            state.db.confirm_received(id, buyer, now).await?;
+            state.db.confirm_received(id, buyer, haul_domain::orders::event_notes::RECEIVED, now).await?;
         }
     }
-    group::fill(state, ShopId(fruit.id), &fruit_skus, group::People { leader, operator, shopper }, now).await?;
+    group::fill(state, ShopId(fruit.id), &fruit_skus, group::People { leader, operator, shopper }, zh, now).await?;
     let creators = videos::Creators { farmer, tea: tea_vlogger, stylist: creator };
-    let made = videos::fill(state, &videos::clips(creators, &fruit_skus, &tea_skus, &coat_skus)).await?;
+    let made = videos::fill(state, &videos::clips(creators, zh, &fruit_skus, &tea_skus, &coat_skus)).await?;
     state.db.follow(shopper, farmer, true, now).await?;
     state.feed.refresh(&state.db, now).await?;
-    live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, &fruit_skus, now).await?;
+    live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, &fruit_skus, zh, now).await?;
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
+    let language = if zh { "Simplified Chinese" } else { "English" };
     println!(
-        "Demo store ready: 4 shops, {count} products, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch, a live room at /live (stream into it with the key on its host page). Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
+        "Demo store ready in {language}: 4 shops, {count} products, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch, a live room at /live (stream into it with the key on its host page). Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
     );
     Ok(())
 }
@@ -359,6 +563,7 @@ async fn live_rooms(
     shop: ShopId,
     creator: UserId,
     skus: &[SkuId],
+    zh: bool,
     now: haul_domain::Timestamp,
 ) -> Result<()> {
     let mut products = Vec::new();
@@ -369,12 +574,21 @@ async fn live_rooms(
         }
     }
     let rooms = [
-        (owner, Some(shop), "Orange harvest, live from the orchard", now),
-        (creator, None, "Picking persimmons with Orchard Diaries", now.plus_seconds(24 * 3600)),
+        (owner, Some(shop), Text("Orange harvest, live from the orchard", "果园直播：脐橙丰收现场"), now),
+        (creator, None, Text("Picking persimmons with Orchard Diaries", "跟果园日记一起摘柿子"), now.plus_seconds(24 * 3600)),
     ];
     for (host, shop, title, starts_at) in rooms {
         let key = crate::auth::random_token();
-        let new = haul_store::live::NewRoom { host, shop, title, cover_key: None, starts_at, stream_key: &key, products: &products, now };
+        let new = haul_store::live::NewRoom {
+            host,
+            shop,
+            title: title.pick(zh),
+            cover_key: None,
+            starts_at,
+            stream_key: &key,
+            products: &products,
+            now,
+        };
         let room = state.db.create_room(new).await?;
         state.db.pin(RoomId(room.id), products.first().copied()).await?;
     }
@@ -388,4 +602,35 @@ async fn pay(state: &AppState, order: &haul_store::orders::Order, now: haul_doma
     let amount = Money { minor: order.total_minor, currency: Currency::parse(&order.currency)? };
     state.db.apply_payment_succeeded("sandbox", &format!("evt_demo_{}", order.id), &reference, amount, now).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_setting_wins_then_the_locale_decides() {
+        assert!(is_chinese("zh-CN", None));
+        assert!(is_chinese("zh_CN", Some("en_US.UTF-8")));
+        assert!(!is_chinese("en", Some("zh_CN.UTF-8")));
+        assert!(!is_chinese("klingon", Some("zh_CN.UTF-8")));
+        assert!(is_chinese("", Some("zh_CN.UTF-8")));
+        assert!(is_chinese(" ", Some("zh_TW.UTF-8")));
+        assert!(!is_chinese("", Some("C.UTF-8")));
+        assert!(!is_chinese("", None));
+    }
+
+    #[test]
+    fn every_text_has_both_languages_and_the_same_numbers() {
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        for item in FRUIT.iter().chain(TEA).chain(JACKETS).chain(FARM) {
+            let texts = [item.title, item.description].into_iter().chain(item.skus.iter().map(|s| s.0));
+            for Text(en, zh) in texts {
+                assert!(!zh.is_empty() && (en != zh || en.len() <= 2), "{en} / {zh}");
+            }
+            for (Text(en, zh), ..) in item.skus {
+                assert_eq!(digits(en), digits(zh), "{en} / {zh}");
+            }
+        }
+    }
 }

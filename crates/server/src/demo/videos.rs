@@ -2,8 +2,9 @@
 //! installed; otherwise the demo has no videos and says so), posted by three
 //! creators through the same path as an upload, each with a product card.
 //! One caption sells hard, to show what the content-first policy does.
+//! Captions are English or Chinese, with hashtags in the same language.
 
-use super::Result;
+use super::{Result, Text};
 use crate::AppState;
 use haul_domain::ids::{SkuId, UserId};
 use std::collections::HashMap;
@@ -22,19 +23,48 @@ pub struct Creators {
 }
 
 /// What the demo posts: one video per product card, one of them a hard sell.
-pub fn clips(who: Creators, fruit: &[SkuId], tea: &[SkuId], coats: &[SkuId]) -> Vec<Clip> {
+pub fn clips(who: Creators, zh: bool, fruit: &[SkuId], tea: &[SkuId], coats: &[SkuId]) -> Vec<Clip> {
+    let clip = |creator, source, caption: Text, sku| Clip { creator, source, caption: caption.pick(zh), sku };
     vec![
-        Clip {
-            creator: who.farmer,
-            source: "testsrc2",
-            caption: "Sunrise harvest in Ganzhou: how we pick navel oranges #oranges #farm",
-            sku: fruit[0],
-        },
-        Clip { creator: who.tea, source: "smptebars", caption: "Rolling green tea leaves by hand, one morning #tea #craft", sku: tea[0] },
-        Clip { creator: who.stylist, source: "mandelbrot", caption: "Three ways to layer for minus twenty #winter #outfit", sku: coats[0] },
-        Clip { creator: who.farmer, source: "rgbtestsrc", caption: "Mango season: ripen them on the counter #mango #fruit", sku: fruit[4] },
-        Clip { creator: who.stylist, source: "testsrc", caption: "ONLY ¥9.9 TODAY!!! Buy now, link below, 50% off #deal", sku: fruit[0] },
-        Clip { creator: who.tea, source: "cellauto", caption: "What makes oolong taste roasted? #tea #oolong", sku: tea[1] },
+        clip(
+            who.farmer,
+            "testsrc2",
+            Text(
+                "Sunrise harvest in Ganzhou: how we pick navel oranges #oranges #farm",
+                "赣州日出时分，看看脐橙是怎么摘下来的 #赣南脐橙 #果园直发",
+            ),
+            fruit[0],
+        ),
+        clip(
+            who.tea,
+            "smptebars",
+            Text("Rolling green tea leaves by hand, one morning #tea #craft", "一个清晨，手工揉捻绿茶 #绿茶 #手工制茶"),
+            tea[0],
+        ),
+        clip(
+            who.stylist,
+            "mandelbrot",
+            Text("Three ways to layer for minus twenty #winter #outfit", "零下二十度的三种叠穿法 #冬季穿搭 #保暖"),
+            coats[0],
+        ),
+        clip(
+            who.farmer,
+            "rgbtestsrc",
+            Text("Mango season: ripen them on the counter #mango #fruit", "芒果季：放在台面上自然催熟 #芒果 #水果"),
+            fruit[4],
+        ),
+        clip(
+            who.stylist,
+            "testsrc",
+            Text("ONLY ¥9.9 TODAY!!! Buy now, link below, 50% off #deal", "今天只要 ¥9.9！！！立即下单，点击下方链接，全场5折 #福利"),
+            fruit[0],
+        ),
+        clip(
+            who.tea,
+            "cellauto",
+            Text("What makes oolong taste roasted? #tea #oolong", "乌龙茶的焙火香是怎么来的？ #乌龙茶 #铁观音"),
+            tea[1],
+        ),
     ]
 }
 
@@ -79,4 +109,31 @@ pub async fn fill(state: &AppState, clips: &[Clip]) -> Result<usize> {
     }
     let _ = tokio::fs::remove_dir(&dir).await;
     Ok(made)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use haul_domain::content::hashtags;
+    use haul_domain::feed::hard_sell::hard_sell;
+
+    /// In both languages every caption has two hashtags, and only the hard
+    /// sell is one.
+    #[test]
+    fn captions_have_tags_and_one_hard_sell_in_both_languages() {
+        let who = || Creators { farmer: UserId(1), tea: UserId(2), stylist: UserId(3) };
+        let skus: Vec<SkuId> = (1..=6).map(SkuId).collect();
+        for zh in [false, true] {
+            for clip in clips(who(), zh, &skus, &skus, &skus) {
+                let hard = clip.source == "testsrc";
+                assert_eq!(hashtags(clip.caption).len(), if hard { 1 } else { 2 }, "{}", clip.caption);
+                let score = hard_sell(clip.caption, 1, 8_000).score;
+                if hard {
+                    assert!(score >= 0.85, "{}: {score}", clip.caption);
+                } else {
+                    assert_eq!(score, 0.0, "{}", clip.caption);
+                }
+            }
+        }
+    }
 }

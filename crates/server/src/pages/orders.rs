@@ -263,6 +263,7 @@ fn event_note(lang: crate::i18n::Lang, note: String) -> String {
         event_notes::COLLECTED => "order-note-collected",
         event_notes::FLASH_DEAL => "order-note-flash-deal",
         event_notes::RECEIVED => "order-note-received",
+        event_notes::RECEIVED_AUTOMATICALLY => "order-note-received-automatically",
         _ => return note,
     };
     lang.t(key)

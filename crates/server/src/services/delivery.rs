@@ -97,5 +97,23 @@ pub async fn confirm_received(state: &AppState, user: &User, order: OrderId) -> 
     if detail.order.fulfilment != Fulfilment::Delivery {
         return Err(AppError::new(ErrorCode::WrongFulfilment, "a collected order is completed at the pickup point"));
     }
-    Ok(state.db.confirm_received(order, user.user_id(), state.clock.now()).await?)
+    Ok(state.db.confirm_received(order, user.user_id(), event_notes::RECEIVED, state.clock.now()).await?)
+}
+
+/// Completes deliveries shipped more than `auto_receive_days` ago that their
+/// buyers never confirmed, `batch` at most; how many. Safe to run twice and
+/// on several nodes: the transition checks the status it leaves.
+pub async fn confirm_overdue(state: &AppState, batch: i64) -> AppResult<usize> {
+    let now = state.clock.now();
+    let shipped_before = now.plus_seconds(-state.config.auto_receive_days.max(1) * 86_400);
+    let mut completed = 0;
+    for (id, buyer) in state.db.unconfirmed_deliveries(shipped_before, batch).await? {
+        match state.db.confirm_received(id, buyer, event_notes::RECEIVED_AUTOMATICALLY, now).await {
+            Ok(_) => completed += 1,
+            // Confirmed or refunded meanwhile.
+            Err(haul_store::StoreError::Domain(_) | haul_store::StoreError::Conflict { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(completed)
 }

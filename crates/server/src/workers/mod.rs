@@ -4,6 +4,7 @@
 pub mod close_campaigns;
 pub mod close_deals;
 pub mod close_teams;
+pub mod confirm_receipt;
 pub mod deliver_webhooks;
 pub mod expire_unpaid;
 
@@ -63,6 +64,9 @@ pub fn spawn(state: AppState) {
             }
             if let Err(e) = close_campaigns::run_once(&state).await {
                 tracing::warn!(error = %e.message, "close_campaigns failed");
+            }
+            if let Err(e) = confirm_receipt::run_once(&state).await {
+                tracing::warn!(error = %e.message, "confirm_receipt failed");
             }
             if let Err(e) = deliver_webhooks::run_once(&state).await {
                 tracing::warn!(error = %e.message, "deliver_webhooks failed");

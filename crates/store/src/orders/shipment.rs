@@ -6,7 +6,7 @@ use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::delivery::Address;
 use haul_domain::ids::{OrderId, ShopId, UserId};
-use haul_domain::orders::{OrderStatus, event_notes};
+use haul_domain::orders::OrderStatus;
 use sqlx::AssertSqlSafe;
 
 /// A shipment as the shop or its partner reports it.
@@ -18,6 +18,19 @@ pub struct Shipment<'a> {
 }
 
 impl Db {
+    /// `(order, buyer)` of deliveries shipped before `before` and not yet
+    /// confirmed, oldest first.
+    pub async fn unconfirmed_deliveries(&self, before: Timestamp, limit: i64) -> Result<Vec<(OrderId, UserId)>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, buyer_id FROM orders WHERE status = 'shipped' AND fulfilment = 'delivery' AND shipped_at <= $1 ORDER BY shipped_at LIMIT $2",
+        )
+        .bind(before.millis())
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(|(id, buyer)| (OrderId(id), UserId(buyer))).collect())
+    }
+
     /// Sets where a delivery goes, while it has not shipped.
     pub async fn set_order_address(&self, id: OrderId, to: &Address, now: Timestamp) -> Result<Order> {
         let sql = format!(
@@ -41,6 +54,7 @@ impl Db {
         let order: Order =
             sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("order"))?;
         if order.status == OrderStatus::Paid {
+            super::check_group_closed(&mut tx, id).await?;
             transition_in(&mut tx, id, OrderStatus::Fulfilling, s.actor, s.note, now).await?;
         }
         transition_in(&mut tx, id, OrderStatus::Shipped, s.actor, s.note, now).await?;
@@ -57,10 +71,11 @@ impl Db {
         Ok(shipped)
     }
 
-    /// The buyer says the parcel arrived: the order is completed.
-    pub async fn confirm_received(&self, id: OrderId, buyer: UserId, now: Timestamp) -> Result<Order> {
+    /// The parcel arrived (as its buyer says, or as time says): the order
+    /// is completed.
+    pub async fn confirm_received(&self, id: OrderId, buyer: UserId, note: &str, now: Timestamp) -> Result<Order> {
         let mut tx = self.write.begin().await?;
-        transition_in(&mut tx, id, OrderStatus::Completed, Some(buyer), event_notes::RECEIVED, now).await?;
+        transition_in(&mut tx, id, OrderStatus::Completed, Some(buyer), note, now).await?;
         let sql = format!("UPDATE orders SET received_at = $1 WHERE id = $2 RETURNING {ORDER_COLUMNS}");
         let done: Order = sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).bind(id.get()).fetch_one(&mut *tx).await?;
         crate::webhooks::enqueue_for_shop(&mut tx, ShopId(done.shop_id), "order.completed", &done, now).await?;

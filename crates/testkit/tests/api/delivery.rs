@@ -1,5 +1,6 @@
 //! Addresses, shipping fees, and a delivery from payment to receipt.
 
+use haul_server::workers::confirm_receipt;
 use haul_testkit::{Account, TestApp, assert_error, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -179,4 +180,25 @@ async fn a_delivery_ships_with_its_tracking_number_and_its_buyer_confirms_receip
     let shop_view: Value = app.get(&format!("/api/v1/orders/{id}"), Some(&f.merchant.token)).await.json().await.unwrap();
     assert_eq!(shop_view["ship_to"]["street"], "科技园路1号");
     assert_error(app.get(&format!("/api/v1/orders/{id}"), Some(&stranger.token)).await, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
+async fn a_delivery_nobody_confirms_completes_itself_ten_days_after_it_shipped() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(990, 5).await;
+    let buyer = app.sign_up("buyer").await;
+    add_address(&app, &buyer, &home("GD")).await;
+    let id = app.order_ok(&buyer, f.sku_id, 1).await;
+    app.pay(&buyer, id).await;
+    let tracking = json!({"carrier": "中通快递", "tracking_no": "ZT778899001"});
+    assert_eq!(app.post(&format!("/api/v1/orders/{id}/shipment"), Some(&f.merchant.token), &tracking).await.status(), StatusCode::OK);
+    app.clock.advance_seconds(9 * 86_400);
+    assert_eq!(confirm_receipt::run_once(&app.state).await.unwrap(), 0);
+    assert_eq!(app.order_status(&buyer.token, id).await, "shipped");
+    app.clock.advance_seconds(86_400);
+    assert_eq!(confirm_receipt::run_once(&app.state).await.unwrap(), 1);
+    assert_eq!(confirm_receipt::run_once(&app.state).await.unwrap(), 0, "once");
+    let view: Value = app.get(&format!("/api/v1/orders/{id}"), Some(&buyer.token)).await.json().await.unwrap();
+    assert_eq!(view["status"], "completed");
+    assert_eq!(view["events"].as_array().unwrap().last().unwrap()["note"], "completed automatically after delivery");
 }
