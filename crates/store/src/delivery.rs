@@ -112,19 +112,11 @@ impl Db {
             clear_default(&mut tx, user).await?;
         }
         let sql = format!(
-            "INSERT INTO addresses (user_id, recipient, phone, country, province, city, district, street, postcode, is_default, created_at) \
+            "INSERT INTO addresses (recipient, phone, country, province, city, district, street, postcode, user_id, is_default, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {ADDRESS_COLUMNS}"
         );
-        let saved = sqlx::query_as(AssertSqlSafe(sql))
+        let saved = bind_fields(sqlx::query_as(AssertSqlSafe(sql)), a)
             .bind(user.get())
-            .bind(&a.recipient)
-            .bind(&a.phone)
-            .bind(&a.country)
-            .bind(&a.province)
-            .bind(&a.city)
-            .bind(&a.district)
-            .bind(&a.street)
-            .bind(&a.postcode)
             .bind(i64::from(make_default))
             .bind(now.millis())
             .fetch_one(&mut *tx)
@@ -138,15 +130,7 @@ impl Db {
             "UPDATE addresses SET recipient = $1, phone = $2, country = $3, province = $4, city = $5, district = $6, street = $7, postcode = $8 \
              WHERE id = $9 AND user_id = $10 RETURNING {ADDRESS_COLUMNS}"
         );
-        sqlx::query_as(AssertSqlSafe(sql))
-            .bind(&a.recipient)
-            .bind(&a.phone)
-            .bind(&a.country)
-            .bind(&a.province)
-            .bind(&a.city)
-            .bind(&a.district)
-            .bind(&a.street)
-            .bind(&a.postcode)
+        bind_fields(sqlx::query_as(AssertSqlSafe(sql)), a)
             .bind(id)
             .bind(user.get())
             .fetch_optional(&self.write)
@@ -226,6 +210,13 @@ impl Db {
         tx.commit().await?;
         Ok(())
     }
+}
+
+type AddressQuery<'q> = sqlx::query::QueryAs<'q, Any, SavedAddress, <Any as sqlx::Database>::Arguments>;
+
+/// Binds an address's fields as `$1` to `$8`, in the order of `Address`.
+fn bind_fields<'q>(q: AddressQuery<'q>, a: &'q Address) -> AddressQuery<'q> {
+    q.bind(&a.recipient).bind(&a.phone).bind(&a.country).bind(&a.province).bind(&a.city).bind(&a.district).bind(&a.street).bind(&a.postcode)
 }
 
 async fn clear_default(tx: &mut Transaction<'_, Any>, user: UserId) -> Result<()> {

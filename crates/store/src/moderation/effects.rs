@@ -148,34 +148,34 @@ async fn stop_selling(tx: &mut Transaction<'_, Any>, shop: i64, d: &Decision<'_>
         .bind(shop)
         .execute(&mut **tx)
         .await?;
-    let teams = ids(
-        tx,
-        "SELECT t.id FROM teams t JOIN team_offers o ON o.id = t.offer_id WHERE o.shop_id = $1 AND t.status IN ('opening', 'forming')",
-        shop,
-    )
-    .await?;
-    for team in &teams {
-        sqlx::query("UPDATE teams SET status = 'failed', closed_at = $1 WHERE id = $2")
-            .bind(d.now.millis())
-            .bind(team)
-            .execute(&mut **tx)
-            .await?;
-        give_back(tx, "team_id", *team, d, effects).await?;
-    }
-    effects.teams_failed = teams.len();
-    let campaigns = ids(tx, "SELECT id FROM campaigns WHERE shop_id = $1 AND status = 'open'", shop).await?;
-    for campaign in &campaigns {
-        sqlx::query("UPDATE campaigns SET status = 'failed', closed_at = $1 WHERE id = $2")
-            .bind(d.now.millis())
-            .bind(campaign)
-            .execute(&mut **tx)
-            .await?;
-        give_back(tx, "campaign_id", *campaign, d, effects).await?;
-    }
-    effects.campaigns_failed = campaigns.len();
+    let teams =
+        "SELECT t.id FROM teams t JOIN team_offers o ON o.id = t.offer_id WHERE o.shop_id = $1 AND t.status IN ('opening', 'forming')";
+    effects.teams_failed = fail_groups(tx, teams, "teams", "team_id", shop, d, effects).await?;
+    let campaigns = "SELECT id FROM campaigns WHERE shop_id = $1 AND status = 'open'";
+    effects.campaigns_failed = fail_groups(tx, campaigns, "campaigns", "campaign_id", shop, d, effects).await?;
     effects.deals_to_cancel = ids(tx, "SELECT id FROM flash_deals WHERE shop_id = $1 AND status = 'active'", shop).await?;
     effects.rooms_to_end = ids(tx, "SELECT id FROM live_rooms WHERE shop_id = $1 AND status <> 'ended'", shop).await?;
     Ok(())
+}
+
+/// Fails the shop's groups (teams or campaigns) in progress and gives their
+/// orders back; how many.
+async fn fail_groups(
+    tx: &mut Transaction<'_, Any>,
+    in_progress: &'static str,
+    table: &'static str,
+    order_column: &'static str,
+    shop: i64,
+    d: &Decision<'_>,
+    effects: &mut Effects,
+) -> Result<usize> {
+    let groups = ids(tx, in_progress, shop).await?;
+    let fail = format!("UPDATE {table} SET status = 'failed', closed_at = $1 WHERE id = $2");
+    for group in &groups {
+        sqlx::query(AssertSqlSafe(fail.clone())).bind(d.now.millis()).bind(group).execute(&mut **tx).await?;
+        give_back(tx, order_column, *group, d, effects).await?;
+    }
+    Ok(groups.len())
 }
 
 /// The orders of a failed team or campaign: unpaid ones cancelled (their
