@@ -98,6 +98,7 @@ try {
   await page.goto(order);
   check((await page.textContent('#tracking')).trim() === 'SF1402000777', 'the shopper does not see the tracking number');
   await page.screenshot({ path: `${shots}/zh-order-shipped.png`, fullPage: true });
+  page.once('dialog', (d) => { check(d.message().includes('确认已收到包裹'), 'receipt is not asked about in Chinese'); d.accept(); });
   await page.click('#confirm-received');
   await page.waitForURL(order);
   check((await page.textContent('#status')).trim() === '已完成', 'receipt did not complete the order');

@@ -112,7 +112,7 @@ async function community(browser, residents) {
   check(status === 'succeeded', `the campaign closed: ${status}`);
   check((await leader.textContent('#supply')).includes('× 2'), 'the supply order sums both residents');
   await leader.click('button:has-text("The delivery has arrived")');
-  await leader.waitForURL(/notice=/);
+  await leader.waitForSelector('p.notice');
 
   const resident = residents[0];
   await resident.goto(orders[0]);
@@ -120,8 +120,7 @@ async function community(browser, residents) {
   const code = (await resident.textContent('.code')).trim();
   await leader.fill('input[name=code]', code);
   await leader.click('button:has-text("Hand over")');
-  await leader.waitForURL(/notice=/);
-  check((await leader.textContent('.notice')).includes('handed over'), 'the leader handed the order over');
+  await leader.waitForFunction(() => document.querySelector('p.notice')?.textContent.includes('handed over'));
   await resident.goto(orders[0]);
   check((await resident.textContent('#status')).trim() === 'Completed', 'the resident has it');
   await leader.screenshot({ path: join(process.cwd(), 'target', 'e2e-leader.png'), fullPage: true });

@@ -65,6 +65,7 @@ pub mod event_notes {
     pub const COLLECTED: &str = "collected at the pickup point";
     pub const FLASH_DEAL: &str = "flash deal";
     pub const RECEIVED: &str = "received by the buyer";
+    pub const SHIPPED: &str = "shipped by the shop";
     pub const RECEIVED_AUTOMATICALLY: &str = "completed automatically after delivery";
 }
 

@@ -93,7 +93,11 @@ impl Db {
 
     /// People whose name, e-mail or phone contains `terms`, newest first.
     pub async fn find_users(&self, terms: &str, limit: i64) -> Result<Vec<User>> {
-        let pattern = format!("%{}%", terms.to_lowercase().replace(['%', '_', '\\'], ""));
+        let terms = terms.to_lowercase().replace(['%', '_', '\\'], "");
+        if terms.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let pattern = format!("%{terms}%");
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users WHERE LOWER(display_name) LIKE $1 OR LOWER(COALESCE(email, '')) LIKE $1 OR COALESCE(phone, '') LIKE $1 \
              ORDER BY id DESC LIMIT $2"

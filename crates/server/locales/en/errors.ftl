@@ -58,6 +58,7 @@ code-account_suspended = This account is suspended by the platform.
 code-shop_not_selling = This shop is awaiting approval or suspended, and sells nothing.
 code-taken_down = The platform took this down; it cannot be put back on sale.
 code-not_restorable = An ended live room cannot be restored.
+code-address_changes_fee = After payment the address can change only to one with the same delivery fee; ask the shop.
 code-order_changed = The order changed meanwhile; reload and try again.
 code-order_expired = The time to pay has run out.
 code-order_not_paid = Only a paid order can be refunded.

@@ -58,6 +58,7 @@ code-account_suspended = 该账号已被平台封禁。
 code-shop_not_selling = 这家店正在等待审核或已被封禁，暂不销售。
 code-taken_down = 平台已将其下架，不能重新上架。
 code-not_restorable = 已结束的直播间无法恢复。
+code-address_changes_fee = 付款后只能改成运费相同的地址，请联系店铺。
 code-order_changed = 订单刚刚有变动，请刷新后重试。
 code-order_expired = 付款时间已过。
 code-order_not_paid = 只有已付款的订单才能退款。

@@ -1,7 +1,7 @@
 //! The shopper's address book: add, edit, make default, delete. A refused
 //! field is shown beside itself with the form as it was typed.
 
-use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, SignedIn, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, SignedIn, local_path, render, see_other_saying};
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{Path, Query};
@@ -110,7 +110,7 @@ pub struct Next {
 
 /// Where to go after saving: a path on this site, else the address book.
 fn next_or_book(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_owned() } else { "/account/addresses".to_owned() }
+    local_path(next).unwrap_or_else(|| "/account/addresses".to_owned())
 }
 
 async fn page(
@@ -154,7 +154,7 @@ pub async fn view(
         Some(id) => AddressForm::of(&state.db.address(user.user_id(), id).await?.address()),
         None => AddressForm::default(),
     };
-    form.next = q.next.unwrap_or_default();
+    form.next = q.next.as_deref().and_then(local_path).unwrap_or_default();
     page(&state, user, &csrf, form, q.edit, None).await
 }
 
@@ -165,7 +165,7 @@ pub async fn add(
     CheckedForm(f): CheckedForm<AddressForm>,
 ) -> PageResult {
     match add_address(&state, &user, &f.address(), f.make_default.is_some()).await {
-        Ok(_) => Ok(see_other(&next_or_book(&f.next))),
+        Ok(_) => Ok(see_other_saying(&next_or_book(&f.next), &crate::i18n::current().t("address-saved"))),
         Err(e) if e.status().is_client_error() => page(&state, user, &csrf, f, None, Some(e)).await,
         Err(e) => Err(e.into()),
     }
@@ -183,7 +183,7 @@ pub async fn update(
             if f.make_default.is_some() {
                 state.db.set_default_address(user.user_id(), id).await?;
             }
-            Ok(see_other(&next_or_book(&f.next)))
+            Ok(see_other_saying(&next_or_book(&f.next), &crate::i18n::current().t("address-saved")))
         }
         Err(e) if e.code == ErrorCode::ValidationFailed => page(&state, user, &csrf, f, Some(id), Some(e)).await,
         Err(e) => Err(e.into()),
@@ -197,7 +197,7 @@ pub async fn make_default(
     CheckedForm(_): CheckedForm<NoFields>,
 ) -> PageResult {
     state.db.set_default_address(user.user_id(), id).await?;
-    Ok(see_other("/account/addresses"))
+    Ok(see_other_saying("/account/addresses", &crate::i18n::current().t("address-now-default")))
 }
 
 pub async fn delete(
@@ -207,5 +207,5 @@ pub async fn delete(
     CheckedForm(_): CheckedForm<NoFields>,
 ) -> PageResult {
     state.db.delete_address(user.user_id(), id).await?;
-    Ok(see_other("/account/addresses"))
+    Ok(see_other_saying("/account/addresses", &crate::i18n::current().t("address-deleted")))
 }

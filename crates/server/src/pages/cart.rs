@@ -35,6 +35,8 @@ pub struct Group {
     pub shipping: String,
     /// Where buyers may collect instead, if the shop offers it.
     pub pickup_point: Option<String>,
+    /// The shopper's addresses, each with this shop's fee to it.
+    pub choices: Vec<Choice>,
 }
 
 /// An address to choose at checkout.
@@ -49,7 +51,7 @@ pub struct Choice {
 struct CartPage {
     layout: Layout,
     groups: Vec<Group>,
-    addresses: Vec<Choice>,
+    has_addresses: bool,
     sandbox: bool,
 }
 
@@ -66,6 +68,7 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
                 key: random_token(),
                 shipping: String::new(),
                 pickup_point: None,
+                choices: Vec::new(),
             });
             totals.push((0, i.currency.clone()));
         }
@@ -84,25 +87,31 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
         }
     }
     let lang = crate::i18n::current();
+    let zh = lang == crate::i18n::Lang::Zh;
+    let addresses = state.db.addresses(user.user_id()).await?;
     for (g, (minor, currency)) in groups.iter_mut().zip(totals) {
         g.total = money(minor, &currency);
         let shipping = state.db.shop_shipping(ShopId(g.shop_id)).await?;
         g.shipping = shipping_terms(lang, &shipping, &currency);
+        // Each address with what delivery there costs from this shop.
+        let rates = shipping.rates();
+        g.choices = addresses
+            .iter()
+            .map(|a| {
+                let to = a.address();
+                let fee = rates.fee(minor, (to.country == "CN").then_some(to.province.as_str()));
+                let fee = lang.t_with("shipping-flat", "fee", money(fee, &currency));
+                Choice {
+                    id: a.id,
+                    label: format!("{} {} · {} · {fee}", a.recipient, a.phone, to.one_line(zh)),
+                    is_default: a.is_default == 1,
+                }
+            })
+            .collect();
         g.pickup_point = shipping.pickup_point;
     }
-    let zh = lang == crate::i18n::Lang::Zh;
-    let addresses = state
-        .db
-        .addresses(user.user_id())
-        .await?
-        .into_iter()
-        .map(|a| Choice {
-            id: a.id,
-            label: format!("{} {} · {}", a.recipient, a.phone, a.address().one_line(zh)),
-            is_default: a.is_default == 1,
-        })
-        .collect();
-    Ok(render(&CartPage { layout: Layout::new(Some(user), &csrf), groups, addresses, sandbox: state.payments.is_sandbox() }))
+    let has_addresses = !addresses.is_empty();
+    Ok(render(&CartPage { layout: Layout::new(Some(user), &csrf), groups, has_addresses, sandbox: state.payments.is_sandbox() }))
 }
 
 /// A shop's delivery fees in a sentence: free, or the fee and from what

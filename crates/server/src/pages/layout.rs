@@ -86,7 +86,8 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(user: Option<User>, csrf: &CsrfToken) -> Self {
-        Layout { user, csrf: csrf.0.clone(), notice: None, lang: crate::i18n::current() }
+        let notice = NOTICE.try_with(Clone::clone).ok().flatten();
+        Layout { user, csrf: csrf.0.clone(), notice, lang: crate::i18n::current() }
     }
     /// The page's text for `key` in its language.
     pub fn t(&self, key: &str) -> String {
@@ -154,9 +155,55 @@ fn require_user(user: Option<User>) -> Result<User, PageError> {
     user.ok_or(PageError(AppError::unauthenticated()))
 }
 
-/// Redirect after a form post, with an optional notice for the next page.
+/// Redirect after a form post.
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
+}
+
+const NOTICE_COOKIE: &str = "haul_notice";
+
+tokio::task_local! {
+    /// The notice the previous form left for this page, if any.
+    static NOTICE: Option<String>;
+}
+
+/// Redirect after a form post, and say on the next page what was done. The
+/// notice travels in a short-lived cookie, never in the address, so nobody
+/// can put words of their own on Haul's pages with a link.
+pub fn see_other_saying(to: &str, notice: &str) -> Response {
+    let mut response = see_other(to);
+    let notice: String = notice.chars().take(200).collect();
+    let value = serde_urlencoded::to_string([("n", notice)]).unwrap_or_default();
+    crate::auth::set_cookie(&mut response, NOTICE_COOKIE, value.trim_start_matches("n="), 60);
+    response
+}
+
+/// Hands a page the notice its browser brought, once: the cookie is cleared
+/// unless the answer leaves a new notice.
+pub async fn notice_cookie(req: Request, next: Next) -> Response {
+    let notice = cookie(req.headers(), NOTICE_COOKIE)
+        .and_then(|v| serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("n={v}")).ok())
+        .and_then(|pairs| pairs.into_iter().next().map(|(_, n)| n))
+        .filter(|n| !n.is_empty());
+    let had = notice.is_some();
+    let mut response = NOTICE.scope(notice, next.run(req)).await;
+    let leaves_new = response.headers().get_all(header::SET_COOKIE).iter().any(|v| v.as_bytes().starts_with(NOTICE_COOKIE.as_bytes()));
+    if had && !leaves_new {
+        crate::auth::set_cookie(&mut response, NOTICE_COOKIE, "", 0);
+    }
+    response
+}
+
+/// A path on this site to go back to: visible ASCII only (a tab or a line
+/// break could turn `/ /evil` into `//evil` in a browser), starting with
+/// one `/` and no `\`.
+pub fn local_path(raw: &str) -> Option<String> {
+    let ok = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.contains('\\')
+        && raw.len() <= 512
+        && raw.bytes().all(|b| b.is_ascii_graphic());
+    ok.then(|| raw.to_owned())
 }
 
 pub fn money(minor: i64, currency: &str) -> String {
@@ -213,6 +260,25 @@ pub fn id_in(text: &str, field: &'static str, what: &str) -> Result<i64, haul_do
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_paths_on_this_site_are_gone_back_to() {
+        assert_eq!(local_path("/cart").as_deref(), Some("/cart"));
+        assert_eq!(local_path("/orders/7?tab=x").as_deref(), Some("/orders/7?tab=x"));
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "https://evil.example",
+            "javascript:x",
+            "",
+            "/a b",
+            "/\u{7f}",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn forms_name_things_by_number_or_by_the_link_to_their_page() {

@@ -96,6 +96,7 @@ pub fn router() -> Router<AppState> {
         .route("/sandbox/pay/{reference}", get(sandbox::page).post(sandbox::submit))
         .merge(merchant::router())
         .layer(axum::middleware::from_fn(layout::csrf_cookie))
+        .layer(axum::middleware::from_fn(layout::notice_cookie))
         .route(
             "/static/hls.js",
             get(|| async {
@@ -116,7 +117,7 @@ async fn script(axum::extract::Path(file): axum::extract::Path<String>) -> axum:
     let body = match file.as_str() {
         "community.js" => include_str!("../../static/js/community.js"),
         "time.js" => include_str!("../../static/js/time.js"),
-        "notice.js" => include_str!("../../static/js/notice.js"),
+        "forms.js" => include_str!("../../static/js/forms.js"),
         "live_room.js" => include_str!("../../static/js/live_room.js"),
         "product.js" => include_str!("../../static/js/product.js"),
         "studio.js" => include_str!("../../static/js/studio.js"),

@@ -1,6 +1,6 @@
 //! A shopper's orders: the list, one order, paying and cancelling.
 
-use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, SignedIn, money, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, SignedIn, money, render, see_other, see_other_saying};
 use super::when;
 use crate::AppState;
 use crate::auth::can_manage_shop;
@@ -231,8 +231,9 @@ pub async fn ship(
     Path(id): Path<i64>,
     CheckedForm(f): CheckedForm<crate::services::delivery::ShipInput>,
 ) -> PageResult {
-    crate::services::delivery::ship(&state, &user, OrderId(id), &f).await?;
-    Ok(see_other(&format!("/orders/{id}")))
+    let shipped = crate::services::delivery::ship(&state, &user, OrderId(id), &f).await?;
+    let words = [("carrier", shipped.carrier.unwrap_or_default()), ("tracking", shipped.tracking_no.unwrap_or_default())];
+    Ok(see_other_saying(&format!("/orders/{id}"), &crate::i18n::current().t_args("order-shipped-notice", &words)))
 }
 
 pub async fn received(
@@ -242,7 +243,7 @@ pub async fn received(
     CheckedForm(_): CheckedForm<NoFields>,
 ) -> PageResult {
     crate::services::delivery::confirm_received(&state, &user, OrderId(id)).await?;
-    Ok(see_other(&format!("/orders/{id}")))
+    Ok(see_other_saying(&format!("/orders/{id}"), &crate::i18n::current().t("order-received-notice")))
 }
 
 /// An order event's note in the reader's language: the system's own notes
@@ -263,6 +264,7 @@ fn event_note(lang: crate::i18n::Lang, note: String) -> String {
         event_notes::COLLECTED => "order-note-collected",
         event_notes::FLASH_DEAL => "order-note-flash-deal",
         event_notes::RECEIVED => "order-note-received",
+        event_notes::SHIPPED => "order-note-shipped",
         event_notes::RECEIVED_AUTOMATICALLY => "order-note-received-automatically",
         _ => return note,
     };

@@ -1,7 +1,7 @@
 //! Reporting something from its page: a form with the reasons, then back to
 //! where the person was, with a word of thanks.
 
-use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, local_path, render, see_other_saying};
 use crate::AppState;
 use crate::extract::Query;
 use crate::services::moderation::{ReportInput, report};
@@ -37,10 +37,7 @@ pub struct Target {
 
 /// A path on this site to return to, else the home page.
 fn back_to(back: Option<&str>) -> String {
-    match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.to_owned(),
-        _ => "/".to_owned(),
-    }
+    back.and_then(local_path).unwrap_or_else(|| "/".to_owned())
 }
 
 pub async fn form(
@@ -89,8 +86,5 @@ pub async fn file(State(state): State<AppState>, SignedIn(user): SignedIn, Check
         Err(e) if e.code == ErrorCode::AlreadyReported => lang.t("report-thanks"),
         Err(e) => return Err(e.into()),
     };
-    let back = back_to(f.back.as_deref());
-    let glue = if back.contains('?') { '&' } else { '?' };
-    let query = serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default();
-    Ok(see_other(&format!("{back}{glue}{query}")))
+    Ok(see_other_saying(&back_to(f.back.as_deref()), &notice))
 }

@@ -61,7 +61,6 @@ struct Home {
 pub struct Browse {
     q: Option<String>,
     cursor: Option<String>,
-    notice: Option<String>,
 }
 
 async fn listing(state: &AppState, filter: ProductFilter, cursor: Option<&str>) -> Result<(Vec<Card>, Option<String>), AppError> {
@@ -83,7 +82,7 @@ pub async fn home(
     let lang = crate::i18n::current();
     let heading = if q.is_empty() { lang.t("home-title") } else { lang.t_with("home-results", "q", &q) };
     Ok(render(&Home {
-        layout: Layout::new(user, &csrf).with_notice(b.notice),
+        layout: Layout::new(user, &csrf),
         heading,
         description: None,
         action: "/".into(),
@@ -109,7 +108,7 @@ pub async fn shop(
     let (cards, next_cursor) = listing(&state, filter, b.cursor.as_deref()).await?;
     let description = Some(shop.description.clone()).filter(|d| !d.is_empty());
     Ok(render(&Home {
-        layout: Layout::new(user, &csrf).with_notice(b.notice),
+        layout: Layout::new(user, &csrf),
         heading: shop.name,
         description,
         report: Some(format!("/report?subject=shop&id={}&back=/shops/{slug}", shop.id)),
@@ -205,6 +204,7 @@ pub async fn out(State(state): State<AppState>, WebUser(user): WebUser, Path(id)
     let (ListingKind::External, Some(url)) = (product.kind(), product.external_url.as_deref()) else {
         return Err(AppError::not_found("external link").into());
     };
+    crate::services::shops::require_selling(&state, ShopId(product.shop_id)).await?;
     state.db.record_external_click(ProductId(id), user.map(|u| u.user_id()), state.clock.now()).await?;
     Ok(Redirect::to(url).into_response())
 }

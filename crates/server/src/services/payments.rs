@@ -37,6 +37,7 @@ pub async fn start(state: &AppState, user: &User, id: OrderId) -> AppResult<Paym
     if detail.order.pay_by <= state.clock.now().millis() {
         return Err(AppError::new(ErrorCode::OrderExpired, "the time to pay has run out"));
     }
+    crate::services::shops::require_selling(state, haul_domain::ids::ShopId(detail.order.shop_id)).await?;
     let started = state.payments.start(&detail.order);
     let payment = state.db.create_payment(&detail.order, state.payments.name(), &started.provider_ref, state.clock.now()).await?;
     Ok(PaymentStarted { payment, redirect_url: started.redirect_url })

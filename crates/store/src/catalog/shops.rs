@@ -85,6 +85,7 @@ impl Db {
     /// Shops in a status, newest first, whose name or slug contains `terms`
     /// (any, if empty): what an operator reviews.
     pub async fn shops_for_review(&self, status: ShopStatus, terms: &str, limit: i64) -> Result<Vec<Shop>> {
+        // Like-wildcards typed by the operator match themselves, not everything.
         let pattern = format!("%{}%", terms.to_lowercase().replace(['%', '_', '\\'], ""));
         let sql = format!(
             "SELECT {SHOP_COLUMNS} FROM shops WHERE status = $1 AND (LOWER(name) LIKE $2 OR slug LIKE $2) ORDER BY id DESC LIMIT $3"

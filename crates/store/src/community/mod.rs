@@ -191,7 +191,7 @@ impl Db {
     pub async fn serving_shops(&self, community: &Community) -> Result<Vec<ServingShop>> {
         let pickup = community.pickup_point()?;
         let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
-            "SELECT id, name, slug, lat_micro, lng_micro, delivery_radius_m FROM shops WHERE lat_micro IS NOT NULL AND lng_micro IS NOT NULL",
+            "SELECT id, name, slug, lat_micro, lng_micro, delivery_radius_m FROM shops WHERE status = 'active' AND lat_micro IS NOT NULL AND lng_micro IS NOT NULL",
         )
         .fetch_all(&self.read)
         .await?;

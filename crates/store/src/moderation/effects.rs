@@ -153,6 +153,12 @@ async fn stop_selling(tx: &mut Transaction<'_, Any>, shop: i64, d: &Decision<'_>
     effects.teams_failed = fail_groups(tx, teams, "teams", "team_id", shop, d, effects).await?;
     let campaigns = "SELECT id FROM campaigns WHERE shop_id = $1 AND status = 'open'";
     effects.campaigns_failed = fail_groups(tx, campaigns, "campaigns", "campaign_id", shop, d, effects).await?;
+    // Unpaid ordinary orders cannot be paid any more: cancelled, stock back.
+    for order in ids(tx, "SELECT id FROM orders WHERE shop_id = $1 AND status = 'pending_payment' ORDER BY id", shop).await? {
+        let cancelled = transition_in(tx, OrderId(order), OrderStatus::Cancelled, None, SHOP_SUSPENDED, d.now).await?;
+        release_units(tx, &cancelled).await?;
+        effects.orders_cancelled += 1;
+    }
     effects.deals_to_cancel = ids(tx, "SELECT id FROM flash_deals WHERE shop_id = $1 AND status = 'active'", shop).await?;
     effects.rooms_to_end = ids(tx, "SELECT id FROM live_rooms WHERE shop_id = $1 AND status <> 'ended'", shop).await?;
     Ok(())

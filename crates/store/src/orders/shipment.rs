@@ -31,19 +31,49 @@ impl Db {
         Ok(rows.into_iter().map(|(id, buyer)| (OrderId(id), UserId(buyer))).collect())
     }
 
-    /// Sets where a delivery goes, while it has not shipped.
+    /// Sets where a delivery goes, while it has not shipped. Before payment
+    /// the shop's fee for the new address replaces the old one in the total;
+    /// after payment the address may change only to one with the same fee.
     pub async fn set_order_address(&self, id: OrderId, to: &Address, now: Timestamp) -> Result<Order> {
+        let mut tx = self.write.begin().await?;
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
+        let order: Order =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("order"))?;
+        if !order.fulfilment.address_open(order.status) {
+            return Err(StoreError::conflict(ErrorCode::AlreadyShipped, "the order has shipped; its address can no longer change"));
+        }
+        // Deals, team buys and campaigns ship free.
+        let free = order.deal_id.or(order.team_id).or(order.campaign_id).is_some();
+        let fee = if free {
+            0
+        } else {
+            let province = (to.country == "CN").then_some(to.province.as_str());
+            crate::delivery::shipping_in(&mut tx, ShopId(order.shop_id))
+                .await?
+                .rates()
+                .fee(order.total_minor - order.shipping_minor, province)
+        };
+        if fee != order.shipping_minor && order.status != OrderStatus::PendingPayment {
+            return Err(StoreError::conflict(
+                ErrorCode::AddressChangesFee,
+                "after payment the address can change only to one with the same delivery fee",
+            ));
+        }
         let sql = format!(
-            "UPDATE orders SET ship_to = $1, updated_at = $2 WHERE id = $3 AND fulfilment = 'delivery' \
-             AND status IN ('pending_payment', 'paid', 'fulfilling') RETURNING {ORDER_COLUMNS}"
+            "UPDATE orders SET ship_to = $1, shipping_minor = $2, total_minor = $3, updated_at = $4 WHERE id = $5 AND status = $6 RETURNING {ORDER_COLUMNS}"
         );
-        sqlx::query_as(AssertSqlSafe(sql))
+        let updated = sqlx::query_as(AssertSqlSafe(sql))
             .bind(address_json(to))
+            .bind(fee)
+            .bind(order.total_minor - order.shipping_minor + fee)
             .bind(now.millis())
             .bind(id.get())
-            .fetch_optional(&self.write)
+            .bind(order.status.as_str())
+            .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| StoreError::conflict(ErrorCode::AlreadyShipped, "the order has shipped; its address can no longer change"))
+            .ok_or_else(|| StoreError::conflict(ErrorCode::OrderChanged, "the order changed meanwhile; reload and try again"))?;
+        tx.commit().await?;
+        Ok(updated)
     }
 
     /// Ships a paid delivery (preparing it first if the shop had not said

@@ -202,3 +202,32 @@ async fn a_delivery_nobody_confirms_completes_itself_ten_days_after_it_shipped()
     assert_eq!(view["status"], "completed");
     assert_eq!(view["events"].as_array().unwrap().last().unwrap()["note"], "completed automatically after delivery");
 }
+
+#[tokio::test]
+async fn changing_the_address_changes_the_fee_before_payment_and_not_after() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(500, 50).await;
+    let rates = json!({"flat_minor": 800, "regions": [{"province": "XZ", "fee_minor": 2000}], "pickup_point": null});
+    assert_eq!(app.put(&format!("/api/v1/shops/{}/shipping", f.shop_id), Some(&f.merchant.token), &rates).await.status(), StatusCode::OK);
+    let buyer = app.sign_up("buyer").await;
+    let near = add_address(&app, &buyer, &home("GD")).await;
+    let far = add_address(&app, &buyer, &home("XZ")).await;
+    let near_too = add_address(&app, &buyer, &home("SH")).await;
+    let id = app.order_ok(&buyer, f.sku_id, 1).await;
+    let choose = format!("/api/v1/orders/{id}/address");
+    let o: Value = app.put(&choose, Some(&buyer.token), &json!({"address_id": far["id"]})).await.json().await.unwrap();
+    assert_eq!((o["shipping_minor"].as_i64(), o["total_minor"].as_i64()), (Some(2000), Some(2500)));
+    let o: Value = app.put(&choose, Some(&buyer.token), &json!({"address_id": near["id"]})).await.json().await.unwrap();
+    assert_eq!((o["shipping_minor"].as_i64(), o["total_minor"].as_i64()), (Some(800), Some(1300)));
+    app.pay(&buyer, id).await;
+    // Paid: another address with the same fee is fine; a dearer one is not.
+    assert_eq!(app.put(&choose, Some(&buyer.token), &json!({"address_id": near_too["id"]})).await.status(), StatusCode::OK);
+    assert_error(
+        app.put(&choose, Some(&buyer.token), &json!({"address_id": far["id"]})).await,
+        StatusCode::CONFLICT,
+        "address_changes_fee",
+    )
+    .await;
+    let view: Value = app.get(&format!("/api/v1/orders/{id}"), Some(&buyer.token)).await.json().await.unwrap();
+    assert_eq!((view["total_minor"].as_i64(), view["ship_to"]["province"].as_str()), (Some(1300), Some("SH")));
+}

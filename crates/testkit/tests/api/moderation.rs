@@ -130,6 +130,8 @@ async fn new_shops_sell_once_approved() {
     let now = app.clock_now_seconds() * 1000;
     let deal = json!({"sku_id": sku, "price_minor": 990, "quantity": 3, "starts_at": now, "ends_at": now + 3_600_000});
     assert_error(app.post("/api/v1/deals", Some(&merchant.token), &deal).await, StatusCode::CONFLICT, "shop_not_selling").await;
+    let offer = json!({"sku_id": sku, "team_size": 2, "time_limit_seconds": 3600, "team_price_minor": 2990});
+    assert_error(app.post("/api/v1/team-offers", Some(&merchant.token), &offer).await, StatusCode::CONFLICT, "shop_not_selling").await;
 
     let op = operator(&app).await;
     let waiting: Value = app.get("/api/v1/operator/shops", Some(&op.token)).await.json().await.unwrap();
@@ -149,6 +151,7 @@ async fn a_suspended_shop_stops_selling_and_its_group_buys_are_refunded_while_pa
     let buyer = app.sign_up("buyer").await;
     let paid = app.order_ok(&buyer, f.sku_id, 1).await;
     app.pay(&buyer, paid).await;
+    let unpaid = app.order_ok(&buyer, f.sku_id, 2).await;
     let offer = json!({"sku_id": f.sku_id, "team_size": 3, "time_limit_seconds": 3600, "team_price_minor": 1290});
     let offer: Value = app.post("/api/v1/team-offers", Some(&f.merchant.token), &offer).await.json().await.unwrap();
     let opener = app.sign_up("opener").await;
@@ -167,6 +170,8 @@ async fn a_suspended_shop_stops_selling_and_its_group_buys_are_refunded_while_pa
     let op = operator(&app).await;
     let outcome = decided(&app, &op, "suspend_shop", "shop", f.shop_id).await;
     assert_eq!((outcome["teams_failed"].as_i64(), outcome["orders_refunded"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(outcome["orders_cancelled"], 1, "the unpaid order cannot be paid any more");
+    assert_eq!(app.order_status(&buyer.token, unpaid).await, "cancelled");
     assert_eq!(outcome["deals_to_cancel"], json!([deal["id"]]));
 
     let seat_now: Value = app.get(&format!("/api/v1/orders/{}", seat["id"]), Some(&opener.token)).await.json().await.unwrap();

@@ -5,6 +5,7 @@
 
 use crate::AppState;
 use crate::extract::{Path, Query};
+use crate::pages::layout::see_other_saying;
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
 use crate::services::campaigns::{ItemInput, NewCampaignInput, PickupView, hand_over, leader_of, pickup_views, publish};
 use crate::services::community::{ApplyInput, apply_to_lead};
@@ -176,17 +177,11 @@ struct CampaignPage {
     arrived: String,
 }
 
-#[derive(Deserialize)]
-pub struct CampaignQuery {
-    notice: Option<String>,
-}
-
 pub async fn campaign(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
-    Query(q): Query<CampaignQuery>,
 ) -> PageResult {
     let detail = leader_of(&state, &user, CampaignId(id)).await?;
     let list = pickup_views(&state, CampaignId(id)).await?;
@@ -199,7 +194,7 @@ pub async fn campaign(
         detail.campaign.arrived_at.map(|at| format!(r#"<time data-ms="{at}">{}</time>"#, crate::pages::when(at))).unwrap_or_default();
     let offset = state.db.community(CommunityId(detail.campaign.community_id)).await?.utc_offset_minutes;
     let k = crate::pages::community::card(detail, state.clock.now().millis(), offset);
-    let layout = Layout::new(Some(user), &csrf).with_notice(q.notice);
+    let layout = Layout::new(Some(user), &csrf);
     Ok(render(&CampaignPage { layout, k, list, supply, supply_total, currency, arrived }))
 }
 
@@ -212,8 +207,7 @@ pub async fn arrived(
     leader_of(&state, &user, CampaignId(id)).await?;
     let n = state.db.mark_arrived(CampaignId(id), state.clock.now()).await?;
     let notice = crate::i18n::current().t_with("leader-arrived-notice", "n", n);
-    let query = serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default();
-    Ok(see_other(&format!("/leader/campaigns/{id}?{query}")))
+    Ok(see_other_saying(&format!("/leader/campaigns/{id}"), &notice))
 }
 
 #[derive(Deserialize)]
@@ -231,6 +225,5 @@ pub async fn pickup(
         Ok(o) => crate::i18n::current().t_with("leader-handed-over", "id", o.id),
         Err(e) => e.localized_message(),
     };
-    let query = serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default();
-    Ok(see_other(&format!("/leader/campaigns/{id}?{query}")))
+    Ok(see_other_saying(&format!("/leader/campaigns/{id}"), &notice))
 }

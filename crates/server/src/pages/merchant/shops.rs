@@ -197,7 +197,12 @@ impl ShippingForm {
         ShippingForm {
             flat: amount(s.flat_minor),
             free_above: s.free_above_minor.map(amount).unwrap_or_default(),
-            regions: s.regions.iter().map(|r| format!("{} {}", r.province, amount(r.fee_minor))).collect::<Vec<_>>().join("\n"),
+            regions: s
+                .regions
+                .iter()
+                .map(|r| format!("{} {}", province_name(&r.province), amount(r.fee_minor)))
+                .collect::<Vec<_>>()
+                .join("\n"),
             pickup_point: s.pickup_point.clone().unwrap_or_default(),
         }
     }
@@ -221,6 +226,12 @@ impl ShippingForm {
     }
 }
 
+/// A province as the page's reader names it (the form reads either name back).
+fn province_name(code: &str) -> &str {
+    let zh = crate::i18n::current() == crate::i18n::Lang::Zh;
+    haul_domain::delivery::province(code).map_or(code, |p| if zh { p.zh } else { p.en })
+}
+
 /// More lines than there are provinces is a mistake, not a list.
 const MAX_REGION_LINES: usize = 40;
 
@@ -237,7 +248,10 @@ pub(super) async fn set_shipping(
         Err(e) => Err(e),
     };
     match saved {
-        Ok(()) => Ok(see_other(&format!("/merchant/shops/{id}#shipping"))),
+        Ok(()) => Ok(crate::pages::layout::see_other_saying(
+            &format!("/merchant/shops/{id}#shipping"),
+            &crate::i18n::current().t("merchant-shipping-saved"),
+        )),
         Err(e) if e.status().is_client_error() && e.code != haul_domain::ErrorCode::Forbidden => {
             shop_page(&state, user, &csrf, ShopId(id), Some(e.localized_message())).await
         }

@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::extract::{Path, Query};
 use crate::i18n::Lang;
-use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
+use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other, see_other_saying};
 use crate::services::moderation::{DecisionInput, decide, find_people, require_operator};
 use askama::Template;
 use axum::Extension;
@@ -49,7 +49,6 @@ struct Console {
 #[derive(Deserialize, Default)]
 pub struct ConsoleQuery {
     tab: Option<String>,
-    notice: Option<String>,
     shop_q: Option<String>,
     q: Option<String>,
     cursor: Option<String>,
@@ -77,7 +76,7 @@ pub async fn console(
         commerce_first: state.feed.policy() == Policy::CommerceFirst,
         audit: Vec::new(),
         audit_next: None,
-        layout: Layout::new(Some(user.clone()), &csrf).with_notice(q.notice.clone()),
+        layout: Layout::new(Some(user.clone()), &csrf),
     };
     match tab {
         "reports" => {
@@ -111,8 +110,7 @@ pub async fn console(
 /// Where an action returns: its tab, saying what was done.
 fn back(tab: &str, notice: String) -> axum::response::Response {
     let tab = TABS.iter().copied().find(|t| *t == tab).unwrap_or("reports");
-    let query = serde_urlencoded::to_string([("tab", tab), ("notice", notice.as_str())]).unwrap_or_default();
-    see_other(&format!("/operator?{query}"))
+    see_other_saying(&format!("/operator?tab={tab}"), &notice)
 }
 
 #[derive(Deserialize)]

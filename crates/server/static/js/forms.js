@@ -1,0 +1,6 @@
+// A form that cannot be undone (delete an address, confirm receipt, cancel
+// an order) asks first: its question is in `data-confirm`.
+document.addEventListener('submit', (e) => {
+  const question = e.target.dataset?.confirm;
+  if (question && !window.confirm(question)) e.preventDefault();
+});
