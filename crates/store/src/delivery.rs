@@ -219,6 +219,26 @@ fn bind_fields<'q>(q: AddressQuery<'q>, a: &'q Address) -> AddressQuery<'q> {
     q.bind(&a.recipient).bind(&a.phone).bind(&a.country).bind(&a.province).bind(&a.city).bind(&a.district).bind(&a.street).bind(&a.postcode)
 }
 
+/// The default addresses of `users` (those who have one), in one read.
+pub(crate) async fn default_addresses_in(tx: &mut Transaction<'_, Any>, users: &[i64]) -> Result<std::collections::HashMap<i64, Address>> {
+    if users.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=users.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT user_id, {ADDRESS_COLUMNS} FROM addresses WHERE is_default = 1 AND user_id IN ({})", placeholders.join(", "));
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for user in users {
+        q = q.bind(user);
+    }
+    let mut homes = std::collections::HashMap::new();
+    for row in q.fetch_all(&mut **tx).await? {
+        let user: i64 = sqlx::Row::try_get(&row, "user_id")?;
+        let saved = <SavedAddress as sqlx::FromRow<'_, sqlx::any::AnyRow>>::from_row(&row)?;
+        homes.insert(user, saved.address());
+    }
+    Ok(homes)
+}
+
 async fn clear_default(tx: &mut Transaction<'_, Any>, user: UserId) -> Result<()> {
     sqlx::query("UPDATE addresses SET is_default = 0 WHERE user_id = $1 AND is_default = 1").bind(user.get()).execute(&mut **tx).await?;
     Ok(())

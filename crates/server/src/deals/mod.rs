@@ -51,7 +51,6 @@ pub struct Purchase {
     pub quantity: i64,
     pub idem_key: String,
     pub request_hash: String,
-    pub ship_to: Option<haul_domain::delivery::Address>,
     pub pay_by: Timestamp,
     pub now: Timestamp,
 }
@@ -175,7 +174,6 @@ impl DealEngine {
             quantity: p.quantity,
             idem_key: p.idem_key,
             request_hash: p.request_hash,
-            ship_to: p.ship_to,
             pay_by: p.pay_by,
             now: p.now,
         };

@@ -110,7 +110,6 @@ pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: S
             quantity,
             idem_key: key,
             request_hash,
-            ship_to: crate::services::orders::default_ship_to(state, user).await?,
             pay_by: now.plus_seconds(state.config.deal_payment_timeout_seconds),
             now,
         })

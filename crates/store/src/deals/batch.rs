@@ -7,7 +7,6 @@ use super::Deal;
 use crate::orders::{OrderDetail, Origin, PlannedDelivery, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 use crate::{Backend, Db, Result};
 use haul_domain::Timestamp;
-use haul_domain::delivery::Address;
 use haul_domain::orders::event_notes;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
@@ -20,8 +19,6 @@ pub struct DealOrder {
     pub quantity: i64,
     pub idem_key: String,
     pub request_hash: String,
-    /// The buyer's default address, if any: deals ship free.
-    pub ship_to: Option<Address>,
     pub pay_by: Timestamp,
     pub now: Timestamp,
 }
@@ -106,6 +103,10 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
     }
 
     let new: Vec<usize> = (0..n).filter(|i| fresh[*i]).collect();
+    // Deals ship free to each winner's default address, read once per batch
+    // and only for winners: refused shoppers cost no read.
+    let buyers: Vec<i64> = new.iter().map(|&i| batch[i].buyer).collect();
+    let homes = crate::delivery::default_addresses_in(tx, &buyers).await?;
     let planned: Vec<PlannedOrder> = new
         .iter()
         .map(|&i| {
@@ -123,7 +124,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
                     unit_price_minor: d.price_minor,
                     quantity: w.quantity,
                 }],
-                delivery: PlannedDelivery::Ship { to: w.ship_to.clone(), fee_minor: 0 },
+                delivery: PlannedDelivery::Ship { to: homes.get(&w.buyer).cloned(), fee_minor: 0 },
                 pay_by: w.pay_by,
                 now: w.now,
                 origin: Origin { deal: Some((d.id, w.idem_key.clone())), ..Origin::default() },

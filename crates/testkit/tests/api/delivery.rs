@@ -231,3 +231,28 @@ async fn changing_the_address_changes_the_fee_before_payment_and_not_after() {
     let view: Value = app.get(&format!("/api/v1/orders/{id}"), Some(&buyer.token)).await.json().await.unwrap();
     assert_eq!((view["total_minor"].as_i64(), view["ship_to"]["province"].as_str()), (Some(1300), Some("SH")));
 }
+
+#[tokio::test]
+async fn flash_deal_orders_ship_free_to_the_default_address() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 20).await;
+    let rates = json!({"flat_minor": 800, "pickup_point": null});
+    assert_eq!(app.put(&format!("/api/v1/shops/{}/shipping", f.shop_id), Some(&f.merchant.token), &rates).await.status(), StatusCode::OK);
+    let now = app.clock_now_seconds() * 1000;
+    let deal = json!({"sku_id": f.sku_id, "price_minor": 990, "quantity": 5, "starts_at": now, "ends_at": now + 3_600_000});
+    let deal: Value = app.post("/api/v1/deals", Some(&f.merchant.token), &deal).await.json().await.unwrap();
+    let grab = |who: &Account| {
+        app.request(reqwest::Method::POST, &format!("/api/v1/deals/{}/purchase", deal["id"]), Some(&who.token))
+            .header("Idempotency-Key", "grab")
+            .json(&json!({"quantity": 1}))
+            .send()
+    };
+    let with_home = app.sign_up("home").await;
+    add_address(&app, &with_home, &home("ZJ")).await;
+    let without = app.sign_up("nohome").await;
+    let o: Value = grab(&with_home).await.unwrap().json().await.unwrap();
+    assert_eq!((o["fulfilment"].as_str(), o["shipping_minor"].as_i64(), o["total_minor"].as_i64()), (Some("delivery"), Some(0), Some(990)));
+    assert_eq!(o["ship_to"]["province"], "ZJ");
+    let o: Value = grab(&without).await.unwrap().json().await.unwrap();
+    assert_eq!((o["ship_to"].is_null(), o["pickup_code"].as_str()), (true, Some("")));
+}
