@@ -21,6 +21,14 @@ pub struct TestApp {
     pub data_dir: std::path::PathBuf,
 }
 
+/// A test's database and media go with it (the server task may still hold
+/// the files open; on Linux they are freed when it lets go).
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn unique(prefix: &str) -> String {

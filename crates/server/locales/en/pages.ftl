@@ -477,14 +477,38 @@ operator-suspend-shop-effects = Suspending stops all sales: products leave the f
 operator-audit-help = Every operator action: who, when, what and why. Entries cannot be changed or deleted.
 operator-done = { $action }: { $what }
 operator-done-nothing = Nothing changed: { $what } was already so.
-operator-done-reports = { $n } reports closed
-operator-done-refunded = { $n } orders refunded
-operator-done-cancelled = { $n } unpaid orders cancelled
-operator-done-teams = { $n } team buys failed
-operator-done-campaigns = { $n } campaigns failed
-operator-done-deals = { $n } flash deals cancelled
-operator-done-rooms = { $n } live rooms ended
-operator-done-sessions = signed out of { $n } devices
+operator-done-reports = { $n ->
+    [one] 1 report closed
+   *[other] { $n } reports closed
+}
+operator-done-refunded = { $n ->
+    [one] 1 order refunded
+   *[other] { $n } orders refunded
+}
+operator-done-cancelled = { $n ->
+    [one] 1 unpaid order cancelled
+   *[other] { $n } unpaid orders cancelled
+}
+operator-done-teams = { $n ->
+    [one] 1 team buy failed
+   *[other] { $n } team buys failed
+}
+operator-done-campaigns = { $n ->
+    [one] 1 campaign failed
+   *[other] { $n } campaigns failed
+}
+operator-done-deals = { $n ->
+    [one] 1 flash deal cancelled
+   *[other] { $n } flash deals cancelled
+}
+operator-done-rooms = { $n ->
+    [one] 1 live room ended
+   *[other] { $n } live rooms ended
+}
+operator-done-sessions = { $n ->
+    [one] signed out of 1 device
+   *[other] signed out of { $n } devices
+}
 operator-done-policy = Feed policy set: { $policy }
 operator-done-strike = Strike recorded against { $name }
 operator-done-leader-approved = Approved { $name }
@@ -550,3 +574,4 @@ order-confirm-received-ask = Did the parcel arrive? The order will be complete.
 order-cancel-ask = Cancel this order?
 address-delete-ask = Delete this address?
 merchant-shipping-saved = Delivery settings saved.
+address-cancel-edit = Cancel

@@ -230,3 +230,47 @@ async fn a_suspended_person_is_signed_out_and_every_operator_action_is_on_record
     assert_error(decide(&app, &op, "approve_shop", "video", 1, "x").await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_error(decide(&app, &op, "take_down", "video", 999_999, "x").await, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+#[tokio::test]
+async fn dismissals_rejections_and_leader_decisions_are_on_record_too() {
+    let app = spawn_app().await;
+    let op = operator(&app).await;
+    // A report dismissed: nothing changes, the report is closed.
+    let f = app.shop_with_product(990, 5).await;
+    let shopper = app.sign_up("shopper").await;
+    let report = json!({"subject": "product", "subject_id": f.product_id, "reason": "other", "note": "I just do not like it"});
+    assert_eq!(app.post("/api/v1/reports", Some(&shopper.token), &report).await.status(), StatusCode::CREATED);
+    let outcome = decided(&app, &op, "dismiss", "product", f.product_id).await;
+    assert_eq!((outcome["changed"].as_bool(), outcome["reports_closed"].as_i64()), (Some(false), Some(1)));
+    assert_eq!(app.order(&shopper, f.sku_id, 1, "still").await.status(), StatusCode::CREATED);
+    // A new shop rejected.
+    let merchant = app.sign_up("merchant").await;
+    let shop: Value =
+        app.post("/api/v1/shops", Some(&merchant.token), &json!({"slug": "fake-brand", "name": "Fake Brand"})).await.json().await.unwrap();
+    decided(&app, &op, "reject_shop", "shop", shop["id"].as_i64().unwrap()).await;
+    let rejected: Value = app.get("/api/v1/operator/shops?status=rejected", Some(&op.token)).await.json().await.unwrap();
+    assert_eq!(rejected[0]["id"], shop["id"]);
+    // Two leaders' applications, one approved and one rejected.
+    let mut communities = Vec::new();
+    for name in ["North Gate", "South Gate"] {
+        let leader = app.sign_up("leader").await;
+        let application = json!({"name": name, "area": "Chaoyang", "pickup_address": "Gate 2", "pickup_hours": "08:00-21:00", "lat": 39.91, "lng": 116.41});
+        let c: Value = app.post("/api/v1/communities", Some(&leader.token), &application).await.json().await.unwrap();
+        communities.push(c["id"].as_i64().unwrap());
+    }
+    for (community, approve) in communities.iter().zip([true, false]) {
+        let r = app.post(&format!("/api/v1/communities/{community}/decision"), Some(&op.token), &json!({"approve": approve})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let log = audit(&app, &op).await;
+    let actions: Vec<&str> = log.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions[..4], ["reject_leader", "approve_leader", "reject_shop", "dismiss"]);
+    assert_eq!((log[0]["subject"].as_str(), log[0]["subject_id"].as_i64()), (Some("community"), Some(communities[1])));
+    let entry: Value = app
+        .get(&format!("/api/v1/operator/audit?subject=community&subject_id={}", communities[0]), Some(&op.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(entry["items"].as_array().unwrap().len(), 1);
+}
