@@ -3,6 +3,7 @@
 //! server only move these values in and out.
 
 pub mod accounts;
+pub mod affiliate;
 pub mod catalog;
 pub mod community;
 pub mod content;

@@ -53,6 +53,8 @@ pub struct Config {
     /// A delivery its buyer has not confirmed is completed this many days
     /// after it shipped.
     pub auto_receive_days: i64,
+    /// How long creators keep a plan's old rate after the shop cuts it.
+    pub commission_notice_days: i64,
     /// Which payment provider takes the money. Only `sandbox` exists yet: a
     /// stand-in that moves no money.
     pub payment_provider: String,
@@ -129,6 +131,7 @@ impl Default for Config {
             outbound_allow_private: false,
             shops_open_before_review: false,
             auto_receive_days: 10,
+            commission_notice_days: 30,
             payment_provider: "sandbox".into(),
             sandbox_secret: DEFAULT_SANDBOX_SECRET.into(),
             sandbox_payments_move_no_money: false,

@@ -10,6 +10,7 @@ mod migrate;
 mod record;
 
 pub mod accounts;
+pub mod affiliate;
 pub mod catalog;
 pub mod community;
 pub mod content;

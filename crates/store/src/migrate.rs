@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_user_language"),
     migration!(11, "0011_delivery"),
     migration!(12, "0012_moderation"),
+    migration!(13, "0013_commission_plans"),
 ];
 
 impl Db {

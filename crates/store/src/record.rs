@@ -70,6 +70,7 @@ impl Column for Option<haul_domain::delivery::Address> {
     }
 }
 
+use haul_domain::affiliate::PlanStatus;
 use haul_domain::catalog::ProductStatus;
 use haul_domain::community::{CampaignItemStatus, CampaignStatus, CommunityStatus};
 use haul_domain::content::VideoStatus;
@@ -99,5 +100,6 @@ status_columns!(
     ReportReason,
     ReportStatus,
     OperatorAction,
-    ShopStatus
+    ShopStatus,
+    PlanStatus
 );

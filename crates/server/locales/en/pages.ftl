@@ -575,3 +575,11 @@ order-cancel-ask = Cancel this order?
 address-delete-ask = Delete this address?
 merchant-shipping-saved = Delivery settings saved.
 address-cancel-edit = Cancel
+operator-done-plans-paused = { $n ->
+    [one] 1 commission plan paused
+   *[other] { $n } commission plans paused
+}
+operator-done-plans-resumed = { $n ->
+    [one] 1 commission plan resumed
+   *[other] { $n } commission plans resumed
+}

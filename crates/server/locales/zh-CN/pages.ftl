@@ -521,3 +521,5 @@ order-cancel-ask = 确定取消这个订单吗？
 address-delete-ask = 确定删除这个地址吗？
 merchant-shipping-saved = 配送设置已保存。
 address-cancel-edit = 取消
+operator-done-plans-paused = 暂停 { $n } 个佣金计划
+operator-done-plans-resumed = 恢复 { $n } 个佣金计划

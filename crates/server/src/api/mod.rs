@@ -2,6 +2,7 @@
 //! the OpenAPI document is generated from the handlers' annotations.
 
 pub mod accounts;
+pub mod affiliate;
 pub mod campaigns;
 pub mod cart;
 pub mod catalog;
@@ -66,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(orders::router())
         .merge(delivery::router())
         .merge(moderation::router())
+        .merge(affiliate::router())
         .merge(payments::router())
         .merge(partners::router())
         .merge(webhooks::router())

@@ -16,6 +16,7 @@ mod videos;
 type Result<T> = std::result::Result<T, StartError>;
 use crate::auth::hash_password;
 use haul_domain::accounts::{Login, Role};
+use haul_domain::affiliate::RateBps;
 use haul_domain::catalog::ListingKind;
 use haul_domain::ids::{CategoryId, OrderId, RoomId, ShopId, SkuId, UserId};
 use haul_domain::inventory::Quantity;
@@ -24,6 +25,7 @@ use haul_domain::orders::OrderStatus;
 use haul_domain::page::PageRequest;
 use haul_domain::{Currency, Money};
 use haul_store::accounts::NewUser;
+use haul_store::affiliate::NewPlan;
 use haul_store::catalog::{NewProduct, NewSku, ShopOpening};
 use haul_store::deals::NewDeal;
 use haul_store::orders::{Checkout, Placed, Receive};
@@ -505,6 +507,11 @@ pub async fn fill(state: &AppState) -> Result<()> {
     }
 
     let ship_to = delivery::fill(state, [shopper, second], [ShopId(fruit.id), ShopId(tea.id)], now).await?;
+    // Creators earn 20% on anything from the tea house, 8% from the orchard.
+    for (shop, bps) in [(tea.id, 2_000), (fruit.id, 800)] {
+        let plan = NewPlan { shop: ShopId(shop), product: None, creator: None, rate: RateBps::parse(bps)?, flat_fee_minor: 0 };
+        state.db.create_plan(&plan, now).await?;
+    }
 
     // A few orders at different stages, paid through the sandbox like any other.
     let plan = [

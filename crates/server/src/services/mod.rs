@@ -5,6 +5,7 @@
 //! parse, call one of these and shape the answer.
 
 pub mod accounts;
+pub mod affiliate;
 pub mod campaigns;
 pub mod catalog;
 pub mod community;

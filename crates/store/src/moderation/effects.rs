@@ -2,7 +2,7 @@
 //! shop stops selling at once: its team offers are withdrawn, its forming
 //! teams and open campaigns fail with every payment refunded (paid ordinary
 //! orders go on to fulfilment); its deals and live rooms are handed back to
-//! the caller, which holds their live state.
+//! the caller, which holds their live state; its commission plans pause.
 
 use super::Decision;
 use crate::orders::{release_units, transition_in};
@@ -30,6 +30,9 @@ pub struct Effects {
     pub deals_to_cancel: Vec<i64>,
     pub rooms_to_end: Vec<i64>,
     pub sessions_ended: u64,
+    /// Commission plans paused (a suspended shop) or resumed (reinstated).
+    pub plans_paused: u64,
+    pub plans_resumed: u64,
 }
 
 pub(super) async fn apply(tx: &mut Transaction<'_, Any>, d: &Decision<'_>) -> Result<Effects> {
@@ -86,7 +89,11 @@ pub(super) async fn apply(tx: &mut Transaction<'_, Any>, d: &Decision<'_>) -> Re
         (A::Restore | A::ReinstateShop | A::ApproveShop, S::Shop) => {
             let from = if d.action == A::ApproveShop { "('pending', 'rejected')" } else { "('suspended', 'rejected')" };
             let sql = format!("UPDATE shops SET status = 'active' WHERE id = $1 AND status IN {from}");
-            sqlx::query(AssertSqlSafe(sql)).bind(id).execute(&mut **tx).await?.rows_affected() > 0
+            let changed = sqlx::query(AssertSqlSafe(sql)).bind(id).execute(&mut **tx).await?.rows_affected() > 0;
+            if changed {
+                effects.plans_resumed = crate::affiliate::pause_plans(tx, id, false).await?;
+            }
+            changed
         }
         (A::TakeDown | A::SuspendUser, S::User) => {
             let changed = sqlx::query("UPDATE users SET suspended_at = $1 WHERE id = $2 AND suspended_at IS NULL AND role <> 'operator'")
@@ -159,6 +166,7 @@ async fn stop_selling(tx: &mut Transaction<'_, Any>, shop: i64, d: &Decision<'_>
         release_units(tx, &cancelled).await?;
         effects.orders_cancelled += 1;
     }
+    effects.plans_paused = crate::affiliate::pause_plans(tx, shop, true).await?;
     effects.deals_to_cancel = ids(tx, "SELECT id FROM flash_deals WHERE shop_id = $1 AND status = 'active'", shop).await?;
     effects.rooms_to_end = ids(tx, "SELECT id FROM live_rooms WHERE shop_id = $1 AND status <> 'ended'", shop).await?;
     Ok(())

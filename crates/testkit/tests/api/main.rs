@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod affiliate;
 mod bad_input;
 mod catalog;
 mod community;

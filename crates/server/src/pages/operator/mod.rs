@@ -160,6 +160,8 @@ pub fn effect_words(lang: Lang, o: &Outcome) -> Vec<String> {
         (e.deals_to_cancel.len(), "operator-done-deals"),
         (e.rooms_to_end.len(), "operator-done-rooms"),
         (e.sessions_ended as usize, "operator-done-sessions"),
+        (e.plans_paused as usize, "operator-done-plans-paused"),
+        (e.plans_resumed as usize, "operator-done-plans-resumed"),
     ] {
         if n > 0 {
             words.push(lang.t_with(key, "n", n));

@@ -1,0 +1,300 @@
+//! Affiliate commission, as pure rules: the rate a plan pays at a moment
+//! (a lowered rate only after its notice), which touch a sale is credited
+//! to, the commission of a line, a refund spread over lines, and how much
+//! commission a refund takes back.
+
+use crate::ids::{RoomId, UserId};
+use crate::{DomainError, Timestamp};
+
+crate::status_enum! {
+    /// What a shopper touched before buying: a creator's video card, note
+    /// tag, showcase item or share link; or the live room they bought in.
+    pub enum TouchKind { Video = "video", Note = "note", Showcase = "showcase", ShareLink = "share_link", LiveRoom = "live_room" }
+}
+
+crate::status_enum! {
+    /// A line's commission: pending until its order is complete and the
+    /// after-sales hold has passed, then available; reversed by refunds.
+    pub enum CommissionStatus { Pending = "pending", Available = "available", Reversed = "reversed" }
+}
+
+crate::status_enum! {
+    /// An open plan is active at once; a targeted one is an invitation until
+    /// its creator accepts or declines. A suspended shop's plans pause.
+    pub enum PlanStatus { Active = "active", Invited = "invited", Declined = "declined", Paused = "paused" }
+}
+
+/// The lowest and highest rate a plan may pay, in basis points (1% and 80%).
+pub const MIN_RATE_BPS: i64 = 100;
+pub const MAX_RATE_BPS: i64 = 8_000;
+
+/// A commission rate in basis points (1,000 = 10%).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RateBps(i64);
+
+impl RateBps {
+    pub fn parse(bps: i64) -> Result<RateBps, DomainError> {
+        if (MIN_RATE_BPS..=MAX_RATE_BPS).contains(&bps) {
+            Ok(RateBps(bps))
+        } else {
+            Err(DomainError::invalid("rate_bps", format!("between {MIN_RATE_BPS} (1%) and {MAX_RATE_BPS} (80%)")))
+        }
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+/// A plan's rate over time: each `(when it was set, rate)`, oldest first.
+/// A rate that was replaced stays in force for `notice_ms` after its
+/// replacement, so a cut reaches creators only after the notice while a
+/// raise applies at once; the highest rate in force wins.
+pub fn rate_at(history: &[(Timestamp, RateBps)], at: Timestamp, notice_ms: i64) -> Option<RateBps> {
+    let mut best: Option<RateBps> = None;
+    for (i, (set_at, rate)) in history.iter().enumerate() {
+        if *set_at > at {
+            break;
+        }
+        let in_force = match history.get(i + 1) {
+            Some((replaced_at, _)) if *replaced_at <= at => at.millis() < replaced_at.millis().saturating_add(notice_ms),
+            _ => true,
+        };
+        if in_force {
+            best = best.max(Some(*rate));
+        }
+    }
+    best
+}
+
+/// A creator's touch on the way to a purchase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Touch {
+    pub kind: TouchKind,
+    /// The video, note, showcase item, link or room touched (its kind says which).
+    pub id: i64,
+    pub creator: UserId,
+    pub at: Timestamp,
+}
+
+/// A purchase, as attribution needs it.
+pub struct Sale<'a> {
+    pub buyer: UserId,
+    pub at: Timestamp,
+    /// `(room, host)` when bought inside a live room.
+    pub live_room: Option<(RoomId, UserId)>,
+    /// The selling shop's staff: they earn nothing on their own products.
+    pub shop_staff: &'a [UserId],
+}
+
+/// The touch a sale is credited to, if any. A purchase inside a live room
+/// goes to the room's host whatever came before; otherwise the last touch
+/// no more than `window_ms` before the sale wins. Nobody earns on their own
+/// purchase or on their own shop's products: then nothing is credited.
+pub fn credit(touches: &[Touch], sale: &Sale<'_>, window_ms: i64) -> Option<Touch> {
+    let chosen = match sale.live_room {
+        Some((room, host)) => Touch { kind: TouchKind::LiveRoom, id: room.get(), creator: host, at: sale.at },
+        None => *touches.iter().filter(|t| t.at <= sale.at && sale.at.millis() - t.at.millis() <= window_ms).max_by_key(|t| t.at)?,
+    };
+    let earns = chosen.creator != sale.buyer && !sale.shop_staff.contains(&chosen.creator);
+    earns.then_some(chosen)
+}
+
+/// Commission on what the shopper paid for a line's goods, rounded down.
+pub fn commission_minor(paid_minor: i64, rate: RateBps) -> i64 {
+    (i128::from(paid_minor) * i128::from(rate.get()) / 10_000) as i64
+}
+
+/// The platform's fee on a commission, rounded down.
+pub fn platform_fee_minor(commission_minor: i64, fee_bps: i64) -> i64 {
+    (i128::from(commission_minor) * i128::from(fee_bps.clamp(0, 10_000)) / 10_000) as i64
+}
+
+/// A refund of `refund_minor` spread over lines in proportion to what each
+/// was paid (largest remainders first), never more than a line was paid.
+/// The parts add up to the refund, which is capped at the order's total.
+pub fn allocate_refund(lines_paid: &[i64], refund_minor: i64) -> Vec<i64> {
+    let total: i64 = lines_paid.iter().sum();
+    let refund = refund_minor.clamp(0, total);
+    if total == 0 {
+        return vec![0; lines_paid.len()];
+    }
+    let mut parts: Vec<(i64, i128)> = lines_paid
+        .iter()
+        .map(|paid| {
+            let exact = i128::from(*paid) * i128::from(refund);
+            ((exact / i128::from(total)) as i64, exact % i128::from(total))
+        })
+        .collect();
+    let mut left = refund - parts.iter().map(|(p, _)| p).sum::<i64>();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(parts[i].1));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        if parts[i].0 < lines_paid[i] {
+            parts[i].0 += 1;
+            left -= 1;
+        }
+    }
+    parts.into_iter().map(|(p, _)| p).collect()
+}
+
+/// How much of a line's commission a refund takes back, given what of the
+/// line was refunded before and now. Counted on the running total, so a
+/// line refunded in several parts gives back exactly its commission when
+/// refunded in full, and what stays is never more than the commission on
+/// what stayed paid.
+pub fn reversal_minor(commission_minor: i64, line_paid_minor: i64, refunded_before_minor: i64, refund_minor: i64) -> i64 {
+    if line_paid_minor <= 0 {
+        return 0;
+    }
+    let taken_back = |refunded: i64| -> i64 {
+        let refunded = i128::from(refunded.clamp(0, line_paid_minor));
+        let c = i128::from(commission_minor);
+        let paid = i128::from(line_paid_minor);
+        ((c * refunded + paid - 1) / paid) as i64
+    };
+    taken_back(refunded_before_minor.saturating_add(refund_minor)) - taken_back(refunded_before_minor)
+}
+
+/// When a completed order's commission becomes available: after the hold.
+pub fn available_at(completed_at: Timestamp, hold_ms: i64) -> Timestamp {
+    Timestamp::from_millis(completed_at.millis().saturating_add(hold_ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const DAY: i64 = 86_400_000;
+
+    fn t(ms: i64) -> Timestamp {
+        Timestamp::from_millis(ms)
+    }
+
+    fn r(bps: i64) -> RateBps {
+        RateBps::parse(bps).unwrap()
+    }
+
+    #[test]
+    fn rates_are_between_one_and_eighty_percent() {
+        assert!(RateBps::parse(99).is_err());
+        assert!(RateBps::parse(8_001).is_err());
+        assert_eq!(RateBps::parse(100).map(RateBps::get), Ok(100));
+        assert_eq!(RateBps::parse(8_000).map(RateBps::get), Ok(8_000));
+    }
+
+    #[test]
+    fn a_cut_waits_for_its_notice_and_a_raise_does_not() {
+        let notice = 30 * DAY;
+        // 20% from day 0, cut to 10% on day 10, raised to 15% on day 20.
+        let history = [(t(0), r(2_000)), (t(10 * DAY), r(1_000)), (t(20 * DAY), r(1_500))];
+        let cases = [
+            (-1, None),
+            (0, Some(2_000)),
+            (10 * DAY, Some(2_000)),
+            (20 * DAY, Some(2_000)),
+            // The notice of the cut ends on day 40, to the millisecond.
+            (40 * DAY - 1, Some(2_000)),
+            (40 * DAY, Some(1_500)),
+        ];
+        for (at, want) in cases {
+            assert_eq!(rate_at(&history, t(at), notice).map(RateBps::get), want, "at {at}");
+        }
+        let raised = [(t(0), r(1_000)), (t(DAY), r(3_000))];
+        assert_eq!(rate_at(&raised, t(DAY), notice).map(RateBps::get), Some(3_000));
+    }
+
+    #[test]
+    fn the_last_touch_in_the_window_wins_to_the_millisecond() {
+        let window = 7 * DAY;
+        let sale_at = 100 * DAY;
+        let touches = [
+            Touch { kind: TouchKind::Video, id: 1, creator: UserId(10), at: t(sale_at - window - 1) },
+            Touch { kind: TouchKind::Note, id: 2, creator: UserId(11), at: t(sale_at - window) },
+            Touch { kind: TouchKind::ShareLink, id: 3, creator: UserId(12), at: t(sale_at + 1) },
+        ];
+        let sale = Sale { buyer: UserId(99), at: t(sale_at), live_room: None, shop_staff: &[] };
+        assert_eq!(credit(&touches, &sale, window).map(|c| (c.kind, c.creator)), Some((TouchKind::Note, UserId(11))));
+        assert_eq!(credit(&touches[..1], &sale, window), None, "one millisecond too old");
+        let later = Touch { kind: TouchKind::Showcase, id: 4, creator: UserId(13), at: t(sale_at) };
+        assert_eq!(credit(&[touches[1], later], &sale, window).map(|c| c.creator), Some(UserId(13)));
+    }
+
+    #[test]
+    fn a_live_room_purchase_goes_to_its_host_and_nobody_earns_on_themselves() {
+        let touches = [Touch { kind: TouchKind::Video, id: 1, creator: UserId(10), at: t(0) }];
+        let in_room = Sale { buyer: UserId(99), at: t(1_000), live_room: Some((RoomId(7), UserId(20))), shop_staff: &[] };
+        assert_eq!(credit(&touches, &in_room, DAY).map(|c| (c.kind, c.id, c.creator)), Some((TouchKind::LiveRoom, 7, UserId(20))));
+        let own_link = Sale { buyer: UserId(10), at: t(1_000), live_room: None, shop_staff: &[] };
+        assert_eq!(credit(&touches, &own_link, DAY), None);
+        let staff = Sale { buyer: UserId(99), at: t(1_000), live_room: None, shop_staff: &[UserId(10)] };
+        assert_eq!(credit(&touches, &staff, DAY), None);
+        let host_buys = Sale { buyer: UserId(20), at: t(1_000), live_room: Some((RoomId(7), UserId(20))), shop_staff: &[] };
+        assert_eq!(credit(&touches, &host_buys, DAY), None);
+    }
+
+    #[test]
+    fn commission_and_fee_round_down() {
+        assert_eq!(commission_minor(1_990, r(2_000)), 398);
+        assert_eq!(commission_minor(999, r(150)), 14);
+        assert_eq!(platform_fee_minor(398, 1_000), 39);
+        assert_eq!(platform_fee_minor(398, -5), 0);
+        assert_eq!(available_at(t(DAY), 15 * DAY), t(16 * DAY));
+    }
+
+    #[test]
+    fn refunds_are_spread_in_proportion_and_add_up() {
+        assert_eq!(allocate_refund(&[1_000, 3_000], 2_000), vec![500, 1_500]);
+        assert_eq!(allocate_refund(&[1, 1, 1], 2), vec![1, 1, 0]);
+        assert_eq!(allocate_refund(&[500, 500], 9_999), vec![500, 500], "never more than was paid");
+        assert_eq!(allocate_refund(&[], 10), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn half_a_refund_halves_the_commission_and_a_full_one_takes_it_all() {
+        // ¥19.90 at 20%: ¥3.98 commission.
+        assert_eq!(reversal_minor(398, 1_990, 0, 995), 199);
+        assert_eq!(reversal_minor(398, 1_990, 995, 995), 199);
+        assert_eq!(reversal_minor(398, 1_990, 0, 1_990), 398);
+        assert_eq!(reversal_minor(398, 1_990, 1_990, 1), 0, "nothing left to take back");
+        assert_eq!(reversal_minor(3, 10, 0, 1), 1, "rounded against the creator: never paid more");
+    }
+
+    proptest! {
+        #[test]
+        fn allocation_adds_up_and_stays_within_each_line(lines in proptest::collection::vec(0i64..100_000, 0..8), refund in 0i64..1_000_000) {
+            let parts = allocate_refund(&lines, refund);
+            let total: i64 = lines.iter().sum();
+            prop_assert_eq!(parts.iter().sum::<i64>(), refund.min(total));
+            for (part, paid) in parts.iter().zip(&lines) {
+                prop_assert!(*part >= 0 && part <= paid);
+            }
+        }
+
+        #[test]
+        fn reversals_never_leave_more_than_the_commission_on_what_stayed_paid(
+            paid in 1i64..1_000_000,
+            bps in MIN_RATE_BPS..=MAX_RATE_BPS,
+            refunds in proptest::collection::vec(0i64..200_000, 0..6),
+        ) {
+            let commission = commission_minor(paid, r(bps));
+            let (mut refunded, mut reversed) = (0i64, 0i64);
+            for refund in refunds {
+                let refund = refund.min(paid - refunded);
+                let back = reversal_minor(commission, paid, refunded, refund);
+                prop_assert!(back >= 0);
+                refunded += refund;
+                reversed += back;
+                prop_assert!(reversed <= commission);
+                // What the creator keeps is at most the commission on what stayed paid.
+                prop_assert!(commission - reversed <= commission_minor(paid - refunded, r(bps)));
+                prop_assert!(commission - reversed <= (i128::from(commission) * i128::from(paid - refunded) / i128::from(paid)) as i64);
+            }
+            prop_assert_eq!(reversal_minor(commission, paid, refunded, paid - refunded) + reversed, commission);
+        }
+    }
+}
