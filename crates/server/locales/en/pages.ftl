@@ -583,3 +583,38 @@ operator-done-plans-resumed = { $n ->
     [one] 1 commission plan resumed
    *[other] { $n } commission plans resumed
 }
+
+## Commission plans and the marketplace
+plans-title = Commission for creators
+plans-help = Creators who sell your products earn this share of what buyers pay (shipping excluded). A cut reaches them only after the notice period; a raise at once.
+plans-none = No commission plans yet: creators will not find your products in the marketplace.
+plans-whole-shop = The whole shop
+plans-open = open to every creator
+plans-rate = Rate { $rate }
+plans-in-force = (creators get { $rate } until the notice ends)
+plans-new-rate = New rate in percent
+plans-percent-placeholder = e.g. 20
+plans-change = Change rate
+plans-covers = Covers
+plans-rate-label = Rate in percent (1 to 80)
+plans-invite = Invite one creator (their number or profile link; leave empty for everyone)
+plans-invite-placeholder = e.g. /creators/12
+plans-add = Offer commission
+plans-added = Commission offered at { $rate }.
+plans-changed = The rate is now { $rate }.
+plans-cut = The rate will be { $rate } after { $days } days' notice; creators keep the old rate until then.
+plan-status-active = active
+plan-status-invited = invited
+plan-status-declined = declined
+plan-status-paused = paused
+market-title = Product marketplace
+market-help = Products whose shops pay you commission when you sell them: pick one, then post a video or a note with it.
+market-none = No products pay commission yet.
+market-rate = Commission { $rate }
+market-earn = You earn { $amount } a sale
+market-invitations = Invitations from shops
+market-accept = Accept
+market-decline = Decline
+market-accepted = Invitation accepted.
+market-declined = Invitation declined.
+studio-marketplace = Find products that pay commission

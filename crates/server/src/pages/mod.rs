@@ -4,6 +4,7 @@
 
 mod account;
 mod addresses;
+mod affiliate;
 mod cart;
 mod community;
 pub mod layout;
@@ -73,6 +74,8 @@ pub fn router() -> Router<AppState> {
         .route("/notes/{id}/sponsor", post(notes::sponsor))
         .route("/studio/notes", post(notes::create).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/studio", get(watch::studio))
+        .route("/studio/marketplace", get(affiliate::marketplace))
+        .route("/studio/invitations/{id}", post(affiliate::answer))
         .route("/studio/rooms", post(live::create))
         .route("/live", get(live::list))
         .route("/live/{id}", get(live::room))

@@ -86,3 +86,49 @@ async fn an_invited_creator_answers_once_and_a_suspended_shop_pauses_its_plans()
     let market: Value = app.get("/api/v1/affiliate/marketplace", None).await.json().await.unwrap();
     assert_eq!(market[0]["rate_bps"], 1000);
 }
+
+#[tokio::test]
+async fn the_shop_and_the_creator_use_the_pages() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 50).await;
+    let creator = app.sign_up("creator").await;
+    let shop_browser = app.browser(&f.merchant).await;
+    let r = app
+        .submit(&shop_browser, &format!("/merchant/shops/{}/plans", f.shop_id), &[("product", ""), ("creator", ""), ("rate", "12.5")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let profile = format!("/creators/{}", creator.id);
+    let r = app
+        .submit(
+            &shop_browser,
+            &format!("/merchant/shops/{}/plans", f.shop_id),
+            &[("product", &f.product_id.to_string()), ("creator", &profile), ("rate", "30%")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .submit(&shop_browser, &format!("/merchant/shops/{}/plans", f.shop_id), &[("product", ""), ("creator", ""), ("rate", "90")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let plans: Vec<Value> =
+        app.get(&format!("/api/v1/shops/{}/commission-plans", f.shop_id), Some(&f.merchant.token)).await.json().await.unwrap();
+    let rates: Vec<(i64, Option<i64>)> = plans.iter().map(|p| (p["rate_bps"].as_i64().unwrap(), p["creator_id"].as_i64())).collect();
+    assert_eq!(rates, [(3000, Some(creator.id)), (1250, None)]);
+
+    let creator_browser = app.browser(&creator).await;
+    let page = app
+        .client
+        .get(app.url("/studio/marketplace"))
+        .header("cookie", &creator_browser.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Sugar oranges 5 kg") && page.contains("12.5%"), "{page}");
+    let r = app.submit(&creator_browser, &format!("/studio/invitations/{}", plans[0]["id"]), &[("accept", "true")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mine: Value = app.get("/api/v1/me/commission-plans", Some(&creator.token)).await.json().await.unwrap();
+    assert_eq!(mine[0]["status"], "active");
+}

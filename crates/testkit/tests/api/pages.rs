@@ -264,6 +264,7 @@ async fn chinese_pages_carry_no_english_words_of_their_own() {
         "/communities".to_owned(),
         "/signup".to_owned(),
         "/account/addresses".to_owned(),
+        "/studio/marketplace".to_owned(),
         format!("/report?subject=product&id={product}"),
     ] {
         let r = app.client.get(app.url(&path)).header("cookie", &browser.cookie).header("accept-language", "zh-CN").send().await.unwrap();

@@ -1,8 +1,11 @@
 //! The merchant's pages: shops and their orders (`shops.rs`), products,
 //! SKUs, stock, pictures and flash deals (`products.rs`), what group leaders
-//! may sell (`offers.rs`).
+//! may sell (`offers.rs`), what it pays creators (`plans.rs`).
 
 mod offers;
+mod plans;
+
+pub use plans::percent;
 mod products;
 mod shops;
 
@@ -26,6 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/shops/{id}/products", post(create_product))
         .route("/merchant/shops/{id}/location", post(set_location))
         .route("/merchant/shops/{id}/shipping", post(set_shipping))
+        .route("/merchant/shops/{id}/plans", post(plans::add))
+        .route("/merchant/plans/{id}", post(plans::change))
         .route("/merchant/shops/{id}/leader-offers", post(offers::set_offer))
         .route("/merchant/products/{id}", get(product).post(update_product))
         .route("/merchant/products/{id}/skus", post(add_sku))

@@ -73,6 +73,7 @@ pub(super) struct ShopPage {
     shipping: ShippingForm,
     /// The fees in words, as buyers read them at checkout.
     shipping_terms: String,
+    plans: Vec<super::plans::PlanRow>,
 }
 
 pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id: ShopId, error: Option<String>) -> PageResult {
@@ -97,8 +98,9 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
     let rates = state.db.shop_shipping(id).await?;
     let shipping_terms = crate::pages::cart::shipping_terms(crate::i18n::current(), &rates, &shop.currency);
     let shipping = ShippingForm::of(&rates, &shop.currency);
+    let plans = super::plans::plan_rows(state, id, &products).await?;
     let layout = Layout::new(Some(user), csrf);
-    Ok(render(&ShopPage { layout, shop, products, orders, supply, offered, not_offered, error, shipping, shipping_terms }))
+    Ok(render(&ShopPage { layout, shop, products, orders, supply, offered, not_offered, error, shipping, shipping_terms, plans }))
 }
 
 pub(super) async fn shop(

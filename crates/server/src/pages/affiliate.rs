@@ -1,0 +1,84 @@
+//! The creator's product marketplace: what pays commission and how much a
+//! sale earns, and the shops' invitations to answer.
+
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other_saying};
+use crate::AppState;
+use crate::extract::Path;
+use crate::pages::merchant::percent;
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use haul_domain::affiliate::{PlanStatus, RateBps, commission_minor};
+use serde::Deserialize;
+
+pub struct MarketRow {
+    pub product_id: i64,
+    pub title: String,
+    pub shop_name: String,
+    pub price: String,
+    pub rate: String,
+    /// What one sale at the lowest price earns.
+    pub earn: String,
+}
+
+pub struct Invitation {
+    pub id: i64,
+    pub shop_name: String,
+    pub covers: String,
+    pub rate: String,
+}
+
+#[derive(Template)]
+#[template(path = "marketplace.html")]
+struct MarketPage {
+    layout: Layout,
+    rows: Vec<MarketRow>,
+    invitations: Vec<Invitation>,
+}
+
+pub async fn marketplace(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    let lang = crate::i18n::current();
+    let rows = state
+        .db
+        .marketplace(100)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let earn = RateBps::parse(m.rate_bps).map(|r| commission_minor(m.min_price_minor, r)).unwrap_or(0);
+            MarketRow {
+                product_id: m.product_id,
+                title: m.title,
+                shop_name: m.shop_name,
+                price: money(m.min_price_minor, &m.currency),
+                rate: lang.t_with("market-rate", "rate", percent(m.rate_bps)),
+                earn: lang.t_with("market-earn", "amount", money(earn, &m.currency)),
+            }
+        })
+        .collect();
+    let mut invitations = Vec::new();
+    for p in state.db.plans_of_creator(user.user_id()).await?.into_iter().filter(|p| p.status == PlanStatus::Invited) {
+        let shop_name = state.db.shop(haul_domain::ids::ShopId(p.shop_id)).await?.name;
+        let covers = match p.product_id {
+            Some(id) => state.db.product(haul_domain::ids::ProductId(id)).await?.title,
+            None => lang.t("plans-whole-shop"),
+        };
+        invitations.push(Invitation { id: p.id, shop_name, covers, rate: lang.t_with("market-rate", "rate", percent(p.rate_bps)) });
+    }
+    Ok(render(&MarketPage { layout: Layout::new(Some(user), &csrf), rows, invitations }))
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    accept: bool,
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<AnswerForm>,
+) -> PageResult {
+    state.db.answer_invitation(id, user.user_id(), f.accept).await?;
+    let notice = crate::i18n::current().t(if f.accept { "market-accepted" } else { "market-declined" });
+    Ok(see_other_saying("/studio/marketplace", &notice))
+}
