@@ -88,6 +88,8 @@ catalogue! {
     AddressChangesFee = "address_changes_fee" (409): "after payment the address can change only to one with the same delivery fee",
     PlanExists = "plan_exists" (409): "an open plan covers this product (or the whole shop) already; change its rate",
     InvitationAnswered = "invitation_answered" (409): "the invitation was accepted or declined already",
+    ShowcaseFull = "showcase_full" (409): "the showcase holds as many products as it can; remove one first",
+    NoCommission = "no_commission" (409): "the product pays no commission to this creator",
     AlreadyReported = "already_reported" (409): "you reported this already; an operator will look at it",
     TooManyReports = "too_many_reports" (429): "too many reports from one account today",
     AccountSuspended = "account_suspended" (403): "the account is suspended by the platform",

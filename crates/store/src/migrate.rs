@@ -35,6 +35,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_delivery"),
     migration!(12, "0012_moderation"),
     migration!(13, "0013_commission_plans"),
+    migration!(14, "0014_showcase"),
 ];
 
 impl Db {

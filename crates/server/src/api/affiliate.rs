@@ -4,11 +4,11 @@ use crate::AppState;
 use crate::auth::{ApiUser, require_shop_staff};
 use crate::error::AppResult;
 use crate::extract::{Json, Path, Query};
-use crate::services::affiliate::{PlanInput, create_plan, rate_now, set_rate};
+use crate::services::affiliate::{PlanInput, add_to_showcase, create_plan, rate_now, set_rate};
 use axum::extract::State;
 use axum::http::StatusCode;
-use haul_domain::ids::ShopId;
-use haul_store::affiliate::{MarketItem, Plan};
+use haul_domain::ids::{ProductId, ShopId, UserId};
+use haul_store::affiliate::{MarketItem, Plan, ShowcaseItem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,6 +22,33 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_invitations))
         .routes(routes!(accept))
         .routes(routes!(decline))
+        .routes(routes!(showcase))
+        .routes(routes!(add_showcase))
+        .routes(routes!(remove_showcase))
+}
+
+#[utoipa::path(get, path = "/api/v1/creators/{id}/showcase", tag = "affiliate", responses((status = 200, body = Vec<ShowcaseItem>), (status = 404)))]
+async fn showcase(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<Vec<ShowcaseItem>>> {
+    state.db.user(UserId(id)).await?;
+    Ok(axum::Json(state.db.showcase(UserId(id)).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ShowcaseInput {
+    pub product_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/showcase", tag = "affiliate", security(("bearer" = [])), request_body = ShowcaseInput,
+    responses((status = 204), (status = 404), (status = 409, description = "no_commission, showcase_full")))]
+async fn add_showcase(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<ShowcaseInput>) -> AppResult<StatusCode> {
+    add_to_showcase(&state, &user, input.product_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/showcase/{product_id}", tag = "affiliate", security(("bearer" = [])), responses((status = 204)))]
+async fn remove_showcase(State(state): State<AppState>, ApiUser(user): ApiUser, Path(product_id): Path<i64>) -> AppResult<StatusCode> {
+    state.db.remove_from_showcase(user.user_id(), ProductId(product_id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, IntoParams)]

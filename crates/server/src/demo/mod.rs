@@ -512,6 +512,11 @@ pub async fn fill(state: &AppState) -> Result<()> {
         let plan = NewPlan { shop: ShopId(shop), product: None, creator: None, rate: RateBps::parse(bps)?, flat_fee_minor: 0 };
         state.db.create_plan(&plan, now).await?;
     }
+    // The stylist's showcase carries the tea house's best sellers.
+    for sku in tea_skus.iter().take(3) {
+        let product = haul_domain::ids::ProductId(state.db.sku(*sku).await?.product_id);
+        state.db.add_to_showcase(creator, product, now).await?;
+    }
 
     // A few orders at different stages, paid through the sandbox like any other.
     let plan = [

@@ -19,6 +19,7 @@ pub struct MarketRow {
     pub rate: String,
     /// What one sale at the lowest price earns.
     pub earn: String,
+    pub in_showcase: bool,
 }
 
 pub struct Invitation {
@@ -38,6 +39,7 @@ struct MarketPage {
 
 pub async fn marketplace(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     let lang = crate::i18n::current();
+    let mine: Vec<i64> = state.db.showcase(user.user_id()).await?.iter().map(|i| i.product_id).collect();
     let rows = state
         .db
         .marketplace(100)
@@ -52,6 +54,7 @@ pub async fn marketplace(State(state): State<AppState>, SignedIn(user): SignedIn
                 price: money(m.min_price_minor, &m.currency),
                 rate: lang.t_with("market-rate", "rate", percent(m.rate_bps)),
                 earn: lang.t_with("market-earn", "amount", money(earn, &m.currency)),
+                in_showcase: mine.contains(&m.product_id),
             }
         })
         .collect();
@@ -81,4 +84,23 @@ pub async fn answer(
     state.db.answer_invitation(id, user.user_id(), f.accept).await?;
     let notice = crate::i18n::current().t(if f.accept { "market-accepted" } else { "market-declined" });
     Ok(see_other_saying("/studio/marketplace", &notice))
+}
+
+#[derive(Deserialize)]
+pub struct ShowcaseForm {
+    product_id: i64,
+    /// `add` or `remove`.
+    then: String,
+}
+
+pub async fn showcase(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<ShowcaseForm>) -> PageResult {
+    let lang = crate::i18n::current();
+    let notice = if f.then == "remove" {
+        state.db.remove_from_showcase(user.user_id(), haul_domain::ids::ProductId(f.product_id)).await?;
+        lang.t("showcase-removed")
+    } else {
+        crate::services::affiliate::add_to_showcase(&state, &user, f.product_id).await?;
+        lang.t("showcase-added")
+    };
+    Ok(see_other_saying(&format!("/studio/marketplace#product-{}", f.product_id), &notice))
 }

@@ -76,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .route("/studio", get(watch::studio))
         .route("/studio/marketplace", get(affiliate::marketplace))
         .route("/studio/invitations/{id}", post(affiliate::answer))
+        .route("/studio/showcase", post(affiliate::showcase))
         .route("/studio/rooms", post(live::create))
         .route("/live", get(live::list))
         .route("/live/{id}", get(live::room))

@@ -202,6 +202,14 @@ struct CreatorPage {
     following: bool,
     videos: Vec<VideoView>,
     notes: Vec<haul_store::content::Note>,
+    showcase: Vec<ShowcaseCard>,
+}
+
+/// A product in the creator's showcase, as their profile shows it.
+pub struct ShowcaseCard {
+    pub item: haul_store::affiliate::ShowcaseItem,
+    pub price: String,
+    pub image: Option<String>,
 }
 
 pub async fn creator(
@@ -226,7 +234,18 @@ pub async fn creator(
         .collect();
     let followers = state.db.follower_count(UserId(id)).await?;
     let notes = state.db.notes_of_author(UserId(id), &PageRequest::parse(Some(60), None)?).await?.items;
-    Ok(render(&CreatorPage { layout: Layout::new(user, &csrf), creator, followers, following, videos, notes }))
+    let showcase = state
+        .db
+        .showcase(UserId(id))
+        .await?
+        .into_iter()
+        .map(|i| ShowcaseCard {
+            price: money(i.min_price_minor, &i.currency),
+            image: i.image_key.as_deref().map(crate::media::MediaStore::url),
+            item: i,
+        })
+        .collect();
+    Ok(render(&CreatorPage { layout: Layout::new(user, &csrf), creator, followers, following, videos, notes, showcase }))
 }
 
 #[derive(Deserialize)]

@@ -66,3 +66,13 @@ pub async fn rate_now(state: &AppState, plan: i64) -> AppResult<Option<i64>> {
     let notice_ms = state.config.commission_notice_days.max(0) * 86_400_000;
     Ok(haul_domain::affiliate::rate_at(&history, state.clock.now(), notice_ms).map(RateBps::get))
 }
+
+/// A creator adds a product that pays them commission to their showcase.
+pub async fn add_to_showcase(state: &AppState, user: &User, product: i64) -> AppResult<()> {
+    let product = ProductId(product);
+    state.db.product(product).await?;
+    if !state.db.pays_commission(product, user.user_id()).await? {
+        return Err(AppError::new(haul_domain::ErrorCode::NoCommission, "this product pays you no commission"));
+    }
+    Ok(state.db.add_to_showcase(user.user_id(), product, state.clock.now()).await?)
+}

@@ -132,3 +132,37 @@ async fn the_shop_and_the_creator_use_the_pages() {
     let mine: Value = app.get("/api/v1/me/commission-plans", Some(&creator.token)).await.json().await.unwrap();
     assert_eq!(mine[0]["status"], "active");
 }
+
+#[tokio::test]
+async fn a_creator_keeps_a_showcase_of_products_that_pay_them() {
+    let app = spawn_app().await;
+    let paying = app.shop_with_product(1990, 50).await;
+    let not_paying = app.shop_with_product(990, 50).await;
+    let plans = format!("/api/v1/shops/{}/commission-plans", paying.shop_id);
+    assert_eq!(app.post(&plans, Some(&paying.merchant.token), &json!({"rate_bps": 1500})).await.status(), StatusCode::CREATED);
+    let creator = app.sign_up("creator").await;
+    let add = |product: i64| {
+        let body = json!({"product_id": product});
+        let (app, token) = (&app, creator.token.clone());
+        async move { app.post("/api/v1/me/showcase", Some(&token), &body).await }
+    };
+    assert_eq!(add(paying.product_id).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(add(paying.product_id).await.status(), StatusCode::NO_CONTENT, "twice changes nothing");
+    assert_error(add(not_paying.product_id).await, StatusCode::CONFLICT, "no_commission").await;
+    assert_error(add(999_999).await, StatusCode::NOT_FOUND, "not_found").await;
+    let shown: Value = app.get(&format!("/api/v1/creators/{}/showcase", creator.id), None).await.json().await.unwrap();
+    assert_eq!((shown.as_array().unwrap().len(), shown[0]["product_id"].as_i64()), (1, Some(paying.product_id)));
+    // On the creator's profile page.
+    let page = app.get(&format!("/creators/{}", creator.id), None).await.text().await.unwrap();
+    assert!(page.contains("id=\"showcase\"") && page.contains("Sugar oranges 5 kg"));
+    let r = app.delete(&format!("/api/v1/me/showcase/{}", paying.product_id), Some(&creator.token)).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let shown: Value = app.get(&format!("/api/v1/creators/{}/showcase", creator.id), None).await.json().await.unwrap();
+    assert_eq!(shown, json!([]));
+    // From the marketplace page.
+    let browser = app.browser(&creator).await;
+    let r = app.submit(&browser, "/studio/showcase", &[("product_id", &paying.product_id.to_string()), ("then", "add")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let shown: Value = app.get(&format!("/api/v1/creators/{}/showcase", creator.id), None).await.json().await.unwrap();
+    assert_eq!(shown.as_array().unwrap().len(), 1);
+}
