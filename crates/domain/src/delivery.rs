@@ -229,6 +229,13 @@ impl ShippingRates {
         province.and_then(|code| self.regions.iter().find(|(p, _)| p == code)).map_or(self.flat_minor, |(_, fee)| *fee)
     }
 
+    /// The fee for an order of `subtotal_minor` going to `to` (none chosen
+    /// yet: the flat fee). Only a Chinese address has a province with a fee
+    /// of its own.
+    pub fn fee_to(&self, subtotal_minor: i64, to: Option<&Address>) -> i64 {
+        self.fee(subtotal_minor, to.filter(|a| a.country == "CN").map(|a| a.province.as_str()))
+    }
+
     /// The rates as a merchant set them: fees between zero and
     /// [`MAX_FEE_MINOR`], provinces named once each.
     pub fn parse(self) -> Result<ShippingRates, DomainError> {
@@ -346,6 +353,11 @@ mod tests {
         assert_eq!(rates.fee(5000, Some("XZ")), 2500);
         assert_eq!(rates.fee(9900, Some("XZ")), 0);
         assert_eq!(ShippingRates::default().fee(1, Some("GD")), 0);
+        let mut abroad = address();
+        abroad.country = "GB".into();
+        abroad.province = "XZ".into();
+        assert_eq!(rates.fee_to(5000, Some(&abroad)), 800, "a province code abroad is not a Chinese province");
+        assert_eq!(rates.fee_to(5000, None), 800);
     }
 
     #[test]

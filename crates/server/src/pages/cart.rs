@@ -39,11 +39,18 @@ pub struct Group {
     pub choices: Vec<Choice>,
 }
 
-/// An address to choose at checkout.
+/// An address to choose at checkout or on an order.
 pub struct Choice {
     pub id: i64,
     pub label: String,
     pub is_default: bool,
+}
+
+impl Choice {
+    /// "小美 13800138001 · 上海市上海市徐汇区…", in the page's order of parts.
+    pub fn of(a: &haul_store::delivery::SavedAddress, zh: bool) -> Self {
+        Choice { id: a.id, label: format!("{} {} · {}", a.recipient, a.phone, a.address().one_line(zh)), is_default: a.is_default == 1 }
+    }
 }
 
 #[derive(Template)]
@@ -98,14 +105,9 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
         g.choices = addresses
             .iter()
             .map(|a| {
-                let to = a.address();
-                let fee = rates.fee(minor, (to.country == "CN").then_some(to.province.as_str()));
-                let fee = lang.t_with("shipping-flat", "fee", money(fee, &currency));
-                Choice {
-                    id: a.id,
-                    label: format!("{} {} · {} · {fee}", a.recipient, a.phone, to.one_line(zh)),
-                    is_default: a.is_default == 1,
-                }
+                let fee = money(rates.fee_to(minor, Some(&a.address())), &currency);
+                let choice = Choice::of(a, zh);
+                Choice { label: format!("{} · {}", choice.label, lang.t_with("shipping-flat", "fee", fee)), ..choice }
             })
             .collect();
         g.pickup_point = shipping.pickup_point;

@@ -145,17 +145,7 @@ pub async fn view(
     let zh = lang == crate::i18n::Lang::Zh;
     let address_open = is_buyer && fulfilment.address_open(status);
     let choices = if address_open {
-        state
-            .db
-            .addresses(user.user_id())
-            .await?
-            .into_iter()
-            .map(|a| super::cart::Choice {
-                id: a.id,
-                label: format!("{} {} · {}", a.recipient, a.phone, a.address().one_line(zh)),
-                is_default: a.is_default == 1,
-            })
-            .collect()
+        state.db.addresses(user.user_id()).await?.into_iter().map(|a| super::cart::Choice::of(&a, zh)).collect()
     } else {
         Vec::new()
     };

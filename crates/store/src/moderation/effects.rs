@@ -121,18 +121,7 @@ pub(super) async fn apply(tx: &mut Transaction<'_, Any>, d: &Decision<'_>) -> Re
 }
 
 async fn exists(tx: &mut Transaction<'_, Any>, subject: Subject, id: i64) -> Result<bool> {
-    let table = match subject {
-        Subject::Video => "videos",
-        Subject::Note => "notes",
-        Subject::Comment => "video_comments",
-        Subject::NoteComment => "note_comments",
-        Subject::LiveRoom => "live_rooms",
-        Subject::Product => "products",
-        Subject::Shop => "shops",
-        Subject::User => "users",
-        Subject::Community => "communities",
-        Subject::Platform => return Ok(false),
-    };
+    let Some((table, _)) = super::subject_table(subject) else { return Ok(false) };
     let sql = format!("SELECT 1 FROM {table} WHERE id = $1");
     Ok(sqlx::query_as::<_, (i32,)>(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await?.is_some())
 }

@@ -233,21 +233,28 @@ impl Db {
 
     /// What a reported thing is called, and whether it exists.
     pub async fn subject_label(&self, subject: Subject, id: i64) -> Result<Option<String>> {
-        let sql = match subject {
-            Subject::Video => "SELECT caption FROM videos WHERE id = $1",
-            Subject::Note => "SELECT title FROM notes WHERE id = $1",
-            Subject::Comment => "SELECT body FROM video_comments WHERE id = $1",
-            Subject::NoteComment => "SELECT body FROM note_comments WHERE id = $1",
-            Subject::LiveRoom => "SELECT title FROM live_rooms WHERE id = $1",
-            Subject::Product => "SELECT title FROM products WHERE id = $1",
-            Subject::Shop => "SELECT name FROM shops WHERE id = $1",
-            Subject::User => "SELECT display_name FROM users WHERE id = $1",
-            Subject::Community => "SELECT name FROM communities WHERE id = $1",
-            Subject::Platform => return Ok(None),
-        };
-        let row: Option<(String,)> = sqlx::query_as(sql).bind(id).fetch_optional(&self.read).await?;
+        let Some((table, label)) = subject_table(subject) else { return Ok(None) };
+        let sql = format!("SELECT {label} FROM {table} WHERE id = $1");
+        let row: Option<(String,)> = sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.read).await?;
         Ok(row.map(|(label,)| label))
     }
+}
+
+/// Where a subject is kept, and the column that names it (the platform's
+/// own settings are kept nowhere one can point at).
+fn subject_table(subject: Subject) -> Option<(&'static str, &'static str)> {
+    Some(match subject {
+        Subject::Video => ("videos", "caption"),
+        Subject::Note => ("notes", "title"),
+        Subject::Comment => ("video_comments", "body"),
+        Subject::NoteComment => ("note_comments", "body"),
+        Subject::LiveRoom => ("live_rooms", "title"),
+        Subject::Product => ("products", "title"),
+        Subject::Shop => ("shops", "name"),
+        Subject::User => ("users", "display_name"),
+        Subject::Community => ("communities", "name"),
+        Subject::Platform => return None,
+    })
 }
 
 async fn audit_in(tx: &mut Transaction<'_, Any>, d: &Decision<'_>, detail: &str) -> Result<i64> {

@@ -150,8 +150,7 @@ async fn planned_delivery(tx: &mut Transaction<'_, Any>, shop: ShopId, receive: 
     let shipping = crate::delivery::shipping_in(tx, shop).await?;
     Ok(match receive {
         Receive::Deliver(to) => {
-            let province = to.as_ref().filter(|a| a.country == "CN").map(|a| a.province.as_str());
-            let fee_minor = shipping.rates().fee(subtotal, province);
+            let fee_minor = shipping.rates().fee_to(subtotal, to.as_ref());
             PlannedDelivery::Ship { to, fee_minor }
         }
         Receive::Collect(_) if shipping.pickup_point.is_none() => {

@@ -262,6 +262,12 @@ pub(crate) async fn return_stock(tx: &mut Transaction<'_, Any>, order: OrderId) 
 
 /// Checks the move against the state machine and applies it only if nobody
 /// changed the order in between.
+/// An order as the open transaction sees it.
+pub(crate) async fn order_in(tx: &mut Transaction<'_, Any>, id: OrderId) -> Result<Order> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
+    sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("order"))
+}
+
 pub(crate) async fn transition_in(
     tx: &mut Transaction<'_, Any>,
     id: OrderId,
@@ -270,9 +276,7 @@ pub(crate) async fn transition_in(
     note: &str,
     now: Timestamp,
 ) -> Result<Order> {
-    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
-    let order: Order =
-        sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("order"))?;
+    let order = order_in(tx, id).await?;
     let from = order.status;
     from.transition(to)?;
     if !order.fulfilment.allows(to) {

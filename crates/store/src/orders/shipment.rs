@@ -1,6 +1,6 @@
 //! A delivery's address, its shipment and its receipt.
 
-use super::{ORDER_COLUMNS, Order, address_json, transition_in};
+use super::{ORDER_COLUMNS, Order, address_json, order_in, transition_in};
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
@@ -36,9 +36,7 @@ impl Db {
     /// after payment the address may change only to one with the same fee.
     pub async fn set_order_address(&self, id: OrderId, to: &Address, now: Timestamp) -> Result<Order> {
         let mut tx = self.write.begin().await?;
-        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
-        let order: Order =
-            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("order"))?;
+        let order = order_in(&mut tx, id).await?;
         if !order.fulfilment.address_open(order.status) {
             return Err(StoreError::conflict(ErrorCode::AlreadyShipped, "the order has shipped; its address can no longer change"));
         }
@@ -47,11 +45,10 @@ impl Db {
         let fee = if free {
             0
         } else {
-            let province = (to.country == "CN").then_some(to.province.as_str());
             crate::delivery::shipping_in(&mut tx, ShopId(order.shop_id))
                 .await?
                 .rates()
-                .fee(order.total_minor - order.shipping_minor, province)
+                .fee_to(order.total_minor - order.shipping_minor, Some(to))
         };
         if fee != order.shipping_minor && order.status != OrderStatus::PendingPayment {
             return Err(StoreError::conflict(
@@ -80,10 +77,7 @@ impl Db {
     /// so), keeping the carrier and tracking number.
     pub async fn ship_order(&self, id: OrderId, s: Shipment<'_>, now: Timestamp) -> Result<Order> {
         let mut tx = self.write.begin().await?;
-        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
-        let order: Order =
-            sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("order"))?;
-        if order.status == OrderStatus::Paid {
+        if order_in(&mut tx, id).await?.status == OrderStatus::Paid {
             super::check_group_closed(&mut tx, id).await?;
             transition_in(&mut tx, id, OrderStatus::Fulfilling, s.actor, s.note, now).await?;
         }
