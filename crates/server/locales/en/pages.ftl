@@ -475,7 +475,7 @@ operator-nobody = Nobody found.
 operator-suspended = Suspended
 operator-suspend-shop-effects = Suspending stops all sales: products leave the feed and search; running deals, team buys and campaigns are cancelled and refunded; live rooms end. Paid orders still go out.
 operator-audit-help = Every operator action: who, when, what and why. Entries cannot be changed or deleted.
-operator-done = { $action }: { $what }
+operator-done = { $action } — done: { $what }
 operator-done-nothing = Nothing changed: { $what } was already so.
 operator-done-reports = { $n ->
     [one] 1 report closed

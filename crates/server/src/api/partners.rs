@@ -91,6 +91,7 @@ async fn shipment(
         carrier: &partner.name,
         tracking_no: Some(tracking.as_str()).filter(|t| !t.is_empty()),
         actor: None,
+        prepared_note: haul_domain::orders::event_notes::FORWARDED_TO_PARTNER,
         note: &note,
     };
     Ok(axum::Json(state.db.ship_order(OrderId(id), shipment, state.clock.now()).await?))

@@ -50,7 +50,8 @@ pub async fn fill(state: &AppState, shoppers: [UserId; 2], shops: [ShopId; 2], n
 /// Ships a demo order with SF Express.
 pub async fn ship(state: &AppState, order: OrderId, now: Timestamp) -> Result<()> {
     let tracking = format!("SF{:010}", 1_402_000_000 + order.get());
-    let shipment = Shipment { carrier: "顺丰速运", tracking_no: Some(&tracking), actor: None, note: "demo" };
+    let notes = (haul_domain::orders::event_notes::BY_THE_SHOP, haul_domain::orders::event_notes::SHIPPED);
+    let shipment = Shipment { carrier: "顺丰速运", tracking_no: Some(&tracking), actor: None, prepared_note: notes.0, note: notes.1 };
     state.db.ship_order(order, shipment, now).await?;
     Ok(())
 }

@@ -84,7 +84,13 @@ pub async fn ship(state: &AppState, user: &User, order: OrderId, input: &ShipInp
     if !(4..=40).contains(&tracking.len()) || !tracking.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Err(DomainError::invalid("tracking_no", "4 to 40 letters, digits and dashes").into());
     }
-    let shipment = Shipment { carrier, tracking_no: Some(tracking), actor: Some(user.user_id()), note: event_notes::SHIPPED };
+    let shipment = Shipment {
+        carrier,
+        tracking_no: Some(tracking),
+        actor: Some(user.user_id()),
+        prepared_note: event_notes::BY_THE_SHOP,
+        note: event_notes::SHIPPED,
+    };
     Ok(state.db.ship_order(order, shipment, state.clock.now()).await?)
 }
 

@@ -14,6 +14,8 @@ pub struct Shipment<'a> {
     pub carrier: &'a str,
     pub tracking_no: Option<&'a str>,
     pub actor: Option<UserId>,
+    /// Why the order moved to fulfilling, when it ships straight from paid.
+    pub prepared_note: &'a str,
     pub note: &'a str,
 }
 
@@ -79,7 +81,7 @@ impl Db {
         let mut tx = self.write.begin().await?;
         if order_in(&mut tx, id).await?.status == OrderStatus::Paid {
             super::check_group_closed(&mut tx, id).await?;
-            transition_in(&mut tx, id, OrderStatus::Fulfilling, s.actor, s.note, now).await?;
+            transition_in(&mut tx, id, OrderStatus::Fulfilling, s.actor, s.prepared_note, now).await?;
         }
         transition_in(&mut tx, id, OrderStatus::Shipped, s.actor, s.note, now).await?;
         let sql = format!("UPDATE orders SET carrier = $1, tracking_no = $2, shipped_at = $3 WHERE id = $4 RETURNING {ORDER_COLUMNS}");

@@ -176,6 +176,8 @@ async fn a_delivery_ships_with_its_tracking_number_and_its_buyer_confirms_receip
     let view: Value = app.get(&format!("/api/v1/orders/{id}"), Some(&buyer.token)).await.json().await.unwrap();
     let trail: Vec<&str> = view["events"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
     assert_eq!(trail, ["pending_payment", "paid", "fulfilling", "shipped", "completed"]);
+    let notes: Vec<&str> = view["events"].as_array().unwrap().iter().map(|e| e["note"].as_str().unwrap()).collect();
+    assert_eq!(notes[2..], ["by the shop", "shipped by the shop", "received by the buyer"]);
     // The address stays with the shop's view of the order, and nobody else's.
     let shop_view: Value = app.get(&format!("/api/v1/orders/{id}"), Some(&f.merchant.token)).await.json().await.unwrap();
     assert_eq!(shop_view["ship_to"]["street"], "科技园路1号");

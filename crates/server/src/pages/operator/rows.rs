@@ -80,6 +80,8 @@ pub struct PersonRow {
     pub contact: String,
     pub role: String,
     pub suspended: bool,
+    /// Operators are not struck or suspended from the console.
+    pub operator: bool,
 }
 
 impl PersonRow {
@@ -88,6 +90,7 @@ impl PersonRow {
             id: u.id,
             contact: u.email.clone().or(u.phone.clone()).unwrap_or_default(),
             role: lang.t(&format!("role-{}", u.role)),
+            operator: u.role() == haul_domain::accounts::Role::Operator,
             suspended: u.suspended_at.is_some(),
             name: u.display_name,
         }
