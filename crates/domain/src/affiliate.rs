@@ -3,19 +3,34 @@
 //! to, the commission of a line, a refund spread over lines, and how much
 //! commission a refund takes back.
 
-use crate::ids::{RoomId, UserId};
+use crate::ids::{ProductId, RoomId, UserId};
 use crate::{DomainError, Timestamp};
 
 crate::status_enum! {
     /// What a shopper touched before buying: a creator's video card, note
-    /// tag, showcase item or share link; or the live room they bought in.
-    pub enum TouchKind { Video = "video", Note = "note", Showcase = "showcase", ShareLink = "share_link", LiveRoom = "live_room" }
+    /// tag, showcase item or share link; the live room they bought in; or
+    /// the community campaign whose leader hands the order over.
+    pub enum TouchKind {
+        Video = "video",
+        Note = "note",
+        Showcase = "showcase",
+        ShareLink = "share_link",
+        LiveRoom = "live_room",
+        Community = "community",
+    }
 }
 
 crate::status_enum! {
     /// A line's commission: pending until its order is complete and the
     /// after-sales hold has passed, then available; reversed by refunds.
     pub enum CommissionStatus { Pending = "pending", Available = "available", Reversed = "reversed" }
+}
+
+crate::status_enum! {
+    /// A payout: requested (waiting to be sent, or sent again after a
+    /// failure), sent (the provider has it), paid, or failed for good (its
+    /// money went back to the creator's balance).
+    pub enum PayoutStatus { Requested = "requested", Sent = "sent", Paid = "paid", Failed = "failed" }
 }
 
 crate::status_enum! {
@@ -65,6 +80,47 @@ pub fn rate_at(history: &[(Timestamp, RateBps)], at: Timestamp, notice_ms: i64) 
         }
     }
     best
+}
+
+/// How attribution and commission behave, from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AffiliateTerms {
+    /// How long a touch can still win a sale.
+    pub window_ms: i64,
+    /// How long a cut rate keeps paying the old one.
+    pub notice_ms: i64,
+    /// How long after an order completes its commission stays pending
+    /// (the after-sales window).
+    pub hold_ms: i64,
+    /// The platform's share of each commission, in basis points.
+    pub platform_fee_bps: i64,
+}
+
+impl Default for AffiliateTerms {
+    fn default() -> Self {
+        const DAY: i64 = 86_400_000;
+        AffiliateTerms { window_ms: 7 * DAY, notice_ms: 30 * DAY, hold_ms: 15 * DAY, platform_fee_bps: 1_000 }
+    }
+}
+
+/// An active plan as the rate rules need it: what it covers, whom it is
+/// for, and its rate history.
+pub struct PlanRates<'a> {
+    /// None: every product of the shop.
+    pub product: Option<ProductId>,
+    /// None: an open plan, for any creator.
+    pub creator: Option<UserId>,
+    pub history: &'a [(Timestamp, RateBps)],
+}
+
+/// The rate a creator earns on a product at a touch: the highest of the
+/// open and targeted plans that cover it, each at its rate in force then.
+pub fn best_rate(plans: &[PlanRates<'_>], product: ProductId, creator: UserId, at: Timestamp, notice_ms: i64) -> Option<RateBps> {
+    plans
+        .iter()
+        .filter(|p| p.product.is_none_or(|covered| covered == product) && p.creator.is_none_or(|offered| offered == creator))
+        .filter_map(|p| rate_at(p.history, at, notice_ms))
+        .max()
 }
 
 /// A creator's touch on the way to a purchase.
@@ -235,6 +291,27 @@ mod tests {
         assert_eq!(credit(&touches, &staff, DAY), None);
         let host_buys = Sale { buyer: UserId(20), at: t(1_000), live_room: Some((RoomId(7), UserId(20))), shop_staff: &[] };
         assert_eq!(credit(&touches, &host_buys, DAY), None);
+    }
+
+    #[test]
+    fn the_best_covering_plan_wins_at_the_touch() {
+        let notice = 30 * DAY;
+        let (tea, cup) = (ProductId(1), ProductId(2));
+        let (anna, ben) = (UserId(10), UserId(11));
+        let shop_wide = [(t(0), r(800))];
+        let tea_open = [(t(0), r(2_000)), (t(DAY), r(500))];
+        let anna_tea = [(t(0), r(2_500))];
+        let plans = [
+            PlanRates { product: None, creator: None, history: &shop_wide },
+            PlanRates { product: Some(tea), creator: None, history: &tea_open },
+            PlanRates { product: Some(tea), creator: Some(anna), history: &anna_tea },
+        ];
+        let rate = |product, creator, at| best_rate(&plans, product, creator, t(at), notice).map(RateBps::get);
+        assert_eq!(rate(tea, anna, DAY), Some(2_500), "her invitation beats the open plan");
+        assert_eq!(rate(tea, ben, DAY), Some(2_000), "the cut waits for its notice");
+        assert_eq!(rate(tea, ben, 31 * DAY), Some(800), "after it, the shop-wide plan pays more");
+        assert_eq!(rate(cup, anna, DAY), Some(800), "her invitation covers tea only");
+        assert_eq!(rate(cup, anna, -1), None, "nothing was offered yet");
     }
 
     #[test]

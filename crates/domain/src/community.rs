@@ -169,12 +169,6 @@ pub fn zone_name(utc_offset_minutes: i64) -> String {
     }
 }
 
-/// A leader's commission on a collected order, in basis points, rounded
-/// down so the platform never pays out more than the rate.
-pub fn commission_minor(collected_minor: i64, rate_bps: i64) -> i64 {
-    (collected_minor.max(0) as i128 * rate_bps.clamp(0, 10_000) as i128 / 10_000) as i64
-}
-
 /// Orders are accepted strictly before the cut-off.
 pub fn accepts_orders(now: Timestamp, cutoff: Timestamp) -> bool {
     now < cutoff
@@ -259,15 +253,6 @@ mod tests {
         assert_eq!(local_date(utc(2026, 11, 23, 16, 0, 0), 0), "2026-11-23");
         assert_eq!(local_date(utc(2024, 2, 29, 0, 0, 0), 0), "2024-02-29");
         assert_eq!(local_date(utc(1970, 1, 1, 0, 0, 0), -60), "1969-12-31");
-    }
-
-    #[test]
-    fn commission_rounds_down_and_is_bounded() {
-        assert_eq!(commission_minor(1990, 1000), 199);
-        assert_eq!(commission_minor(1999, 1000), 199);
-        assert_eq!(commission_minor(1990, 0), 0);
-        assert_eq!(commission_minor(-5, 1000), 0);
-        assert_eq!(commission_minor(i64::MAX, 10_000), i64::MAX);
     }
 
     #[test]

@@ -90,6 +90,8 @@ catalogue! {
     InvitationAnswered = "invitation_answered" (409): "the invitation was accepted or declined already",
     ShowcaseFull = "showcase_full" (409): "the showcase holds as many products as it can; remove one first",
     NoCommission = "no_commission" (409): "the product pays no commission to this creator",
+    PayoutTooSmall = "payout_too_small" (409): "a payout must be at least the minimum",
+    PayoutTooLarge = "payout_too_large" (409): "a payout cannot be more than the available balance",
     AlreadyReported = "already_reported" (409): "you reported this already; an operator will look at it",
     TooManyReports = "too_many_reports" (429): "too many reports from one account today",
     AccountSuspended = "account_suspended" (403): "the account is suspended by the platform",

@@ -6,7 +6,10 @@
 //! credits it. Accounts are plain names:
 //! - `provider:<name>` money held for us at a payment provider (an asset);
 //! - `shop:<id>:payable` what the platform owes a shop (a liability);
-//! - `leader:<user id>:payable` what it owes a group leader in commission.
+//! - `creator:<user id>:pending` commission earned but still in its hold,
+//!   `creator:<user id>:available` commission that may be paid out (a
+//!   reversal after release can take it below zero);
+//! - `platform:fees` the platform's fee on commission.
 
 use crate::{Currency, DomainError, Money};
 use std::collections::BTreeMap;
@@ -50,10 +53,6 @@ pub fn shop_payable_account(shop_id: crate::ids::ShopId) -> String {
     format!("shop:{shop_id}:payable")
 }
 
-pub fn leader_payable_account(leader: crate::ids::UserId) -> String {
-    format!("leader:{leader}:payable")
-}
-
 fn pair(kind: &'static str, debit: String, credit: String, amount: Money) -> Result<Transaction, DomainError> {
     Transaction::new(
         kind,
@@ -74,10 +73,85 @@ pub fn refund(provider: &str, shop: crate::ids::ShopId, amount: Money) -> Result
     pair("refund", shop_payable_account(shop), provider_account(provider), amount)
 }
 
-/// A group leader's commission on an order handed over at the pickup
-/// point, paid out of what the shop is owed.
-pub fn leader_commission(shop: crate::ids::ShopId, leader: crate::ids::UserId, amount: Money) -> Result<Transaction, DomainError> {
-    pair("leader_commission", shop_payable_account(shop), leader_payable_account(leader), amount)
+/// A creator's commission, pending until its hold ends.
+pub fn creator_pending_account(creator: crate::ids::UserId) -> String {
+    format!("creator:{creator}:pending")
+}
+
+/// A creator's commission that may be paid out.
+pub fn creator_available_account(creator: crate::ids::UserId) -> String {
+    format!("creator:{creator}:available")
+}
+
+pub const PLATFORM_FEES: &str = "platform:fees";
+
+/// Where a commission stands in the books: still held, or released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    Pending,
+    Available,
+}
+
+impl Held {
+    fn account(self, creator: crate::ids::UserId) -> String {
+        match self {
+            Held::Pending => creator_pending_account(creator),
+            Held::Available => creator_available_account(creator),
+        }
+    }
+}
+
+/// A line's commission `gross` comes out of what the shop is owed: the
+/// creator's part (less the platform's `fee`) pending, the fee to the platform.
+pub fn commission_accrued(
+    shop: crate::ids::ShopId,
+    creator: crate::ids::UserId,
+    gross: Money,
+    fee_minor: i64,
+) -> Result<Transaction, DomainError> {
+    commission_moved("commission_accrued", shop, creator, Held::Pending, gross, fee_minor, 1)
+}
+
+/// A refund takes `gross` of a commission (and `fee_minor` of its fee)
+/// back to the shop, from wherever the commission is now.
+pub fn commission_reversed(
+    shop: crate::ids::ShopId,
+    creator: crate::ids::UserId,
+    from: Held,
+    gross: Money,
+    fee_minor: i64,
+) -> Result<Transaction, DomainError> {
+    commission_moved("commission_reversed", shop, creator, from, gross, fee_minor, -1)
+}
+
+fn commission_moved(
+    kind: &'static str,
+    shop: crate::ids::ShopId,
+    creator: crate::ids::UserId,
+    held: Held,
+    gross: Money,
+    fee_minor: i64,
+    sign: i64,
+) -> Result<Transaction, DomainError> {
+    let entry = |account: String, minor: i64| Entry { account, amount_minor: sign * minor, currency: gross.currency };
+    Transaction::new(
+        kind,
+        vec![
+            entry(shop_payable_account(shop), gross.minor),
+            entry(held.account(creator), -(gross.minor - fee_minor)),
+            entry(PLATFORM_FEES.to_owned(), -fee_minor),
+        ],
+    )
+}
+
+/// The hold is over: `net` moves from pending to available.
+pub fn commission_released(creator: crate::ids::UserId, net: Money) -> Result<Transaction, DomainError> {
+    pair("commission_released", creator_pending_account(creator), creator_available_account(creator), net)
+}
+
+/// `amount` of a creator's available commission leaves through `provider`.
+pub fn payout(provider: &str, creator: crate::ids::UserId, amount: Money) -> Result<Transaction, DomainError> {
+    pair("payout", creator_available_account(creator), provider_account(provider), amount)
 }
 
 /// How much of `paid` may still be refunded after `refunded_so_far`; a

@@ -19,6 +19,7 @@ pub struct App {
     pub media: MediaStore,
     pub payments: Arc<dyn PaymentProvider>,
     pub sandbox: Arc<Sandbox>,
+    pub payouts: Arc<crate::payouts::SandboxPayouts>,
     pub login_limiter: Backoff,
     pub pickup_limiter: Backoff,
     pub event_limiter: crate::ratelimit::Buckets,
@@ -67,7 +68,7 @@ impl AppState {
         }
         std::fs::create_dir_all(&config.data_dir)?;
         std::fs::create_dir_all(config.media_dir())?;
-        let db = Db::connect(&config.database_url()).await?;
+        let db = Db::connect(&config.database_url()).await?.with_affiliate_terms(config.affiliate_terms());
         db.migrate().await?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}")).trim_end_matches('/').to_owned();
         let sandbox = Arc::new(Sandbox::new(config.sandbox_secret.clone(), public_url.clone()));
@@ -105,6 +106,7 @@ impl AppState {
                 haul_domain::feed::pools::PoolConfig::parse(&config.feed_pools)?,
             ),
             live,
+            payouts: Arc::new(crate::payouts::SandboxPayouts::new(config.sandbox_secret.clone(), &public_url)),
             sandbox,
             db,
             config,

@@ -55,6 +55,16 @@ pub struct Config {
     pub auto_receive_days: i64,
     /// How long creators keep a plan's old rate after the shop cuts it.
     pub commission_notice_days: i64,
+    /// How long a creator's tap on a video card, note tag, showcase item or
+    /// share link can still earn them the sale.
+    pub attribution_window_days: i64,
+    /// How long commission stays pending after its order completes (the
+    /// after-sales window).
+    pub commission_hold_days: i64,
+    /// The platform's share of each commission, in basis points.
+    pub platform_fee_bps: i64,
+    /// The least a creator may ask to be paid out, in minor units.
+    pub payout_minimum_minor: i64,
     /// Which payment provider takes the money. Only `sandbox` exists yet: a
     /// stand-in that moves no money.
     pub payment_provider: String,
@@ -132,6 +142,10 @@ impl Default for Config {
             shops_open_before_review: false,
             auto_receive_days: 10,
             commission_notice_days: 30,
+            attribution_window_days: 7,
+            commission_hold_days: 15,
+            platform_fee_bps: 1000,
+            payout_minimum_minor: 1000,
             payment_provider: "sandbox".into(),
             sandbox_secret: DEFAULT_SANDBOX_SECRET.into(),
             sandbox_payments_move_no_money: false,
@@ -194,6 +208,17 @@ pub struct Flags {
 }
 
 impl Config {
+    /// Attribution and commission as the store applies them.
+    pub fn affiliate_terms(&self) -> haul_domain::affiliate::AffiliateTerms {
+        const DAY: i64 = 86_400_000;
+        haul_domain::affiliate::AffiliateTerms {
+            window_ms: self.attribution_window_days.max(0).saturating_mul(DAY),
+            notice_ms: self.commission_notice_days.max(0).saturating_mul(DAY),
+            hold_ms: self.commission_hold_days.max(0).saturating_mul(DAY),
+            platform_fee_bps: self.platform_fee_bps.clamp(0, 10_000),
+        }
+    }
+
     pub fn load(file: Option<&std::path::Path>, flags: &Flags) -> Result<Config, Box<figment::Error>> {
         let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("haul.toml"));
         Figment::from(Serialized::defaults(Config::default()))

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod outbound;
 pub mod pages;
 pub mod payments;
+pub mod payouts;
 pub mod ratelimit;
 pub mod routes;
 pub mod services;

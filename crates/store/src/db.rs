@@ -1,6 +1,7 @@
 //! Connecting to either backend with the settings each needs.
 
 use crate::Result;
+use haul_domain::affiliate::AffiliateTerms;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, AssertSqlSafe, Executor};
 use std::future::Future;
@@ -27,6 +28,8 @@ pub struct Db {
     pub(crate) read: AnyPool,
     pub(crate) write: AnyPool,
     backend: Backend,
+    /// How orders are credited to creators and commission is held.
+    pub(crate) affiliate: AffiliateTerms,
 }
 
 impl Db {
@@ -35,18 +38,28 @@ impl Db {
         install_default_drivers();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
-            return Ok(Db { read: pool.clone(), write: pool, backend: Backend::Postgres });
+            return Ok(Db { read: pool.clone(), write: pool, backend: Backend::Postgres, affiliate: AffiliateTerms::default() });
         }
         let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
         // The writer commits with synchronous=FULL: an acknowledged order has
         // reached the disk, not only the OS cache.
         let write = AnyPoolOptions::new().max_connections(1).after_connect(|c, _| sqlite_pragmas(c, "FULL")).connect(&url).await?;
         let read = AnyPoolOptions::new().max_connections(8).after_connect(|c, _| sqlite_pragmas(c, "NORMAL")).connect(&url).await?;
-        Ok(Db { read, write, backend: Backend::Sqlite })
+        Ok(Db { read, write, backend: Backend::Sqlite, affiliate: AffiliateTerms::default() })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The same handle, crediting and holding commission by `terms`.
+    pub fn with_affiliate_terms(mut self, terms: AffiliateTerms) -> Db {
+        self.affiliate = terms;
+        self
+    }
+
+    pub fn affiliate_terms(&self) -> AffiliateTerms {
+        self.affiliate
     }
 
     /// This installation's id (made on first call from `candidate`).
@@ -88,13 +101,13 @@ fn sqlite_pragmas<'c>(conn: &'c mut sqlx::AnyConnection, synchronous: &'static s
     })
 }
 
-/// `(?, ?), (?, ?)` for a multi-row statement: positional `?` on SQLite
-/// (numbered `$N` makes its binding quadratic), `$N` on PostgreSQL.
 /// Which database a transaction runs on.
 pub(crate) fn backend_of(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Backend {
     if tx.backend_name().starts_with("Postgre") { Backend::Postgres } else { Backend::Sqlite }
 }
 
+/// `(?, ?), (?, ?)` for a multi-row statement: positional `?` on SQLite
+/// (numbered `$N` makes its binding quadratic), `$N` on PostgreSQL.
 pub(crate) fn values(backend: Backend, rows: usize, cols: usize) -> String {
     let one = |r: usize| -> String {
         let marks: Vec<String> = match backend {
@@ -104,4 +117,10 @@ pub(crate) fn values(backend: Backend, rows: usize, cols: usize) -> String {
         format!("({})", marks.join(", "))
     };
     (0..rows).map(one).collect::<Vec<_>>().join(", ")
+}
+
+/// `$first, $first+1, ...`: `n` numbered parameters for an `IN (...)` list
+/// after `first - 1` others.
+pub(crate) fn params(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }

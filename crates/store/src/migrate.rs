@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_moderation"),
     migration!(13, "0013_commission_plans"),
     migration!(14, "0014_showcase"),
+    migration!(15, "0015_attribution"),
 ];
 
 impl Db {

@@ -119,6 +119,7 @@ impl Db {
         crate::ledger::post(&mut tx, &ledger::payment(provider, shop, amount)?, Some(order_id.get()), now).await?;
         let applied = if status == OrderStatus::PendingPayment.as_str() {
             let order = transition_in(&mut tx, order_id, OrderStatus::Paid, None, event_notes::PAID, now).await?;
+            crate::affiliate::commission::accrue_in(&mut tx, order_id, &self.affiliate, now).await?;
             crate::webhooks::enqueue_for_shop(&mut tx, shop, "order.paid", &order, now).await?;
             crate::webhooks::enqueue_partner_forwards(&mut tx, order_id, shop, now).await?;
             if let Some(video) = order.video_id {

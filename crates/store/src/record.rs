@@ -70,7 +70,7 @@ impl Column for Option<haul_domain::delivery::Address> {
     }
 }
 
-use haul_domain::affiliate::PlanStatus;
+use haul_domain::affiliate::{CommissionStatus, PayoutStatus, PlanStatus, TouchKind};
 use haul_domain::catalog::ProductStatus;
 use haul_domain::community::{CampaignItemStatus, CampaignStatus, CommunityStatus};
 use haul_domain::content::VideoStatus;
@@ -101,5 +101,8 @@ status_columns!(
     ReportStatus,
     OperatorAction,
     ShopStatus,
-    PlanStatus
+    PlanStatus,
+    TouchKind,
+    CommissionStatus,
+    PayoutStatus
 );

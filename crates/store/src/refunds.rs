@@ -83,6 +83,7 @@ pub(crate) async fn refund_in(
     if updated == 0 {
         return Err(StoreError::conflict(ErrorCode::OrderChanged, "the order changed meanwhile; reload and try again"));
     }
+    crate::affiliate::commission::reverse_in(tx, id, refunded + amount_minor, now).await?;
     if refunded + amount_minor == total {
         let order = transition_in(tx, id, OrderStatus::Refunded, actor, reason, now).await?;
         if matches!(status, OrderStatus::Paid | OrderStatus::Fulfilling) {

@@ -624,3 +624,46 @@ showcase-remove = Remove from showcase
 showcase-added = Added to your showcase: it shows on your profile.
 showcase-removed = Removed from your showcase.
 creator-videos-title = Videos
+
+studio-earnings = Earnings
+earn-title = Earnings
+earn-help = Commission on what sold through your videos, notes, live rooms, showcase and links. It is pending until the order is complete and its after-sales window has passed, then you can pay it out.
+earn-none = Nothing earned yet. Pick products from the marketplace and post a video or a note with them.
+earn-pending = Pending
+earn-available = Available
+earn-paid = Paid out
+earn-pending-help = Refunds take back their share of the commission, also after it became available.
+earn-in-flight = On its way to you: { $amount }
+earn-payout = Pay out { $amount }
+earn-minimum = You can pay out from { $amount }.
+earn-payouts = Payouts
+earn-by-content = By content
+earn-content = Content
+earn-orders = Orders
+earn-sales = Sales
+earn-net = You earn
+earn-lines = Commission
+earn-order = Order #{ $id }
+earn-links = Share links
+earn-links-none = No links yet: make one for any product in the marketplace.
+earn-clicks = { $n ->
+    [one] { $n } click
+   *[other] { $n } clicks
+}
+earn-link = Link to share
+touch-video = Video #{ $id }
+touch-note = Note #{ $id }
+touch-showcase = Showcase
+touch-share-link = Share link #{ $id }
+touch-live-room = Live room #{ $id }
+touch-community = Campaign #{ $id }
+commission-pending = pending
+commission-available = available
+commission-reversed = refunded
+payout-requested = requested
+payout-sent = sent
+payout-paid = paid
+payout-failed = failed; back in your balance
+payout-requested-notice = Payout requested; it will reach you shortly.
+share-link-made = Your link: { $url }
+market-share-link = Share link

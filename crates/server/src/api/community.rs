@@ -142,7 +142,8 @@ async fn supply_orders(
 #[derive(Serialize, ToSchema)]
 pub struct CommissionView {
     pub currency: String,
-    /// Booked when orders are collected at the pickup point.
+    /// The leader's commission on orders collected at the pickup point,
+    /// after the platform's fee and refunds (paid out like a creator's).
     pub total_minor: i64,
     pub orders: i64,
 }

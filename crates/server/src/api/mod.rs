@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod community;
 pub mod deals;
 pub mod delivery;
+pub mod earnings;
 pub mod errors_doc;
 pub mod feed;
 pub mod leader_offers;
@@ -68,6 +69,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(delivery::router())
         .merge(moderation::router())
         .merge(affiliate::router())
+        .merge(earnings::router())
         .merge(payments::router())
         .merge(partners::router())
         .merge(webhooks::router())

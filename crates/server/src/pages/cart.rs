@@ -158,6 +158,10 @@ pub async fn add(State(state): State<AppState>, SignedIn(user): SignedIn, Checke
         };
         return Ok(to_order(&place_order(&state, &user, &input, None).await?));
     }
+    if let Some(video) = f.video_id {
+        let product = state.db.sku(SkuId(f.sku_id)).await?.product_id;
+        crate::services::earnings::record_touch(&state, &user, product, haul_domain::affiliate::TouchKind::Video, video).await?;
+    }
     state.db.set_cart_item(user.user_id(), SkuId(f.sku_id), quantity, state.clock.now()).await?;
     Ok(see_other("/cart"))
 }

@@ -7,6 +7,7 @@ mod addresses;
 mod affiliate;
 mod cart;
 mod community;
+mod earnings;
 pub mod layout;
 mod live;
 mod merchant;
@@ -77,6 +78,10 @@ pub fn router() -> Router<AppState> {
         .route("/studio/marketplace", get(affiliate::marketplace))
         .route("/studio/invitations/{id}", post(affiliate::answer))
         .route("/studio/showcase", post(affiliate::showcase))
+        .route("/studio/earnings", get(earnings::page))
+        .route("/studio/payouts", post(earnings::payout))
+        .route("/studio/share-links", post(earnings::new_link))
+        .route("/r/{code}", get(earnings::follow))
         .route("/studio/rooms", post(live::create))
         .route("/live", get(live::list))
         .route("/live/{id}", get(live::room))

@@ -11,6 +11,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use haul_domain::accounts::search_terms;
+use haul_domain::affiliate::TouchKind;
 use haul_domain::catalog::ListingKind;
 use haul_domain::ids::{ProductId, ShopId};
 use haul_domain::page::PageRequest;
@@ -155,13 +156,29 @@ struct ProductPage {
     skus: Vec<SkuOption>,
 }
 
+#[derive(Deserialize)]
+pub struct Via {
+    /// What the shopper tapped to get here: `video.12`, `note.3`,
+    /// `showcase.<creator>`; anything else is ignored.
+    via: Option<String>,
+}
+
 pub async fn product(
     State(state): State<AppState>,
     WebUser(user): WebUser,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
+    Query(via): Query<Via>,
 ) -> PageResult {
     let p = visible_product(&state, ProductId(id), user.as_ref()).await?;
+    let tapped = via
+        .via
+        .as_deref()
+        .and_then(|v| v.split_once('.'))
+        .and_then(|(kind, subject)| Some((TouchKind::parse(kind).ok()?, subject.parse::<i64>().ok()?)));
+    if let (Some(user), Some((kind, subject))) = (&user, tapped) {
+        crate::services::earnings::record_touch(&state, user, id, kind, subject).await?;
+    }
     let price = p.skus.iter().map(|s| s.price_minor).min().map(|m| money(m, &p.shop.currency)).unwrap_or_default();
     let skus = p
         .skus

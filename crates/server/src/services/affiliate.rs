@@ -63,7 +63,7 @@ pub async fn set_rate(state: &AppState, user: &User, plan: i64, rate_bps: i64) -
 /// The rate a plan pays now: a cut still in its notice pays the old rate.
 pub async fn rate_now(state: &AppState, plan: i64) -> AppResult<Option<i64>> {
     let history = state.db.plan_rates(plan).await?;
-    let notice_ms = state.config.commission_notice_days.max(0) * 86_400_000;
+    let notice_ms = state.config.affiliate_terms().notice_ms;
     Ok(haul_domain::affiliate::rate_at(&history, state.clock.now(), notice_ms).map(RateBps::get))
 }
 

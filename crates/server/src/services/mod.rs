@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod community;
 pub mod deals;
 pub mod delivery;
+pub mod earnings;
 pub mod feed;
 pub mod live;
 pub mod moderation;

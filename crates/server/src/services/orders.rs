@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::auth::{can_manage_shop, require_shop_staff};
 use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
+use haul_domain::affiliate::TouchKind;
 use haul_domain::delivery::{Address, Fulfilment};
 use haul_domain::ids::{OrderId, RoomId, ShopId, SkuId, VideoId};
 use haul_domain::inventory::Quantity;
@@ -73,6 +74,11 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
     }
     if let Some(video) = input.video_id {
         state.db.video(VideoId(video)).await?;
+        // Buying from the card is a tap on it: the video's creator is credited.
+        for (sku, _) in &lines {
+            let product = state.db.sku(*sku).await?.product_id;
+            crate::services::earnings::record_touch(state, user, product, TouchKind::Video, video).await?;
+        }
     }
     let room = match input.room_id {
         Some(id) => Some(room_origin(state, id, &lines).await?),
@@ -128,10 +134,15 @@ async fn room_origin(state: &AppState, room: i64, lines: &[(SkuId, Quantity)]) -
 }
 
 /// An order, if `user` is its buyer, staff of its shop, or an operator.
-/// Anyone else is told it does not exist.
+/// Anyone else is told it does not exist. Only staff see what sold each line.
 pub async fn readable_order(state: &AppState, user: &User, id: OrderId) -> AppResult<OrderDetail> {
-    let detail = state.db.order(id).await?;
-    if detail.order.buyer_id == user.id || can_manage_shop(state, user, ShopId(detail.order.shop_id)).await? {
+    let mut detail = state.db.order(id).await?;
+    let staff = can_manage_shop(state, user, ShopId(detail.order.shop_id)).await?;
+    if staff || detail.order.buyer_id == user.id {
+        if !staff {
+            // What sold a line (and to whom the commission goes) is the shop's business.
+            detail.lines.iter_mut().for_each(haul_store::orders::OrderLine::hide_attribution);
+        }
         Ok(detail)
     } else {
         Err(AppError::not_found("order"))

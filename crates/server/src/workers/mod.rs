@@ -7,6 +7,7 @@ pub mod close_teams;
 pub mod confirm_receipt;
 pub mod deliver_webhooks;
 pub mod expire_unpaid;
+pub mod settle_commission;
 
 use crate::AppState;
 use std::time::Duration;
@@ -67,6 +68,9 @@ pub fn spawn(state: AppState) {
             }
             if let Err(e) = confirm_receipt::run_once(&state).await {
                 tracing::warn!(error = %e.message, "confirm_receipt failed");
+            }
+            if let Err(e) = settle_commission::run_once(&state).await {
+                tracing::warn!(error = %e.message, "settle_commission failed");
             }
             if let Err(e) = deliver_webhooks::run_once(&state).await {
                 tracing::warn!(error = %e.message, "deliver_webhooks failed");

@@ -229,15 +229,17 @@ impl Db {
             code = pickup_code(o.random.wrapping_add(step));
         }
         let pay_by = o.pay_by.min(haul_domain::Timestamp::from_millis(c.cutoff_at));
+        let (leader,): (i64,) =
+            sqlx::query_as("SELECT leader_id FROM communities WHERE id = $1").bind(c.community_id).fetch_one(&mut *tx).await?;
         let new = NewOrder {
             buyer: o.buyer,
             lines,
             delivery: PlannedDelivery::Collect { code },
             pay_by,
             now: o.now,
-            origin: Origin { campaign: Some(id.get()), ..Origin::default() },
+            origin: Origin { campaign: Some(id.get()), leader: Some((leader, c.commission_bps)), ..Origin::default() },
         };
-        let order: OrderDetail = insert_order(&mut tx, new).await?;
+        let order: OrderDetail = insert_order(&mut tx, new, &self.affiliate).await?;
         link_key(&mut tx, o.buyer, o.idempotency.0, order.order.id).await?;
         tx.commit().await?;
         Ok(Placed::New(Box::new(order)))

@@ -7,13 +7,13 @@ use crate::orders::{ORDER_COLUMNS, Order, release_units, transition_in};
 use crate::refunds::refund_in;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
+use haul_domain::Timestamp;
+use haul_domain::community::threshold_met;
 use haul_domain::community::{CampaignItemStatus, CampaignStatus};
-use haul_domain::community::{commission_minor, threshold_met};
 use haul_domain::ids::{CampaignId, OrderId, ShopId, UserId};
 use haul_domain::orders::OrderStatus;
 use haul_domain::orders::event_notes;
 use haul_domain::page::{Page, PageRequest};
-use haul_domain::{Currency, Money, Timestamp, ledger};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use std::collections::BTreeMap;
 
@@ -196,7 +196,8 @@ impl Db {
     }
 
     /// The leader hands an order over against the resident's pickup code;
-    /// the leader's commission on it is booked in the same transaction.
+    /// the order is complete, so the hold of the leader's commission on it
+    /// (made when it was paid) starts.
     pub async fn verify_pickup(&self, id: CampaignId, code: &str, leader: UserId, now: Timestamp) -> Result<Order> {
         let mut tx = self.write.begin().await?;
         let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE campaign_id = $1 AND pickup_code = $2");
@@ -212,25 +213,19 @@ impl Db {
             _ => return Err(StoreError::conflict(ErrorCode::NotReadyForPickup, "this order has not arrived at the pickup point")),
         }
         let order = transition_in(&mut tx, order.order_id(), OrderStatus::Completed, Some(leader), event_notes::COLLECTED, now).await?;
-        let (bps,): (i64,) =
-            sqlx::query_as("SELECT commission_bps FROM campaigns WHERE id = $1").bind(id.get()).fetch_one(&mut *tx).await?;
-        let amount =
-            Money { minor: commission_minor(order.total_minor - order.refunded_minor, bps), currency: Currency::parse(&order.currency)? };
-        if amount.minor > 0 {
-            let entry = ledger::leader_commission(ShopId(order.shop_id), leader, amount)?;
-            crate::ledger::post(&mut tx, &entry, Some(order.id), now).await?;
-        }
         crate::webhooks::enqueue_for_shop(&mut tx, ShopId(order.shop_id), "order.completed", &order, now).await?;
         tx.commit().await?;
         Ok(order)
     }
 
-    /// A leader's commission so far: `(total, orders)` per currency.
+    /// A leader's commission on the orders handed over so far, after the
+    /// platform's fee and refunds: `(total, orders)` per currency.
     pub async fn leader_commission(&self, leader: UserId) -> Result<Vec<(String, i64, i64)>> {
         Ok(sqlx::query_as(
-            "SELECT currency, CAST(-SUM(amount_minor) AS BIGINT), COUNT(*) FROM ledger_entries WHERE account = $1 GROUP BY currency ORDER BY currency",
+            "SELECT currency, CAST(SUM(amount_minor - reversed_minor - fee_minor + fee_reversed_minor) AS BIGINT), COUNT(DISTINCT order_id) \
+             FROM commissions WHERE creator_id = $1 AND touch_kind = 'community' AND completed_at IS NOT NULL GROUP BY currency ORDER BY currency",
         )
-        .bind(ledger::leader_payable_account(leader))
+        .bind(leader.get())
         .fetch_all(&self.read)
         .await?)
     }

@@ -7,6 +7,7 @@ use super::Deal;
 use crate::orders::{OrderDetail, Origin, PlannedDelivery, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 use crate::{Backend, Db, Result};
 use haul_domain::Timestamp;
+use haul_domain::affiliate::AffiliateTerms;
 use haul_domain::orders::event_notes;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
@@ -43,13 +44,18 @@ impl Db {
     /// rather than several statements per order. Answers in the batch's order.
     pub async fn write_deal_orders(&self, batch: &[DealOrder]) -> Result<Vec<DealWrite>> {
         let mut tx = self.write.begin().await?;
-        let out = write_batch(&mut tx, self.backend(), batch).await?;
+        let out = write_batch(&mut tx, self.backend(), batch, &self.affiliate).await?;
         tx.commit().await?;
         Ok(out)
     }
 }
 
-async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[DealOrder]) -> Result<Vec<DealWrite>> {
+async fn write_batch(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    batch: &[DealOrder],
+    terms: &AffiliateTerms,
+) -> Result<Vec<DealWrite>> {
     let n = batch.len();
     let order_ids = reserve_order_ids(tx, n).await?;
 
@@ -133,7 +139,7 @@ async fn write_batch(tx: &mut Transaction<'_, Any>, backend: Backend, batch: &[D
         })
         .collect();
     let mut details: Vec<Option<OrderDetail>> = vec![None; n];
-    for (i, detail) in new.iter().zip(write_orders(tx, &planned).await?) {
+    for (i, detail) in new.iter().zip(write_orders(tx, &planned, terms).await?) {
         details[*i] = Some(detail);
     }
 

@@ -8,6 +8,7 @@ use super::idempotency::{claim_key, link_key};
 use super::write::{Origin, PlannedDelivery, PlannedLine, PlannedOrder, reserve_order_ids, write_orders};
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
+use haul_domain::affiliate::AffiliateTerms;
 use haul_domain::catalog::ListingKind;
 use haul_domain::catalog::ProductStatus;
 use haul_domain::delivery::Address;
@@ -128,7 +129,7 @@ impl Db {
             now: c.now,
             origin: Origin { video: c.video, room: c.room, ..Origin::default() },
         };
-        let detail = insert_order(&mut tx, new).await?;
+        let detail = insert_order(&mut tx, new, &self.affiliate).await?;
         if let Some((key, _)) = c.idempotency {
             link_key(&mut tx, c.buyer, key, detail.order.id).await?;
         }
@@ -172,7 +173,7 @@ pub(crate) struct NewOrder {
 }
 
 /// Writes an order awaiting payment with its lines and first event.
-pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -> Result<OrderDetail> {
+pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder, terms: &AffiliateTerms) -> Result<OrderDetail> {
     let Some((first, _, _)) = new.lines.first() else {
         return Err(DomainError::invalid("items", "at least one item").into());
     };
@@ -202,7 +203,7 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder) -
         origin: new.origin,
         note: event_notes::PLACED.into(),
     };
-    let mut written = write_orders(tx, std::slice::from_ref(&planned)).await?;
+    let mut written = write_orders(tx, std::slice::from_ref(&planned), terms).await?;
     written.pop().ok_or_else(|| DomainError::invalid("items", "at least one item").into())
 }
 

@@ -65,12 +65,8 @@ pub(crate) async fn stored_answer(conn: &mut sqlx::AnyConnection, buyer: i64, ke
     let Some((hash, Some(order_id))) = row else { return Ok(None) };
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
     let mut order: Order = sqlx::query_as(AssertSqlSafe(sql)).bind(order_id).fetch_one(&mut *conn).await?;
-    let lines: Vec<OrderLine> = sqlx::query_as(
-        "SELECT id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity FROM order_lines WHERE order_id = $1 ORDER BY id",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = format!("SELECT {} FROM order_lines WHERE order_id = $1 ORDER BY id", super::LINE_COLUMNS);
+    let lines: Vec<OrderLine> = sqlx::query_as(AssertSqlSafe(sql)).bind(order_id).fetch_all(&mut *conn).await?;
     order.status = OrderStatus::PendingPayment;
     order.paid_at = None;
     order.refunded_minor = 0;

@@ -7,6 +7,7 @@ use crate::record::stored;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
+use haul_domain::affiliate::TouchKind;
 use haul_domain::community::CampaignStatus;
 use haul_domain::deals::DealStatus;
 use haul_domain::delivery::{Address, Fulfilment};
@@ -90,8 +91,24 @@ record! {
         pub options: String,
         pub unit_price_minor: i64,
         pub quantity: i64,
+        /// What sold it (none: no creator's touch), the creator credited
+        /// and the commission rate they earn (none: no plan pays them).
+        #[schema(value_type = Option<String>)]
+        pub touch_kind: Option<TouchKind>,
+        pub touch_id: Option<i64>,
+        pub creator_id: Option<i64>,
+        pub commission_bps: Option<i64>,
     }
 }
+
+impl OrderLine {
+    pub fn hide_attribution(&mut self) {
+        (self.touch_kind, self.touch_id, self.creator_id, self.commission_bps) = (None, None, None, None);
+    }
+}
+
+pub(crate) const LINE_COLUMNS: &str =
+    "id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity, touch_kind, touch_id, creator_id, commission_bps";
 
 record! {
     pub struct OrderEvent {
@@ -126,12 +143,8 @@ impl Db {
         let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
         let order: Order =
             sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("order"))?;
-        let lines = sqlx::query_as(
-            "SELECT id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity FROM order_lines WHERE order_id = $1 ORDER BY id",
-        )
-        .bind(id.get())
-        .fetch_all(&self.read)
-        .await?;
+        let sql = format!("SELECT {LINE_COLUMNS} FROM order_lines WHERE order_id = $1 ORDER BY id");
+        let lines = sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_all(&self.read).await?;
         Ok(OrderDetail { order, lines })
     }
 
@@ -295,6 +308,9 @@ pub(crate) async fn transition_in(
         .await?
         .ok_or_else(|| StoreError::conflict(ErrorCode::OrderChanged, "the order changed meanwhile; reload and try again"))?;
     record_event(tx, id.get(), Some(from), to, actor, note, now).await?;
+    if to == OrderStatus::Completed {
+        crate::affiliate::commission::order_completed_in(tx, id, now).await?;
+    }
     Ok(updated)
 }
 

@@ -5,19 +5,25 @@
 //! of multi-row statements whatever its size.
 
 use super::{Order, OrderDetail, OrderLine};
+use crate::affiliate::Credit;
+use crate::affiliate::touches::{SaleLine, attribute};
 use crate::{Backend, Result};
+use haul_domain::affiliate::{AffiliateTerms, RateBps, Touch, TouchKind};
 use haul_domain::delivery::{Address, Fulfilment};
+use haul_domain::ids::UserId;
 use haul_domain::orders::OrderStatus;
 use haul_domain::{Currency, Money, Timestamp};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 /// Where an order came from: a flash deal (with the buyer's key), a team, a
-/// community campaign, a video's card, a live room and its host.
+/// community campaign (with its leader and their rate), a video's card, a
+/// live room and its host.
 #[derive(Default, Clone)]
 pub(crate) struct Origin {
     pub deal: Option<(i64, String)>,
     pub team: Option<i64>,
     pub campaign: Option<i64>,
+    pub leader: Option<(i64, i64)>,
     pub video: Option<i64>,
     pub room: Option<(i64, i64)>,
 }
@@ -65,15 +71,20 @@ pub(crate) struct PlannedOrder {
     pub note: String,
 }
 
-/// Writes `planned` orders with their lines and first events; the orders as
-/// written, in the same order.
-pub(crate) async fn write_orders(tx: &mut Transaction<'_, Any>, planned: &[PlannedOrder]) -> Result<Vec<OrderDetail>> {
+/// Writes `planned` orders with their lines (each credited to what sold it)
+/// and first events; the orders as written, in the same order.
+pub(crate) async fn write_orders(
+    tx: &mut Transaction<'_, Any>,
+    planned: &[PlannedOrder],
+    terms: &AffiliateTerms,
+) -> Result<Vec<OrderDetail>> {
     let backend = crate::db::backend_of(tx);
     let line_count = planned.iter().map(|p| p.lines.len()).sum();
     let mut line_ids = next_ids(tx, backend, "order_lines", line_count).await?.into_iter();
+    let mut credits = attribute(tx, &sale_lines(planned), terms).await?.into_iter();
     let mut details = Vec::with_capacity(planned.len());
     for p in planned {
-        details.push(detail(p, &mut line_ids)?);
+        details.push(detail(p, &mut line_ids, &mut credits)?);
     }
     if details.is_empty() {
         return Ok(details);
@@ -111,8 +122,9 @@ pub(crate) async fn write_orders(tx: &mut Transaction<'_, Any>, planned: &[Plann
     }
     q.execute(&mut **tx).await?;
     let sql = format!(
-        "INSERT INTO order_lines (id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity) VALUES {}",
-        crate::db::values(backend, line_count, 8)
+        "INSERT INTO order_lines (id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity, \
+         touch_kind, touch_id, creator_id, commission_bps) VALUES {}",
+        crate::db::values(backend, line_count, 12)
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for l in details.iter().flat_map(|d| &d.lines) {
@@ -124,7 +136,11 @@ pub(crate) async fn write_orders(tx: &mut Transaction<'_, Any>, planned: &[Plann
             .bind(&l.title)
             .bind(&l.options)
             .bind(l.unit_price_minor)
-            .bind(l.quantity);
+            .bind(l.quantity)
+            .bind(l.touch_kind.map(TouchKind::as_str))
+            .bind(l.touch_id)
+            .bind(l.creator_id)
+            .bind(l.commission_bps);
     }
     q.execute(&mut **tx).await?;
     let sql = format!(
@@ -145,9 +161,34 @@ pub(crate) async fn write_orders(tx: &mut Transaction<'_, Any>, planned: &[Plann
     Ok(details)
 }
 
+/// Each planned line as attribution sees it: a campaign's order is its
+/// leader's, at the campaign's rate.
+fn sale_lines(planned: &[PlannedOrder]) -> Vec<SaleLine> {
+    planned
+        .iter()
+        .flat_map(|p| {
+            let direct = p.origin.campaign.zip(p.origin.leader).map(|(campaign, (leader, bps))| {
+                (Touch { kind: TouchKind::Community, id: campaign, creator: UserId(leader), at: p.now }, RateBps::parse(bps).ok())
+            });
+            p.lines.iter().map(move |l| SaleLine {
+                buyer: p.buyer,
+                shop: p.shop,
+                product: l.product_id,
+                at: p.now,
+                live_room: p.origin.room,
+                direct,
+            })
+        })
+        .collect()
+}
+
 /// The order as it will be written: its total (refused if it overflows or
-/// mixes currencies) and its lines with their ids.
-fn detail(p: &PlannedOrder, line_ids: &mut impl Iterator<Item = i64>) -> Result<OrderDetail> {
+/// mixes currencies) and its lines with their ids and credits.
+fn detail(
+    p: &PlannedOrder,
+    line_ids: &mut impl Iterator<Item = i64>,
+    credits: &mut impl Iterator<Item = Option<Credit>>,
+) -> Result<OrderDetail> {
     let id = p.id;
     let currency = Currency::parse(&p.currency)?;
     let mut total = Money { minor: 0, currency };
@@ -164,7 +205,8 @@ fn detail(p: &PlannedOrder, line_ids: &mut impl Iterator<Item = i64>) -> Result<
         .lines
         .iter()
         .zip(line_ids)
-        .map(|(l, line_id)| OrderLine {
+        .zip(credits)
+        .map(|((l, line_id), credit)| OrderLine {
             id: line_id,
             order_id: id,
             sku_id: l.sku_id,
@@ -173,6 +215,10 @@ fn detail(p: &PlannedOrder, line_ids: &mut impl Iterator<Item = i64>) -> Result<
             options: l.options.clone(),
             unit_price_minor: l.unit_price_minor,
             quantity: l.quantity,
+            touch_kind: credit.map(|c| c.touch.kind),
+            touch_id: credit.map(|c| c.touch.id),
+            creator_id: credit.map(|c| c.touch.creator.get()),
+            commission_bps: credit.and_then(|c| c.rate).map(RateBps::get),
         })
         .collect();
     let order = Order {

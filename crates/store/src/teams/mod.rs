@@ -206,7 +206,7 @@ impl Db {
         .bind(req.now.millis())
         .fetch_one(&mut *tx)
         .await?;
-        let order = seat_order(&mut tx, &o, team, &req).await?;
+        let order = seat_order(&mut tx, &o, team, &req, &self.affiliate).await?;
         tx.commit().await?;
         Ok(Placed::New(Box::new(order)))
     }
@@ -243,7 +243,7 @@ impl Db {
         }
         let sql = format!("{OFFER_SELECT} WHERE o.id = $1");
         let o: TeamOffer = sqlx::query_as(AssertSqlSafe(sql)).bind(t.offer_id).fetch_one(&mut *tx).await?;
-        let order = seat_order(&mut tx, &o, t.id, &req).await.map_err(|e| match e {
+        let order = seat_order(&mut tx, &o, t.id, &req, &self.affiliate).await.map_err(|e| match e {
             StoreError::Db(ref d) if crate::error::is_unique_violation(d) => {
                 StoreError::conflict(ErrorCode::AlreadyInTeam, "you already hold a seat in this team")
             }
@@ -255,7 +255,13 @@ impl Db {
 }
 
 /// The seat's order: one unit at the starting price, stock taken now.
-async fn seat_order(tx: &mut Transaction<'_, Any>, o: &TeamOffer, team: i64, req: &SeatRequest<'_>) -> Result<OrderDetail> {
+async fn seat_order(
+    tx: &mut Transaction<'_, Any>,
+    o: &TeamOffer,
+    team: i64,
+    req: &SeatRequest<'_>,
+    terms: &haul_domain::affiliate::AffiliateTerms,
+) -> Result<OrderDetail> {
     let sku = sku_for_sale(tx, SkuId(o.sku_id)).await?;
     let one = Quantity::parse(1)?;
     take_stock(tx, SkuId(o.sku_id), one).await?;
@@ -267,7 +273,7 @@ async fn seat_order(tx: &mut Transaction<'_, Any>, o: &TeamOffer, team: i64, req
         now: req.now,
         origin: Origin { team: Some(team), ..Origin::default() },
     };
-    let order = insert_order(tx, new).await?;
+    let order = insert_order(tx, new, terms).await?;
     link_key(tx, req.buyer, req.idempotency.0, order.order.id).await?;
     Ok(order)
 }

@@ -12,6 +12,7 @@ mod catalog;
 mod community;
 mod deals;
 mod delivery;
+mod earnings;
 mod live;
 mod moderation;
 mod notes;

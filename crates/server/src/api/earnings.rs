@@ -1,0 +1,151 @@
+//! What creators earn: touches, share links, earnings and payouts; and the
+//! payout provider's callback.
+
+use super::{PageOf, PageParams};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::AppResult;
+use crate::extract::{Json, Query, RawBody};
+use crate::services::earnings;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use haul_domain::affiliate::TouchKind;
+use haul_store::affiliate::{Balance, Commission, ContentEarnings, Payout};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(touch))
+        .routes(routes!(my_links, new_link))
+        .routes(routes!(my_earnings))
+        .routes(routes!(my_payouts, new_payout))
+        .routes(routes!(payout_callback))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TouchInput {
+    pub product_id: i64,
+    /// `video`, `note`, `showcase` (then `subject_id` is the creator) or `share_link`.
+    #[schema(value_type = String)]
+    pub kind: TouchKind,
+    pub subject_id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TouchAck {
+    /// False when that content does not carry the product (nothing is kept).
+    pub counted: bool,
+}
+
+/// The signed-in shopper tapped a creator's content on the way to a
+/// product: the last such tap within the window earns the creator the sale.
+#[utoipa::path(post, path = "/api/v1/touches", tag = "affiliate", security(("bearer" = [])), request_body = TouchInput,
+    responses((status = 200, body = TouchAck), (status = 422)))]
+async fn touch(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<TouchInput>) -> AppResult<axum::Json<TouchAck>> {
+    let counted = earnings::record_touch(&state, &user, input.product_id, input.kind, input.subject_id).await?;
+    Ok(axum::Json(TouchAck { counted }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LinkInput {
+    pub product_id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LinkView {
+    pub id: i64,
+    pub code: String,
+    pub product_id: i64,
+    pub clicks: i64,
+    /// The address to share: it counts a click and lands on the product.
+    pub url: String,
+}
+
+fn link_view(state: &AppState, l: haul_store::affiliate::ShareLink) -> LinkView {
+    let url = earnings::link_url(state, &l);
+    LinkView { id: l.id, code: l.code, product_id: l.product_id, clicks: l.clicks, url }
+}
+
+/// The creator's link to a product (the same link when asked again).
+#[utoipa::path(post, path = "/api/v1/me/share-links", tag = "affiliate", security(("bearer" = [])), request_body = LinkInput,
+    responses((status = 201, body = LinkView), (status = 404)))]
+async fn new_link(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(input): Json<LinkInput>,
+) -> AppResult<(StatusCode, axum::Json<LinkView>)> {
+    let link = earnings::share_link(&state, &user, input.product_id).await?;
+    Ok((StatusCode::CREATED, axum::Json(link_view(&state, link))))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/share-links", tag = "affiliate", security(("bearer" = [])), responses((status = 200, body = Vec<LinkView>)))]
+async fn my_links(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<axum::Json<Vec<LinkView>>> {
+    let links = state.db.share_links_of(user.user_id()).await?;
+    Ok(axum::Json(links.into_iter().map(|l| link_view(&state, l)).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Earnings {
+    /// Pending, available and paid amounts per currency, in minor units.
+    pub balances: Vec<Balance>,
+    /// What each video, note, room, link, showcase or campaign earned.
+    pub by_content: Vec<ContentEarnings>,
+    /// The commission lines, newest first (paged with `cursor`).
+    pub lines: PageOf<Commission>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/earnings", tag = "affiliate", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = Earnings)))]
+async fn my_earnings(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(page): Query<PageParams>,
+) -> AppResult<axum::Json<Earnings>> {
+    let me = user.user_id();
+    Ok(axum::Json(Earnings {
+        balances: state.db.balances_of(me).await?,
+        by_content: state.db.earnings_by_content(me).await?,
+        lines: state.db.commissions_of(me, &page.parse()?).await?.into(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PayoutInput {
+    pub amount_minor: i64,
+    pub currency: String,
+}
+
+/// Pays out part or all of the available balance (at least the configured
+/// minimum); the provider answers later, and a failed payout is retried.
+#[utoipa::path(post, path = "/api/v1/me/payouts", tag = "affiliate", security(("bearer" = [])), request_body = PayoutInput,
+    responses((status = 201, body = Payout), (status = 409, description = "payout_too_small, payout_too_large"), (status = 422)))]
+async fn new_payout(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(input): Json<PayoutInput>,
+) -> AppResult<(StatusCode, axum::Json<Payout>)> {
+    let payout = earnings::request_payout(&state, &user, input.amount_minor, &input.currency).await?;
+    Ok((StatusCode::CREATED, axum::Json(payout)))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/payouts", tag = "affiliate", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = PageOf<Payout>)))]
+async fn my_payouts(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(page): Query<PageParams>,
+) -> AppResult<axum::Json<PageOf<Payout>>> {
+    Ok(axum::Json(state.db.payouts_of(user.user_id(), &page.parse()?).await?.into()))
+}
+
+/// Called by the sandbox payout provider, signed with the shared secret.
+#[utoipa::path(post, path = "/api/v1/payouts/webhooks/sandbox", tag = "affiliate",
+    params(("Haul-Signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"t.body\">")),
+    responses((status = 204), (status = 401, description = "bad_signature, stale_signature"), (status = 404)))]
+async fn payout_callback(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> AppResult<StatusCode> {
+    earnings::payout_callback(&state, &headers, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

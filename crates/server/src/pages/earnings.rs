@@ -1,0 +1,182 @@
+//! The creator's earnings: balances, what each piece of content earned,
+//! commission lines, share links and payouts.
+
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other, see_other_saying};
+use crate::AppState;
+use crate::auth::WebUser;
+use crate::extract::Path;
+use crate::pages::merchant::percent;
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use haul_domain::affiliate::TouchKind;
+use haul_domain::page::PageRequest;
+use serde::Deserialize;
+
+pub struct BalanceRow {
+    pub currency: String,
+    pub pending: String,
+    pub available: String,
+    pub available_minor: i64,
+    pub paid: String,
+    /// Paid out and not yet confirmed by the provider.
+    pub in_flight: Option<String>,
+    /// The least that can be paid out, in this currency.
+    pub minimum: String,
+    pub can_pay_out: bool,
+}
+
+pub struct ContentRow {
+    pub label: String,
+    pub href: String,
+    pub orders: i64,
+    pub sales: String,
+    pub net: String,
+}
+
+pub struct LineRow {
+    pub title: String,
+    pub order_id: i64,
+    pub source: String,
+    pub rate: String,
+    pub net: String,
+    pub status: String,
+    pub status_class: &'static str,
+}
+
+pub struct LinkRow {
+    pub title: String,
+    pub url: String,
+    pub clicks: i64,
+}
+
+pub struct PayoutRow {
+    pub amount: String,
+    pub status: String,
+    pub created_at: i64,
+    pub failure: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "earnings.html")]
+struct EarningsPage {
+    layout: Layout,
+    balances: Vec<BalanceRow>,
+    content: Vec<ContentRow>,
+    lines: Vec<LineRow>,
+    links: Vec<LinkRow>,
+    payouts: Vec<PayoutRow>,
+}
+
+/// Where a piece of content lives, and its name on the page.
+fn content_link(lang: crate::i18n::Lang, kind: TouchKind, id: i64) -> (String, String) {
+    let href = match kind {
+        TouchKind::Video => format!("/videos/{id}"),
+        TouchKind::Note => format!("/notes/{id}"),
+        TouchKind::LiveRoom => format!("/live/{id}"),
+        TouchKind::Showcase => format!("/creators/{id}"),
+        TouchKind::ShareLink => "#links".to_owned(),
+        TouchKind::Community => format!("/campaigns/{id}"),
+    };
+    (lang.t_with(&format!("touch-{}", kind.as_str().replace('_', "-")), "id", id), href)
+}
+
+pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    let lang = crate::i18n::current();
+    let me = user.user_id();
+    let minimum_minor = state.config.payout_minimum_minor;
+    let balances = state
+        .db
+        .balances_of(me)
+        .await?
+        .into_iter()
+        .map(|b| BalanceRow {
+            pending: money(b.pending_minor, &b.currency),
+            available: money(b.available_minor, &b.currency),
+            available_minor: b.available_minor,
+            paid: money(b.paid_minor, &b.currency),
+            in_flight: (b.in_flight_minor > 0).then(|| money(b.in_flight_minor, &b.currency)),
+            minimum: money(minimum_minor, &b.currency),
+            can_pay_out: b.available_minor >= minimum_minor,
+            currency: b.currency,
+        })
+        .collect();
+    let content = state
+        .db
+        .earnings_by_content(me)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let (label, href) = content_link(lang, c.touch_kind, c.touch_id);
+            ContentRow { label, href, orders: c.orders, sales: money(c.sales_minor, &c.currency), net: money(c.net_minor, &c.currency) }
+        })
+        .collect();
+    let page = PageRequest::parse(Some(50), None)?;
+    let lines = state
+        .db
+        .commissions_of(me, &page)
+        .await?
+        .items
+        .into_iter()
+        .map(|c| LineRow {
+            source: content_link(lang, c.touch_kind, c.touch_id).0,
+            rate: percent(c.rate_bps),
+            net: money(c.net_minor(), &c.currency),
+            status: lang.t(&format!("commission-{}", c.status.as_str())),
+            status_class: match c.status.as_str() {
+                "available" => "ok",
+                "reversed" => "muted",
+                _ => "",
+            },
+            title: c.title,
+            order_id: c.order_id,
+        })
+        .collect();
+    let mut links = Vec::new();
+    for l in state.db.share_links_of(me).await? {
+        let title = state.db.product(haul_domain::ids::ProductId(l.product_id)).await?.title;
+        links.push(LinkRow { title, clicks: l.clicks, url: crate::services::earnings::link_url(&state, &l) });
+    }
+    let payouts = state
+        .db
+        .payouts_of(me, &PageRequest::parse(Some(20), None)?)
+        .await?
+        .items
+        .into_iter()
+        .map(|p| PayoutRow {
+            amount: money(p.amount_minor, &p.currency),
+            status: lang.t(&format!("payout-{}", p.status.as_str())),
+            created_at: p.created_at,
+            failure: p.failure,
+        })
+        .collect();
+    Ok(render(&EarningsPage { layout: Layout::new(Some(user), &csrf), balances, content, lines, links, payouts }))
+}
+
+#[derive(Deserialize)]
+pub struct PayoutForm {
+    amount_minor: i64,
+    currency: String,
+}
+
+pub async fn payout(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<PayoutForm>) -> PageResult {
+    crate::services::earnings::request_payout(&state, &user, f.amount_minor, &f.currency).await?;
+    Ok(see_other_saying("/studio/earnings", &crate::i18n::current().t("payout-requested-notice")))
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    product_id: i64,
+}
+
+pub async fn new_link(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<LinkForm>) -> PageResult {
+    let link = crate::services::earnings::share_link(&state, &user, f.product_id).await?;
+    let url = crate::services::earnings::link_url(&state, &link);
+    Ok(see_other_saying("/studio/earnings#links", &crate::i18n::current().t_with("share-link-made", "url", url)))
+}
+
+/// A visit through a creator's share link lands on the product.
+pub async fn follow(State(state): State<AppState>, WebUser(user): WebUser, Path(code): Path<String>) -> PageResult {
+    let product = crate::services::earnings::follow_share_link(&state, &code, user.as_ref()).await?;
+    Ok(see_other(&format!("/products/{product}")))
+}
