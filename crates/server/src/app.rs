@@ -16,6 +16,8 @@ pub struct App {
     pub db: Db,
     pub config: Config,
     pub clock: Arc<dyn Clock>,
+    /// The clock `POST /test/clock` moves, with `test_clock` on.
+    pub test_clock: Option<Arc<crate::clock::ShiftedClock>>,
     pub media: MediaStore,
     pub payments: Arc<dyn PaymentProvider>,
     pub sandbox: Arc<Sandbox>,
@@ -66,6 +68,11 @@ impl AppState {
         if !problems.is_empty() {
             return Err(format!("refusing to start:\n  - {}", problems.join("\n  - ")).into());
         }
+        let test_clock = config.test_clock.then(|| Arc::new(crate::clock::ShiftedClock::default()));
+        let clock: Arc<dyn Clock> = match &test_clock {
+            Some(shifted) => shifted.clone(),
+            None => clock,
+        };
         std::fs::create_dir_all(&config.data_dir)?;
         std::fs::create_dir_all(config.media_dir())?;
         let db = Db::connect(&config.database_url()).await?.with_affiliate_terms(config.affiliate_terms());
@@ -111,6 +118,7 @@ impl AppState {
             db,
             config,
             clock,
+            test_clock,
             http,
             outbound,
             public_url,

@@ -7,6 +7,23 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
 }
 
+/// The system's time moved forward by what a browser test asked for
+/// (`test_clock`): it runs on, so timers and the workers keep going.
+#[derive(Default)]
+pub struct ShiftedClock(AtomicI64);
+
+impl ShiftedClock {
+    pub fn advance_seconds(&self, secs: i64) {
+        self.0.fetch_add(secs.saturating_mul(1000), Ordering::SeqCst);
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_millis(SystemClock.now().millis().saturating_add(self.0.load(Ordering::SeqCst)))
+    }
+}
+
 pub struct SystemClock;
 
 impl Clock for SystemClock {

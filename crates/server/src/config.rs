@@ -99,6 +99,9 @@ pub struct Config {
     pub worker_interval_seconds: u64,
     /// Serve `/bench/*`: baselines for the benchmarks. Never in production.
     pub bench_endpoints: bool,
+    /// Let `POST /test/clock` move the server's clock forward, so browser
+    /// tests can pass a hold or a deadline. Never in production.
+    pub test_clock: bool,
     /// Where hosts point their encoder: the media server's RTMP application.
     pub rtmp_url: String,
     /// The media server's `listen` for RTMP (written into its configuration).
@@ -159,6 +162,7 @@ impl Default for Config {
             log_format: "text".into(),
             worker_interval_seconds: 5,
             bench_endpoints: false,
+            test_clock: false,
             rtmp_url: "rtmp://127.0.0.1:1935/live".into(),
             rtmp_listen: "127.0.0.1:1935".into(),
             live_chat_max_chars: 200,
@@ -261,6 +265,9 @@ impl Config {
         }
         if self.bench_endpoints {
             found.push("HAUL_BENCH_ENDPOINTS must be false in production".into());
+        }
+        if self.test_clock {
+            found.push("HAUL_TEST_CLOCK must be false in production".into());
         }
         if self.metrics_token.as_deref().is_some_and(|t| t.len() < 16) {
             found.push("HAUL_METRICS_TOKEN must be at least 16 characters".into());

@@ -12,7 +12,10 @@ use utoipa_swagger_ui::SwaggerUi;
 pub fn router(state: AppState) -> Router {
     let (api, mut openapi) = crate::api::router().split_for_parts();
     crate::api::errors_doc::declare(&mut openapi);
-    let bench = if state.config.bench_endpoints { crate::bench::router() } else { Router::new() };
+    let mut bench = if state.config.bench_endpoints { crate::bench::router() } else { Router::new() };
+    if state.test_clock.is_some() {
+        bench = bench.merge(crate::bench::test_clock_router());
+    }
     Router::new()
         .merge(bench)
         .merge(api)

@@ -3,14 +3,15 @@
 
 use super::{PageOf, PageParams};
 use crate::AppState;
-use crate::auth::ApiUser;
+use crate::auth::{ApiUser, require_shop_staff};
 use crate::error::AppResult;
-use crate::extract::{Json, Query, RawBody};
+use crate::extract::{Json, Path, Query, RawBody};
 use crate::services::earnings;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use haul_domain::affiliate::TouchKind;
-use haul_store::affiliate::{Balance, Commission, ContentEarnings, Payout};
+use haul_domain::ids::ShopId;
+use haul_store::affiliate::{Balance, Commission, ContentEarnings, Payout, ShopCreator};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -23,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_earnings))
         .routes(routes!(my_payouts, new_payout))
         .routes(routes!(payout_callback))
+        .routes(routes!(shop_creators))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -148,4 +150,17 @@ async fn my_payouts(
 async fn payout_callback(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> AppResult<StatusCode> {
     earnings::payout_callback(&state, &headers, &body).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The creators who sold the shop's products, ranked by attributed sales,
+/// with the commission still held and released to them.
+#[utoipa::path(get, path = "/api/v1/shops/{id}/affiliate/creators", tag = "affiliate", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ShopCreator>), (status = 403)))]
+async fn shop_creators(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> AppResult<axum::Json<Vec<ShopCreator>>> {
+    require_shop_staff(&state, &user, ShopId(id)).await?;
+    Ok(axum::Json(state.db.creators_of_shop(ShopId(id)).await?))
 }

@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::app::StartError;
 use crate::config::Config;
 
+mod affiliate;
 mod delivery;
 mod group;
 mod videos;
@@ -508,9 +509,10 @@ pub async fn fill(state: &AppState) -> Result<()> {
 
     let ship_to = delivery::fill(state, [shopper, second], [ShopId(fruit.id), ShopId(tea.id)], now).await?;
     // Creators earn 20% on anything from the tea house, 8% from the orchard.
+    // (offered a month ago, so the demo's older sales earned it too).
     for (shop, bps) in [(tea.id, 2_000), (fruit.id, 800)] {
         let plan = NewPlan { shop: ShopId(shop), product: None, creator: None, rate: RateBps::parse(bps)?, flat_fee_minor: 0 };
-        state.db.create_plan(&plan, now).await?;
+        state.db.create_plan(&plan, now.plus_seconds(-30 * 86_400)).await?;
     }
     // The stylist's showcase carries the tea house's best sellers.
     for sku in tea_skus.iter().take(3) {
@@ -556,6 +558,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
     group::fill(state, ShopId(fruit.id), &fruit_skus, group::People { leader, operator, shopper }, zh, now).await?;
     let creators = videos::Creators { farmer, tea: tea_vlogger, stylist: creator };
     let made = videos::fill(state, &videos::clips(creators, zh, &fruit_skus, &tea_skus, &coat_skus)).await?;
+    affiliate::fill(state, [shopper, second], creator, &tea_skus, &fruit_skus, &ship_to, now).await?;
     state.db.follow(shopper, farmer, true, now).await?;
     state.feed.refresh(&state.db, now).await?;
     live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, &fruit_skus, zh, now).await?;

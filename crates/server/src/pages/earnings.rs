@@ -10,6 +10,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use haul_domain::affiliate::TouchKind;
+use haul_domain::ids::{CampaignId, NoteId, RoomId, VideoId};
 use haul_domain::page::PageRequest;
 use serde::Deserialize;
 
@@ -81,6 +82,28 @@ fn content_link(lang: crate::i18n::Lang, kind: TouchKind, id: i64) -> (String, S
     (lang.t_with(&format!("touch-{}", kind.as_str().replace('_', "-")), "id", id), href)
 }
 
+/// What the content is called where it lives: a video's caption, a note's
+/// or a room's title, a link's product; none when it is gone.
+async fn content_name(state: &AppState, kind: TouchKind, id: i64, links: &[haul_store::affiliate::ShareLink]) -> Option<String> {
+    let name = match kind {
+        TouchKind::Video => state.db.video(VideoId(id)).await.ok()?.video.caption,
+        TouchKind::Note => state.db.note(NoteId(id)).await.ok()?.note.title,
+        TouchKind::LiveRoom => state.db.room(RoomId(id)).await.ok()?.title,
+        TouchKind::Community => state.db.campaign(CampaignId(id)).await.ok()?.campaign.title,
+        TouchKind::ShareLink => {
+            let link = links.iter().find(|l| l.id == id)?;
+            let product = state.db.product(haul_domain::ids::ProductId(link.product_id)).await.ok()?.title;
+            crate::i18n::current().t_with("earn-link-to", "product", product)
+        }
+        TouchKind::Showcase => return None,
+    };
+    let mut short: String = name.chars().take(40).collect();
+    if short.len() < name.len() {
+        short.push('…');
+    }
+    Some(short)
+}
+
 pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     let lang = crate::i18n::current();
     let me = user.user_id();
@@ -101,16 +124,19 @@ pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
             currency: b.currency,
         })
         .collect();
-    let content = state
-        .db
-        .earnings_by_content(me)
-        .await?
-        .into_iter()
-        .map(|c| {
-            let (label, href) = content_link(lang, c.touch_kind, c.touch_id);
-            ContentRow { label, href, orders: c.orders, sales: money(c.sales_minor, &c.currency), net: money(c.net_minor, &c.currency) }
-        })
-        .collect();
+    let links = state.db.share_links_of(me).await?;
+    let mut content = Vec::new();
+    for c in state.db.earnings_by_content(me).await? {
+        let (label, href) = content_link(lang, c.touch_kind, c.touch_id);
+        let label = content_name(&state, c.touch_kind, c.touch_id, &links).await.unwrap_or(label);
+        content.push(ContentRow {
+            label,
+            href,
+            orders: c.orders,
+            sales: money(c.sales_minor, &c.currency),
+            net: money(c.net_minor, &c.currency),
+        });
+    }
     let page = PageRequest::parse(Some(50), None)?;
     let lines = state
         .db
@@ -132,10 +158,10 @@ pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
             order_id: c.order_id,
         })
         .collect();
-    let mut links = Vec::new();
-    for l in state.db.share_links_of(me).await? {
+    let mut link_rows = Vec::new();
+    for l in &links {
         let title = state.db.product(haul_domain::ids::ProductId(l.product_id)).await?.title;
-        links.push(LinkRow { title, clicks: l.clicks, url: crate::services::earnings::link_url(&state, &l) });
+        link_rows.push(LinkRow { title, clicks: l.clicks, url: crate::services::earnings::link_url(&state, l) });
     }
     let payouts = state
         .db
@@ -150,7 +176,7 @@ pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
             failure: p.failure,
         })
         .collect();
-    Ok(render(&EarningsPage { layout: Layout::new(Some(user), &csrf), balances, content, lines, links, payouts }))
+    Ok(render(&EarningsPage { layout: Layout::new(Some(user), &csrf), balances, content, lines, links: link_rows, payouts }))
 }
 
 #[derive(Deserialize)]

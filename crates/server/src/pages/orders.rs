@@ -76,6 +76,8 @@ pub struct LineView {
     pub options: String,
     pub quantity: i64,
     pub total: String,
+    /// Shown to the shop: what sold the line, whom it credits, at what rate.
+    pub credit: Option<String>,
 }
 
 #[derive(Template)]
@@ -110,6 +112,22 @@ struct OrderPage {
     buyer_name: String,
 }
 
+/// "Video #12 · @ann · 20%": what sold a line, for the shop's eyes (the
+/// buyer's copy of the order carries no attribution).
+async fn credit_of(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    l: &haul_store::orders::OrderLine,
+) -> crate::error::AppResult<Option<String>> {
+    let (Some(kind), Some(id), Some(creator)) = (l.touch_kind, l.touch_id, l.creator_id) else {
+        return Ok(None);
+    };
+    let source = lang.t_with(&format!("touch-{}", kind.as_str().replace('_', "-")), "id", id);
+    let name = state.db.user(haul_domain::ids::UserId(creator)).await?.display_name;
+    let rate = l.commission_bps.map(crate::pages::merchant::percent).unwrap_or_else(|| lang.t("order-line-no-plan"));
+    Ok(Some(lang.t_args("order-line-credit", &[("source", source), ("creator", name), ("rate", rate)])))
+}
+
 pub async fn view(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
@@ -126,17 +144,17 @@ pub async fn view(
         .collect();
     let status = o.order.status;
     let currency = o.order.currency.clone();
-    let lines = o
-        .lines
-        .iter()
-        .map(|l| LineView {
+    let lang = crate::i18n::current();
+    let mut lines = Vec::with_capacity(o.lines.len());
+    for l in &o.lines {
+        lines.push(LineView {
             title: l.title.clone(),
             options: l.options.clone(),
             quantity: l.quantity,
             total: money(l.unit_price_minor * l.quantity, &currency),
-        })
-        .collect();
-    let lang = crate::i18n::current();
+            credit: credit_of(&state, lang, l).await?,
+        });
+    }
     let fulfilment = o.order.fulfilment;
     let steps = fulfilment.merchant_steps(status).into_iter().map(|s| (s.as_str().to_owned(), lang.order_step(s))).collect();
     let is_buyer = o.order.buyer_id == user.id;

@@ -13,7 +13,7 @@ mod showcase;
 pub(crate) mod touches;
 
 pub use commission::Commission;
-pub use payouts::{Balance, ContentEarnings, MAX_PAYOUT_ATTEMPTS, Payout};
+pub use payouts::{Balance, ContentEarnings, MAX_PAYOUT_ATTEMPTS, Payout, ShopCreator};
 pub use showcase::{MAX_SHOWCASE, ShowcaseItem};
 pub use touches::{Credit, ShareLink};
 

@@ -43,6 +43,21 @@ record! {
 }
 
 record! {
+    /// A creator as a shop's affiliate console ranks them.
+    pub struct ShopCreator {
+        pub creator_id: i64,
+        pub display_name: String,
+        pub currency: String,
+        pub orders: i64,
+        /// What buyers paid for the goods they sold, less refunds.
+        pub sales_minor: i64,
+        /// Commission (before the platform's fee) still in its hold, and released.
+        pub pending_minor: i64,
+        pub released_minor: i64,
+    }
+}
+
+record! {
     pub struct Payout {
         pub id: i64,
         pub creator_id: i64,
@@ -108,6 +123,21 @@ impl Db {
              FROM commissions WHERE creator_id = $1 GROUP BY touch_kind, touch_id, currency ORDER BY net_minor DESC, touch_id DESC LIMIT 100",
         )
         .bind(creator.get())
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// The creators who sold a shop's products, best sellers first.
+    pub async fn creators_of_shop(&self, shop: haul_domain::ids::ShopId) -> Result<Vec<ShopCreator>> {
+        Ok(sqlx::query_as(
+            "SELECT c.creator_id, u.display_name, c.currency, COUNT(DISTINCT c.order_id) AS orders, \
+             CAST(SUM(c.base_minor - c.refunded_minor) AS BIGINT) AS sales_minor, \
+             CAST(SUM(CASE WHEN c.status = 'available' THEN 0 ELSE c.amount_minor - c.reversed_minor END) AS BIGINT) AS pending_minor, \
+             CAST(SUM(CASE WHEN c.status = 'available' THEN c.amount_minor - c.reversed_minor ELSE 0 END) AS BIGINT) AS released_minor \
+             FROM commissions c JOIN users u ON u.id = c.creator_id WHERE c.shop_id = $1 \
+             GROUP BY c.creator_id, u.display_name, c.currency ORDER BY sales_minor DESC, c.creator_id LIMIT 100",
+        )
+        .bind(shop.get())
         .fetch_all(&self.read)
         .await?)
     }

@@ -9,7 +9,7 @@ pub use plans::percent;
 mod products;
 mod shops;
 
-use super::layout::{CheckedForm, PageResult, SignedIn, see_other};
+use super::layout::{CheckedForm, PageResult, SignedIn, see_other, see_other_saying};
 use crate::AppState;
 use crate::extract::Path;
 use crate::services::orders::advance_order;
@@ -39,6 +39,38 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/skus/{id}", post(update_sku))
         .route("/merchant/products/{id}/image", post(upload_image).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/merchant/orders/{id}/status", post(advance))
+        .route("/merchant/orders/{id}/refund", post(refund))
+}
+
+#[derive(Deserialize)]
+struct RefundForm {
+    /// As typed: "9.95"; empty for all that is left.
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The shop refunds part or all of a paid order; creators' commission on
+/// it is taken back in proportion.
+async fn refund(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<RefundForm>,
+) -> PageResult {
+    let currency = state.db.order(OrderId(id)).await?.order.currency;
+    let amount_minor = match f.amount.trim() {
+        "" => None,
+        text => Some(
+            haul_domain::Money::parse_decimal(text, &currency)
+                .map_err(|_| haul_domain::DomainError::invalid("amount", "an amount such as 9.95"))?
+                .minor,
+        ),
+    };
+    let input = crate::services::payments::RefundInput { amount_minor, reason: f.reason };
+    crate::services::payments::refund_order(&state, &user, OrderId(id), input).await?;
+    Ok(see_other_saying(&format!("/orders/{id}"), &crate::i18n::current().t("order-refund-done")))
 }
 
 #[derive(Deserialize)]

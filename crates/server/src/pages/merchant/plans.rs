@@ -28,6 +28,34 @@ pub struct PlanRow {
     pub in_force: Option<String>,
 }
 
+/// A creator who sold the shop's products, as the console ranks them.
+pub struct CreatorRow {
+    pub name: String,
+    pub href: String,
+    pub orders: i64,
+    pub sales: String,
+    pub pending: String,
+    pub released: String,
+}
+
+pub async fn creator_rows(state: &AppState, shop: ShopId) -> crate::error::AppResult<Vec<CreatorRow>> {
+    let money = crate::pages::layout::money;
+    Ok(state
+        .db
+        .creators_of_shop(shop)
+        .await?
+        .into_iter()
+        .map(|c| CreatorRow {
+            href: format!("/creators/{}", c.creator_id),
+            name: c.display_name,
+            orders: c.orders,
+            sales: money(c.sales_minor, &c.currency),
+            pending: money(c.pending_minor, &c.currency),
+            released: money(c.released_minor, &c.currency),
+        })
+        .collect())
+}
+
 pub async fn plan_rows(state: &AppState, shop: ShopId, products: &[ProductSummary]) -> crate::error::AppResult<Vec<PlanRow>> {
     let lang = crate::i18n::current();
     let mut rows = Vec::new();

@@ -74,6 +74,7 @@ pub(super) struct ShopPage {
     /// The fees in words, as buyers read them at checkout.
     shipping_terms: String,
     plans: Vec<super::plans::PlanRow>,
+    creators: Vec<super::plans::CreatorRow>,
 }
 
 pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id: ShopId, error: Option<String>) -> PageResult {
@@ -99,8 +100,9 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
     let shipping_terms = crate::pages::cart::shipping_terms(crate::i18n::current(), &rates, &shop.currency);
     let shipping = ShippingForm::of(&rates, &shop.currency);
     let plans = super::plans::plan_rows(state, id, &products).await?;
+    let creators = super::plans::creator_rows(state, id).await?;
     let layout = Layout::new(Some(user), csrf);
-    Ok(render(&ShopPage { layout, shop, products, orders, supply, offered, not_offered, error, shipping, shipping_terms, plans }))
+    Ok(render(&ShopPage { layout, shop, products, orders, supply, offered, not_offered, error, shipping, shipping_terms, plans, creators }))
 }
 
 pub(super) async fn shop(
