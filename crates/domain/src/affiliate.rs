@@ -166,35 +166,19 @@ pub fn platform_fee_minor(commission_minor: i64, fee_bps: i64) -> i64 {
     (i128::from(commission_minor) * i128::from(fee_bps.clamp(0, 10_000)) / 10_000) as i64
 }
 
-/// A refund of `refund_minor` spread over lines in proportion to what each
-/// was paid (largest remainders first), never more than a line was paid.
-/// The parts add up to the refund, which is capped at the order's total.
-pub fn allocate_refund(lines_paid: &[i64], refund_minor: i64) -> Vec<i64> {
+/// How much of each line an order's refunds so far (`refunded_minor` in
+/// all) count against: in proportion to what each line was paid, rounded
+/// down, never more than the line. Rounded down rather than spread to add
+/// up, so that a line's share only grows as refunds grow (largest
+/// remainders can shrink one line's share when the total rises): refunds
+/// split in parts take back the same commission as one refund of the sum.
+pub fn refunded_shares(lines_paid: &[i64], refunded_minor: i64) -> Vec<i64> {
     let total: i64 = lines_paid.iter().sum();
-    let refund = refund_minor.clamp(0, total);
+    let refunded = i128::from(refunded_minor.clamp(0, total));
     if total == 0 {
         return vec![0; lines_paid.len()];
     }
-    let mut parts: Vec<(i64, i128)> = lines_paid
-        .iter()
-        .map(|paid| {
-            let exact = i128::from(*paid) * i128::from(refund);
-            ((exact / i128::from(total)) as i64, exact % i128::from(total))
-        })
-        .collect();
-    let mut left = refund - parts.iter().map(|(p, _)| p).sum::<i64>();
-    let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(parts[i].1));
-    for i in order {
-        if left == 0 {
-            break;
-        }
-        if parts[i].0 < lines_paid[i] {
-            parts[i].0 += 1;
-            left -= 1;
-        }
-    }
-    parts.into_iter().map(|(p, _)| p).collect()
+    lines_paid.iter().map(|paid| (i128::from(*paid) * refunded / i128::from(total)) as i64).collect()
 }
 
 /// How much of a line's commission a refund takes back, given what of the
@@ -213,6 +197,47 @@ pub fn reversal_minor(commission_minor: i64, line_paid_minor: i64, refunded_befo
         ((c * refunded + paid - 1) / paid) as i64
     };
     taken_back(refunded_before_minor.saturating_add(refund_minor)) - taken_back(refunded_before_minor)
+}
+
+/// A calendar month in UTC (`2026-12`), as statements are cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Month {
+    year: i64,
+    month: u32,
+}
+
+impl Month {
+    pub fn parse(text: &str) -> Result<Month, DomainError> {
+        let bad = || DomainError::invalid("month", "a month such as 2026-12");
+        let (y, m) = text.trim().split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(bad());
+        }
+        let (year, month): (i64, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if !(2000..=9999).contains(&year) || !(1..=12).contains(&month) {
+            return Err(bad());
+        }
+        Ok(Month { year, month })
+    }
+
+    /// The month an instant falls in.
+    pub fn of(at: Timestamp) -> Month {
+        let date = crate::community::local_date(at, 0);
+        Month::parse(&date[..7]).unwrap_or(Month { year: 1970, month: 1 })
+    }
+
+    /// Its first millisecond, and the first of the next month.
+    pub fn range(self) -> (Timestamp, Timestamp) {
+        let next = if self.month == 12 { (self.year + 1, 1) } else { (self.year, self.month + 1) };
+        let at = |(y, m): (i64, u32)| Timestamp::from_millis(crate::community::days_from_civil(y, m, 1) * 86_400_000);
+        (at((self.year, self.month)), at(next))
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
 }
 
 /// When a completed order's commission becomes available: after the hold.
@@ -315,6 +340,19 @@ mod tests {
     }
 
     #[test]
+    fn a_month_runs_from_its_first_millisecond_to_the_next_months() {
+        let dec = Month::parse("2026-12").unwrap();
+        let (start, end) = dec.range();
+        assert_eq!((start.millis(), end.millis()), (1_796_083_200_000, 1_798_761_600_000));
+        assert_eq!(Month::of(start), dec);
+        assert_eq!(Month::of(Timestamp::from_millis(end.millis() - 1)), dec);
+        assert_eq!(Month::of(end).to_string(), "2027-01");
+        for bad in ["2026-13", "2026-1", "26-12", "2026/12", "", "1999-01"] {
+            assert!(Month::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn commission_and_fee_round_down() {
         assert_eq!(commission_minor(1_990, r(2_000)), 398);
         assert_eq!(commission_minor(999, r(150)), 14);
@@ -324,11 +362,16 @@ mod tests {
     }
 
     #[test]
-    fn refunds_are_spread_in_proportion_and_add_up() {
-        assert_eq!(allocate_refund(&[1_000, 3_000], 2_000), vec![500, 1_500]);
-        assert_eq!(allocate_refund(&[1, 1, 1], 2), vec![1, 1, 0]);
-        assert_eq!(allocate_refund(&[500, 500], 9_999), vec![500, 500], "never more than was paid");
-        assert_eq!(allocate_refund(&[], 10), Vec::<i64>::new());
+    fn refunds_count_against_lines_in_proportion_and_a_full_refund_against_all() {
+        assert_eq!(refunded_shares(&[1_000, 3_000], 2_000), vec![500, 1_500]);
+        assert_eq!(refunded_shares(&[1, 1, 1], 2), vec![0, 0, 0], "rounded down");
+        assert_eq!(refunded_shares(&[1, 1, 1], 3), vec![1, 1, 1]);
+        assert_eq!(refunded_shares(&[500, 500], 9_999), vec![500, 500], "never more than was paid");
+        assert_eq!(refunded_shares(&[], 10), Vec::<i64>::new());
+        // Where largest remainders would take a unit from the first line as
+        // the total grows from 141 to 143, its share never shrinks.
+        assert_eq!(refunded_shares(&[64, 471, 192], 141)[0], 12);
+        assert_eq!(refunded_shares(&[64, 471, 192], 143)[0], 12);
     }
 
     #[test]
@@ -343,13 +386,18 @@ mod tests {
 
     proptest! {
         #[test]
-        fn allocation_adds_up_and_stays_within_each_line(lines in proptest::collection::vec(0i64..100_000, 0..8), refund in 0i64..1_000_000) {
-            let parts = allocate_refund(&lines, refund);
+        fn shares_stay_within_each_line_and_only_grow_with_the_refunds(
+            lines in proptest::collection::vec(0i64..100_000, 0..8),
+            refund in 0i64..1_000_000,
+            more in 0i64..100_000,
+        ) {
+            let parts = refunded_shares(&lines, refund);
             let total: i64 = lines.iter().sum();
-            prop_assert_eq!(parts.iter().sum::<i64>(), refund.min(total));
-            for (part, paid) in parts.iter().zip(&lines) {
-                prop_assert!(*part >= 0 && part <= paid);
+            prop_assert!(parts.iter().sum::<i64>() <= refund.min(total));
+            for ((part, later), paid) in parts.iter().zip(refunded_shares(&lines, refund + more)).zip(&lines) {
+                prop_assert!(*part >= 0 && part <= paid && later >= *part);
             }
+            prop_assert_eq!(refunded_shares(&lines, total), lines);
         }
 
         #[test]

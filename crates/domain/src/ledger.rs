@@ -5,7 +5,9 @@
 //! Sign convention: a positive amount debits an account, a negative one
 //! credits it. Accounts are plain names:
 //! - `provider:<name>` money held for us at a payment provider (an asset);
-//! - `shop:<id>:payable` what the platform owes a shop (a liability);
+//! - `shop:<id>:payable` what the platform owes a shop for orders not yet
+//!   settled (a liability), `shop:<id>:available` for settled ones, which
+//!   the shop may be paid out;
 //! - `creator:<user id>:pending` commission earned but still in its hold,
 //!   `creator:<user id>:available` commission that may be paid out (a
 //!   reversal after release can take it below zero);
@@ -71,6 +73,37 @@ pub fn payment(provider: &str, shop: crate::ids::ShopId, amount: Money) -> Resul
 /// `amount` goes back to the shopper: the reverse of a payment.
 pub fn refund(provider: &str, shop: crate::ids::ShopId, amount: Money) -> Result<Transaction, DomainError> {
     pair("refund", shop_payable_account(shop), provider_account(provider), amount)
+}
+
+/// What a shop may be paid out: its settled orders' money.
+pub fn shop_available_account(shop: crate::ids::ShopId) -> String {
+    format!("shop:{shop}:available")
+}
+
+/// An order is settled: what the shop kept of it moves to its available balance.
+pub fn shop_settled(shop: crate::ids::ShopId, net: Money) -> Result<Transaction, DomainError> {
+    pair("shop_settled", shop_payable_account(shop), shop_available_account(shop), net)
+}
+
+/// Money on its way out through a payout provider.
+pub fn payouts_account(provider: &str) -> String {
+    format!("payouts:{provider}")
+}
+
+/// A payout leaves `from` (an available balance) for the provider's
+/// account of money on its way.
+pub fn payout_requested(provider: &str, from: String, amount: Money) -> Result<Transaction, DomainError> {
+    pair("payout_requested", from, payouts_account(provider), amount)
+}
+
+/// The provider paid it: the money leaves the books.
+pub fn payout_paid(provider: &str, amount: Money) -> Result<Transaction, DomainError> {
+    pair("payout_paid", payouts_account(provider), provider_account(provider), amount)
+}
+
+/// The payout failed for good: the money goes back to `to`.
+pub fn payout_failed(provider: &str, to: String, amount: Money) -> Result<Transaction, DomainError> {
+    pair("payout_failed", payouts_account(provider), to, amount)
 }
 
 /// A creator's commission, pending until its hold ends.
@@ -147,11 +180,6 @@ fn commission_moved(
 /// The hold is over: `net` moves from pending to available.
 pub fn commission_released(creator: crate::ids::UserId, net: Money) -> Result<Transaction, DomainError> {
     pair("commission_released", creator_pending_account(creator), creator_available_account(creator), net)
-}
-
-/// `amount` of a creator's available commission leaves through `provider`.
-pub fn payout(provider: &str, creator: crate::ids::UserId, amount: Money) -> Result<Transaction, DomainError> {
-    pair("payout", creator_available_account(creator), provider_account(provider), amount)
 }
 
 /// How much of `paid` may still be refunded after `refunded_so_far`; a

@@ -37,6 +37,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_commission_plans"),
     migration!(14, "0014_showcase"),
     migration!(15, "0015_attribution"),
+    migration!(16, "0016_shop_settlement"),
 ];
 
 impl Db {

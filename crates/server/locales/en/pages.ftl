@@ -682,3 +682,7 @@ order-refund-reason = Reason
 order-refund-confirm = Send this money back to the buyer?
 order-refund-done = Refunded. Creators' commission on it was taken back in proportion.
 earn-link-to = Link to { $product }
+shop-money = Money
+shop-money-none = Nothing sold yet.
+shop-pending-help = Sales (less refunds, creators' commission and the platform's fee) are pending until the order is complete and its after-sales window has passed.
+earn-statements = Statements (CSV):

@@ -619,3 +619,7 @@ order-refund-reason = 原因
 order-refund-confirm = 确定把这笔钱退给买家吗？
 order-refund-done = 已退款，达人佣金已按比例扣回。
 earn-link-to = { $product } 的推广链接
+shop-money = 资金
+shop-money-none = 还没有销售。
+shop-pending-help = 销售额（扣除退款、达人佣金和平台服务费）在订单完成且售后期结束前为待结算。
+earn-statements = 月度对账单（CSV）：

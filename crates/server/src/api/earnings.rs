@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use haul_domain::affiliate::TouchKind;
 use haul_domain::ids::ShopId;
-use haul_store::affiliate::{Balance, Commission, ContentEarnings, Payout, ShopCreator};
+use haul_store::affiliate::{Balance, Commission, ContentEarnings, Party, Payout, ShopCreator, Statement};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +25,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_payouts, new_payout))
         .routes(routes!(payout_callback))
         .routes(routes!(shop_creators))
+        .routes(routes!(shop_balance))
+        .routes(routes!(my_statement))
+        .routes(routes!(shop_statement))
+        .routes(routes!(shop_payouts, new_shop_payout))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -108,7 +112,7 @@ async fn my_earnings(
 ) -> AppResult<axum::Json<Earnings>> {
     let me = user.user_id();
     Ok(axum::Json(Earnings {
-        balances: state.db.balances_of(me).await?,
+        balances: state.db.balances_of(Party::Creator(me)).await?,
         by_content: state.db.earnings_by_content(me).await?,
         lines: state.db.commissions_of(me, &page.parse()?).await?.into(),
     }))
@@ -129,7 +133,7 @@ async fn new_payout(
     ApiUser(user): ApiUser,
     Json(input): Json<PayoutInput>,
 ) -> AppResult<(StatusCode, axum::Json<Payout>)> {
-    let payout = earnings::request_payout(&state, &user, input.amount_minor, &input.currency).await?;
+    let payout = earnings::request_payout(&state, Party::Creator(user.user_id()), input.amount_minor, &input.currency).await?;
     Ok((StatusCode::CREATED, axum::Json(payout)))
 }
 
@@ -140,7 +144,7 @@ async fn my_payouts(
     ApiUser(user): ApiUser,
     Query(page): Query<PageParams>,
 ) -> AppResult<axum::Json<PageOf<Payout>>> {
-    Ok(axum::Json(state.db.payouts_of(user.user_id(), &page.parse()?).await?.into()))
+    Ok(axum::Json(state.db.payouts_of(Party::Creator(user.user_id()), &page.parse()?).await?.into()))
 }
 
 /// Called by the sandbox payout provider, signed with the shared secret.
@@ -163,4 +167,65 @@ async fn shop_creators(
 ) -> AppResult<axum::Json<Vec<ShopCreator>>> {
     require_shop_staff(&state, &user, ShopId(id)).await?;
     Ok(axum::Json(state.db.creators_of_shop(ShopId(id)).await?))
+}
+
+/// The shop's money: `pending_minor` is what orders not yet settled hold
+/// (settled once complete for the hold), `available_minor` what the owner
+/// may pay out; its sales less refunds, commission and the platform's fee.
+#[utoipa::path(get, path = "/api/v1/shops/{id}/balance", tag = "affiliate", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Balance>), (status = 403)))]
+async fn shop_balance(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<Vec<Balance>>> {
+    let party = earnings::shop_party(&state, &user, ShopId(id), false).await?;
+    Ok(axum::Json(state.db.balances_of(party).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/shops/{id}/payouts", tag = "affiliate", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = PageOf<Payout>), (status = 403)))]
+async fn shop_payouts(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Query(page): Query<PageParams>,
+) -> AppResult<axum::Json<PageOf<Payout>>> {
+    let party = earnings::shop_party(&state, &user, ShopId(id), false).await?;
+    Ok(axum::Json(state.db.payouts_of(party, &page.parse()?).await?.into()))
+}
+
+/// The shop's owner pays out part or all of its available balance.
+#[utoipa::path(post, path = "/api/v1/shops/{id}/payouts", tag = "affiliate", security(("bearer" = [])), request_body = PayoutInput,
+    responses((status = 201, body = Payout), (status = 403), (status = 409, description = "payout_too_small, payout_too_large"), (status = 422)))]
+async fn new_shop_payout(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<PayoutInput>,
+) -> AppResult<(StatusCode, axum::Json<Payout>)> {
+    let party = earnings::shop_party(&state, &user, ShopId(id), true).await?;
+    let payout = earnings::request_payout(&state, party, input.amount_minor, &input.currency).await?;
+    Ok((StatusCode::CREATED, axum::Json(payout)))
+}
+
+/// The creator's money in a month (`2026-12`, UTC): balances at its start
+/// and end, and every movement between.
+#[utoipa::path(get, path = "/api/v1/me/statements/{month}", tag = "affiliate", security(("bearer" = [])),
+    responses((status = 200, body = Statement), (status = 422)))]
+async fn my_statement(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(month): Path<String>,
+) -> AppResult<axum::Json<Statement>> {
+    Ok(axum::Json(earnings::statement(&state, Party::Creator(user.user_id()), &month).await?))
+}
+
+/// The shop's money in a month: its sales, refunds, commission and fees,
+/// settlements and payouts.
+#[utoipa::path(get, path = "/api/v1/shops/{id}/statements/{month}", tag = "affiliate", security(("bearer" = [])),
+    responses((status = 200, body = Statement), (status = 403), (status = 422)))]
+async fn shop_statement(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, month)): Path<(i64, String)>,
+) -> AppResult<axum::Json<Statement>> {
+    let party = earnings::shop_party(&state, &user, ShopId(id), false).await?;
+    Ok(axum::Json(earnings::statement(&state, party, &month).await?))
 }

@@ -4,7 +4,7 @@
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other, see_other_saying};
 use crate::AppState;
 use crate::auth::WebUser;
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 use crate::pages::merchant::percent;
 use askama::Template;
 use axum::Extension;
@@ -12,6 +12,7 @@ use axum::extract::State;
 use haul_domain::affiliate::TouchKind;
 use haul_domain::ids::{CampaignId, NoteId, RoomId, VideoId};
 use haul_domain::page::PageRequest;
+use haul_store::affiliate::Party;
 use serde::Deserialize;
 
 pub struct BalanceRow {
@@ -63,6 +64,11 @@ pub struct PayoutRow {
 struct EarningsPage {
     layout: Layout,
     balances: Vec<BalanceRow>,
+    payout_action: String,
+    pending_help: &'static str,
+    /// Months with a statement to download, newest first.
+    months: Vec<String>,
+    statement_path: String,
     content: Vec<ContentRow>,
     lines: Vec<LineRow>,
     links: Vec<LinkRow>,
@@ -80,6 +86,27 @@ fn content_link(lang: crate::i18n::Lang, kind: TouchKind, id: i64) -> (String, S
         TouchKind::Community => format!("/campaigns/{id}"),
     };
     (lang.t_with(&format!("touch-{}", kind.as_str().replace('_', "-")), "id", id), href)
+}
+
+/// A party's balances as the page shows them.
+pub(crate) async fn balance_rows(state: &AppState, party: Party) -> crate::error::AppResult<Vec<BalanceRow>> {
+    let minimum_minor = state.config.payout_minimum_minor;
+    Ok(state
+        .db
+        .balances_of(party)
+        .await?
+        .into_iter()
+        .map(|b| BalanceRow {
+            pending: money(b.pending_minor, &b.currency),
+            available: money(b.available_minor, &b.currency),
+            available_minor: b.available_minor,
+            paid: money(b.paid_minor, &b.currency),
+            in_flight: (b.in_flight_minor > 0).then(|| money(b.in_flight_minor, &b.currency)),
+            minimum: money(minimum_minor, &b.currency),
+            can_pay_out: b.available_minor >= minimum_minor,
+            currency: b.currency,
+        })
+        .collect())
 }
 
 /// What the content is called where it lives: a video's caption, a note's
@@ -107,23 +134,7 @@ async fn content_name(state: &AppState, kind: TouchKind, id: i64, links: &[haul_
 pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     let lang = crate::i18n::current();
     let me = user.user_id();
-    let minimum_minor = state.config.payout_minimum_minor;
-    let balances = state
-        .db
-        .balances_of(me)
-        .await?
-        .into_iter()
-        .map(|b| BalanceRow {
-            pending: money(b.pending_minor, &b.currency),
-            available: money(b.available_minor, &b.currency),
-            available_minor: b.available_minor,
-            paid: money(b.paid_minor, &b.currency),
-            in_flight: (b.in_flight_minor > 0).then(|| money(b.in_flight_minor, &b.currency)),
-            minimum: money(minimum_minor, &b.currency),
-            can_pay_out: b.available_minor >= minimum_minor,
-            currency: b.currency,
-        })
-        .collect();
+    let balances = balance_rows(&state, Party::Creator(me)).await?;
     let links = state.db.share_links_of(me).await?;
     let mut content = Vec::new();
     for c in state.db.earnings_by_content(me).await? {
@@ -165,7 +176,7 @@ pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
     }
     let payouts = state
         .db
-        .payouts_of(me, &PageRequest::parse(Some(20), None)?)
+        .payouts_of(Party::Creator(me), &PageRequest::parse(Some(20), None)?)
         .await?
         .items
         .into_iter()
@@ -176,7 +187,20 @@ pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
             failure: p.failure,
         })
         .collect();
-    Ok(render(&EarningsPage { layout: Layout::new(Some(user), &csrf), balances, content, lines, links: link_rows, payouts }))
+    let payout_action = "/studio/payouts".to_owned();
+    let page = EarningsPage {
+        layout: Layout::new(Some(user), &csrf),
+        balances,
+        payout_action,
+        pending_help: "earn-pending-help",
+        months: recent_months(state.clock.now()),
+        statement_path: "/studio/statement.csv".to_owned(),
+        content,
+        lines,
+        links: link_rows,
+        payouts,
+    };
+    Ok(render(&page))
 }
 
 #[derive(Deserialize)]
@@ -186,8 +210,20 @@ pub struct PayoutForm {
 }
 
 pub async fn payout(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<PayoutForm>) -> PageResult {
-    crate::services::earnings::request_payout(&state, &user, f.amount_minor, &f.currency).await?;
+    crate::services::earnings::request_payout(&state, Party::Creator(user.user_id()), f.amount_minor, &f.currency).await?;
     Ok(see_other_saying("/studio/earnings", &crate::i18n::current().t("payout-requested-notice")))
+}
+
+/// The shop's owner pays out its available balance.
+pub async fn shop_payout(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(shop): Path<i64>,
+    CheckedForm(f): CheckedForm<PayoutForm>,
+) -> PageResult {
+    let party = crate::services::earnings::shop_party(&state, &user, haul_domain::ids::ShopId(shop), true).await?;
+    crate::services::earnings::request_payout(&state, party, f.amount_minor, &f.currency).await?;
+    Ok(see_other_saying(&format!("/merchant/shops/{shop}#money"), &crate::i18n::current().t("payout-requested-notice")))
 }
 
 #[derive(Deserialize)]
@@ -205,4 +241,49 @@ pub async fn new_link(State(state): State<AppState>, SignedIn(user): SignedIn, C
 pub async fn follow(State(state): State<AppState>, WebUser(user): WebUser, Path(code): Path<String>) -> PageResult {
     let product = crate::services::earnings::follow_share_link(&state, &code, user.as_ref()).await?;
     Ok(see_other(&format!("/products/{product}")))
+}
+
+#[derive(Deserialize)]
+pub struct MonthQuery {
+    month: String,
+}
+
+fn csv_download(name: &str, body: String) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (axum::http::header::CONTENT_DISPOSITION, disposition)],
+        body,
+    )
+        .into_response()
+}
+
+/// The creator's statement for a month, as CSV.
+pub async fn statement(State(state): State<AppState>, SignedIn(user): SignedIn, Query(q): Query<MonthQuery>) -> PageResult {
+    let s = crate::services::earnings::statement(&state, Party::Creator(user.user_id()), &q.month).await?;
+    Ok(csv_download(&format!("haul-earnings-{}.csv", s.month), crate::services::earnings::statement_csv(&s)))
+}
+
+/// A shop's statement for a month, as CSV.
+pub async fn shop_statement(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(shop): Path<i64>,
+    Query(q): Query<MonthQuery>,
+) -> PageResult {
+    let party = crate::services::earnings::shop_party(&state, &user, haul_domain::ids::ShopId(shop), false).await?;
+    let s = crate::services::earnings::statement(&state, party, &q.month).await?;
+    Ok(csv_download(&format!("haul-shop-{shop}-{}.csv", s.month), crate::services::earnings::statement_csv(&s)))
+}
+
+/// This month and the two before, for statement links.
+pub(crate) fn recent_months(now: haul_domain::Timestamp) -> Vec<String> {
+    let mut months = Vec::new();
+    let mut at = now;
+    for _ in 0..3 {
+        let m = haul_domain::affiliate::Month::of(at);
+        at = haul_domain::Timestamp::from_millis(m.range().0.millis() - 1);
+        months.push(m.to_string());
+    }
+    months
 }

@@ -194,7 +194,7 @@ pub(crate) async fn reverse_in(tx: &mut Transaction<'_, Any>, order: OrderId, re
         sqlx::query_as("SELECT shop_id, shipping_minor FROM orders WHERE id = $1").bind(order.get()).fetch_one(&mut **tx).await?;
     let mut paid: Vec<i64> = lines.iter().map(|(_, paid)| *paid).collect();
     paid.push(shipping);
-    let refunded = affiliate::allocate_refund(&paid, refunded_minor);
+    let refunded = affiliate::refunded_shares(&paid, refunded_minor);
     for c in held {
         let Some(i) = lines.iter().position(|(l, _)| *l == c.order_line_id) else {
             continue;

@@ -10,11 +10,13 @@ use sqlx::{Any, AssertSqlSafe, Transaction};
 pub(crate) mod commission;
 mod payouts;
 mod showcase;
+mod statements;
 pub(crate) mod touches;
 
 pub use commission::Commission;
-pub use payouts::{Balance, ContentEarnings, MAX_PAYOUT_ATTEMPTS, Payout, ShopCreator};
+pub use payouts::{Balance, ContentEarnings, MAX_PAYOUT_ATTEMPTS, Party, Payout, ShopCreator};
 pub use showcase::{MAX_SHOWCASE, ShowcaseItem};
+pub use statements::{MAX_STATEMENT_LINES, Statement, StatementLine, StatementTotals};
 pub use touches::{Credit, ShareLink};
 
 record! {

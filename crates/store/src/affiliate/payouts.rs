@@ -6,7 +6,7 @@
 
 use crate::{Db, Result, StoreError};
 use haul_domain::affiliate::{PayoutStatus, TouchKind};
-use haul_domain::ids::UserId;
+use haul_domain::ids::{ShopId, UserId};
 use haul_domain::ledger;
 use haul_domain::page::{Page, PageRequest};
 use haul_domain::{Currency, ErrorCode, Money, Timestamp};
@@ -72,23 +72,63 @@ record! {
         pub failure: Option<String>,
         pub created_at: i64,
         pub updated_at: i64,
+        /// The shop paid out, if it is a shop's payout (then `creator_id`
+        /// is who asked for it).
+        pub shop_id: Option<i64>,
     }
 }
 
-const PAYOUT_COLUMNS: &str =
-    "id, creator_id, amount_minor, currency, status, provider, provider_ref, attempts, next_attempt_at, failure, created_at, updated_at";
+const PAYOUT_COLUMNS: &str = "id, creator_id, amount_minor, currency, status, provider, provider_ref, attempts, next_attempt_at, failure, created_at, updated_at, shop_id";
 
 /// A payout is retried this many times before its money goes back.
 pub const MAX_PAYOUT_ATTEMPTS: i64 = 5;
 
-fn payouts_account(provider: &str) -> String {
-    format!("payouts:{provider}")
+/// Whose money a payout moves: a creator's (or leader's) commission, or a
+/// shop's settled sales (asked for by `requester`, its owner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Creator(UserId),
+    Shop { shop: ShopId, requester: UserId },
+}
+
+impl Party {
+    pub(crate) fn available_account(self) -> String {
+        match self {
+            Party::Creator(creator) => ledger::creator_available_account(creator),
+            Party::Shop { shop, .. } => ledger::shop_available_account(shop),
+        }
+    }
+
+    /// Where its money waits before it may be paid out.
+    pub(crate) fn pending_account(self) -> String {
+        match self {
+            Party::Creator(creator) => ledger::creator_pending_account(creator),
+            Party::Shop { shop, .. } => ledger::shop_payable_account(shop),
+        }
+    }
+
+    /// Its payouts, as a condition on `payouts` with its id as `$1`.
+    fn payouts_filter(self) -> (&'static str, i64) {
+        match self {
+            Party::Creator(creator) => ("creator_id = $1 AND shop_id IS NULL", creator.get()),
+            Party::Shop { shop, .. } => ("shop_id = $1", shop.get()),
+        }
+    }
+
+    fn of(p: &Payout) -> Party {
+        match p.shop_id {
+            Some(shop) => Party::Shop { shop: ShopId(shop), requester: UserId(p.creator_id) },
+            None => Party::Creator(UserId(p.creator_id)),
+        }
+    }
 }
 
 impl Db {
-    /// A creator's balances per currency.
-    pub async fn balances_of(&self, creator: UserId) -> Result<Vec<Balance>> {
-        let (pending, available) = (ledger::creator_pending_account(creator), ledger::creator_available_account(creator));
+    /// A party's balances per currency: a creator's commission in its hold,
+    /// or a shop's money of orders not yet settled, then what may be paid
+    /// out, what was and what is on its way.
+    pub async fn balances_of(&self, party: Party) -> Result<Vec<Balance>> {
+        let (pending, available) = (party.pending_account(), party.available_account());
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT account, currency, CAST(-SUM(amount_minor) AS BIGINT) FROM ledger_entries WHERE account IN ($1, $2) GROUP BY account, currency",
         )
@@ -96,12 +136,11 @@ impl Db {
         .bind(&available)
         .fetch_all(&self.read)
         .await?;
-        let paid: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT currency, status, CAST(SUM(amount_minor) AS BIGINT) FROM payouts WHERE creator_id = $1 AND status <> 'failed' GROUP BY currency, status",
-        )
-        .bind(creator.get())
-        .fetch_all(&self.read)
-        .await?;
+        let (filter, id) = party.payouts_filter();
+        let sql = format!(
+            "SELECT currency, status, CAST(SUM(amount_minor) AS BIGINT) FROM payouts WHERE {filter} AND status <> 'failed' GROUP BY currency, status"
+        );
+        let paid: Vec<(String, String, i64)> = sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_all(&self.read).await?;
         let mut out: std::collections::BTreeMap<String, Balance> = std::collections::BTreeMap::new();
         for (account, currency, minor) in rows {
             let b = balance_in(&mut out, currency);
@@ -112,6 +151,49 @@ impl Db {
             if status == PayoutStatus::Paid.as_str() { b.paid_minor += minor } else { b.in_flight_minor += minor }
         }
         Ok(out.into_values().collect())
+    }
+
+    /// Settles up to `limit` orders complete for longer than the hold, each
+    /// in its own transaction and once: what the shop kept of the order
+    /// (paid, less refunds and commission) moves to its available balance.
+    pub async fn settle_due_orders(&self, now: Timestamp, limit: i64) -> Result<usize> {
+        let due_by = now.millis().saturating_sub(self.affiliate.hold_ms);
+        let due: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, shop_id FROM orders WHERE settled_at IS NULL AND completed_at IS NOT NULL AND completed_at <= $1 ORDER BY completed_at, id LIMIT $2",
+        )
+        .bind(due_by)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let mut settled = 0;
+        for (order, shop) in due {
+            let mut tx = self.write.begin().await?;
+            let claimed = sqlx::query("UPDATE orders SET settled_at = $1 WHERE id = $2 AND settled_at IS NULL")
+                .bind(now.millis())
+                .bind(order)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if claimed == 0 {
+                continue;
+            }
+            // The order's own entries on the shop's payable account say what it kept.
+            let kept: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT e.currency, CAST(-SUM(e.amount_minor) AS BIGINT) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id \
+                 WHERE t.order_id = $1 AND e.account = $2 GROUP BY e.currency",
+            )
+            .bind(order)
+            .bind(ledger::shop_payable_account(ShopId(shop)))
+            .fetch_all(&mut *tx)
+            .await?;
+            for (currency, minor) in kept.into_iter().filter(|(_, m)| *m > 0) {
+                let net = Money { minor, currency: Currency::parse(&currency)? };
+                crate::ledger::post(&mut tx, &ledger::shop_settled(ShopId(shop), net)?, Some(order), now).await?;
+            }
+            tx.commit().await?;
+            settled += 1;
+        }
+        Ok(settled)
     }
 
     /// What each piece of a creator's content earned, best first.
@@ -142,12 +224,12 @@ impl Db {
         .await?)
     }
 
-    /// Asks for `amount` of the creator's available commission: refused
-    /// under `minimum` or over what is available (a negative balance is
-    /// never paid out). It is sent by the payout job.
+    /// Asks for `amount` of the party's available balance: refused under
+    /// `minimum` or over what is available (a negative balance is never
+    /// paid out). It leaves the balance at once and is sent by the payout job.
     pub async fn request_payout(
         &self,
-        creator: UserId,
+        party: Party,
         amount: Money,
         minimum_minor: i64,
         provider: &str,
@@ -158,22 +240,28 @@ impl Db {
             return Err(StoreError::conflict(ErrorCode::PayoutTooSmall, format!("a payout is at least {minimum_minor} (minor units)")));
         }
         let mut tx = self.write.begin().await?;
+        let from = party.available_account();
         let (available,): (i64,) = sqlx::query_as(
             "SELECT CAST(COALESCE(-SUM(amount_minor), 0) AS BIGINT) FROM ledger_entries WHERE account = $1 AND currency = $2",
         )
-        .bind(ledger::creator_available_account(creator))
+        .bind(&from)
         .bind(amount.currency.as_str())
         .fetch_one(&mut *tx)
         .await?;
         if amount.minor > available {
             return Err(StoreError::conflict(ErrorCode::PayoutTooLarge, format!("{available} (minor units) is available to pay out")));
         }
+        let (requester, shop) = match party {
+            Party::Creator(creator) => (creator, None),
+            Party::Shop { shop, requester } => (requester, Some(shop.get())),
+        };
         let sql = format!(
-            "INSERT INTO payouts (creator_id, amount_minor, currency, status, provider, provider_ref, next_attempt_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'requested', $4, $5, $6, $6, $6) RETURNING {PAYOUT_COLUMNS}"
+            "INSERT INTO payouts (creator_id, shop_id, amount_minor, currency, status, provider, provider_ref, next_attempt_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'requested', $5, $6, $7, $7, $7) RETURNING {PAYOUT_COLUMNS}"
         );
         let payout: Payout = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(creator.get())
+            .bind(requester.get())
+            .bind(shop)
             .bind(amount.minor)
             .bind(amount.currency.as_str())
             .bind(provider)
@@ -181,26 +269,16 @@ impl Db {
             .bind(now.millis())
             .fetch_one(&mut *tx)
             .await?;
-        let entry = ledger::Transaction::new(
-            "payout_requested",
-            vec![
-                ledger::Entry {
-                    account: ledger::creator_available_account(creator),
-                    amount_minor: amount.minor,
-                    currency: amount.currency,
-                },
-                ledger::Entry { account: payouts_account(provider), amount_minor: -amount.minor, currency: amount.currency },
-            ],
-        )?;
-        crate::ledger::post(&mut tx, &entry, None, now).await?;
+        crate::ledger::post(&mut tx, &ledger::payout_requested(provider, from, amount)?, None, now).await?;
         tx.commit().await?;
         Ok(payout)
     }
 
-    pub async fn payouts_of(&self, creator: UserId, page: &PageRequest) -> Result<Page<Payout>> {
-        let sql = format!("SELECT {PAYOUT_COLUMNS} FROM payouts WHERE creator_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
-        let rows =
-            sqlx::query_as(AssertSqlSafe(sql)).bind(creator.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+    /// A party's payouts, newest first.
+    pub async fn payouts_of(&self, party: Party, page: &PageRequest) -> Result<Page<Payout>> {
+        let (filter, id) = party.payouts_filter();
+        let sql = format!("SELECT {PAYOUT_COLUMNS} FROM payouts WHERE {filter} AND id < $2 ORDER BY id DESC LIMIT $3");
+        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(id).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |p: &Payout| p.id))
     }
 
@@ -266,19 +344,12 @@ impl Db {
         } else {
             PayoutStatus::Requested
         };
-        let kind = match to {
-            PayoutStatus::Paid => Some(("payout_paid", ledger::provider_account(provider))),
-            PayoutStatus::Failed => Some(("payout_failed", ledger::creator_available_account(UserId(p.creator_id)))),
+        let entry = match to {
+            PayoutStatus::Paid => Some(ledger::payout_paid(provider, amount)?),
+            PayoutStatus::Failed => Some(ledger::payout_failed(provider, Party::of(&p).available_account(), amount)?),
             _ => None,
         };
-        if let Some((kind, to_account)) = kind {
-            let entry = ledger::Transaction::new(
-                kind,
-                vec![
-                    ledger::Entry { account: payouts_account(provider), amount_minor: amount.minor, currency: amount.currency },
-                    ledger::Entry { account: to_account, amount_minor: -amount.minor, currency: amount.currency },
-                ],
-            )?;
+        if let Some(entry) = entry {
             crate::ledger::post(&mut tx, &entry, None, now).await?;
         }
         let failure = (!paid).then_some(failure);

@@ -309,6 +309,8 @@ pub(crate) async fn transition_in(
         .ok_or_else(|| StoreError::conflict(ErrorCode::OrderChanged, "the order changed meanwhile; reload and try again"))?;
     record_event(tx, id.get(), Some(from), to, actor, note, now).await?;
     if to == OrderStatus::Completed {
+        // The hold of the shop's money and of creators' commission starts now.
+        sqlx::query("UPDATE orders SET completed_at = $1 WHERE id = $2").bind(now.millis()).bind(id.get()).execute(&mut **tx).await?;
         crate::affiliate::commission::order_completed_in(tx, id, now).await?;
     }
     Ok(updated)

@@ -120,14 +120,52 @@ async fn a_linked_sale_is_held_halved_by_a_refund_released_and_paid_out_after_on
     let e = app.get("/api/v1/me/earnings", Some(&token)).await.json::<Value>().await.unwrap();
     assert_eq!((balance(&e, "available_minor"), balance(&e, "paid_minor"), balance(&e, "in_flight_minor")), (0, 359, 0));
 
+    // The month's statement ends where the balances are, and downloads as CSV.
+    let month = haul_domain::affiliate::Month::of(app.state.clock.now()).to_string();
+    let st: Value = app.get(&format!("/api/v1/me/statements/{month}"), Some(&token)).await.json().await.unwrap();
+    assert_eq!((st["closing"][0]["pending_minor"].as_i64(), st["closing"][0]["available_minor"].as_i64()), (Some(0), Some(0)));
+    let kinds: Vec<&str> = st["lines"].as_array().unwrap().iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert!(kinds.contains(&"commission_released") && kinds.contains(&"payout_requested"), "{kinds:?}");
+    assert_error(app.get("/api/v1/me/statements/2026-13", Some(&token)).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let browser = app.browser_of(&creator).await;
+    let csv =
+        app.client.get(app.url(&format!("/studio/statement.csv?month={month}"))).header("cookie", &browser.cookie).send().await.unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with("date_utc,kind,order,balance,amount,currency\n") && csv.contains(",commission_released,"), "{csv}");
+
+    // The shop was settled by the same run: what stayed paid less commission.
+    let shop_money = format!("/api/v1/shops/{}/balance", f.shop_id);
+    let b: Value = app.get(&shop_money, Some(&f.merchant.token)).await.json().await.unwrap();
+    assert_eq!((b[0]["pending_minor"].as_i64(), b[0]["available_minor"].as_i64()), (Some(0), Some(3980 - 1990 - 398)));
+    let stranger = app.sign_up("stranger").await;
+    assert_error(app.get(&shop_money, Some(&stranger.token)).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let shop_payout = format!("/api/v1/shops/{}/payouts", f.shop_id);
+    assert_error(app.post(&shop_payout, Some(&stranger.token), &pay(100)).await, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_eq!(app.post(&shop_payout, Some(&f.merchant.token), &pay(1592)).await.status(), StatusCode::CREATED);
+    assert_eq!(settle_commission::run_once(&app.state).await.unwrap(), (0, 1));
+    for _ in 0..200 {
+        let b: Value = app.get(&shop_money, Some(&f.merchant.token)).await.json().await.unwrap();
+        if b[0]["paid_minor"] == 1592 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
     // The books: every transaction balances, and the money went where it should.
     assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
     let books: Vec<(String, i64)> = app.state.db.balances().await.unwrap().into_iter().map(|b| (b.account, b.balance_minor)).collect();
     let of = |account: &str| books.iter().find(|(a, _)| a == account).map_or(0, |(_, m)| *m);
-    assert_eq!(of(&format!("shop:{}:payable", f.shop_id)), -(3980 - 1990 - 398), "the shop keeps what stayed paid less commission");
+    for account in
+        [format!("shop:{}:payable", f.shop_id), format!("shop:{}:available", f.shop_id), format!("creator:{}:available", creator.id)]
+    {
+        assert_eq!(of(&account), 0, "{account} was paid out whole");
+    }
     assert_eq!(of("platform:fees"), -(79 - 40), "the fee on what stayed paid, its reversal rounded up");
-    assert_eq!(of(&format!("creator:{}:available", creator.id)), 0);
-    assert_eq!(of("provider:sandbox"), 3980 - 1990 - 359);
+    // What stays with the provider is the platform's fee: buyer paid 39.80,
+    // got 19.90 back; the creator was paid 3.59, the shop 15.92.
+    assert_eq!(of("provider:sandbox"), 3980 - 1990 - 359 - 1592);
+    assert_eq!(of("provider:sandbox"), 79 - 40);
 }
 
 async fn add_address(app: &TestApp, who: &Account) -> Value {

@@ -75,6 +75,12 @@ pub(super) struct ShopPage {
     shipping_terms: String,
     plans: Vec<super::plans::PlanRow>,
     creators: Vec<super::plans::CreatorRow>,
+    /// The shop's money, and where its owner pays it out (empty for other staff).
+    balances: Vec<crate::pages::earnings::BalanceRow>,
+    payout_action: String,
+    pending_help: &'static str,
+    months: Vec<String>,
+    statement_path: String,
 }
 
 pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id: ShopId, error: Option<String>) -> PageResult {
@@ -101,8 +107,30 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
     let shipping = ShippingForm::of(&rates, &shop.currency);
     let plans = super::plans::plan_rows(state, id, &products).await?;
     let creators = super::plans::creator_rows(state, id).await?;
+    let party = crate::services::earnings::shop_party(state, &user, id, false).await?;
+    let balances = crate::pages::earnings::balance_rows(state, party).await?;
+    let owner = state.db.shop_role(id, user.user_id()).await?.as_deref() == Some("owner");
+    let payout_action = if owner { format!("/merchant/shops/{id}/payouts") } else { String::new() };
     let layout = Layout::new(Some(user), csrf);
-    Ok(render(&ShopPage { layout, shop, products, orders, supply, offered, not_offered, error, shipping, shipping_terms, plans, creators }))
+    Ok(render(&ShopPage {
+        layout,
+        shop,
+        products,
+        orders,
+        supply,
+        offered,
+        not_offered,
+        error,
+        shipping,
+        shipping_terms,
+        plans,
+        creators,
+        balances,
+        payout_action,
+        pending_help: "shop-pending-help",
+        months: crate::pages::earnings::recent_months(state.clock.now()),
+        statement_path: format!("/merchant/shops/{id}/statement.csv"),
+    }))
 }
 
 pub(super) async fn shop(
