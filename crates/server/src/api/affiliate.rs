@@ -55,12 +55,17 @@ async fn remove_showcase(State(state): State<AppState>, ApiUser(user): ApiUser, 
 pub struct MarketQuery {
     /// 1 to 100; 50 by default.
     pub limit: Option<i64>,
+    /// Only this category.
+    pub category_id: Option<i64>,
+    /// `rate` (best first, the default), `sold` (units in the last 30 days) or `rating`.
+    pub sort: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/affiliate/marketplace", tag = "affiliate", params(MarketQuery),
-    responses((status = 200, body = Vec<MarketItem>, description = "products that pay commission to any creator, best rate first")))]
+    responses((status = 200, body = Vec<MarketItem>, description = "products that pay commission to any creator"), (status = 422)))]
 async fn marketplace(State(state): State<AppState>, Query(q): Query<MarketQuery>) -> AppResult<axum::Json<Vec<MarketItem>>> {
-    Ok(axum::Json(state.db.marketplace(q.limit.unwrap_or(50).clamp(1, 100)).await?))
+    let items = crate::services::affiliate::marketplace(&state, q.category_id, q.sort.as_deref(), q.limit.unwrap_or(50)).await?;
+    Ok(axum::Json(items))
 }
 
 /// A plan with the rate it pays now (a cut in its notice still pays the old one).

@@ -3,7 +3,7 @@
 
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other_saying};
 use crate::AppState;
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 use crate::pages::merchant::percent;
 use askama::Template;
 use axum::Extension;
@@ -19,6 +19,9 @@ pub struct MarketRow {
     pub rate: String,
     /// What one sale at the lowest price earns.
     pub earn: String,
+    /// Units sold in the last 30 days, and the shoppers' rating if any.
+    pub sold: String,
+    pub rating: Option<String>,
     pub in_showcase: bool,
 }
 
@@ -33,16 +36,31 @@ pub struct Invitation {
 #[template(path = "marketplace.html")]
 struct MarketPage {
     layout: Layout,
+    categories: Vec<haul_store::catalog::Category>,
+    category: i64,
+    sort: String,
     rows: Vec<MarketRow>,
     invitations: Vec<Invitation>,
 }
 
-pub async fn marketplace(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+#[derive(Deserialize, Default)]
+pub struct MarketFilter {
+    #[serde(default)]
+    category: Option<i64>,
+    #[serde(default)]
+    sort: Option<String>,
+}
+
+pub async fn marketplace(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(filter): Query<MarketFilter>,
+) -> PageResult {
     let lang = crate::i18n::current();
     let mine: Vec<i64> = state.db.showcase(user.user_id()).await?.iter().map(|i| i.product_id).collect();
-    let rows = state
-        .db
-        .marketplace(100)
+    let sort = filter.sort.clone().unwrap_or_default();
+    let rows = crate::services::affiliate::marketplace(&state, filter.category, Some(&sort), 100)
         .await?
         .into_iter()
         .map(|m| {
@@ -54,6 +72,10 @@ pub async fn marketplace(State(state): State<AppState>, SignedIn(user): SignedIn
                 price: money(m.min_price_minor, &m.currency),
                 rate: lang.t_with("market-rate", "rate", percent(m.rate_bps)),
                 earn: lang.t_with("market-earn", "amount", money(earn, &m.currency)),
+                sold: lang.t_with("market-sold", "n", m.units_30d),
+                rating: m
+                    .rating_centi
+                    .map(|c| lang.t_args("market-rating", &[("stars", format!("{:.1}", c as f64 / 100.0)), ("n", m.ratings.to_string())])),
                 in_showcase: mine.contains(&m.product_id),
             }
         })
@@ -67,7 +89,9 @@ pub async fn marketplace(State(state): State<AppState>, SignedIn(user): SignedIn
         };
         invitations.push(Invitation { id: p.id, shop_name, covers, rate: lang.t_with("market-rate", "rate", percent(p.rate_bps)) });
     }
-    Ok(render(&MarketPage { layout: Layout::new(Some(user), &csrf), rows, invitations }))
+    let categories = state.db.categories().await?;
+    let category = filter.category.unwrap_or(0);
+    Ok(render(&MarketPage { layout: Layout::new(Some(user), &csrf), categories, category, sort, rows, invitations }))
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@ use haul_domain::DomainError;
 use haul_domain::affiliate::RateBps;
 use haul_domain::ids::{ProductId, ShopId, UserId};
 use haul_store::accounts::User;
-use haul_store::affiliate::{NewPlan, Plan};
+use haul_store::affiliate::{MarketItem, MarketQuery, MarketSort, NewPlan, Plan};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -75,4 +75,17 @@ pub async fn add_to_showcase(state: &AppState, user: &User, product: i64) -> App
         return Err(AppError::new(haul_domain::ErrorCode::NoCommission, "this product pays you no commission"));
     }
     Ok(state.db.add_to_showcase(user.user_id(), product, state.clock.now()).await?)
+}
+
+/// The marketplace in a category (or all) ordered by `rate` (the default),
+/// `sold` (units in 30 days) or `rating`.
+pub async fn marketplace(state: &AppState, category: Option<i64>, sort: Option<&str>, limit: i64) -> AppResult<Vec<MarketItem>> {
+    let sort = match sort.unwrap_or("rate") {
+        "rate" | "" => MarketSort::Rate,
+        "sold" => MarketSort::Sold,
+        "rating" => MarketSort::Rating,
+        _ => return Err(DomainError::invalid("sort", "rate, sold or rating").into()),
+    };
+    let query = MarketQuery { category: category.filter(|c| *c > 0), sort, limit: limit.clamp(1, 100), now: state.clock.now() };
+    Ok(state.db.marketplace(&query).await?)
 }

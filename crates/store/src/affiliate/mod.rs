@@ -49,7 +49,33 @@ record! {
         pub currency: String,
         /// The open rate: the product's own plan, else the shop's default.
         pub rate_bps: i64,
+        pub category_id: Option<i64>,
+        /// Units in paid orders (not refunded) over the last 30 days.
+        pub units_30d: i64,
+        /// Shoppers' notes that rate it: the average in hundredths (450 = 4.5 stars), and how many.
+        pub rating_centi: Option<i64>,
+        pub ratings: i64,
     }
+}
+
+/// How the marketplace is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MarketSort {
+    /// Best rate first.
+    #[default]
+    Rate,
+    /// Most units sold in the last 30 days first.
+    Sold,
+    /// Best rated first.
+    Rating,
+}
+
+/// What the marketplace shows: a category (or all), in which order.
+pub struct MarketQuery {
+    pub category: Option<i64>,
+    pub sort: MarketSort,
+    pub limit: i64,
+    pub now: Timestamp,
 }
 
 const PLAN_SELECT: &str = "SELECT p.id, p.shop_id, p.product_id, p.creator_id, p.status, p.flat_fee_minor, p.created_at, \
@@ -160,19 +186,35 @@ impl Db {
         Ok(plan)
     }
 
-    /// Products that pay commission to any creator, best rate first: each
-    /// product's own open plan, else its shop's default; shops that sell only.
-    pub async fn marketplace(&self, limit: i64) -> Result<Vec<MarketItem>> {
+    /// Products that pay commission to any creator: each product's own
+    /// open plan, else its shop's default; shops that sell only.
+    pub async fn marketplace(&self, q: &MarketQuery) -> Result<Vec<MarketItem>> {
         let rate = "(SELECT r.rate_bps FROM commission_plans cp JOIN commission_rates r ON r.plan_id = cp.id \
              WHERE cp.shop_id = p.shop_id AND cp.creator_id IS NULL AND cp.status = 'active' AND (cp.product_id = p.id OR cp.product_id IS NULL) \
              ORDER BY cp.product_id IS NULL, r.set_at DESC LIMIT 1)";
+        let sold = "CAST(COALESCE((SELECT SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id \
+             WHERE l.product_id = p.id AND o.paid_at >= $2 AND o.status <> 'refunded'), 0) AS BIGINT)";
+        let rating = "(SELECT CAST(AVG(n.rating) * 100 AS BIGINT) FROM notes n WHERE n.rated_product_id = p.id AND n.status = 'published')";
+        let ratings = "(SELECT COUNT(*) FROM notes n WHERE n.rated_product_id = p.id AND n.status = 'published' AND n.rating IS NOT NULL)";
+        let order = match q.sort {
+            MarketSort::Rate => "m.rate_bps DESC, m.units_30d DESC",
+            MarketSort::Sold => "m.units_30d DESC, m.rate_bps DESC",
+            MarketSort::Rating => "COALESCE(m.rating_centi, 0) DESC, m.ratings DESC",
+        };
         let sql = format!(
             "SELECT * FROM (SELECT p.id AS product_id, p.title, p.shop_id, s.name AS shop_name, \
              CAST(COALESCE((SELECT MIN(k.price_minor) FROM skus k WHERE k.product_id = p.id), 0) AS BIGINT) AS min_price_minor, s.currency, \
-             {rate} AS rate_bps FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.status = 'active' AND s.status = 'active' AND p.kind = 'native') m \
-             WHERE m.rate_bps IS NOT NULL ORDER BY m.rate_bps DESC, m.product_id DESC LIMIT $1"
+             {rate} AS rate_bps, p.category_id, {sold} AS units_30d, {rating} AS rating_centi, {ratings} AS ratings \
+             FROM products p JOIN shops s ON s.id = p.shop_id \
+             WHERE p.status = 'active' AND s.status = 'active' AND p.kind = 'native' AND ($3 = 0 OR p.category_id = $3)) m \
+             WHERE m.rate_bps IS NOT NULL ORDER BY {order}, m.product_id DESC LIMIT $1"
         );
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(limit).fetch_all(&self.read).await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(q.limit)
+            .bind(q.now.millis().saturating_sub(30 * 86_400_000))
+            .bind(q.category.unwrap_or(0))
+            .fetch_all(&self.read)
+            .await?)
     }
 }
 

@@ -213,6 +213,17 @@ async fn deal_and_team_orders_are_credited_through_a_share_link_and_nobody_earns
     // 20% of the ¥9.90 deal price, less the fee.
     assert_eq!(balance(&earnings(&app, &creator).await, "pending_minor"), 198 - 19);
 
+    // The marketplace sorts by what sold in 30 days, and refuses an unknown order.
+    let other_shop = app.shop_with_product(990, 5).await;
+    let plans = format!("/api/v1/shops/{}/commission-plans", other_shop.shop_id);
+    app.post(&plans, Some(&other_shop.merchant.token), &json!({"rate_bps": 5000})).await;
+    let by_rate: Value = app.get("/api/v1/affiliate/marketplace", None).await.json().await.unwrap();
+    assert_eq!(by_rate[0]["product_id"].as_i64(), Some(other_shop.product_id), "50% first");
+    let by_sales: Value = app.get("/api/v1/affiliate/marketplace?sort=sold", None).await.json().await.unwrap();
+    assert_eq!((by_sales[0]["product_id"].as_i64(), by_sales[0]["units_30d"].as_i64()), (Some(f.product_id), Some(1)));
+    assert_error(app.get("/api/v1/affiliate/marketplace?sort=cheapest", None).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+        .await;
+
     // A team seat through the same link.
     let offer: Value = app
         .post(
