@@ -67,6 +67,8 @@ try {
   await viewer.fill('input[name=street]', '90 Wensan Road');
   await viewer.click('#address-form button');
   await viewer.goto(`${base}/videos/${videoId}`);
+  const card = viewer.locator(`.slide[data-id="${videoId}"] .buycard`);
+  check((await card.textContent()).includes('commission link'), 'a card that earns its creator commission says so');
   await viewer.locator(`.slide[data-id="${videoId}"] .buycard button:has-text("Buy")`).click();
   await viewer.waitForURL(/\/orders\/\d+$/);
   const order = viewer.url();

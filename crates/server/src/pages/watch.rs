@@ -31,6 +31,8 @@ pub struct Card {
     pub title: String,
     pub price: String,
     pub at_ms: i64,
+    /// The product pays the video's creator commission: the card says so.
+    pub commission: bool,
 }
 
 pub struct Slide {
@@ -72,12 +74,14 @@ async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Opt
             Some(s) => s,
             None => state.db.skus(haul_domain::ids::ProductId(a.product_id)).await?.first().map_or(0, |s| s.id),
         };
+        let creator = haul_domain::ids::UserId(v.detail.video.creator_id);
         cards.push(Card {
             product_id: a.product_id,
             sku_id,
             title: a.title.clone(),
             price: money(a.price_minor, &a.currency),
             at_ms: a.at_ms.unwrap_or(0),
+            commission: state.db.pays_commission(haul_domain::ids::ProductId(a.product_id), creator).await?,
         });
     }
     let reactions = match user {

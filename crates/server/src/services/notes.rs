@@ -8,7 +8,7 @@ use haul_domain::DomainError;
 use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::catalog::sniff_image;
-use haul_domain::ids::{NoteId, ShopId};
+use haul_domain::ids::{NoteId, ProductId, ShopId};
 use haul_store::accounts::User;
 use haul_store::content::{NewNote, NoteDetail, Side, Sponsorship};
 use serde::{Deserialize, Serialize};
@@ -82,7 +82,13 @@ pub async fn publish(state: &AppState, user: &User, parts: Vec<(String, Vec<u8>)
         state.media.put(&key, bytes).await.map_err(AppError::internal)?;
         keys.push(key);
     }
-    let tag_rows: Vec<(i64, bool)> = tags.iter().map(|t| (t.product_id, t.commission)).collect();
+    // A tag on a product that pays the author commission is labelled
+    // whatever the author declared.
+    let mut tag_rows: Vec<(i64, bool)> = Vec::with_capacity(tags.len());
+    for t in &tags {
+        let pays = state.db.pays_commission(ProductId(t.product_id), user.user_id()).await?;
+        tag_rows.push((t.product_id, t.commission || pays));
+    }
     let new = NewNote { author: user.user_id(), title: &title, body: &body, image_keys: &keys, tags: &tag_rows, rating, sponsored_by };
     Ok(view(state.db.create_note(&new, state.clock.now()).await?))
 }

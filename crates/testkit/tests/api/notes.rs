@@ -162,3 +162,23 @@ async fn bad_notes_are_refused() {
     let none: Value = app.get(&format!("/api/v1/creators/{}/notes", author.id), None).await.json().await.unwrap();
     assert!(none["items"].as_array().unwrap().is_empty(), "nothing half-written");
 }
+
+#[tokio::test]
+async fn a_note_tagging_a_product_that_pays_its_author_is_labelled_a_commission_link_by_itself() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 10).await;
+    let author = app.sign_up("author").await;
+    let note = |title: &str| {
+        vec![
+            ("title", title.to_owned()),
+            ("body", "How I peel them.".to_owned()),
+            ("tags", json!([{"product_id": f.product_id}]).to_string()),
+        ]
+    };
+    let before: Value = post_note(&app, &author, &note("Before any plan"), 1).await.json().await.unwrap();
+    assert_eq!(before["labels"], json!([]));
+    let plans = format!("/api/v1/shops/{}/commission-plans", f.shop_id);
+    assert_eq!(app.post(&plans, Some(&f.merchant.token), &json!({"rate_bps": 1000})).await.status(), StatusCode::CREATED);
+    let after: Value = post_note(&app, &author, &note("Once it pays"), 1).await.json().await.unwrap();
+    assert_eq!(after["labels"], json!(["commission link"]), "undeclared, and labelled all the same");
+}
