@@ -69,12 +69,15 @@ fn retry_at(now: Timestamp, attempts: i64) -> Timestamp {
     now.plus_seconds(60 * (1i64 << attempts.clamp(0, 10)))
 }
 
+/// A payout the provider has not answered for this long is handed over again.
+const UNANSWERED_MS: i64 = 3_600_000;
+
 /// Sends the payouts that are due; how many were handed to the provider.
 pub async fn send_due_payouts(state: &AppState, limit: i64) -> AppResult<usize> {
     let now = state.clock.now();
     let mut sent = 0;
-    for p in state.db.payouts_due(now, limit).await? {
-        if !state.db.payout_sent(p.id, now).await? {
+    for p in state.db.payouts_due(now, UNANSWERED_MS, limit).await? {
+        if !state.db.take_payout(&p, now).await? {
             continue;
         }
         if let Err(reason) = state.payouts.send(&p, &state.http, now) {

@@ -292,25 +292,34 @@ impl Db {
             .ok_or(StoreError::NotFound("payout"))
     }
 
-    /// Payouts waiting to be sent (or sent again) now.
-    pub async fn payouts_due(&self, now: Timestamp, limit: i64) -> Result<Vec<Payout>> {
+    /// Payouts to send now: requested ones whose (re)try is due, and sent
+    /// ones the provider has not answered for `unanswered_ms` (the process
+    /// may have stopped between taking one and handing it over; providers
+    /// take the same reference again without paying twice).
+    pub async fn payouts_due(&self, now: Timestamp, unanswered_ms: i64, limit: i64) -> Result<Vec<Payout>> {
         let sql = format!(
-            "SELECT {PAYOUT_COLUMNS} FROM payouts WHERE status = 'requested' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2"
+            "SELECT {PAYOUT_COLUMNS} FROM payouts WHERE (status = 'requested' AND next_attempt_at <= $1) OR (status = 'sent' AND updated_at <= $2) \
+             ORDER BY next_attempt_at, id LIMIT $3"
         );
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).bind(limit).fetch_all(&self.read).await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).bind(now.millis().saturating_sub(unanswered_ms)).bind(limit).fetch_all(&self.read).await?)
     }
 
-    /// The provider took the payout: it now waits for the provider's answer.
-    pub async fn payout_sent(&self, id: i64, now: Timestamp) -> Result<bool> {
-        let moved = sqlx::query(
-            "UPDATE payouts SET status = 'sent', attempts = attempts + 1, updated_at = $1 WHERE id = $2 AND status = 'requested'",
+    /// Takes a payout to hand it to the provider: a requested one becomes
+    /// sent (one more attempt), a sent one is marked as sent again now.
+    /// False when another node took it first.
+    pub async fn take_payout(&self, p: &Payout, now: Timestamp) -> Result<bool> {
+        let taken = sqlx::query(
+            "UPDATE payouts SET status = 'sent', attempts = attempts + CASE WHEN status = 'requested' THEN 1 ELSE 0 END, updated_at = $1 \
+             WHERE id = $2 AND status = $3 AND updated_at = $4",
         )
         .bind(now.millis())
-        .bind(id)
+        .bind(p.id)
+        .bind(p.status.as_str())
+        .bind(p.updated_at)
         .execute(&self.write)
         .await?
         .rows_affected();
-        Ok(moved == 1)
+        Ok(taken == 1)
     }
 
     /// The provider's answer, applied once: paid (the money leaves the

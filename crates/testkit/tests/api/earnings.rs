@@ -285,5 +285,18 @@ async fn a_settlement_run_stopped_halfway_releases_the_rest_and_nothing_twice() 
     assert_eq!(settle_commission::run_once(&app.state).await.unwrap().0, 0);
     let e = earnings(&app, &creator).await;
     assert_eq!((balance(&e, "pending_minor"), balance(&e, "available_minor")), (0, 3 * (398 - 39)));
+
+    // A payout taken by a node that stopped before handing it over is
+    // handed over again an hour later, and paid once.
+    let r = app.post("/api/v1/me/payouts", Some(&creator.token), &json!({"amount_minor": 1000, "currency": "CNY"})).await;
+    let reference = r.json::<Value>().await.unwrap()["provider_ref"].as_str().unwrap().to_owned();
+    let requested = app.state.db.payout_by_ref("sandbox", &reference).await.unwrap();
+    assert!(app.state.db.take_payout(&requested, app.state.clock.now()).await.unwrap());
+    assert_eq!(settle_commission::run_once(&app.state).await.unwrap().1, 0, "not while the provider may still answer");
+    app.clock.advance_seconds(3600);
+    assert_eq!(settle_commission::run_once(&app.state).await.unwrap().1, 1);
+    let paid = payout_becomes(&app, &creator, "paid").await;
+    assert_eq!(paid["attempts"], 1);
+    assert_eq!(balance(&earnings(&app, &creator).await, "paid_minor"), 1000);
     assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
 }
