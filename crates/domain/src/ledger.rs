@@ -177,6 +177,12 @@ fn commission_moved(
     )
 }
 
+/// A targeted creator's flat fee for a video, out of what the shop is
+/// owed; no order can refund it, so it is available at once.
+pub fn flat_fee(shop: crate::ids::ShopId, creator: crate::ids::UserId, amount: Money) -> Result<Transaction, DomainError> {
+    pair("flat_fee", shop_payable_account(shop), creator_available_account(creator), amount)
+}
+
 /// The hold is over: `net` moves from pending to available.
 pub fn commission_released(creator: crate::ids::UserId, net: Money) -> Result<Transaction, DomainError> {
     pair("commission_released", creator_pending_account(creator), creator_available_account(creator), net)

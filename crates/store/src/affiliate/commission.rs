@@ -235,3 +235,39 @@ pub(crate) async fn order_completed_in(tx: &mut Transaction<'_, Any>, order: Ord
         .await?;
     Ok(())
 }
+
+/// Pays the flat fees a newly posted video earns its creator: one per
+/// accepted targeted plan with a fee that covers a product on its cards,
+/// once per plan and video.
+pub(crate) async fn pay_flat_fees_in(tx: &mut Transaction<'_, Any>, video: i64, creator: UserId, now: Timestamp) -> Result<()> {
+    let plans: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT p.id, p.shop_id, p.flat_fee_minor, s.currency FROM commission_plans p JOIN shops s ON s.id = p.shop_id \
+         WHERE p.creator_id = $1 AND p.status = 'active' AND p.flat_fee_minor > 0 AND EXISTS (SELECT 1 FROM video_anchors a \
+         JOIN products pr ON pr.id = a.product_id WHERE a.video_id = $2 AND pr.shop_id = p.shop_id AND (p.product_id IS NULL OR p.product_id = pr.id))",
+    )
+    .bind(creator.get())
+    .bind(video)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (plan, shop, amount, currency) in plans {
+        let paid = sqlx::query(
+            "INSERT INTO flat_fees (plan_id, video_id, shop_id, creator_id, amount_minor, currency, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (plan_id, video_id) DO NOTHING",
+        )
+        .bind(plan)
+        .bind(video)
+        .bind(shop)
+        .bind(creator.get())
+        .bind(amount)
+        .bind(&currency)
+        .bind(now.millis())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if paid == 1 {
+            let entry = ledger::flat_fee(ShopId(shop), creator, Money { minor: amount, currency: Currency::parse(&currency)? })?;
+            crate::ledger::post(tx, &entry, None, now).await?;
+        }
+    }
+    Ok(())
+}

@@ -196,13 +196,18 @@ impl Db {
         Ok(settled)
     }
 
-    /// What each piece of a creator's content earned, best first.
+    /// What each piece of a creator's content earned (commission, and a
+    /// video's flat fees), best first.
     pub async fn earnings_by_content(&self, creator: UserId) -> Result<Vec<ContentEarnings>> {
         Ok(sqlx::query_as(
-            "SELECT touch_kind, touch_id, currency, COUNT(DISTINCT order_id) AS orders, \
-             CAST(SUM(base_minor - refunded_minor) AS BIGINT) AS sales_minor, \
-             CAST(SUM(amount_minor - reversed_minor - fee_minor + fee_reversed_minor) AS BIGINT) AS net_minor \
-             FROM commissions WHERE creator_id = $1 GROUP BY touch_kind, touch_id, currency ORDER BY net_minor DESC, touch_id DESC LIMIT 100",
+            "SELECT touch_kind, touch_id, currency, CAST(SUM(orders) AS BIGINT) AS orders, CAST(SUM(sales_minor) AS BIGINT) AS sales_minor, \
+             CAST(SUM(net_minor) AS BIGINT) AS net_minor FROM (\
+               SELECT touch_kind, touch_id, currency, COUNT(DISTINCT order_id) AS orders, SUM(base_minor - refunded_minor) AS sales_minor, \
+               SUM(amount_minor - reversed_minor - fee_minor + fee_reversed_minor) AS net_minor \
+               FROM commissions WHERE creator_id = $1 GROUP BY touch_kind, touch_id, currency \
+               UNION ALL SELECT 'video' AS touch_kind, video_id AS touch_id, currency, 0 AS orders, 0 AS sales_minor, SUM(amount_minor) AS net_minor \
+               FROM flat_fees WHERE creator_id = $1 GROUP BY video_id, currency\
+             ) c GROUP BY touch_kind, touch_id, currency ORDER BY net_minor DESC, touch_id DESC LIMIT 100",
         )
         .bind(creator.get())
         .fetch_all(&self.read)
@@ -301,7 +306,12 @@ impl Db {
             "SELECT {PAYOUT_COLUMNS} FROM payouts WHERE (status = 'requested' AND next_attempt_at <= $1) OR (status = 'sent' AND updated_at <= $2) \
              ORDER BY next_attempt_at, id LIMIT $3"
         );
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).bind(now.millis().saturating_sub(unanswered_ms)).bind(limit).fetch_all(&self.read).await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(now.millis())
+            .bind(now.millis().saturating_sub(unanswered_ms))
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?)
     }
 
     /// Takes a payout to hand it to the provider: a requested one becomes

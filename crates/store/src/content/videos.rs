@@ -125,6 +125,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
         }
+        crate::affiliate::commission::pay_flat_fees_in(&mut tx, id, new.creator, now).await?;
         tx.commit().await?;
         self.video(VideoId(id)).await
     }

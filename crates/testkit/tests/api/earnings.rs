@@ -300,3 +300,29 @@ async fn a_settlement_run_stopped_halfway_releases_the_rest_and_nothing_twice() 
     assert_eq!(balance(&earnings(&app, &creator).await, "paid_minor"), 1000);
     assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn an_invited_creator_is_paid_the_flat_fee_once_for_each_video_with_the_product() {
+    let app = spawn_app_with(|_| {}).await;
+    let f = app.shop_with_product(1990, 50).await;
+    let creator = app.sign_up("creator").await;
+    let plans = format!("/api/v1/shops/{}/commission-plans", f.shop_id);
+    let invite = json!({"creator_id": creator.id, "product_id": f.product_id, "rate_bps": 3000, "flat_fee_minor": 20000});
+    let plan: Value = app.post(&plans, Some(&f.merchant.token), &invite).await.json().await.unwrap();
+    let anchors = json!([{"product_id": f.product_id}]);
+    // Nothing before the invitation is accepted.
+    app.upload_video(&creator, "Before I said yes #oranges", anchors.clone()).await;
+    assert_eq!(earnings(&app, &creator).await["balances"], json!([]));
+    app.post(&format!("/api/v1/commission-plans/{}/accept", plan["id"]), Some(&creator.token), &json!({})).await;
+    let video = app.upload_video(&creator, "Peeling one in a single piece #oranges", anchors.clone()).await;
+    app.upload_video(&creator, "Second clip #oranges", anchors).await;
+    let e = earnings(&app, &creator).await;
+    assert_eq!(balance(&e, "available_minor"), 40000, "two videos, two fees");
+    let by_video = e["by_content"].as_array().unwrap().iter().find(|c| c["touch_id"] == video["id"]).cloned().unwrap();
+    assert_eq!((by_video["touch_kind"].as_str(), by_video["net_minor"].as_i64()), (Some("video"), Some(20000)));
+    // Another creator's video with the product earns no fee.
+    let other = app.sign_up("other").await;
+    app.upload_video(&other, "Mine too #oranges", json!([{"product_id": f.product_id}])).await;
+    assert_eq!(earnings(&app, &other).await["balances"], json!([]));
+    assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
+}
