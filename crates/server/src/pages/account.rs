@@ -59,6 +59,11 @@ async fn signed_in(state: &AppState, user: &User, headers: &HeaderMap) -> PageRe
         }
     };
     state.db.remember_device(user.user_id(), &token_hash(&device), state.clock.now()).await?;
+    // Taps on creators' content made before signing in credit their sales now.
+    if let Some(touches) = cookie(headers, crate::services::earnings::TOUCH_COOKIE) {
+        crate::services::earnings::claim_touches(state, user, touches).await?;
+        set_cookie(&mut response, crate::services::earnings::TOUCH_COOKIE, "", 0);
+    }
     // The account's language follows the person to this browser.
     if let Some(lang) = state.db.user_language(user.user_id()).await?.as_deref().and_then(crate::i18n::Lang::from_tag) {
         set_cookie(&mut response, crate::i18n::LANG_COOKIE, lang.tag(), 365 * 24 * 3600);

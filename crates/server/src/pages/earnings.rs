@@ -9,6 +9,7 @@ use crate::pages::merchant::percent;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use haul_domain::affiliate::TouchKind;
 use haul_domain::ids::{CampaignId, NoteId, RoomId, VideoId};
 use haul_domain::page::PageRequest;
@@ -237,10 +238,29 @@ pub async fn new_link(State(state): State<AppState>, SignedIn(user): SignedIn, C
     Ok(see_other_saying("/studio/earnings#links", &crate::i18n::current().t_with("share-link-made", "url", url)))
 }
 
-/// A visit through a creator's share link lands on the product.
-pub async fn follow(State(state): State<AppState>, WebUser(user): WebUser, Path(code): Path<String>) -> PageResult {
-    let product = crate::services::earnings::follow_share_link(&state, &code, user.as_ref()).await?;
-    Ok(see_other(&format!("/products/{product}")))
+/// A visit through a creator's share link lands on the product; a
+/// signed-out visitor's tap waits in a cookie until they sign in.
+pub async fn follow(State(state): State<AppState>, WebUser(user): WebUser, headers: HeaderMap, Path(code): Path<String>) -> PageResult {
+    let link = crate::services::earnings::follow_share_link(&state, &code, user.as_ref()).await?;
+    let mut response = see_other(&format!("/products/{}", link.product_id));
+    if user.is_none() {
+        remember(&state, &mut response, &headers, TouchKind::ShareLink, link.id, link.product_id);
+    }
+    Ok(response)
+}
+
+/// Keeps a signed-out visitor's tap in their browser for the attribution window.
+pub(crate) fn remember(
+    state: &AppState,
+    response: &mut axum::response::Response,
+    headers: &HeaderMap,
+    kind: TouchKind,
+    subject: i64,
+    product: i64,
+) {
+    use crate::services::earnings::{TOUCH_COOKIE, remember_touch};
+    let value = remember_touch(crate::auth::cookie(headers, TOUCH_COOKIE), kind, subject, product, state.clock.now());
+    crate::auth::set_cookie(response, TOUCH_COOKIE, &value, state.db.affiliate_terms().window_ms / 1000);
 }
 
 #[derive(Deserialize)]

@@ -169,6 +169,7 @@ pub async fn product(
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
     Query(via): Query<Via>,
+    headers: axum::http::HeaderMap,
 ) -> PageResult {
     let p = visible_product(&state, ProductId(id), user.as_ref()).await?;
     let tapped = via
@@ -176,9 +177,15 @@ pub async fn product(
         .as_deref()
         .and_then(|v| v.split_once('.'))
         .and_then(|(kind, subject)| Some((TouchKind::parse(kind).ok()?, subject.parse::<i64>().ok()?)));
-    if let (Some(user), Some((kind, subject))) = (&user, tapped) {
-        crate::services::earnings::record_touch(&state, user, id, kind, subject).await?;
-    }
+    // A signed-out visitor's tap waits in their browser until they sign in.
+    let remember = match (&user, tapped) {
+        (Some(user), Some((kind, subject))) => {
+            crate::services::earnings::record_touch(&state, user, id, kind, subject).await?;
+            None
+        }
+        (None, Some(tap)) => Some(tap),
+        _ => None,
+    };
     let price = p.skus.iter().map(|s| s.price_minor).min().map(|m| money(m, &p.shop.currency)).unwrap_or_default();
     let skus = p
         .skus
@@ -212,7 +219,11 @@ pub async fn product(
         });
     }
     let teams = super::teams::offer_cards(&state, state.db.team_offers_of_product(ProductId(id)).await?).await?;
-    Ok(render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, teams, p }))
+    let mut response = render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, teams, p });
+    if let Some((kind, subject)) = remember {
+        super::earnings::remember(&state, &mut response, &headers, kind, subject, id);
+    }
+    Ok(response)
 }
 
 /// Records the click on an external listing, then sends the shopper there.

@@ -37,12 +37,53 @@ pub fn link_url(state: &AppState, link: &ShareLink) -> String {
 }
 
 /// A visit through a share link: counted, and a touch for a signed-in
-/// visitor; the product it lands on.
-pub async fn follow_share_link(state: &AppState, code: &str, visitor: Option<&User>) -> AppResult<i64> {
+/// visitor; the link, whose product it lands on.
+pub async fn follow_share_link(state: &AppState, code: &str, visitor: Option<&User>) -> AppResult<ShareLink> {
     if code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(AppError::not_found("share link"));
     }
-    Ok(state.db.follow_share_link(code, visitor.map(User::user_id), state.clock.now()).await?.product_id)
+    Ok(state.db.follow_share_link(code, visitor.map(User::user_id), state.clock.now()).await?)
+}
+
+/// Where a signed-out visitor's taps wait until they sign in or up:
+/// `kind:subject:product:at_ms`, comma-separated, the latest few.
+pub const TOUCH_COOKIE: &str = "haul_touches";
+const MAX_COOKIE_TOUCHES: usize = 5;
+
+/// The cookie's value with one more tap, the oldest dropped past the limit.
+pub fn remember_touch(existing: Option<&str>, kind: TouchKind, subject: i64, product: i64, now: Timestamp) -> String {
+    let mut kept: Vec<String> = existing
+        .unwrap_or("")
+        .split(',')
+        .filter(|e| parse_cookie_touch(e).is_some_and(|(k, s, p, _)| (k, s, p) != (kind, subject, product)))
+        .map(str::to_owned)
+        .collect();
+    kept.push(format!("{}:{subject}:{product}:{}", kind.as_str(), now.millis()));
+    let skip = kept.len().saturating_sub(MAX_COOKIE_TOUCHES);
+    kept[skip..].join(",")
+}
+
+fn parse_cookie_touch(entry: &str) -> Option<(TouchKind, i64, i64, i64)> {
+    let mut parts = entry.split(':');
+    let kind = TouchKind::parse(parts.next()?).ok()?;
+    let (subject, product, at) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    parts.next().is_none().then_some((kind, subject, product, at))
+}
+
+/// Records the taps a visitor made before signing in, each at its time
+/// (no later than now, no earlier than the window allows); the content
+/// must still carry the product, as for any touch.
+pub async fn claim_touches(state: &AppState, user: &User, cookie: &str) -> AppResult<()> {
+    let now = state.clock.now().millis();
+    let oldest = now.saturating_sub(state.db.affiliate_terms().window_ms);
+    for (kind, subject, product, at) in cookie.split(',').filter_map(parse_cookie_touch).take(MAX_COOKIE_TOUCHES) {
+        if at < oldest {
+            continue;
+        }
+        let at = Timestamp::from_millis(at.min(now));
+        state.db.record_touch(user.user_id(), ProductId(product), kind, subject, at).await?;
+    }
+    Ok(())
 }
 
 /// Asks for a payout of `amount_minor` of the party's available balance.
@@ -130,4 +171,22 @@ pub fn statement_csv(s: &Statement) -> String {
 /// The party's statement for `month` (`2026-12`).
 pub async fn statement(state: &AppState, party: Party, month: &str) -> AppResult<Statement> {
     Ok(state.db.statement(party, Month::parse(month)?).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_keeps_the_latest_taps_once_each_and_ignores_garbage() {
+        let at = |ms| Timestamp::from_millis(ms);
+        let mut cookie = String::from("bogus,video:x:1:2,note:1:2:3:4");
+        for i in 0..7 {
+            cookie = remember_touch(Some(&cookie), TouchKind::Video, i, 9, at(i));
+        }
+        cookie = remember_touch(Some(&cookie), TouchKind::Video, 3, 9, at(100));
+        let kept: Vec<_> = cookie.split(',').filter_map(parse_cookie_touch).map(|(_, s, _, at)| (s, at)).collect();
+        assert_eq!(kept, vec![(2, 2), (4, 4), (5, 5), (6, 6), (3, 100)]);
+        assert_eq!(parse_cookie_touch("share_link:4:9:1000"), Some((TouchKind::ShareLink, 4, 9, 1000)));
+    }
 }

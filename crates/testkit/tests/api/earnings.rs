@@ -326,3 +326,36 @@ async fn an_invited_creator_is_paid_the_flat_fee_once_for_each_video_with_the_pr
     assert_eq!(earnings(&app, &other).await["balances"], json!([]));
     assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_link_opened_before_signing_in_credits_the_sale_after_it() {
+    let app = spawn_app_with(|_| {}).await;
+    let f = app.shop_with_product(1990, 50).await;
+    let plans = format!("/api/v1/shops/{}/commission-plans", f.shop_id);
+    app.post(&plans, Some(&f.merchant.token), &json!({"rate_bps": 2000})).await;
+    let creator = app.sign_up("creator").await;
+    let link: Value =
+        app.post("/api/v1/me/share-links", Some(&creator.token), &json!({"product_id": f.product_id})).await.json().await.unwrap();
+    // A stranger's browser opens the link: one click, the tap kept in a cookie.
+    let r = app.get(&format!("/r/{}", link["code"].as_str().unwrap()), None).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], format!("/products/{}", f.product_id));
+    let touches = haul_testkit::set_cookie(&r, "haul_touches").expect("the tap is remembered");
+    assert_eq!(app.get("/r/nope", None).await.status(), StatusCode::NOT_FOUND);
+    // They sign in later in the same browser; the cookie is spent.
+    let buyer = app.sign_up("buyer").await;
+    let (r, _) = app.sign_in_form(&buyer.login, "correct horse", &format!("haul_touches={touches}")).await;
+    assert_eq!(haul_testkit::set_cookie(&r, "haul_touches").as_deref(), Some(""));
+    let id = app.order_ok(&buyer, f.sku_id, 1).await;
+    let view: Value = app.get(&format!("/api/v1/orders/{id}"), Some(&f.merchant.token)).await.json().await.unwrap();
+    assert_eq!((view["lines"][0]["touch_kind"].as_str(), view["lines"][0]["creator_id"].as_i64()), (Some("share_link"), Some(creator.id)));
+    let links: Value = app.get("/api/v1/me/share-links", Some(&creator.token)).await.json().await.unwrap();
+    assert_eq!(links[0]["clicks"], 1);
+    // A forged cookie naming content that does not carry the product counts nothing.
+    let other = app.sign_up("other").await;
+    let forged = format!("haul_touches=video:999:{}:{}", f.product_id, app.clock_now_seconds() * 1000);
+    app.sign_in_form(&other.login, "correct horse", &forged).await;
+    let theirs = app.order_ok(&other, f.sku_id, 1).await;
+    let view: Value = app.get(&format!("/api/v1/orders/{theirs}"), Some(&f.merchant.token)).await.json().await.unwrap();
+    assert!(view["lines"][0]["touch_kind"].is_null());
+}
