@@ -70,9 +70,17 @@ pub fn payment(provider: &str, shop: crate::ids::ShopId, amount: Money) -> Resul
     pair("payment", provider_account(provider), shop_payable_account(shop), amount)
 }
 
-/// `amount` goes back to the shopper: the reverse of a payment.
-pub fn refund(provider: &str, shop: crate::ids::ShopId, amount: Money) -> Result<Transaction, DomainError> {
-    pair("refund", shop_payable_account(shop), provider_account(provider), amount)
+/// Where an order's money sits for its shop: the payable account until the
+/// order is settled, the available balance after (so a refund of a settled
+/// order comes out of what the shop may be paid, even below zero).
+fn shop_account_of_order(shop: crate::ids::ShopId, settled: bool) -> String {
+    if settled { shop_available_account(shop) } else { shop_payable_account(shop) }
+}
+
+/// `amount` goes back to the shopper: the reverse of a payment, from the
+/// shop's payable account or, once the order is settled, its available one.
+pub fn refund(provider: &str, shop: crate::ids::ShopId, settled: bool, amount: Money) -> Result<Transaction, DomainError> {
+    pair("refund", shop_account_of_order(shop, settled), provider_account(provider), amount)
 }
 
 /// What a shop may be paid out: its settled orders' money.
@@ -142,24 +150,26 @@ pub fn commission_accrued(
     gross: Money,
     fee_minor: i64,
 ) -> Result<Transaction, DomainError> {
-    commission_moved("commission_accrued", shop, creator, Held::Pending, gross, fee_minor, 1)
+    commission_moved("commission_accrued", shop_payable_account(shop), creator, Held::Pending, gross, fee_minor, 1)
 }
 
 /// A refund takes `gross` of a commission (and `fee_minor` of its fee)
-/// back to the shop, from wherever the commission is now.
+/// back to the shop (where the order's money sits for it), from wherever
+/// the commission is now.
 pub fn commission_reversed(
     shop: crate::ids::ShopId,
+    settled: bool,
     creator: crate::ids::UserId,
     from: Held,
     gross: Money,
     fee_minor: i64,
 ) -> Result<Transaction, DomainError> {
-    commission_moved("commission_reversed", shop, creator, from, gross, fee_minor, -1)
+    commission_moved("commission_reversed", shop_account_of_order(shop, settled), creator, from, gross, fee_minor, -1)
 }
 
 fn commission_moved(
     kind: &'static str,
-    shop: crate::ids::ShopId,
+    shop_account: String,
     creator: crate::ids::UserId,
     held: Held,
     gross: Money,
@@ -170,17 +180,18 @@ fn commission_moved(
     Transaction::new(
         kind,
         vec![
-            entry(shop_payable_account(shop), gross.minor),
+            entry(shop_account, gross.minor),
             entry(held.account(creator), -(gross.minor - fee_minor)),
             entry(PLATFORM_FEES.to_owned(), -fee_minor),
         ],
     )
 }
 
-/// A targeted creator's flat fee for a video, out of what the shop is
-/// owed; no order can refund it, so it is available at once.
+/// A targeted creator's flat fee for a video, out of the shop's available
+/// balance (the store pays it only when that covers it); no order can
+/// refund it, so it is the creator's at once.
 pub fn flat_fee(shop: crate::ids::ShopId, creator: crate::ids::UserId, amount: Money) -> Result<Transaction, DomainError> {
-    pair("flat_fee", shop_payable_account(shop), creator_available_account(creator), amount)
+    pair("flat_fee", shop_available_account(shop), creator_available_account(creator), amount)
 }
 
 /// The hold is over: `net` moves from pending to available.
@@ -243,7 +254,7 @@ mod tests {
                     payment("sandbox", ShopId(shop), cny(amount)).unwrap()
                 } else if check_refund(paid[idx], refunded[idx], amount).is_ok() {
                     refunded[idx] += amount;
-                    refund("sandbox", ShopId(shop), cny(amount)).unwrap()
+                    refund("sandbox", ShopId(shop), false, cny(amount)).unwrap()
                 } else {
                     continue;
                 };

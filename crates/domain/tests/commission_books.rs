@@ -157,7 +157,7 @@ impl Books {
             return Ok(false);
         }
         order.refunded += amount;
-        self.ledger.post(ledger::refund(PROVIDER, order.shop, cny(amount)))?;
+        self.ledger.post(ledger::refund(PROVIDER, order.shop, false, cny(amount)))?;
         let mut paid = order.lines_paid.clone();
         paid.push(order.shipping);
         let parts = refunded_shares(&paid, order.refunded);
@@ -174,7 +174,7 @@ impl Books {
                 c.status = CommissionStatus::Reversed;
             }
             (c.back, c.fee_back) = (c.back + gross, c.fee_back + fee);
-            self.ledger.post(ledger::commission_reversed(order.shop, creator(c.creator), from, cny(gross), fee))?;
+            self.ledger.post(ledger::commission_reversed(order.shop, false, creator(c.creator), from, cny(gross), fee))?;
         }
         Ok(true)
     }

@@ -133,7 +133,7 @@ impl Db {
             // The order timed out (and gave its stock back) before the money
             // arrived: return the money rather than sell what is gone.
             insert_refund(&mut tx, order_id, payment.id, amount, "paid after the order was cancelled", now).await?;
-            crate::ledger::post(&mut tx, &ledger::refund(provider, shop, amount)?, Some(order_id.get()), now).await?;
+            crate::ledger::post(&mut tx, &ledger::refund(provider, shop, false, amount)?, Some(order_id.get()), now).await?;
             sqlx::query("UPDATE orders SET refunded_minor = refunded_minor + $1 WHERE id = $2")
                 .bind(amount.minor)
                 .bind(order_id.get())
@@ -145,7 +145,7 @@ impl Db {
             // back whole. The order's refundable amount belongs to the first
             // payment, so `refunded_minor` is not touched.
             insert_refund(&mut tx, order_id, payment.id, amount, "duplicate payment returned", now).await?;
-            crate::ledger::post(&mut tx, &ledger::refund(provider, shop, amount)?, Some(order_id.get()), now).await?;
+            crate::ledger::post(&mut tx, &ledger::refund(provider, shop, false, amount)?, Some(order_id.get()), now).await?;
             sqlx::query("UPDATE payments SET status = 'refunded', updated_at = $1 WHERE id = $2")
                 .bind(now.millis())
                 .bind(payment.id)

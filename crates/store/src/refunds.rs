@@ -50,8 +50,8 @@ pub(crate) async fn refund_in(
     actor: Option<UserId>,
     now: Timestamp,
 ) -> Result<Order> {
-    let (status, total, refunded, currency, shop_id): (String, i64, i64, String, i64) =
-        sqlx::query_as("SELECT status, total_minor, refunded_minor, currency, shop_id FROM orders WHERE id = $1")
+    let (status, total, refunded, currency, shop_id, settled_at): (String, i64, i64, String, i64, Option<i64>) =
+        sqlx::query_as("SELECT status, total_minor, refunded_minor, currency, shop_id, settled_at FROM orders WHERE id = $1")
             .bind(id.get())
             .fetch_optional(&mut **tx)
             .await?
@@ -70,7 +70,7 @@ pub(crate) async fn refund_in(
     let amount = Money { minor: amount_minor, currency: Currency::parse(&currency)? };
     insert_refund(tx, id, payment, amount, reason, now).await?;
     let shop = ShopId(shop_id);
-    crate::ledger::post(tx, &ledger::refund(&provider, shop, amount)?, Some(id.get()), now).await?;
+    crate::ledger::post(tx, &ledger::refund(&provider, shop, settled_at.is_some(), amount)?, Some(id.get()), now).await?;
     let updated =
         sqlx::query("UPDATE orders SET refunded_minor = refunded_minor + $1, updated_at = $2 WHERE id = $3 AND refunded_minor = $4")
             .bind(amount_minor)

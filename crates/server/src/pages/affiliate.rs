@@ -45,8 +45,9 @@ struct MarketPage {
 
 #[derive(Deserialize, Default)]
 pub struct MarketFilter {
+    /// A category's number; empty for all.
     #[serde(default)]
-    category: Option<i64>,
+    category: Option<String>,
     #[serde(default)]
     sort: Option<String>,
 }
@@ -60,7 +61,11 @@ pub async fn marketplace(
     let lang = crate::i18n::current();
     let mine: Vec<i64> = state.db.showcase(user.user_id()).await?.iter().map(|i| i.product_id).collect();
     let sort = filter.sort.clone().unwrap_or_default();
-    let rows = crate::services::affiliate::marketplace(&state, filter.category, Some(&sort), 100)
+    let category = match filter.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(text) => Some(text.parse::<i64>().map_err(|_| haul_domain::DomainError::invalid("category", "a category from the list"))?),
+        None => None,
+    };
+    let rows = crate::services::affiliate::marketplace(&state, category, Some(&sort), 100)
         .await?
         .into_iter()
         .map(|m| {
@@ -90,7 +95,7 @@ pub async fn marketplace(
         invitations.push(Invitation { id: p.id, shop_name, covers, rate: lang.t_with("market-rate", "rate", percent(p.rate_bps)) });
     }
     let categories = state.db.categories().await?;
-    let category = filter.category.unwrap_or(0);
+    let category = category.unwrap_or(0);
     Ok(render(&MarketPage { layout: Layout::new(Some(user), &csrf), categories, category, sort, rows, invitations }))
 }
 

@@ -70,18 +70,17 @@ fn parse_cookie_touch(entry: &str) -> Option<(TouchKind, i64, i64, i64)> {
     parts.next().is_none().then_some((kind, subject, product, at))
 }
 
-/// Records the taps a visitor made before signing in, each at its time
-/// (no later than now, no earlier than the window allows); the content
-/// must still carry the product, as for any touch.
+/// Records the taps a visitor made before signing in that are still in
+/// the window, as made now: the cookie is the browser's to change, so its
+/// times only decide what is too old (a backdated tap cannot reach an
+/// older, higher rate). The content must still carry the product.
 pub async fn claim_touches(state: &AppState, user: &User, cookie: &str) -> AppResult<()> {
-    let now = state.clock.now().millis();
-    let oldest = now.saturating_sub(state.db.affiliate_terms().window_ms);
+    let now = state.clock.now();
+    let oldest = now.millis().saturating_sub(state.db.affiliate_terms().window_ms);
     for (kind, subject, product, at) in cookie.split(',').filter_map(parse_cookie_touch).take(MAX_COOKIE_TOUCHES) {
-        if at < oldest {
-            continue;
+        if at >= oldest {
+            state.db.record_touch(user.user_id(), ProductId(product), kind, subject, now).await?;
         }
-        let at = Timestamp::from_millis(at.min(now));
-        state.db.record_touch(user.user_id(), ProductId(product), kind, subject, at).await?;
     }
     Ok(())
 }
@@ -122,7 +121,14 @@ pub async fn send_due_payouts(state: &AppState, limit: i64) -> AppResult<usize> 
             continue;
         }
         if let Err(reason) = state.payouts.send(&p, &state.http, now) {
-            state.db.payout_answered(&p.provider, &p.provider_ref, false, &reason, retry_at(now, p.attempts + 1), now).await?;
+            let event_id = format!("refused_{}_{}", p.id, p.attempts + 1);
+            let answer = haul_store::affiliate::PayoutAnswer {
+                event_id: &event_id,
+                paid: false,
+                failure: &reason,
+                retry_at: retry_at(now, p.attempts + 1),
+            };
+            state.db.payout_answered(&p.provider, &p.provider_ref, &answer, now).await?;
             continue;
         }
         sent += 1;
@@ -140,7 +146,9 @@ pub async fn payout_callback(state: &AppState, headers: &HeaderMap, body: &[u8])
         other => return Err(haul_domain::DomainError::invalid("outcome", format!("paid or failed, not {other:?}")).into()),
     };
     let p = state.db.payout_by_ref(state.payouts.name(), &event.provider_ref).await?;
-    Ok(state.db.payout_answered(state.payouts.name(), &p.provider_ref, paid, &event.reason, retry_at(now, p.attempts), now).await?)
+    let answer =
+        haul_store::affiliate::PayoutAnswer { event_id: &event.id, paid, failure: &event.reason, retry_at: retry_at(now, p.attempts) };
+    Ok(state.db.payout_answered(state.payouts.name(), &p.provider_ref, &answer, now).await?)
 }
 
 /// A statement as CSV: one row per movement, the month's opening and

@@ -190,8 +190,11 @@ pub(crate) async fn reverse_in(tx: &mut Transaction<'_, Any>, order: OrderId, re
         .bind(order.get())
         .fetch_all(&mut **tx)
         .await?;
-    let (shop, shipping): (i64, i64) =
-        sqlx::query_as("SELECT shop_id, shipping_minor FROM orders WHERE id = $1").bind(order.get()).fetch_one(&mut **tx).await?;
+    let (shop, shipping, settled_at): (i64, i64, Option<i64>) =
+        sqlx::query_as("SELECT shop_id, shipping_minor, settled_at FROM orders WHERE id = $1")
+            .bind(order.get())
+            .fetch_one(&mut **tx)
+            .await?;
     let mut paid: Vec<i64> = lines.iter().map(|(_, paid)| *paid).collect();
     paid.push(shipping);
     let refunded = affiliate::refunded_shares(&paid, refunded_minor);
@@ -220,7 +223,7 @@ pub(crate) async fn reverse_in(tx: &mut Transaction<'_, Any>, order: OrderId, re
         .execute(&mut **tx)
         .await?;
         let gross = Money { minor: gross, currency: Currency::parse(&c.currency)? };
-        let entry = ledger::commission_reversed(ShopId(shop), UserId(c.creator_id), from, gross, fee_back)?;
+        let entry = ledger::commission_reversed(ShopId(shop), settled_at.is_some(), UserId(c.creator_id), from, gross, fee_back)?;
         crate::ledger::post(tx, &entry, Some(order.get()), now).await?;
     }
     Ok(())
@@ -236,9 +239,12 @@ pub(crate) async fn order_completed_in(tx: &mut Transaction<'_, Any>, order: Ord
     Ok(())
 }
 
+/// The most videos one plan pays a flat fee for.
+pub const MAX_FLAT_FEES_PER_PLAN: i64 = 10;
+
 /// Pays the flat fees a newly posted video earns its creator: one per
 /// accepted targeted plan with a fee that covers a product on its cards,
-/// once per plan and video.
+/// once per plan and video, when the shop's available balance covers it.
 pub(crate) async fn pay_flat_fees_in(tx: &mut Transaction<'_, Any>, video: i64, creator: UserId, now: Timestamp) -> Result<()> {
     let plans: Vec<(i64, i64, i64, String)> = sqlx::query_as(
         "SELECT p.id, p.shop_id, p.flat_fee_minor, s.currency FROM commission_plans p JOIN shops s ON s.id = p.shop_id \
@@ -250,6 +256,20 @@ pub(crate) async fn pay_flat_fees_in(tx: &mut Transaction<'_, Any>, video: i64, 
     .fetch_all(&mut **tx)
     .await?;
     for (plan, shop, amount, currency) in plans {
+        // Paid out of what the shop may be paid, never below it, and for a
+        // bounded number of videos per plan.
+        let (available, fees): (i64, i64) = sqlx::query_as(
+            "SELECT CAST(COALESCE((SELECT -SUM(amount_minor) FROM ledger_entries WHERE account = $1 AND currency = $2), 0) AS BIGINT), \
+             (SELECT COUNT(*) FROM flat_fees WHERE plan_id = $3)",
+        )
+        .bind(ledger::shop_available_account(ShopId(shop)))
+        .bind(&currency)
+        .bind(plan)
+        .fetch_one(&mut **tx)
+        .await?;
+        if available < amount || fees >= MAX_FLAT_FEES_PER_PLAN {
+            continue;
+        }
         let paid = sqlx::query(
             "INSERT INTO flat_fees (plan_id, video_id, shop_id, creator_id, amount_minor, currency, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (plan_id, video_id) DO NOTHING",

@@ -14,7 +14,7 @@ mod statements;
 pub(crate) mod touches;
 
 pub use commission::Commission;
-pub use payouts::{Balance, ContentEarnings, MAX_PAYOUT_ATTEMPTS, Party, Payout, ShopCreator};
+pub use payouts::{Balance, ContentEarnings, MAX_PAYOUT_ATTEMPTS, Party, Payout, PayoutAnswer, ShopCreator};
 pub use showcase::{MAX_SHOWCASE, ShowcaseItem};
 pub use statements::{MAX_STATEMENT_LINES, Statement, StatementLine, StatementTotals};
 pub use touches::{Credit, ShareLink};

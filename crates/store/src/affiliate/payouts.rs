@@ -80,6 +80,16 @@ record! {
 
 const PAYOUT_COLUMNS: &str = "id, creator_id, amount_minor, currency, status, provider, provider_ref, attempts, next_attempt_at, failure, created_at, updated_at, shop_id";
 
+/// A payout provider's answer about one payout.
+pub struct PayoutAnswer<'a> {
+    /// The provider's id for the event: an event is applied once.
+    pub event_id: &'a str,
+    pub paid: bool,
+    pub failure: &'a str,
+    /// When a failed payout is tried again.
+    pub retry_at: Timestamp,
+}
+
 /// A payout is retried this many times before its money goes back.
 pub const MAX_PAYOUT_ATTEMPTS: i64 = 5;
 
@@ -332,30 +342,32 @@ impl Db {
         Ok(taken == 1)
     }
 
-    /// The provider's answer, applied once: paid (the money leaves the
-    /// books), or failed (tried again at `retry_at`, or after the last
-    /// attempt given back to the creator's available balance).
-    pub async fn payout_answered(
-        &self,
-        provider: &str,
-        reference: &str,
-        paid: bool,
-        failure: &str,
-        retry_at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Payout> {
+    /// The provider's answer, applied once per event and only to a payout
+    /// the provider has: paid (the money leaves the books), or failed
+    /// (tried again at `retry_at`, or after the last attempt given back to
+    /// the party's available balance).
+    pub async fn payout_answered(&self, provider: &str, reference: &str, answer: &PayoutAnswer<'_>, now: Timestamp) -> Result<Payout> {
         let mut tx = self.write.begin().await?;
         let sql = format!("SELECT {PAYOUT_COLUMNS} FROM payouts WHERE provider = $1 AND provider_ref = $2");
+        let fresh =
+            sqlx::query("INSERT INTO webhook_receipts (provider, event_id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(format!("{provider}_payouts"))
+                .bind(answer.event_id)
+                .bind(now.millis())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         let p: Payout = sqlx::query_as(AssertSqlSafe(sql))
             .bind(provider)
             .bind(reference)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound("payout"))?;
-        if p.status != PayoutStatus::Sent {
+        if fresh == 0 || p.status != PayoutStatus::Sent {
             return Ok(p);
         }
         let amount = Money { minor: p.amount_minor, currency: Currency::parse(&p.currency)? };
+        let paid = answer.paid;
         let to = if paid {
             PayoutStatus::Paid
         } else if p.attempts >= MAX_PAYOUT_ATTEMPTS {
@@ -371,8 +383,8 @@ impl Db {
         if let Some(entry) = entry {
             crate::ledger::post(&mut tx, &entry, None, now).await?;
         }
-        let failure = (!paid).then_some(failure);
-        let p = set_payout_status(&mut tx, p.id, to, failure, retry_at, now).await?;
+        let failure = (!paid).then_some(answer.failure);
+        let p = set_payout_status(&mut tx, p.id, to, failure, answer.retry_at, now).await?;
         tx.commit().await?;
         Ok(p)
     }

@@ -223,6 +223,11 @@ async fn deal_and_team_orders_are_credited_through_a_share_link_and_nobody_earns
     assert_eq!((by_sales[0]["product_id"].as_i64(), by_sales[0]["units_30d"].as_i64()), (Some(f.product_id), Some(1)));
     assert_error(app.get("/api/v1/affiliate/marketplace?sort=cheapest", None).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
         .await;
+    // The page's filter form sends an empty category for "all".
+    let browser = app.browser_of(&creator).await;
+    let page = app.client.get(app.url("/studio/marketplace?category=&sort=sold")).header("cookie", &browser.cookie).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("1 sold in 30 days"));
 
     // A team seat through the same link.
     let offer: Value = app
@@ -269,7 +274,11 @@ async fn deal_and_team_orders_are_credited_through_a_share_link_and_nobody_earns
 
 #[tokio::test]
 async fn a_settlement_run_stopped_halfway_releases_the_rest_and_nothing_twice() {
-    let app = spawn_app_with(|c| c.commission_hold_days = 1).await;
+    let app = spawn_app_with(|c| {
+        c.commission_hold_days = 1;
+        c.payout_minimum_minor = 100;
+    })
+    .await;
     let buyer = app.sign_up("buyer").await;
     let (f, creator, _) = linked_sale(&app, &buyer).await;
     add_address(&app, &buyer).await;
@@ -288,7 +297,7 @@ async fn a_settlement_run_stopped_halfway_releases_the_rest_and_nothing_twice() 
 
     // A payout taken by a node that stopped before handing it over is
     // handed over again an hour later, and paid once.
-    let r = app.post("/api/v1/me/payouts", Some(&creator.token), &json!({"amount_minor": 1000, "currency": "CNY"})).await;
+    let r = app.post("/api/v1/me/payouts", Some(&creator.token), &json!({"amount_minor": 900, "currency": "CNY"})).await;
     let reference = r.json::<Value>().await.unwrap()["provider_ref"].as_str().unwrap().to_owned();
     let requested = app.state.db.payout_by_ref("sandbox", &reference).await.unwrap();
     assert!(app.state.db.take_payout(&requested, app.state.clock.now()).await.unwrap());
@@ -297,33 +306,99 @@ async fn a_settlement_run_stopped_halfway_releases_the_rest_and_nothing_twice() 
     assert_eq!(settle_commission::run_once(&app.state).await.unwrap().1, 1);
     let paid = payout_becomes(&app, &creator, "paid").await;
     assert_eq!(paid["attempts"], 1);
-    assert_eq!(balance(&earnings(&app, &creator).await, "paid_minor"), 1000);
+    assert_eq!(balance(&earnings(&app, &creator).await, "paid_minor"), 900);
+
+    // A provider's answer is applied once: a replayed failure does not
+    // count against the next attempt.
+    let r = app.post("/api/v1/me/payouts", Some(&creator.token), &json!({"amount_minor": 100, "currency": "CNY"})).await;
+    let reference = r.json::<Value>().await.unwrap()["provider_ref"].as_str().unwrap().to_owned();
+    let now = app.state.clock.now();
+    let failed = haul_store::affiliate::PayoutAnswer { event_id: "evt_1", paid: false, failure: "closed account", retry_at: now };
+    let p = app.state.db.payout_by_ref("sandbox", &reference).await.unwrap();
+    assert!(app.state.db.take_payout(&p, now).await.unwrap());
+    assert_eq!(app.state.db.payout_answered("sandbox", &reference, &failed, now).await.unwrap().status.as_str(), "requested");
+    let p = app.state.db.payout_by_ref("sandbox", &reference).await.unwrap();
+    assert!(app.state.db.take_payout(&p, now).await.unwrap());
+    let again = app.state.db.payout_answered("sandbox", &reference, &failed, now).await.unwrap();
+    assert_eq!((again.status.as_str(), again.attempts), ("sent", 2), "the replay changed nothing");
     assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
 }
 
 #[tokio::test]
-async fn an_invited_creator_is_paid_the_flat_fee_once_for_each_video_with_the_product() {
+async fn an_invited_creator_is_paid_the_flat_fee_for_each_video_while_the_shop_can_pay_it() {
     let app = spawn_app_with(|_| {}).await;
     let f = app.shop_with_product(1990, 50).await;
     let creator = app.sign_up("creator").await;
     let plans = format!("/api/v1/shops/{}/commission-plans", f.shop_id);
-    let invite = json!({"creator_id": creator.id, "product_id": f.product_id, "rate_bps": 3000, "flat_fee_minor": 20000});
+    let invite = json!({"creator_id": creator.id, "product_id": f.product_id, "rate_bps": 3000, "flat_fee_minor": 1500});
     let plan: Value = app.post(&plans, Some(&f.merchant.token), &invite).await.json().await.unwrap();
-    let anchors = json!([{"product_id": f.product_id}]);
-    // Nothing before the invitation is accepted.
-    app.upload_video(&creator, "Before I said yes #oranges", anchors.clone()).await;
-    assert_eq!(earnings(&app, &creator).await["balances"], json!([]));
     app.post(&format!("/api/v1/commission-plans/{}/accept", plan["id"]), Some(&creator.token), &json!({})).await;
+    let anchors = json!([{"product_id": f.product_id}]);
+    // The shop has nothing it may be paid yet: no fee.
+    app.upload_video(&creator, "Before any sale #oranges", anchors.clone()).await;
+    assert_eq!(earnings(&app, &creator).await["balances"], json!([]));
+    // A ¥39.80 sale, received and past its hold, is the shop's to spend.
+    let buyer = app.sign_up("buyer").await;
+    add_address(&app, &buyer).await;
+    let id = app.order_ok(&buyer, f.sku_id, 2).await;
+    app.pay(&buyer, id).await;
+    deliver(&app, &f, &buyer, id).await;
+    app.clock.advance_seconds(15 * DAY_S);
+    settle_commission::run_once(&app.state).await.unwrap();
     let video = app.upload_video(&creator, "Peeling one in a single piece #oranges", anchors.clone()).await;
-    app.upload_video(&creator, "Second clip #oranges", anchors).await;
+    app.upload_video(&creator, "Second clip #oranges", anchors.clone()).await;
+    app.upload_video(&creator, "Third clip: the shop has ¥9.80 left #oranges", anchors).await;
     let e = earnings(&app, &creator).await;
-    assert_eq!(balance(&e, "available_minor"), 40000, "two videos, two fees");
+    assert_eq!(balance(&e, "available_minor"), 3000, "two fees of ¥15; the third is more than the shop has");
     let by_video = e["by_content"].as_array().unwrap().iter().find(|c| c["touch_id"] == video["id"]).cloned().unwrap();
-    assert_eq!((by_video["touch_kind"].as_str(), by_video["net_minor"].as_i64()), (Some("video"), Some(20000)));
+    assert_eq!((by_video["touch_kind"].as_str(), by_video["net_minor"].as_i64()), (Some("video"), Some(1500)));
+    let shop: Value = app.get(&format!("/api/v1/shops/{}/balance", f.shop_id), Some(&f.merchant.token)).await.json().await.unwrap();
+    assert_eq!(shop[0]["available_minor"], 3980 - 3000);
     // Another creator's video with the product earns no fee.
     let other = app.sign_up("other").await;
     app.upload_video(&other, "Mine too #oranges", json!([{"product_id": f.product_id}])).await;
     assert_eq!(earnings(&app, &other).await["balances"], json!([]));
+    assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_refund_after_the_shop_was_settled_and_paid_comes_out_of_its_balance() {
+    let app = spawn_app_with(|c| c.payout_minimum_minor = 100).await;
+    let buyer = app.sign_up("buyer").await;
+    let (f, creator, _) = linked_sale(&app, &buyer).await;
+    add_address(&app, &buyer).await;
+    let id = app.order_ok(&buyer, f.sku_id, 1).await;
+    app.pay(&buyer, id).await;
+    deliver(&app, &f, &buyer, id).await;
+    app.clock.advance_seconds(15 * DAY_S);
+    settle_commission::run_once(&app.state).await.unwrap();
+    let shop_money = format!("/api/v1/shops/{}/balance", f.shop_id);
+    let b: Value = app.get(&shop_money, Some(&f.merchant.token)).await.json().await.unwrap();
+    assert_eq!((b[0]["pending_minor"].as_i64(), b[0]["available_minor"].as_i64()), (Some(0), Some(1990 - 398)));
+    let pay = json!({"amount_minor": 1990 - 398, "currency": "CNY"});
+    assert_eq!(
+        app.post(&format!("/api/v1/shops/{}/payouts", f.shop_id), Some(&f.merchant.token), &pay).await.status(),
+        StatusCode::CREATED
+    );
+    // Refunded in full afterwards: the shop owes what it was paid, less
+    // the commission taken back from the creator; nothing more leaves.
+    let r = app.post(&format!("/api/v1/orders/{id}/refunds"), Some(&f.merchant.token), &json!({"reason": "lost in the post"})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let b: Value = app.get(&shop_money, Some(&f.merchant.token)).await.json().await.unwrap();
+    assert_eq!((b[0]["pending_minor"].as_i64(), b[0]["available_minor"].as_i64()), (Some(0), Some(-(1990 - 398))));
+    assert_error(
+        app.post(
+            &format!("/api/v1/shops/{}/payouts", f.shop_id),
+            Some(&f.merchant.token),
+            &json!({"amount_minor": 100, "currency": "CNY"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "payout_too_large",
+    )
+    .await;
+    let e = earnings(&app, &creator).await;
+    assert_eq!(balance(&e, "available_minor"), 0, "the creator's released commission was taken back");
     assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
 }
 
