@@ -36,7 +36,7 @@ pub async fn fill(
     // Today, through her link to the oolong, and her video of the oranges.
     let oolong = product(tea_skus[2]).await?;
     let link = state.db.share_link(stylist, oolong, &crate::auth::random_token()[..10], now).await?;
-    state.db.follow_share_link(&link.code, Some(second), now).await?;
+    state.db.follow_share_link(&link, Some(second), false, now).await?;
     order(state, second, tea_skus[2], ship_to, now).await?;
     let oranges = product(fruit_skus[0]).await?;
     for video in state.db.videos_of_creator(stylist, &PageRequest::parse(Some(20), None)?).await?.items {

@@ -240,10 +240,18 @@ pub async fn new_link(State(state): State<AppState>, SignedIn(user): SignedIn, C
 
 /// A visit through a creator's share link lands on the product; a
 /// signed-out visitor's tap waits in a cookie until they sign in.
-pub async fn follow(State(state): State<AppState>, WebUser(user): WebUser, headers: HeaderMap, Path(code): Path<String>) -> PageResult {
-    let link = crate::services::earnings::follow_share_link(&state, &code, user.as_ref()).await?;
+pub async fn follow(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    method: axum::http::Method,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> PageResult {
+    let taps = crate::auth::cookie(&headers, crate::services::earnings::TOUCH_COOKIE);
+    let head = method == axum::http::Method::HEAD;
+    let link = crate::services::earnings::follow_share_link(&state, &code, user.as_ref(), taps, head).await?;
     let mut response = see_other(&format!("/products/{}", link.product_id));
-    if user.is_none() {
+    if user.is_none() && !head {
         remember(&state, &mut response, &headers, TouchKind::ShareLink, link.id, link.product_id);
     }
     Ok(response)

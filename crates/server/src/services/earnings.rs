@@ -36,13 +36,27 @@ pub fn link_url(state: &AppState, link: &ShareLink) -> String {
     format!("{}/r/{}", state.public_url, link.code)
 }
 
-/// A visit through a share link: counted, and a touch for a signed-in
-/// visitor; the link, whose product it lands on.
-pub async fn follow_share_link(state: &AppState, code: &str, visitor: Option<&User>) -> AppResult<ShareLink> {
+/// A visit through a share link: a touch for a signed-in visitor, and a
+/// click unless the visitor's browser already holds the tap (`taps`, the
+/// cookie) or followed the link within a day; `head` requests (link
+/// previews) count nothing. The link, whose product it lands on.
+pub async fn follow_share_link(
+    state: &AppState,
+    code: &str,
+    visitor: Option<&User>,
+    taps: Option<&str>,
+    head: bool,
+) -> AppResult<ShareLink> {
     if code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(AppError::not_found("share link"));
     }
-    Ok(state.db.follow_share_link(code, visitor.map(User::user_id), state.clock.now()).await?)
+    let link = state.db.share_link_by_code(code).await?;
+    if !head {
+        let seen =
+            taps.unwrap_or("").split(',').filter_map(parse_cookie_touch).any(|(k, s, _, _)| k == TouchKind::ShareLink && s == link.id);
+        state.db.follow_share_link(&link, visitor.map(User::user_id), seen, state.clock.now()).await?;
+    }
+    Ok(link)
 }
 
 /// Where a signed-out visitor's taps wait until they sign in or up:

@@ -76,19 +76,35 @@ impl Db {
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(creator.get()).fetch_all(&self.read).await?)
     }
 
-    /// A visit through a share link: one more click, and a touch for a
-    /// signed-in visitor. The link, to send the visitor on to its product.
-    pub async fn follow_share_link(&self, code: &str, visitor: Option<UserId>, now: Timestamp) -> Result<ShareLink> {
+    pub async fn share_link_by_code(&self, code: &str) -> Result<ShareLink> {
+        let sql = format!("SELECT {LINK_COLUMNS} FROM share_links WHERE code = $1");
+        sqlx::query_as(AssertSqlSafe(sql)).bind(code).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("share link"))
+    }
+
+    /// A visit through a share link: a touch for a signed-in visitor, and
+    /// one more click unless `seen` (the visitor's browser had it) or the
+    /// same visitor followed it within the last day.
+    pub async fn follow_share_link(&self, link: &ShareLink, visitor: Option<UserId>, seen: bool, now: Timestamp) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        let sql = format!("UPDATE share_links SET clicks = clicks + 1 WHERE code = $1 RETURNING {LINK_COLUMNS}");
-        let link: ShareLink =
-            sqlx::query_as(AssertSqlSafe(sql)).bind(code).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("share link"))?;
+        let mut counted = !seen;
         if let Some(buyer) = visitor {
             let product = ProductId(link.product_id);
+            let before: Option<(i64,)> = sqlx::query_as(
+                "SELECT at FROM touches WHERE buyer_id = $1 AND product_id = $2 AND kind = 'share_link' AND subject_id = $3",
+            )
+            .bind(buyer.get())
+            .bind(product.get())
+            .bind(link.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            counted &= before.is_none_or(|(at,)| now.millis() - at >= 86_400_000);
             touch_in(&mut tx, buyer, product, TouchKind::ShareLink, link.id, UserId(link.creator_id), now).await?;
         }
+        if counted {
+            sqlx::query("UPDATE share_links SET clicks = clicks + 1 WHERE id = $1").bind(link.id).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
-        Ok(link)
+        Ok(())
     }
 
     /// Forgets touches too old to win any sale; how many went.

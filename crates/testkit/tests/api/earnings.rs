@@ -417,6 +417,11 @@ async fn a_link_opened_before_signing_in_credits_the_sale_after_it() {
     assert_eq!(r.headers()["location"], format!("/products/{}", f.product_id));
     let touches = haul_testkit::set_cookie(&r, "haul_touches").expect("the tap is remembered");
     assert_eq!(app.get("/r/nope", None).await.status(), StatusCode::NOT_FOUND);
+    // The same browser again, and a link preview's HEAD, count no click.
+    let path = app.url(&format!("/r/{}", link["code"].as_str().unwrap()));
+    let again = app.client.get(&path).header("cookie", format!("haul_touches={touches}")).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.client.head(&path).send().await.unwrap().status(), StatusCode::SEE_OTHER);
     // They sign in later in the same browser; the cookie is spent.
     let buyer = app.sign_up("buyer").await;
     let (r, _) = app.sign_in_form(&buyer.login, "correct horse", &format!("haul_touches={touches}")).await;
