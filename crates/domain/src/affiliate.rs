@@ -240,9 +240,10 @@ impl std::fmt::Display for Month {
     }
 }
 
-/// When a completed order's commission becomes available: after the hold.
-pub fn available_at(completed_at: Timestamp, hold_ms: i64) -> Timestamp {
-    Timestamp::from_millis(completed_at.millis().saturating_add(hold_ms))
+/// Orders completed at or before this instant are past their hold at
+/// `now`: their commission is released and the shop's money settled.
+pub fn held_until(now: Timestamp, hold_ms: i64) -> Timestamp {
+    Timestamp::from_millis(now.millis().saturating_sub(hold_ms))
 }
 
 #[cfg(test)]
@@ -358,7 +359,9 @@ mod tests {
         assert_eq!(commission_minor(999, r(150)), 14);
         assert_eq!(platform_fee_minor(398, 1_000), 39);
         assert_eq!(platform_fee_minor(398, -5), 0);
-        assert_eq!(available_at(t(DAY), 15 * DAY), t(16 * DAY));
+        // Completed on day 1: still held a millisecond before day 16, released on it.
+        assert!(t(DAY) > held_until(t(16 * DAY - 1), 15 * DAY));
+        assert!(t(DAY) <= held_until(t(16 * DAY), 15 * DAY));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use haul_domain::affiliate::TouchKind;
+use haul_domain::affiliate::{CommissionStatus, TouchKind};
 use haul_domain::ids::{CampaignId, NoteId, RoomId, VideoId};
 use haul_domain::page::PageRequest;
 use haul_store::affiliate::Party;
@@ -161,10 +161,10 @@ pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
             rate: percent(c.rate_bps),
             net: money(c.net_minor(), &c.currency),
             status: lang.t(&format!("commission-{}", c.status.as_str())),
-            status_class: match c.status.as_str() {
-                "available" => "ok",
-                "reversed" => "muted",
-                _ => "",
+            status_class: match c.status {
+                CommissionStatus::Available => "ok",
+                CommissionStatus::Reversed => "muted",
+                CommissionStatus::Pending => "",
             },
             title: c.title,
             order_id: c.order_id,

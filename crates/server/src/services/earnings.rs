@@ -1,15 +1,14 @@
-//! What creators earn: touches on their content, share links, balances,
-//! and payouts through the payout provider.
+//! What creators and shops earn: touches on creators' content (and the
+//! cookie that keeps a signed-out visitor's), share links, payouts through
+//! the payout provider, and monthly statements.
 
 use crate::AppState;
 use crate::auth::require_shop_staff;
 use crate::error::{AppError, AppResult};
 use crate::payouts::PayoutProvider;
 use axum::http::HeaderMap;
-use haul_domain::affiliate::Month;
-use haul_domain::affiliate::TouchKind;
-use haul_domain::ids::ProductId;
-use haul_domain::ids::ShopId;
+use haul_domain::affiliate::{Month, TouchKind};
+use haul_domain::ids::{ProductId, ShopId};
 use haul_domain::{Currency, Money, Timestamp};
 use haul_store::accounts::User;
 use haul_store::affiliate::{Party, Payout, ShareLink, Statement, StatementTotals};

@@ -84,17 +84,11 @@ impl Db {
         Ok(Page::from_batch(rows, page, |c: &Commission| c.id))
     }
 
-    /// An order's commission lines.
-    pub async fn commissions_of_order(&self, order: OrderId) -> Result<Vec<Commission>> {
-        let sql = format!("{COMMISSION_SELECT} WHERE c.order_id = $1 ORDER BY c.id");
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(order.get()).fetch_all(&self.read).await?)
-    }
-
     /// Releases up to `limit` commissions whose hold has ended, each in its
     /// own transaction (a restart in the middle releases the rest, none
     /// twice); how many were released.
     pub async fn release_due_commission(&self, now: Timestamp, limit: i64) -> Result<usize> {
-        let due_by = now.millis().saturating_sub(self.affiliate.hold_ms);
+        let due_by = affiliate::held_until(now, self.affiliate.hold_ms).millis();
         let due: Vec<(i64,)> = sqlx::query_as(
             "SELECT id FROM commissions WHERE status = 'pending' AND completed_at IS NOT NULL AND completed_at <= $1 ORDER BY completed_at, id LIMIT $2",
         )

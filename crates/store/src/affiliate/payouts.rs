@@ -167,7 +167,7 @@ impl Db {
     /// in its own transaction and once: what the shop kept of the order
     /// (paid, less refunds and commission) moves to its available balance.
     pub async fn settle_due_orders(&self, now: Timestamp, limit: i64) -> Result<usize> {
-        let due_by = now.millis().saturating_sub(self.affiliate.hold_ms);
+        let due_by = haul_domain::affiliate::held_until(now, self.affiliate.hold_ms).millis();
         let due: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT id, shop_id FROM orders WHERE settled_at IS NULL AND completed_at IS NOT NULL AND completed_at <= $1 ORDER BY completed_at, id LIMIT $2",
         )
