@@ -1,6 +1,6 @@
 //! Sign in, sign up and sign out in the browser, with a session cookie.
 
-use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, local_path, render, see_other};
 use crate::AppState;
 use crate::auth::{ClientAddress, SESSION_COOKIE, WebUser, cookie, random_token, set_cookie, start_session, token_hash};
 use crate::services::accounts::{DEVICE_COOKIE, SignIn, SignUp, authenticate, create_account};
@@ -20,20 +20,38 @@ struct SignInPage {
     signup: bool,
     login: String,
     error: Option<String>,
+    /// Where to go afterwards (a path on this site), kept across the two forms.
+    next: String,
+    next_query: String,
 }
 
-fn page(user: Option<User>, csrf: &CsrfToken, signup: bool, login: String, error: Option<String>) -> Response {
+fn page(user: Option<User>, csrf: &CsrfToken, signup: bool, login: String, error: Option<String>, next: Option<&str>) -> Response {
     let (title, action) = if signup { ("nav-sign-up", "/signup") } else { ("nav-sign-in", "/signin") };
     let layout = Layout::new(user, csrf);
-    render(&SignInPage { title: layout.t(title), layout, action, signup, login, error })
+    let next = next.and_then(local_path).unwrap_or_default();
+    let next_query = super::layout::sign_in_then(Some(&next)).trim_start_matches("/signin").to_owned();
+    render(&SignInPage { title: layout.t(title), layout, action, signup, login, error, next, next_query })
 }
 
-pub async fn sign_in_page(WebUser(user): WebUser, axum::Extension(csrf): axum::Extension<CsrfToken>) -> Response {
-    page(user, &csrf, false, String::new(), None)
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
 }
 
-pub async fn sign_up_page(WebUser(user): WebUser, axum::Extension(csrf): axum::Extension<CsrfToken>) -> Response {
-    page(user, &csrf, true, String::new(), None)
+pub async fn sign_in_page(
+    WebUser(user): WebUser,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+    crate::extract::Query(q): crate::extract::Query<Next>,
+) -> Response {
+    page(user, &csrf, false, String::new(), None, q.next.as_deref())
+}
+
+pub async fn sign_up_page(
+    WebUser(user): WebUser,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+    crate::extract::Query(q): crate::extract::Query<Next>,
+) -> Response {
+    page(user, &csrf, true, String::new(), None, q.next.as_deref())
 }
 
 #[derive(Deserialize)]
@@ -42,13 +60,15 @@ pub struct SignInForm {
     password: String,
     display_name: Option<String>,
     role: Option<String>,
+    /// Where to go once signed in: a path on this site.
+    next: Option<String>,
 }
 
 /// Starts the browser's session, and marks the browser as one this account
 /// signs in from (so its owner is never locked out by strangers' guesses).
-async fn signed_in(state: &AppState, user: &User, headers: &HeaderMap) -> PageResult {
+async fn signed_in(state: &AppState, user: &User, headers: &HeaderMap, next: Option<&str>) -> PageResult {
     let token = start_session(state, user.user_id(), "web").await?;
-    let mut response = see_other("/");
+    let mut response = see_other(&next.and_then(local_path).unwrap_or_else(|| "/".to_owned()));
     set_cookie(&mut response, SESSION_COOKIE, &token, state.config.session_days * 86_400);
     let device = match cookie(headers, DEVICE_COOKIE).filter(|d| d.len() == 64) {
         Some(d) => d.to_owned(),
@@ -82,8 +102,8 @@ pub async fn sign_in(
 ) -> PageResult {
     let device = cookie(&headers, DEVICE_COOKIE);
     match authenticate(&state, SignIn { login: f.login.clone(), password: f.password }, &from, device).await {
-        Ok(user) => signed_in(&state, &user, &headers).await,
-        Err(e) => Ok((e.status(), page(None, &csrf, false, f.login, Some(e.localized_message()))).into_response()),
+        Ok(user) => signed_in(&state, &user, &headers, f.next.as_deref()).await,
+        Err(e) => Ok((e.status(), page(None, &csrf, false, f.login, Some(e.localized_message()), f.next.as_deref())).into_response()),
     }
 }
 
@@ -93,10 +113,11 @@ pub async fn sign_up(
     headers: HeaderMap,
     CheckedForm(f): CheckedForm<SignInForm>,
 ) -> PageResult {
+    let next = f.next.clone();
     let input = SignUp { login: f.login.clone(), password: f.password, display_name: f.display_name.unwrap_or_default(), role: f.role };
     match create_account(&state, input).await {
-        Ok(user) => signed_in(&state, &user, &headers).await,
-        Err(e) => Ok((e.status(), page(None, &csrf, true, f.login, Some(e.localized_message()))).into_response()),
+        Ok(user) => signed_in(&state, &user, &headers, next.as_deref()).await,
+        Err(e) => Ok((e.status(), page(None, &csrf, true, f.login, Some(e.localized_message()), next.as_deref())).into_response()),
     }
 }
 
@@ -123,12 +144,9 @@ pub async fn switch_language(
     if let Some(user) = user {
         state.db.set_user_language(user.user_id(), lang.tag()).await?;
     }
-    let back = headers
-        .get(axum::http::header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|r| url::Url::parse(r).ok())
-        .map(|u| format!("{}{}", u.path(), u.query().map(|q| format!("?{q}")).unwrap_or_default()))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang/"))
+    let back = super::layout::referer_path(&headers)
+        .and_then(|p| local_path(&p))
+        .filter(|p| !p.starts_with("/lang/"))
         .unwrap_or_else(|| "/".to_owned());
     let mut response = see_other(&back);
     set_cookie(&mut response, crate::i18n::LANG_COOKIE, lang.tag(), 365 * 24 * 3600);

@@ -66,15 +66,41 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CheckedForm<T> {
     }
 }
 
-/// The signed-in person behind a page; anyone else is sent to sign in.
+/// The signed-in person behind a page; anyone else is sent to sign in,
+/// and brought back afterwards to the page that asked: the address itself
+/// for a page, the page the form was on for a form.
 pub struct SignedIn(pub User);
 
 impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = PageError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let WebUser(user) = WebUser::from_request_parts(parts, state).await?;
-        require_user(user).map(SignedIn)
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let WebUser(user) = WebUser::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        match user {
+            Some(user) => Ok(SignedIn(user)),
+            None => {
+                let back = if parts.method == axum::http::Method::GET {
+                    parts.uri.path_and_query().map(|p| p.as_str().to_owned())
+                } else {
+                    referer_path(&parts.headers)
+                };
+                Err(see_other(&sign_in_then(back.as_deref())))
+            }
+        }
     }
+}
+
+/// The sign-in page, coming back to `next` (a path on this site) after.
+pub fn sign_in_then(next: Option<&str>) -> String {
+    match next.and_then(local_path) {
+        Some(next) => format!("/signin?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()),
+        None => "/signin".to_owned(),
+    }
+}
+
+/// The path (and query) of the page a request came from, if it names one.
+pub fn referer_path(headers: &axum::http::HeaderMap) -> Option<String> {
+    let url = url::Url::parse(headers.get(axum::http::header::REFERER)?.to_str().ok()?).ok()?;
+    Some(format!("{}{}", url.path(), url.query().map(|q| format!("?{q}")).unwrap_or_default()))
 }
 
 pub struct Layout {
@@ -150,10 +176,6 @@ impl IntoResponse for PageError {
 }
 
 pub type PageResult = Result<Response, PageError>;
-
-fn require_user(user: Option<User>) -> Result<User, PageError> {
-    user.ok_or(PageError(AppError::unauthenticated()))
-}
 
 /// Redirect after a form post.
 pub fn see_other(to: &str) -> Response {

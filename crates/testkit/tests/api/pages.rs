@@ -63,14 +63,44 @@ async fn a_form_without_the_csrf_token_is_refused() {
 }
 
 #[tokio::test]
-async fn pages_that_need_a_person_send_strangers_to_sign_in() {
+async fn pages_that_need_a_person_send_strangers_to_sign_in_and_back() {
     let app = spawn_app().await;
-    for path in ["/cart", "/orders", "/merchant"] {
+    for (path, next) in
+        [("/cart", "%2Fcart"), ("/orders", "%2Forders"), ("/studio/marketplace?sort=sold", "%2Fstudio%2Fmarketplace%3Fsort%3Dsold")]
+    {
         let r = app.get(path, None).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(r.headers()["location"], "/signin");
+        assert_eq!(r.headers()["location"], format!("/signin?next={next}"));
     }
     assert_eq!(app.get("/products/424242", None).await.status(), StatusCode::NOT_FOUND);
+    // A form sent signed out comes back to the page it was on.
+    let csrf = haul_testkit::set_cookie(&app.get("/signin", None).await, "haul_csrf").unwrap();
+    let r = app
+        .client
+        .post(app.url("/teams/1/join"))
+        .header("cookie", format!("haul_csrf={csrf}"))
+        .header("referer", app.url("/teams/1?from=share"))
+        .form(&[("csrf", csrf.as_str()), ("key", "k")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/signin?next=%2Fteams%2F1%3Ffrom%3Dshare");
+    // The sign-in page keeps `next` and, signed in, goes there; never elsewhere.
+    let page = app.get("/signin?next=%2Fcart", None).await.text().await.unwrap();
+    assert!(page.contains(r#"name="next" value="/cart""#) && page.contains(r#"href="/signup?next=%2Fcart""#));
+    let who = app.sign_up("ann").await;
+    for (next, to) in [("/cart", "/cart"), ("//evil.example/x", "/"), ("https://evil.example/", "/")] {
+        let csrf = haul_testkit::set_cookie(&app.get("/signin", None).await, "haul_csrf").unwrap();
+        let r = app
+            .client
+            .post(app.url("/signin"))
+            .header("cookie", format!("haul_csrf={csrf}"))
+            .form(&[("csrf", csrf.as_str()), ("login", who.login.as_str()), ("password", "correct horse"), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], to, "{next}");
+    }
 }
 
 #[tokio::test]
