@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -168,7 +168,8 @@ impl IntoResponse for PageError {
             s if s.is_server_error() => "error-server",
             _ => "error-other",
         };
-        let layout = Layout::new(None, &CsrfToken(String::new()));
+        let user = PAGE_USER.try_with(Clone::clone).ok().flatten();
+        let layout = Layout::new(user, &CsrfToken(String::new()));
         let page = ErrorPage { title: layout.t(title), message: self.0.message_in(layout.lang), layout };
         let html = page.render().unwrap_or_else(|_| "error".into());
         (status, Html(html)).into_response()
@@ -187,6 +188,37 @@ const NOTICE_COOKIE: &str = "haul_notice";
 tokio::task_local! {
     /// The notice the previous form left for this page, if any.
     static NOTICE: Option<String>;
+    /// Who asked for the page, for its error page's top bar.
+    static PAGE_USER: Option<User>;
+}
+
+/// Pages answer errors as pages: a refusal made before a handler ran (an
+/// address that is not a number, a bad query) comes back from the shared
+/// extractors as JSON and is shown here in the site's layout instead, with
+/// the top bar of whoever is signed in.
+pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let user = WebUser::from_request_parts(&mut parts, &state).await.ok().and_then(|WebUser(u)| u);
+    let response = PAGE_USER.scope(user.clone(), next.run(Request::from_parts(parts, body))).await;
+    let json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !json || !(response.status().is_client_error() || response.status().is_server_error()) {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
+    let body = serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default();
+    let code = ErrorCode::ALL.iter().copied().find(|c| body["error"]["code"] == c.as_str()).unwrap_or(ErrorCode::InternalError);
+    let message = body["error"]["message"].as_str().unwrap_or_default().to_owned();
+    PAGE_USER.scope(user, async move { PageError(AppError::new(code, message)).into_response() }).await
+}
+
+/// An address no page or endpoint answers: the site's 404 page, or the
+/// API's error for an API path.
+pub async fn not_found(WebUser(user): WebUser, uri: axum::http::Uri) -> Response {
+    let error = AppError::not_found("page");
+    if uri.path().starts_with("/api/") {
+        return error.into_response();
+    }
+    PAGE_USER.scope(user, async move { PageError(error).into_response() }).await
 }
 
 /// Redirect after a form post, and say on the next page what was done. The

@@ -316,3 +316,31 @@ async fn chinese_pages_carry_no_english_words_of_their_own() {
         assert!(english.is_empty(), "{path} shows English: {english:?}");
     }
 }
+
+#[tokio::test]
+async fn pages_answer_errors_as_pages_with_the_signed_in_top_bar_and_the_api_as_json() {
+    let app = spawn_app().await;
+    let ann = app.sign_up("ann").await;
+    let browser = app.browser(&ann).await;
+    let get = |path: &'static str, cookie: Option<String>| {
+        let mut r = app.client.get(app.url(path));
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        r.send()
+    };
+    for path in ["/products/abc", "/no-such-page", "/studio/marketplace?category=x", "/products/424242"] {
+        let r = get(path, Some(browser.cookie.clone())).await.unwrap();
+        let status = r.status();
+        assert!(status.is_client_error(), "{path}: {status}");
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("/signout") && !page.contains(r#"href="/signin""#), "{path}: the signed-in top bar");
+    }
+    let r = get("/no-such-page", None).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains(r#"href="/signin""#));
+    let r = get("/api/v1/no-such-endpoint", None).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "not_found");
+}
