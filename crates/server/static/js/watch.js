@@ -40,7 +40,10 @@ function wire() {
     for (const form of slide.querySelectorAll('form.react')) form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const on = form.elements.on.value === 'true', button = form.querySelector('button'), count = button.querySelector('span');
-      if ((await post(form.action, { kind: form.elements.kind.value, on })).ok) {
+      const answer = await post(form.action, { kind: form.elements.kind.value, on });
+      // Signed out: the server sent the request to sign in; go there (it comes back here).
+      if (answer.redirected && new URL(answer.url).pathname === '/signin') { location.href = answer.url; return; }
+      if (answer.ok) {
         button.classList.toggle('on', on); count.textContent = +count.textContent + (on ? 1 : -1); form.elements.on.value = String(!on);
       }
     });
