@@ -153,13 +153,13 @@ pub(crate) struct SaleLine {
     pub at: Timestamp,
     /// `(room, host)` when bought inside a live room.
     pub live_room: Option<(i64, i64)>,
-    /// A touch the purchase itself made: the video card bought from, or
-    /// the campaign's leader with the campaign's rate.
+    /// A credit the purchase itself makes: a campaign order is its leader's,
+    /// at the campaign's rate.
     pub direct: Option<(Touch, Option<RateBps>)>,
 }
 
 /// Credits each line: a handful of queries for the whole batch (touches of
-/// its buyers, then the plans and staff of the shops that any line credits).
+/// its buyers, then the plans and staff of the shops that a line could credit).
 pub(crate) async fn attribute(tx: &mut Transaction<'_, Any>, lines: &[SaleLine], terms: &AffiliateTerms) -> Result<Vec<Option<Credit>>> {
     if lines.is_empty() {
         return Ok(Vec::new());
@@ -185,31 +185,29 @@ pub(crate) async fn attribute(tx: &mut Transaction<'_, Any>, lines: &[SaleLine],
             at: Timestamp::from_millis(at),
         });
     }
-    let mut chosen = Vec::with_capacity(lines.len());
-    for l in lines {
-        let mut own = touches.get(&(l.buyer, l.product)).cloned().unwrap_or_default();
-        if let Some((touch, _)) = l.direct {
-            own.push(touch);
-        }
-        let sale = Sale { buyer: UserId(l.buyer), at: l.at, live_room: l.live_room.map(|(r, h)| (RoomId(r), UserId(h))), shop_staff: &[] };
-        chosen.push(affiliate::credit(&own, &sale, terms.window_ms));
-    }
-    let shops: Vec<i64> = distinct(lines.iter().zip(&chosen).filter(|(_, c)| c.is_some()).map(|(l, _)| l.shop));
+    // The staff of every shop a line could credit, so that the domain's
+    // rule (staff earn nothing on their own shop) decides with them.
+    let candidate = |l: &SaleLine| l.live_room.is_some() || l.direct.is_some() || touches.contains_key(&(l.buyer, l.product));
+    let shops: Vec<i64> = distinct(lines.iter().filter(|l| candidate(l)).map(|l| l.shop));
     if shops.is_empty() {
         return Ok(vec![None; lines.len()]);
     }
-    let staff = staff_of(tx, &shops).await?;
+    let mut staff: HashMap<i64, Vec<UserId>> = HashMap::new();
+    for (shop, user) in staff_of(tx, &shops).await? {
+        staff.entry(shop).or_default().push(UserId(user));
+    }
     let plans = plans_of(tx, &shops).await?;
     Ok(lines
         .iter()
-        .zip(chosen)
-        .map(|(l, touch)| {
-            let touch = touch?;
-            if staff.contains(&(l.shop, touch.creator.get())) {
-                return None;
-            }
+        .map(|l| {
+            let mut own = touches.get(&(l.buyer, l.product)).cloned().unwrap_or_default();
+            own.extend(l.direct.map(|(touch, _)| touch));
+            let shop_staff = staff.get(&l.shop).map(Vec::as_slice).unwrap_or_default();
+            let live_room = l.live_room.map(|(r, h)| (RoomId(r), UserId(h)));
+            let sale = Sale { buyer: UserId(l.buyer), at: l.at, live_room, shop_staff };
+            let touch = affiliate::credit(&own, &sale, terms.window_ms)?;
             let rate = match l.direct {
-                Some((direct, rate)) if direct == touch && direct.kind == TouchKind::Community => rate,
+                Some((direct, rate)) if direct == touch => rate,
                 _ => {
                     let shop_plans = plans.get(&l.shop).map(Vec::as_slice).unwrap_or_default();
                     let rates: Vec<PlanRates<'_>> = shop_plans
