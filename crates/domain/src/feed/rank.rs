@@ -187,6 +187,8 @@ pub enum Source {
     Exploration,
     /// A video promoted through the traffic pools.
     Pool,
+    /// Shown before: the viewer has seen everything else.
+    Seen,
 }
 
 /// Why an item is on the page, shown to viewers and creators alike.

@@ -79,6 +79,11 @@ impl Shortlist {
         self.ranked.is_empty()
     }
 
+    /// How many it holds that are not exploration items.
+    pub fn proven(&self) -> usize {
+        self.proven
+    }
+
     /// The ids it holds, for finding which candidates it lacks.
     pub fn ids(&self) -> IdSet<i64> {
         self.ranked.iter().map(|p| p.id).collect()

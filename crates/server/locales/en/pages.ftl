@@ -16,6 +16,9 @@ watch-why-following = you follow the creator
 watch-why-affinity = it matches what you watch and like
 watch-why-exploration = it is new and finding its first audience
 watch-why-pool = it did well with earlier viewers
+watch-why-seen = you have seen every other video: this one comes again
+watch-caught-up = You're all caught up
+watch-caught-up-more = Here are videos you've seen, best first. Follow creators or post your own for more.
 
 # A creator's profile.
 creator-followers = { $n ->

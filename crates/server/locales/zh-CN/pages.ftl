@@ -16,6 +16,9 @@ watch-why-following = 你关注了这位创作者
 watch-why-affinity = 和你常看、常点赞的内容相似
 watch-why-exploration = 新作品，正在寻找第一批观众
 watch-why-pool = 之前的观众反响不错
+watch-why-seen = 其他视频你都看过了，这条再看一遍
+watch-caught-up = 你已看完全部新视频
+watch-caught-up-more = 下面是看过的视频，精彩的在前。关注创作者或发布自己的视频，看到更多。
 
 # A creator's profile.
 creator-followers = 粉丝

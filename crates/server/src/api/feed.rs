@@ -38,17 +38,21 @@ pub struct FeedItem<'a> {
     /// Why it is here: source, traffic pool, quality, freshness, affinity, hard sell, policy.
     #[schema(value_type = Object)]
     pub reasons: Reasons,
+    /// The first video shown again: the viewer has seen every other one
+    /// (from here on, `reasons.source` is `seen`).
+    pub caught_up: bool,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct FeedPage<'a> {
     pub items: Vec<FeedItem<'a>>,
-    /// Pass back as `cursor` for more; a signed-in viewer is never shown an item twice.
+    /// Pass back as `cursor` for more. A signed-in viewer's feed never ends: once
+    /// every video was shown, seen ones come again.
     pub next_cursor: Option<String>,
 }
 
 fn page(ranked: &[crate::feed::Ranked], next_cursor: Option<String>) -> Response {
-    let items = ranked.iter().map(|r| FeedItem { video: &r.json, reasons: r.reasons }).collect();
+    let items = ranked.iter().map(|r| FeedItem { video: &r.json, reasons: r.reasons, caught_up: r.caught_up }).collect();
     axum::Json(FeedPage { items, next_cursor }).into_response()
 }
 

@@ -4,7 +4,7 @@
 use super::index::Index;
 use super::viewers::Viewer;
 use haul_domain::feed::ids::{IdMap as HashMap, IdSet as HashSet};
-use haul_domain::feed::rank::{RankConfig, Scored, co_scores, score};
+use haul_domain::feed::rank::{RankConfig, Scored, Source, co_scores, page, score};
 use haul_domain::feed::shortlist::Shortlist;
 
 /// How deep each source is drawn, per creator followed, per top category,
@@ -16,6 +16,10 @@ const PER_CATEGORY: usize = 60;
 const CO_ENGAGEMENT: usize = 80;
 const EXPLORE: usize = 60;
 const TOP: usize = 120;
+/// How many of the best unseen videos a look past the sources adds, and how
+/// many seen ones are scored to be shown again.
+const DEEPER: usize = 200;
+const AGAIN: usize = 1_000;
 
 /// A viewer's shortlist and what it was made from.
 pub struct Made {
@@ -25,6 +29,15 @@ pub struct Made {
     merged: usize,
     /// Co-engagement with what the viewer liked, per video.
     co: HashMap<i64, f64>,
+    /// A look at every unseen video of this build found nothing proven.
+    dry: bool,
+}
+
+/// A page, and where on it the viewer has seen everything (the items from
+/// there on are shown again).
+pub struct Page {
+    pub chosen: Vec<Scored>,
+    pub caught_up_at: Option<usize>,
 }
 
 /// A stranger's candidates, scored.
@@ -79,13 +92,16 @@ fn score_all(
 }
 
 /// The viewer's next page from their shortlist: made again when the index
-/// was rebuilt, topped up when too little is left, with new uploads merged in.
-pub fn next_page(index: &Index, state: &mut Viewer, me: i64, size: usize, now_ms: i64, cfg: &RankConfig) -> Vec<Scored> {
+/// was rebuilt, topped up when too little is left, with new uploads merged
+/// in. When the sources run out of proven videos, every unseen video in the
+/// index is looked at (older ones rank lower); when nothing unseen is left,
+/// seen videos come again, best first, each once per round.
+pub fn next_page(index: &Index, state: &mut Viewer, me: i64, size: usize, now_ms: i64, cfg: &RankConfig) -> Page {
     let mut made = match state.shortlist.take() {
         Some(made) if made.index_version == index.version => made,
         _ => {
             let co = co_scores(&state.profile.liked, &index.neighbours);
-            Made { list: Shortlist::default(), index_version: index.version, merged: index.added.len(), co }
+            Made { list: Shortlist::default(), index_version: index.version, merged: index.added.len(), co, dry: false }
         }
     };
     if made.list.is_empty() || !made.list.can_serve(size, cfg) {
@@ -106,9 +122,73 @@ pub fn next_page(index: &Index, state: &mut Viewer, me: i64, size: usize, now_ms
         }
     }
     made.merged = index.added.len();
+    if made.list.proven() < size && !made.dry {
+        let more = deeper(index, state, me, &made, now_ms, cfg);
+        made.dry = more.iter().all(|s| s.reasons.source == Source::Exploration);
+        made.list.extend(&more);
+    }
     // The reasons of the few shown, worked out again: the list keeps only what choosing needs.
-    let chosen: Vec<Scored> = made.list.next_page(size, cfg).into_iter().filter_map(|p| score_one(p.id)).collect();
+    let mut chosen: Vec<Scored> = made.list.next_page(size, cfg).into_iter().filter_map(|p| score_one(p.id)).collect();
     state.seen.extend(chosen.iter().map(|s| s.id));
+    let mut caught_up_at = None;
+    if chosen.len() < size {
+        let again = again(index, state, me, &chosen, &made.co, size - chosen.len(), now_ms, cfg);
+        if again.crossing && !again.chosen.is_empty() {
+            caught_up_at = Some(chosen.len());
+        }
+        chosen.extend(again.chosen);
+    }
     state.shortlist = Some(made);
-    chosen
+    Page { chosen, caught_up_at }
+}
+
+/// The best unseen videos the shortlist lacks, from the whole index.
+fn deeper(index: &Index, state: &Viewer, me: i64, made: &Made, now_ms: i64, cfg: &RankConfig) -> Vec<Scored> {
+    let held = made.list.ids();
+    let ids = index.entries.keys().filter(|id| !state.seen.contains(*id) && !held.contains(*id)).copied().collect();
+    let mut scored = score_all(index, state, Some(me), &made.co, ids, now_ms, cfg);
+    if scored.len() > DEEPER {
+        scored.select_nth_unstable_by(DEEPER, |a, b| b.reasons.score.total_cmp(&a.reasons.score));
+        scored.truncate(DEEPER);
+    }
+    scored
+}
+
+struct Again {
+    chosen: Vec<Scored>,
+    /// The first seen videos shown again: the viewer crosses over.
+    crossing: bool,
+}
+
+/// Seen videos shown again, none twice in a round (a round ends when all
+/// were shown again), none already on the page.
+#[allow(clippy::too_many_arguments)]
+fn again(
+    index: &Index,
+    state: &mut Viewer,
+    me: i64,
+    on_page: &[Scored],
+    co: &HashMap<i64, f64>,
+    n: usize,
+    now_ms: i64,
+    cfg: &RankConfig,
+) -> Again {
+    let crossing = state.shown_again.is_empty();
+    let mut chosen: Vec<Scored> = Vec::with_capacity(n);
+    for _ in 0..2 {
+        let fresh = |id: &&i64| !state.shown_again.contains(*id) && !on_page.iter().chain(&chosen).any(|s| s.id == **id);
+        let ids = state.seen.iter().filter(fresh).take(AGAIN).copied().collect();
+        let more = page(score_all(index, state, Some(me), co, ids, now_ms, cfg), n - chosen.len(), cfg);
+        state.shown_again.extend(more.iter().map(|s| s.id));
+        chosen.extend(more);
+        if chosen.len() == n {
+            break;
+        }
+        // The round is over: the rest of the page starts the next one.
+        state.shown_again.clear();
+    }
+    for s in &mut chosen {
+        s.reasons.source = Source::Seen;
+    }
+    Again { chosen, crossing }
 }

@@ -1,8 +1,8 @@
 //! The feed engine: the index of every published video in memory
 //! (`index.rs`), refreshed from the record on a timer, each viewer's profile
 //! and seen set cached (`viewers.rs`), and the two feeds — For You (ranked,
-//! with exploration audiences for new videos, never repeating what the
-//! viewer was shown) and Following (newest first). A request reads no
+//! with exploration audiences for new videos, nothing shown twice until
+//! everything was shown, then seen videos again) and Following (newest first). A request reads no
 //! database when its viewer is cached; impressions are written in batches.
 
 mod candidates;
@@ -44,6 +44,8 @@ pub struct Ranked {
     pub detail: Arc<VideoDetail>,
     pub json: Arc<serde_json::value::RawValue>,
     pub reasons: Reasons,
+    /// The first of the videos shown again: the viewer has seen all the others.
+    pub caught_up: bool,
 }
 
 impl FeedEngine {
@@ -153,7 +155,7 @@ impl FeedEngine {
         Ok(())
     }
 
-    /// The For You page: ranked, never what was shown before; impressions
+    /// The For You page: ranked, unseen first (see `candidates::next_page`); impressions
     /// are recorded so the next page moves on.
     pub async fn for_you(&self, db: &Db, viewer: Option<UserId>, size: usize, now: Timestamp) -> haul_store::Result<Vec<Ranked>> {
         if let Some(v) = viewer {
@@ -161,11 +163,14 @@ impl FeedEngine {
         }
         let cfg = RankConfig { policy: self.policy(), ..RankConfig::default() };
         let Ok(index) = self.index.read() else { return Ok(Vec::new()) };
-        let chosen = match viewer {
+        let candidates::Page { chosen, caught_up_at } = match viewer {
             Some(v) => self.viewers.with(v, |state| candidates::next_page(&index, state, v.get(), size, now.millis(), &cfg)),
-            None => Some(page(candidates::scored(&index, &Viewer::default(), now.millis(), &cfg), size, &cfg)),
+            None => Some(candidates::Page {
+                chosen: page(candidates::scored(&index, &Viewer::default(), now.millis(), &cfg), size, &cfg),
+                caught_up_at: None,
+            }),
         }
-        .unwrap_or_default();
+        .unwrap_or(candidates::Page { chosen: Vec::new(), caught_up_at: None });
         if let Some(v) = viewer
             && !chosen.is_empty()
         {
@@ -173,7 +178,15 @@ impl FeedEngine {
         }
         Ok(chosen
             .into_iter()
-            .filter_map(|s| index.entries.get(&s.id).map(|e| Ranked { detail: e.detail.clone(), json: e.json.clone(), reasons: s.reasons }))
+            .enumerate()
+            .filter_map(|(i, s)| {
+                index.entries.get(&s.id).map(|e| Ranked {
+                    detail: e.detail.clone(),
+                    json: e.json.clone(),
+                    reasons: s.reasons,
+                    caught_up: caught_up_at == Some(i),
+                })
+            })
             .collect())
     }
 
@@ -198,6 +211,7 @@ impl FeedEngine {
                         detail: e.detail.clone(),
                         json: e.json.clone(),
                         reasons: s.reasons,
+                        caught_up: false,
                     })
                 })
                 .take(size)

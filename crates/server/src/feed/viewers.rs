@@ -21,6 +21,8 @@ pub struct Viewer {
     pub seen: HashSet<i64>,
     /// The categories they engage with most, best first.
     pub top_categories: Vec<i64>,
+    /// Seen videos shown again in this round, once everything was seen.
+    pub shown_again: HashSet<i64>,
     /// Their candidates, scored, served page by page.
     pub shortlist: Option<super::candidates::Made>,
     loaded_at_ms: i64,
@@ -55,6 +57,7 @@ impl Viewer {
             profile,
             seen,
             top_categories: top.into_iter().take(3).map(|(c, _)| c).collect(),
+            shown_again: HashSet::default(),
             shortlist: None,
             loaded_at_ms: now.millis(),
         }

@@ -42,6 +42,8 @@ pub struct Slide {
     pub saved: bool,
     /// "Why am I seeing this?"
     pub why: Option<String>,
+    /// The first video shown again: "you're all caught up" goes before it.
+    pub caught_up: bool,
 }
 
 fn why(r: &Reasons) -> String {
@@ -51,6 +53,7 @@ fn why(r: &Reasons) -> String {
         haul_domain::feed::rank::Source::Affinity => lang.t("watch-why-affinity"),
         haul_domain::feed::rank::Source::Exploration => lang.t("watch-why-exploration"),
         haul_domain::feed::rank::Source::Pool => lang.t("watch-why-pool"),
+        haul_domain::feed::rank::Source::Seen => lang.t("watch-why-seen"),
     };
     lang.t_args(
         "watch-why",
@@ -93,6 +96,7 @@ async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Opt
         liked: reactions.iter().any(|r| r == "like"),
         saved: reactions.iter().any(|r| r == "save"),
         why: reasons.map(why),
+        caught_up: false,
         v,
     })
 }
@@ -100,7 +104,9 @@ async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Opt
 async fn slides(state: &AppState, user: Option<&User>, ranked: Vec<Ranked>) -> Result<Vec<Slide>, AppError> {
     let mut out = Vec::with_capacity(ranked.len());
     for r in ranked {
-        out.push(slide(state, user, view((*r.detail).clone()), Some(&r.reasons)).await?);
+        let mut s = slide(state, user, view((*r.detail).clone()), Some(&r.reasons)).await?;
+        s.caught_up = r.caught_up;
+        out.push(s);
     }
     Ok(out)
 }

@@ -51,7 +51,11 @@ async fn a_new_video_with_a_product_reaches_other_accounts_with_its_reasons_and_
     assert_eq!(item["reasons"]["pool"]["state"], "growing");
     assert_eq!(item["reasons"]["pool"]["level"], 0);
     assert!(item["reasons"]["quality"].as_f64().unwrap() > 0.0);
-    assert!(!ids(&feed(&app, Some(&viewer)).await).contains(&id), "never shown twice");
+    // Nothing else to show: it comes again, marked as seen.
+    let again = feed(&app, Some(&viewer)).await;
+    assert_eq!(ids(&again), [id]);
+    assert_eq!(again["items"][0]["reasons"]["source"], "seen");
+    assert_eq!(again["items"][0]["caught_up"], true);
     assert!(!ids(&feed(&app, Some(&creator)).await).contains(&id), "not in the creator's own feed");
     // Strangers without an account see it too.
     assert!(ids(&feed(&app, None).await).contains(&id));
@@ -68,6 +72,41 @@ async fn a_new_video_with_a_product_reaches_other_accounts_with_its_reasons_and_
     app.pay(&viewer, order["id"].as_i64().unwrap()).await;
     let v: Value = app.get(&format!("/api/v1/videos/{id}"), None).await.json().await.unwrap();
     assert_eq!(v["purchases"], 1);
+}
+
+/// Unseen videos first, each once; then the feed goes on with seen ones,
+/// marking once where it crosses over, each seen one once per round.
+#[tokio::test]
+async fn a_viewers_feed_never_runs_dry() {
+    let app = spawn_app().await;
+    let mut posted = Vec::new();
+    for name in ["ana", "bo", "cai"] {
+        let creator = app.sign_up(name).await;
+        for i in 0..2 {
+            posted.push(upload_ok(&app, &creator, &format!("Clip {i} by {name} #daily"), json!([])).await["id"].as_i64().unwrap());
+        }
+    }
+    let viewer = app.sign_up("viewer").await;
+    let mut pages = Vec::new();
+    for _ in 0..5 {
+        let page: Value = app.get("/api/v1/feed?limit=4", Some(&viewer.token)).await.json().await.unwrap();
+        assert!(page["next_cursor"].is_string(), "{page}");
+        pages.push(page);
+    }
+    let all: Vec<&Value> = pages.iter().flat_map(|p| p["items"].as_array().unwrap()).collect();
+    assert_eq!(all.len(), 20, "every page is full");
+    let first: Vec<i64> = all[..6].iter().map(|i| i["video"]["id"].as_i64().unwrap()).collect();
+    let mut sorted = first.clone();
+    sorted.sort();
+    assert_eq!(sorted, posted, "the six unseen come first, each once");
+    assert!(all[..6].iter().all(|i| i["reasons"]["source"] != "seen" && i["caught_up"] == false));
+    assert!(all[6..].iter().all(|i| i["reasons"]["source"] == "seen"));
+    let marked: Vec<usize> = all.iter().enumerate().filter(|(_, i)| i["caught_up"] == true).map(|(n, _)| n).collect();
+    assert_eq!(marked, [6], "marked once, where the feed crosses over");
+    // Shown again: a round holds each seen video once.
+    let mut round: Vec<i64> = all[6..12].iter().map(|i| i["video"]["id"].as_i64().unwrap()).collect();
+    round.sort();
+    assert_eq!(round, posted);
 }
 
 #[tokio::test]
