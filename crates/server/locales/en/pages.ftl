@@ -698,3 +698,4 @@ market-sort-rating = Best rated
 market-filter = Show
 market-sold = { $n } sold in 30 days
 market-rating = ★{ $stars } ({ $n })
+product-notes = Notes about this product

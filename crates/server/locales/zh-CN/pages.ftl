@@ -635,3 +635,4 @@ market-sort-rating = 评分最高
 market-filter = 筛选
 market-sold = 近 30 天售出 { $n }
 market-rating = ★{ $stars }（{ $n } 条）
+product-notes = 关于这件商品的笔记

@@ -14,16 +14,16 @@ use axum::http::StatusCode;
 use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
 use haul_domain::ids::{NoteId, ShopId, UserId};
-use haul_store::content::Note;
+use haul_store::content::{Note, NoteCard, NoteFilter};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
     // Only creating a note (with its pictures) takes a large body.
     OpenApiRouter::new()
-        .routes(routes!(create))
+        .routes(routes!(create, list))
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         .routes(routes!(show))
         .routes(routes!(like))
@@ -122,6 +122,26 @@ async fn sponsorships(
         }
     }
     Ok(axum::Json(open))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct NotesQuery {
+    /// Only this author's notes.
+    author_id: Option<i64>,
+    /// Only notes that tag this product.
+    product_id: Option<i64>,
+    /// 1 to 100; 20 by default.
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// The notes feed: published notes, newest first, each with its first
+/// picture and its labels (`sponsored`, `commission`: 1 when they apply).
+#[utoipa::path(get, path = "/api/v1/notes", tag = "notes", params(NotesQuery), responses((status = 200, body = PageOf<NoteCard>)))]
+async fn list(State(state): State<AppState>, Query(q): Query<NotesQuery>) -> AppResult<axum::Json<PageOf<NoteCard>>> {
+    let page = PageParams { limit: q.limit, cursor: q.cursor }.parse()?;
+    let filter = NoteFilter { author: q.author_id.map(UserId), product: q.product_id };
+    Ok(axum::Json(state.db.note_cards(filter, &page).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/creators/{id}/notes", tag = "notes", params(PageParams), responses((status = 200, body = PageOf<Note>)))]

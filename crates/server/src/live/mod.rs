@@ -117,6 +117,11 @@ impl LiveHub {
         loaded.cloned()
     }
 
+    /// How many watch `room` now (0 when nobody has opened it on this node).
+    pub fn viewers_now(&self, room: i64) -> i64 {
+        self.rooms().get(&room).and_then(|cell| cell.get().cloned()).map_or(0, |r| r.viewers())
+    }
+
     /// A stream started or stopped in `room`; returns the new count.
     pub fn stream_changed(&self, room: i64) -> u64 {
         let mut streams = self.streams.lock().unwrap_or_else(|p| p.into_inner());

@@ -281,6 +281,11 @@ impl RoomHub {
         f(&mut self.state().delta);
     }
 
+    /// Viewers on every node, as last sent to them.
+    pub fn viewers(&self) -> i64 {
+        self.state().sent_viewers
+    }
+
     /// A node's viewer count, as reported at `now_ms`.
     pub fn presence(&self, node: &str, count: i64, now_ms: i64) {
         self.state().presence.insert(node.to_owned(), (count, now_ms));

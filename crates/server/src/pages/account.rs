@@ -152,3 +152,20 @@ pub async fn switch_language(
     set_cookie(&mut response, crate::i18n::LANG_COOKIE, lang.tag(), 365 * 24 * 3600);
     Ok(response)
 }
+
+#[derive(Template)]
+#[template(path = "me.html")]
+struct MePage {
+    layout: Layout,
+    followers: i64,
+}
+
+/// "Me": everything of one's own in one list (the phone's last tab).
+pub async fn me(
+    State(state): State<AppState>,
+    super::layout::SignedIn(user): super::layout::SignedIn,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+) -> PageResult {
+    let followers = state.db.follower_count(user.user_id()).await?;
+    Ok(render(&MePage { layout: Layout::new(Some(user), &csrf), followers }))
+}

@@ -108,12 +108,15 @@ pub struct Layout {
     pub csrf: String,
     pub notice: Option<String>,
     pub lang: Lang,
+    /// The bottom bar's tab to light up.
+    pub tab: &'static str,
 }
 
 impl Layout {
     pub fn new(user: Option<User>, csrf: &CsrfToken) -> Self {
         let notice = NOTICE.try_with(Clone::clone).ok().flatten();
-        Layout { user, csrf: csrf.0.clone(), notice, lang: crate::i18n::current() }
+        let tab = TAB.try_with(|t| *t).unwrap_or("");
+        Layout { user, csrf: csrf.0.clone(), notice, lang: crate::i18n::current(), tab }
     }
     /// The page's text for `key` in its language.
     pub fn t(&self, key: &str) -> String {
@@ -190,6 +193,21 @@ tokio::task_local! {
     static NOTICE: Option<String>;
     /// Who asked for the page, for its error page's top bar.
     static PAGE_USER: Option<User>;
+    /// The tab of the phone's tab bar the page belongs to.
+    static TAB: &'static str;
+}
+
+/// Which tab of the bottom bar a path belongs to ("" for none).
+fn tab_of(path: &str) -> &'static str {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    match path {
+        "/" => "home",
+        _ if under("/live") => "live",
+        _ if under("/studio") => "post",
+        _ if under("/cart") => "cart",
+        _ if under("/me") || under("/orders") || under("/account") => "me",
+        _ => "",
+    }
 }
 
 /// Pages answer errors as pages: a refusal made before a handler ran (an
@@ -240,7 +258,8 @@ pub async fn notice_cookie(req: Request, next: Next) -> Response {
         .and_then(|pairs| pairs.into_iter().next().map(|(_, n)| n))
         .filter(|n| !n.is_empty());
     let had = notice.is_some();
-    let mut response = NOTICE.scope(notice, next.run(req)).await;
+    let tab = tab_of(req.uri().path());
+    let mut response = NOTICE.scope(notice, TAB.scope(tab, next.run(req))).await;
     let leaves_new = response.headers().get_all(header::SET_COOKIE).iter().any(|v| v.as_bytes().starts_with(NOTICE_COOKIE.as_bytes()));
     if had && !leaves_new {
         crate::auth::set_cookie(&mut response, NOTICE_COOKIE, "", 0);

@@ -8,6 +8,7 @@ mod affiliate;
 mod cart;
 mod community;
 mod earnings;
+mod home;
 pub mod layout;
 mod live;
 mod merchant;
@@ -28,7 +29,13 @@ use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(shop::home))
+        .route("/", get(home::home))
+        .route("/products", get(shop::catalog))
+        .route("/notes", get(notes::list))
+        .route("/me", get(account::me))
+        .route("/manifest.webmanifest", get(manifest))
+        .route("/static/icon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
         .route("/shops/{slug}", get(shop::shop))
         .route("/products/{id}", get(shop::product))
         .route("/products/{id}/out", get(shop::out))
@@ -124,6 +131,27 @@ pub fn router() -> Router<AppState> {
 
 /// The pages' scripts: files, never inline, so the Content-Security-Policy
 /// can refuse inline script.
+async fn icon() -> impl axum::response::IntoResponse {
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "max-age=86400")], include_str!("../../static/icon.svg"))
+}
+
+/// Lets a phone add Haul to its home screen as an app.
+async fn manifest() -> impl axum::response::IntoResponse {
+    let lang = crate::i18n::current();
+    let body = serde_json::json!({
+        "name": "Haul",
+        "short_name": "Haul",
+        "description": lang.t("manifest-description"),
+        "lang": lang.tag(),
+        "start_url": "/",
+        "display": "standalone",
+        "background_color": "#f7f7f8",
+        "theme_color": "#fe2c55",
+        "icons": [{"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    });
+    ([(header::CONTENT_TYPE, "application/manifest+json")], body.to_string())
+}
+
 async fn script(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
     use axum::response::IntoResponse;
     let body = match file.as_str() {

@@ -4,14 +4,82 @@
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
 use crate::AppState;
 use crate::auth::WebUser;
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 use crate::pages::layout::check_multipart_csrf;
 use crate::services::notes::{NoteView, publish, view};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
 use haul_domain::ids::{NoteId, ShopId};
+use haul_domain::page::PageRequest;
+use haul_store::content::{NoteCard, NoteFilter};
 use serde::Deserialize;
+
+/// A note in a two-column grid: its first picture, title, author and labels.
+pub struct NoteTile {
+    pub id: i64,
+    pub title: String,
+    pub author: String,
+    pub cover: Option<String>,
+    pub likes: i64,
+    /// The author's rating, shown only where it is of the product at hand
+    /// (on a product's page) or of the product the note rates.
+    pub rating: Option<i64>,
+    pub sponsored: bool,
+    pub commission: bool,
+}
+
+/// Grid tiles; `about` is the product whose page shows them.
+pub fn tiles(cards: Vec<NoteCard>, about: Option<i64>) -> Vec<NoteTile> {
+    cards
+        .into_iter()
+        .map(|c| NoteTile {
+            rating: c.rating.filter(|_| about.is_none() || c.rated_product_id == about),
+            cover: c.cover_key.as_deref().map(crate::media::MediaStore::url),
+            id: c.id,
+            title: c.title,
+            author: c.author,
+            likes: c.likes,
+            sponsored: c.sponsored == 1,
+            commission: c.commission == 1,
+        })
+        .collect()
+}
+
+/// The newest notes of a filter, as tiles, with the cursor for more.
+pub async fn note_tiles(
+    state: &AppState,
+    filter: NoteFilter,
+    limit: i64,
+    cursor: Option<&str>,
+) -> Result<(Vec<NoteTile>, Option<String>), crate::error::AppError> {
+    let page = state.db.note_cards(filter, &PageRequest::parse(Some(limit), cursor)?).await?;
+    Ok((tiles(page.items, filter.product), page.next_cursor))
+}
+
+#[derive(Template)]
+#[template(path = "notes.html")]
+struct NotesPage {
+    layout: Layout,
+    notes: Vec<NoteTile>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NotesQuery {
+    cursor: Option<String>,
+}
+
+/// The notes feed: every published note, newest first, two columns.
+pub async fn list(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<NotesQuery>,
+) -> PageResult {
+    let (notes, next) = note_tiles(&state, NoteFilter::default(), 30, q.cursor.as_deref()).await?;
+    Ok(render(&NotesPage { layout: Layout::new(user, &csrf), notes, next }))
+}
 
 #[derive(Template)]
 #[template(path = "note.html")]

@@ -45,8 +45,8 @@ impl From<ProductSummary> for Card {
 }
 
 #[derive(Template)]
-#[template(path = "home.html")]
-struct Home {
+#[template(path = "catalog.html")]
+struct Catalog {
     layout: Layout,
     heading: String,
     description: Option<String>,
@@ -54,6 +54,9 @@ struct Home {
     report: Option<String>,
     action: String,
     q: String,
+    /// Category chips, `(id, name)`, and the one chosen; on the catalog only.
+    categories: Vec<(i64, String)>,
+    category: Option<i64>,
     cards: Vec<Card>,
     next_cursor: Option<String>,
 }
@@ -61,6 +64,7 @@ struct Home {
 #[derive(Deserialize)]
 pub struct Browse {
     q: Option<String>,
+    category: Option<i64>,
     cursor: Option<String>,
 }
 
@@ -70,25 +74,33 @@ async fn listing(state: &AppState, filter: ProductFilter, cursor: Option<&str>) 
     Ok((found.items.into_iter().map(Card::from).collect(), found.next_cursor))
 }
 
-pub async fn home(
+/// Every product, searched or by category: the catalog behind the content.
+pub async fn catalog(
     State(state): State<AppState>,
     WebUser(user): WebUser,
     Extension(csrf): Extension<CsrfToken>,
     Query(b): Query<Browse>,
 ) -> PageResult {
-    let q = b.q.unwrap_or_default();
-    let q = search_terms(&q, 100);
-    let filter = ProductFilter { search: Some(q.clone()).filter(|s| !s.is_empty()), ..ProductFilter::default() };
+    let q = search_terms(&b.q.unwrap_or_default(), 100);
+    let categories: Vec<(i64, String)> = state.db.categories().await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let category = b.category.filter(|c| categories.iter().any(|(id, _)| id == c));
+    let filter = ProductFilter {
+        search: Some(q.clone()).filter(|s| !s.is_empty()),
+        category: category.map(haul_domain::ids::CategoryId),
+        ..ProductFilter::default()
+    };
     let (cards, next_cursor) = listing(&state, filter, b.cursor.as_deref()).await?;
     let lang = crate::i18n::current();
-    let heading = if q.is_empty() { lang.t("home-title") } else { lang.t_with("home-results", "q", &q) };
-    Ok(render(&Home {
+    let heading = if q.is_empty() { lang.t("catalog-title") } else { lang.t_with("home-results", "q", &q) };
+    Ok(render(&Catalog {
         layout: Layout::new(user, &csrf),
         heading,
         description: None,
-        action: "/".into(),
+        action: "/products".into(),
         report: None,
         q,
+        categories,
+        category,
         cards,
         next_cursor,
     }))
@@ -108,13 +120,15 @@ pub async fn shop(
         ProductFilter { shop: Some(ShopId(shop.id)), search: Some(q.clone()).filter(|s| !s.is_empty()), ..ProductFilter::default() };
     let (cards, next_cursor) = listing(&state, filter, b.cursor.as_deref()).await?;
     let description = Some(shop.description.clone()).filter(|d| !d.is_empty());
-    Ok(render(&Home {
+    Ok(render(&Catalog {
         layout: Layout::new(user, &csrf),
         heading: shop.name,
         description,
         report: Some(format!("/report?subject=shop&id={}&back=/shops/{slug}", shop.id)),
         action: format!("/shops/{slug}"),
         q,
+        categories: Vec::new(),
+        category: None,
         cards,
         next_cursor,
     }))
@@ -154,6 +168,8 @@ struct ProductPage {
     image: Option<String>,
     initial: String,
     skus: Vec<SkuOption>,
+    /// Notes that tag the product, newest first.
+    notes: Vec<super::notes::NoteTile>,
 }
 
 #[derive(Deserialize)]
@@ -219,7 +235,9 @@ pub async fn product(
         });
     }
     let teams = super::teams::offer_cards(&state, state.db.team_offers_of_product(ProductId(id)).await?).await?;
-    let mut response = render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, teams, p });
+    let about = haul_store::content::NoteFilter { author: None, product: Some(id) };
+    let (notes, _) = super::notes::note_tiles(&state, about, 6, None).await?;
+    let mut response = render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, teams, notes, p });
     if let Some((kind, subject)) = remember {
         super::earnings::remember(&state, &mut response, &headers, kind, subject, id);
     }

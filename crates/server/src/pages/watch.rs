@@ -127,10 +127,29 @@ struct MoreSlides {
     next: Option<String>,
 }
 
-pub async fn watch(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+#[derive(Deserialize)]
+pub struct WatchQuery {
+    /// The video tapped on the home page: it plays first, the feed follows.
+    from: Option<i64>,
+}
+
+pub async fn watch(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<WatchQuery>,
+) -> PageResult {
     let (ranked, next) = for_you_ranked(&state, user.as_ref(), &FeedQuery { limit: Some(5), cursor: None }).await?;
-    let slides = slides(&state, user.as_ref(), ranked).await?;
-    Ok(render(&WatchPage { layout: Layout::new(user, &csrf), slides, next }))
+    let mut first = Vec::new();
+    if let Some(id) = q.from
+        && let Ok(detail) = state.db.video(VideoId(id)).await
+        && detail.video.status == VideoStatus::Published
+    {
+        first.push(slide(&state, user.as_ref(), view(detail), None).await?);
+    }
+    let rest = slides(&state, user.as_ref(), ranked.into_iter().filter(|r| Some(r.detail.video.id) != q.from).collect()).await?;
+    first.extend(rest);
+    Ok(render(&WatchPage { layout: Layout::new(user, &csrf), slides: first, next }))
 }
 
 #[derive(Deserialize)]
@@ -211,7 +230,7 @@ struct CreatorPage {
     followers: i64,
     following: bool,
     videos: Vec<VideoView>,
-    notes: Vec<haul_store::content::Note>,
+    notes: Vec<super::notes::NoteTile>,
     showcase: Vec<ShowcaseCard>,
 }
 
@@ -243,7 +262,8 @@ pub async fn creator(
         .map(|video| view(haul_store::content::VideoDetail { video, anchors: Vec::new() }))
         .collect();
     let followers = state.db.follower_count(UserId(id)).await?;
-    let notes = state.db.notes_of_author(UserId(id), &PageRequest::parse(Some(60), None)?).await?.items;
+    let filter = haul_store::content::NoteFilter { author: Some(UserId(id)), product: None };
+    let (notes, _) = super::notes::note_tiles(&state, filter, 60, None).await?;
     let showcase = state
         .db
         .showcase(UserId(id))

@@ -12,6 +12,6 @@ pub(crate) mod videos;
 
 pub use engagement::Comment;
 pub use feed::ViewerEvent;
-pub use notes::{NewNote, Note, NoteDetail, NoteTag};
+pub use notes::{NewNote, Note, NoteCard, NoteDetail, NoteFilter, NoteTag};
 pub use sponsorships::{Side, Sponsorship};
 pub use videos::{Anchor, NewVideo, Video, VideoDetail};

@@ -45,6 +45,32 @@ pub struct NoteDetail {
     pub labels: Vec<&'static str>,
 }
 
+record! {
+    /// A note as a grid shows it: its first picture and its labels.
+    pub struct NoteCard {
+        pub id: i64,
+        pub author_id: i64,
+        pub author: String,
+        pub title: String,
+        pub cover_key: Option<String>,
+        pub rating: Option<i64>,
+        pub rated_product_id: Option<i64>,
+        /// 1 when a shop paid for it.
+        pub sponsored: i64,
+        /// 1 when one of its tags earns the author a commission.
+        pub commission: i64,
+        pub likes: i64,
+        pub created_at: i64,
+    }
+}
+
+/// Which notes a grid shows: all, an author's, or those about a product.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoteFilter {
+    pub author: Option<UserId>,
+    pub product: Option<i64>,
+}
+
 pub struct NewNote<'a> {
     pub author: UserId,
     pub title: &'a str,
@@ -165,6 +191,35 @@ impl Db {
             labels.push("commission link");
         }
         Ok(NoteDetail { note, image_keys: images.into_iter().map(|(k,)| k).collect(), tags, labels })
+    }
+
+    /// Published notes, newest first.
+    pub async fn note_cards(&self, filter: NoteFilter, page: &PageRequest) -> Result<Page<NoteCard>> {
+        let mut sql = String::from(
+            "SELECT n.id, n.author_id, u.display_name AS author, n.title, \
+             (SELECT i.media_key FROM note_images i WHERE i.note_id = n.id ORDER BY i.position LIMIT 1) AS cover_key, \
+             n.rating, n.rated_product_id, CASE WHEN n.sponsored_by_shop_id IS NULL THEN 0 ELSE 1 END AS sponsored, \
+             CASE WHEN EXISTS (SELECT 1 FROM note_products c WHERE c.note_id = n.id AND c.commission = 1) THEN 1 ELSE 0 END AS commission, \
+             n.likes, n.created_at FROM notes n JOIN users u ON u.id = n.author_id \
+             WHERE n.status = 'published' AND n.id < $1",
+        );
+        let mut binds = vec![page.before_id()];
+        if let Some(author) = filter.author {
+            binds.push(author.get());
+            sql.push_str(&format!(" AND n.author_id = ${}", binds.len()));
+        }
+        if let Some(product) = filter.product {
+            binds.push(product);
+            sql.push_str(&format!(" AND n.id IN (SELECT t.note_id FROM note_products t WHERE t.product_id = ${})", binds.len()));
+        }
+        binds.push(page.fetch());
+        sql.push_str(&format!(" ORDER BY n.id DESC LIMIT ${}", binds.len()));
+        let mut q = sqlx::query_as(AssertSqlSafe(sql));
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.read).await?;
+        Ok(Page::from_batch(rows, page, |n: &NoteCard| n.id))
     }
 
     pub async fn notes_of_author(&self, author: UserId, page: &PageRequest) -> Result<Page<Note>> {

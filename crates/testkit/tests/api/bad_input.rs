@@ -118,7 +118,8 @@ async fn nul_bytes_anywhere_get_a_4xx_not_a_database_error() {
     let r = app.send_json(Method::PATCH, &format!("/api/v1/skus/{}", f.sku_id), t, &json!({"options": "\u{0}"})).await;
     assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(app.get("/api/v1/products?q=%00orange", None).await.status(), StatusCode::OK);
-    assert_eq!(app.get("/?q=%00", None).await.status(), StatusCode::OK);
+    assert_eq!(app.get("/products?q=%00", None).await.status(), StatusCode::OK);
+    assert_eq!(app.get("/?q=%00", None).await.status(), StatusCode::SEE_OTHER, "a search from home goes to the catalog");
     assert_eq!(app.get("/shops/%00", None).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get("/sandbox/pay/%00", None).await.status(), StatusCode::SEE_OTHER, "strangers sign in first");
     let r = app.post("/api/v1/sessions", None, &json!({"login": "a\u{0}@example.com", "password": "whatever1"})).await;

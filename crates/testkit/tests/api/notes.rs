@@ -182,3 +182,49 @@ async fn a_note_tagging_a_product_that_pays_its_author_is_labelled_a_commission_
     let after: Value = post_note(&app, &author, &note("Once it pays"), 1).await.json().await.unwrap();
     assert_eq!(after["labels"], json!(["commission link"]), "undeclared, and labelled all the same");
 }
+
+async fn created(r: reqwest::Response) -> i64 {
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+/// The notes feed lists notes newest first with their first picture; the
+/// product's page and the creator's profile show the notes about them.
+#[tokio::test]
+async fn notes_are_found_in_the_feed_on_the_product_page_and_on_the_profile() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 10).await;
+    let author = app.sign_up("author").await;
+    let other = app.sign_up("other").await;
+    let tagged = |title: &str| {
+        vec![
+            ("title", title.to_owned()),
+            ("body", "Worth it.".to_owned()),
+            ("tags", json!([{"product_id": f.product_id, "commission": false}]).to_string()),
+        ]
+    };
+    let about = created(post_note(&app, &author, &tagged("Oranges for breakfast"), 2).await).await;
+    let plain = created(post_note(&app, &other, &[("title", "My desk".to_owned()), ("body", "Tidy.".to_owned())], 0).await).await;
+
+    let feed: Value = app.get("/api/v1/notes", None).await.json().await.unwrap();
+    let ids: Vec<i64> = feed["items"].as_array().unwrap().iter().map(|n| n["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [plain, about], "newest first");
+    assert!(feed["items"][1]["cover_key"].as_str().is_some_and(|k| !k.is_empty()), "the first picture is the cover");
+    assert_eq!(feed["items"][0]["cover_key"], Value::Null);
+    let of_product: Value = app.get(&format!("/api/v1/notes?product_id={}", f.product_id), None).await.json().await.unwrap();
+    assert_eq!(of_product["items"].as_array().unwrap().len(), 1);
+    assert_eq!(of_product["items"][0]["id"], about);
+    let of_other: Value = app.get(&format!("/api/v1/notes?author_id={}", other.id), None).await.json().await.unwrap();
+    assert_eq!(of_other["items"][0]["id"], plain);
+    let paged: Value = app.get("/api/v1/notes?limit=1", None).await.json().await.unwrap();
+    let next: Value =
+        app.get(&format!("/api/v1/notes?limit=1&cursor={}", paged["next_cursor"].as_str().unwrap()), None).await.json().await.unwrap();
+    assert_eq!(next["items"][0]["id"], about);
+
+    let product_page = app.get(&format!("/products/{}", f.product_id), None).await.text().await.unwrap();
+    assert!(product_page.contains(&format!("/notes/{about}")) && !product_page.contains(&format!("/notes/{plain}\"")));
+    let profile = app.get(&format!("/creators/{}", author.id), None).await.text().await.unwrap();
+    assert!(profile.contains("Oranges for breakfast"));
+    let notes_page = app.get("/notes", None).await.text().await.unwrap();
+    assert!(notes_page.contains("Oranges for breakfast") && notes_page.contains("My desk"));
+}

@@ -1,0 +1,119 @@
+//! The home page, content first as on the apps people shop in: videos from
+//! the viewer's For You feed, rooms live now (or about to start), notes in
+//! two columns, then the shop; search and categories one tap away.
+
+use super::layout::{CsrfToken, Layout, PageResult, money, render, see_other};
+use super::notes::{NoteTile, note_tiles};
+use super::shop::Card;
+use crate::AppState;
+use crate::auth::WebUser;
+use crate::extract::Query;
+use crate::services::feed::{FeedQuery, for_you_ranked};
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use haul_domain::live::RoomStatus;
+use haul_domain::page::PageRequest;
+use haul_store::catalog::ProductFilter;
+use haul_store::content::NoteFilter;
+use serde::Deserialize;
+
+pub struct VideoTile {
+    pub id: i64,
+    pub poster: Option<String>,
+    pub caption: String,
+    pub creator: String,
+    pub likes: i64,
+    /// The first product card's price.
+    pub price: Option<String>,
+}
+
+pub struct RoomTile {
+    pub id: i64,
+    pub title: String,
+    pub host: String,
+    pub cover: Option<String>,
+    pub live: bool,
+    pub viewers: i64,
+    pub starts_at: i64,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    videos: Vec<VideoTile>,
+    rooms: Vec<RoomTile>,
+    notes: Vec<NoteTile>,
+    categories: Vec<(i64, String)>,
+    cards: Vec<Card>,
+}
+
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    q: Option<String>,
+}
+
+const VIDEOS: usize = 6;
+const ROOMS: i64 = 6;
+const NOTES: i64 = 10;
+const PRODUCTS: i64 = 8;
+
+pub async fn home(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(h): Query<HomeQuery>,
+) -> PageResult {
+    // A search from an old link or another site lands in the catalog.
+    if let Some(q) = h.q.filter(|q| !q.trim().is_empty()) {
+        let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        return Ok(see_other(&format!("/products?q={q}")));
+    }
+    let (ranked, _) = for_you_ranked(&state, user.as_ref(), &FeedQuery { limit: Some(VIDEOS as i64), cursor: None }).await?;
+    let videos = ranked
+        .iter()
+        .map(|r| {
+            let v = &r.detail.video;
+            VideoTile {
+                id: v.id,
+                poster: v.poster_key.as_deref().map(crate::media::MediaStore::url),
+                caption: v.caption.clone(),
+                creator: v.creator_name.clone(),
+                likes: v.likes,
+                price: r.detail.anchors.first().map(|a| money(a.price_minor, &a.currency)),
+            }
+        })
+        .collect();
+    let rooms = rooms(&state).await?;
+    let (notes, _) = note_tiles(&state, NoteFilter::default(), NOTES, None).await?;
+    let categories = state.db.categories().await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let products = state.db.products(&ProductFilter::default(), &PageRequest::parse(Some(PRODUCTS), None)?).await?;
+    Ok(render(&HomePage {
+        layout: Layout::new(user, &csrf),
+        videos,
+        rooms,
+        notes,
+        categories,
+        cards: products.items.into_iter().map(Card::from).collect(),
+    }))
+}
+
+/// Rooms live now, most watched first, then the next to start.
+async fn rooms(state: &AppState) -> Result<Vec<RoomTile>, crate::error::AppError> {
+    let page = PageRequest::parse(Some(ROOMS), None)?;
+    let tile = |r: haul_store::live::Room, live: bool| RoomTile {
+        viewers: if live { state.live.viewers_now(r.id) } else { 0 },
+        cover: r.cover_key.as_deref().map(crate::media::MediaStore::url),
+        id: r.id,
+        title: r.title,
+        host: r.host_name,
+        live,
+        starts_at: r.starts_at,
+    };
+    let mut rooms: Vec<RoomTile> = state.db.rooms(RoomStatus::Live, &page).await?.items.into_iter().map(|r| tile(r, true)).collect();
+    rooms.sort_by_key(|r| std::cmp::Reverse(r.viewers));
+    let upcoming = state.db.rooms(RoomStatus::Scheduled, &page).await?.items;
+    rooms.extend(upcoming.into_iter().take(ROOMS as usize - rooms.len().min(ROOMS as usize)).map(|r| tile(r, false)));
+    Ok(rooms)
+}
