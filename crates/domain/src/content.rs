@@ -63,6 +63,27 @@ pub fn caption(raw: &str) -> Result<String, DomainError> {
     Ok(t.to_owned())
 }
 
+/// One person posts at most `COMMENT_BURST` comments in `COMMENT_WINDOW_MS`.
+pub const COMMENT_BURST: i64 = 5;
+pub const COMMENT_WINDOW_MS: i64 = 60_000;
+
+/// Whether someone with `recent` comments in the window may post another.
+pub fn may_comment_now(recent: i64) -> bool {
+    recent < COMMENT_BURST
+}
+
+/// The thread a reply joins: threads are one level deep, so a reply to a
+/// reply joins the thread its parent is in.
+pub fn thread_of(parent: i64, parents_thread: Option<i64>) -> i64 {
+    parents_thread.unwrap_or(parent)
+}
+
+/// Who may take a comment down: whoever wrote it, the video's author (it is
+/// their page), or an operator.
+pub fn may_remove_comment(actor: i64, operator: bool, comment_author: i64, video_author: i64) -> bool {
+    operator || actor == comment_author || actor == video_author
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +131,18 @@ mod tests {
         assert_eq!(caption("  hello\nworld ").unwrap(), "hello\nworld");
         assert!(caption(&"x".repeat(MAX_CAPTION_CHARS + 1)).is_err());
         assert!(caption("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn threads_are_one_level_deep_and_comments_are_rationed() {
+        assert_eq!(thread_of(7, None), 7, "a reply to a top comment starts or joins its thread");
+        assert_eq!(thread_of(9, Some(7)), 7, "a reply to a reply joins the same thread");
+        assert!((0..COMMENT_BURST).all(may_comment_now));
+        assert!(!may_comment_now(COMMENT_BURST));
+        // (actor, operator, comment author, video author)
+        for (case, allowed) in [((1, false, 1, 2), true), ((2, false, 1, 2), true), ((3, true, 1, 2), true), ((3, false, 1, 2), false)] {
+            let (actor, operator, author, video) = case;
+            assert_eq!(may_remove_comment(actor, operator, author, video), allowed, "{case:?}");
+        }
     }
 }

@@ -132,6 +132,7 @@ catalogue! {
     NotABuyer = "not_a_buyer" (409): "only someone who bought the product can rate it",
     OwnProductReview = "own_product_review" (409): "a shop's staff cannot review the shop's own products",
     SponsoredReview = "sponsored_review" (409): "a paid note cannot rate a product",
+    NotPinnable = "not_pinnable" (409): "only a top comment can be pinned, by the video's author",
     NotSponsorable = "not_sponsorable" (409): "the note cannot be sponsored (it rates a product, or another shop sponsors it)",
     RoomEnded = "room_ended" (409): "the live room has ended",
     CannotSanction = "cannot_sanction" (409): "a host or operator cannot be muted or banned",

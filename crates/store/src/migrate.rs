@@ -38,6 +38,8 @@ const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_showcase"),
     migration!(15, "0015_attribution"),
     migration!(16, "0016_shop_settlement"),
+    migration!(17, "0017_note_cards"),
+    migration!(18, "0018_comment_threads"),
 ];
 
 impl Db {

@@ -6,6 +6,7 @@ pub mod affiliate;
 pub mod campaigns;
 pub mod cart;
 pub mod catalog;
+pub mod comments;
 pub mod community;
 pub mod deals;
 pub mod delivery;
@@ -61,6 +62,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(campaigns::router())
         .merge(leader_offers::router())
         .merge(videos::router())
+        .merge(comments::router())
         .merge(feed::router())
         .merge(notes::router())
         .merge(live::router())

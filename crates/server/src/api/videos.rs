@@ -15,7 +15,6 @@ use axum::http::{HeaderMap, StatusCode};
 use haul_domain::ErrorCode;
 use haul_domain::content::VideoStatus;
 use haul_domain::ids::{UserId, VideoId};
-use haul_store::content::Comment;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -30,7 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show))
         .routes(routes!(react))
         .routes(routes!(event))
-        .routes(routes!(list_comments, comment))
         .routes(routes!(follow))
         .routes(routes!(creator_videos))
 }
@@ -103,34 +101,6 @@ async fn event(
     let viewer = Viewer { user: user.map(|u| u.0.user_id()), browser: crate::auth::browser_id(&state, &headers), from };
     record_event(&state, viewer, id, &input.kind, input.watch_ms).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[utoipa::path(get, path = "/api/v1/videos/{id}/comments", tag = "videos", params(PageParams), responses((status = 200, body = PageOf<Comment>)))]
-async fn list_comments(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Query(page): Query<PageParams>,
-) -> AppResult<axum::Json<PageOf<Comment>>> {
-    Ok(axum::Json(state.db.comments(VideoId(id), &page.parse()?).await?.into()))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct CommentInput {
-    pub body: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/videos/{id}/comments", tag = "videos", security(("bearer" = [])), request_body = CommentInput,
-    responses((status = 201, body = Comment), (status = 404)))]
-async fn comment(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(input): Json<CommentInput>,
-) -> AppResult<(StatusCode, axum::Json<Comment>)> {
-    let body = haul_domain::accounts::text("body", &input.body, 500)?;
-    let comment = state.db.add_comment(VideoId(id), user.user_id(), &body, state.clock.now()).await?;
-    state.feed.forget_viewer(user.user_id());
-    Ok((StatusCode::CREATED, axum::Json(comment)))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod affiliate;
 pub mod campaigns;
 pub mod catalog;
+pub mod comments;
 pub mod community;
 pub mod deals;
 pub mod delivery;

@@ -1,24 +1,11 @@
-//! What viewers do with videos: likes and saves (toggles), comments, views
-//! with watch time, shares and product clicks; and follows. Each updates the
+//! What viewers do with videos: likes and saves (toggles), views with
+//! watch time, shares and product clicks; and follows (comments are in
+//! `comments.rs`). Each updates the
 //! video's counters in the same transaction as its row.
 
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
 use haul_domain::ids::{UserId, VideoId};
-use haul_domain::page::{Page, PageRequest};
-
-record! {
-    pub struct Comment {
-        pub id: i64,
-        pub video_id: i64,
-        pub user_id: i64,
-        pub author: String,
-        pub body: String,
-        pub created_at: i64,
-    }
-}
-
-const COMMENT_SELECT: &str = "SELECT c.id, c.video_id, c.user_id, u.display_name AS author, c.body, c.created_at FROM video_comments c JOIN users u ON u.id = c.user_id";
 
 /// The counter column a reaction or event raises.
 fn counter(kind: &str) -> Result<&'static str> {
@@ -142,40 +129,6 @@ impl Db {
         }
         tx.commit().await?;
         Ok(true)
-    }
-
-    pub async fn add_comment(&self, video: VideoId, user: UserId, body: &str, now: Timestamp) -> Result<Comment> {
-        let mut tx = self.write.begin().await?;
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1 AND status = 'published'")
-            .bind(video.get())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound("video"));
-        }
-        let (id,): (i64,) =
-            sqlx::query_as("INSERT INTO video_comments (video_id, user_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-                .bind(video.get())
-                .bind(user.get())
-                .bind(body)
-                .bind(now.millis())
-                .fetch_one(&mut *tx)
-                .await?;
-        sqlx::query("UPDATE videos SET comments = comments + 1 WHERE id = $1").bind(video.get()).execute(&mut *tx).await?;
-        tx.commit().await?;
-        let sql = format!("{COMMENT_SELECT} WHERE c.id = $1");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&self.read).await?)
-    }
-
-    pub async fn comments(&self, video: VideoId, page: &PageRequest) -> Result<Page<Comment>> {
-        let sql = format!("{COMMENT_SELECT} WHERE c.video_id = $1 AND c.removed_at IS NULL AND c.id < $2 ORDER BY c.id DESC LIMIT $3");
-        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(video.get())
-            .bind(page.before_id())
-            .bind(page.fetch())
-            .fetch_all(&self.read)
-            .await?;
-        Ok(Page::from_batch(rows, page, |c: &Comment| c.id))
     }
 
     pub async fn follow(&self, follower: UserId, creator: UserId, on: bool, now: Timestamp) -> Result<()> {

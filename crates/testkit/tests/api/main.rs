@@ -9,6 +9,7 @@ mod accounts;
 mod affiliate;
 mod bad_input;
 mod catalog;
+mod comments;
 mod community;
 mod deals;
 mod delivery;
