@@ -699,3 +699,24 @@ market-filter = Show
 market-sold = { $n } sold in 30 days
 market-rating = ★{ $stars } ({ $n })
 product-notes = Notes about this product
+comments-title = Comments
+comments-count = { $n ->
+    [one] { $n } comment
+   *[other] { $n } comments
+}
+comments-author = author
+comments-pinned = pinned
+comments-reply-to = Reply to @{ $name }:
+comments-reply = Reply
+comments-pin = Pin
+comments-unpin = Unpin
+comments-delete = Delete
+comments-delete-ask = Delete this comment?
+comments-placeholder = Add a comment…
+comments-sign-in = Sign in to comment
+comments-none = No comments yet. Say something nice.
+comments-more-replies = { $n ->
+    [one] View 1 more reply
+   *[other] View { $n } more replies
+}
+comments-all = All comments

@@ -6,6 +6,7 @@ mod account;
 mod addresses;
 mod affiliate;
 mod cart;
+mod comments;
 mod community;
 mod earnings;
 mod home;
@@ -74,6 +75,10 @@ pub fn router() -> Router<AppState> {
         .route("/videos/{id}", get(watch::video))
         .route("/videos/{id}/react", post(watch::react))
         .route("/videos/{id}/event", post(watch::event))
+        .route("/videos/{id}/comments", get(comments::page).post(comments::post))
+        .route("/comments/{id}/like", post(comments::like))
+        .route("/comments/{id}/pin", post(comments::pin))
+        .route("/comments/{id}/delete", post(comments::remove))
         .route("/creators/{id}", get(watch::creator))
         .route("/creators/{id}/follow", post(watch::follow))
         .route("/notes/{id}", get(notes::note))

@@ -107,3 +107,28 @@ async fn the_author_pins_and_removes_and_comments_are_rationed() {
     app.clock.advance_seconds(61);
     comment_ok(&app, &fan, video, "a minute later", None).await;
 }
+
+/// The comments page: a comment and a reply posted through its forms
+/// appear for another viewer; the video's author pins from the page.
+#[tokio::test]
+async fn the_comments_page_posts_replies_and_pins() {
+    let app = spawn_app_with(|_| {}).await;
+    let creator = app.sign_up("creator").await;
+    let video = app.upload_video(&creator, "Tea time #tea", json!([])).await["id"].as_i64().unwrap();
+    let fan = app.sign_up("fan").await;
+    let fan_browser = app.browser(&fan).await;
+    let r = app.submit(&fan_browser, &format!("/videos/{video}/comments"), &[("body", "Lovely cups")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let top = threads(&app, video).await["items"][0]["id"].as_i64().unwrap();
+    let owner = app.browser(&creator).await;
+    let top_text = top.to_string();
+    let r = app.submit(&owner, &format!("/videos/{video}/comments"), &[("body", "Thank you!"), ("parent_id", &top_text)]).await;
+    assert!(r.headers()["location"].to_str().unwrap().contains(&format!("thread={top}")));
+    assert_eq!(app.submit(&owner, &format!("/comments/{top}/pin"), &[("on", "true")]).await.status(), StatusCode::SEE_OTHER);
+    let page = app.get(&format!("/videos/{video}/comments"), None).await.text().await.unwrap();
+    assert!(page.contains("Lovely cups") && page.contains("Thank you!") && page.contains("@fan"), "{page}");
+    assert_eq!(threads(&app, video).await["items"][0]["pinned_at"].is_i64(), true);
+    // A stranger is asked to sign in, and comes back here.
+    let r = app.client.post(app.url(&format!("/videos/{video}/comments"))).form(&[("body", "hi")]).send().await.unwrap();
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/signin"), "{:?}", r.headers());
+}
