@@ -72,11 +72,16 @@ try {
   check(/Views\s*1(?!\d)/.test(text), `the studio counts the view, sent as the viewer left for checkout: ${text}`);
   check(text.includes('impressions left in this pool'), 'the studio says where the video stands');
   await creator.screenshot({ path: join(process.cwd(), 'target', 'e2e-studio.png'), fullPage: true });
-  // A signed-out ♥ asks to sign in (and comes back to the feed), not a count that saves nothing.
+  // A signed-out ♥ asks to sign in, not a count that saves nothing; signed in, the like is done.
   const stranger = await phone(browser);
   await stranger.goto(`${base}/watch`);
   await stranger.locator('.slide form.react button.like').first().click();
-  await stranger.waitForURL(/\/signin\?next=%2Fwatch/);
+  await stranger.waitForURL(/\/signin\?next=%2Fcontinue/);
+  await stranger.fill('input[name=login]', 'teatime@haul.demo');
+  await stranger.fill('input[name=password]', 'haul-demo');
+  await stranger.click('form.stack button');
+  await stranger.waitForURL(/\/videos\/\d+$/);
+  check(await stranger.locator('.slide button.like.on').count() === 1, 'the like asked for before signing in is done');
   checkPolicy();
   console.log('browser: a creator posted a video with a product, another account saw it play in the feed, bought from the card, and the studio explains it');
 } catch (e) {

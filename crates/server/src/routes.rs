@@ -19,7 +19,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(bench)
         .merge(api)
-        .merge(crate::pages::router().layer(axum::middleware::from_fn_with_state(state.clone(), crate::pages::layout::html_errors)))
+        .merge(crate::pages::router(&state).layer(axum::middleware::from_fn_with_state(state.clone(), crate::pages::layout::html_errors)))
         .merge(crate::api::live::hooks())
         .route("/healthz", get(healthz))
         .route("/livez", get(|| async { "ok" }))

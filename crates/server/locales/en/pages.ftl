@@ -720,3 +720,5 @@ comments-more-replies = { $n ->
    *[other] View { $n } more replies
 }
 comments-all = All comments
+continue-title = Signed in
+continue-button = Continue where you left off

@@ -651,3 +651,5 @@ comments-sign-in = 登录后评论
 comments-none = 还没有评论，来说两句吧。
 comments-more-replies = 展开 { $n } 条回复
 comments-all = 全部评论
+continue-title = 已登录
+continue-button = 继续刚才的操作

@@ -22,6 +22,7 @@ const DEEPER: usize = 200;
 const AGAIN: usize = 1_000;
 
 /// A viewer's shortlist and what it was made from.
+#[derive(Clone)]
 pub struct Made {
     list: Shortlist,
     index_version: u64,

@@ -158,13 +158,30 @@ impl FeedEngine {
     /// The For You page: ranked, unseen first (see `candidates::next_page`); impressions
     /// are recorded so the next page moves on.
     pub async fn for_you(&self, db: &Db, viewer: Option<UserId>, size: usize, now: Timestamp) -> haul_store::Result<Vec<Ranked>> {
+        self.page(db, viewer, size, now, true).await
+    }
+
+    /// The page For You would show next, without showing it: nothing is
+    /// recorded, and the feed itself opens on the same videos (the home
+    /// page's tiles).
+    pub async fn preview(&self, db: &Db, viewer: Option<UserId>, size: usize, now: Timestamp) -> haul_store::Result<Vec<Ranked>> {
+        self.page(db, viewer, size, now, false).await
+    }
+
+    async fn page(&self, db: &Db, viewer: Option<UserId>, size: usize, now: Timestamp, shown: bool) -> haul_store::Result<Vec<Ranked>> {
         if let Some(v) = viewer {
             self.viewer(db, v, now).await?;
         }
         let cfg = RankConfig { policy: self.policy(), ..RankConfig::default() };
         let Ok(index) = self.index.read() else { return Ok(Vec::new()) };
         let candidates::Page { chosen, caught_up_at } = match viewer {
-            Some(v) => self.viewers.with(v, |state| candidates::next_page(&index, state, v.get(), size, now.millis(), &cfg)),
+            Some(v) => self.viewers.with(v, |state| {
+                if shown {
+                    candidates::next_page(&index, state, v.get(), size, now.millis(), &cfg)
+                } else {
+                    candidates::next_page(&index, &mut state.clone(), v.get(), size, now.millis(), &cfg)
+                }
+            }),
             None => Some(candidates::Page {
                 chosen: page(candidates::scored(&index, &Viewer::default(), now.millis(), &cfg), size, &cfg),
                 caught_up_at: None,
@@ -172,6 +189,7 @@ impl FeedEngine {
         }
         .unwrap_or(candidates::Page { chosen: Vec::new(), caught_up_at: None });
         if let Some(v) = viewer
+            && shown
             && !chosen.is_empty()
         {
             self.impressions.lock().unwrap_or_else(|e| e.into_inner()).push((v.get(), chosen.iter().map(|s| s.id).collect()));

@@ -15,7 +15,7 @@ pub const PROFILE_EVENTS: i64 = 300;
 const TTL_MS: i64 = 60_000;
 const SHARDS: usize = 64;
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Viewer {
     pub profile: Profile,
     pub seen: HashSet<i64>,

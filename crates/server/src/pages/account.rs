@@ -68,7 +68,13 @@ pub struct SignInForm {
 /// signs in from (so its owner is never locked out by strangers' guesses).
 async fn signed_in(state: &AppState, user: &User, headers: &HeaderMap, next: Option<&str>) -> PageResult {
     let token = start_session(state, user.user_id(), "web").await?;
-    let mut response = see_other(&next.and_then(local_path).unwrap_or_else(|| "/".to_owned()));
+    // What they tried before signing in comes first (see `pending.rs`).
+    let to = if cookie(headers, super::pending::PENDING_COOKIE).is_some_and(|v| !v.is_empty()) {
+        "/continue".to_owned()
+    } else {
+        next.and_then(local_path).unwrap_or_else(|| "/".to_owned())
+    };
+    let mut response = see_other(&to);
     set_cookie(&mut response, SESSION_COOKIE, &token, state.config.session_days * 86_400);
     let device = match cookie(headers, DEVICE_COOKIE).filter(|d| d.len() == 64) {
         Some(d) => d.to_owned(),

@@ -1,5 +1,5 @@
-//! The home page, content first as on the apps people shop in: videos from
-//! the viewer's For You feed, rooms live now (or about to start), notes in
+//! The home page, content first as on the apps people shop in: the videos
+//! the viewer's For You feed opens on, rooms live now (or about to start), notes in
 //! two columns, then the shop; search and categories one tap away.
 
 use super::layout::{CsrfToken, Layout, PageResult, money, render, see_other};
@@ -8,7 +8,6 @@ use super::shop::Card;
 use crate::AppState;
 use crate::auth::WebUser;
 use crate::extract::Query;
-use crate::services::feed::{FeedQuery, for_you_ranked};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -70,7 +69,7 @@ pub async fn home(
         let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
         return Ok(see_other(&format!("/products?q={q}")));
     }
-    let (ranked, _) = for_you_ranked(&state, user.as_ref(), &FeedQuery { limit: Some(VIDEOS as i64), cursor: None }).await?;
+    let ranked = state.feed.preview(&state.db, user.as_ref().map(|u| u.user_id()), VIDEOS, state.clock.now()).await?;
     let videos = ranked
         .iter()
         .map(|r| {

@@ -16,6 +16,7 @@ mod merchant;
 mod notes;
 mod operator;
 mod orders;
+mod pending;
 mod report;
 mod sandbox;
 mod shop;
@@ -28,12 +29,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::routing::{get, post};
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/products", get(shop::catalog))
         .route("/notes", get(notes::list))
         .route("/me", get(account::me))
+        .route("/continue", get(pending::resume))
         .route("/manifest.webmanifest", get(manifest))
         .route("/static/icon.svg", get(icon))
         .route("/favicon.ico", get(icon))
@@ -119,6 +121,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/addresses/{id}/delete", post(addresses::delete))
         .route("/sandbox/pay/{reference}", get(sandbox::page).post(sandbox::submit))
         .merge(merchant::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pending::capture))
         .layer(axum::middleware::from_fn(layout::csrf_cookie))
         .layer(axum::middleware::from_fn(layout::notice_cookie))
         .route(

@@ -73,18 +73,19 @@ async fn pages_that_need_a_person_send_strangers_to_sign_in_and_back() {
         assert_eq!(r.headers()["location"], format!("/signin?next={next}"));
     }
     assert_eq!(app.get("/products/424242", None).await.status(), StatusCode::NOT_FOUND);
-    // A form sent signed out comes back to the page it was on.
+    // A purchase sent signed out is not made: sign-in comes back to the page it was on.
     let csrf = haul_testkit::set_cookie(&app.get("/signin", None).await, "haul_csrf").unwrap();
     let r = app
         .client
-        .post(app.url("/teams/1/join"))
+        .post(app.url("/team-offers/1/open"))
         .header("cookie", format!("haul_csrf={csrf}"))
-        .header("referer", app.url("/teams/1?from=share"))
+        .header("referer", app.url("/products/1?via=video.2"))
         .form(&[("csrf", csrf.as_str()), ("key", "k")])
         .send()
         .await
         .unwrap();
-    assert_eq!(r.headers()["location"], "/signin?next=%2Fteams%2F1%3Ffrom%3Dshare");
+    assert_eq!(r.headers()["location"], "/signin?next=%2Fproducts%2F1%3Fvia%3Dvideo.2");
+    assert_eq!(haul_testkit::set_cookie(&r, "haul_pending"), None);
     // The sign-in page keeps `next` and, signed in, goes there; never elsewhere.
     let page = app.get("/signin?next=%2Fcart", None).await.text().await.unwrap();
     assert!(page.contains(r#"name="next" value="/cart""#) && page.contains(r#"href="/signup?next=%2Fcart""#));
@@ -343,4 +344,46 @@ async fn pages_answer_errors_as_pages_with_the_signed_in_top_bar_and_the_api_as_
     let r = get("/api/v1/no-such-endpoint", None).await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "not_found");
+}
+
+/// A stranger's follow is kept through sign-in and done after it; a form
+/// without this browser's CSRF token is not kept.
+#[tokio::test]
+async fn a_signed_out_follow_is_done_after_sign_in() {
+    let app = spawn_app().await;
+    let creator = app.sign_up("creator").await;
+    let fan = app.sign_up("fan").await;
+    let csrf = set_cookie(&app.get("/signin", None).await, "haul_csrf").unwrap();
+    let follow = format!("/creators/{}/follow", creator.id);
+    let forged = app
+        .client
+        .post(app.url(&follow))
+        .header("cookie", format!("haul_csrf={csrf}"))
+        .form(&[("csrf", "nope"), ("on", "true")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set_cookie(&forged, "haul_pending"), None);
+    let r = app
+        .client
+        .post(app.url(&follow))
+        .header("cookie", format!("haul_csrf={csrf}"))
+        .form(&[("csrf", csrf.as_str()), ("on", "true")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/signin?next=%2Fcontinue");
+    let pending = set_cookie(&r, "haul_pending").expect("the form is kept");
+    let (signed, _) = app.sign_in_form(&fan.login, "correct horse", &format!("haul_pending={pending}")).await;
+    assert_eq!(signed.headers()["location"], "/continue");
+    let session = set_cookie(&signed, "haul_session").unwrap();
+    let cookies = format!("haul_csrf={csrf}; haul_session={session}; haul_pending={pending}");
+    let page = app.client.get(app.url("/continue")).header("cookie", &cookies).send().await.unwrap();
+    assert_eq!(set_cookie(&page, "haul_pending").as_deref(), Some(""), "kept once");
+    let page = page.text().await.unwrap();
+    assert!(page.contains(&format!(r#"action="{follow}""#)) && page.contains(r#"name="on" value="true""#), "{page}");
+    let browser = haul_testkit::Browser { cookie: format!("haul_csrf={csrf}; haul_session={session}"), csrf };
+    assert_eq!(app.submit(&browser, &follow, &[("on", "true")]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.state.db.follower_count(haul_domain::ids::UserId(creator.id)).await.unwrap(), 1);
 }
