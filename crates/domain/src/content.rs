@@ -63,6 +63,14 @@ pub fn caption(raw: &str) -> Result<String, DomainError> {
     Ok(t.to_owned())
 }
 
+/// A view or product click counts again a day later; a share counts once
+/// per person and video, ever (sharing again does not make a video more
+/// shared). Returns when the last count must have been for this one to count.
+pub fn counts_again_before(kind: &str, now_ms: i64) -> i64 {
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    if kind == "share" { i64::MIN } else { now_ms - DAY_MS }
+}
+
 /// One person posts at most `COMMENT_BURST` comments in `COMMENT_WINDOW_MS`.
 pub const COMMENT_BURST: i64 = 5;
 pub const COMMENT_WINDOW_MS: i64 = 60_000;
@@ -144,5 +152,13 @@ mod tests {
             let (actor, operator, author, video) = case;
             assert_eq!(may_remove_comment(actor, operator, author, video), allowed, "{case:?}");
         }
+    }
+
+    #[test]
+    fn views_count_daily_and_shares_once() {
+        let day = 24 * 3600 * 1000;
+        assert_eq!(counts_again_before("view", 10 * day), 9 * day);
+        assert_eq!(counts_again_before("product_click", 10 * day), 9 * day);
+        assert_eq!(counts_again_before("share", 10 * day), i64::MIN);
     }
 }

@@ -722,3 +722,5 @@ comments-more-replies = { $n ->
 comments-all = All comments
 continue-title = Signed in
 continue-button = Continue where you left off
+watch-link-copied = Link copied. Paste it to a friend.
+watch-copy-link = Copy this link to share it

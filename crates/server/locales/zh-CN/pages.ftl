@@ -653,3 +653,5 @@ comments-more-replies = 展开 { $n } 条回复
 comments-all = 全部评论
 continue-title = 已登录
 continue-button = 继续刚才的操作
+watch-link-copied = 链接已复制，粘贴给好友吧
+watch-copy-link = 复制链接分享给好友

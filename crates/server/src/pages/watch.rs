@@ -15,7 +15,6 @@ use crate::services::videos::{VideoView, publish, read_fields, view};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use haul_domain::content::VideoStatus;
 use haul_domain::feed::rank::Reasons;
@@ -208,6 +207,7 @@ pub struct EventForm {
 }
 
 /// Watch time and shares from the player; anonymous viewers count too.
+/// Answers whether it counted (a share counts once per person).
 pub async fn event(
     State(state): State<AppState>,
     WebUser(user): WebUser,
@@ -218,8 +218,8 @@ pub async fn event(
 ) -> PageResult {
     let viewer =
         crate::services::videos::Viewer { user: user.map(|u| u.user_id()), browser: crate::auth::browser_id(&state, &headers), from };
-    crate::services::videos::record_event(&state, viewer, id, &f.kind, f.watch_ms).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    let counted = crate::services::videos::record_event(&state, viewer, id, &f.kind, f.watch_ms).await?;
+    Ok(axum::Json(serde_json::json!({ "counted": counted })).into_response())
 }
 
 #[derive(Template)]

@@ -170,7 +170,8 @@ pub struct Viewer<'a> {
 /// Records a view, share or product click: limited per address, and counted
 /// once per viewer per video per 24 hours; an event from nobody Haul can
 /// recognise counts nothing. Shared with the watch page.
-pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind: &str, watch_ms: i64) -> AppResult<()> {
+/// Records a view, share or product click; returns whether it counted.
+pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind: &str, watch_ms: i64) -> AppResult<bool> {
     if !matches!(kind, "view" | "share" | "product_click") {
         return Err(DomainError::invalid("kind", "view, share or product_click").into());
     }
@@ -182,7 +183,7 @@ pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind
         (None, Some(browser)) => format!("b:{browser}"),
         (None, None) => {
             state.db.video(VideoId(video)).await?;
-            return Ok(());
+            return Ok(false);
         }
     };
     let duration_ms = state.db.video(VideoId(video)).await?.video.duration_ms;
@@ -192,7 +193,7 @@ pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind
     if let (true, Some(user)) = (counted, viewer.user) {
         state.feed.forget_viewer(user);
     }
-    Ok(())
+    Ok(counted)
 }
 
 /// Follows or unfollows; shared with the creator page.

@@ -5,6 +5,11 @@ document.documentElement.style.setProperty('--top', `${document.querySelector('h
 const csrf = document.querySelector('input[name=csrf]')?.value || '';
 const post = (url, data) => fetch(url, { method: 'POST', body: new URLSearchParams({ csrf, ...data }) });
 const watched = new Map();
+function toast(text) {
+  const t = Object.assign(document.createElement('div'), { className: 'toast', textContent: text, role: 'status' });
+  document.body.append(t);
+  setTimeout(() => t.remove(), 2000);
+}
 const seen = new IntersectionObserver((entries) => {
   for (const e of entries) {
     const slide = e.target, video = slide.querySelector('video');
@@ -47,9 +52,16 @@ function wire() {
         button.classList.toggle('on', on); count.textContent = +count.textContent + (on ? 1 : -1); form.elements.on.value = String(!on);
       }
     });
-    slide.querySelector('.share')?.addEventListener('click', (ev) => {
-      const url = location.origin + ev.currentTarget.dataset.href;
-      navigator.clipboard?.writeText(url); post(`/videos/${slide.dataset.id}/event`, { kind: 'share' });
+    slide.querySelector('.share')?.addEventListener('click', async (ev) => {
+      const button = ev.currentTarget, url = location.origin + button.dataset.href;
+      // The phone's share sheet where there is one, else the clipboard, else the link to copy by hand.
+      try {
+        if (navigator.share) await navigator.share({ url });
+        else if (navigator.clipboard) { await navigator.clipboard.writeText(url); toast(button.dataset.copied); }
+        else window.prompt(button.dataset.copy, url);
+      } catch { return; }
+      const answer = await post(`/videos/${slide.dataset.id}/event`, { kind: 'share' });
+      if (answer.ok && (await answer.json()).counted) { const n = button.querySelector('span'); n.textContent = +n.textContent + 1; }
     });
   }
   for (const m of feed.querySelectorAll('.more')) more.observe(m);

@@ -19,9 +19,6 @@ fn counter(kind: &str) -> Result<&'static str> {
     })
 }
 
-/// A viewer's view, share or click of one video counts once in this time.
-pub const EVENT_REPEAT_MS: i64 = 24 * 3600 * 1000;
-
 impl Db {
     /// Sets or clears a like or save; returns whether it is now on.
     pub async fn react(&self, video: VideoId, user: UserId, kind: &str, on: bool, now: Timestamp) -> Result<bool> {
@@ -100,7 +97,7 @@ impl Db {
         .bind(viewer)
         .bind(kind)
         .bind(now.millis())
-        .bind(now.millis() - EVENT_REPEAT_MS)
+        .bind(haul_domain::content::counts_again_before(kind, now.millis()))
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -294,7 +294,7 @@ async fn counts(app: &TestApp, id: i64) -> (i64, i64) {
 }
 
 #[tokio::test]
-async fn views_and_shares_count_once_per_viewer_per_day() {
+async fn views_count_once_a_day_and_shares_once_per_viewer() {
     let app = spawn_app().await;
     let creator = app.sign_up("creator").await;
     let id = upload_ok(&app, &creator, "Rolling tea", json!([])).await["id"].as_i64().unwrap();
@@ -328,10 +328,12 @@ async fn views_and_shares_count_once_per_viewer_per_day() {
         send(Some(fan.token.clone()), None, "view").await;
     }
     assert_eq!(counts(&app, id).await, (2, 1));
+    send(Some(fan.token.clone()), None, "share").await;
     app.clock.advance_seconds(24 * 3600);
     send(Some(fan.token.clone()), None, "view").await;
     send(Some(fan.token.clone()), None, "view").await;
-    assert_eq!(counts(&app, id).await, (3, 1));
+    send(Some(fan.token.clone()), None, "share").await;
+    assert_eq!(counts(&app, id).await, (3, 2), "a view counts again a day later, a share never");
 }
 
 #[tokio::test]
