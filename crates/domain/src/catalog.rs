@@ -86,6 +86,27 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// What a card says a product costs now (all in minor units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriceNow {
+    /// What one shopper pays now, alone and at once.
+    pub price: i64,
+    /// The list price, when a running deal undercuts it.
+    pub was: Option<i64>,
+    /// When that deal price ends (Unix ms).
+    pub deal_ends_at: Option<i64>,
+    /// The price in a team, when it is lower than `price`.
+    pub team: Option<i64>,
+}
+
+/// The price now from the lowest list price, the deals running now with
+/// units left (`(price, ends_at)`), and the lowest team price.
+pub fn price_now(list: i64, deals: impl IntoIterator<Item = (i64, i64)>, team: Option<i64>) -> PriceNow {
+    let best = deals.into_iter().filter(|(p, _)| *p < list).min_by_key(|(p, ends)| (*p, *ends));
+    let price = best.map_or(list, |(p, _)| p);
+    PriceNow { price, was: best.map(|_| list), deal_ends_at: best.map(|(_, e)| e), team: team.filter(|t| *t < price) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +142,18 @@ mod tests {
         assert!(!ListingKind::External.sold_here());
         assert!(ListingKind::Native.sold_here());
         assert!(ListingKind::Partner.sold_here());
+    }
+
+    #[test]
+    fn the_price_now_is_the_best_running_deal_and_a_team_price_only_when_lower() {
+        assert_eq!(price_now(1990, [], None), PriceNow { price: 1990, was: None, deal_ends_at: None, team: None });
+        let now = price_now(1990, [(990, 500), (1200, 100), (2500, 50)], Some(1500));
+        assert_eq!(
+            now,
+            PriceNow { price: 990, was: Some(1990), deal_ends_at: Some(500), team: None },
+            "a team at 15 is no better than the deal"
+        );
+        assert_eq!(price_now(1990, [], Some(1500)).team, Some(1500));
+        assert_eq!(price_now(1990, [(2500, 9)], None).was, None, "a 'deal' above the list price is not shown as one");
     }
 }

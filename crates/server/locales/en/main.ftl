@@ -152,3 +152,5 @@ me-profile = My profile
 me-marketplace = Products to promote
 me-earnings = Earnings
 manifest-description = Shop from videos, live rooms and notes.
+price-deal = Flash deal price, ends in
+price-team = { $price } in a team

@@ -143,3 +143,5 @@ me-profile = 我的主页
 me-marketplace = 选品广场
 me-earnings = 我的收益
 manifest-description = 在短视频、直播和笔记里逛和买。
+price-deal = 秒杀价，距结束
+price-team = 拼团 { $price }

@@ -2,7 +2,7 @@
 //! the viewer's For You feed opens on, rooms live now (or about to start), notes in
 //! two columns, then the shop; search and categories one tap away.
 
-use super::layout::{CsrfToken, Layout, PageResult, money, render, see_other};
+use super::layout::{CsrfToken, Layout, PageResult, PriceTag, render, see_other};
 use super::notes::{NoteTile, note_tiles};
 use super::shop::Card;
 use crate::AppState;
@@ -23,8 +23,8 @@ pub struct VideoTile {
     pub caption: String,
     pub creator: String,
     pub likes: i64,
-    /// The first product card's price.
-    pub price: Option<String>,
+    /// What the first product card's product costs now.
+    pub price: Option<PriceTag>,
 }
 
 pub struct RoomTile {
@@ -70,6 +70,9 @@ pub async fn home(
         return Ok(see_other(&format!("/products?q={q}")));
     }
     let ranked = state.feed.preview(&state.db, user.as_ref().map(|u| u.user_id()), VIDEOS, state.clock.now()).await?;
+    let listed: Vec<(i64, i64)> = ranked.iter().filter_map(|r| r.detail.anchors.first()).map(|a| (a.product_id, a.price_minor)).collect();
+    let now = crate::services::catalog::prices_now(&state, &listed).await?;
+    let at = state.clock.now().millis();
     let videos = ranked
         .iter()
         .map(|r| {
@@ -80,7 +83,10 @@ pub async fn home(
                 caption: v.caption.clone(),
                 creator: v.creator_name.clone(),
                 likes: v.likes,
-                price: r.detail.anchors.first().map(|a| money(a.price_minor, &a.currency)),
+                price: r.detail.anchors.first().map(|a| match now.get(&a.product_id) {
+                    Some(n) => PriceTag::new(*n, &a.currency, at),
+                    None => PriceTag::list(a.price_minor, &a.currency),
+                }),
             }
         })
         .collect();
@@ -94,7 +100,7 @@ pub async fn home(
         rooms,
         notes,
         categories,
-        cards: products.items.into_iter().map(Card::from).collect(),
+        cards: super::shop::cards(&state, products.items).await?,
     }))
 }
 

@@ -279,6 +279,40 @@ pub fn local_path(raw: &str) -> Option<String> {
     ok.then(|| raw.to_owned())
 }
 
+/// A price as a card shows it: what it costs now, the list price a running
+/// deal undercuts with the deal's countdown, and the team price.
+pub struct PriceTag {
+    pub now: String,
+    pub was: Option<String>,
+    pub ends_at: Option<i64>,
+    /// Time left in the deal, as first drawn (the page's script counts down).
+    pub left: String,
+    pub team: Option<String>,
+}
+
+impl PriceTag {
+    pub fn new(p: haul_domain::catalog::PriceNow, currency: &str, now_ms: i64) -> PriceTag {
+        PriceTag {
+            now: money(p.price, currency),
+            was: p.was.map(|w| money(w, currency)),
+            ends_at: p.deal_ends_at,
+            left: p.deal_ends_at.map(|e| hms(e - now_ms)).unwrap_or_default(),
+            team: p.team.map(|t| money(t, currency)),
+        }
+    }
+
+    /// A list price only.
+    pub fn list(minor: i64, currency: &str) -> PriceTag {
+        PriceTag { now: money(minor, currency), was: None, ends_at: None, left: String::new(), team: None }
+    }
+}
+
+/// `h:mm:ss` of a duration in milliseconds (0 when past).
+fn hms(ms: i64) -> String {
+    let s = (ms / 1000).max(0);
+    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
 pub fn money(minor: i64, currency: &str) -> String {
     haul_domain::Currency::parse(currency)
         .map(|c| haul_domain::Money { minor, currency: c }.display())

@@ -1,6 +1,6 @@
 //! Browsing: home, a shop, a product, and the link-out of external listings.
 
-use super::layout::{CsrfToken, Layout, PageResult, money, render};
+use super::layout::{CsrfToken, Layout, PageResult, PriceTag, money, render};
 use crate::AppState;
 use crate::auth::WebUser;
 use crate::error::AppError;
@@ -21,7 +21,7 @@ use serde::Deserialize;
 pub struct Card {
     pub id: i64,
     pub title: String,
-    pub price: String,
+    pub price: PriceTag,
     pub shop: String,
     pub image: Option<String>,
     pub initial: String,
@@ -29,19 +29,27 @@ pub struct Card {
     pub sold_out: bool,
 }
 
-impl From<ProductSummary> for Card {
-    fn from(p: ProductSummary) -> Self {
-        Card {
+/// Product cards with what each costs now (see `services::catalog::prices_now`).
+pub async fn cards(state: &AppState, products: Vec<ProductSummary>) -> Result<Vec<Card>, AppError> {
+    let listed: Vec<(i64, i64)> = products.iter().filter_map(|p| Some((p.id, p.min_price_minor?))).collect();
+    let now = crate::services::catalog::prices_now(state, &listed).await?;
+    let at = state.clock.now().millis();
+    Ok(products
+        .into_iter()
+        .map(|p| Card {
             id: p.id,
-            price: p.min_price_minor.map(|m| money(m, &p.currency)).unwrap_or_else(|| crate::i18n::current().t("price-see-seller")),
+            price: match now.get(&p.id) {
+                Some(n) => PriceTag::new(*n, &p.currency, at),
+                None => PriceTag { now: crate::i18n::current().t("price-see-seller"), ..PriceTag::list(0, &p.currency) },
+            },
             shop: p.shop_name,
             image: p.image_key.map(|k| crate::media::MediaStore::url(&k)),
             initial: p.title.chars().next().map(String::from).unwrap_or_default(),
             sold_out: p.kind != "external" && p.stock == 0,
             kind: p.kind,
             title: p.title,
-        }
-    }
+        })
+        .collect())
 }
 
 #[derive(Template)]
@@ -71,7 +79,7 @@ pub struct Browse {
 async fn listing(state: &AppState, filter: ProductFilter, cursor: Option<&str>) -> Result<(Vec<Card>, Option<String>), AppError> {
     let page = PageRequest::parse(Some(24), cursor)?;
     let found = state.db.products(&filter, &page).await?;
-    Ok((found.items.into_iter().map(Card::from).collect(), found.next_cursor))
+    Ok((cards(state, found.items).await?, found.next_cursor))
 }
 
 /// Every product, searched or by category: the catalog behind the content.

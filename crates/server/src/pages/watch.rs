@@ -3,7 +3,7 @@
 //! is server-rendered; a little JavaScript plays the visible video, reports
 //! watch time, likes without a reload and fetches more slides.
 
-use super::layout::{CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
+use super::layout::{CsrfToken, Layout, PageResult, PriceTag, SignedIn, money, render, see_other};
 use crate::AppState;
 use crate::auth::WebUser;
 use crate::error::AppError;
@@ -28,7 +28,8 @@ pub struct Card {
     pub product_id: i64,
     pub sku_id: i64,
     pub title: String,
-    pub price: String,
+    /// What it costs now: a running deal's price and countdown show on the card.
+    pub price: PriceTag,
     pub at_ms: i64,
     /// The product pays the video's creator commission: the card says so.
     pub commission: bool,
@@ -71,6 +72,9 @@ fn why(r: &Reasons) -> String {
 
 async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Option<&Reasons>) -> Result<Slide, AppError> {
     let mut cards = Vec::new();
+    let listed: Vec<(i64, i64)> = v.detail.anchors.iter().map(|a| (a.product_id, a.price_minor)).collect();
+    let now = crate::services::catalog::prices_now(state, &listed).await?;
+    let at = state.clock.now().millis();
     for a in &v.detail.anchors {
         let sku_id = match a.sku_id {
             Some(s) => s,
@@ -81,7 +85,9 @@ async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Opt
             product_id: a.product_id,
             sku_id,
             title: a.title.clone(),
-            price: money(a.price_minor, &a.currency),
+            price: now
+                .get(&a.product_id)
+                .map_or_else(|| PriceTag::list(a.price_minor, &a.currency), |n| PriceTag::new(*n, &a.currency, at)),
             at_ms: a.at_ms.unwrap_or(0),
             commission: state.db.pays_commission(haul_domain::ids::ProductId(a.product_id), creator).await?,
         });

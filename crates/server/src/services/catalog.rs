@@ -197,3 +197,24 @@ pub async fn known_category(state: &AppState, category: Option<i64>) -> AppResul
         _ => Ok(()),
     }
 }
+
+/// What each product costs now, from `(product, lowest list price)`: the
+/// best deal running with units left, and the lowest team price. A few
+/// queries for the whole list, so a page of cards reads them once.
+pub async fn prices_now(
+    state: &AppState,
+    products: &[(i64, i64)],
+) -> AppResult<std::collections::HashMap<i64, haul_domain::catalog::PriceNow>> {
+    let ids: Vec<i64> = products.iter().map(|(p, _)| *p).collect();
+    let mut deals: std::collections::HashMap<i64, Vec<(i64, i64)>> = std::collections::HashMap::new();
+    for d in state.db.running_deals(&ids, state.clock.now()).await? {
+        if state.deals.remaining(&d).await? > 0 {
+            deals.entry(d.product_id).or_default().push((d.price_minor, d.ends_at));
+        }
+    }
+    let teams: std::collections::HashMap<i64, i64> = state.db.team_prices(&ids).await?.into_iter().collect();
+    Ok(products
+        .iter()
+        .map(|(p, list)| (*p, haul_domain::catalog::price_now(*list, deals.remove(p).unwrap_or_default(), teams.get(p).copied())))
+        .collect())
+}

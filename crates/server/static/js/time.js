@@ -3,3 +3,13 @@
 for (const t of document.querySelectorAll('time[data-ms]')) {
   t.textContent = new Date(+t.dataset.ms).toLocaleString(document.documentElement.lang, { dateStyle: 'medium', timeStyle: 'short' });
 }
+// A running deal's countdown on cards: h:mm:ss left, every second.
+// (Looked up each time: the feed adds slides as it scrolls.)
+const tick = () => {
+  for (const t of document.querySelectorAll('[data-ends]')) {
+    const s = Math.max(0, Math.floor((+t.dataset.ends - Date.now()) / 1000));
+    t.textContent = `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  }
+};
+tick();
+setInterval(tick, 1000);

@@ -116,6 +116,18 @@ impl Db {
         Ok(Page::from_batch(rows, page, |d: &Deal| d.id))
     }
 
+    /// Deals running now on any of `products`.
+    pub async fn running_deals(&self, products: &[i64], now: Timestamp) -> Result<Vec<Deal>> {
+        if products.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = products.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "{DEAL_SELECT} WHERE d.product_id IN ({list}) AND d.status = 'active' AND d.starts_at <= $1 AND d.ends_at > $1 ORDER BY d.id"
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).fetch_all(&self.read).await?)
+    }
+
     /// Deals of a product that have not ended, soonest first.
     pub async fn current_deals(&self, product: ProductId, now: Timestamp) -> Result<Vec<Deal>> {
         let sql = format!("{DEAL_SELECT} WHERE d.product_id = $1 AND d.status = 'active' AND d.ends_at > $2 ORDER BY d.starts_at");

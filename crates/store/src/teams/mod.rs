@@ -131,6 +131,19 @@ impl Db {
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(product.get()).fetch_all(&self.read).await?)
     }
 
+    /// The lowest team price of each of `products` that has an active offer:
+    /// `(product, price)`.
+    pub async fn team_prices(&self, products: &[i64]) -> Result<Vec<(i64, i64)>> {
+        if products.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = products.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT product_id, MIN(start_price_minor) FROM team_offers WHERE product_id IN ({list}) AND status = 'active' GROUP BY product_id"
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&self.read).await?)
+    }
+
     pub async fn team_offers_of_shop(&self, shop: ShopId, page: &PageRequest) -> Result<Page<TeamOffer>> {
         let sql = format!("{OFFER_SELECT} WHERE o.shop_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3");
         let rows =

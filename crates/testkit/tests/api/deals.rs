@@ -270,3 +270,25 @@ async fn a_deal_unit_goes_back_to_the_deal_through_every_way_an_order_leaves() {
     won("e").await;
     assert_eq!(remaining(&app, deal).await, 0);
 }
+
+/// Cards show what a shopper pays now: the running deal's price, the list
+/// price struck through and the deal's end, on the catalog, the home page
+/// and a video's product card; once the deal is sold out, the list price.
+#[tokio::test]
+async fn cards_show_the_running_deal_price_until_it_sells_out() {
+    let app = spawn_app().await;
+    let (f, deal) = live_deal(&app, 10, 1, 1).await;
+    let creator = app.sign_up("creator").await;
+    let video = app.upload_video(&creator, "Oranges #fruit", json!([{"product_id": f.product_id, "sku_id": f.sku_id}])).await;
+    let pages = ["/products".to_owned(), "/".to_owned(), format!("/videos/{}", video["id"])];
+    for page in &pages {
+        let html = app.get(page, None).await.text().await.unwrap();
+        assert!(html.contains("¥9.90") && html.contains("data-ends="), "{page} shows the deal price and its countdown");
+    }
+    let catalog = app.get("/products", None).await.text().await.unwrap();
+    assert!(catalog.contains(r#"<s class="was">¥19.90</s>"#), "{catalog}");
+    let buyer = app.sign_up("buyer").await;
+    assert_eq!(grab(&app, &buyer, deal, "k1").await.status(), StatusCode::CREATED);
+    let catalog = app.get("/products", None).await.text().await.unwrap();
+    assert!(!catalog.contains("data-ends=") && catalog.contains("¥19.90"), "sold out: the list price again");
+}
