@@ -71,6 +71,13 @@ pub fn counts_again_before(kind: &str, now_ms: i64) -> i64 {
     if kind == "share" { i64::MIN } else { now_ms - DAY_MS }
 }
 
+crate::status_enum! {
+    /// What a notification is about: someone answered the person's comment,
+    /// commented on their video or followed them; a room they asked to be
+    /// reminded of went live; their order moved.
+    pub enum NotificationKind { Reply = "reply", Comment = "comment", Follow = "follow", Live = "live", Order = "order" }
+}
+
 /// One person posts at most `COMMENT_BURST` comments in `COMMENT_WINDOW_MS`.
 pub const COMMENT_BURST: i64 = 5;
 pub const COMMENT_WINDOW_MS: i64 = 60_000;

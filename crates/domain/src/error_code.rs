@@ -135,6 +135,7 @@ catalogue! {
     NotPinnable = "not_pinnable" (409): "only a top comment can be pinned, by the video's author",
     NotSponsorable = "not_sponsorable" (409): "the note cannot be sponsored (it rates a product, or another shop sponsors it)",
     RoomEnded = "room_ended" (409): "the live room has ended",
+    RoomStarted = "room_started" (409): "the live room has started already: no reminder is needed",
     CannotSanction = "cannot_sanction" (409): "a host or operator cannot be muted or banned",
     ChatEmpty = "chat_empty" (422): "say something",
     ChatTooLong = "chat_too_long" (422): "the message is too long",

@@ -19,6 +19,7 @@ pub mod delivery;
 pub mod ledger;
 pub mod live;
 pub mod moderation;
+pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod refunds;

@@ -40,6 +40,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(16, "0016_shop_settlement"),
     migration!(17, "0017_note_cards"),
     migration!(18, "0018_comment_threads"),
+    migration!(19, "0019_notifications"),
 ];
 
 impl Db {

@@ -73,7 +73,7 @@ impl Column for Option<haul_domain::delivery::Address> {
 use haul_domain::affiliate::{CommissionStatus, PayoutStatus, PlanStatus, TouchKind};
 use haul_domain::catalog::ProductStatus;
 use haul_domain::community::{CampaignItemStatus, CampaignStatus, CommunityStatus};
-use haul_domain::content::VideoStatus;
+use haul_domain::content::{NotificationKind, VideoStatus};
 use haul_domain::deals::DealStatus;
 use haul_domain::delivery::Fulfilment;
 use haul_domain::group_buy::{TeamOfferStatus, TeamStatus};
@@ -104,5 +104,6 @@ status_columns!(
     PlanStatus,
     TouchKind,
     CommissionStatus,
-    PayoutStatus
+    PayoutStatus,
+    NotificationKind
 );

@@ -315,6 +315,7 @@ async fn on_publish(State(state): State<AppState>, axum::Form(form): axum::Form<
             Ok(true) => {
                 state.live.stream_changed(room.id);
                 let _ = state.live.publish(room.id, Event::Status { status: "live".into(), replay: false }).await;
+                crate::services::notifications::room_live(&state, room.id).await;
                 StatusCode::NO_CONTENT
             }
             _ => StatusCode::FORBIDDEN,

@@ -17,6 +17,7 @@ pub mod leader_offers;
 pub mod live;
 pub mod moderation;
 pub mod notes;
+pub mod notifications;
 pub mod orders;
 pub mod partners;
 pub mod payments;
@@ -63,6 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(leader_offers::router())
         .merge(videos::router())
         .merge(comments::router())
+        .merge(notifications::router())
         .merge(feed::router())
         .merge(notes::router())
         .merge(live::router())

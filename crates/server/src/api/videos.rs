@@ -117,7 +117,7 @@ async fn follow(
     Path(id): Path<i64>,
     Json(input): Json<FollowInput>,
 ) -> AppResult<StatusCode> {
-    follow_creator(&state, user.user_id(), UserId(id), input.on).await?;
+    follow_creator(&state, &user, UserId(id), input.on).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -110,13 +110,15 @@ pub struct Layout {
     pub lang: Lang,
     /// The bottom bar's tab to light up.
     pub tab: &'static str,
+    pub unread: i64,
 }
 
 impl Layout {
     pub fn new(user: Option<User>, csrf: &CsrfToken) -> Self {
         let notice = NOTICE.try_with(Clone::clone).ok().flatten();
         let tab = TAB.try_with(|t| *t).unwrap_or("");
-        Layout { user, csrf: csrf.0.clone(), notice, lang: crate::i18n::current(), tab }
+        let unread = UNREAD.try_with(|n| *n).unwrap_or(0);
+        Layout { user, csrf: csrf.0.clone(), notice, lang: crate::i18n::current(), tab, unread }
     }
     /// The page's text for `key` in its language.
     pub fn t(&self, key: &str) -> String {
@@ -195,6 +197,8 @@ tokio::task_local! {
     static PAGE_USER: Option<User>;
     /// The tab of the phone's tab bar the page belongs to.
     static TAB: &'static str;
+    /// The signed-in person's unread notifications.
+    static UNREAD: i64;
 }
 
 /// Which tab of the bottom bar a path belongs to ("" for none).
@@ -217,7 +221,12 @@ fn tab_of(path: &str) -> &'static str {
 pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let user = WebUser::from_request_parts(&mut parts, &state).await.ok().and_then(|WebUser(u)| u);
-    let response = PAGE_USER.scope(user.clone(), next.run(Request::from_parts(parts, body))).await;
+    // The bottom bar's "Me" shows how many notifications wait unread.
+    let unread = match &user {
+        Some(u) => state.db.unread_notifications(u.user_id()).await.unwrap_or(0),
+        None => 0,
+    };
+    let response = UNREAD.scope(unread, PAGE_USER.scope(user.clone(), next.run(Request::from_parts(parts, body)))).await;
     let json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if !json || !(response.status().is_client_error() || response.status().is_server_error()) {
         return response;

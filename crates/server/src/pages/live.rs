@@ -3,7 +3,7 @@
 //! WebSocket), and the host's console (encoder settings, bag, pin, end,
 //! figures). Going live starts in the studio.
 
-use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other};
+use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, money, render, see_other, see_other_saying};
 use crate::AppState;
 use crate::auth::WebUser;
 use crate::error::AppError;
@@ -86,6 +86,10 @@ struct RoomPage {
     bag: Vec<BagCard>,
     runs: bool,
     key: String,
+    /// The viewer asked to be told when it goes live.
+    reminded: bool,
+    /// Scheduled, and its start time has passed: "starting soon".
+    late: bool,
 }
 
 pub async fn room(
@@ -95,10 +99,11 @@ pub async fn room(
     Path(id): Path<i64>,
 ) -> PageResult {
     let room = state.db.room(RoomId(id)).await?;
-    let runs = match &user {
-        Some(u) => runs_room(&state, u, &room).await?,
-        None => false,
+    let (runs, reminded) = match &user {
+        Some(u) => (runs_room(&state, u, &room).await?, state.db.reminded(RoomId(id), u.user_id()).await?),
+        None => (false, false),
     };
+    let late = room.status == RoomStatus::Scheduled && state.clock.now().millis() >= room.starts_at;
     Ok(render(&RoomPage {
         hls: LiveHub::hls_path(room.id, room.status, room.has_replay == 1),
         bag: cards(state.db.bag(RoomId(id)).await?),
@@ -106,6 +111,8 @@ pub async fn room(
         room,
         runs,
         key: crate::auth::random_token(),
+        reminded,
+        late,
     }))
 }
 
@@ -241,4 +248,20 @@ pub async fn end(
     }
     end_stream(&state, id).await?;
     Ok(see_other(&format!("/live/{id}/host")))
+}
+
+#[derive(Deserialize)]
+pub struct RemindForm {
+    on: bool,
+}
+
+pub async fn remind(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<RemindForm>,
+) -> PageResult {
+    crate::services::live::remind(&state, &user, id, f.on).await?;
+    let lang = crate::i18n::current();
+    Ok(see_other_saying(&format!("/live/{id}"), &lang.t(if f.on { "live-reminder-set" } else { "live-reminder-off" })))
 }

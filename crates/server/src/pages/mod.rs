@@ -14,6 +14,7 @@ pub mod layout;
 mod live;
 mod merchant;
 mod notes;
+mod notifications;
 mod operator;
 mod orders;
 mod pending;
@@ -36,6 +37,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/notes", get(notes::list))
         .route("/me", get(account::me))
         .route("/continue", get(pending::resume))
+        .route("/notifications", get(notifications::list))
+        .route("/live/{id}/remind", post(live::remind))
         .route("/manifest.webmanifest", get(manifest))
         .route("/static/icon.svg", get(icon))
         .route("/favicon.ico", get(icon))

@@ -1,5 +1,5 @@
 //! What a signed-out person tried to do, done once they sign in: a like, a
-//! save, a follow, a comment or a team join. The form (its CSRF token
+//! save, a follow, a comment, a live room's reminder or a team join. The form (its CSRF token
 //! checked first) is kept in a short-lived cookie; after sign-in `/continue`
 //! shows it again with a fresh token and submits it, so the action goes
 //! through its own handler and rules. A purchase is never resumed.
@@ -29,6 +29,7 @@ fn resumable(path: &str) -> bool {
             | ["notes", id, "like" | "comments"]
             | ["comments", id, "like"]
             | ["teams", id, "join"]
+            | ["live", id, "remind"]
             if id.parse::<i64>().is_ok()
     )
 }

@@ -295,7 +295,7 @@ pub async fn follow(
     Path(id): Path<i64>,
     super::layout::CheckedForm(f): super::layout::CheckedForm<FollowForm>,
 ) -> PageResult {
-    crate::services::videos::follow_creator(&state, user.user_id(), UserId(id), f.on).await?;
+    crate::services::videos::follow_creator(&state, &user, UserId(id), f.on).await?;
     Ok(see_other(&format!("/creators/{id}")))
 }
 

@@ -40,6 +40,12 @@ pub async fn post(state: &AppState, user: &User, video: i64, body: &str, parent:
     }
     let comment = state.db.add_comment(NewComment { video: VideoId(video), user: user.user_id(), body: &body, parent }, now).await?;
     state.feed.forget_viewer(user.user_id());
+    let answered = match parent {
+        Some(p) => Some(state.db.comment(p).await?.user_id),
+        None => None,
+    };
+    let author = state.db.video(VideoId(video)).await?.video.creator_id;
+    crate::services::notifications::commented(state, user, &comment, answered, author).await;
     Ok(comment)
 }
 

@@ -91,7 +91,9 @@ pub async fn ship(state: &AppState, user: &User, order: OrderId, input: &ShipInp
         prepared_note: event_notes::BY_THE_SHOP,
         note: event_notes::SHIPPED,
     };
-    Ok(state.db.ship_order(order, shipment, state.clock.now()).await?)
+    let shipped = state.db.ship_order(order, shipment, state.clock.now()).await?;
+    crate::services::notifications::order_moved(state, shipped.buyer_id, shipped.id, &format!("{carrier} {tracking}")).await;
+    Ok(shipped)
 }
 
 /// The buyer confirms a delivery arrived.

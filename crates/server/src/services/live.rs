@@ -6,10 +6,11 @@ use crate::auth::can_manage_shop;
 use crate::error::{AppError, AppResult};
 use crate::live::media_server;
 use crate::live::protocol::Event;
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::accounts::Role;
 use haul_domain::ids::{ProductId, RoomId, ShopId};
-use haul_domain::live::{Counts, Figures, figures};
+use haul_domain::live::{Counts, Figures, RoomStatus, figures};
 use haul_store::accounts::User;
 use haul_store::live::{NewRoom, Room};
 use serde::{Deserialize, Serialize};
@@ -159,4 +160,14 @@ pub fn figures_view(c: &Counts) -> FiguresView {
         conversion,
         live_seconds: c.live_ms / 1000,
     }
+}
+
+/// "Remind me": the person is told when the room goes live. Only a room
+/// that has not started takes reminders.
+pub async fn remind(state: &AppState, user: &User, room: i64, on: bool) -> AppResult<()> {
+    let r = state.db.room(RoomId(room)).await?;
+    if on && r.status != RoomStatus::Scheduled {
+        return Err(AppError::new(ErrorCode::RoomStarted, "the room has started already"));
+    }
+    Ok(state.db.remind(RoomId(room), user.user_id(), on, state.clock.now()).await?)
 }

@@ -17,6 +17,7 @@ pub mod feed;
 pub mod live;
 pub mod moderation;
 pub mod notes;
+pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod shops;

@@ -197,8 +197,11 @@ pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind
 }
 
 /// Follows or unfollows; shared with the creator page.
-pub async fn follow_creator(state: &AppState, follower: UserId, creator: UserId, on: bool) -> AppResult<()> {
-    state.db.follow(follower, creator, on, state.clock.now()).await?;
-    state.feed.forget_viewer(follower);
+pub async fn follow_creator(state: &AppState, follower: &User, creator: UserId, on: bool) -> AppResult<()> {
+    let changed = state.db.follow(follower.user_id(), creator, on, state.clock.now()).await?;
+    state.feed.forget_viewer(follower.user_id());
+    if changed && on {
+        crate::services::notifications::followed(state, follower, creator).await;
+    }
     Ok(())
 }

@@ -14,6 +14,7 @@ const fmt = (minor, currency) => new Intl.NumberFormat(document.documentElement.
 
 function play(src) {
   if (!src || src === source) return;
+  video.controls = true;
   source = src;
   hls?.destroy();
   if (window.Hls && Hls.isSupported()) {

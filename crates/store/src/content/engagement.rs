@@ -128,26 +128,27 @@ impl Db {
         Ok(true)
     }
 
-    pub async fn follow(&self, follower: UserId, creator: UserId, on: bool, now: Timestamp) -> Result<()> {
+    /// Follows or unfollows; returns whether anything changed.
+    pub async fn follow(&self, follower: UserId, creator: UserId, on: bool, now: Timestamp) -> Result<bool> {
         if follower == creator {
             return Err(haul_domain::DomainError::invalid("creator", "you cannot follow yourself").into());
         }
         self.user(creator).await?;
-        if on {
+        let done = if on {
             sqlx::query("INSERT INTO follows (follower_id, creator_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
                 .bind(follower.get())
                 .bind(creator.get())
                 .bind(now.millis())
                 .execute(&self.write)
-                .await?;
+                .await?
         } else {
             sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND creator_id = $2")
                 .bind(follower.get())
                 .bind(creator.get())
                 .execute(&self.write)
-                .await?;
-        }
-        Ok(())
+                .await?
+        };
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn following(&self, follower: UserId) -> Result<Vec<i64>> {

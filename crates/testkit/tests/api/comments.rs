@@ -128,7 +128,16 @@ async fn the_comments_page_posts_replies_and_pins() {
     let page = app.get(&format!("/videos/{video}/comments"), None).await.text().await.unwrap();
     assert!(page.contains("Lovely cups") && page.contains("Thank you!") && page.contains("@fan"), "{page}");
     assert!(threads(&app, video).await["items"][0]["pinned_at"].is_i64());
-    // A stranger is asked to sign in, and comes back here.
-    let r = app.client.post(app.url(&format!("/videos/{video}/comments"))).form(&[("body", "hi")]).send().await.unwrap();
-    assert!(r.headers()["location"].to_str().unwrap().starts_with("/signin"), "{:?}", r.headers());
+    // A stranger is asked to sign in; the comment is kept for after.
+    let csrf = haul_testkit::set_cookie(&app.get("/signin", None).await, "haul_csrf").unwrap();
+    let r = app
+        .client
+        .post(app.url(&format!("/videos/{video}/comments")))
+        .header("cookie", format!("haul_csrf={csrf}"))
+        .form(&[("csrf", csrf.as_str()), ("body", "hi")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/signin?next=%2Fcontinue");
+    assert!(haul_testkit::set_cookie(&r, "haul_pending").is_some());
 }

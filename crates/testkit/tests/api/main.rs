@@ -17,6 +17,7 @@ mod earnings;
 mod live;
 mod moderation;
 mod notes;
+mod notifications;
 mod orders;
 mod pages;
 mod payments;

@@ -1,0 +1,54 @@
+//! Telling people what happened: a reply or a comment on their video, a new
+//! follower, a room they asked to be reminded of going live, their order
+//! shipping. Nobody is told about what they did themselves. A notification
+//! that cannot be written never fails what it tells of (it is logged).
+
+use crate::AppState;
+use haul_domain::content::NotificationKind;
+use haul_domain::ids::{RoomId, UserId};
+use haul_store::accounts::User;
+use haul_store::content::Comment;
+use haul_store::notifications::NewNotification;
+
+async fn tell(state: &AppState, to: i64, kind: NotificationKind, actor: Option<&User>, link: &str, excerpt: &str) {
+    if actor.is_some_and(|a| a.id == to) {
+        return;
+    }
+    let new = NewNotification { user: UserId(to), kind, actor: actor.map(User::user_id), link, excerpt };
+    if let Err(e) = state.db.notify(new, state.clock.now()).await {
+        tracing::warn!(error = %e, ?kind, "notification not written");
+    }
+}
+
+/// A comment tells the person it answers, or the video's author.
+pub async fn commented(state: &AppState, by: &User, comment: &Comment, answered: Option<i64>, video_author: i64) {
+    let link = match comment.parent_id {
+        Some(thread) => format!("/videos/{}/comments?thread={thread}#c{}", comment.video_id, comment.id),
+        None => format!("/videos/{}/comments#c{}", comment.video_id, comment.id),
+    };
+    match answered {
+        Some(person) => tell(state, person, NotificationKind::Reply, Some(by), &link, &comment.body).await,
+        None => tell(state, video_author, NotificationKind::Comment, Some(by), &link, &comment.body).await,
+    }
+}
+
+pub async fn followed(state: &AppState, follower: &User, creator: UserId) {
+    tell(state, creator.get(), NotificationKind::Follow, Some(follower), &format!("/creators/{}", follower.id), "").await;
+}
+
+/// Everyone who asked to be reminded of the room is told it is live.
+pub async fn room_live(state: &AppState, room: i64) {
+    let sent = match state.db.room(RoomId(room)).await {
+        Ok(r) => state.db.send_reminders(RoomId(room), &format!("/live/{room}"), &r.title, state.clock.now()).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = sent {
+        tracing::warn!(error = %e, room, "reminders not sent");
+    }
+}
+
+/// The buyer hears that their order moved; `news` is what to show (a
+/// carrier and tracking number).
+pub async fn order_moved(state: &AppState, buyer: i64, order: i64, news: &str) {
+    tell(state, buyer, NotificationKind::Order, None, &format!("/orders/{order}"), news).await;
+}
