@@ -49,6 +49,13 @@ try {
   await host.waitForURL(/\/host$/);
   check((await host.textContent('.tag >> nth=1')).includes('pinned'), 'the first product is pinned');
 
+  // Before it starts, a shopper asks to be reminded.
+  const carol = await person(browser, 'Carol');
+  await carol.goto(`${base}/live/${room}`);
+  await carol.click('#remind button');
+  await carol.waitForURL(`${base}/live/${room}`);
+  check((await carol.textContent('#remind button')).includes('Reminder set'), 'the reminder is set');
+
   ffmpeg = spawn('ffmpeg', ['-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x480:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-t', '90', '-f', 'flv', `${server}/${key}`], { stdio: 'inherit' });
 
@@ -59,6 +66,11 @@ try {
   await ann.waitForFunction(() => document.getElementById('status').textContent === 'LIVE', null, { timeout: 30000 });
   await ann.waitForFunction(() => { const v = document.getElementById('player'); return v.currentTime > 0.5 && v.readyState >= 2; }, null, { timeout: 45000 });
   console.log('browser: the room went live and its video plays');
+  await carol.goto(`${base}/notifications`);
+  check((await carol.textContent('#notifications')).includes('Host is live now'), 'the reminded shopper is told the room is live');
+  await carol.click('#notifications a');
+  await carol.waitForURL(`${base}/live/${room}`);
+  console.log('browser: a shopper who asked to be reminded got a notification when the room went live');
 
   await ann.fill('#say input[name=text]', 'Are the oranges sweet?');
   await ann.click('#say button:has-text("Send")');

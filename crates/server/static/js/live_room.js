@@ -133,7 +133,8 @@ function addChat(m) {
 
 function setStatus(status, replay) {
   $('status').textContent = { live: words.live, scheduled: words.scheduled, ended: words.ended }[status] ?? status;
-  $('wait').textContent = status === 'ended' ? (replay ? words.replay : words.streamEnded) : status === 'live' ? '' : $('wait').textContent;
+  // A scheduled room keeps its words and its "remind me".
+  if (status !== 'scheduled') $('wait').textContent = status === 'ended' ? (replay ? words.replay : words.streamEnded) : '';
   play(status === 'live' ? `/live/hls/${room}.m3u8` : replay ? `/live/hls/${room}-replay.m3u8` : null);
 }
 
