@@ -127,6 +127,12 @@ impl FeedEngine {
         self.viewers.forget(viewer);
     }
 
+    /// Whether `video` was shown to `viewer` on a feed page not written yet.
+    pub fn pending_impression(&self, viewer: UserId, video: i64) -> bool {
+        let pending = self.impressions.lock().unwrap_or_else(|e| e.into_inner());
+        pending.iter().any(|(v, videos)| *v == viewer.get() && videos.contains(&video))
+    }
+
     /// Writes the impressions shown since the last flush.
     pub async fn flush(&self, db: &Db, now: Timestamp) -> haul_store::Result<usize> {
         let batch = std::mem::take(&mut *self.impressions.lock().unwrap_or_else(|e| e.into_inner()));

@@ -150,6 +150,25 @@ struct ErrorPage {
     layout: Layout,
     title: String,
     message: String,
+    /// The form field the error is about, for forms that show it beside the field.
+    field: Option<&'static str>,
+}
+
+/// Which field of a form an error is about: a validation names it; a few
+/// refusals belong to one field (the rating, the pictures).
+fn field_of(e: &AppError) -> Option<&'static str> {
+    match e.code {
+        ErrorCode::ValidationFailed => {
+            let name = e.message.split_once(':')?.0;
+            ["title", "body", "caption", "rating", "images", "product", "file", "tags", "starts_at", "name", "limit"]
+                .into_iter()
+                .find(|f| *f == name)
+        }
+        ErrorCode::NotABuyer | ErrorCode::OwnProductReview | ErrorCode::SponsoredReview => Some("rating"),
+        ErrorCode::UnsupportedImage => Some("images"),
+        ErrorCode::UnsupportedVideo => Some("file"),
+        _ => None,
+    }
 }
 
 /// An error shown as a page; "sign in first" becomes a redirect to sign in.
@@ -175,7 +194,7 @@ impl IntoResponse for PageError {
         };
         let user = PAGE_USER.try_with(Clone::clone).ok().flatten();
         let layout = Layout::new(user, &CsrfToken(String::new()));
-        let page = ErrorPage { title: layout.t(title), message: self.0.message_in(layout.lang), layout };
+        let page = ErrorPage { title: layout.t(title), message: self.0.message_in(layout.lang), field: field_of(&self.0), layout };
         let html = page.render().unwrap_or_else(|_| "error".into());
         (status, Html(html)).into_response()
     }

@@ -190,6 +190,10 @@ pub async fn record_event(state: &AppState, viewer: Viewer<'_>, video: i64, kind
     let watch_ms = watch_ms.clamp(0, MAX_DURATION_MS);
     let completed = kind == "view" && duration_ms > 0 && watch_ms * 10 >= duration_ms * 9;
     let counted = state.db.record_event(VideoId(video), &key, viewer.user, kind, watch_ms, completed, state.clock.now()).await?;
+    // Its feed impression, when it had one, may not be written yet.
+    if counted && kind == "view" && !viewer.user.is_some_and(|u| state.feed.pending_impression(u, video)) {
+        state.db.impression_of_view(VideoId(video)).await?;
+    }
     if let (true, Some(user)) = (counted, viewer.user) {
         state.feed.forget_viewer(user);
     }

@@ -7,3 +7,30 @@ document.addEventListener('submit', (e) => {
 // After sign-in, what the person tried before is done at once (the form
 // stays visible, with its button, where scripts do not run).
 document.querySelector('form[data-autosubmit]')?.requestSubmit();
+// A form marked `data-inline-errors` is sent without leaving the page: a
+// refusal shows beside the field it is about, and what was typed and the
+// pictures chosen stay. Without scripts it posts as usual.
+for (const form of document.querySelectorAll('form[data-inline-errors]')) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const button = form.querySelector('button:not([type=button])');
+    if (button) button.disabled = true;
+    try {
+      const answer = await fetch(form.action, { method: 'POST', body: new FormData(form) });
+      if (answer.ok) { location.href = answer.url; return; }
+      const page = new DOMParser().parseFromString(await answer.text(), 'text/html');
+      const error = page.querySelector('p.error');
+      for (const old of form.querySelectorAll('.field-error')) old.remove();
+      for (const old of form.querySelectorAll('[aria-invalid]')) old.removeAttribute('aria-invalid');
+      const note = Object.assign(document.createElement('p'), { className: 'error field-error', role: 'alert', textContent: error?.textContent || answer.statusText });
+      const field = error?.dataset.field && form.elements[error.dataset.field];
+      if (field && field.setAttribute) {
+        field.setAttribute('aria-invalid', 'true');
+        (field.closest('label') || field).after(note);
+        field.focus();
+      } else form.prepend(note);
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+}

@@ -128,6 +128,17 @@ impl Db {
         Ok(true)
     }
 
+    /// A view from outside the feed (a shared link, a profile, the home's
+    /// tiles) put the video in front of someone too: the impressions are
+    /// raised to the views, never left below them.
+    pub async fn impression_of_view(&self, video: VideoId) -> Result<()> {
+        sqlx::query("UPDATE videos SET impressions = views WHERE id = $1 AND impressions < views")
+            .bind(video.get())
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
     /// Follows or unfollows; returns whether anything changed.
     pub async fn follow(&self, follower: UserId, creator: UserId, on: bool, now: Timestamp) -> Result<bool> {
         if follower == creator {

@@ -150,7 +150,7 @@ async fn engagement_counts_and_the_studio_explains_the_pool() {
     let s = &studio["videos"][0];
     assert_eq!(s["video"]["id"], id);
     assert_eq!(s["pool"]["state"], "growing");
-    assert_eq!(s["pool"]["remaining"], 300);
+    assert_eq!(s["pool"]["remaining"], 299, "the view was its first impression");
     assert!(s["rates"]["like"].as_f64().unwrap() < 0.1, "one like in one view is smoothed, not 100%");
     assert!(s["quality"].as_f64().unwrap() > 1.0);
     assert!(s["needs"].is_array());
@@ -334,6 +334,8 @@ async fn views_count_once_a_day_and_shares_once_per_viewer() {
     send(Some(fan.token.clone()), None, "view").await;
     send(Some(fan.token.clone()), None, "share").await;
     assert_eq!(counts(&app, id).await, (3, 2), "a view counts again a day later, a share never");
+    let v: Value = app.get(&format!("/api/v1/videos/{id}"), None).await.json().await.unwrap();
+    assert_eq!(v["impressions"], 3, "views from outside the feed are impressions too");
 }
 
 #[tokio::test]
