@@ -12,6 +12,8 @@ use crate::config::Config;
 mod affiliate;
 mod delivery;
 mod group;
+mod media;
+mod notes;
 mod videos;
 
 type Result<T> = std::result::Result<T, StartError>;
@@ -19,7 +21,7 @@ use crate::auth::hash_password;
 use haul_domain::accounts::{Login, Role};
 use haul_domain::affiliate::RateBps;
 use haul_domain::catalog::ListingKind;
-use haul_domain::ids::{CategoryId, OrderId, RoomId, ShopId, SkuId, UserId};
+use haul_domain::ids::{CategoryId, OrderId, ProductId, RoomId, ShopId, SkuId, UserId};
 use haul_domain::inventory::Quantity;
 use haul_domain::moderation::ShopStatus;
 use haul_domain::orders::OrderStatus;
@@ -339,9 +341,18 @@ async fn user(state: &AppState, hash: &str, login: &str, name: &str, role: Role)
     Ok(user.user_id())
 }
 
-async fn stock_shop(state: &AppState, shop: ShopId, category: CategoryId, items: &[Item], zh: bool) -> Result<Vec<SkuId>> {
+/// What a shop was stocked with: every SKU, and each product's first SKU
+/// (in the order of its items).
+struct Stocked {
+    skus: Vec<SkuId>,
+    firsts: Vec<SkuId>,
+}
+
+/// Adds a shop's products, each with its picture `products/<group>-<i>.jpg`.
+async fn stock_shop(state: &AppState, shop: ShopId, category: CategoryId, (group, items): (&str, &[Item]), zh: bool) -> Result<Stocked> {
     let mut skus = Vec::new();
-    for item in items {
+    let mut firsts = Vec::new();
+    for (i, item) in items.iter().enumerate() {
         let new = NewProduct {
             shop,
             category: Some(category),
@@ -364,9 +375,23 @@ async fn stock_shop(state: &AppState, shop: ShopId, category: CategoryId, items:
             })
             .collect();
         let product = state.db.create_product(&new, &rows, "CNY", state.clock.now()).await?;
-        skus.extend(state.db.skus(haul_domain::ids::ProductId(product.id)).await?.into_iter().map(|s| SkuId(s.id)));
+        picture(state, ProductId(product.id), &format!("{group}-{i}")).await?;
+        let made: Vec<SkuId> = state.db.skus(ProductId(product.id)).await?.into_iter().map(|s| SkuId(s.id)).collect();
+        firsts.extend(made.first());
+        skus.extend(made);
     }
-    Ok(skus)
+    Ok(Stocked { skus, firsts })
+}
+
+async fn picture(state: &AppState, product: ProductId, name: &str) -> Result<()> {
+    if let Some(bytes) = media::file(&format!("products/{name}.jpg")) {
+        crate::services::catalog::store_image(state, product, bytes).await.map_err(|e| e.message)?;
+    }
+    Ok(())
+}
+
+async fn product_of(state: &AppState, sku: SkuId) -> Result<ProductId> {
+    Ok(ProductId(state.db.sku(sku).await?.product_id))
 }
 
 /// Fills an empty database; says so and does nothing otherwise.
@@ -457,17 +482,25 @@ pub async fn fill(state: &AppState) -> Result<()> {
         )
         .await?;
 
-    let fruit_skus = stock_shop(state, ShopId(fruit.id), categories[0], FRUIT, zh).await?;
-    let tea_skus = stock_shop(state, ShopId(tea.id), categories[1], TEA, zh).await?;
-    let coat_skus = stock_shop(state, ShopId(coats.id), categories[2], JACKETS, zh).await?;
-    stock_shop(state, ShopId(farm.id), categories[3], FARM, zh).await?;
-    for (title, url, price) in [
+    let fruit_stock = stock_shop(state, ShopId(fruit.id), categories[0], ("fruit", FRUIT), zh).await?;
+    let tea_stock = stock_shop(state, ShopId(tea.id), categories[1], ("tea", TEA), zh).await?;
+    let coat_stock = stock_shop(state, ShopId(coats.id), categories[2], ("jackets", JACKETS), zh).await?;
+    let (fruit_skus, tea_skus, coat_skus) = (&fruit_stock.skus[..], &tea_stock.skus[..], &coat_stock.skus[..]);
+    stock_shop(state, ShopId(farm.id), categories[3], ("farm", FARM), zh).await?;
+    let mut machines = Vec::new();
+    for (title, url, price, name) in [
         (
             Text("Second-hand tractor, 50 hp, 2017", "二手拖拉机 50 马力 2017 年"),
             "https://example.com/listings/tractor-50hp-2017",
             4_800_000,
+            "tractor",
         ),
-        (Text("Used rice transplanter, 6 rows", "二手水稻插秧机 6 行"), "https://example.com/listings/transplanter-6-row", 2_150_000),
+        (
+            Text("Used rice transplanter, 6 rows", "二手水稻插秧机 6 行"),
+            "https://example.com/listings/transplanter-6-row",
+            2_150_000,
+            "transplanter",
+        ),
     ] {
         let new = NewProduct {
             shop: ShopId(farm.id),
@@ -484,7 +517,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
             partner: None,
             active: true,
         };
-        state
+        let product = state
             .db
             .create_product(
                 &new,
@@ -495,6 +528,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
                 now,
             )
             .await?;
+        picture(state, ProductId(product.id), name).await?;
+        machines.push(ProductId(product.id));
     }
 
     // A flash deal running now on the oranges, and one coming on the tea.
@@ -555,17 +590,144 @@ pub async fn fill(state: &AppState) -> Result<()> {
             state.db.confirm_received(id, buyer, haul_domain::orders::event_notes::RECEIVED, now).await?;
         }
     }
-    group::fill(state, ShopId(fruit.id), &fruit_skus, group::People { leader, operator, shopper }, zh, now).await?;
+    group::fill(state, ShopId(fruit.id), fruit_skus, group::People { leader, operator, shopper }, zh, now).await?;
     let creators = videos::Creators { farmer, tea: tea_vlogger, stylist: creator };
-    let made = videos::fill(state, &videos::clips(creators, zh, &fruit_skus, &tea_skus, &coat_skus)).await?;
-    affiliate::fill(state, [shopper, second], creator, &tea_skus, &fruit_skus, &ship_to, now).await?;
+    let made = videos::fill(state, &videos::clips(creators, zh, &fruit_stock.firsts, &tea_stock.firsts, &coat_stock.firsts)).await?;
+    affiliate::fill(state, [shopper, second], creator, tea_skus, fruit_skus, &ship_to, now).await?;
+    let p = |stock: &Stocked, i: usize| product_of(state, stock.firsts[i]);
+    let drafts = vec![
+        notes::Draft {
+            author: shopper,
+            title: Text("Navel oranges for breakfast, a week in", "脐橙当早餐，吃了一周"),
+            body: Text(
+                "Bought the 5 kg box. Sweet, juicy, only two of forty were soft. Peels in one go, kids love them.",
+                "买了 5kg 整箱。甜、水分足，四十个里只有两个偏软。一剥就开，孩子很爱吃。",
+            ),
+            tags: vec![p(&fruit_stock, 0).await?],
+            rating: Some(5),
+            sponsor: None,
+        },
+        notes::Draft {
+            author: farmer,
+            title: Text("Strawberry cream pots in ten minutes", "十分钟做草莓奶油杯"),
+            body: Text(
+                "Dandong strawberries, cream, crushed biscuits. Layer, chill, eat.",
+                "丹东草莓、淡奶油、饼干碎。一层层叠好，冷藏，开吃。",
+            ),
+            tags: vec![p(&fruit_stock, 4).await?],
+            rating: None,
+            sponsor: None,
+        },
+        notes::Draft {
+            author: tea_vlogger,
+            title: Text("My gongfu tea table, piece by piece", "我的功夫茶桌，一件件说"),
+            body: Text(
+                "Gaiwan, fair cup, six small cups and a tray that drains. Everything you need and nothing more.",
+                "盖碗、公道杯、六只小杯和一个能排水的茶盘。够用，不多余。",
+            ),
+            tags: vec![p(&tea_stock, 9).await?],
+            rating: None,
+            sponsor: None,
+        },
+        notes::Draft {
+            author: shopper,
+            title: Text("Brewing Tieguanyin: three steps", "冲泡铁观音的三个步骤"),
+            body: Text(
+                "Warm the gaiwan, rinse the leaves once, then short steeps: 10 s, 15 s, 20 s. Floral and long.",
+                "温杯，洗茶一次，然后短时间出汤：10 秒、15 秒、20 秒。花香，回甘长。",
+            ),
+            tags: vec![p(&tea_stock, 1).await?],
+            rating: None,
+            sponsor: None,
+        },
+        notes::Draft {
+            author: creator,
+            title: Text("A warm city outfit for minus ten", "零下十度的城市通勤穿搭"),
+            body: Text(
+                "Short puffer, knit beanie, wool trousers, snow boots. Warm on the platform, not too hot on the train.",
+                "短款羽绒服、针织帽、羊毛裤、雪地靴。站台上暖和，地铁里不闷。",
+            ),
+            tags: vec![p(&coat_stock, 0).await?, p(&coat_stock, 10).await?],
+            rating: None,
+            sponsor: Some((ShopId(coats.id), coat_owner)),
+        },
+        notes::Draft {
+            author: second,
+            title: Text("Short puffer or bread puffer?", "短款羽绒服还是面包服？"),
+            body: Text(
+                "I own the short one. Lighter and easier to move in; the bread puffer is warmer sitting still.",
+                "我买的是短款。更轻，活动方便；面包服坐着不动时更暖。",
+            ),
+            tags: vec![p(&coat_stock, 0).await?, p(&coat_stock, 3).await?],
+            rating: Some(4),
+            sponsor: None,
+        },
+        notes::Draft {
+            author: farmer,
+            title: Text("Mango smoothie, no sugar needed", "芒果奶昔，不用加糖"),
+            body: Text("One ripe Hainan mango, yoghurt, ice. That is all.", "一个熟透的海南芒果、酸奶、冰块，就这些。"),
+            tags: vec![p(&fruit_stock, 3).await?],
+            rating: None,
+            sponsor: None,
+        },
+        notes::Draft {
+            author: farmer,
+            title: Text("Apple picking day in Yantai", "烟台摘苹果的一天"),
+            body: Text("Twist, do not pull. The stem should stay on the apple.", "要拧，不要拽。果柄要留在苹果上。"),
+            tags: vec![p(&fruit_stock, 2).await?],
+            rating: None,
+            sponsor: None,
+        },
+        notes::Draft {
+            author: creator,
+            title: Text("A fruit platter for six", "六人份水果拼盘"),
+            body: Text(
+                "Grapes in the middle, pears and kiwis fanned around. Cut just before guests arrive.",
+                "葡萄放中间，梨和猕猴桃扇形摆开。客人来前再切。",
+            ),
+            tags: vec![p(&fruit_stock, 7).await?],
+            rating: None,
+            sponsor: None,
+        },
+        notes::Draft {
+            author: tea_vlogger,
+            title: Text("Opening a Pu'er cake without crumbs", "撬普洱饼不掉渣"),
+            body: Text(
+                "Pick in from the side, follow the layers, lift flakes. Store the rest wrapped.",
+                "从侧面下针，顺着层次走，整片撬起。剩下的包好存放。",
+            ),
+            tags: vec![p(&tea_stock, 3).await?],
+            rating: None,
+            sponsor: None,
+        },
+        notes::Draft {
+            author: second,
+            title: Text("Kids' puffer after a snowy week", "下雪一周后的儿童羽绒服"),
+            body: Text("Washed twice, still fluffy. The hood stays on when he runs.", "洗了两次还很蓬松。跑起来帽子也不掉。"),
+            tags: vec![p(&coat_stock, 5).await?],
+            rating: None,
+            sponsor: None,
+        },
+        notes::Draft {
+            author: farmer,
+            title: Text("Spring ploughing with a 50 hp tractor", "用 50 马力拖拉机春耕"),
+            body: Text(
+                "Enough for our twenty mu. Used ones sell well on the partner site.",
+                "我们二十亩地足够了。二手的在合作平台上很好卖。",
+            ),
+            tags: vec![machines[0]],
+            rating: None,
+            sponsor: None,
+        },
+    ];
+    let written = notes::fill(state, drafts, zh).await?;
     state.db.follow(shopper, farmer, true, now).await?;
     state.feed.refresh(&state.db, now).await?;
-    live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, &fruit_skus, zh, now).await?;
+    live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, fruit_skus, zh, now).await?;
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
     let language = if zh { "Simplified Chinese" } else { "English" };
     println!(
-        "Demo store ready in {language}: 4 shops, {count} products, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch, a live room at /live (stream into it with the key on its host page). Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
+        "Demo store ready in {language}: 4 shops, {count} products, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch, {written} notes at /notes, a live room at /live (stream into it with the key on its host page). Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
     );
     Ok(())
 }
@@ -589,10 +751,23 @@ async fn live_rooms(
         }
     }
     let rooms = [
-        (owner, Some(shop), Text("Orange harvest, live from the orchard", "果园直播：脐橙丰收现场"), now),
-        (creator, None, Text("Picking persimmons with Orchard Diaries", "跟果园日记一起摘柿子"), now.plus_seconds(24 * 3600)),
+        (owner, Some(shop), Text("Orange harvest, live from the orchard", "果园直播：脐橙丰收现场"), now, "products/fruit-0.jpg"),
+        (
+            creator,
+            None,
+            Text("Picking persimmons with Orchard Diaries", "跟果园日记一起摘柿子"),
+            now.plus_seconds(24 * 3600),
+            "products/fruit-13.jpg",
+        ),
+        (
+            owner,
+            Some(shop),
+            Text("Last week's orchard live, replay", "上周果园直播回放"),
+            now.plus_seconds(-7 * 86_400),
+            "replay/poster.jpg",
+        ),
     ];
-    for (host, shop, title, starts_at) in rooms {
+    for (i, (host, shop, title, starts_at, cover)) in rooms.into_iter().enumerate() {
         let key = crate::auth::random_token();
         let new = haul_store::live::NewRoom {
             host,
@@ -606,7 +781,33 @@ async fn live_rooms(
         };
         let room = state.db.create_room(new).await?;
         state.db.pin(RoomId(room.id), products.first().copied()).await?;
+        if let Some(bytes) = media::file(cover) {
+            let key = format!("rooms/{}/cover.jpg", room.id);
+            state.media.put(&key, bytes).await?;
+            state.db.set_room_cover(RoomId(room.id), &key).await?;
+        }
+        if i == 2 {
+            replay(state, RoomId(room.id), starts_at).await?;
+        }
     }
+    Ok(())
+}
+
+/// Ends a room as if it had streamed, with the embedded replay as its
+/// recording (the playlist and segments named as the media server names them).
+async fn replay(state: &AppState, room: RoomId, started: haul_domain::Timestamp) -> Result<()> {
+    let Some(playlist) = media::file("replay/replay.m3u8") else { return Ok(()) };
+    let dir = state.config.hls_dir();
+    let prefix = format!("{}-replay-", room.get());
+    for (name, bytes) in media::under("replay").filter(|(n, _)| n.ends_with(".ts")) {
+        let segment = name.trim_start_matches("replay/seg-");
+        tokio::fs::write(dir.join(format!("{prefix}{segment}")), bytes).await?;
+    }
+    let playlist = String::from_utf8_lossy(playlist).replace("seg-", &prefix);
+    tokio::fs::write(dir.join(format!("{}-replay.m3u8", room.get())), playlist).await?;
+    state.db.go_live(room, started).await?;
+    state.db.end_room(room, started.plus_seconds(1800)).await?;
+    state.db.set_replay(room).await?;
     Ok(())
 }
 
