@@ -4,9 +4,11 @@
 // kind of page is screenshotted to $HAUL_SCREENSHOTS/walk (target/screenshots).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, checkPolicy, launch, phone, startHaul } from './haul.mjs';
+import { check, checkPolicy, launch, startHaul, watchPolicy } from './haul.mjs';
 
-const haul = await startHaul(process.argv[2], { HAUL_DEMO_LANGUAGE: process.argv[3] || 'en' });
+// In Chinese, the demo's data and the browser both are.
+const language = process.argv[3] || 'en';
+const haul = await startHaul(process.argv[2], { HAUL_DEMO_LANGUAGE: language });
 const { base } = haul;
 const shots = join(process.env.HAUL_SCREENSHOTS || 'target/screenshots', 'walk');
 mkdirSync(shots, { recursive: true });
@@ -27,8 +29,10 @@ const problems = [];
 try {
   browser = await launch();
   for (const [role, login] of roles) {
-    const page = await phone(browser);
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: language === 'zh-CN' ? 'zh-CN' : 'en-US' });
+    const page = await context.newPage();
     page.setDefaultTimeout(15000);
+    watchPolicy(page);
     const errors = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
     page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
@@ -53,7 +57,7 @@ try {
       if (status >= 500) problems.push(`${role} ${path}: ${status}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (width > 391) problems.push(`${role} ${path}: ${width} px wide`);
-      if (kinds.get(k) === 1) await page.screenshot({ path: join(shots, `${role}${k.replace(/[^a-zA-Z0-9]+/g, '_')}.png`) });
+      if (kinds.get(k) === 1) await page.screenshot({ path: join(shots, `${language}-${role}${k.replace(/[^a-zA-Z0-9]+/g, '_')}.png`) });
       const links = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
       for (const href of links) {
         if (!href || !href.startsWith('/') || href.startsWith('//')) continue;

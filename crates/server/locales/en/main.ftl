@@ -162,3 +162,4 @@ notification-comment = { $name } commented on your video
 notification-follow = { $name } followed you
 notification-live = { $name } is live now
 notification-order = Your order has shipped
+price-flash = Flash

@@ -93,6 +93,9 @@ struct NotePage {
     comments: Vec<(i64, String, String, i64)>,
     /// For the author: shops that offered to sponsor the note, `(id, name)`.
     offers: Vec<(i64, String)>,
+    /// For a shop's staff: the shops they may sponsor it for, `(id, name,
+    /// the author named this shop)`, while the note is not sponsored.
+    sponsor_as: Vec<(i64, String, bool)>,
 }
 
 pub async fn note(
@@ -104,14 +107,26 @@ pub async fn note(
     let n = view(state.db.note(NoteId(id)).await?);
     let stars = n.detail.note.rating.map(|r| "★".repeat(r as usize) + &"☆".repeat(5 - r as usize)).unwrap_or_default();
     let comments = state.db.note_comments(NoteId(id), 50).await?;
-    let mut offers = Vec::new();
-    if user.as_ref().is_some_and(|u| u.id == n.detail.note.author_id) {
-        for s in state.db.open_sponsorships(NoteId(id)).await?.into_iter().filter(|s| s.shop_agreed == 1) {
-            offers.push((s.shop_id, state.db.shop(ShopId(s.shop_id)).await?.name));
+    // A sponsorship is proposed by one side and accepted by the other.
+    let (mut offers, mut sponsor_as) = (Vec::new(), Vec::new());
+    if let Some(u) = &user
+        && n.detail.note.sponsored_by_shop_id.is_none()
+        && n.detail.note.rating.is_none()
+    {
+        let open = state.db.open_sponsorships(NoteId(id)).await?;
+        if u.id == n.detail.note.author_id {
+            for s in open.iter().filter(|s| s.shop_agreed == 1) {
+                offers.push((s.shop_id, state.db.shop(ShopId(s.shop_id)).await?.name));
+            }
+        } else {
+            for shop in state.db.shops_of_member(u.user_id()).await? {
+                let named = open.iter().any(|s| s.shop_id == shop.id && s.author_agreed == 1);
+                sponsor_as.push((shop.id, shop.name, named));
+            }
         }
     }
     let labels = n.detail.labels.iter().map(|l| label_word(l)).collect();
-    Ok(render(&NotePage { layout: Layout::new(user, &csrf), n, labels, stars, comments, offers }))
+    Ok(render(&NotePage { layout: Layout::new(user, &csrf), n, labels, stars, comments, offers, sponsor_as }))
 }
 
 /// A note's label (the record's English word) in the page's language.

@@ -306,6 +306,8 @@ struct StudioPage {
     s: Studio,
     rooms: Vec<haul_store::live::Room>,
     error: Option<String>,
+    /// Shops a note can say paid for it, `(id, name)`.
+    shops: Vec<(i64, String)>,
 }
 
 /// A hard-sell signal the studio shows (the scorer's name for it) as a word.
@@ -336,7 +338,8 @@ pub fn metric_word(metric: &str) -> String {
 async fn studio_page(state: &AppState, user: User, csrf: &CsrfToken, error: Option<String>) -> PageResult {
     let s = studio_for(state, &user).await?;
     let rooms = state.db.rooms_of_host(user.user_id()).await?;
-    Ok(render(&StudioPage { layout: Layout::new(Some(user), csrf), s, rooms, error }))
+    let shops = state.db.shops(&PageRequest::parse(Some(100), None)?).await?.items.into_iter().map(|s| (s.id, s.name)).collect();
+    Ok(render(&StudioPage { layout: Layout::new(Some(user), csrf), s, rooms, error, shops }))
 }
 
 pub async fn studio(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {

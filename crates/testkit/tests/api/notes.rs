@@ -228,3 +228,49 @@ async fn notes_are_found_in_the_feed_on_the_product_page_and_on_the_profile() {
     let notes_page = app.get("/notes", None).await.text().await.unwrap();
     assert!(notes_page.contains("Oranges for breakfast") && notes_page.contains("My desk"));
 }
+
+/// On the note's page: the shop's staff accept what the author proposed, or
+/// offer and the author accepts; both sides see only their own button.
+#[tokio::test]
+async fn a_sponsorship_is_proposed_and_accepted_on_the_notes_page() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 10).await;
+    let author = app.sign_up("author").await;
+    let proposed = created(
+        post_note(
+            &app,
+            &author,
+            &[("title", "Winter coats".into()), ("body", "Warm.".into()), ("sponsored_by_shop_id", f.shop_id.to_string())],
+            0,
+        )
+        .await,
+    )
+    .await;
+    let merchant = app.browser(&f.merchant).await;
+    let page = app
+        .client
+        .get(app.url(&format!("/notes/{proposed}")))
+        .header("cookie", &merchant.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!(r#"id="sponsor-{}""#, f.shop_id)) && page.contains("The author says"), "{page}");
+    let r = app.submit(&merchant, &format!("/notes/{proposed}/sponsor"), &[("shop_id", &f.shop_id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let note: Value = app.get(&format!("/api/v1/notes/{proposed}"), None).await.json().await.unwrap();
+    assert_eq!(note["labels"], json!(["sponsored"]));
+
+    let plain = created(post_note(&app, &author, &[("title", "Tea".into()), ("body", "Good.".into())], 0).await).await;
+    let r = app.submit(&merchant, &format!("/notes/{plain}/sponsor"), &[("shop_id", &f.shop_id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let writer = app.browser(&author).await;
+    let page =
+        app.client.get(app.url(&format!("/notes/{plain}"))).header("cookie", &writer.cookie).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("offers to sponsor this note") && !page.contains("id=\"sponsor-"), "{page}");
+    app.submit(&writer, &format!("/notes/{plain}/sponsor"), &[("shop_id", &f.shop_id.to_string())]).await;
+    let note: Value = app.get(&format!("/api/v1/notes/{plain}"), None).await.json().await.unwrap();
+    assert_eq!(note["labels"], json!(["sponsored"]));
+}
