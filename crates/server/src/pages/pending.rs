@@ -2,7 +2,8 @@
 //! save, a follow, a comment, a live room's reminder or a team join. The form (its CSRF token
 //! checked first) is kept in a short-lived cookie; after sign-in `/continue`
 //! shows it again with a fresh token and submits it, so the action goes
-//! through its own handler and rules. A purchase is never resumed.
+//! through its own handler and rules. A purchase is never resumed: the
+//! product's page comes back with the choice made.
 
 use super::layout::{CsrfToken, Layout, PageResult, check_csrf, render, see_other, sign_in_then};
 use crate::AppState;
@@ -36,7 +37,8 @@ fn resumable(path: &str) -> bool {
 
 /// Keeps a signed-out person's resumable form and sends them to sign in.
 pub async fn capture(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST || !resumable(req.uri().path()) {
+    let path = req.uri().path();
+    if req.method() != Method::POST || !(resumable(path) || path == "/cart/add") {
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
@@ -57,6 +59,9 @@ pub async fn capture(State(state): State<AppState>, req: Request, next: Next) ->
     if let Err(e) = check_csrf(&expected, sent) {
         return e.into_response();
     }
+    if parts.uri.path() == "/cart/add" {
+        return keep_choice(&state, &fields).await;
+    }
     let kept: Vec<(String, String)> = fields.into_iter().filter(|(k, _)| k != "csrf").collect();
     let value =
         serde_urlencoded::to_string([("p", parts.uri.path().to_owned()), ("f", serde_urlencoded::to_string(&kept).unwrap_or_default())])
@@ -64,6 +69,20 @@ pub async fn capture(State(state): State<AppState>, req: Request, next: Next) ->
     let mut response = see_other(&sign_in_then(Some("/continue")));
     set_cookie(&mut response, PENDING_COOKIE, &value, KEEP_SECONDS);
     response
+}
+
+/// A purchase is not made for them: sign-in comes back to the product's
+/// page with the option and quantity they chose.
+async fn keep_choice(state: &AppState, fields: &[(String, String)]) -> Response {
+    let field = |k: &str| fields.iter().find(|(n, _)| n == k).and_then(|(_, v)| v.parse::<i64>().ok());
+    let back = match field("sku_id") {
+        Some(sku) => match state.db.sku(haul_domain::ids::SkuId(sku)).await {
+            Ok(s) => Some(format!("/products/{}?sku={sku}&quantity={}", s.product_id, field("quantity").unwrap_or(1))),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    see_other(&sign_in_then(back.as_deref()))
 }
 
 #[derive(Template)]

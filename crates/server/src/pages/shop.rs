@@ -147,6 +147,8 @@ pub struct SkuOption {
     pub label: String,
     pub price: String,
     pub stock: i64,
+    /// The option chosen before signing in.
+    pub chosen: bool,
 }
 
 /// A running or upcoming flash deal as the product page shows it.
@@ -178,6 +180,7 @@ struct ProductPage {
     skus: Vec<SkuOption>,
     /// Notes that tag the product, newest first.
     notes: Vec<super::notes::NoteTile>,
+    quantity: i64,
 }
 
 #[derive(Deserialize)]
@@ -185,6 +188,10 @@ pub struct Via {
     /// What the shopper tapped to get here: `video.12`, `note.3`,
     /// `showcase.<creator>`; anything else is ignored.
     via: Option<String>,
+    /// The option and quantity chosen before a sign-in interrupted the
+    /// purchase (see `pending.rs`).
+    sku: Option<i64>,
+    quantity: Option<i64>,
 }
 
 pub async fn product(
@@ -219,8 +226,10 @@ pub async fn product(
             label: if s.options.is_empty() { s.code.clone() } else { s.options.clone() },
             price: money(s.price_minor, &s.currency),
             stock: s.stock,
+            chosen: via.sku == Some(s.id),
         })
         .collect();
+    let quantity = via.quantity.filter(|q| (1..=999).contains(q)).unwrap_or(1);
     let image = p.product.image_key.as_deref().map(crate::media::MediaStore::url);
     let initial = p.product.title.chars().next().map(String::from).unwrap_or_default();
     let mut deals = Vec::new();
@@ -245,7 +254,8 @@ pub async fn product(
     let teams = super::teams::offer_cards(&state, state.db.team_offers_of_product(ProductId(id)).await?).await?;
     let about = haul_store::content::NoteFilter { author: None, product: Some(id) };
     let (notes, _) = super::notes::note_tiles(&state, about, 6, None).await?;
-    let mut response = render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, teams, notes, p });
+    let mut response =
+        render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, teams, notes, quantity, p });
     if let Some((kind, subject)) = remember {
         super::earnings::remember(&state, &mut response, &headers, kind, subject, id);
     }

@@ -387,3 +387,31 @@ async fn a_signed_out_follow_is_done_after_sign_in() {
     assert_eq!(app.submit(&browser, &follow, &[("on", "true")]).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.state.db.follower_count(haul_domain::ids::UserId(creator.id)).await.unwrap(), 1);
 }
+
+/// A purchase tried signed out is not made; sign-in comes back to the
+/// product with the option and quantity chosen.
+#[tokio::test]
+async fn a_signed_out_purchase_comes_back_with_its_choice() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 10).await;
+    let csrf = set_cookie(&app.get("/signin", None).await, "haul_csrf").unwrap();
+    let sku = f.sku_id.to_string();
+    let r = app
+        .client
+        .post(app.url("/cart/add"))
+        .header("cookie", format!("haul_csrf={csrf}"))
+        .form(&[("csrf", csrf.as_str()), ("sku_id", &sku), ("quantity", "2"), ("then", "buy")])
+        .send()
+        .await
+        .unwrap();
+    let back = format!("/products/{}?sku={sku}&quantity=2", f.product_id);
+    let expected = back.replace('/', "%2F").replace('?', "%3F").replace('=', "%3D").replace('&', "%26");
+    assert_eq!(r.headers()["location"], format!("/signin?next={expected}"));
+    assert_eq!(set_cookie(&r, "haul_pending"), None, "nothing is bought for them");
+    let page = app.get(&back, None).await.text().await.unwrap();
+    assert!(
+        page.contains(&format!(r#"<option value="{sku}" selected>"#)) || page.contains(&format!(r#"value="{sku}" selected"#)),
+        "{page}"
+    );
+    assert!(page.contains(r#"name="quantity" value="2""#));
+}
