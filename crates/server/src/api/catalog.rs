@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_products, create_product))
         .routes(routes!(get_product, update_product))
         .routes(routes!(add_sku))
+        .routes(routes!(prices))
         .routes(routes!(update_sku))
 }
 
@@ -142,4 +143,60 @@ async fn upload_image(
     let form = form.map_err(|e| AppError::new(ErrorCode::InvalidUpload, e.body_text()))?;
     let bytes = read_file_field(form, state.config.max_upload_bytes).await?;
     Ok((StatusCode::CREATED, axum::Json(store_image(&state, ProductId(id), &bytes).await?)))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct PricesQuery {
+    /// Comma-separated product ids, at most 100.
+    product_ids: String,
+}
+
+/// What a product costs now, as every card shows it.
+#[derive(serde::Serialize, ToSchema)]
+struct PriceNowView {
+    product_id: i64,
+    currency: String,
+    /// What one shopper pays now, alone and at once (a running deal's price).
+    price_minor: i64,
+    /// The list price, when a running deal undercuts it.
+    was_minor: Option<i64>,
+    /// When that deal price ends (Unix ms).
+    deal_ends_at: Option<i64>,
+    /// The price in a team, when lower.
+    team_minor: Option<i64>,
+}
+
+/// The price now of several products: for cards drawn by a script (a live
+/// room's bag), so they show what the server-drawn cards show.
+#[utoipa::path(get, path = "/api/v1/prices", tag = "catalog", params(PricesQuery), responses((status = 200, body = Vec<PriceNowView>)))]
+async fn prices(State(state): State<AppState>, Query(q): Query<PricesQuery>) -> AppResult<axum::Json<Vec<PriceNowView>>> {
+    let ids: Vec<i64> = q
+        .product_ids
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().parse::<i64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| haul_domain::DomainError::invalid("product_ids", "comma-separated product ids"))?;
+    if ids.len() > 100 {
+        return Err(haul_domain::DomainError::invalid("product_ids", "at most 100").into());
+    }
+    let found = state.db.product_summaries(&ids).await?;
+    let listed: Vec<(i64, i64)> = found.iter().filter_map(|p| Some((p.id, p.min_price_minor?))).collect();
+    let now = crate::services::catalog::prices_now(&state, &listed).await?;
+    Ok(axum::Json(
+        found
+            .into_iter()
+            .filter_map(|p| {
+                let n = now.get(&p.id)?;
+                Some(PriceNowView {
+                    product_id: p.id,
+                    currency: p.currency,
+                    price_minor: n.price,
+                    was_minor: n.was,
+                    deal_ends_at: n.deal_ends_at,
+                    team_minor: n.team,
+                })
+            })
+            .collect(),
+    ))
 }

@@ -96,6 +96,8 @@ struct NotePage {
     /// For a shop's staff: the shops they may sponsor it for, `(id, name,
     /// the author named this shop)`, while the note is not sponsored.
     sponsor_as: Vec<(i64, String, bool)>,
+    /// What each tagged product costs now, by product.
+    tag_prices: Vec<(i64, super::layout::PriceTag)>,
 }
 
 pub async fn note(
@@ -126,7 +128,12 @@ pub async fn note(
         }
     }
     let labels = n.detail.labels.iter().map(|l| label_word(l)).collect();
-    Ok(render(&NotePage { layout: Layout::new(user, &csrf), n, labels, stars, comments, offers, sponsor_as }))
+    let tagged = state.db.product_summaries(&n.detail.tags.iter().map(|t| t.product_id).collect::<Vec<_>>()).await?;
+    let listed: Vec<(i64, i64)> = tagged.iter().filter_map(|p| Some((p.id, p.min_price_minor?))).collect();
+    let now = crate::services::catalog::prices_now(&state, &listed).await?;
+    let at = state.clock.now().millis();
+    let tag_prices = tagged.iter().filter_map(|p| Some((p.id, super::layout::PriceTag::new(*now.get(&p.id)?, &p.currency, at)))).collect();
+    Ok(render(&NotePage { layout: Layout::new(user, &csrf), n, labels, stars, comments, offers, sponsor_as, tag_prices }))
 }
 
 /// A note's label (the record's English word) in the page's language.

@@ -56,6 +56,7 @@ function showPinned() {
   const box = $('pinned'), p = bag.find((x) => x.product_id === pinned);
   box.hidden = !p;
   box.replaceChildren();
+  markPrices(); // (after the fetch, once the cards below are drawn)
   if (!p) return;
   const sku = p.skus.find((s) => s.stock > 0) || p.skus[0];
   box.append(el('strong', '', p.title), el('span', 'price', ' ' + fmt(sku.price_minor, sku.currency) + ' '), buyForm(sku.id, words.buyNow, sku.stock <= 0));
@@ -76,6 +77,31 @@ function showBag() {
     return item;
   }));
   showPinned();
+}
+
+// A flash deal running on a product of the bag: its price, its countdown
+// (time.js) and the way to it, as the server-drawn cards show them.
+async function markPrices() {
+  const ids = bag.map((p) => p.product_id);
+  if (!ids.length) return;
+  const answer = await fetch(`/api/v1/prices?product_ids=${ids.join(',')}`).catch(() => null);
+  if (!answer?.ok) return;
+  for (const p of await answer.json()) {
+    if (!p.deal_ends_at) continue;
+    const boxes = [document.querySelector(`#bag [data-product="${p.product_id}"]`), pinned === p.product_id ? $('pinned') : null];
+    for (const box of boxes) {
+      if (!box || box.querySelector('.deal-line')) continue;
+      const clock = el('span');
+      clock.dataset.ends = p.deal_ends_at;
+      const tag = el('span', 'deal-tag', `${words.flash} `);
+      tag.append(clock);
+      const link = el('a', 'button', words.grab);
+      link.href = `/products/${p.product_id}`;
+      const line = el('p', 'deal-line');
+      line.append(el('strong', 'price', `${fmt(p.price_minor, p.currency)} `), tag, ' ', link);
+      box.append(line);
+    }
+  }
 }
 
 const deals = new Map();

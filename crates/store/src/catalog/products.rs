@@ -95,6 +95,16 @@ impl Db {
         sqlx::query_as(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("product"))
     }
 
+    /// The active products among `ids` (at most a page's worth), as cards.
+    pub async fn product_summaries(&self, ids: &[i64]) -> Result<Vec<ProductSummary>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = ids.iter().take(100).map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!("{} WHERE p.id IN ({list}) AND p.status = 'active' ORDER BY p.id", super::SUMMARY_SELECT);
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.read).await?)
+    }
+
     pub async fn products(&self, filter: &ProductFilter, page: &PageRequest) -> Result<Page<ProductSummary>> {
         enum Arg {
             Int(i64),

@@ -287,6 +287,12 @@ async fn cards_show_the_running_deal_price_until_it_sells_out() {
     }
     let catalog = app.get("/products", None).await.text().await.unwrap();
     assert!(catalog.contains(r#"<s class="was">¥19.90</s>"#), "{catalog}");
+    // Cards drawn by a script (a live room's bag) ask the API.
+    let prices: Value = app.get(&format!("/api/v1/prices?product_ids={},424242", f.product_id), None).await.json().await.unwrap();
+    assert_eq!(prices.as_array().unwrap().len(), 1, "unknown products are left out");
+    assert_eq!((prices[0]["price_minor"].as_i64(), prices[0]["was_minor"].as_i64()), (Some(990), Some(1990)));
+    assert!(prices[0]["deal_ends_at"].is_i64());
+    assert_error(app.get("/api/v1/prices?product_ids=1,x", None).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     let buyer = app.sign_up("buyer").await;
     assert_eq!(grab(&app, &buyer, deal, "k1").await.status(), StatusCode::CREATED);
     let catalog = app.get("/products", None).await.text().await.unwrap();
