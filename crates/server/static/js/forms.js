@@ -16,7 +16,10 @@ for (const form of document.querySelectorAll('form[data-inline-errors]')) {
     const button = form.querySelector('button:not([type=button])');
     if (button) button.disabled = true;
     try {
-      const answer = await fetch(form.action, { method: 'POST', body: new FormData(form) });
+      const data = new FormData(form);
+      // Sent as the form would be: multipart only where the form says so.
+      const body = form.enctype === 'multipart/form-data' ? data : new URLSearchParams(data);
+      const answer = await fetch(form.action, { method: 'POST', body });
       if (answer.ok) { location.href = answer.url; return; }
       const page = new DOMParser().parseFromString(await answer.text(), 'text/html');
       const error = page.querySelector('p.error');
