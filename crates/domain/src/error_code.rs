@@ -132,7 +132,7 @@ catalogue! {
     NotABuyer = "not_a_buyer" (409): "only someone who bought the product can rate it",
     OwnProductReview = "own_product_review" (409): "a shop's staff cannot review the shop's own products",
     SponsoredReview = "sponsored_review" (409): "a paid note cannot rate a product",
-    NotPinnable = "not_pinnable" (409): "only a top comment can be pinned, by the video's author",
+    NotPinnable = "not_pinnable" (409): "only a top comment can be pinned",
     NotSponsorable = "not_sponsorable" (409): "the note cannot be sponsored (it rates a product, or another shop sponsors it)",
     RoomEnded = "room_ended" (409): "the live room has ended",
     RoomStarted = "room_started" (409): "the live room has started already: no reminder is needed",

@@ -51,6 +51,22 @@ impl Db {
         Ok(())
     }
 
+    /// As `notify`, unless this person was already told of this actor's
+    /// deed of this kind (following again after unfollowing tells nobody).
+    pub async fn notify_once(&self, n: NewNotification<'_>, now: Timestamp) -> Result<()> {
+        let told: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM notifications WHERE user_id = $1 AND kind = $2 AND actor_id = $3 LIMIT 1")
+                .bind(n.user.get())
+                .bind(n.kind.as_str())
+                .bind(n.actor.map(|a| a.get()))
+                .fetch_optional(&self.read)
+                .await?;
+        if told.is_some() {
+            return Ok(());
+        }
+        self.notify(n, now).await
+    }
+
     pub async fn notifications(&self, user: UserId, page: &PageRequest) -> Result<Page<Notification>> {
         let sql = "SELECT n.id, n.kind, a.display_name AS actor, n.link, n.excerpt, n.read_at, n.created_at FROM notifications n \
                    LEFT JOIN users a ON a.id = n.actor_id WHERE n.user_id = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3";

@@ -181,7 +181,7 @@ async fn prices(State(state): State<AppState>, Query(q): Query<PricesQuery>) -> 
         return Err(haul_domain::DomainError::invalid("product_ids", "at most 100").into());
     }
     let found = state.db.product_summaries(&ids).await?;
-    let listed: Vec<(i64, i64)> = found.iter().filter_map(|p| Some((p.id, p.min_price_minor?))).collect();
+    let listed: Vec<(i64, Option<i64>, i64)> = found.iter().filter_map(|p| Some((p.id, None, p.min_price_minor?))).collect();
     let now = crate::services::catalog::prices_now(&state, &listed).await?;
     Ok(axum::Json(
         found

@@ -65,6 +65,9 @@ pub async fn page(
     let (threads, next) = match q.thread {
         Some(t) => {
             let comment = state.db.comment(t).await?;
+            if comment.video_id != id || comment.parent_id.is_some() {
+                return Err(crate::error::AppError::not_found("comment").into());
+            }
             let first_replies = state.db.replies(t, 0, 100).await?;
             (vec![Thread { comment, first_replies }], None)
         }

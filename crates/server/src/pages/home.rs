@@ -70,7 +70,8 @@ pub async fn home(
         return Ok(see_other(&format!("/products?q={q}")));
     }
     let ranked = state.feed.preview(&state.db, user.as_ref().map(|u| u.user_id()), VIDEOS, state.clock.now()).await?;
-    let listed: Vec<(i64, i64)> = ranked.iter().filter_map(|r| r.detail.anchors.first()).map(|a| (a.product_id, a.price_minor)).collect();
+    let listed: Vec<(i64, Option<i64>, i64)> =
+        ranked.iter().filter_map(|r| r.detail.anchors.first()).map(|a| (a.product_id, a.sku_id, a.price_minor)).collect();
     let now = crate::services::catalog::prices_now(&state, &listed).await?;
     let at = state.clock.now().millis();
     let videos = ranked

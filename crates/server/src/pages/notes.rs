@@ -129,7 +129,7 @@ pub async fn note(
     }
     let labels = n.detail.labels.iter().map(|l| label_word(l)).collect();
     let tagged = state.db.product_summaries(&n.detail.tags.iter().map(|t| t.product_id).collect::<Vec<_>>()).await?;
-    let listed: Vec<(i64, i64)> = tagged.iter().filter_map(|p| Some((p.id, p.min_price_minor?))).collect();
+    let listed: Vec<(i64, Option<i64>, i64)> = tagged.iter().filter_map(|p| Some((p.id, None, p.min_price_minor?))).collect();
     let now = crate::services::catalog::prices_now(&state, &listed).await?;
     let at = state.clock.now().millis();
     let tag_prices = tagged.iter().filter_map(|p| Some((p.id, super::layout::PriceTag::new(*now.get(&p.id)?, &p.currency, at)))).collect();

@@ -2,8 +2,9 @@
 //! save, a follow, a comment, a live room's reminder or a team join. The form (its CSRF token
 //! checked first) is kept in a short-lived cookie; after sign-in `/continue`
 //! shows it again with a fresh token and submits it, so the action goes
-//! through its own handler and rules. A purchase is never resumed: the
-//! product's page comes back with the choice made.
+//! through its own handler and rules. A team join is resumed (it holds a
+//! seat, paid like any order); a purchase is not: the product's page comes
+//! back with the choice made.
 
 use super::layout::{CsrfToken, Layout, PageResult, check_csrf, render, see_other, sign_in_then};
 use crate::AppState;
@@ -19,10 +20,12 @@ pub const PENDING_COOKIE: &str = "haul_pending";
 const KEEP_SECONDS: i64 = 600;
 /// A form worth resuming is small; a larger one is not kept.
 const MAX_FORM_BYTES: usize = 2_048;
+const MAX_COOKIE_BYTES: usize = 3_800;
 
 /// The forms that are done after sign-in, by path.
 fn resumable(path: &str) -> bool {
-    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let Some(rest) = path.strip_prefix('/') else { return false };
+    let parts: Vec<&str> = rest.split('/').collect();
     matches!(
         parts.as_slice(),
         ["videos", id, "react" | "comments"]
@@ -46,13 +49,13 @@ pub async fn capture(State(state): State<AppState>, req: Request, next: Next) ->
         <WebUser as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &state).await,
         Ok(WebUser(Some(_)))
     );
+    if signed_in {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
     let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
         return super::layout::PageError(crate::error::AppError::new(haul_domain::ErrorCode::UnreadableBody, "the form is too large"))
             .into_response();
     };
-    if signed_in {
-        return next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await;
-    }
     let expected = parts.extensions.get::<CsrfToken>().cloned().unwrap_or(CsrfToken(String::new()));
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let sent = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
@@ -66,6 +69,10 @@ pub async fn capture(State(state): State<AppState>, req: Request, next: Next) ->
     let value =
         serde_urlencoded::to_string([("p", parts.uri.path().to_owned()), ("f", serde_urlencoded::to_string(&kept).unwrap_or_default())])
             .unwrap_or_default();
+    // A browser drops a cookie this large: sign in and come back instead.
+    if value.len() > MAX_COOKIE_BYTES {
+        return see_other(&sign_in_then(super::layout::referer_path(&parts.headers).as_deref()));
+    }
     let mut response = see_other(&sign_in_then(Some("/continue")));
     set_cookie(&mut response, PENDING_COOKIE, &value, KEEP_SECONDS);
     response

@@ -31,7 +31,7 @@ pub struct Card {
 
 /// Product cards with what each costs now (see `services::catalog::prices_now`).
 pub async fn cards(state: &AppState, products: Vec<ProductSummary>) -> Result<Vec<Card>, AppError> {
-    let listed: Vec<(i64, i64)> = products.iter().filter_map(|p| Some((p.id, p.min_price_minor?))).collect();
+    let listed: Vec<(i64, Option<i64>, i64)> = products.iter().filter_map(|p| Some((p.id, None, p.min_price_minor?))).collect();
     let now = crate::services::catalog::prices_now(state, &listed).await?;
     let at = state.clock.now().millis();
     Ok(products

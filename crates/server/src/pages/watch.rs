@@ -72,7 +72,7 @@ fn why(r: &Reasons) -> String {
 
 async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Option<&Reasons>) -> Result<Slide, AppError> {
     let mut cards = Vec::new();
-    let listed: Vec<(i64, i64)> = v.detail.anchors.iter().map(|a| (a.product_id, a.price_minor)).collect();
+    let listed: Vec<(i64, Option<i64>, i64)> = v.detail.anchors.iter().map(|a| (a.product_id, a.sku_id, a.price_minor)).collect();
     let now = crate::services::catalog::prices_now(state, &listed).await?;
     let at = state.clock.now().millis();
     for a in &v.detail.anchors {

@@ -198,23 +198,30 @@ pub async fn known_category(state: &AppState, category: Option<i64>) -> AppResul
     }
 }
 
-/// What each product costs now, from `(product, lowest list price)`: the
-/// best deal running with units left, and the lowest team price. A few
-/// queries for the whole list, so a page of cards reads them once.
+/// What each product costs now, from `(product, the SKU a card sells or
+/// none for the product's cheapest, list price)`: the best deal running
+/// with units left (on that SKU, when the card names one), and the lowest
+/// team price. A few queries for the whole list, so a page of cards reads
+/// them once.
 pub async fn prices_now(
     state: &AppState,
-    products: &[(i64, i64)],
+    products: &[(i64, Option<i64>, i64)],
 ) -> AppResult<std::collections::HashMap<i64, haul_domain::catalog::PriceNow>> {
-    let ids: Vec<i64> = products.iter().map(|(p, _)| *p).collect();
-    let mut deals: std::collections::HashMap<i64, Vec<(i64, i64)>> = std::collections::HashMap::new();
-    for d in state.db.running_deals(&ids, state.clock.now()).await? {
+    let ids: Vec<i64> = products.iter().map(|(p, _, _)| *p).collect();
+    let running = state.db.running_deals(&ids, state.clock.now()).await?;
+    let mut deals: Vec<(i64, i64, i64, i64)> = Vec::with_capacity(running.len());
+    for d in running {
         if state.deals.remaining(&d).await? > 0 {
-            deals.entry(d.product_id).or_default().push((d.price_minor, d.ends_at));
+            deals.push((d.product_id, d.sku_id, d.price_minor, d.ends_at));
         }
     }
     let teams: std::collections::HashMap<i64, i64> = state.db.team_prices(&ids).await?.into_iter().collect();
     Ok(products
         .iter()
-        .map(|(p, list)| (*p, haul_domain::catalog::price_now(*list, deals.remove(p).unwrap_or_default(), teams.get(p).copied())))
+        .map(|(p, sku, list)| {
+            let on_card =
+                deals.iter().filter(|(dp, ds, _, _)| dp == p && sku.is_none_or(|s| s == *ds)).map(|(_, _, price, ends)| (*price, *ends));
+            (*p, haul_domain::catalog::price_now(*list, on_card, teams.get(p).copied()))
+        })
         .collect())
 }

@@ -32,8 +32,13 @@ pub async fn commented(state: &AppState, by: &User, comment: &Comment, answered:
     }
 }
 
+/// Once per follower: following again after unfollowing tells nobody.
 pub async fn followed(state: &AppState, follower: &User, creator: UserId) {
-    tell(state, creator.get(), NotificationKind::Follow, Some(follower), &format!("/creators/{}", follower.id), "").await;
+    let link = format!("/creators/{}", follower.id);
+    let new = NewNotification { user: creator, kind: NotificationKind::Follow, actor: Some(follower.user_id()), link: &link, excerpt: "" };
+    if let Err(e) = state.db.notify_once(new, state.clock.now()).await {
+        tracing::warn!(error = %e, "follow notification not written");
+    }
 }
 
 /// Everyone who asked to be reminded of the room is told it is live.

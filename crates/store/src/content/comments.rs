@@ -37,12 +37,26 @@ pub struct NewComment<'a> {
     pub parent: Option<i64>,
 }
 
+/// Comments of published videos only: a video taken down takes its comments with it.
 const COMMENT_SELECT: &str = "SELECT c.id, c.video_id, c.user_id, u.display_name AS author, c.body, c.parent_id, r.display_name AS reply_to, \
-     c.replies, c.likes, c.pinned_at, c.created_at FROM video_comments c JOIN users u ON u.id = c.user_id LEFT JOIN users r ON r.id = c.reply_to_id";
+     c.replies, c.likes, c.pinned_at, c.created_at FROM video_comments c JOIN users u ON u.id = c.user_id LEFT JOIN users r ON r.id = c.reply_to_id \
+     JOIN videos v ON v.id = c.video_id AND v.status = 'published'";
 
 impl Db {
+    /// Adds a comment unless its writer posted `COMMENT_BURST` in the
+    /// window already: the count and the insert are one transaction that
+    /// first takes the writer's row, so simultaneous posts queue up.
     pub async fn add_comment(&self, new: NewComment<'_>, now: Timestamp) -> Result<Comment> {
         let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE users SET id = id WHERE id = $1").bind(new.user.get()).execute(&mut *tx).await?;
+        let (recent,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM video_comments WHERE user_id = $1 AND created_at >= $2")
+            .bind(new.user.get())
+            .bind(now.millis() - haul_domain::content::COMMENT_WINDOW_MS)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !haul_domain::content::may_comment_now(recent) {
+            return Err(StoreError::conflict(haul_domain::ErrorCode::RateLimited, "too many comments in a minute; wait a little"));
+        }
         let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM videos WHERE id = $1 AND status = 'published'")
             .bind(new.video.get())
             .fetch_optional(&mut *tx)
@@ -53,12 +67,15 @@ impl Db {
         let (thread, reply_to) = match new.parent {
             None => (None, None),
             Some(parent) => {
-                let row: Option<(Option<i64>, i64)> =
-                    sqlx::query_as("SELECT parent_id, user_id FROM video_comments WHERE id = $1 AND video_id = $2 AND removed_at IS NULL")
-                        .bind(parent)
-                        .bind(new.video.get())
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                // A reply in a thread whose top comment was taken down is hidden too.
+                let row: Option<(Option<i64>, i64)> = sqlx::query_as(
+                    "SELECT c.parent_id, c.user_id FROM video_comments c LEFT JOIN video_comments t ON t.id = c.parent_id \
+                     WHERE c.id = $1 AND c.video_id = $2 AND c.removed_at IS NULL AND t.removed_at IS NULL",
+                )
+                .bind(parent)
+                .bind(new.video.get())
+                .fetch_optional(&mut *tx)
+                .await?;
                 let (parents_thread, answered) = row.ok_or(StoreError::NotFound("comment"))?;
                 (Some(haul_domain::content::thread_of(parent, parents_thread)), Some(answered))
             }
@@ -88,16 +105,6 @@ impl Db {
         sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("comment"))
     }
 
-    /// How many comments `user` posted since `since`.
-    pub async fn comments_since(&self, user: UserId, since: Timestamp) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM video_comments WHERE user_id = $1 AND created_at >= $2")
-            .bind(user.get())
-            .bind(since.millis())
-            .fetch_one(&self.write)
-            .await?;
-        Ok(n)
-    }
-
     /// A video's threads, newest first; the first page opens with the pinned one.
     pub async fn comment_threads(&self, video: VideoId, page: &PageRequest) -> Result<Page<Comment>> {
         let sql = format!(
@@ -124,8 +131,12 @@ impl Db {
     /// Likes or unlikes a comment; returns its like count.
     pub async fn like_comment(&self, id: i64, user: UserId, on: bool, now: Timestamp) -> Result<i64> {
         let mut tx = self.write.begin().await?;
-        let live: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM video_comments WHERE id = $1 AND removed_at IS NULL").bind(id).fetch_optional(&mut *tx).await?;
+        let live: Option<(i64,)> = sqlx::query_as(
+            "SELECT c.id FROM video_comments c JOIN videos v ON v.id = c.video_id AND v.status = 'published' WHERE c.id = $1 AND c.removed_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
         live.ok_or(StoreError::NotFound("comment"))?;
         let changed = if on {
             sqlx::query("INSERT INTO video_comment_likes (comment_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")

@@ -11,7 +11,7 @@ fn kinds(page: &Value) -> Vec<&str> {
 }
 
 /// A comment tells the video's author, a reply the person answered, a
-/// follow the creator (once); nobody hears of what they did themselves;
+/// follow the creator (once, however often it is undone and done again); nobody hears of what they did themselves;
 /// reading marks them read.
 #[tokio::test]
 async fn replies_comments_and_follows_are_told() {
@@ -23,8 +23,8 @@ async fn replies_comments_and_follows_are_told() {
     let top: Value = app.post(&path, Some(&fan.token), &json!({"body": "Which tea?"})).await.json().await.unwrap();
     app.post(&path, Some(&creator.token), &json!({"body": "Oolong", "parent_id": top["id"]})).await;
     app.post(&path, Some(&creator.token), &json!({"body": "My own note"})).await;
-    for _ in 0..2 {
-        app.post(&format!("/api/v1/creators/{}/follow", creator.id), Some(&fan.token), &json!({"on": true})).await;
+    for on in [true, true, false, true, false, true] {
+        app.post(&format!("/api/v1/creators/{}/follow", creator.id), Some(&fan.token), &json!({"on": on})).await;
     }
     let mine = inbox(&app, &creator).await;
     assert_eq!(kinds(&mine), ["follow", "comment"], "{mine}");
