@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod affiliate;
+pub mod aftersales;
 pub mod catalog;
 pub mod community;
 pub mod content;

@@ -5,7 +5,8 @@ use crate::DomainError;
 
 crate::status_enum! {
     /// What can be reported, taken down and restored; and, in the audit
-    /// log only, a leader's community and the platform's own settings.
+    /// log only, a leader's community, the platform's own settings and an
+    /// after-sales case an operator decided.
     pub enum Subject {
         Video = "video",
         Note = "note",
@@ -17,6 +18,7 @@ crate::status_enum! {
         User = "user",
         Community = "community",
         Platform = "platform",
+        AfterSale = "aftersale",
     }
 }
 
@@ -54,6 +56,7 @@ crate::status_enum! {
         RejectLeader = "reject_leader",
         FeedPolicy = "feed_policy",
         Strike = "strike",
+        DecideAfterSale = "decide_aftersale",
     }
 }
 
@@ -75,12 +78,12 @@ impl Subject {
     /// Whether a take-down of this subject can be undone by a restore. A
     /// live room that was ended stays ended.
     pub fn restorable(self) -> bool {
-        !matches!(self, Subject::LiveRoom | Subject::Community | Subject::Platform)
+        !matches!(self, Subject::LiveRoom | Subject::Community | Subject::Platform | Subject::AfterSale)
     }
 
     /// Whether shoppers can report it.
     pub fn reportable(self) -> bool {
-        !matches!(self, Subject::Community | Subject::Platform)
+        !matches!(self, Subject::Community | Subject::Platform | Subject::AfterSale)
     }
 }
 
@@ -94,6 +97,7 @@ impl OperatorAction {
             SuspendShop | ReinstateShop | ApproveShop | RejectShop => subject == Subject::Shop,
             ApproveLeader | RejectLeader => subject == Subject::Community,
             FeedPolicy => subject == Subject::Platform,
+            DecideAfterSale => subject == Subject::AfterSale,
         }
     }
 }

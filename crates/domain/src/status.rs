@@ -4,11 +4,11 @@
 
 #[macro_export]
 macro_rules! status_enum {
-    ($(#[$m:meta])* $v:vis enum $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $v:vis enum $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         $v enum $name {
-            $(#[serde(rename = $text)] $variant),+
+            $($(#[$vm])* #[serde(rename = $text)] $variant),+
         }
 
         impl $name {

@@ -63,6 +63,17 @@ pub struct Config {
     pub commission_hold_days: i64,
     /// The platform's share of each commission, in basis points.
     pub platform_fee_bps: i64,
+    /// After-sales: how long after receipt (or completion) a buyer may ask
+    /// for a refund, return or exchange; the merchant's time to answer
+    /// before the request is accepted; the buyer's time to send an item
+    /// back before the case closes; the merchant's time to confirm a
+    /// returned item before it is refunded; the buyer's time to take a
+    /// rejection to the operator.
+    pub aftersales_claim_days: i64,
+    pub aftersales_reply_hours: i64,
+    pub aftersales_return_days: i64,
+    pub aftersales_confirm_days: i64,
+    pub aftersales_escalate_days: i64,
     /// The least a creator may ask to be paid out, in minor units.
     pub payout_minimum_minor: i64,
     /// Which payment provider takes the money. Only `sandbox` exists yet: a
@@ -148,6 +159,11 @@ impl Default for Config {
             attribution_window_days: 7,
             commission_hold_days: 15,
             platform_fee_bps: 1000,
+            aftersales_claim_days: 7,
+            aftersales_reply_hours: 48,
+            aftersales_return_days: 5,
+            aftersales_confirm_days: 8,
+            aftersales_escalate_days: 7,
             payout_minimum_minor: 1000,
             payment_provider: "sandbox".into(),
             sandbox_secret: DEFAULT_SANDBOX_SECRET.into(),
@@ -220,6 +236,18 @@ impl Config {
             notice_ms: self.commission_notice_days.max(0).saturating_mul(DAY),
             hold_ms: self.commission_hold_days.max(0).saturating_mul(DAY),
             platform_fee_bps: self.platform_fee_bps.clamp(0, 10_000),
+        }
+    }
+
+    /// The after-sales deadlines, in seconds (each at least one hour).
+    pub fn aftersale_deadlines(&self) -> haul_domain::aftersales::Deadlines {
+        let hours = |h: i64| h.max(1).saturating_mul(3600);
+        haul_domain::aftersales::Deadlines {
+            claim_seconds: hours(self.aftersales_claim_days.saturating_mul(24)),
+            reply_seconds: hours(self.aftersales_reply_hours),
+            return_seconds: hours(self.aftersales_return_days.saturating_mul(24)),
+            confirm_seconds: hours(self.aftersales_confirm_days.saturating_mul(24)),
+            escalate_seconds: hours(self.aftersales_escalate_days.saturating_mul(24)),
         }
     }
 

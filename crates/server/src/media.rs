@@ -40,6 +40,35 @@ impl MediaStore {
     pub fn url(key: &str) -> String {
         format!("/media/{key}")
     }
+
+    /// Checks and stores the pictures an upload sent as `field`: at most
+    /// `max`, each JPEG, PNG, GIF or WebP by its bytes (all are checked
+    /// before any is stored); their keys, under `folder/`.
+    pub async fn put_pictures(&self, folder: &str, parts: &[(String, Vec<u8>)], field: &'static str, max: usize) -> AppResult<Vec<String>> {
+        let images: Vec<&Vec<u8>> = parts.iter().filter(|(n, b)| n == field && !b.is_empty()).map(|(_, b)| b).collect();
+        if images.len() > max {
+            return Err(haul_domain::DomainError::invalid(field, format!("at most {max}")).into());
+        }
+        let mut kinds = Vec::with_capacity(images.len());
+        for bytes in &images {
+            kinds.push(
+                haul_domain::catalog::sniff_image(bytes)
+                    .ok_or_else(|| AppError::new(ErrorCode::UnsupportedImage, "images are JPEG, PNG, GIF or WebP"))?,
+            );
+        }
+        let mut keys = Vec::with_capacity(images.len());
+        for (bytes, kind) in images.iter().zip(kinds) {
+            let key = format!("{folder}/{}.{}", &crate::auth::random_token()[..24], kind.trim_start_matches("image/"));
+            self.put(&key, bytes).await.map_err(AppError::internal)?;
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+}
+
+/// The last value sent for a text field of an upload, trimmed; empty if none.
+pub fn text_field(parts: &[(String, Vec<u8>)], name: &str) -> String {
+    parts.iter().rev().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8_lossy(b).trim().to_owned()).unwrap_or_default()
 }
 
 /// Uploads are read into memory before their bytes are checked, so only this

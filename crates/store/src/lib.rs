@@ -11,6 +11,7 @@ mod record;
 
 pub mod accounts;
 pub mod affiliate;
+pub mod aftersales;
 pub mod catalog;
 pub mod community;
 pub mod content;

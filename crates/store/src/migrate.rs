@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(17, "0017_note_cards"),
     migration!(18, "0018_comment_threads"),
     migration!(19, "0019_notifications"),
+    migration!(20, "0020_aftersales"),
 ];
 
 impl Db {

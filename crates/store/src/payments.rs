@@ -132,7 +132,7 @@ impl Db {
         } else if status == OrderStatus::Cancelled.as_str() {
             // The order timed out (and gave its stock back) before the money
             // arrived: return the money rather than sell what is gone.
-            insert_refund(&mut tx, order_id, payment.id, amount, "paid after the order was cancelled", now).await?;
+            insert_refund(&mut tx, order_id, payment.id, amount, "paid after the order was cancelled", None, now).await?;
             crate::ledger::post(&mut tx, &ledger::refund(provider, shop, false, amount)?, Some(order_id.get()), now).await?;
             sqlx::query("UPDATE orders SET refunded_minor = refunded_minor + $1 WHERE id = $2")
                 .bind(amount.minor)
@@ -144,7 +144,7 @@ impl Db {
             // Paid twice (two pay pages open at once): the second payment goes
             // back whole. The order's refundable amount belongs to the first
             // payment, so `refunded_minor` is not touched.
-            insert_refund(&mut tx, order_id, payment.id, amount, "duplicate payment returned", now).await?;
+            insert_refund(&mut tx, order_id, payment.id, amount, "duplicate payment returned", None, now).await?;
             crate::ledger::post(&mut tx, &ledger::refund(provider, shop, false, amount)?, Some(order_id.get()), now).await?;
             sqlx::query("UPDATE payments SET status = 'refunded', updated_at = $1 WHERE id = $2")
                 .bind(now.millis())

@@ -70,7 +70,16 @@ impl Column for Option<haul_domain::delivery::Address> {
     }
 }
 
+/// A list kept as JSON text (an after-sales case's pictures).
+impl Column for Vec<String> {
+    fn read(row: &sqlx::any::AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        let text: String = sqlx::Row::try_get(row, name)?;
+        serde_json::from_str(&text).map_err(|e| sqlx::Error::ColumnDecode { index: name.to_owned(), source: Box::new(e) })
+    }
+}
+
 use haul_domain::affiliate::{CommissionStatus, PayoutStatus, PlanStatus, TouchKind};
+use haul_domain::aftersales::{CaseKind, CaseStatus};
 use haul_domain::catalog::ProductStatus;
 use haul_domain::community::{CampaignItemStatus, CampaignStatus, CommunityStatus};
 use haul_domain::content::{NotificationKind, VideoStatus};
@@ -105,5 +114,7 @@ status_columns!(
     TouchKind,
     CommissionStatus,
     PayoutStatus,
-    NotificationKind
+    NotificationKind,
+    CaseKind,
+    CaseStatus
 );

@@ -34,7 +34,7 @@ impl Db {
     /// `refunded`; if it had not shipped yet, its stock comes back.
     pub async fn refund_order(&self, id: OrderId, amount_minor: i64, reason: &str, actor: UserId, now: Timestamp) -> Result<Order> {
         let mut tx = self.write.begin().await?;
-        let order = refund_in(&mut tx, id, amount_minor, reason, Some(actor), now).await?;
+        let order = refund_in(&mut tx, id, amount_minor, reason, Some(actor), None, now).await?;
         tx.commit().await?;
         Ok(order)
     }
@@ -48,6 +48,7 @@ pub(crate) async fn refund_in(
     amount_minor: i64,
     reason: &str,
     actor: Option<UserId>,
+    line: Option<i64>,
     now: Timestamp,
 ) -> Result<Order> {
     let (status, total, refunded, currency, shop_id, settled_at): (String, i64, i64, String, i64, Option<i64>) =
@@ -68,7 +69,7 @@ pub(crate) async fn refund_in(
             .await?
             .ok_or(StoreError::NotFound("payment"))?;
     let amount = Money { minor: amount_minor, currency: Currency::parse(&currency)? };
-    insert_refund(tx, id, payment, amount, reason, now).await?;
+    insert_refund(tx, id, payment, amount, reason, line, now).await?;
     let shop = ShopId(shop_id);
     crate::ledger::post(tx, &ledger::refund(&provider, shop, settled_at.is_some(), amount)?, Some(id.get()), now).await?;
     let updated =
@@ -83,7 +84,7 @@ pub(crate) async fn refund_in(
     if updated == 0 {
         return Err(StoreError::conflict(ErrorCode::OrderChanged, "the order changed meanwhile; reload and try again"));
     }
-    crate::affiliate::commission::reverse_in(tx, id, refunded + amount_minor, now).await?;
+    crate::affiliate::commission::reverse_in(tx, id, now).await?;
     if refunded + amount_minor == total {
         let order = transition_in(tx, id, OrderStatus::Refunded, actor, reason, now).await?;
         if matches!(status, OrderStatus::Paid | OrderStatus::Fulfilling) {
@@ -102,19 +103,48 @@ pub(crate) async fn insert_refund(
     payment: i64,
     amount: Money,
     reason: &str,
+    line: Option<i64>,
     now: Timestamp,
 ) -> Result<()> {
     if amount.minor <= 0 {
         return Err(DomainError::invalid("amount_minor", "a refund must be more than zero").into());
     }
-    sqlx::query("INSERT INTO refunds (order_id, payment_id, amount_minor, currency, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(order.get())
-        .bind(payment)
-        .bind(amount.minor)
-        .bind(amount.currency.as_str())
-        .bind(reason)
-        .bind(now.millis())
+    sqlx::query(
+        "INSERT INTO refunds (order_id, payment_id, amount_minor, currency, reason, order_line_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(order.get())
+    .bind(payment)
+    .bind(amount.minor)
+    .bind(amount.currency.as_str())
+    .bind(reason)
+    .bind(line)
+    .bind(now.millis())
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Each line of an order as `(id, paid, refunded)`: what the line was paid
+/// and what of it came back, its own refunds and its share of those made
+/// for the whole order (`domain::aftersales::line_refunds`). The order's
+/// `refunded_minor` counts refunds of the order only (a duplicate payment
+/// sent back is not one).
+pub(crate) async fn lines_refunded_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, order: OrderId) -> Result<Vec<(i64, i64, i64)>> {
+    let lines: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT l.id, l.unit_price_minor * l.quantity, CAST(COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_line_id = l.id), 0) AS BIGINT) \
+         FROM order_lines l WHERE l.order_id = $1 ORDER BY l.id",
+    )
+    .bind(order.get())
+    .fetch_all(&mut **tx)
+    .await?;
+    let (shipping, untargeted): (i64, i64) = sqlx::query_as(
+        "SELECT shipping_minor, refunded_minor - CAST(COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_id = o.id \
+         AND r.order_line_id IS NOT NULL), 0) AS BIGINT) FROM orders o WHERE o.id = $1",
+    )
+    .bind(order.get())
+    .fetch_one(&mut **tx)
+    .await?;
+    let paid: Vec<(i64, i64)> = lines.iter().map(|(_, paid, own)| (*paid, *own)).collect();
+    let refunded = haul_domain::aftersales::line_refunds(&paid, shipping, untargeted);
+    Ok(lines.iter().zip(refunded).map(|((id, paid, _), r)| (*id, *paid, r)).collect())
 }

@@ -2,12 +2,9 @@
 //! agreement between author and shop.
 
 use crate::AppState;
-use crate::auth::random_token;
 use crate::error::{AppError, AppResult};
 use haul_domain::DomainError;
-use haul_domain::ErrorCode;
 use haul_domain::accounts::text;
-use haul_domain::catalog::sniff_image;
 use haul_domain::ids::{NoteId, ProductId, ShopId};
 use haul_store::accounts::User;
 use haul_store::content::{NewNote, NoteDetail, Side, Sponsorship};
@@ -40,9 +37,7 @@ pub fn view(detail: NoteDetail) -> NoteView {
 
 /// Validates and stores a note from its form parts; shared with the studio.
 pub async fn publish(state: &AppState, user: &User, parts: Vec<(String, Vec<u8>)>) -> AppResult<NoteView> {
-    let field = |name: &str| {
-        parts.iter().rev().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8_lossy(b).trim().to_owned()).unwrap_or_default()
-    };
+    let field = |name: &str| crate::media::text_field(&parts, name);
     let title = text("title", &field("title"), 100)?;
     let body = haul_domain::content::caption(&field("body"))?;
     let tags: Vec<TagInput> = match field("tags").as_str() {
@@ -68,20 +63,7 @@ pub async fn publish(state: &AppState, user: &User, parts: Vec<(String, Vec<u8>)
     if let Some(shop) = sponsored_by {
         state.db.shop(shop).await?;
     }
-    let images: Vec<&Vec<u8>> = parts.iter().filter(|(n, b)| n == "images" && !b.is_empty()).map(|(_, b)| b).collect();
-    if images.len() > MAX_IMAGES {
-        return Err(DomainError::invalid("images", format!("at most {MAX_IMAGES}")).into());
-    }
-    let mut kinds = Vec::with_capacity(images.len());
-    for bytes in &images {
-        kinds.push(sniff_image(bytes).ok_or_else(|| AppError::new(ErrorCode::UnsupportedImage, "images are JPEG, PNG, GIF or WebP"))?);
-    }
-    let mut keys = Vec::with_capacity(images.len());
-    for (bytes, kind) in images.iter().zip(kinds) {
-        let key = format!("notes/{}.{}", &random_token()[..24], kind.trim_start_matches("image/"));
-        state.media.put(&key, bytes).await.map_err(AppError::internal)?;
-        keys.push(key);
-    }
+    let keys = state.media.put_pictures("notes", &parts, "images", MAX_IMAGES).await?;
     // A tag on a product that pays the author commission is labelled
     // whatever the author declared.
     let mut tag_rows: Vec<(i64, bool)> = Vec::with_capacity(tags.len());

@@ -89,24 +89,22 @@ impl Db {
     /// twice); how many were released.
     pub async fn release_due_commission(&self, now: Timestamp, limit: i64) -> Result<usize> {
         let due_by = affiliate::held_until(now, self.affiliate.hold_ms).millis();
-        let due: Vec<(i64,)> = sqlx::query_as(
-            "SELECT id FROM commissions WHERE status = 'pending' AND completed_at IS NOT NULL AND completed_at <= $1 ORDER BY completed_at, id LIMIT $2",
-        )
-        .bind(due_by)
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?;
+        let sql = format!(
+            "SELECT id FROM commissions WHERE status = 'pending' AND completed_at IS NOT NULL AND completed_at <= $1 AND {} \
+             ORDER BY completed_at, id LIMIT $2",
+            crate::aftersales::no_open_case("commissions.order_id")
+        );
+        let due: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(sql)).bind(due_by).bind(limit).fetch_all(&self.read).await?;
         let mut released = 0;
         for (id,) in due {
             let mut tx = self.write.begin().await?;
-            let row: Option<(i64, i64, String, i64, i64, i64, i64)> = sqlx::query_as(
-                "UPDATE commissions SET status = 'available', available_at = $1 WHERE id = $2 AND status = 'pending' \
+            let sql = format!(
+                "UPDATE commissions SET status = 'available', available_at = $1 WHERE id = $2 AND status = 'pending' AND {} \
                  RETURNING order_id, creator_id, currency, amount_minor, reversed_minor, fee_minor, fee_reversed_minor",
-            )
-            .bind(now.millis())
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+                crate::aftersales::no_open_case("commissions.order_id")
+            );
+            let row: Option<(i64, i64, String, i64, i64, i64, i64)> =
+                sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).bind(id).fetch_optional(&mut *tx).await?;
             let Some((order, creator, currency, amount, reversed, fee, fee_reversed)) = row else {
                 continue;
             };
@@ -170,33 +168,23 @@ pub(crate) async fn accrue_in(tx: &mut Transaction<'_, Any>, order: OrderId, ter
     Ok(())
 }
 
-/// After a refund brought the order's refunded total to `refunded_minor`:
-/// the refunds are spread over its lines and shipping in proportion, and
-/// each line's commission (and the platform's fee on it) is taken back to
-/// match what of the line stayed paid, from wherever it is now.
-pub(crate) async fn reverse_in(tx: &mut Transaction<'_, Any>, order: OrderId, refunded_minor: i64, now: Timestamp) -> Result<()> {
+/// After a refund: each line's commission (and the platform's fee on it)
+/// is taken back to match what of the line stayed paid (its own refunds and
+/// its share of the order's, `refunds::lines_refunded_in`), from wherever
+/// it is now.
+pub(crate) async fn reverse_in(tx: &mut Transaction<'_, Any>, order: OrderId, now: Timestamp) -> Result<()> {
     let sql = format!("{COMMISSION_SELECT} WHERE c.order_id = $1 ORDER BY c.order_line_id");
     let held: Vec<Commission> = sqlx::query_as(AssertSqlSafe(sql)).bind(order.get()).fetch_all(&mut **tx).await?;
     if held.is_empty() {
         return Ok(());
     }
-    let lines: Vec<(i64, i64)> = sqlx::query_as("SELECT id, unit_price_minor * quantity FROM order_lines WHERE order_id = $1 ORDER BY id")
-        .bind(order.get())
-        .fetch_all(&mut **tx)
-        .await?;
-    let (shop, shipping, settled_at): (i64, i64, Option<i64>) =
-        sqlx::query_as("SELECT shop_id, shipping_minor, settled_at FROM orders WHERE id = $1")
-            .bind(order.get())
-            .fetch_one(&mut **tx)
-            .await?;
-    let mut paid: Vec<i64> = lines.iter().map(|(_, paid)| *paid).collect();
-    paid.push(shipping);
-    let refunded = affiliate::refunded_shares(&paid, refunded_minor);
+    let lines = crate::refunds::lines_refunded_in(tx, order).await?;
+    let (shop, settled_at): (i64, Option<i64>) =
+        sqlx::query_as("SELECT shop_id, settled_at FROM orders WHERE id = $1").bind(order.get()).fetch_one(&mut **tx).await?;
     for c in held {
-        let Some(i) = lines.iter().position(|(l, _)| *l == c.order_line_id) else {
+        let Some(&(_, _, line_refunded)) = lines.iter().find(|(l, ..)| *l == c.order_line_id) else {
             continue;
         };
-        let line_refunded = refunded[i].max(0);
         let gross = (affiliate::reversal_minor(c.amount_minor, c.base_minor, 0, line_refunded) - c.reversed_minor).max(0);
         let fee_back = (affiliate::reversal_minor(c.fee_minor, c.base_minor, 0, line_refunded) - c.fee_reversed_minor).max(0);
         if gross == 0 && fee_back == 0 {

@@ -168,17 +168,17 @@ impl Db {
     /// (paid, less refunds and commission) moves to its available balance.
     pub async fn settle_due_orders(&self, now: Timestamp, limit: i64) -> Result<usize> {
         let due_by = haul_domain::affiliate::held_until(now, self.affiliate.hold_ms).millis();
-        let due: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT id, shop_id FROM orders WHERE settled_at IS NULL AND completed_at IS NOT NULL AND completed_at <= $1 ORDER BY completed_at, id LIMIT $2",
-        )
-        .bind(due_by)
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?;
+        let sql = format!(
+            "SELECT id, shop_id FROM orders WHERE settled_at IS NULL AND completed_at IS NOT NULL AND completed_at <= $1 AND {} \
+             ORDER BY completed_at, id LIMIT $2",
+            crate::aftersales::no_open_case("orders.id")
+        );
+        let due: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(sql)).bind(due_by).bind(limit).fetch_all(&self.read).await?;
         let mut settled = 0;
         for (order, shop) in due {
             let mut tx = self.write.begin().await?;
-            let claimed = sqlx::query("UPDATE orders SET settled_at = $1 WHERE id = $2 AND settled_at IS NULL")
+            let sql = format!("UPDATE orders SET settled_at = $1 WHERE id = $2 AND settled_at IS NULL AND {}", crate::aftersales::no_open_case("orders.id"));
+            let claimed = sqlx::query(AssertSqlSafe(sql))
                 .bind(now.millis())
                 .bind(order)
                 .execute(&mut *tx)

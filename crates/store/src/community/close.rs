@@ -285,7 +285,7 @@ async fn close_in(tx: &mut Transaction<'_, Any>, id: CampaignId, now: Timestamp)
         let order = OrderId(*order);
         if *back > 0 {
             let reason = if succeeded { "a product did not reach its threshold" } else { "the campaign did not reach its threshold" };
-            let refunded = refund_in(tx, order, *back, reason, None, now).await?;
+            let refunded = refund_in(tx, order, *back, reason, None, None, now).await?;
             if refunded.status == OrderStatus::Refunded {
                 continue;
             }

@@ -197,7 +197,7 @@ async fn give_back(tx: &mut Transaction<'_, Any>, column: &'static str, id: i64,
                 .bind(order.get())
                 .fetch_one(&mut **tx)
                 .await?;
-            refund_in(tx, order, total - refunded, SHOP_SUSPENDED, None, d.now).await?;
+            refund_in(tx, order, total - refunded, SHOP_SUSPENDED, None, None, d.now).await?;
             effects.orders_refunded += 1;
         }
     }

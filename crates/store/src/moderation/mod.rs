@@ -253,11 +253,12 @@ fn subject_table(subject: Subject) -> Option<(&'static str, &'static str)> {
         Subject::Shop => ("shops", "name"),
         Subject::User => ("users", "display_name"),
         Subject::Community => ("communities", "name"),
+        Subject::AfterSale => ("aftersales_cases", "reason"),
         Subject::Platform => return None,
     })
 }
 
-async fn audit_in(tx: &mut Transaction<'_, Any>, d: &Decision<'_>, detail: &str) -> Result<i64> {
+pub(crate) async fn audit_in(tx: &mut Transaction<'_, Any>, d: &Decision<'_>, detail: &str) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO audit_log (operator_id, action, subject, subject_id, reason, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )

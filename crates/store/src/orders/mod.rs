@@ -264,12 +264,32 @@ async fn leave_team(tx: &mut Transaction<'_, Any>, team: i64, was_paid: bool, no
     Ok(())
 }
 
+/// Gives an order's units back to their SKUs, less those a partial refund
+/// gave back already (`restocked`).
 pub(crate) async fn return_stock(tx: &mut Transaction<'_, Any>, order: OrderId) -> Result<()> {
-    sqlx::query("UPDATE skus SET stock = stock + (SELECT CAST(SUM(l.quantity) AS BIGINT) FROM order_lines l WHERE l.order_id = $1 AND l.sku_id = skus.id) \
-                 WHERE id IN (SELECT sku_id FROM order_lines WHERE order_id = $1)")
-        .bind(order.get())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE skus SET stock = stock + (SELECT CAST(SUM(l.quantity - l.restocked) AS BIGINT) FROM order_lines l WHERE l.order_id = $1 \
+         AND l.sku_id = skus.id) WHERE id IN (SELECT sku_id FROM order_lines WHERE order_id = $1)",
+    )
+    .bind(order.get())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE order_lines SET restocked = quantity WHERE order_id = $1").bind(order.get()).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Gives `quantity` units of one line back to its SKU (a refund of part of
+/// an order that has not shipped), at most the line's units not given back.
+pub(crate) async fn restock_line_in(tx: &mut Transaction<'_, Any>, line: i64, quantity: i64) -> Result<()> {
+    let back: Option<(i64,)> =
+        sqlx::query_as("UPDATE order_lines SET restocked = restocked + $1 WHERE id = $2 AND restocked + $1 <= quantity RETURNING sku_id")
+    .bind(quantity)
+    .bind(line)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some((sku,)) = back {
+        sqlx::query("UPDATE skus SET stock = stock + $1 WHERE id = $2").bind(quantity).bind(sku).execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

@@ -73,12 +73,12 @@ pub(crate) async fn close_in(tx: &mut Transaction<'_, Any>, team: i64, now: Time
         match outcome {
             Outcome::Complete { refund_each_minor, .. } => {
                 if refund_each_minor > 0 {
-                    refund_in(tx, id, refund_each_minor, "the team price fell as more joined", None, now).await?;
+                    refund_in(tx, id, refund_each_minor, "the team price fell as more joined", None, None, now).await?;
                 }
                 transition_in(tx, id, OrderStatus::Fulfilling, None, event_notes::TEAM_COMPLETE, now).await?;
             }
             Outcome::Failed { refund_each_minor } => {
-                refund_in(tx, id, refund_each_minor, "the team did not fill in time", None, now).await?;
+                refund_in(tx, id, refund_each_minor, "the team did not fill in time", None, None, now).await?;
             }
         }
     }

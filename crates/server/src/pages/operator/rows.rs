@@ -28,6 +28,7 @@ pub fn href(subject: Subject, id: i64) -> Option<String> {
         Subject::Product => Some(format!("/products/{id}")),
         Subject::User => Some(format!("/creators/{id}")),
         Subject::Shop => Some(format!("/operator?tab=shops&shop_q=%23{id}")),
+        Subject::AfterSale => Some(format!("/aftersales/{id}")),
         Subject::Comment | Subject::NoteComment | Subject::Community | Subject::Platform => None,
     }
 }
