@@ -90,7 +90,8 @@ impl CaseStatus {
             Outcome { status: Refunded, refund: true, replace: false }
         };
         // A merchant's (or operator's) yes.
-        let agreed = if kind == CaseKind::RefundOnly { Outcome { status: Refunded, refund: true, replace: false } } else { to(AwaitingReturn) };
+        let agreed =
+            if kind == CaseKind::RefundOnly { Outcome { status: Refunded, refund: true, replace: false } } else { to(AwaitingReturn) };
         Ok(match (self, step) {
             (Requested, Step::Accept | Step::Deadline) => agreed,
             (Requested, Step::Reject) => to(Rejected),
@@ -144,7 +145,13 @@ const DAY: i64 = 86_400;
 
 impl Default for Deadlines {
     fn default() -> Self {
-        Deadlines { claim_seconds: 7 * DAY, reply_seconds: 2 * DAY, return_seconds: 5 * DAY, confirm_seconds: 8 * DAY, escalate_seconds: 7 * DAY }
+        Deadlines {
+            claim_seconds: 7 * DAY,
+            reply_seconds: 2 * DAY,
+            return_seconds: 5 * DAY,
+            confirm_seconds: 8 * DAY,
+            escalate_seconds: 7 * DAY,
+        }
     }
 }
 

@@ -68,9 +68,9 @@ record! {
 
 const CASE_SELECT: &str = "SELECT a.id, a.order_id, a.order_line_id, a.shop_id, a.buyer_id, a.kind, a.status, a.quantity, a.amount_minor, \
      a.currency, a.reason, a.image_keys, a.reply, a.return_carrier, a.return_tracking, a.replacement_carrier, a.replacement_tracking, \
-     a.deadline_at, a.created_at, a.updated_at, l.product_id, l.title, l.options, c.leader_id \
+     a.deadline_at, a.created_at, a.updated_at, l.product_id, l.title, l.options, m.leader_id \
      FROM aftersales_cases a JOIN order_lines l ON l.id = a.order_line_id JOIN orders o ON o.id = a.order_id \
-     LEFT JOIN campaigns c ON c.id = o.campaign_id";
+     LEFT JOIN campaigns c ON c.id = o.campaign_id LEFT JOIN communities m ON m.id = c.community_id";
 
 /// A buyer's request, checked for shape by the caller.
 pub struct NewCase<'a> {
@@ -333,7 +333,8 @@ async fn step_in(
             reason: input.reply.unwrap_or_default(),
             now,
         };
-        crate::moderation::audit_in(tx, &decision, &serde_json::json!({ "for_buyer": for_buyer, "status": outcome.status }).to_string()).await?;
+        crate::moderation::audit_in(tx, &decision, &serde_json::json!({ "for_buyer": for_buyer, "status": outcome.status }).to_string())
+            .await?;
     }
     if !outcome.status.is_open() {
         let case = case_in(tx, id).await?;
@@ -375,14 +376,16 @@ async fn event_in(
     note: &str,
     now: Timestamp,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO aftersales_events (case_id, from_status, to_status, actor_id, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(case)
-        .bind(from.map(CaseStatus::as_str))
-        .bind(to.as_str())
-        .bind(actor.map(|a| a.get()))
-        .bind(note)
-        .bind(now.millis())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO aftersales_events (case_id, from_status, to_status, actor_id, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(case)
+    .bind(from.map(CaseStatus::as_str))
+    .bind(to.as_str())
+    .bind(actor.map(|a| a.get()))
+    .bind(note)
+    .bind(now.millis())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod affiliate;
+pub mod aftersales;
 pub mod campaigns;
 pub mod cart;
 pub mod catalog;
@@ -70,6 +71,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(live::router())
         .merge(cart::router())
         .merge(orders::router())
+        .merge(aftersales::router())
         .merge(delivery::router())
         .merge(moderation::router())
         .merge(affiliate::router())

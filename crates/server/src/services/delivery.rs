@@ -66,6 +66,20 @@ pub struct ShipInput {
     pub tracking_no: String,
 }
 
+/// A parcel's carrier and tracking number, checked: the shop's shipment,
+/// a buyer's return, an exchange's replacement.
+pub fn parcel(carrier: &str, tracking_no: &str) -> AppResult<(String, String)> {
+    let carrier = carrier.trim();
+    if carrier.is_empty() || carrier.chars().count() > 40 || carrier.chars().any(char::is_control) {
+        return Err(DomainError::invalid("carrier", "between 1 and 40 characters").into());
+    }
+    let tracking = tracking_no.trim();
+    if !(4..=40).contains(&tracking.len()) || !tracking.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(DomainError::invalid("tracking_no", "4 to 40 letters, digits and dashes").into());
+    }
+    Ok((carrier.to_owned(), tracking.to_owned()))
+}
+
 /// The shop ships a paid delivery with its carrier and tracking number.
 pub async fn ship(state: &AppState, user: &User, order: OrderId, input: &ShipInput) -> AppResult<Order> {
     let detail = state.db.order(order).await?;
@@ -76,17 +90,10 @@ pub async fn ship(state: &AppState, user: &User, order: OrderId, input: &ShipInp
     if detail.order.ship_to.is_none() {
         return Err(AppError::new(ErrorCode::AddressRequired, "the buyer has not chosen an address yet"));
     }
-    let carrier = input.carrier.trim();
-    if carrier.is_empty() || carrier.chars().count() > 40 || carrier.chars().any(char::is_control) {
-        return Err(DomainError::invalid("carrier", "between 1 and 40 characters").into());
-    }
-    let tracking = input.tracking_no.trim();
-    if !(4..=40).contains(&tracking.len()) || !tracking.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(DomainError::invalid("tracking_no", "4 to 40 letters, digits and dashes").into());
-    }
+    let (carrier, tracking) = parcel(&input.carrier, &input.tracking_no)?;
     let shipment = Shipment {
-        carrier,
-        tracking_no: Some(tracking),
+        carrier: &carrier,
+        tracking_no: Some(&tracking),
         actor: Some(user.user_id()),
         prepared_note: event_notes::BY_THE_SHOP,
         note: event_notes::SHIPPED,

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod affiliate;
+pub mod aftersales;
 pub mod campaigns;
 pub mod catalog;
 pub mod comments;

@@ -1,6 +1,7 @@
 //! Background jobs. Each is one idempotent `run_once` over a bounded batch,
 //! so tests can drain them by hand and several nodes can run them at once.
 
+pub mod aftersales;
 pub mod close_campaigns;
 pub mod close_deals;
 pub mod close_teams;
@@ -68,6 +69,9 @@ pub fn spawn(state: AppState) {
             }
             if let Err(e) = confirm_receipt::run_once(&state).await {
                 tracing::warn!(error = %e.message, "confirm_receipt failed");
+            }
+            if let Err(e) = aftersales::run_once(&state).await {
+                tracing::warn!(error = %e.message, "aftersales failed");
             }
             if let Err(e) = settle_commission::run_once(&state).await {
                 tracing::warn!(error = %e.message, "settle_commission failed");

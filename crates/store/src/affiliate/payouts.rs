@@ -177,13 +177,11 @@ impl Db {
         let mut settled = 0;
         for (order, shop) in due {
             let mut tx = self.write.begin().await?;
-            let sql = format!("UPDATE orders SET settled_at = $1 WHERE id = $2 AND settled_at IS NULL AND {}", crate::aftersales::no_open_case("orders.id"));
-            let claimed = sqlx::query(AssertSqlSafe(sql))
-                .bind(now.millis())
-                .bind(order)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let sql = format!(
+                "UPDATE orders SET settled_at = $1 WHERE id = $2 AND settled_at IS NULL AND {}",
+                crate::aftersales::no_open_case("orders.id")
+            );
+            let claimed = sqlx::query(AssertSqlSafe(sql)).bind(now.millis()).bind(order).execute(&mut *tx).await?.rows_affected();
             if claimed == 0 {
                 continue;
             }

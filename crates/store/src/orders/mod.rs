@@ -283,10 +283,10 @@ pub(crate) async fn return_stock(tx: &mut Transaction<'_, Any>, order: OrderId) 
 pub(crate) async fn restock_line_in(tx: &mut Transaction<'_, Any>, line: i64, quantity: i64) -> Result<()> {
     let back: Option<(i64,)> =
         sqlx::query_as("UPDATE order_lines SET restocked = restocked + $1 WHERE id = $2 AND restocked + $1 <= quantity RETURNING sku_id")
-    .bind(quantity)
-    .bind(line)
-    .fetch_optional(&mut **tx)
-    .await?;
+            .bind(quantity)
+            .bind(line)
+            .fetch_optional(&mut **tx)
+            .await?;
     if let Some((sku,)) = back {
         sqlx::query("UPDATE skus SET stock = stock + $1 WHERE id = $2").bind(quantity).bind(sku).execute(&mut **tx).await?;
     }

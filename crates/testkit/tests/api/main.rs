@@ -7,6 +7,7 @@
 
 mod accounts;
 mod affiliate;
+mod aftersales;
 mod bad_input;
 mod catalog;
 mod comments;
