@@ -4,7 +4,7 @@
 use super::index::Index;
 use super::viewers::Viewer;
 use haul_domain::feed::ids::{IdMap as HashMap, IdSet as HashSet};
-use haul_domain::feed::rank::{RankConfig, Scored, Source, co_scores, page, score};
+use haul_domain::feed::rank::{Candidate, RankConfig, Scored, Source, co_scores, page, score};
 use haul_domain::feed::shortlist::Shortlist;
 
 /// How deep each source is drawn, per creator followed, per top category,
@@ -16,9 +16,12 @@ const PER_CATEGORY: usize = 60;
 const CO_ENGAGEMENT: usize = 80;
 const EXPLORE: usize = 60;
 const TOP: usize = 120;
-/// How many of the best unseen videos a look past the sources adds, and how
-/// many seen ones are scored to be shown again.
-const DEEPER: usize = 200;
+/// How many unseen videos a step deeper into the whole index adds, at most
+/// how many it looks at (so a request's work stays bounded however much
+/// the viewer has seen), and how many seen ones are scored to be shown
+/// again.
+const DEEPER: usize = 60;
+const DEEPER_LOOKS: usize = 3_000;
 const AGAIN: usize = 1_000;
 
 /// A viewer's shortlist and what it was made from.
@@ -30,7 +33,10 @@ pub struct Made {
     merged: usize,
     /// Co-engagement with what the viewer liked, per video.
     co: HashMap<i64, f64>,
-    /// A look at every unseen video of this build found nothing proven.
+    /// How far into the index's ranked list the viewer has gone.
+    deeper_at: usize,
+    /// The last step deeper found nothing proven: further steps are taken
+    /// only when the list cannot fill a page.
     dry: bool,
 }
 
@@ -102,7 +108,7 @@ pub fn next_page(index: &Index, state: &mut Viewer, me: i64, size: usize, now_ms
         Some(made) if made.index_version == index.version => made,
         _ => {
             let co = co_scores(&state.profile.liked, &index.neighbours);
-            Made { list: Shortlist::default(), index_version: index.version, merged: index.added.len(), co, dry: false }
+            Made { list: Shortlist::default(), index_version: index.version, merged: index.added.len(), co, deeper_at: 0, dry: false }
         }
     };
     if made.list.is_empty() || !made.list.can_serve(size, cfg) {
@@ -123,9 +129,10 @@ pub fn next_page(index: &Index, state: &mut Viewer, me: i64, size: usize, now_ms
         }
     }
     made.merged = index.added.len();
-    if made.list.proven() < size && !made.dry {
-        let more = deeper(index, state, me, &made, now_ms, cfg);
-        made.dry = more.iter().all(|s| s.reasons.source == Source::Exploration);
+    let short = made.list.len() < size || (made.list.proven() < size && !made.dry);
+    if short && made.deeper_at < index.ranked.len() {
+        let more = deeper(index, state, me, (&made.list, &made.co), &mut made.deeper_at, now_ms, cfg);
+        made.dry = more.iter().all(|s| s.exploring());
         made.list.extend(&more);
     }
     // The reasons of the few shown, worked out again: the list keeps only what choosing needs.
@@ -143,16 +150,33 @@ pub fn next_page(index: &Index, state: &mut Viewer, me: i64, size: usize, now_ms
     Page { chosen, caught_up_at }
 }
 
-/// The best unseen videos the shortlist lacks, from the whole index.
-fn deeper(index: &Index, state: &Viewer, me: i64, made: &Made, now_ms: i64, cfg: &RankConfig) -> Vec<Scored> {
-    let held = made.list.ids();
-    let ids = index.entries.keys().filter(|id| !state.seen.contains(*id) && !held.contains(*id)).copied().collect();
-    let mut scored = score_all(index, state, Some(me), &made.co, ids, now_ms, cfg);
-    if scored.len() > DEEPER {
-        scored.select_nth_unstable_by(DEEPER, |a, b| b.reasons.score.total_cmp(&a.reasons.score));
-        scored.truncate(DEEPER);
+/// The next unseen videos the shortlist lacks, walking down the index's
+/// ranked list from where the viewer stopped: older and weaker ones come
+/// later, and each request looks at a bounded stretch of it.
+fn deeper(
+    index: &Index,
+    state: &Viewer,
+    me: i64,
+    (list, co): (&Shortlist, &HashMap<i64, f64>),
+    at: &mut usize,
+    now_ms: i64,
+    cfg: &RankConfig,
+) -> Vec<Scored> {
+    let held = list.ids();
+    let stretch = &index.ranked[(*at).min(index.ranked.len())..];
+    let mut looked = 0;
+    let mut ids = Vec::with_capacity(DEEPER);
+    for id in stretch.iter().take(DEEPER_LOOKS) {
+        looked += 1;
+        if !state.seen.contains(id) && !held.contains(id) {
+            ids.push(*id);
+            if ids.len() == DEEPER {
+                break;
+            }
+        }
     }
-    scored
+    *at += looked;
+    score_all(index, state, Some(me), co, ids, now_ms, cfg)
 }
 
 struct Again {

@@ -35,6 +35,9 @@ pub struct Index {
     pub by_category: HashMap<i64, Vec<i64>>,
     pub explore: Vec<i64>,
     pub top: Vec<i64>,
+    /// Every video of the build, best first (quality and freshness): the
+    /// source a viewer walks deeper into once the others run out.
+    pub ranked: Vec<i64>,
     pub health: HashMap<i64, f64>,
     pub neighbours: HashMap<i64, Vec<(i64, f64)>>,
     /// Which build this is: viewers' shortlists from an older one are stale.
@@ -135,6 +138,7 @@ impl Index {
         let mut all: Vec<(f64, i64, i64)> = self.entries.values().map(|e| (value(e), e.item.id, e.item.category)).collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
         self.top = all.iter().take(TOP).map(|x| x.1).collect();
+        self.ranked = all.iter().map(|x| x.1).collect();
         for (_, id, category) in &all {
             let list = self.by_category.entry(*category).or_default();
             if list.len() < PER_CATEGORY {
