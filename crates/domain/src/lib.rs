@@ -23,6 +23,7 @@ pub mod money;
 pub mod orders;
 pub mod outbound;
 pub mod page;
+pub mod reviews;
 pub mod signing;
 pub mod status;
 pub mod time;

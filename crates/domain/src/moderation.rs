@@ -12,6 +12,7 @@ crate::status_enum! {
         Note = "note",
         Comment = "comment",
         NoteComment = "note_comment",
+        Review = "review",
         LiveRoom = "live_room",
         Product = "product",
         Shop = "shop",

@@ -72,6 +72,9 @@ const CASE_SELECT: &str = "SELECT a.id, a.order_id, a.order_line_id, a.shop_id, 
      FROM aftersales_cases a JOIN order_lines l ON l.id = a.order_line_id JOIN orders o ON o.id = a.order_id \
      LEFT JOIN campaigns c ON c.id = o.campaign_id LEFT JOIN communities m ON m.id = c.community_id";
 
+/// The history's note for a step the deadline took (pages translate it).
+pub const DEADLINE_NOTE: &str = "deadline passed";
+
 /// A buyer's request, checked for shape by the caller.
 pub struct NewCase<'a> {
     pub buyer: UserId,
@@ -115,9 +118,7 @@ impl Db {
         if order.buyer_id != new.buyer.get() {
             return Err(StoreError::NotFound("order"));
         }
-        let completed_at: (Option<i64>,) =
-            sqlx::query_as("SELECT completed_at FROM orders WHERE id = $1").bind(order.id).fetch_one(&mut *tx).await?;
-        aftersales::may_open(order.status, completed_at.0.map(Timestamp::from_millis), new.kind, now, d)?;
+        aftersales::may_open(order.status, order.completed_at.map(Timestamp::from_millis), new.kind, now, d)?;
         let (quantity, _, _) = line_in(&mut tx, new.order, new.line).await?;
         let (claimed, units_refunded): (i64, i64) = sqlx::query_as(
             "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN status = 'refunded' THEN quantity ELSE 0 END), 0) AS BIGINT) \
@@ -311,10 +312,7 @@ async fn step_in(
         Actor::Person(u) | Actor::Operator(u) => Some(u),
         Actor::Deadline => None,
     };
-    let note = input.reply.unwrap_or(match step {
-        Step::Deadline => "deadline passed",
-        _ => "",
-    });
+    let note = input.reply.unwrap_or(if step == Step::Deadline { DEADLINE_NOTE } else { "" });
     event_in(tx, id, Some(case.status), outcome.status, person, note, now).await?;
     let order = OrderId(case.order_id);
     if outcome.refund {

@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod refunds;
+pub mod reviews;
 pub mod teams;
 pub mod webhooks;
 

@@ -42,6 +42,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_comment_threads"),
     migration!(19, "0019_notifications"),
     migration!(20, "0020_aftersales"),
+    migration!(21, "0021_reviews"),
 ];
 
 impl Db {

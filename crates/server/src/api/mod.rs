@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod orders;
 pub mod partners;
 pub mod payments;
+pub mod reviews;
 pub mod shops;
 pub mod teams;
 pub mod videos;
@@ -72,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(cart::router())
         .merge(orders::router())
         .merge(aftersales::router())
+        .merge(reviews::router())
         .merge(delivery::router())
         .merge(moderation::router())
         .merge(affiliate::router())

@@ -390,6 +390,56 @@ async fn picture(state: &AppState, product: ProductId, name: &str) -> Result<()>
     Ok(())
 }
 
+/// One of the received oranges came bruised: a return the shop has not
+/// answered yet, with the product's picture as the buyer's photo.
+async fn open_case(
+    state: &AppState,
+    buyer: UserId,
+    order: &haul_store::orders::OrderDetail,
+    zh: bool,
+    now: haul_domain::Timestamp,
+) -> Result<()> {
+    let line = &order.lines[0];
+    let photo = state.db.product(ProductId(line.product_id)).await?.image_key;
+    let reason = Text("One of the two boxes arrived crushed and several oranges are bruised.", "两箱中有一箱压坏了，好几个橙子磕伤。");
+    let new = haul_store::aftersales::NewCase {
+        buyer,
+        order: OrderId(order.order.id),
+        line: line.id,
+        kind: haul_domain::aftersales::CaseKind::ReturnRefund,
+        quantity: 1,
+        reason: reason.pick(zh),
+        image_keys: &photo.into_iter().collect::<Vec<_>>(),
+    };
+    state.db.open_case(new, &state.config.aftersale_deadlines(), now).await?;
+    Ok(())
+}
+
+/// The shopper reviews what she received (newest first: the oranges, then
+/// the tea, with its picture): real reviews of real orders, nothing more.
+async fn review_received(state: &AppState, shopper: UserId, zh: bool, now: haul_domain::Timestamp) -> Result<()> {
+    let said = [
+        (4, Text("Sweet and juicy. One box came crushed; the orchard is sorting it out.", "很甜很多汁。有一箱压坏了，果园在处理。"), false),
+        (5, Text("Fragrant, and the leaves open fully by the third brew. Buying again.", "香气足，第三泡叶子完全舒展。会回购。"), true),
+    ];
+    let orders = state.db.orders_of_buyer(shopper, &PageRequest::parse(Some(20), None)?).await?.items;
+    let mut received: Vec<_> = orders.iter().filter(|o| o.status == OrderStatus::Completed).collect();
+    received.sort_by_key(|o| std::cmp::Reverse(o.created_at));
+    for (o, (rating, text, picture)) in received.into_iter().zip(said) {
+        let line = &state.db.order(OrderId(o.id)).await?.lines[0];
+        let photo = if picture { state.db.product(ProductId(line.product_id)).await?.image_key } else { None };
+        let new = haul_store::reviews::NewReview {
+            author: shopper,
+            line: line.id,
+            rating,
+            body: text.pick(zh),
+            image_keys: &photo.into_iter().collect::<Vec<_>>(),
+        };
+        state.db.add_review(new, now).await?;
+    }
+    Ok(())
+}
+
 async fn product_of(state: &AppState, sku: SkuId) -> Result<ProductId> {
     Ok(ProductId(state.db.sku(sku).await?.product_id))
 }
@@ -588,12 +638,14 @@ pub async fn fill(state: &AppState) -> Result<()> {
         }
         if target == OrderStatus::Completed {
             state.db.confirm_received(id, buyer, haul_domain::orders::event_notes::RECEIVED, now).await?;
+            open_case(state, buyer, &order, zh, now).await?;
         }
     }
     group::fill(state, ShopId(fruit.id), fruit_skus, group::People { leader, operator, shopper }, zh, now).await?;
     let creators = videos::Creators { farmer, tea: tea_vlogger, stylist: creator };
     let made = videos::fill(state, &videos::clips(creators, zh, &fruit_stock.firsts, &tea_stock.firsts, &coat_stock.firsts)).await?;
     affiliate::fill(state, [shopper, second], creator, tea_skus, fruit_skus, &ship_to, now).await?;
+    review_received(state, shopper, zh, now).await?;
     let p = |stock: &Stocked, i: usize| product_of(state, stock.firsts[i]);
     let drafts = vec![
         notes::Draft {

@@ -5,6 +5,7 @@
 mod account;
 mod addresses;
 mod affiliate;
+mod aftersales;
 mod cart;
 mod comments;
 mod community;
@@ -19,6 +20,7 @@ mod operator;
 mod orders;
 mod pending;
 mod report;
+mod reviews;
 mod sandbox;
 mod shop;
 mod teams;
@@ -118,6 +120,16 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/orders/{id}/address", post(orders::set_address))
         .route("/orders/{id}/shipment", post(orders::ship))
         .route("/orders/{id}/received", post(orders::received))
+        .route("/orders/{id}/aftersales/new", get(aftersales::new_form))
+        .route("/orders/{id}/aftersales", post(aftersales::create).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
+        .route("/orders/{id}/reviews/new", get(reviews::new_form))
+        .route("/reviews", post(reviews::create).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
+        .route("/reviews/{id}/follow-up", post(reviews::follow_up))
+        .route("/reviews/{id}/reply", post(reviews::reply))
+        .route("/products/{id}/reviews", get(reviews::all))
+        .route("/aftersales", get(aftersales::list))
+        .route("/aftersales/{id}", get(aftersales::view))
+        .route("/aftersales/{id}/act", post(aftersales::act))
         .route("/account/addresses", get(addresses::view).post(addresses::add))
         .route("/account/addresses/{id}", post(addresses::update))
         .route("/account/addresses/{id}/default", post(addresses::make_default))

@@ -78,6 +78,10 @@ pub struct LineView {
     pub total: String,
     /// Shown to the shop: what sold the line, whom it credits, at what rate.
     pub credit: Option<String>,
+    /// Where its buyer asks for a refund, return or exchange, while they may.
+    pub claim: Option<String>,
+    /// Where its buyer reviews it (received, not reviewed yet), or their review.
+    pub review: Option<(String, bool)>,
 }
 
 #[derive(Template)]
@@ -110,6 +114,7 @@ struct OrderPage {
     pickup_point: Option<String>,
     /// Shown to the shop: who bought it.
     buyer_name: String,
+    cases: Vec<super::aftersales::CaseRow>,
 }
 
 /// "Video #12 · @ann · 20%": what sold a line, for the shop's eyes (the
@@ -145,6 +150,19 @@ pub async fn view(
     let status = o.order.status;
     let currency = o.order.currency.clone();
     let lang = crate::i18n::current();
+    let is_buyer = o.order.buyer_id == user.id;
+    let cases = state.db.cases_of_order(OrderId(id)).await?;
+    let reviewed = state.db.reviews_of_order(OrderId(id)).await?;
+    // A refund is asked for until completion; then anything, within the window.
+    let window = state.config.aftersale_deadlines();
+    let claims_open = haul_domain::aftersales::may_open(
+        status,
+        o.order.completed_at.map(haul_domain::Timestamp::from_millis),
+        haul_domain::aftersales::CaseKind::RefundOnly,
+        state.clock.now(),
+        &window,
+    )
+    .is_ok();
     let mut lines = Vec::with_capacity(o.lines.len());
     for l in &o.lines {
         lines.push(LineView {
@@ -153,11 +171,17 @@ pub async fn view(
             quantity: l.quantity,
             total: money(l.unit_price_minor * l.quantity, &currency),
             credit: credit_of(&state, lang, l).await?,
+            claim: (is_buyer && claims_open && super::aftersales::claimable(l.quantity, l.id, &cases) > 0)
+                .then(|| format!("/orders/{id}/aftersales/new?line={}", l.id)),
+            review: match reviewed.iter().find(|(line, _)| *line == l.id) {
+                Some((_, review)) => Some((format!("/products/{}#review-{review}", l.product_id), true)),
+                None if is_buyer && status == OrderStatus::Completed => Some((format!("/orders/{id}/reviews/new?line={}", l.id), false)),
+                None => None,
+            },
         });
     }
     let fulfilment = o.order.fulfilment;
     let steps = fulfilment.merchant_steps(status).into_iter().map(|s| (s.as_str().to_owned(), lang.order_step(s))).collect();
-    let is_buyer = o.order.buyer_id == user.id;
     let is_staff = can_manage_shop(&state, &user, ShopId(o.order.shop_id)).await?;
     let delivery = fulfilment == Fulfilment::Delivery;
     let zh = lang == crate::i18n::Lang::Zh;
@@ -180,6 +204,7 @@ pub async fn view(
         can_confirm: is_buyer && delivery && status == OrderStatus::Shipped,
         pickup_point,
         buyer_name,
+        cases: cases.iter().map(|c| super::aftersales::CaseRow::of(lang, c)).collect(),
         is_buyer,
         is_staff,
         pending: status == OrderStatus::PendingPayment,

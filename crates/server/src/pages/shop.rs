@@ -181,6 +181,8 @@ struct ProductPage {
     /// Notes that tag the product, newest first.
     notes: Vec<super::notes::NoteTile>,
     quantity: i64,
+    /// The first reviews, the stars and the shop's score.
+    r: super::reviews::ReviewsPart,
 }
 
 #[derive(Deserialize)]
@@ -254,8 +256,9 @@ pub async fn product(
     let teams = super::teams::offer_cards(&state, state.db.team_offers_of_product(ProductId(id)).await?).await?;
     let about = haul_store::content::NoteFilter { author: None, product: Some(id) };
     let (notes, _) = super::notes::note_tiles(&state, about, 6, None).await?;
+    let r = super::reviews::part(&state, user.as_ref(), ProductId(id), ShopId(p.shop.id), &PageRequest::parse(Some(5), None)?).await?;
     let mut response =
-        render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, teams, notes, quantity, p });
+        render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, teams, notes, quantity, r, p });
     if let Some((kind, subject)) = remember {
         super::earnings::remember(&state, &mut response, &headers, kind, subject, id);
     }

@@ -21,6 +21,7 @@ pub mod notes;
 pub mod notifications;
 pub mod orders;
 pub mod payments;
+pub mod reviews;
 pub mod shops;
 pub mod teams;
 pub mod videos;

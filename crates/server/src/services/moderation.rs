@@ -90,7 +90,7 @@ pub async fn decide(state: &AppState, operator: &User, input: &DecisionInput) ->
     for room in &outcome.effects.rooms_to_end {
         crate::services::live::end_stream(state, *room).await?;
     }
-    if outcome.effects.changed && !matches!(input.subject, Subject::Comment | Subject::NoteComment | Subject::LiveRoom) {
+    if outcome.effects.changed && !matches!(input.subject, Subject::Comment | Subject::NoteComment | Subject::Review | Subject::LiveRoom) {
         state.feed.refresh(&state.db, now).await?;
     }
     Ok(outcome)

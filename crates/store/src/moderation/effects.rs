@@ -52,10 +52,14 @@ pub(super) async fn apply(tx: &mut Transaction<'_, Any>, d: &Decision<'_>) -> Re
         (A::Restore, S::Note) => set(tx, "UPDATE notes SET status = 'published' WHERE id = $1 AND status = 'removed'", id).await?,
         (A::TakeDown, S::Product) => set(tx, "UPDATE products SET status = 'removed' WHERE id = $1 AND status <> 'removed'", id).await?,
         (A::Restore, S::Product) => set(tx, "UPDATE products SET status = 'active' WHERE id = $1 AND status = 'removed'", id).await?,
-        (A::TakeDown | A::Restore, S::Comment | S::NoteComment) => {
-            let table = if d.subject == S::Comment { "video_comments" } else { "note_comments" };
+        (A::TakeDown | A::Restore, S::Comment | S::NoteComment | S::Review) => {
+            let (table, column) = match d.subject {
+                S::Comment => ("video_comments", "removed_at"),
+                S::NoteComment => ("note_comments", "removed_at"),
+                _ => ("reviews", "hidden_at"),
+            };
             let (value, guard) = if d.action == A::TakeDown { ("$2", "IS NULL") } else { ("NULL", "IS NOT NULL") };
-            let sql = format!("UPDATE {table} SET removed_at = {value} WHERE id = $1 AND removed_at {guard}");
+            let sql = format!("UPDATE {table} SET {column} = {value} WHERE id = $1 AND {column} {guard}");
             let mut q = sqlx::query(AssertSqlSafe(sql)).bind(id);
             if d.action == A::TakeDown {
                 q = q.bind(now);

@@ -248,6 +248,7 @@ fn subject_table(subject: Subject) -> Option<(&'static str, &'static str)> {
         Subject::Note => ("notes", "title"),
         Subject::Comment => ("video_comments", "body"),
         Subject::NoteComment => ("note_comments", "body"),
+        Subject::Review => ("reviews", "body"),
         Subject::LiveRoom => ("live_rooms", "title"),
         Subject::Product => ("products", "title"),
         Subject::Shop => ("shops", "name"),

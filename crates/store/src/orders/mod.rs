@@ -72,6 +72,9 @@ record! {
         pub shipped_at: Option<i64>,
         /// When the buyer confirmed receipt.
         pub received_at: Option<i64>,
+        /// When it completed (received, collected, or confirmed by time):
+        /// the after-sales window and the money's hold start here.
+        pub completed_at: Option<i64>,
     }
 }
 
@@ -131,7 +134,7 @@ pub struct OrderDetail {
 }
 
 pub(crate) const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at, video_id, room_id, host_id, \
-     fulfilment, shipping_minor, ship_to, carrier, tracking_no, shipped_at, received_at";
+     fulfilment, shipping_minor, ship_to, carrier, tracking_no, shipped_at, received_at, completed_at";
 
 /// How an order keeps its address: the fields as JSON.
 pub(crate) fn address_json(a: &Address) -> String {
@@ -332,6 +335,7 @@ pub(crate) async fn transition_in(
         // The hold of the shop's money and of creators' commission starts now.
         sqlx::query("UPDATE orders SET completed_at = $1 WHERE id = $2").bind(now.millis()).bind(id.get()).execute(&mut **tx).await?;
         crate::affiliate::commission::order_completed_in(tx, id, now).await?;
+        return Ok(Order { completed_at: Some(now.millis()), ..updated });
     }
     Ok(updated)
 }

@@ -248,6 +248,7 @@ fn detail(
         tracking_no: None,
         shipped_at: None,
         received_at: None,
+        completed_at: None,
     };
     Ok(OrderDetail { order, lines })
 }

@@ -22,6 +22,7 @@ mod notifications;
 mod orders;
 mod pages;
 mod payments;
+mod reviews;
 mod teams;
 mod videos;
 mod webhooks;

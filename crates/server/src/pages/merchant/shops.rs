@@ -65,6 +65,8 @@ pub(super) struct ShopPage {
     shop: Shop,
     products: Vec<ProductSummary>,
     orders: Vec<Row>,
+    /// After-sales requests still open, newest first.
+    cases: Vec<crate::pages::aftersales::CaseRow>,
     /// Consolidated community orders: `(supply order, its lines)`.
     supply: Vec<(SupplyOrder, Vec<SupplyLine>)>,
     offered: Vec<super::offers::Offered>,
@@ -96,6 +98,9 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
         .iter()
         .map(|o| Row::of(o, format!("/orders/{}", o.id)))
         .collect();
+    let lang = crate::i18n::current();
+    let cases = state.db.cases(haul_store::aftersales::CasesOf::Shop(id), true, &PageRequest::parse(Some(20), None)?).await?.items;
+    let cases = cases.iter().map(|c| crate::pages::aftersales::CaseRow::of(lang, c)).collect();
     let mut supply = Vec::new();
     for o in state.db.supply_orders_of_shop(id, &PageRequest::parse(Some(20), None)?).await?.items {
         let lines = state.db.supply_lines(o.id).await?;
@@ -117,6 +122,7 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
         shop,
         products,
         orders,
+        cases,
         supply,
         offered,
         not_offered,

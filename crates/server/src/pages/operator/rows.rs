@@ -29,7 +29,7 @@ pub fn href(subject: Subject, id: i64) -> Option<String> {
         Subject::User => Some(format!("/creators/{id}")),
         Subject::Shop => Some(format!("/operator?tab=shops&shop_q=%23{id}")),
         Subject::AfterSale => Some(format!("/aftersales/{id}")),
-        Subject::Comment | Subject::NoteComment | Subject::Community | Subject::Platform => None,
+        Subject::Comment | Subject::NoteComment | Subject::Review | Subject::Community | Subject::Platform => None,
     }
 }
 

@@ -1,0 +1,131 @@
+// After-sales in the browser, against a real `haul serve --demo` with a
+// clock the test can move: a shopper buys two boxes of oranges and pays,
+// asks for a refund of one box with a photo; the orchard sees the request
+// and stays silent; 48 hours later the request is accepted by itself and
+// the box refunded. The other box arrives and is reviewed with a photo,
+// shown as a verified purchase. Screenshots in target/e2e-aftersales.
+//
+// usage: node e2e/aftersales.mjs path/to/haul
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { check, checkPolicy, launch, phone, signUp, startHaul } from './haul.mjs';
+
+const haul = await startHaul(process.argv[2], { HAUL_TEST_CLOCK: 'true', HAUL_WORKER_INTERVAL_SECONDS: '1' });
+const { base } = haul;
+const shots = join(process.cwd(), 'target', 'e2e-aftersales');
+mkdirSync(shots, { recursive: true });
+// A one-pixel PNG: the buyer's photo.
+const photo = join(haul.dir, 'bruised.png');
+writeFileSync(photo, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+
+/// Reloads `url` until `test(page)` holds: the workers run once a second.
+async function until(page, url, test, what) {
+  for (let i = 0; i < 60; i++) {
+    await page.goto(url);
+    if (await test(page)) return;
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`never: ${what}`);
+}
+
+let browser;
+let failed = 0;
+try {
+  browser = await launch();
+  const shopper = await phone(browser);
+  await signUp(shopper, base, 'Returner');
+  await shopper.goto(`${base}/account/addresses`);
+  await shopper.fill('input[name=recipient]', 'Chen Jing');
+  await shopper.fill('input[name=phone]', '139 0013 9001');
+  await shopper.selectOption('select[name=province]', 'ZJ');
+  await shopper.fill('input[name=city]', 'Hangzhou');
+  await shopper.fill('input[name=district]', 'Xihu');
+  await shopper.fill('input[name=street]', '90 Wensan Road');
+  await shopper.click('#address-form button');
+
+  // Two boxes, paid.
+  await shopper.goto(`${base}/products?q=navel`);
+  await shopper.click('text=Gannan navel oranges 5 kg');
+  await shopper.waitForURL(/\/products\/\d+$/);
+  await shopper.fill('input[name=quantity]', '2');
+  await shopper.click('button[value=buy]');
+  await shopper.waitForURL(/\/orders\/\d+$/);
+  const order = shopper.url();
+  await shopper.click('form[action$="/pay"] button');
+  await shopper.waitForURL(/\/sandbox\/pay\//);
+  await shopper.click('button.pay');
+  await shopper.waitForURL(order);
+  check((await shopper.textContent('#status')).trim() === 'Paid', 'two boxes bought and paid');
+
+  // One box, refund only (nothing has shipped), with a photo.
+  await shopper.click('a.claim');
+  await shopper.waitForURL(/\/aftersales\/new\?line=\d+$/);
+  check((await shopper.locator('input[name=kind]').count()) === 1, 'before it arrives, only a refund can be asked for');
+  await shopper.selectOption('select[name=quantity]', '1');
+  await shopper.fill('textarea[name=reason]', 'Ordered one box too many');
+  await shopper.setInputFiles('input[name=images]', photo);
+  await shopper.screenshot({ path: join(shots, 'request-form.png'), fullPage: true });
+  await shopper.click('#aftersale-submit');
+  await shopper.waitForURL(/\/aftersales\/\d+$/);
+  const request = shopper.url();
+  check((await shopper.textContent('#case-status')).trim() === 'Waiting for the shop', 'the request waits for the shop');
+  check((await shopper.locator('.thumbs img').count()) === 1, 'the photo is on the request');
+  check((await shopper.textContent('.deadline')).includes('accepted'), 'the page says what happens if the shop stays silent');
+  await shopper.screenshot({ path: join(shots, 'request-open.png'), fullPage: true });
+
+  // The orchard sees it, and says nothing.
+  const merchant = await phone(browser);
+  await merchant.goto(`${base}/signin`);
+  await merchant.fill('input[name=login]', 'fruit@haul.demo');
+  await merchant.fill('input[name=password]', 'haul-demo');
+  await merchant.click('form.stack button');
+  await merchant.waitForURL(`${base}/`);
+  await merchant.goto(request);
+  check((await merchant.locator('#case-accept').count()) === 1, 'the shop may accept or reject it');
+  await merchant.screenshot({ path: join(shots, 'request-shop.png'), fullPage: true });
+
+  // Two days pass: accepted by silence, refunded.
+  const moved = await fetch(`${base}/test/clock?advance_seconds=${48 * 3600 + 60}`, { method: 'POST' });
+  check(moved.status === 204, `the test clock moved: ${moved.status}`);
+  await until(shopper, request, async (p) => (await p.textContent('#case-status')).trim() === 'Refunded', 'the request was refunded');
+  check((await shopper.textContent('.panel:has-text("History")')).includes('the deadline passed'), 'the history says the deadline decided');
+  await shopper.screenshot({ path: join(shots, 'request-refunded.png'), fullPage: true });
+  await shopper.goto(order);
+  check((await shopper.textContent('.panel table')).includes('Refunded'), 'the order shows the refund');
+  check((await shopper.textContent('#status')).trim() === 'Paid', 'the other box is still on its way');
+
+  // The other box ships and arrives; the shopper reviews it with a photo,
+  // and the product page shows it as a verified purchase.
+  await merchant.goto(order);
+  await merchant.fill('#ship-form input[name=carrier]', 'SF Express');
+  await merchant.fill('#ship-form input[name=tracking_no]', 'SF1402000999');
+  await merchant.click('#ship-form button');
+  await merchant.waitForURL(order);
+  await shopper.goto(order);
+  shopper.once('dialog', (d) => d.accept());
+  await shopper.click('#confirm-received');
+  await shopper.waitForURL(order);
+  await shopper.click('a.review-link');
+  await shopper.waitForURL(/\/reviews\/new\?line=\d+$/);
+  await shopper.check('input[name=rating][value="5"]');
+  await shopper.fill('textarea[name=body]', 'The box that came: sweet and juicy');
+  await shopper.setInputFiles('input[name=images]', photo);
+  await shopper.click('#review-submit');
+  await shopper.waitForURL(/\/products\/\d+(#review-\d+)?$/);
+  const review = shopper.locator('article.review', { hasText: 'The box that came' });
+  check((await review.textContent()).includes('Verified purchase'), 'the review shows as a verified purchase');
+  check((await review.locator('.thumbs img').count()) === 1, 'with its photo');
+  check((await shopper.textContent('#reviews h2')).includes('Reviews ('), 'the product counts its reviews');
+  await review.screenshot({ path: join(shots, 'review.png') });
+  await shopper.screenshot({ path: join(shots, 'product-reviews.png'), fullPage: true });
+  checkPolicy();
+  console.log('browser: a refund of one box asked with a photo, the shop silent, refunded by itself 48 hours later; the other box reviewed with a photo, verified on the product page');
+} catch (e) {
+  failed = 1;
+  console.error('browser test failed:', e);
+} finally {
+  if (browser) await browser.close();
+  haul.stop();
+}
+console.log(`browser: ${1 - failed} passed, ${failed} failed`);
+process.exit(failed);
