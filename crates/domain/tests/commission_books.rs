@@ -1,5 +1,6 @@
 //! The commission books as a whole: a model of how the store pays orders,
-//! refunds them, releases their commission and pays creators out, built only
+//! refunds them (in part, in full, or a line's units through an after-sales
+//! case), releases their commission and pays creators out, built only
 //! from `haul_domain`'s rules and run over random sequences of those steps.
 //! After every step (and after refunding everything at the end) every
 //! transaction balances, each creator holds (pending, available and paid
@@ -10,7 +11,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-use haul_domain::affiliate::{CommissionStatus, RateBps, commission_minor, platform_fee_minor, refunded_shares, reversal_minor};
+use haul_domain::affiliate::{CommissionStatus, RateBps, commission_minor, platform_fee_minor, reversal_minor};
+use haul_domain::aftersales::{case_amount, line_refunds};
 use haul_domain::ids::{ShopId, UserId};
 use haul_domain::ledger::{self, Held, Transaction};
 use haul_domain::{Currency, DomainError, Money};
@@ -38,6 +40,8 @@ enum Op {
     Pay(usize),
     /// `None`: the rest of the order.
     Refund(usize, Option<i64>),
+    /// An after-sales case refunds units of a line: `(order, line, units)`.
+    CaseRefund(usize, usize, i64),
     Release(usize),
     /// `None`: the whole available balance; `true`: the provider fails it.
     Payout(usize, Option<i64>, bool),
@@ -64,12 +68,21 @@ struct Order {
     shipping: i64,
     paid: bool,
     refunded: i64,
+    /// Per line: what cases refunded for it, and how many of its units.
+    own: Vec<i64>,
+    units: Vec<i64>,
     commissions: Vec<Commission>,
 }
 
 impl Order {
     fn total(&self) -> i64 {
         self.lines_paid.iter().sum::<i64>() + self.shipping
+    }
+
+    /// What each line has had back, as the store splits the refunds.
+    fn line_refunded(&self) -> Vec<i64> {
+        let lines: Vec<(i64, i64)> = self.lines_paid.iter().zip(&self.own).map(|(p, o)| (*p, *o)).collect();
+        line_refunds(&lines, self.shipping, self.refunded - self.own.iter().sum::<i64>())
     }
 }
 
@@ -108,6 +121,8 @@ impl Books {
             .map(|(shop, lines, shipping)| Order {
                 shop: ShopId(1 + shop as i64),
                 lines_paid: lines.iter().map(|(price, quantity, _)| price * quantity).collect(),
+                own: vec![0; lines.len()],
+                units: vec![0; lines.len()],
                 lines,
                 shipping,
                 paid: false,
@@ -123,6 +138,7 @@ impl Books {
         match *op {
             Op::Pay(o) => self.pay(o % n),
             Op::Refund(o, amount) => self.refund(o % n, amount),
+            Op::CaseRefund(o, line, units) => self.case_refund(o % n, line, units),
             Op::Release(o) => self.release(o % n),
             Op::Payout(c, amount, fails) => self.payout(c, amount, fails),
         }
@@ -158,9 +174,36 @@ impl Books {
         }
         order.refunded += amount;
         self.ledger.post(ledger::refund(PROVIDER, order.shop, false, cny(amount)))?;
-        let mut paid = order.lines_paid.clone();
-        paid.push(order.shipping);
-        let parts = refunded_shares(&paid, order.refunded);
+        self.reverse(o)
+    }
+
+    /// A case refunds `units` of a line: their share of what the line was
+    /// paid, never more than it has left.
+    fn case_refund(&mut self, o: usize, line: usize, units: i64) -> Result<bool, TestCaseError> {
+        let order = &mut self.orders[o];
+        let line = line % order.lines.len();
+        let quantity = order.lines[line].1;
+        let units = units.min(quantity - order.units[line]);
+        if !order.paid || units <= 0 {
+            return Ok(false);
+        }
+        let before = order.line_refunded()[line];
+        let amount = case_amount(order.lines_paid[line], quantity, order.units[line], before, units).min(order.total() - order.refunded);
+        order.units[line] += units;
+        if amount <= 0 {
+            return Ok(false);
+        }
+        prop_assert!(ledger::check_refund(order.total(), order.refunded, amount).is_ok());
+        order.refunded += amount;
+        order.own[line] += amount;
+        self.ledger.post(ledger::refund(PROVIDER, order.shop, false, cny(amount)))?;
+        self.reverse(o)
+    }
+
+    /// Each line's commission taken back to match what of it stayed paid.
+    fn reverse(&mut self, o: usize) -> Result<bool, TestCaseError> {
+        let order = &mut self.orders[o];
+        let parts = order.line_refunded();
         for c in &mut order.commissions {
             let (line_paid, refunded) = (order.lines_paid[c.line], parts[c.line].max(0));
             c.refunded = refunded;
@@ -212,6 +255,13 @@ impl Books {
 
     fn check(&self) -> Result<(), TestCaseError> {
         prop_assert_eq!(self.ledger.0.values().sum::<i64>(), 0, "the books do not balance");
+        // Nobody is refunded more than they paid, in all or for a line.
+        for o in &self.orders {
+            prop_assert!(o.refunded <= o.total());
+            for (line, r) in o.line_refunded().into_iter().enumerate() {
+                prop_assert!(0 <= r && r <= o.lines_paid[line], "line {} paid {} refunded {}", line, o.lines_paid[line], r);
+            }
+        }
         let net = |c: &Commission| (c.gross - c.back) - (c.fee - c.fee_back);
         let lines = || self.orders.iter().flat_map(|o| o.commissions.iter().map(move |c| (o, c)));
         for (o, c) in lines() {
@@ -250,6 +300,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         2 => (0usize..4).prop_map(Op::Pay),
         3 => (0usize..4, amount()).prop_map(|(o, a)| Op::Refund(o, a)),
+        3 => (0usize..4, 0usize..3, 1i64..4).prop_map(|(o, l, u)| Op::CaseRefund(o, l, u)),
         2 => (0usize..4).prop_map(Op::Release),
         3 => (0..CREATORS, amount(), any::<bool>()).prop_map(|(c, a, fails)| Op::Payout(c, a, fails)),
     ]

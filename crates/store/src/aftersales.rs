@@ -198,7 +198,7 @@ impl Db {
             CasesOf::Shop(s) => ("a.shop_id = $1", s.get()),
             CasesOf::Escalated => ("a.status = 'escalated' AND $1 = 0", 0),
         };
-        let open = if open_only { format!(" AND a.status IN ({})", open_statuses()) } else { String::new() };
+        let open = if open_only { format!(" AND a.status IN ({})", crate::holds::open_case_statuses()) } else { String::new() };
         let sql = format!("{CASE_SELECT} WHERE {filter}{open} AND a.id < $2 ORDER BY a.id DESC LIMIT $3");
         let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(value).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |c: &Case| c.id))
@@ -223,18 +223,6 @@ impl Db {
             .await?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
-}
-
-/// The open statuses as a SQL list.
-fn open_statuses() -> String {
-    CaseStatus::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
-}
-
-/// A condition that holds when the order `order_id` (a qualified column of
-/// the outer query) has no open case: its money stays held until the case
-/// ends.
-pub(crate) fn no_open_case(order_id: &str) -> String {
-    format!("NOT EXISTS (SELECT 1 FROM aftersales_cases oc WHERE oc.order_id = {order_id} AND oc.status IN ({}))", open_statuses())
 }
 
 /// Whose cases a list shows.
@@ -262,7 +250,7 @@ async fn line_in(tx: &mut Transaction<'_, Any>, order: OrderId, line: i64) -> Re
 /// What a line was paid and what of it has been refunded: its own refunds
 /// and its share of the order's.
 pub(crate) async fn line_money_in(tx: &mut Transaction<'_, Any>, order: OrderId, line: i64) -> Result<(i64, i64)> {
-    let lines = crate::refunds::lines_refunded_in(tx, order).await?;
+    let lines = crate::affiliate::commission::lines_refunded_in(tx, order).await?;
     Ok(lines.into_iter().find(|(id, ..)| *id == line).map(|(_, paid, refunded)| (paid, refunded)).unwrap_or((0, 0)))
 }
 

@@ -5,6 +5,7 @@
 
 mod db;
 mod error;
+mod holds;
 mod migrate;
 #[macro_use]
 mod record;

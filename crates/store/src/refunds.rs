@@ -123,28 +123,3 @@ pub(crate) async fn insert_refund(
         .await?;
     Ok(())
 }
-
-/// Each line of an order as `(id, paid, refunded)`: what the line was paid
-/// and what of it came back, its own refunds and its share of those made
-/// for the whole order (`domain::aftersales::line_refunds`). The order's
-/// `refunded_minor` counts refunds of the order only (a duplicate payment
-/// sent back is not one).
-pub(crate) async fn lines_refunded_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, order: OrderId) -> Result<Vec<(i64, i64, i64)>> {
-    let lines: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT l.id, l.unit_price_minor * l.quantity, CAST(COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_line_id = l.id), 0) AS BIGINT) \
-         FROM order_lines l WHERE l.order_id = $1 ORDER BY l.id",
-    )
-    .bind(order.get())
-    .fetch_all(&mut **tx)
-    .await?;
-    let (shipping, untargeted): (i64, i64) = sqlx::query_as(
-        "SELECT shipping_minor, refunded_minor - CAST(COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_id = o.id \
-         AND r.order_line_id IS NOT NULL), 0) AS BIGINT) FROM orders o WHERE o.id = $1",
-    )
-    .bind(order.get())
-    .fetch_one(&mut **tx)
-    .await?;
-    let paid: Vec<(i64, i64)> = lines.iter().map(|(_, paid, own)| (*paid, *own)).collect();
-    let refunded = haul_domain::aftersales::line_refunds(&paid, shipping, untargeted);
-    Ok(lines.iter().zip(refunded).map(|((id, paid, _), r)| (*id, *paid, r)).collect())
-}

@@ -92,7 +92,7 @@ impl Db {
         let sql = format!(
             "SELECT id FROM commissions WHERE status = 'pending' AND completed_at IS NOT NULL AND completed_at <= $1 AND {} \
              ORDER BY completed_at, id LIMIT $2",
-            crate::aftersales::no_open_case("commissions.order_id")
+            crate::holds::no_open_case("commissions.order_id")
         );
         let due: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(sql)).bind(due_by).bind(limit).fetch_all(&self.read).await?;
         let mut released = 0;
@@ -101,7 +101,7 @@ impl Db {
             let sql = format!(
                 "UPDATE commissions SET status = 'available', available_at = $1 WHERE id = $2 AND status = 'pending' AND {} \
                  RETURNING order_id, creator_id, currency, amount_minor, reversed_minor, fee_minor, fee_reversed_minor",
-                crate::aftersales::no_open_case("commissions.order_id")
+                crate::holds::no_open_case("commissions.order_id")
             );
             let row: Option<(i64, i64, String, i64, i64, i64, i64)> =
                 sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).bind(id).fetch_optional(&mut *tx).await?;
@@ -178,7 +178,7 @@ pub(crate) async fn reverse_in(tx: &mut Transaction<'_, Any>, order: OrderId, no
     if held.is_empty() {
         return Ok(());
     }
-    let lines = crate::refunds::lines_refunded_in(tx, order).await?;
+    let lines = lines_refunded_in(tx, order).await?;
     let (shop, settled_at): (i64, Option<i64>) =
         sqlx::query_as("SELECT shop_id, settled_at FROM orders WHERE id = $1").bind(order.get()).fetch_one(&mut **tx).await?;
     for c in held {
@@ -272,4 +272,29 @@ pub(crate) async fn pay_flat_fees_in(tx: &mut Transaction<'_, Any>, video: i64, 
         }
     }
     Ok(())
+}
+
+/// Each line of an order as `(id, paid, refunded)`: what the line was paid
+/// and what of it came back, its own refunds and its share of those made
+/// for the whole order (`domain::aftersales::line_refunds`). The order's
+/// `refunded_minor` counts refunds of the order only (a duplicate payment
+/// sent back is not one).
+pub(crate) async fn lines_refunded_in(tx: &mut Transaction<'_, Any>, order: OrderId) -> Result<Vec<(i64, i64, i64)>> {
+    let lines: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT l.id, l.unit_price_minor * l.quantity, CAST(COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_line_id = l.id), 0) AS BIGINT) \
+         FROM order_lines l WHERE l.order_id = $1 ORDER BY l.id",
+    )
+    .bind(order.get())
+    .fetch_all(&mut **tx)
+    .await?;
+    let (shipping, untargeted): (i64, i64) = sqlx::query_as(
+        "SELECT shipping_minor, refunded_minor - CAST(COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_id = o.id \
+         AND r.order_line_id IS NOT NULL), 0) AS BIGINT) FROM orders o WHERE o.id = $1",
+    )
+    .bind(order.get())
+    .fetch_one(&mut **tx)
+    .await?;
+    let paid: Vec<(i64, i64)> = lines.iter().map(|(_, paid, own)| (*paid, *own)).collect();
+    let refunded = haul_domain::aftersales::line_refunds(&paid, shipping, untargeted);
+    Ok(lines.iter().zip(refunded).map(|((id, paid, _), r)| (*id, *paid, r)).collect())
 }

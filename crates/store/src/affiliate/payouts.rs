@@ -171,7 +171,7 @@ impl Db {
         let sql = format!(
             "SELECT id, shop_id FROM orders WHERE settled_at IS NULL AND completed_at IS NOT NULL AND completed_at <= $1 AND {} \
              ORDER BY completed_at, id LIMIT $2",
-            crate::aftersales::no_open_case("orders.id")
+            crate::holds::no_open_case("orders.id")
         );
         let due: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(sql)).bind(due_by).bind(limit).fetch_all(&self.read).await?;
         let mut settled = 0;
@@ -179,7 +179,7 @@ impl Db {
             let mut tx = self.write.begin().await?;
             let sql = format!(
                 "UPDATE orders SET settled_at = $1 WHERE id = $2 AND settled_at IS NULL AND {}",
-                crate::aftersales::no_open_case("orders.id")
+                crate::holds::no_open_case("orders.id")
             );
             let claimed = sqlx::query(AssertSqlSafe(sql)).bind(now.millis()).bind(order).execute(&mut *tx).await?.rows_affected();
             if claimed == 0 {
