@@ -16,6 +16,7 @@ pub mod aftersales;
 pub mod catalog;
 pub mod community;
 pub mod content;
+pub mod coupons;
 pub mod deals;
 pub mod delivery;
 pub mod ledger;

@@ -43,6 +43,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_notifications"),
     migration!(20, "0020_aftersales"),
     migration!(21, "0021_reviews"),
+    migration!(22, "0022_coupons"),
 ];
 
 impl Db {

@@ -83,6 +83,7 @@ use haul_domain::aftersales::{CaseKind, CaseStatus};
 use haul_domain::catalog::ProductStatus;
 use haul_domain::community::{CampaignItemStatus, CampaignStatus, CommunityStatus};
 use haul_domain::content::{NotificationKind, VideoStatus};
+use haul_domain::coupons::CouponKind;
 use haul_domain::deals::DealStatus;
 use haul_domain::delivery::Fulfilment;
 use haul_domain::group_buy::{TeamOfferStatus, TeamStatus};
@@ -116,5 +117,6 @@ status_columns!(
     PayoutStatus,
     NotificationKind,
     CaseKind,
-    CaseStatus
+    CaseStatus,
+    CouponKind
 );

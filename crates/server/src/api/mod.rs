@@ -9,6 +9,7 @@ pub mod cart;
 pub mod catalog;
 pub mod comments;
 pub mod community;
+pub mod coupons;
 pub mod deals;
 pub mod delivery;
 pub mod earnings;
@@ -74,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(orders::router())
         .merge(aftersales::router())
         .merge(reviews::router())
+        .merge(coupons::router())
         .merge(delivery::router())
         .merge(moderation::router())
         .merge(affiliate::router())

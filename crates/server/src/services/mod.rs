@@ -11,6 +11,7 @@ pub mod campaigns;
 pub mod catalog;
 pub mod comments;
 pub mod community;
+pub mod coupons;
 pub mod deals;
 pub mod delivery;
 pub mod earnings;

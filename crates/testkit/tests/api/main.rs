@@ -12,6 +12,7 @@ mod bad_input;
 mod catalog;
 mod comments;
 mod community;
+mod coupons;
 mod deals;
 mod delivery;
 mod earnings;

@@ -1,0 +1,118 @@
+//! Coupons: who creates which, who may claim, and a crowd that never gets
+//! more than there are.
+
+use haul_testkit::{Account, Fixture, TestApp, assert_error, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn coupon(app: &TestApp, kind: &str, total: i64) -> Value {
+    let now = app.clock_now_seconds() * 1000;
+    json!({"kind": kind, "title": "满50减10", "amount_off_minor": 1_000, "min_spend_minor": 5_000, "ends_at": now + 3_600_000, "total": total})
+}
+
+async fn create(app: &TestApp, who: &Account, shop: i64, body: &Value) -> reqwest::Response {
+    app.post(&format!("/api/v1/shops/{shop}/coupons"), Some(&who.token), body).await
+}
+
+async fn claim(app: &TestApp, who: &Account, coupon: i64) -> reqwest::Response {
+    app.post(&format!("/api/v1/coupons/{coupon}/claims"), Some(&who.token), &json!({})).await
+}
+
+/// The shop's live room, on air when `live`.
+async fn room(app: &TestApp, f: &Fixture, live: bool) -> i64 {
+    let body = json!({"title": "果园直播", "product_ids": [f.product_id], "shop_id": f.shop_id});
+    let r = app.post("/api/v1/live/rooms", Some(&f.merchant.token), &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let room: Value = r.json().await.unwrap();
+    let id = room["id"].as_i64().unwrap();
+    if live {
+        let key = room["publish"]["stream_key"].as_str().unwrap().split_once("?key=").unwrap().1.to_owned();
+        let form = [("call", "publish"), ("app", "live"), ("name", &id.to_string()), ("key", &key)];
+        assert!(app.client.post(app.url("/live/hooks/publish")).form(&form).send().await.unwrap().status().is_success());
+    }
+    id
+}
+
+#[tokio::test]
+async fn two_hundred_shoppers_racing_for_fifty_live_coupons_get_exactly_fifty() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(6_000, 10).await;
+    let off_air = room(&app, &f, false).await;
+    let mut body = coupon(&app, "live", 50);
+    body["room_id"] = json!(off_air);
+    let early: Value = create(&app, &f.merchant, f.shop_id, &body).await.json().await.unwrap();
+    let fan = app.sign_up("fan").await;
+    assert_error(claim(&app, &fan, early["id"].as_i64().unwrap()).await, StatusCode::CONFLICT, "coupon_not_live").await;
+
+    let on_air = room(&app, &f, true).await;
+    body["room_id"] = json!(on_air);
+    let r = create(&app, &f.merchant, f.shop_id, &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let mut crowd = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let shopper = app.sign_up(&format!("s{i}")).await;
+        let request = app.request(Method::POST, &format!("/api/v1/coupons/{id}/claims"), Some(&shopper.token)).json(&json!({}));
+        crowd.spawn(async move { request.send().await.unwrap().status() });
+    }
+    let answers = crowd.join_all().await;
+    assert_eq!(answers.iter().filter(|s| **s == StatusCode::CREATED).count(), 50);
+    assert!(answers.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{answers:?}");
+    let shown: Value = app.get(&format!("/api/v1/coupons/{id}"), None).await.json().await.unwrap();
+    assert_eq!((shown["claimed"].as_i64(), shown["total"].as_i64()), (Some(50), Some(50)));
+}
+
+#[tokio::test]
+async fn claims_keep_to_who_may_claim_and_how_many() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(6_000, 10).await;
+    let ann = app.sign_up("ann").await;
+    // Only the shop's staff create its coupons, with checked terms.
+    assert_eq!(create(&app, &ann, f.shop_id, &coupon(&app, "shop", 5)).await.status(), StatusCode::FORBIDDEN);
+    let mut both = coupon(&app, "shop", 5);
+    both["percent_off_bps"] = json!(1_000);
+    assert_error(create(&app, &f.merchant, f.shop_id, &both).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_error(
+        create(&app, &f.merchant, f.shop_id, &coupon(&app, "platform", 5)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+
+    // One per person, twice at once included.
+    let shop: Value = create(&app, &f.merchant, f.shop_id, &coupon(&app, "shop", 5)).await.json().await.unwrap();
+    let id = shop["id"].as_i64().unwrap();
+    let (a, b) = tokio::join!(claim(&app, &ann, id), claim(&app, &ann, id));
+    let mut statuses = [a.status(), b.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
+    assert_error(claim(&app, &ann, id).await, StatusCode::CONFLICT, "coupon_limit_reached").await;
+    let held: Value = app.get("/api/v1/me/coupons", Some(&ann.token)).await.json().await.unwrap();
+    assert_eq!((held.as_array().map(Vec::len), held[0]["title"].as_str()), (Some(1), Some("满50减10")));
+
+    // A follower coupon: the shop owner's followers only.
+    let followers: Value = create(&app, &f.merchant, f.shop_id, &coupon(&app, "follower", 5)).await.json().await.unwrap();
+    let fid = followers["id"].as_i64().unwrap();
+    assert_error(claim(&app, &ann, fid).await, StatusCode::CONFLICT, "coupon_followers_only").await;
+    let follow = app.post(&format!("/api/v1/creators/{}/follow", f.merchant.id), Some(&ann.token), &json!({})).await;
+    assert!(follow.status().is_success(), "{}", follow.status());
+    assert_eq!(claim(&app, &ann, fid).await.status(), StatusCode::CREATED);
+
+    // The platform's, by an operator only; over when it ends.
+    assert_eq!(
+        app.post("/api/v1/platform/coupons", Some(&f.merchant.token), &coupon(&app, "platform", 5)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let operator = app.sign_up("operator").await;
+    app.make_operator(&operator).await;
+    let r = app.post("/api/v1/platform/coupons", Some(&operator.token), &coupon(&app, "platform", 5)).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let platform = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    app.clock.advance_seconds(3_600);
+    assert_error(claim(&app, &ann, platform).await, StatusCode::CONFLICT, "coupon_ended").await;
+    assert_eq!(
+        app.get("/api/v1/me/coupons", Some(&ann.token)).await.json::<Value>().await.unwrap(),
+        json!([]),
+        "ended coupons are not held"
+    );
+}
