@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, checkPolicy, launch, phone, signUp, startHaul } from './haul.mjs';
+import { addAddress, check, checkPolicy, launch, phone, signUp, startHaul, until } from './haul.mjs';
 
 const haul = await startHaul(process.argv[2], { HAUL_TEST_CLOCK: 'true', HAUL_WORKER_INTERVAL_SECONDS: '1', HAUL_PAYOUT_MINIMUM_MINOR: '100' });
 const { base } = haul;
@@ -23,15 +23,6 @@ async function person(browser, name) {
   return page;
 }
 
-/// Reloads `url` until `test(page)` holds: the workers run once a second.
-async function until(page, url, test, what) {
-  for (let i = 0; i < 60; i++) {
-    await page.goto(url);
-    if (await test(page)) return;
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`never: ${what}`);
-}
 
 let browser;
 let failed = 0;
@@ -58,14 +49,7 @@ try {
 
   // Another person, with an address, buys from the video's card and pays.
   const viewer = await person(browser, 'Viewer');
-  await viewer.goto(`${base}/account/addresses`);
-  await viewer.fill('input[name=recipient]', 'Chen Jing');
-  await viewer.fill('input[name=phone]', '139 0013 9001');
-  await viewer.selectOption('select[name=province]', 'ZJ');
-  await viewer.fill('input[name=city]', 'Hangzhou');
-  await viewer.fill('input[name=district]', 'Xihu');
-  await viewer.fill('input[name=street]', '90 Wensan Road');
-  await viewer.click('#address-form button');
+  await addAddress(viewer, base);
   await viewer.goto(`${base}/videos/${videoId}`);
   const card = viewer.locator(`.slide[data-id="${videoId}"] .buycard`);
   check((await card.textContent()).includes('commission link'), 'a card that earns its creator commission says so');

@@ -8,7 +8,7 @@
 // usage: node e2e/aftersales.mjs path/to/haul
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, checkPolicy, launch, phone, signUp, startHaul } from './haul.mjs';
+import { addAddress, check, checkPolicy, launch, phone, signUp, startHaul, until } from './haul.mjs';
 
 const haul = await startHaul(process.argv[2], { HAUL_TEST_CLOCK: 'true', HAUL_WORKER_INTERVAL_SECONDS: '1' });
 const { base } = haul;
@@ -18,15 +18,6 @@ mkdirSync(shots, { recursive: true });
 const photo = join(haul.dir, 'bruised.png');
 writeFileSync(photo, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
 
-/// Reloads `url` until `test(page)` holds: the workers run once a second.
-async function until(page, url, test, what) {
-  for (let i = 0; i < 60; i++) {
-    await page.goto(url);
-    if (await test(page)) return;
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`never: ${what}`);
-}
 
 let browser;
 let failed = 0;
@@ -34,14 +25,7 @@ try {
   browser = await launch();
   const shopper = await phone(browser);
   await signUp(shopper, base, 'Returner');
-  await shopper.goto(`${base}/account/addresses`);
-  await shopper.fill('input[name=recipient]', 'Chen Jing');
-  await shopper.fill('input[name=phone]', '139 0013 9001');
-  await shopper.selectOption('select[name=province]', 'ZJ');
-  await shopper.fill('input[name=city]', 'Hangzhou');
-  await shopper.fill('input[name=district]', 'Xihu');
-  await shopper.fill('input[name=street]', '90 Wensan Road');
-  await shopper.click('#address-form button');
+  await addAddress(shopper, base);
 
   // Two boxes, paid.
   await shopper.goto(`${base}/products?q=navel`);

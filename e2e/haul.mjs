@@ -93,3 +93,26 @@ export async function signUp(page, base, name) {
   await page.click('form.stack button');
   await page.waitForURL(`${base}/`);
 }
+
+/// Reloads `url` until `test(page)` holds (the server's workers run once a
+/// second), at most 30 s.
+export async function until(page, url, test, what) {
+  for (let i = 0; i < 60; i++) {
+    await page.goto(url);
+    if (await test(page)) return;
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`never: ${what}`);
+}
+
+/// Saves a delivery address in Hangzhou as the person's first (default) one.
+export async function addAddress(page, base) {
+  await page.goto(`${base}/account/addresses`);
+  await page.fill('input[name=recipient]', 'Chen Jing');
+  await page.fill('input[name=phone]', '139 0013 9001');
+  await page.selectOption('select[name=province]', 'ZJ');
+  await page.fill('input[name=city]', 'Hangzhou');
+  await page.fill('input[name=district]', 'Xihu');
+  await page.fill('input[name=street]', '90 Wensan Road');
+  await page.click('#address-form button');
+}
