@@ -196,3 +196,77 @@ impl Db {
         Ok(Held { claim_id: claim, claimed_at: now.millis(), coupon })
     }
 }
+
+/// Each line's share of the coupons `buyer` uses on an order from `shop`
+/// (`lines`: each line's product and what it is worth): the claims must be
+/// theirs, unused and running; one shop coupon of this shop (the platform's
+/// are not taken at checkout yet); the discount goes to the lines it covers,
+/// split so that it sums exactly.
+pub(crate) async fn apply_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    buyer: UserId,
+    shop: ShopId,
+    lines: &[(i64, i64)],
+    claims: &[i64],
+    now: Timestamp,
+) -> Result<Vec<i64>> {
+    let mut discounts = vec![0; lines.len()];
+    if claims.is_empty() {
+        return Ok(discounts);
+    }
+    let columns = COUPON_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM coupon_claims h JOIN coupons c ON c.id = h.coupon_id WHERE h.id = $1 AND h.user_id = $2 AND h.order_id IS NULL"
+    );
+    let mut used = Vec::with_capacity(claims.len());
+    for claim in claims {
+        let coupon: Coupon = sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(*claim)
+            .bind(buyer.get())
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(CouponRefusal::NotHeld)?;
+        used.push(coupon);
+    }
+    coupons::stack(&used.iter().map(|c| c.kind).collect::<Vec<_>>())?;
+    for coupon in &used {
+        let terms = coupon.terms()?;
+        coupons::claimable_at(&terms, now)?;
+        if coupon.kind.platform_funded() || coupon.shop_id != Some(shop.get()) {
+            return Err(CouponRefusal::DoesNotApply.into());
+        }
+        let covered: Vec<i64> =
+            lines.iter().map(|(product, worth)| if coupon.product_id.is_none_or(|p| p == *product) { *worth } else { 0 }).collect();
+        let off = terms.off(covered.iter().sum());
+        if off == 0 {
+            return Err(CouponRefusal::DoesNotApply.into());
+        }
+        for (d, part) in discounts.iter_mut().zip(coupons::split(off, &covered)) {
+            *d += part;
+        }
+    }
+    Ok(discounts)
+}
+
+/// The claims are used by `order`, each once.
+pub(crate) async fn use_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, claims: &[i64], order: i64) -> Result<()> {
+    for claim in claims {
+        let used = sqlx::query("UPDATE coupon_claims SET order_id = $1 WHERE id = $2 AND order_id IS NULL")
+            .bind(order)
+            .bind(*claim)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if used == 0 {
+            return Err(CouponRefusal::NotHeld.into());
+        }
+    }
+    Ok(())
+}
+
+/// An order cancelled before payment gives its coupons back (a refund does
+/// not).
+pub(crate) async fn release_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, order: i64) -> Result<()> {
+    sqlx::query("UPDATE coupon_claims SET order_id = NULL WHERE order_id = $1").bind(order).execute(&mut **tx).await?;
+    Ok(())
+}

@@ -44,6 +44,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_aftersales"),
     migration!(21, "0021_reviews"),
     migration!(22, "0022_coupons"),
+    migration!(23, "0023_coupon_use"),
 ];
 
 impl Db {

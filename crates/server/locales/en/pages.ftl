@@ -820,3 +820,16 @@ reviews-rating = Your rating
 reviews-body = What was it like?
 reviews-pictures = Pictures (up to 9)
 reviews-submit = Post review
+
+## Coupons
+coupon-amount-off = { $amount } off
+coupon-percent-off = { $percent }% off
+coupon-min-spend = over { $amount }
+coupon-claim = Claim
+coupon-claimed = Coupon claimed: it is taken off at checkout.
+coupon-left = { $count } left
+coupon-ends = ends
+coupons-title = Coupons
+checkout-coupon = Coupon
+checkout-no-coupon = No coupon
+order-discount = Coupon

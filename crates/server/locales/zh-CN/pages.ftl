@@ -748,3 +748,16 @@ reviews-rating = 评分
 reviews-body = 使用感受
 reviews-pictures = 图片（最多 9 张）
 reviews-submit = 发布评价
+
+## 优惠券
+coupon-amount-off = 减 { $amount }
+coupon-percent-off = { $percent }% 折扣
+coupon-min-spend = 满 { $amount } 可用
+coupon-claim = 领取
+coupon-claimed = 已领取优惠券，结算时自动抵扣。
+coupon-left = 剩 { $count } 张
+coupon-ends = 截止
+coupons-title = 优惠券
+checkout-coupon = 优惠券
+checkout-no-coupon = 不使用优惠券
+order-discount = 优惠券

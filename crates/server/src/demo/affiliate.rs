@@ -62,6 +62,7 @@ async fn order(state: &AppState, buyer: UserId, sku: SkuId, ship_to: &HashMap<Us
         clear_cart: false,
         video: None,
         room: None,
+        coupons: &[],
     };
     let Placed::New(placed) = state.db.place_order(checkout).await? else {
         return Err("the demo order was a replay".into());

@@ -624,6 +624,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
             clear_cart: false,
             video: None,
             room: None,
+            coupons: &[],
         };
         let Placed::New(order) = state.db.place_order(checkout).await? else {
             continue;

@@ -19,6 +19,7 @@ pub struct Item {
     pub title: String,
     pub options: String,
     pub price: String,
+    pub unit_minor: i64,
     pub quantity: i64,
     pub stock: i64,
     pub short: bool,
@@ -37,6 +38,9 @@ pub struct Group {
     pub pickup_point: Option<String>,
     /// The shopper's addresses, each with this shop's fee to it.
     pub choices: Vec<Choice>,
+    /// The shop's coupons the shopper holds that this cart reaches:
+    /// `(claim, what it is, what it takes off)`, the best first.
+    pub coupons: Vec<(i64, String, String)>,
 }
 
 /// An address to choose at checkout or on an order.
@@ -76,6 +80,7 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
                 shipping: String::new(),
                 pickup_point: None,
                 choices: Vec::new(),
+                coupons: Vec::new(),
             });
             totals.push((0, i.currency.clone()));
         }
@@ -87,6 +92,7 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
                 title: i.title,
                 options: i.options,
                 price: money(i.price_minor, &i.currency),
+                unit_minor: i.price_minor,
                 quantity: i.quantity,
                 stock: i.stock,
                 short: i.stock < i.quantity,
@@ -96,7 +102,9 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
     let lang = crate::i18n::current();
     let zh = lang == crate::i18n::Lang::Zh;
     let addresses = state.db.addresses(user.user_id()).await?;
+    let held = state.db.held_coupons(user.user_id(), state.clock.now()).await?;
     for (g, (minor, currency)) in groups.iter_mut().zip(totals) {
+        g.coupons = usable_coupons(lang, &held, g, minor);
         g.total = money(minor, &currency);
         let shipping = state.db.shop_shipping(ShopId(g.shop_id)).await?;
         g.shipping = shipping_terms(lang, &shipping, &currency);
@@ -114,6 +122,28 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
     }
     let has_addresses = !addresses.is_empty();
     Ok(render(&CartPage { layout: Layout::new(Some(user), &csrf), groups, has_addresses, sandbox: state.payments.is_sandbox() }))
+}
+
+/// The held coupons of the group's shop that its items reach, with what
+/// each takes off, the best first.
+fn usable_coupons(lang: crate::i18n::Lang, held: &[haul_store::coupons::Held], g: &Group, subtotal: i64) -> Vec<(i64, String, String)> {
+    let mut usable: Vec<(i64, i64, String, String)> = held
+        .iter()
+        .filter(|h| h.coupon.shop_id == Some(g.shop_id))
+        .filter_map(|h| {
+            let c = &h.coupon;
+            let goods = match c.product_id {
+                Some(p) => g.items.iter().filter(|i| i.product_id == p).map(|i| i.unit_minor * i.quantity).sum(),
+                None => subtotal,
+            };
+            let off = c.terms().ok()?.off(goods);
+            (off > 0).then(|| {
+                (off, h.claim_id, format!("{} · {}", c.title, crate::pages::coupons::terms_in_words(lang, c)), money(off, &c.currency))
+            })
+        })
+        .collect();
+    usable.sort_by_key(|u| std::cmp::Reverse(u.0));
+    usable.into_iter().map(|(_, claim, label, off)| (claim, label, off)).collect()
 }
 
 /// A shop's delivery fees in a sentence: free, or the fee and from what
@@ -155,6 +185,7 @@ pub async fn add(State(state): State<AppState>, SignedIn(user): SignedIn, Checke
             room_id: f.room_id,
             fulfilment: None,
             address_id: None,
+            coupon_claim_ids: Vec::new(),
         };
         return Ok(to_order(&place_order(&state, &user, &input, None).await?));
     }
@@ -204,6 +235,9 @@ pub struct CheckoutForm {
     /// `delivery` or `pickup`.
     fulfilment: Option<String>,
     address_id: Option<i64>,
+    /// A held coupon's claim id; empty for none.
+    #[serde(default)]
+    coupon: String,
 }
 
 pub async fn checkout(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<CheckoutForm>) -> PageResult {
@@ -215,6 +249,7 @@ pub async fn checkout(State(state): State<AppState>, SignedIn(user): SignedIn, C
         room_id: None,
         fulfilment,
         address_id: f.address_id.filter(|_| fulfilment != Some(Fulfilment::Pickup)),
+        coupon_claim_ids: f.coupon.trim().parse::<i64>().ok().into_iter().collect(),
     };
     let placed = place_order(&state, &user, &input, Some(&form_key(&f.key))).await?;
     Ok(to_order(&placed))

@@ -9,6 +9,7 @@ mod aftersales;
 mod cart;
 mod comments;
 mod community;
+mod coupons;
 mod earnings;
 mod home;
 pub mod layout;
@@ -127,6 +128,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/reviews/{id}/follow-up", post(reviews::follow_up))
         .route("/reviews/{id}/reply", post(reviews::reply))
         .route("/products/{id}/reviews", get(reviews::all))
+        .route("/coupons/{id}/claim", post(coupons::claim))
         .route("/aftersales", get(aftersales::list))
         .route("/aftersales/{id}", get(aftersales::view))
         .route("/aftersales/{id}/act", post(aftersales::act))

@@ -183,6 +183,7 @@ struct ProductPage {
     quantity: i64,
     /// The first reviews, the stars and the shop's score.
     r: super::reviews::ReviewsPart,
+    coupons: Vec<super::coupons::CouponCard>,
 }
 
 #[derive(Deserialize)]
@@ -257,8 +258,21 @@ pub async fn product(
     let about = haul_store::content::NoteFilter { author: None, product: Some(id) };
     let (notes, _) = super::notes::note_tiles(&state, about, 6, None).await?;
     let r = super::reviews::part(&state, user.as_ref(), ProductId(id), ShopId(p.shop.id), &PageRequest::parse(Some(5), None)?).await?;
-    let mut response =
-        render(&ProductPage { layout: Layout::new(user, &csrf), price, image, initial, skus, deals, teams, notes, quantity, r, p });
+    let coupons = super::coupons::for_product(&state, p.shop.id, id).await?;
+    let mut response = render(&ProductPage {
+        layout: Layout::new(user, &csrf),
+        price,
+        image,
+        initial,
+        skus,
+        deals,
+        teams,
+        notes,
+        quantity,
+        r,
+        coupons,
+        p,
+    });
     if let Some((kind, subject)) = remember {
         super::earnings::remember(&state, &mut response, &headers, kind, subject, id);
     }

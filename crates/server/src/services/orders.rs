@@ -46,6 +46,10 @@ pub struct PlaceOrder {
     pub fulfilment: Option<Fulfilment>,
     /// Deliver to this address of the buyer's; the default address if none.
     pub address_id: Option<i64>,
+    /// Coupons you claimed to use (`claim_id` of `GET /api/v1/me/coupons`):
+    /// one of the shop's.
+    #[serde(default)]
+    pub coupon_claim_ids: Vec<i64>,
 }
 
 /// Places an order; shared with the checkout page. `idempotency` is the
@@ -96,6 +100,7 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
         clear_cart,
         video: input.video_id,
         room,
+        coupons: &input.coupon_claim_ids,
     };
     let placed = state.db.place_order(checkout).await?;
     if placed.is_new() {

@@ -67,6 +67,7 @@ record! {
         pub commission_bps: Option<i64>,
         pub unit_price_minor: i64,
         pub quantity: i64,
+        pub discount_minor: i64,
         pub currency: String,
     }
 }
@@ -123,7 +124,7 @@ impl Db {
 /// books it: out of what the shop is owed, to the creator and the platform.
 pub(crate) async fn accrue_in(tx: &mut Transaction<'_, Any>, order: OrderId, terms: &AffiliateTerms, now: Timestamp) -> Result<()> {
     let lines: Vec<CreditedLine> = sqlx::query_as(
-        "SELECT l.id, o.shop_id, l.creator_id, l.touch_kind, l.touch_id, l.commission_bps, l.unit_price_minor, l.quantity, o.currency \
+        "SELECT l.id, o.shop_id, l.creator_id, l.touch_kind, l.touch_id, l.commission_bps, l.unit_price_minor, l.quantity, l.discount_minor, o.currency \
          FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.order_id = $1 AND l.commission_bps IS NOT NULL ORDER BY l.id",
     )
     .bind(order.get())
@@ -134,7 +135,9 @@ pub(crate) async fn accrue_in(tx: &mut Transaction<'_, Any>, order: OrderId, ter
             continue;
         };
         let currency = Currency::parse(&l.currency)?;
-        let base = Money { minor: l.unit_price_minor, currency }.times(haul_domain::inventory::Quantity::parse(l.quantity)?)?;
+        // Commission is on what the shopper paid: the price less the line's coupon discount.
+        let list = Money { minor: l.unit_price_minor, currency }.times(haul_domain::inventory::Quantity::parse(l.quantity)?)?;
+        let base = Money { minor: list.minor - l.discount_minor.clamp(0, list.minor), currency };
         let amount = affiliate::commission_minor(base.minor, stored(RateBps::parse(bps))?);
         if amount <= 0 {
             continue;
@@ -281,7 +284,7 @@ pub(crate) async fn pay_flat_fees_in(tx: &mut Transaction<'_, Any>, video: i64, 
 /// sent back is not one).
 pub(crate) async fn lines_refunded_in(tx: &mut Transaction<'_, Any>, order: OrderId) -> Result<Vec<(i64, i64, i64)>> {
     let lines: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT l.id, l.unit_price_minor * l.quantity, CAST(COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_line_id = l.id), 0) AS BIGINT) \
+        "SELECT l.id, l.unit_price_minor * l.quantity - l.discount_minor, CAST(COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_line_id = l.id), 0) AS BIGINT) \
          FROM order_lines l WHERE l.order_id = $1 ORDER BY l.id",
     )
     .bind(order.get())

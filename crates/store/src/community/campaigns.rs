@@ -234,6 +234,7 @@ impl Db {
         let new = NewOrder {
             buyer: o.buyer,
             lines,
+            discounts: Vec::new(),
             delivery: PlannedDelivery::Collect { code },
             pay_by,
             now: o.now,

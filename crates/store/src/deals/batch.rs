@@ -123,6 +123,7 @@ async fn write_batch(
                 shop: d.shop_id,
                 currency: d.currency.clone(),
                 lines: vec![PlannedLine {
+                    discount_minor: 0,
                     sku_id: d.sku_id,
                     product_id: d.product_id,
                     title: d.title.clone(),

@@ -51,6 +51,8 @@ pub struct Checkout<'a> {
     pub video: Option<i64>,
     /// `(room, host)`: the live room whose buy button sold it, if any.
     pub room: Option<(i64, i64)>,
+    /// The buyer's claimed coupons to use (`coupon_claims` ids).
+    pub coupons: &'a [i64],
 }
 
 /// How the buyer receives a checkout: delivered (to this address, or to one
@@ -119,17 +121,23 @@ impl Db {
                     .await?;
             }
         }
-        let subtotal = sold.iter().map(|(_, q, price)| price.saturating_mul(q.get())).fold(0i64, i64::saturating_add);
-        let delivery = planned_delivery(&mut tx, ShopId(shop.unwrap_or_default()), c.receive, subtotal).await?;
+        let worth: Vec<(i64, i64)> = sold.iter().map(|(sku, q, price)| (sku.product_id, price.saturating_mul(q.get()))).collect();
+        let shop = ShopId(shop.unwrap_or_default());
+        let discounts = crate::coupons::apply_in(&mut tx, c.buyer, shop, &worth, c.coupons, c.now).await?;
+        // A free-delivery threshold counts the goods after their discounts.
+        let subtotal = worth.iter().map(|(_, w)| *w).fold(0i64, i64::saturating_add) - discounts.iter().sum::<i64>();
+        let delivery = planned_delivery(&mut tx, shop, c.receive, subtotal).await?;
         let new = NewOrder {
             buyer: c.buyer,
             lines: sold,
+            discounts,
             delivery,
             pay_by: c.pay_by,
             now: c.now,
             origin: Origin { video: c.video, room: c.room, ..Origin::default() },
         };
         let detail = insert_order(&mut tx, new, &self.affiliate).await?;
+        crate::coupons::use_in(&mut tx, c.coupons, detail.order.id).await?;
         if let Some((key, _)) = c.idempotency {
             link_key(&mut tx, c.buyer, key, detail.order.id).await?;
         }
@@ -166,6 +174,8 @@ async fn planned_delivery(tx: &mut Transaction<'_, Any>, shop: ShopId, receive: 
 pub(crate) struct NewOrder {
     pub buyer: UserId,
     pub lines: Vec<(SkuForSale, Quantity, i64)>,
+    /// Each line's share of the coupons' discount; empty: none.
+    pub discounts: Vec<i64>,
     pub delivery: PlannedDelivery,
     pub pay_by: Timestamp,
     pub now: Timestamp,
@@ -181,7 +191,9 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder, t
     let lines = new
         .lines
         .iter()
-        .map(|(sku, quantity, unit_price_minor)| PlannedLine {
+        .enumerate()
+        .map(|(i, (sku, quantity, unit_price_minor))| PlannedLine {
+            discount_minor: new.discounts.get(i).copied().unwrap_or(0),
             sku_id: sku.sku_id,
             product_id: sku.product_id,
             title: sku.title.clone(),

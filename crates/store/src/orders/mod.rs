@@ -75,6 +75,8 @@ record! {
         /// When it completed (received, collected, or confirmed by time):
         /// the after-sales window and the money's hold start here.
         pub completed_at: Option<i64>,
+        /// What coupons took off the goods (the total is after it).
+        pub discount_minor: i64,
     }
 }
 
@@ -94,6 +96,9 @@ record! {
         pub options: String,
         pub unit_price_minor: i64,
         pub quantity: i64,
+        /// Its share of the order's coupon discount: the shopper paid
+        /// `unit_price_minor × quantity − discount_minor` for it.
+        pub discount_minor: i64,
         /// What sold it (none: no creator's touch), the creator credited
         /// and the commission rate they earn (none: no plan pays them).
         #[schema(value_type = Option<String>)]
@@ -105,13 +110,17 @@ record! {
 }
 
 impl OrderLine {
+    /// What the shopper paid for the line.
+    pub fn paid_minor(&self) -> i64 {
+        self.unit_price_minor * self.quantity - self.discount_minor
+    }
+
     pub fn hide_attribution(&mut self) {
         (self.touch_kind, self.touch_id, self.creator_id, self.commission_bps) = (None, None, None, None);
     }
 }
 
-pub(crate) const LINE_COLUMNS: &str =
-    "id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity, touch_kind, touch_id, creator_id, commission_bps";
+pub(crate) const LINE_COLUMNS: &str = "id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity, discount_minor, touch_kind, touch_id, creator_id, commission_bps";
 
 record! {
     pub struct OrderEvent {
@@ -134,7 +143,7 @@ pub struct OrderDetail {
 }
 
 pub(crate) const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at, video_id, room_id, host_id, \
-     fulfilment, shipping_minor, ship_to, carrier, tracking_no, shipped_at, received_at, completed_at";
+     fulfilment, shipping_minor, ship_to, carrier, tracking_no, shipped_at, received_at, completed_at, discount_minor";
 
 /// How an order keeps its address: the fields as JSON.
 pub(crate) fn address_json(a: &Address) -> String {
@@ -233,6 +242,9 @@ async fn check_group_closed(tx: &mut Transaction<'_, Any>, id: OrderId) -> Resul
 /// to the SKU's stock, or, for an order from a deal that is still running,
 /// to the deal (which counts what orders hold, so nothing is written).
 pub(crate) async fn release_units(tx: &mut Transaction<'_, Any>, order: &Order) -> Result<()> {
+    if order.paid_at.is_none() {
+        crate::coupons::release_in(tx, order.id).await?;
+    }
     if let Some(team) = order.team_id {
         leave_team(tx, team, order.paid_at.is_some(), Timestamp::from_millis(order.updated_at)).await?;
     }

@@ -53,6 +53,8 @@ pub(crate) struct PlannedLine {
     pub options: String,
     pub unit_price_minor: i64,
     pub quantity: i64,
+    /// Its share of the coupons' discount.
+    pub discount_minor: i64,
 }
 
 /// An order about to be written, awaiting payment: its lines at the prices
@@ -91,8 +93,8 @@ pub(crate) async fn write_orders(
     }
     let sql = format!(
         "INSERT INTO orders (id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, \
-         deal_id, idem_key, team_id, campaign_id, video_id, room_id, host_id, fulfilment, shipping_minor, ship_to) VALUES {}",
-        crate::db::values(backend, details.len(), 21)
+         deal_id, idem_key, team_id, campaign_id, video_id, room_id, host_id, fulfilment, shipping_minor, ship_to, discount_minor) VALUES {}",
+        crate::db::values(backend, details.len(), 22)
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for (p, d) in planned.iter().zip(&details) {
@@ -118,13 +120,14 @@ pub(crate) async fn write_orders(
             .bind(o.host_id)
             .bind(o.fulfilment.as_str())
             .bind(o.shipping_minor)
-            .bind(o.ship_to.as_ref().map(super::address_json));
+            .bind(o.ship_to.as_ref().map(super::address_json))
+            .bind(o.discount_minor);
     }
     q.execute(&mut **tx).await?;
     let sql = format!(
-        "INSERT INTO order_lines (id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity, \
+        "INSERT INTO order_lines (id, order_id, sku_id, product_id, title, options, unit_price_minor, quantity, discount_minor, \
          touch_kind, touch_id, creator_id, commission_bps) VALUES {}",
-        crate::db::values(backend, line_count, 12)
+        crate::db::values(backend, line_count, 13)
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for l in details.iter().flat_map(|d| &d.lines) {
@@ -137,6 +140,7 @@ pub(crate) async fn write_orders(
             .bind(&l.options)
             .bind(l.unit_price_minor)
             .bind(l.quantity)
+            .bind(l.discount_minor)
             .bind(l.touch_kind.map(TouchKind::as_str))
             .bind(l.touch_id)
             .bind(l.creator_id)
@@ -195,6 +199,7 @@ fn detail(
     for l in &p.lines {
         total = total
             .checked_add(Money { minor: l.unit_price_minor, currency }.times(haul_domain::inventory::Quantity::parse(l.quantity)?)?)?;
+        total.minor -= l.discount_minor.clamp(0, total.minor);
     }
     let (pickup_code, ship_to, shipping_minor) = match &p.delivery {
         PlannedDelivery::Ship { to, fee_minor } => (String::new(), to.clone(), *fee_minor),
@@ -215,6 +220,7 @@ fn detail(
             options: l.options.clone(),
             unit_price_minor: l.unit_price_minor,
             quantity: l.quantity,
+            discount_minor: l.discount_minor,
             touch_kind: credit.map(|c| c.touch.kind),
             touch_id: credit.map(|c| c.touch.id),
             creator_id: credit.map(|c| c.touch.creator.get()),
@@ -249,6 +255,7 @@ fn detail(
         shipped_at: None,
         received_at: None,
         completed_at: None,
+        discount_minor: p.lines.iter().map(|l| l.discount_minor).sum(),
     };
     Ok(OrderDetail { order, lines })
 }

@@ -281,6 +281,7 @@ async fn seat_order(
     let new = NewOrder {
         buyer: req.buyer,
         lines: vec![(sku, one, o.start_price_minor)],
+        discounts: Vec::new(),
         delivery: PlannedDelivery::Ship { to: req.ship_to.clone(), fee_minor: 0 },
         pay_by: req.pay_by,
         now: req.now,

@@ -116,3 +116,76 @@ async fn claims_keep_to_who_may_claim_and_how_many() {
         "ended coupons are not held"
     );
 }
+
+/// A shop paying a creator 20%, the creator's link opened by `buyer`.
+async fn linked(app: &TestApp, f: &Fixture, buyer: &Account) -> Account {
+    let plans = format!("/api/v1/shops/{}/commission-plans", f.shop_id);
+    assert_eq!(app.post(&plans, Some(&f.merchant.token), &json!({"rate_bps": 2000})).await.status(), StatusCode::CREATED);
+    let creator = app.sign_up("creator").await;
+    let link: Value =
+        app.post("/api/v1/me/share-links", Some(&creator.token), &json!({"product_id": f.product_id})).await.json().await.unwrap();
+    let touch = json!({"product_id": f.product_id, "kind": "share_link", "subject_id": link["id"]});
+    assert_eq!(app.post("/api/v1/touches", Some(&buyer.token), &touch).await.status(), StatusCode::OK);
+    creator
+}
+
+async fn place(app: &TestApp, buyer: &Account, sku: i64, quantity: i64, claims: &[i64]) -> reqwest::Response {
+    let body = json!({"items": [{"sku_id": sku, "quantity": quantity}], "coupon_claim_ids": claims});
+    static KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let key = format!("k{}", KEYS.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+    app.request(Method::POST, "/api/v1/orders", Some(&buyer.token)).header("Idempotency-Key", key).json(&body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_coupon_takes_its_discount_off_the_goods_and_everything_after_counts_what_was_paid() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(3_000, 10).await;
+    let ann = app.sign_up("ann").await;
+    let creator = linked(&app, &f, &ann).await;
+    let c: Value = create(&app, &f.merchant, f.shop_id, &coupon(&app, "shop", 5)).await.json().await.unwrap();
+    let held: Value = claim(&app, &ann, c["id"].as_i64().unwrap()).await.json().await.unwrap();
+    let claim_id = held["claim_id"].as_i64().unwrap();
+
+    // Below the minimum spend it does not apply, and stays held.
+    assert_error(place(&app, &ann, f.sku_id, 1, &[claim_id]).await, StatusCode::CONFLICT, "coupon_does_not_apply").await;
+    let stranger = app.sign_up("stranger").await;
+    assert_error(place(&app, &stranger, f.sku_id, 2, &[claim_id]).await, StatusCode::CONFLICT, "coupon_not_held").await;
+
+    assert_error(place(&app, &ann, f.sku_id, 2, &[claim_id, claim_id]).await, StatusCode::CONFLICT, "coupon_does_not_stack").await;
+    // ¥60.00 of goods, ¥10.00 off: ¥50.00 to pay; the coupon is used.
+    let r = place(&app, &ann, f.sku_id, 2, &[claim_id]).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let order: Value = r.json().await.unwrap();
+    let id = order["id"].as_i64().unwrap();
+    assert_eq!((order["total_minor"].as_i64(), order["discount_minor"].as_i64()), (Some(5_000), Some(1_000)));
+    assert_eq!(order["lines"][0]["discount_minor"], 1_000);
+    assert_eq!(app.get("/api/v1/me/coupons", Some(&ann.token)).await.json::<Value>().await.unwrap(), json!([]));
+
+    // Cancelled before payment: the coupon comes back.
+    assert_eq!(app.post(&format!("/api/v1/orders/{id}/cancel"), Some(&ann.token), &json!({})).await.status(), StatusCode::OK);
+    let back: Value = app.get("/api/v1/me/coupons", Some(&ann.token)).await.json().await.unwrap();
+    assert_eq!(back[0]["claim_id"], claim_id);
+
+    // Paid: commission is on what the shopper paid (20% of ¥50.00, less the
+    // platform's 10%); a returned unit refunds its share of what was paid.
+    let r = place(&app, &ann, f.sku_id, 2, &[claim_id]).await;
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    app.pay(&ann, id).await;
+    let earnings: Value = app.get("/api/v1/me/earnings", Some(&creator.token)).await.json().await.unwrap();
+    assert_eq!(earnings["balances"][0]["pending_minor"], 900);
+    let o: Value = app.get(&format!("/api/v1/orders/{id}"), Some(&ann.token)).await.json().await.unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("line_id", o["lines"][0]["id"].to_string())
+        .text("kind", "refund_only")
+        .text("reason", "多买了一份");
+    let r = app.request(Method::POST, &format!("/api/v1/orders/{id}/aftersales"), Some(&ann.token)).multipart(form).send().await.unwrap();
+    let case: Value = r.json().await.unwrap();
+    assert_eq!(case["amount_minor"], 2_500, "half of what the line was paid");
+    let accepted =
+        app.post(&format!("/api/v1/aftersales/{}/actions", case["id"]), Some(&f.merchant.token), &json!({"action": "accept"})).await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let earnings: Value = app.get("/api/v1/me/earnings", Some(&creator.token)).await.json().await.unwrap();
+    assert_eq!(earnings["balances"][0]["pending_minor"], 450, "half the commission came back");
+    // A refund does not give the coupon back.
+    assert_eq!(app.get("/api/v1/me/coupons", Some(&ann.token)).await.json::<Value>().await.unwrap(), json!([]));
+}
