@@ -776,7 +776,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
     let written = notes::fill(state, drafts, zh).await?;
     state.db.follow(shopper, farmer, true, now).await?;
     state.feed.refresh(&state.db, now).await?;
-    live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, fruit_skus, zh, now).await?;
+    let on_air = live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, fruit_skus, zh, now).await?;
+    coupons(state, (ShopId(fruit.id), fruit_owner), (ShopId(tea.id), tea_owner), on_air, shopper, zh, now).await?;
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
     let language = if zh { "Simplified Chinese" } else { "English" };
     println!(
@@ -795,7 +796,7 @@ async fn live_rooms(
     skus: &[SkuId],
     zh: bool,
     now: haul_domain::Timestamp,
-) -> Result<()> {
+) -> Result<RoomId> {
     let mut products = Vec::new();
     for sku in skus.iter().take(4) {
         let product = haul_domain::ids::ProductId(state.db.sku(*sku).await?.product_id);
@@ -820,6 +821,7 @@ async fn live_rooms(
             "replay/poster.jpg",
         ),
     ];
+    let mut first = None;
     for (i, (host, shop, title, starts_at, cover)) in rooms.into_iter().enumerate() {
         let key = crate::auth::random_token();
         let new = haul_store::live::NewRoom {
@@ -833,6 +835,7 @@ async fn live_rooms(
             now,
         };
         let room = state.db.create_room(new).await?;
+        first.get_or_insert(RoomId(room.id));
         state.db.pin(RoomId(room.id), products.first().copied()).await?;
         if let Some(bytes) = media::file(cover) {
             let key = format!("rooms/{}/cover.jpg", room.id);
@@ -841,6 +844,62 @@ async fn live_rooms(
         }
         if i == 2 {
             replay(state, RoomId(room.id), starts_at).await?;
+        }
+    }
+    first.ok_or_else(|| "no demo room".into())
+}
+
+/// The orchard's coupon (the shopper holds one), a coupon claimed in its
+/// live room while it is on air, and the tea house's for followers.
+async fn coupons(
+    state: &AppState,
+    (orchard, orchard_owner): (ShopId, UserId),
+    (tea, tea_owner): (ShopId, UserId),
+    room: RoomId,
+    shopper: UserId,
+    zh: bool,
+    now: haul_domain::Timestamp,
+) -> Result<()> {
+    use haul_domain::coupons::{CouponKind, Terms};
+    let weeks = (now, now.plus_seconds(14 * 86_400));
+    let made = [
+        (
+            orchard,
+            orchard_owner,
+            CouponKind::Shop,
+            Text("Orchard ¥10 off", "果园满50减10"),
+            Terms::parse(Some(1_000), None, 5_000, weeks, 500, 1)?,
+        ),
+        (
+            orchard,
+            orchard_owner,
+            CouponKind::Live,
+            Text("Live-only ¥5 off", "直播间专享5元券"),
+            Terms::parse(Some(500), None, 3_000, weeks, 100, 1)?,
+        ),
+        (
+            tea,
+            tea_owner,
+            CouponKind::Follower,
+            Text("Followers 15% off", "粉丝专享85折"),
+            Terms::parse(None, Some(1_500), 0, weeks, 200, 1)?,
+        ),
+    ];
+    for (i, (shop, owner, kind, title, terms)) in made.into_iter().enumerate() {
+        let new = haul_store::coupons::NewCoupon {
+            shop: Some(shop),
+            kind,
+            title: title.pick(zh),
+            terms,
+            currency: "CNY",
+            product: None,
+            room: (kind == CouponKind::Live).then_some(room.get()),
+            creator: (kind == CouponKind::Follower).then_some(owner),
+            created_by: owner,
+        };
+        let coupon = state.db.create_coupon(&new, now).await?;
+        if i == 0 {
+            state.db.claim_coupon(coupon.id, shopper, now).await?;
         }
     }
     Ok(())

@@ -39,7 +39,7 @@ pub struct Group {
     /// The shopper's addresses, each with this shop's fee to it.
     pub choices: Vec<Choice>,
     /// The shop's coupons the shopper holds that this cart reaches:
-    /// `(claim, what it is, what it takes off)`, the best first.
+    /// `(claim, its title, what it takes off)`, the best first.
     pub coupons: Vec<(i64, String, String)>,
 }
 
@@ -104,7 +104,7 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
     let addresses = state.db.addresses(user.user_id()).await?;
     let held = state.db.held_coupons(user.user_id(), state.clock.now()).await?;
     for (g, (minor, currency)) in groups.iter_mut().zip(totals) {
-        g.coupons = usable_coupons(lang, &held, g, minor);
+        g.coupons = usable_coupons(&held, g, minor);
         g.total = money(minor, &currency);
         let shipping = state.db.shop_shipping(ShopId(g.shop_id)).await?;
         g.shipping = shipping_terms(lang, &shipping, &currency);
@@ -126,7 +126,7 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
 
 /// The held coupons of the group's shop that its items reach, with what
 /// each takes off, the best first.
-fn usable_coupons(lang: crate::i18n::Lang, held: &[haul_store::coupons::Held], g: &Group, subtotal: i64) -> Vec<(i64, String, String)> {
+fn usable_coupons(held: &[haul_store::coupons::Held], g: &Group, subtotal: i64) -> Vec<(i64, String, String)> {
     let mut usable: Vec<(i64, i64, String, String)> = held
         .iter()
         .filter(|h| h.coupon.shop_id == Some(g.shop_id))
@@ -137,9 +137,7 @@ fn usable_coupons(lang: crate::i18n::Lang, held: &[haul_store::coupons::Held], g
                 None => subtotal,
             };
             let off = c.terms().ok()?.off(goods);
-            (off > 0).then(|| {
-                (off, h.claim_id, format!("{} · {}", c.title, crate::pages::coupons::terms_in_words(lang, c)), money(off, &c.currency))
-            })
+            (off > 0).then(|| (off, h.claim_id, c.title.clone(), money(off, &c.currency)))
         })
         .collect();
     usable.sort_by_key(|u| std::cmp::Reverse(u.0));

@@ -54,6 +54,21 @@ pub async fn for_product(state: &AppState, shop: i64, product: i64) -> crate::er
         .collect())
 }
 
+/// A live room's coupons that have started, for its page.
+pub async fn for_room(state: &AppState, room: &haul_store::live::Room) -> crate::error::AppResult<Vec<CouponCard>> {
+    let Some(shop) = room.shop_id else { return Ok(Vec::new()) };
+    let now = state.clock.now();
+    let lang = crate::i18n::current();
+    Ok(state
+        .db
+        .running_coupons(Some(haul_domain::ids::ShopId(shop)), now)
+        .await?
+        .iter()
+        .filter(|c| c.room_id == Some(room.id) && c.starts_at <= now.millis())
+        .map(|c| CouponCard::of(lang, c))
+        .collect())
+}
+
 /// Claims a coupon from a page and goes back to it, saying so.
 pub async fn claim(
     State(state): State<AppState>,

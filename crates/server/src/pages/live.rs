@@ -90,6 +90,8 @@ struct RoomPage {
     reminded: bool,
     /// Scheduled, and its start time has passed: "starting soon".
     late: bool,
+    /// The room's own coupons, claimed here while it is live.
+    coupons: Vec<super::coupons::CouponCard>,
 }
 
 pub async fn room(
@@ -104,7 +106,9 @@ pub async fn room(
         None => (false, false),
     };
     let late = room.status == RoomStatus::Scheduled && state.clock.now().millis() >= room.starts_at;
+    let coupons = super::coupons::for_room(&state, &room).await?;
     Ok(render(&RoomPage {
+        coupons,
         hls: LiveHub::hls_path(room.id, room.status, room.has_replay == 1),
         bag: cards(state.db.bag(RoomId(id)).await?),
         layout: Layout::new(user, &csrf),

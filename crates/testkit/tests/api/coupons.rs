@@ -189,3 +189,24 @@ async fn a_coupon_takes_its_discount_off_the_goods_and_everything_after_counts_w
     // A refund does not give the coupon back.
     assert_eq!(app.get("/api/v1/me/coupons", Some(&ann.token)).await.json::<Value>().await.unwrap(), json!([]));
 }
+
+#[tokio::test]
+async fn a_live_rooms_coupon_is_shown_and_claimed_in_the_room_while_it_is_live() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(6_000, 10).await;
+    let on_air = room(&app, &f, true).await;
+    let mut body = coupon(&app, "live", 3);
+    body["room_id"] = json!(on_air);
+    let id = create(&app, &f.merchant, f.shop_id, &body).await.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let fan = app.sign_up("fan").await;
+    let browser = app.browser_of(&fan).await;
+    let page = app.request(Method::GET, &format!("/live/{on_air}"), None).header("cookie", &browser.cookie).send().await.unwrap();
+    assert!(page.text().await.unwrap().contains(&format!("/coupons/{id}/claim")), "the room offers its coupon");
+    let r = app.submit(&browser, &format!("/coupons/{id}/claim"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let held: Value = app.get("/api/v1/me/coupons", Some(&fan.token)).await.json().await.unwrap();
+    assert_eq!(held[0]["id"], id);
+    // The product page does not offer a room's coupon.
+    let product = app.get(&format!("/products/{}", f.product_id), None).await.text().await.unwrap();
+    assert!(!product.contains(&format!("/coupons/{id}/claim")));
+}
