@@ -1,6 +1,7 @@
 //! The commission books as a whole: a model of how the store pays orders,
-//! refunds them (in part, in full, or a line's units through an after-sales
-//! case), releases their commission and pays creators out, built only
+//! takes a coupon's discount off their lines, refunds them (in part, in
+//! full, or a line's units through an after-sales case), releases their
+//! commission and pays creators out, built only
 //! from `haul_domain`'s rules and run over random sequences of those steps.
 //! After every step (and after refunding everything at the end) every
 //! transaction balances, each creator holds (pending, available and paid
@@ -13,6 +14,7 @@
 
 use haul_domain::affiliate::{CommissionStatus, RateBps, commission_minor, platform_fee_minor, reversal_minor};
 use haul_domain::aftersales::{case_amount, line_refunds};
+use haul_domain::coupons::split;
 use haul_domain::ids::{ShopId, UserId};
 use haul_domain::ledger::{self, Held, Transaction};
 use haul_domain::{Currency, DomainError, Money};
@@ -115,12 +117,16 @@ struct Books {
 }
 
 impl Books {
-    fn new(orders: Vec<(usize, Vec<LineSpec>, i64)>, fee_bps: i64) -> Books {
+    fn new(orders: Vec<(usize, Vec<LineSpec>, i64, i64)>, fee_bps: i64) -> Books {
         let orders = orders
             .into_iter()
-            .map(|(shop, lines, shipping)| Order {
+            .map(|(shop, lines, shipping, discount)| Order {
                 shop: ShopId(1 + shop as i64),
-                lines_paid: lines.iter().map(|(price, quantity, _)| price * quantity).collect(),
+                // A coupon's discount split over the lines: each pays its list price less its part.
+                lines_paid: {
+                    let list: Vec<i64> = lines.iter().map(|(price, quantity, _)| price * quantity).collect();
+                    list.iter().zip(split(discount, &list)).map(|(l, d)| l - d).collect()
+                },
                 own: vec![0; lines.len()],
                 units: vec![0; lines.len()],
                 lines,
@@ -290,9 +296,10 @@ impl Books {
     }
 }
 
-fn order() -> impl Strategy<Value = (usize, Vec<LineSpec>, i64)> {
+fn order() -> impl Strategy<Value = (usize, Vec<LineSpec>, i64, i64)> {
     let credited = prop::option::weighted(0.8, (0..CREATORS, 100i64..=8_000));
-    (0..SHOPS, prop::collection::vec((1i64..100_000, 1i64..5, credited), 1..=3), 0i64..2_000)
+    let discount = prop_oneof![Just(0i64), 1i64..50_000];
+    (0..SHOPS, prop::collection::vec((1i64..100_000, 1i64..5, credited), 1..=3), 0i64..2_000, discount)
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -332,7 +339,7 @@ proptest! {
 #[test]
 fn a_refund_after_release_can_leave_a_creator_owing_and_nothing_is_paid_out_until_they_are_owed_again() {
     let line = vec![(10_000, 1, Some((0, 2_000)))];
-    let mut books = Books::new(vec![(0, line.clone(), 0), (0, line, 0)], 1_000);
+    let mut books = Books::new(vec![(0, line.clone(), 0, 0), (0, line, 0, 0)], 1_000);
     let available = |b: &Books| b.ledger.owed(&ledger::creator_available_account(creator(0)));
     assert!(books.pay(0).unwrap() && books.release(0).unwrap());
     assert_eq!(available(&books), 1_800, "¥20 commission less the 10% fee");
