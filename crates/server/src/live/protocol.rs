@@ -45,6 +45,15 @@ pub enum Event {
     Deal {
         deal: DealCard,
     },
+    /// A coupon dropped in the room, claimable while it is live.
+    Coupon {
+        coupon: RoomCoupon,
+    },
+    /// How many of a room's coupon are left, after a claim.
+    CouponLeft {
+        coupon_id: i64,
+        left: i64,
+    },
     Purchase {
         name: String,
         title: String,
@@ -55,6 +64,34 @@ pub enum Event {
         status: String,
         replay: bool,
     },
+}
+
+/// A live coupon as a room shows it (pages word it in the viewer's language).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RoomCoupon {
+    pub id: i64,
+    pub title: String,
+    pub amount_off_minor: Option<i64>,
+    pub percent_off_bps: Option<i64>,
+    pub min_spend_minor: i64,
+    pub currency: String,
+    pub left: i64,
+    pub ends_at: i64,
+}
+
+impl From<&haul_store::coupons::Coupon> for RoomCoupon {
+    fn from(c: &haul_store::coupons::Coupon) -> RoomCoupon {
+        RoomCoupon {
+            id: c.id,
+            title: c.title.clone(),
+            amount_off_minor: c.amount_off_minor,
+            percent_off_bps: c.percent_off_bps,
+            min_spend_minor: c.min_spend_minor,
+            currency: c.currency.clone(),
+            left: c.total - c.claimed,
+            ends_at: c.ends_at,
+        }
+    }
 }
 
 /// A flash deal as a room shows it.

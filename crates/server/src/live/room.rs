@@ -157,7 +157,8 @@ impl RoomHub {
                 s.room.status = RoomStatus::parse(status).unwrap_or(s.room.status);
                 s.room.replay = *replay;
             }
-            Event::Chat { .. } | Event::Purchase { .. } => {}
+            // The page draws a room's coupons; events add what drops after and keep counts.
+            Event::Chat { .. } | Event::Purchase { .. } | Event::Coupon { .. } | Event::CouponLeft { .. } => {}
         }
         let frame = Frame { id, text: event_frame(id, body).into() };
         s.last_id = id;

@@ -6,6 +6,7 @@
 use crate::AppState;
 use crate::auth::require_shop_staff;
 use crate::error::{AppError, AppResult};
+use crate::live::protocol::{Event, RoomCoupon};
 use haul_domain::DomainError;
 use haul_domain::accounts::{Role, text};
 use haul_domain::coupons::{CouponKind, Terms};
@@ -106,9 +107,22 @@ pub async fn create(state: &AppState, user: &User, shop: Option<ShopId>, input: 
             }
         }
     }
-    Ok(state.db.create_coupon(&new, now).await?)
+    let coupon = state.db.create_coupon(&new, now).await?;
+    if let Some(room) = coupon.room_id {
+        // The coupon drops in the room: viewers see it with its countdown.
+        state.live.publish(room, Event::Coupon { coupon: RoomCoupon::from(&coupon) }).await?;
+    }
+    Ok(coupon)
 }
 
 pub async fn claim(state: &AppState, user: &User, id: i64) -> AppResult<Held> {
-    Ok(state.db.claim_coupon(id, user.user_id(), state.clock.now()).await?)
+    let held = state.db.claim_coupon(id, user.user_id(), state.clock.now()).await?;
+    if let Some(room) = held.coupon.room_id {
+        let left = held.coupon.total - held.coupon.claimed;
+        // The room's count is a courtesy: a claim stands whether or not it is told.
+        if let Err(e) = state.live.publish(room, Event::CouponLeft { coupon_id: id, left }).await {
+            tracing::warn!(error = %e.message, room, "coupon count not sent to the room");
+        }
+    }
+    Ok(held)
 }

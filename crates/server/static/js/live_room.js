@@ -130,6 +130,44 @@ setInterval(() => {
   }
 }, 500);
 
+// A coupon dropped in the room: a card to claim it (a form, like the
+// server-drawn ones), its count kept up by the room's events.
+function showCoupon(c) {
+  const action = `/coupons/${c.id}/claim`;
+  let card = document.querySelector(`#room-coupons form[action="${action}"]`);
+  if (!card) {
+    card = el('form', 'coupon');
+    card.method = 'post'; card.action = action;
+    const token = el('input'); token.type = 'hidden'; token.name = 'csrf'; token.value = csrf; card.append(token);
+    let off = c.amount_off_minor ? fill(words.couponAmount, { amount: fmt(c.amount_off_minor, c.currency) }) : fill(words.couponPercent, { percent: c.percent_off_bps / 100 });
+    if (c.min_spend_minor > 0) off += ` · ${fill(words.couponOver, { amount: fmt(c.min_spend_minor, c.currency) })}`;
+    const about = el('div');
+    const line = el('div', 'muted', `${c.title} · `);
+    const clock = el('span', 'clock');
+    clock.dataset.ends = c.ends_at;
+    line.append(el('span', 'left'), clock);
+    about.append(el('strong', '', off), line);
+    card.append(about, el('button', '', words.couponClaim));
+    let list = $('room-coupons').querySelector('.coupons');
+    if (!list) { list = el('div', 'coupons'); $('room-coupons').append(list); }
+    list.append(card);
+  }
+  couponLeft(c.id, c.left);
+}
+setInterval(() => {
+  for (const clock of document.querySelectorAll('#room-coupons .clock[data-ends]')) {
+    const s = Math.max(0, Math.round((Number(clock.dataset.ends) - Date.now()) / 1000));
+    clock.textContent = ` · ${words.couponEnds} ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+    if (s === 0) clock.closest('form').querySelector('button').disabled = true;
+  }
+}, 1000);
+function couponLeft(id, left) {
+  const card = document.querySelector(`#room-coupons form[action="/coupons/${id}/claim"]`);
+  if (!card) return;
+  card.querySelector('.left').textContent = fill(words.couponLeft, { count: left });
+  card.querySelector('button').disabled = left <= 0;
+}
+
 function addChat(m) {
   const line = el('p', 'line');
   line.dataset.id = m.id;
@@ -183,6 +221,8 @@ function onFrame(f) {
     case 'bag': bag = f.products; showBag(); break;
     case 'pinned': pinned = f.product_id; showPinned(); break;
     case 'deal': showDeal(f.deal); break;
+    case 'coupon': showCoupon(f.coupon); break;
+    case 'coupon_left': couponLeft(f.coupon_id, f.left); break;
     case 'stock': if (deals.has(f.deal_id)) deals.get(f.deal_id).remaining = f.remaining; break;
     case 'purchase': {
       const t = el('p', '', fill(words.bought, { name: f.name, quantity: f.quantity, title: f.title }));

@@ -1,7 +1,7 @@
 //! Coupons: who creates which, who may claim, and a crowd that never gets
 //! more than there are.
 
-use haul_testkit::{Account, Fixture, TestApp, assert_error, spawn_app};
+use haul_testkit::{Account, Fixture, LiveClient, TestApp, assert_error, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -195,15 +195,22 @@ async fn a_live_rooms_coupon_is_shown_and_claimed_in_the_room_while_it_is_live()
     let app = spawn_app().await;
     let f = app.shop_with_product(6_000, 10).await;
     let on_air = room(&app, &f, true).await;
+    let mut viewer = LiveClient::connect(&app, on_air, "").await.unwrap();
+    viewer.next_of(&["snapshot"]).await;
     let mut body = coupon(&app, "live", 3);
     body["room_id"] = json!(on_air);
     let id = create(&app, &f.merchant, f.shop_id, &body).await.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // It drops in the room, with how many are left.
+    let dropped = viewer.next_of(&["coupon"]).await;
+    assert_eq!((dropped["coupon"]["id"].as_i64(), dropped["coupon"]["left"].as_i64()), (Some(id), Some(3)));
     let fan = app.sign_up("fan").await;
     let browser = app.browser_of(&fan).await;
     let page = app.request(Method::GET, &format!("/live/{on_air}"), None).header("cookie", &browser.cookie).send().await.unwrap();
     assert!(page.text().await.unwrap().contains(&format!("/coupons/{id}/claim")), "the room offers its coupon");
     let r = app.submit(&browser, &format!("/coupons/{id}/claim"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let left = viewer.next_of(&["coupon_left"]).await;
+    assert_eq!((left["coupon_id"].as_i64(), left["left"].as_i64()), (Some(id), Some(2)));
     let held: Value = app.get("/api/v1/me/coupons", Some(&fan.token)).await.json().await.unwrap();
     assert_eq!(held[0]["id"], id);
     // The product page does not offer a room's coupon.
