@@ -11,7 +11,9 @@
 //! - `creator:<user id>:pending` commission earned but still in its hold,
 //!   `creator:<user id>:available` commission that may be paid out (a
 //!   reversal after release can take it below zero);
-//! - `platform:fees` the platform's fee on commission.
+//! - `platform:fees` the platform's fee on commission;
+//! - `platform:coupons` what the platform's coupons have cost it (paid to
+//!   the shops whose orders used them).
 
 use crate::{Currency, DomainError, Money};
 use std::collections::BTreeMap;
@@ -126,6 +128,32 @@ pub fn creator_available_account(creator: crate::ids::UserId) -> String {
 
 pub const PLATFORM_FEES: &str = "platform:fees";
 
+pub const PLATFORM_COUPONS: &str = "platform:coupons";
+
+/// A paid order used a platform coupon: the platform pays the shop the
+/// discount it gave, as if the shopper had paid it.
+pub fn coupon_subsidy(shop: crate::ids::ShopId, amount: Money) -> Result<Transaction, DomainError> {
+    pair("coupon_subsidy", PLATFORM_COUPONS.to_owned(), shop_payable_account(shop), amount)
+}
+
+/// A refund takes back the platform's share of what it refunds, from where
+/// the order's money sits for the shop.
+pub fn coupon_subsidy_reversed(shop: crate::ids::ShopId, settled: bool, amount: Money) -> Result<Transaction, DomainError> {
+    pair("coupon_subsidy_reversed", shop_account_of_order(shop, settled), PLATFORM_COUPONS.to_owned(), amount)
+}
+
+/// How much of an order's platform `subsidy` a refund of `refunding` takes
+/// back, when `refunded` of the `paid` amount went back before: the
+/// subsidy follows the share of the payment refunded, counted from the
+/// start so the parts round to exactly the whole at a full refund.
+pub fn subsidy_back(subsidy: i64, paid: i64, refunded: i64, refunding: i64) -> i64 {
+    if paid <= 0 || subsidy <= 0 {
+        return 0;
+    }
+    let share = |r: i64| (i128::from(subsidy) * i128::from(r.clamp(0, paid)) / i128::from(paid)) as i64;
+    share(refunded + refunding) - share(refunded)
+}
+
 /// Where a commission stands in the books: still held, or released.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Held {
@@ -239,7 +267,32 @@ mod tests {
         assert!(check_refund(1000, 0, -5).is_err());
     }
 
+    #[test]
+    fn a_subsidy_follows_the_share_refunded() {
+        assert_eq!(subsidy_back(500, 3_000, 0, 1_000), 166);
+        assert_eq!(subsidy_back(500, 3_000, 1_000, 1_000), 167);
+        assert_eq!(subsidy_back(500, 3_000, 2_000, 1_000), 167, "the whole at a full refund");
+        assert_eq!(subsidy_back(0, 3_000, 0, 3_000), 0);
+    }
+
     proptest! {
+        #[test]
+        fn refunds_take_back_at_most_the_subsidy_and_all_of_it_at_the_end(
+            subsidy in 0i64..100_000,
+            parts in prop::collection::vec(1i64..10_000, 1..10),
+        ) {
+            let paid: i64 = parts.iter().sum();
+            let mut refunded = 0;
+            let mut back = 0;
+            for p in &parts {
+                let b = subsidy_back(subsidy, paid, refunded, *p);
+                prop_assert!(b >= 0);
+                back += b;
+                refunded += p;
+            }
+            prop_assert_eq!(back, subsidy);
+        }
+
         /// Any sequence of payments and permitted refunds keeps the books
         /// balanced, and no shop is ever owed less than zero.
         #[test]

@@ -197,22 +197,31 @@ impl Db {
     }
 }
 
+/// What the coupons an order uses take off: each line's share, and how
+/// much of it the platform pays.
+#[derive(Debug, Default)]
+pub(crate) struct Applied {
+    pub lines: Vec<i64>,
+    pub platform_minor: i64,
+}
+
 /// Each line's share of the coupons `buyer` uses on an order from `shop`
-/// (`lines`: each line's product and what it is worth): the claims must be
-/// theirs, unused and running; one shop coupon of this shop (the platform's
-/// are not taken at checkout yet); the discount goes to the lines it covers,
-/// split so that it sums exactly.
+/// in `currency` (`lines`: each line's product and what it is worth): the
+/// claims must be theirs, unused and running; one coupon paid by this shop
+/// and one of the platform's. The shop's comes off first, the platform's
+/// off what is left (its minimum spend counts the goods after the shop's);
+/// each is split over the lines it covers so that it sums exactly.
 pub(crate) async fn apply_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     buyer: UserId,
-    shop: ShopId,
+    (shop, currency): (ShopId, &str),
     lines: &[(i64, i64)],
     claims: &[i64],
     now: Timestamp,
-) -> Result<Vec<i64>> {
-    let mut discounts = vec![0; lines.len()];
+) -> Result<Applied> {
+    let mut applied = Applied { lines: vec![0; lines.len()], platform_minor: 0 };
     if claims.is_empty() {
-        return Ok(discounts);
+        return Ok(applied);
     }
     let columns = COUPON_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
     let sql = format!(
@@ -229,23 +238,31 @@ pub(crate) async fn apply_in(
         used.push(coupon);
     }
     coupons::stack(&used.iter().map(|c| c.kind).collect::<Vec<_>>())?;
+    used.sort_by_key(|c| c.kind.platform_funded());
     for coupon in &used {
         let terms = coupon.terms()?;
         coupons::claimable_at(&terms, now)?;
-        if coupon.kind.platform_funded() || coupon.shop_id != Some(shop.get()) {
+        let whose = if coupon.kind.platform_funded() { None } else { Some(shop.get()) };
+        if coupon.shop_id != whose || coupon.currency != currency {
             return Err(CouponRefusal::DoesNotApply.into());
         }
-        let covered: Vec<i64> =
-            lines.iter().map(|(product, worth)| if coupon.product_id.is_none_or(|p| p == *product) { *worth } else { 0 }).collect();
+        let covered: Vec<i64> = lines
+            .iter()
+            .zip(&applied.lines)
+            .map(|((product, worth), off)| if coupon.product_id.is_none_or(|p| p == *product) { worth - off } else { 0 })
+            .collect();
         let off = terms.off(covered.iter().sum());
         if off == 0 {
             return Err(CouponRefusal::DoesNotApply.into());
         }
-        for (d, part) in discounts.iter_mut().zip(coupons::split(off, &covered)) {
+        for (d, part) in applied.lines.iter_mut().zip(coupons::split(off, &covered)) {
             *d += part;
         }
+        if coupon.kind.platform_funded() {
+            applied.platform_minor += off;
+        }
     }
-    Ok(discounts)
+    Ok(applied)
 }
 
 /// The claims are used by `order`, each once.

@@ -45,6 +45,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(21, "0021_reviews"),
     migration!(22, "0022_coupons"),
     migration!(23, "0023_coupon_use"),
+    migration!(24, "0024_platform_coupons"),
 ];
 
 impl Db {

@@ -119,6 +119,10 @@ impl Db {
         crate::ledger::post(&mut tx, &ledger::payment(provider, shop, amount)?, Some(order_id.get()), now).await?;
         let applied = if status == OrderStatus::PendingPayment.as_str() {
             let order = transition_in(&mut tx, order_id, OrderStatus::Paid, None, event_notes::PAID, now).await?;
+            if order.platform_discount_minor > 0 {
+                let subsidy = Money { minor: order.platform_discount_minor, currency: amount.currency };
+                crate::ledger::post(&mut tx, &ledger::coupon_subsidy(shop, subsidy)?, Some(order_id.get()), now).await?;
+            }
             crate::affiliate::commission::accrue_in(&mut tx, order_id, &self.affiliate, now).await?;
             crate::webhooks::enqueue_for_shop(&mut tx, shop, "order.paid", &order, now).await?;
             crate::webhooks::enqueue_partner_forwards(&mut tx, order_id, shop, now).await?;

@@ -51,12 +51,14 @@ pub(crate) async fn refund_in(
     line: Option<i64>,
     now: Timestamp,
 ) -> Result<Order> {
-    let (status, total, refunded, currency, shop_id, settled_at): (String, i64, i64, String, i64, Option<i64>) =
-        sqlx::query_as("SELECT status, total_minor, refunded_minor, currency, shop_id, settled_at FROM orders WHERE id = $1")
-            .bind(id.get())
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(StoreError::NotFound("order"))?;
+    let (status, total, refunded, currency, shop_id, settled_at, subsidy): (String, i64, i64, String, i64, Option<i64>, i64) =
+        sqlx::query_as(
+            "SELECT status, total_minor, refunded_minor, currency, shop_id, settled_at, platform_discount_minor FROM orders WHERE id = $1",
+        )
+        .bind(id.get())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("order"))?;
     let status = stored(OrderStatus::parse(&status))?;
     if !status.is_paid() {
         return Err(StoreError::conflict(ErrorCode::OrderNotPaid, "only a paid order can be refunded"));
@@ -72,6 +74,11 @@ pub(crate) async fn refund_in(
     insert_refund(tx, id, payment, amount, reason, line, now).await?;
     let shop = ShopId(shop_id);
     crate::ledger::post(tx, &ledger::refund(&provider, shop, settled_at.is_some(), amount)?, Some(id.get()), now).await?;
+    let back = ledger::subsidy_back(subsidy, total, refunded, amount_minor);
+    if back > 0 {
+        let back = Money { minor: back, currency: amount.currency };
+        crate::ledger::post(tx, &ledger::coupon_subsidy_reversed(shop, settled_at.is_some(), back)?, Some(id.get()), now).await?;
+    }
     let updated =
         sqlx::query("UPDATE orders SET refunded_minor = refunded_minor + $1, updated_at = $2 WHERE id = $3 AND refunded_minor = $4")
             .bind(amount_minor)

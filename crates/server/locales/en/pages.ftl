@@ -832,4 +832,5 @@ coupon-ends = ends
 coupons-title = Coupons
 checkout-coupon = Coupon
 checkout-no-coupon = No coupon
+checkout-platform-coupon = Haul coupon
 order-discount = Coupon

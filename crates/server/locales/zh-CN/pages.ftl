@@ -760,4 +760,5 @@ coupon-ends = 截止
 coupons-title = 优惠券
 checkout-coupon = 优惠券
 checkout-no-coupon = 不使用优惠券
+checkout-platform-coupon = 平台券
 order-discount = 优惠券

@@ -777,7 +777,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
     state.db.follow(shopper, farmer, true, now).await?;
     state.feed.refresh(&state.db, now).await?;
     let on_air = live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, fruit_skus, zh, now).await?;
-    coupons(state, (ShopId(fruit.id), fruit_owner), (ShopId(tea.id), tea_owner), on_air, shopper, zh, now).await?;
+    coupons(state, [(ShopId(fruit.id), fruit_owner), (ShopId(tea.id), tea_owner)], operator, on_air, shopper, zh, now).await?;
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
     let language = if zh { "Simplified Chinese" } else { "English" };
     println!(
@@ -849,12 +849,13 @@ async fn live_rooms(
     first.ok_or_else(|| "no demo room".into())
 }
 
-/// The orchard's coupon (the shopper holds one), a coupon claimed in its
-/// live room while it is on air, and the tea house's for followers.
+/// The orchard's coupon and the platform's (the shopper holds one of
+/// each), a coupon claimed in the orchard's live room while it is on air,
+/// and the tea house's for followers.
 async fn coupons(
     state: &AppState,
-    (orchard, orchard_owner): (ShopId, UserId),
-    (tea, tea_owner): (ShopId, UserId),
+    [(orchard, orchard_owner), (tea, tea_owner)]: [(ShopId, UserId); 2],
+    operator: UserId,
     room: RoomId,
     shopper: UserId,
     zh: bool,
@@ -864,30 +865,37 @@ async fn coupons(
     let weeks = (now, now.plus_seconds(14 * 86_400));
     let made = [
         (
-            orchard,
+            Some(orchard),
             orchard_owner,
             CouponKind::Shop,
             Text("Orchard ¥10 off", "果园满50减10"),
             Terms::parse(Some(1_000), None, 5_000, weeks, 500, 1)?,
         ),
         (
-            orchard,
+            Some(orchard),
             orchard_owner,
             CouponKind::Live,
             Text("Live-only ¥5 off", "直播间专享5元券"),
             Terms::parse(Some(500), None, 3_000, weeks, 100, 1)?,
         ),
         (
-            tea,
+            Some(tea),
             tea_owner,
             CouponKind::Follower,
             Text("Followers 15% off", "粉丝专享85折"),
             Terms::parse(None, Some(1_500), 0, weeks, 200, 1)?,
         ),
+        (
+            None,
+            operator,
+            CouponKind::Platform,
+            Text("Haul ¥5 off ¥39", "平台满39减5"),
+            Terms::parse(Some(500), None, 3_900, weeks, 10_000, 1)?,
+        ),
     ];
-    for (i, (shop, owner, kind, title, terms)) in made.into_iter().enumerate() {
+    for (shop, owner, kind, title, terms) in made {
         let new = haul_store::coupons::NewCoupon {
-            shop: Some(shop),
+            shop,
             kind,
             title: title.pick(zh),
             terms,
@@ -898,7 +906,7 @@ async fn coupons(
             created_by: owner,
         };
         let coupon = state.db.create_coupon(&new, now).await?;
-        if i == 0 {
+        if matches!(kind, CouponKind::Shop | CouponKind::Platform) {
             state.db.claim_coupon(coupon.id, shopper, now).await?;
         }
     }

@@ -15,10 +15,10 @@ pub mod ws;
 
 use crate::clock::Clock;
 use crate::error::{AppError, AppResult};
-use haul_domain::ids::{DealId, RoomId};
+use haul_domain::ids::{DealId, RoomId, ShopId};
 use haul_domain::live::{ChatRules, RateLimit, RoomStatus};
 use haul_store::Db;
-use protocol::{DealCard, Event};
+use protocol::{DealCard, Event, RoomCoupon};
 pub use redis_bus::RedisBus;
 use room::{Loaded, RoomHub};
 use serde::{Deserialize, Serialize};
@@ -143,6 +143,11 @@ impl LiveHub {
         let room = self.db.room(RoomId(id)).await?;
         let bag = serde_json::value::to_raw_value(&self.db.bag(RoomId(id)).await?).map_err(|e| AppError::internal(e.to_string()))?;
         let deals = self.db.deals_in_room(RoomId(id)).await?.iter().map(DealCard::from).collect();
+        let coupons = match room.shop_id {
+            Some(shop) => self.db.running_coupons(Some(ShopId(shop)), self.clock.now()).await?,
+            None => Vec::new(),
+        };
+        let coupons = coupons.iter().filter(|c| c.room_id == Some(id)).map(RoomCoupon::from).collect();
         let loaded = Loaded {
             status: room.status,
             replay: room.has_replay == 1,
@@ -151,6 +156,7 @@ impl LiveHub {
             bag,
             pinned: room.pinned_product_id,
             deals,
+            coupons,
             likes: room.likes,
             moderators: self.db.moderators(RoomId(id)).await?,
             sanctions: self.db.sanctions(RoomId(id)).await?,

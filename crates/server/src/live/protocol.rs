@@ -142,6 +142,7 @@ pub enum Update<'a> {
         bag: &'a RawValue,
         pinned_product_id: Option<i64>,
         deals: &'a [DealCard],
+        coupons: &'a [RoomCoupon],
         viewers: i64,
         likes: i64,
         /// The last event id so far: resume from here.

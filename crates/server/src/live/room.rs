@@ -8,7 +8,7 @@
 //! its socket once per batch, not once per message. That bounds the work
 //! per viewer when the chat is busy, for at most 50 ms more latency.
 
-use super::protocol::{DealCard, Event, Update, You, event_frame, update_frame};
+use super::protocol::{DealCard, Event, RoomCoupon, Update, You, event_frame, update_frame};
 use axum::extract::ws::Utf8Bytes;
 use haul_domain::live::{Bucket, ChatRefusal, RateLimit, RoomStatus};
 use haul_store::live::{RoomDelta, Sanction};
@@ -56,6 +56,8 @@ pub struct Loaded {
     pub bag: Box<RawValue>,
     pub pinned: Option<i64>,
     pub deals: Vec<DealCard>,
+    /// The room's coupons, their counts kept by the room's events.
+    pub coupons: Vec<RoomCoupon>,
     pub likes: i64,
     pub moderators: Vec<i64>,
     pub sanctions: Vec<Sanction>,
@@ -153,12 +155,20 @@ impl RoomHub {
                 s.room.deals.retain(|d| d.id != deal.id);
                 s.room.deals.push(deal.clone());
             }
+            Event::Coupon { coupon } => {
+                s.room.coupons.retain(|c| c.id != coupon.id);
+                s.room.coupons.push(coupon.clone());
+            }
+            Event::CouponLeft { coupon_id, left } => {
+                if let Some(c) = s.room.coupons.iter_mut().find(|c| c.id == *coupon_id) {
+                    c.left = c.left.min(*left);
+                }
+            }
             Event::Status { status, replay } => {
                 s.room.status = RoomStatus::parse(status).unwrap_or(s.room.status);
                 s.room.replay = *replay;
             }
-            // The page draws a room's coupons; events add what drops after and keep counts.
-            Event::Chat { .. } | Event::Purchase { .. } | Event::Coupon { .. } | Event::CouponLeft { .. } => {}
+            Event::Chat { .. } | Event::Purchase { .. } => {}
         }
         let frame = Frame { id, text: event_frame(id, body).into() };
         s.last_id = id;
@@ -210,6 +220,7 @@ impl RoomHub {
             bag: &s.room.bag,
             pinned_product_id: s.room.pinned,
             deals: &s.room.deals,
+            coupons: &s.room.coupons,
             viewers: s.sent_viewers,
             likes: s.sent_likes,
             last_id: s.last_id,
@@ -354,6 +365,7 @@ mod tests {
             bag: RawValue::from_string("[]".into()).unwrap(),
             pinned: None,
             deals: vec![],
+            coupons: vec![],
             likes: 10,
             moderators: vec![2],
             sanctions: vec![],

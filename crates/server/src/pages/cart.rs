@@ -39,8 +39,11 @@ pub struct Group {
     /// The shopper's addresses, each with this shop's fee to it.
     pub choices: Vec<Choice>,
     /// The shop's coupons the shopper holds that this cart reaches:
-    /// `(claim, its title, what it takes off)`, the best first.
-    pub coupons: Vec<(i64, String, String)>,
+    /// `(claim, its title, what it takes off, in minor units)`, the best first.
+    pub coupons: Vec<(i64, String, String, i64)>,
+    /// The platform's coupons the shopper holds that the cart reaches
+    /// after the best of the shop's, alike.
+    pub platform_coupons: Vec<(i64, String, String, i64)>,
 }
 
 /// An address to choose at checkout or on an order.
@@ -81,6 +84,7 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
                 pickup_point: None,
                 choices: Vec::new(),
                 coupons: Vec::new(),
+                platform_coupons: Vec::new(),
             });
             totals.push((0, i.currency.clone()));
         }
@@ -104,7 +108,9 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
     let addresses = state.db.addresses(user.user_id()).await?;
     let held = state.db.held_coupons(user.user_id(), state.clock.now()).await?;
     for (g, (minor, currency)) in groups.iter_mut().zip(totals) {
-        g.coupons = usable_coupons(&held, g, minor);
+        g.coupons = usable_coupons(&held, g, Some(g.shop_id), &currency, minor);
+        let after_shop = minor - g.coupons.first().map_or(0, |c| c.3);
+        g.platform_coupons = usable_coupons(&held, g, None, &currency, after_shop);
         g.total = money(minor, &currency);
         let shipping = state.db.shop_shipping(ShopId(g.shop_id)).await?;
         g.shipping = shipping_terms(lang, &shipping, &currency);
@@ -124,12 +130,18 @@ pub async fn view(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
     Ok(render(&CartPage { layout: Layout::new(Some(user), &csrf), groups, has_addresses, sandbox: state.payments.is_sandbox() }))
 }
 
-/// The held coupons of the group's shop that its items reach, with what
-/// each takes off, the best first.
-fn usable_coupons(held: &[haul_store::coupons::Held], g: &Group, subtotal: i64) -> Vec<(i64, String, String)> {
+/// The held coupons of `shop` (none: the platform's) that the group's
+/// items reach, with what each takes off, the best first.
+fn usable_coupons(
+    held: &[haul_store::coupons::Held],
+    g: &Group,
+    shop: Option<i64>,
+    currency: &str,
+    subtotal: i64,
+) -> Vec<(i64, String, String, i64)> {
     let mut usable: Vec<(i64, i64, String, String)> = held
         .iter()
-        .filter(|h| h.coupon.shop_id == Some(g.shop_id))
+        .filter(|h| h.coupon.shop_id == shop && h.coupon.currency == currency)
         .filter_map(|h| {
             let c = &h.coupon;
             let goods = match c.product_id {
@@ -141,7 +153,7 @@ fn usable_coupons(held: &[haul_store::coupons::Held], g: &Group, subtotal: i64) 
         })
         .collect();
     usable.sort_by_key(|u| std::cmp::Reverse(u.0));
-    usable.into_iter().map(|(_, claim, label, off)| (claim, label, off)).collect()
+    usable.into_iter().map(|(minor, claim, label, off)| (claim, label, off, minor)).collect()
 }
 
 /// A shop's delivery fees in a sentence: free, or the fee and from what
@@ -236,6 +248,8 @@ pub struct CheckoutForm {
     /// A held coupon's claim id; empty for none.
     #[serde(default)]
     coupon: String,
+    #[serde(default)]
+    platform_coupon: String,
 }
 
 pub async fn checkout(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<CheckoutForm>) -> PageResult {
@@ -247,7 +261,7 @@ pub async fn checkout(State(state): State<AppState>, SignedIn(user): SignedIn, C
         room_id: None,
         fulfilment,
         address_id: f.address_id.filter(|_| fulfilment != Some(Fulfilment::Pickup)),
-        coupon_claim_ids: f.coupon.trim().parse::<i64>().ok().into_iter().collect(),
+        coupon_claim_ids: [&f.coupon, &f.platform_coupon].iter().filter_map(|c| c.trim().parse::<i64>().ok()).collect(),
     };
     let placed = place_order(&state, &user, &input, Some(&form_key(&f.key))).await?;
     Ok(to_order(&placed))

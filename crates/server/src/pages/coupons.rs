@@ -29,24 +29,32 @@ pub struct CouponCard {
     pub terms: String,
     pub left: i64,
     pub ends_at: i64,
+    /// Paid by the platform, usable in any shop.
+    pub platform: bool,
 }
 
 impl CouponCard {
     pub fn of(lang: Lang, c: &Coupon) -> Self {
-        CouponCard { id: c.id, title: c.title.clone(), terms: terms_in_words(lang, c), left: c.total - c.claimed, ends_at: c.ends_at }
+        CouponCard {
+            id: c.id,
+            title: c.title.clone(),
+            terms: terms_in_words(lang, c),
+            left: c.total - c.claimed,
+            ends_at: c.ends_at,
+            platform: c.kind.platform_funded(),
+        }
     }
 }
 
 /// The coupons a product's page offers: its shop's open and follower
-/// coupons that cover it and have started (a live room's are claimed in
-/// the room).
-pub async fn for_product(state: &AppState, shop: i64, product: i64) -> crate::error::AppResult<Vec<CouponCard>> {
+/// coupons that cover it and the platform's in its shop's currency, all
+/// started (a live room's are claimed in the room).
+pub async fn for_product(state: &AppState, shop: &haul_store::catalog::Shop, product: i64) -> crate::error::AppResult<Vec<CouponCard>> {
     let now = state.clock.now();
     let lang = crate::i18n::current();
-    Ok(state
-        .db
-        .running_coupons(Some(haul_domain::ids::ShopId(shop)), now)
-        .await?
+    let mut running = state.db.running_coupons(Some(haul_domain::ids::ShopId(shop.id)), now).await?;
+    running.extend(state.db.running_coupons(None, now).await?.into_iter().filter(|c| c.currency == shop.currency));
+    Ok(running
         .iter()
         .filter(|c| c.kind != haul_domain::coupons::CouponKind::Live && c.starts_at <= now.millis())
         .filter(|c| c.product_id.is_none_or(|p| p == product))

@@ -258,7 +258,7 @@ pub async fn product(
     let about = haul_store::content::NoteFilter { author: None, product: Some(id) };
     let (notes, _) = super::notes::note_tiles(&state, about, 6, None).await?;
     let r = super::reviews::part(&state, user.as_ref(), ProductId(id), ShopId(p.shop.id), &PageRequest::parse(Some(5), None)?).await?;
-    let coupons = super::coupons::for_product(&state, p.shop.id, id).await?;
+    let coupons = super::coupons::for_product(&state, &p.shop, id).await?;
     let mut response = render(&ProductPage {
         layout: Layout::new(user, &csrf),
         price,

@@ -213,6 +213,7 @@ function onFrame(f) {
       if (!f.resumed) $('chat').replaceChildren();
       showBag(); setStatus(f.status, f.replay);
       for (const d of f.deals) showDeal(d);
+      for (const c of f.coupons) showCoupon(c);
       $("viewers").textContent = fill(words.watching, { count: f.viewers }); $('likes').textContent = `❤ ${f.likes}`;
       break;
     case 'chat': addChat(f); break;

@@ -234,7 +234,7 @@ impl Db {
         let new = NewOrder {
             buyer: o.buyer,
             lines,
-            discounts: Vec::new(),
+            coupons: Default::default(),
             delivery: PlannedDelivery::Collect { code },
             pay_by,
             now: o.now,

@@ -131,6 +131,7 @@ async fn write_batch(
                     unit_price_minor: d.price_minor,
                     quantity: w.quantity,
                 }],
+                platform_discount_minor: 0,
                 delivery: PlannedDelivery::Ship { to: homes.get(&w.buyer).cloned(), fee_minor: 0 },
                 pay_by: w.pay_by,
                 now: w.now,

@@ -123,14 +123,15 @@ impl Db {
         }
         let worth: Vec<(i64, i64)> = sold.iter().map(|(sku, q, price)| (sku.product_id, price.saturating_mul(q.get()))).collect();
         let shop = ShopId(shop.unwrap_or_default());
-        let discounts = crate::coupons::apply_in(&mut tx, c.buyer, shop, &worth, c.coupons, c.now).await?;
+        let currency = currency.unwrap_or(Currency::CNY);
+        let coupons = crate::coupons::apply_in(&mut tx, c.buyer, (shop, currency.as_str()), &worth, c.coupons, c.now).await?;
         // A free-delivery threshold counts the goods after their discounts.
-        let subtotal = worth.iter().map(|(_, w)| *w).fold(0i64, i64::saturating_add) - discounts.iter().sum::<i64>();
+        let subtotal = worth.iter().map(|(_, w)| *w).fold(0i64, i64::saturating_add) - coupons.lines.iter().sum::<i64>();
         let delivery = planned_delivery(&mut tx, shop, c.receive, subtotal).await?;
         let new = NewOrder {
             buyer: c.buyer,
             lines: sold,
-            discounts,
+            coupons,
             delivery,
             pay_by: c.pay_by,
             now: c.now,
@@ -174,8 +175,9 @@ async fn planned_delivery(tx: &mut Transaction<'_, Any>, shop: ShopId, receive: 
 pub(crate) struct NewOrder {
     pub buyer: UserId,
     pub lines: Vec<(SkuForSale, Quantity, i64)>,
-    /// Each line's share of the coupons' discount; empty: none.
-    pub discounts: Vec<i64>,
+    /// Each line's share of the coupons' discount (empty: none), and the
+    /// platform's part of it.
+    pub coupons: crate::coupons::Applied,
     pub delivery: PlannedDelivery,
     pub pay_by: Timestamp,
     pub now: Timestamp,
@@ -193,7 +195,7 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder, t
         .iter()
         .enumerate()
         .map(|(i, (sku, quantity, unit_price_minor))| PlannedLine {
-            discount_minor: new.discounts.get(i).copied().unwrap_or(0),
+            discount_minor: new.coupons.lines.get(i).copied().unwrap_or(0),
             sku_id: sku.sku_id,
             product_id: sku.product_id,
             title: sku.title.clone(),
@@ -209,6 +211,7 @@ pub(crate) async fn insert_order(tx: &mut Transaction<'_, Any>, new: NewOrder, t
         shop,
         currency,
         lines,
+        platform_discount_minor: new.coupons.platform_minor,
         delivery: new.delivery,
         pay_by: new.pay_by,
         now: new.now,

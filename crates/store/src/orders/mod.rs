@@ -77,6 +77,9 @@ record! {
         pub completed_at: Option<i64>,
         /// What coupons took off the goods (the total is after it).
         pub discount_minor: i64,
+        /// The part of it a platform coupon took off, which the platform
+        /// pays the shop.
+        pub platform_discount_minor: i64,
     }
 }
 
@@ -143,7 +146,7 @@ pub struct OrderDetail {
 }
 
 pub(crate) const ORDER_COLUMNS: &str = "id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, paid_at, created_at, updated_at, deal_id, team_id, campaign_id, ready_at, video_id, room_id, host_id, \
-     fulfilment, shipping_minor, ship_to, carrier, tracking_no, shipped_at, received_at, completed_at, discount_minor";
+     fulfilment, shipping_minor, ship_to, carrier, tracking_no, shipped_at, received_at, completed_at, discount_minor, platform_discount_minor";
 
 /// How an order keeps its address: the fields as JSON.
 pub(crate) fn address_json(a: &Address) -> String {

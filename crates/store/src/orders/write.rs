@@ -66,6 +66,8 @@ pub(crate) struct PlannedOrder {
     pub shop: i64,
     pub currency: String,
     pub lines: Vec<PlannedLine>,
+    /// The part of the lines' discount the platform pays the shop.
+    pub platform_discount_minor: i64,
     pub delivery: PlannedDelivery,
     pub pay_by: Timestamp,
     pub now: Timestamp,
@@ -93,8 +95,8 @@ pub(crate) async fn write_orders(
     }
     let sql = format!(
         "INSERT INTO orders (id, buyer_id, shop_id, status, total_minor, currency, refunded_minor, pickup_code, pay_by, created_at, updated_at, \
-         deal_id, idem_key, team_id, campaign_id, video_id, room_id, host_id, fulfilment, shipping_minor, ship_to, discount_minor) VALUES {}",
-        crate::db::values(backend, details.len(), 22)
+         deal_id, idem_key, team_id, campaign_id, video_id, room_id, host_id, fulfilment, shipping_minor, ship_to, discount_minor, platform_discount_minor) VALUES {}",
+        crate::db::values(backend, details.len(), 23)
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for (p, d) in planned.iter().zip(&details) {
@@ -121,7 +123,8 @@ pub(crate) async fn write_orders(
             .bind(o.fulfilment.as_str())
             .bind(o.shipping_minor)
             .bind(o.ship_to.as_ref().map(super::address_json))
-            .bind(o.discount_minor);
+            .bind(o.discount_minor)
+            .bind(o.platform_discount_minor);
     }
     q.execute(&mut **tx).await?;
     let sql = format!(
@@ -256,6 +259,7 @@ fn detail(
         received_at: None,
         completed_at: None,
         discount_minor: p.lines.iter().map(|l| l.discount_minor).sum(),
+        platform_discount_minor: p.platform_discount_minor,
     };
     Ok(OrderDetail { order, lines })
 }

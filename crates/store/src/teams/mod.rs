@@ -281,7 +281,7 @@ async fn seat_order(
     let new = NewOrder {
         buyer: req.buyer,
         lines: vec![(sku, one, o.start_price_minor)],
-        discounts: Vec::new(),
+        coupons: Default::default(),
         delivery: PlannedDelivery::Ship { to: req.ship_to.clone(), fee_minor: 0 },
         pay_by: req.pay_by,
         now: req.now,

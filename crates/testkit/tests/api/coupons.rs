@@ -217,3 +217,71 @@ async fn a_live_rooms_coupon_is_shown_and_claimed_in_the_room_while_it_is_live()
     let product = app.get(&format!("/products/{}", f.product_id), None).await.text().await.unwrap();
     assert!(!product.contains(&format!("/coupons/{id}/claim")));
 }
+
+async fn refund(app: &TestApp, f: &Fixture, order: i64, minor: i64) -> StatusCode {
+    let body = json!({"amount_minor": minor, "reason": "缺货"});
+    app.post(&format!("/api/v1/orders/{order}/refunds"), Some(&f.merchant.token), &body).await.status()
+}
+
+/// What `account` holds in the books.
+async fn balance(app: &TestApp, account: &str) -> i64 {
+    app.state.db.balances().await.unwrap().iter().filter(|b| b.account == account).map(|b| b.balance_minor).sum()
+}
+
+#[tokio::test]
+async fn the_platform_pays_the_shop_what_its_coupon_took_off_and_takes_back_the_share_refunded() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(3_000, 10).await;
+    let operator = app.sign_up("operator").await;
+    app.make_operator(&operator).await;
+    let mut body = coupon(&app, "platform", 100);
+    body["amount_off_minor"] = json!(600);
+    body["min_spend_minor"] = json!(4_500);
+    assert_error(create(&app, &f.merchant, f.shop_id, &body).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let r = app.post("/api/v1/platform/coupons", Some(&f.merchant.token), &body).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "a shop cannot spend the platform's money");
+    let platform: Value = app.post("/api/v1/platform/coupons", Some(&operator.token), &body).await.json().await.unwrap();
+    let shop: Value = create(&app, &f.merchant, f.shop_id, &coupon(&app, "shop", 5)).await.json().await.unwrap();
+    let ann = app.sign_up("ann").await;
+    let mut claims = Vec::new();
+    for c in [&shop, &platform, &platform] {
+        let held = claim(&app, &ann, c["id"].as_i64().unwrap()).await;
+        if held.status() == StatusCode::CREATED {
+            claims.push(held.json::<Value>().await.unwrap()["claim_id"].as_i64().unwrap());
+        } else {
+            assert_error(held, StatusCode::CONFLICT, "coupon_limit_reached").await;
+        }
+    }
+    assert_eq!(claims.len(), 2);
+
+    // ¥60.00 of goods: the shop's ¥10.00 first, then the platform's ¥6.00,
+    // whose ¥45.00 minimum counts the ¥50.00 left.
+    let r = place(&app, &ann, f.sku_id, 2, &claims).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let order: Value = r.json().await.unwrap();
+    assert_eq!(
+        (order["total_minor"].as_i64(), order["discount_minor"].as_i64(), order["platform_discount_minor"].as_i64()),
+        (Some(4_400), Some(1_600), Some(600))
+    );
+    let id = order["id"].as_i64().unwrap();
+    let payable = format!("shop:{}:payable", f.shop_id);
+    app.pay(&ann, id).await;
+    assert_eq!(balance(&app, "platform:coupons").await, 600);
+    assert_eq!(balance(&app, &payable).await, -5_000, "the shopper's ¥44.00 and the platform's ¥6.00");
+
+    // A refund of a quarter of what was paid takes back a quarter of the subsidy.
+    assert_eq!(refund(&app, &f, id, 1_100).await, StatusCode::CREATED);
+    assert_eq!(balance(&app, "platform:coupons").await, 450);
+    assert_eq!(refund(&app, &f, id, 3_300).await, StatusCode::CREATED);
+    assert_eq!((balance(&app, "platform:coupons").await, balance(&app, &payable).await), (0, 0), "a full refund returns all of it");
+    assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
+
+    // A refund does not give the coupons back, and two of the platform's do not stack.
+    assert_eq!(app.get("/api/v1/me/coupons", Some(&ann.token)).await.json::<Value>().await.unwrap(), json!([]));
+    let mut two = Vec::new();
+    for _ in 0..2 {
+        let c: Value = app.post("/api/v1/platform/coupons", Some(&operator.token), &body).await.json().await.unwrap();
+        two.push(claim(&app, &ann, c["id"].as_i64().unwrap()).await.json::<Value>().await.unwrap()["claim_id"].as_i64().unwrap());
+    }
+    assert_error(place(&app, &ann, f.sku_id, 2, &two).await, StatusCode::CONFLICT, "coupon_does_not_stack").await;
+}
