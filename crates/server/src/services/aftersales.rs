@@ -37,7 +37,27 @@ pub async fn open(state: &AppState, user: &User, order: OrderId, parts: Vec<(Str
     }
     let keys = state.media.put_pictures("aftersales", &parts, "images", aftersales::MAX_PICTURES).await?;
     let new = NewCase { buyer: user.user_id(), order, line, kind, quantity, reason: &reason, image_keys: &keys };
-    Ok(state.db.open_case(new, &state.config.aftersale_deadlines(), state.clock.now()).await?)
+    let case = state.db.open_case(new, &state.config.aftersale_deadlines(), state.clock.now()).await?;
+    tell(state, &case, &merchant_side(state, &case).await?).await;
+    Ok(case)
+}
+
+/// Who answers a case for the shop: its owner, and a community order's
+/// leader, who takes the item back at the pickup point.
+async fn merchant_side(state: &AppState, case: &Case) -> AppResult<Vec<i64>> {
+    let owner = state.db.shop(ShopId(case.shop_id)).await?.owner_id;
+    Ok(std::iter::once(owner).chain(case.leader_id).collect())
+}
+
+/// Tells each of `people` that the case moved (the notice links to it).
+async fn tell(state: &AppState, case: &Case, people: &[i64]) {
+    let link = format!("/aftersales/{}", case.id);
+    for person in people {
+        let new = NewNotification { user: UserId(*person), kind: NotificationKind::Order, actor: None, link: &link, excerpt: &case.title };
+        if let Err(e) = state.db.notify(new, state.clock.now()).await {
+            tracing::warn!(error = %e, case = case.id, "after-sales notification not written");
+        }
+    }
 }
 
 /// A case as its pages and the API show it: its pictures' addresses and
@@ -179,7 +199,7 @@ pub async fn run_deadlines(state: &AppState, batch: i64) -> AppResult<usize> {
 
 /// What follows a step outside the record: a flash deal's unit back to its
 /// gate when the order is now refunded in full before it shipped, and the
-/// buyer told when someone else moved their case.
+/// other side told that the case moved (both, when a deadline moved it).
 async fn after_step(state: &AppState, before: &Case, after: &Case, by: Option<&User>) -> AppResult<()> {
     if after.status == CaseStatus::Refunded {
         let order = state.db.order(OrderId(after.order_id)).await?.order;
@@ -187,18 +207,16 @@ async fn after_step(state: &AppState, before: &Case, after: &Case, by: Option<&U
             super::orders::left_running(state, &order).await?;
         }
     }
-    if before.status != after.status && by.is_none_or(|u| u.id != after.buyer_id) {
-        let link = format!("/aftersales/{}", after.id);
-        let new = NewNotification {
-            user: UserId(after.buyer_id),
-            kind: NotificationKind::Order,
-            actor: None,
-            link: &link,
-            excerpt: &after.title,
-        };
-        if let Err(e) = state.db.notify(new, state.clock.now()).await {
-            tracing::warn!(error = %e, case = after.id, "after-sales notification not written");
-        }
+    if before.status == after.status {
+        return Ok(());
     }
+    let mut people = Vec::new();
+    if by.is_none_or(|u| u.id != after.buyer_id) {
+        people.push(after.buyer_id);
+    }
+    if by.is_none_or(|u| u.id == after.buyer_id) {
+        people.extend(merchant_side(state, after).await?);
+    }
+    tell(state, after, &people).await;
     Ok(())
 }

@@ -458,3 +458,56 @@ async fn a_cut_off_is_shown_in_the_pickup_points_time_with_its_zone_named() {
     assert!(page("zh-CN").await.contains(&format!("{local}（自提点时间 UTC+8）")));
     assert!(page("en").await.contains(&format!("{local} pickup point time (UTC+8)")));
 }
+
+#[tokio::test]
+async fn a_community_order_goes_back_at_the_pickup_point_where_its_leader_confirms_the_return() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let campaign = publish(
+        &app,
+        &s,
+        json!({"shop_id": s.store.shop_id, "title": "Eggs", "cutoff_at": in_an_hour(&app), "threshold_units": 1,
+            "items": [{"sku_id": s.other_sku}]}),
+    )
+    .await;
+    let (ann, order) = resident_orders(&app, &s, &campaign, "ann", &[(0, 2)]).await;
+    app.clock.advance_seconds(3600);
+    assert_eq!(close_campaigns::run_once(&app.state).await.unwrap(), 1);
+    let id = campaign["id"].as_i64().unwrap();
+    assert_eq!(
+        app.post(&format!("/api/v1/campaigns/{id}/arrived"), Some(&s.store.merchant.token), &json!({})).await.status(),
+        StatusCode::OK
+    );
+    let r = app.post(&format!("/api/v1/campaigns/{id}/pickups"), Some(&s.leader.token), &json!({"code": order["pickup_code"]})).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "completed");
+    let commission = || async {
+        let c: Value = app.get("/api/v1/leader/commission", Some(&s.leader.token)).await.json().await.unwrap();
+        c[0]["total_minor"].as_i64().unwrap()
+    };
+    assert_eq!(commission().await, 500 - 50, "10% of ¥50.00, less the platform's 10% of that");
+
+    // One box of eggs goes back.
+    let form = reqwest::multipart::Form::new()
+        .text("line_id", order["lines"][0]["id"].to_string())
+        .text("kind", "return_refund")
+        .text("reason", "一盒碎了");
+    let path = format!("/api/v1/orders/{}/aftersales", order["id"]);
+    let r = app.request(Method::POST, &path, Some(&ann.token)).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let case: Value = r.json().await.unwrap();
+    let link = format!("/aftersales/{}", case["id"]);
+    for who in [&s.store.merchant, &s.leader] {
+        let news: Value = app.get("/api/v1/notifications", Some(&who.token)).await.json().await.unwrap();
+        assert!(news["items"].as_array().unwrap().iter().any(|n| n["link"] == link), "the shop and the leader hear of it: {news}");
+    }
+    let actions = format!("/api/v1/aftersales/{}/actions", case["id"]);
+    assert_eq!(app.post(&actions, Some(&s.store.merchant.token), &json!({"action": "accept"})).await.status(), StatusCode::OK);
+    // The leader, not the resident, says the box is back at the pickup point.
+    let confirm = json!({"action": "confirm_return"});
+    assert_error(app.post(&actions, Some(&ann.token), &confirm).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let r = app.post(&actions, Some(&s.leader.token), &confirm).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "refunded");
+    assert_eq!(status_of(&app, &ann, &order).await.1, 2_500);
+    assert_eq!(commission().await, 250 - 25, "the returned box's commission came back");
+    assert!(app.state.db.unbalanced_transactions().await.unwrap().is_empty());
+}
