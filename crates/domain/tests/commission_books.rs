@@ -1,5 +1,6 @@
 //! The commission books as a whole: a model of how the store pays orders,
-//! takes a coupon's discount off their lines, refunds them (in part, in
+//! takes coupons' discounts off their lines (the platform paying the shop
+//! its coupon's part), refunds them (in part, in
 //! full, or a line's units through an after-sales case), releases their
 //! commission and pays creators out, built only
 //! from `haul_domain`'s rules and run over random sequences of those steps.
@@ -8,7 +9,7 @@
 //! out) exactly the commission net of fee on what stayed paid, no line keeps
 //! more than the commission on its unrefunded part, payouts never take an
 //! available balance below zero, and each shop is owed what stayed paid
-//! less commission.
+//! less commission plus what the platform's coupons still pay it.
 
 #![allow(clippy::unwrap_used)]
 
@@ -68,6 +69,10 @@ struct Order {
     lines: Vec<LineSpec>,
     lines_paid: Vec<i64>,
     shipping: i64,
+    /// The platform's part of the discount, paid to the shop, and what
+    /// refunds took back of it.
+    subsidy: i64,
+    subsidy_back: i64,
     paid: bool,
     refunded: i64,
     /// Per line: what cases refunded for it, and how many of its units.
@@ -117,23 +122,26 @@ struct Books {
 }
 
 impl Books {
-    fn new(orders: Vec<(usize, Vec<LineSpec>, i64, i64)>, fee_bps: i64) -> Books {
+    fn new(orders: Vec<OrderSpec>, fee_bps: i64) -> Books {
         let orders = orders
             .into_iter()
-            .map(|(shop, lines, shipping, discount)| Order {
-                shop: ShopId(1 + shop as i64),
-                // A coupon's discount split over the lines: each pays its list price less its part.
-                lines_paid: {
-                    let list: Vec<i64> = lines.iter().map(|(price, quantity, _)| price * quantity).collect();
-                    list.iter().zip(split(discount, &list)).map(|(l, d)| l - d).collect()
-                },
-                own: vec![0; lines.len()],
-                units: vec![0; lines.len()],
-                lines,
-                shipping,
-                paid: false,
-                refunded: 0,
-                commissions: Vec::new(),
+            .map(|(shop, lines, shipping, (discount, platform_pct))| {
+                // The coupons' discount split over the lines: each pays its list price less its part.
+                let list: Vec<i64> = lines.iter().map(|(price, quantity, _)| price * quantity).collect();
+                let parts = split(discount, &list);
+                Order {
+                    shop: ShopId(1 + shop as i64),
+                    subsidy: parts.iter().sum::<i64>() * platform_pct / 100,
+                    lines_paid: list.iter().zip(parts).map(|(l, d)| l - d).collect(),
+                    subsidy_back: 0,
+                    own: vec![0; lines.len()],
+                    units: vec![0; lines.len()],
+                    lines,
+                    shipping,
+                    paid: false,
+                    refunded: 0,
+                    commissions: Vec::new(),
+                }
             })
             .collect();
         Books { ledger: Ledger::default(), fee_bps, orders, paid_out: [0; CREATORS] }
@@ -157,6 +165,9 @@ impl Books {
         }
         order.paid = true;
         self.ledger.post(ledger::payment(PROVIDER, order.shop, cny(order.total())))?;
+        if order.subsidy > 0 {
+            self.ledger.post(ledger::coupon_subsidy(order.shop, cny(order.subsidy)))?;
+        }
         for (line, (_, _, credited)) in order.lines.iter().enumerate() {
             let Some((c, bps)) = *credited else { continue };
             let rate = RateBps::parse(bps).unwrap();
@@ -178,9 +189,7 @@ impl Books {
         if !order.paid || ledger::check_refund(order.total(), order.refunded, amount).is_err() {
             return Ok(false);
         }
-        order.refunded += amount;
-        self.ledger.post(ledger::refund(PROVIDER, order.shop, false, cny(amount)))?;
-        self.reverse(o)
+        self.refunded(o, amount)
     }
 
     /// A case refunds `units` of a line: their share of what the line was
@@ -200,9 +209,20 @@ impl Books {
             return Ok(false);
         }
         prop_assert!(ledger::check_refund(order.total(), order.refunded, amount).is_ok());
-        order.refunded += amount;
         order.own[line] += amount;
+        self.refunded(o, amount)
+    }
+
+    /// `amount` goes back to the shopper, and the platform's share of it.
+    fn refunded(&mut self, o: usize, amount: i64) -> Result<bool, TestCaseError> {
+        let order = &mut self.orders[o];
+        let back = ledger::subsidy_back(order.subsidy, order.total(), order.refunded, amount);
+        order.refunded += amount;
         self.ledger.post(ledger::refund(PROVIDER, order.shop, false, cny(amount)))?;
+        if back > 0 {
+            order.subsidy_back += back;
+            self.ledger.post(ledger::coupon_subsidy_reversed(order.shop, false, cny(back)))?;
+        }
         self.reverse(o)
     }
 
@@ -286,19 +306,26 @@ impl Books {
             prop_assert_eq!(self.paid_out[who] + held + available, earned, "creator {}: paid out + pending + available", who);
         }
         for shop in (1..=SHOPS as i64).map(ShopId) {
-            let stayed: i64 = self.orders.iter().filter(|o| o.paid && o.shop == shop).map(|o| o.total() - o.refunded).sum();
+            let stayed: i64 =
+                self.orders.iter().filter(|o| o.paid && o.shop == shop).map(|o| o.total() - o.refunded + o.subsidy - o.subsidy_back).sum();
             let commission: i64 = lines().filter(|(o, _)| o.shop == shop).map(|(_, c)| c.gross - c.back).sum();
             prop_assert_eq!(self.ledger.owed(&ledger::shop_payable_account(shop)), stayed - commission, "shop {} is owed", shop);
         }
         let fees: i64 = lines().map(|(_, c)| c.fee - c.fee_back).sum();
         prop_assert_eq!(self.ledger.owed(ledger::PLATFORM_FEES), fees);
+        let subsidies: i64 = self.orders.iter().filter(|o| o.paid).map(|o| o.subsidy - o.subsidy_back).sum();
+        prop_assert_eq!(-self.ledger.owed(ledger::PLATFORM_COUPONS), subsidies, "what the platform's coupons cost it");
         Ok(())
     }
 }
 
-fn order() -> impl Strategy<Value = (usize, Vec<LineSpec>, i64, i64)> {
+/// An order as generated: shop, lines, shipping, and the coupons'
+/// discount with the platform's percentage of it.
+type OrderSpec = (usize, Vec<LineSpec>, i64, (i64, i64));
+
+fn order() -> impl Strategy<Value = OrderSpec> {
     let credited = prop::option::weighted(0.8, (0..CREATORS, 100i64..=8_000));
-    let discount = prop_oneof![Just(0i64), 1i64..50_000];
+    let discount = prop_oneof![Just((0i64, 0i64)), (1i64..50_000, 0i64..=100)];
     (0..SHOPS, prop::collection::vec((1i64..100_000, 1i64..5, credited), 1..=3), 0i64..2_000, discount)
 }
 
@@ -333,13 +360,14 @@ proptest! {
             books.check()?;
         }
         prop_assert!(books.orders.iter().flat_map(|o| &o.commissions).all(|c| c.back == c.gross && c.fee_back == c.fee));
+        prop_assert!(books.orders.iter().filter(|o| o.paid).all(|o| o.subsidy_back == o.subsidy), "the platform has all its subsidies back");
     }
 }
 
 #[test]
 fn a_refund_after_release_can_leave_a_creator_owing_and_nothing_is_paid_out_until_they_are_owed_again() {
     let line = vec![(10_000, 1, Some((0, 2_000)))];
-    let mut books = Books::new(vec![(0, line.clone(), 0, 0), (0, line, 0, 0)], 1_000);
+    let mut books = Books::new(vec![(0, line.clone(), 0, (0, 0)), (0, line, 0, (0, 0))], 1_000);
     let available = |b: &Books| b.ledger.owed(&ledger::creator_available_account(creator(0)));
     assert!(books.pay(0).unwrap() && books.release(0).unwrap());
     assert_eq!(available(&books), 1_800, "¥20 commission less the 10% fee");
