@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod affiliate;
 pub mod aftersales;
+pub mod analytics;
 pub mod catalog;
 pub mod community;
 pub mod content;

@@ -50,6 +50,17 @@ enum Command {
     /// Print the media server's configuration (nginx with the RTMP module)
     /// for this Haul; its first lines say how to start it.
     MediaServer,
+    /// Sales analytics.
+    Analytics {
+        #[command(subcommand)]
+        command: AnalyticsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AnalyticsCommand {
+    /// Forget every sales rollup and count the record again.
+    Rebuild,
 }
 
 #[tokio::main]
@@ -91,6 +102,11 @@ async fn run(command: Command, config: Config) -> Result<(), haul_server::app::S
         Command::Migrate => println!("migrations applied"),
         Command::MediaServer => {}
         Command::Demo => haul_server::demo::fill(&state).await?,
+        Command::Analytics { command: AnalyticsCommand::Rebuild } => {
+            let started = std::time::Instant::now();
+            let orders = state.db.rebuild_analytics(state.clock.now(), 5_000).await.map_err(|e| e.to_string())?;
+            println!("analytics rebuilt from {orders} paid orders in {:.1} s", started.elapsed().as_secs_f64());
+        }
         Command::Serve { demo } => {
             if demo {
                 haul_server::demo::fill(&state).await?;

@@ -13,6 +13,7 @@ mod record;
 pub mod accounts;
 pub mod affiliate;
 pub mod aftersales;
+pub mod analytics;
 pub mod catalog;
 pub mod community;
 pub mod content;

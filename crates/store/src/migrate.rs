@@ -46,6 +46,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(22, "0022_coupons"),
     migration!(23, "0023_coupon_use"),
     migration!(24, "0024_platform_coupons"),
+    migration!(25, "0025_analytics"),
 ];
 
 impl Db {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod affiliate;
 pub mod aftersales;
+pub mod analytics;
 pub mod campaigns;
 pub mod cart;
 pub mod catalog;
@@ -76,6 +77,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(aftersales::router())
         .merge(reviews::router())
         .merge(coupons::router())
+        .merge(analytics::router())
         .merge(delivery::router())
         .merge(moderation::router())
         .merge(affiliate::router())

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod affiliate;
 pub mod aftersales;
+pub mod analytics;
 pub mod campaigns;
 pub mod catalog;
 pub mod comments;

@@ -2,6 +2,7 @@
 //! so tests can drain them by hand and several nodes can run them at once.
 
 pub mod aftersales;
+pub mod analytics;
 pub mod close_campaigns;
 pub mod close_deals;
 pub mod close_teams;
@@ -78,6 +79,9 @@ pub fn spawn(state: AppState) {
             }
             if let Err(e) = deliver_webhooks::run_once(&state).await {
                 tracing::warn!(error = %e.message, "deliver_webhooks failed");
+            }
+            if let Err(e) = analytics::run_once(&state).await {
+                tracing::warn!(error = %e.message, "analytics failed");
             }
         }
     });

@@ -8,6 +8,7 @@
 mod accounts;
 mod affiliate;
 mod aftersales;
+mod analytics;
 mod bad_input;
 mod catalog;
 mod comments;

@@ -1,0 +1,164 @@
+//! Sales figures: the public best-seller lists and a shop's dashboard, read
+//! from the rollups the analytics worker keeps (`store::analytics`). Every
+//! figure is defined in `docs/ANALYTICS.md`.
+
+use crate::AppState;
+use crate::auth::require_shop_staff;
+use crate::error::AppResult;
+use haul_domain::DomainError;
+use haul_domain::analytics::{self, DaySpan, Grain, Window};
+use haul_domain::ids::ShopId;
+use haul_store::accounts::User;
+use haul_store::analytics::{ChannelSales, ProductSales, Ranking};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+/// Where a viewer's days start when they do not say: Beijing, the home of
+/// the apps Haul learns from.
+pub const DEFAULT_OFFSET_MINUTES: i64 = 480;
+pub const MAX_LIST: i64 = 100;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct BestSellersQuery {
+    /// `1h`, `24h`, `7d` (the default) or `30d`, ending now.
+    pub window: Option<String>,
+    /// `units` (the default) or `gmv`.
+    pub by: Option<String>,
+    pub category_id: Option<i64>,
+    pub shop_id: Option<i64>,
+    /// 1 to 100; 20 if left out.
+    pub limit: Option<i64>,
+}
+
+/// The best-selling products over a rolling window.
+pub async fn best_sellers(state: &AppState, q: &BestSellersQuery) -> AppResult<(Window, Vec<ProductSales>)> {
+    let window = match q.window.as_deref() {
+        None | Some("") => Window::Week,
+        Some(w) => Window::parse(w).map_err(|_| DomainError::invalid("window", "1h, 24h, 7d or 30d"))?,
+    };
+    let by_gmv = match q.by.as_deref() {
+        None | Some("") | Some("units") => false,
+        Some("gmv") => true,
+        Some(_) => return Err(DomainError::invalid("by", "units or gmv").into()),
+    };
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=MAX_LIST).contains(&limit) {
+        return Err(DomainError::invalid("limit", format!("1 to {MAX_LIST}")).into());
+    }
+    let now = state.clock.now();
+    let ranking =
+        Ranking { grain: window.grain(), from: window.since(now), to: i64::MAX, category: q.category_id, shop: q.shop_id, by_gmv, limit };
+    Ok((window, state.db.best_sellers(&ranking).await?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct DashboardQuery {
+    /// The first and last day shown (`YYYY-MM-DD`, both included); the last 30 days if left out.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The viewer's time zone, in whole hours east of UTC (minutes); Beijing's if left out.
+    pub tz_offset_minutes: Option<i64>,
+}
+
+/// A shop's figures in one currency over the span.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Totals {
+    pub currency: String,
+    pub orders: i64,
+    pub gmv_minor: i64,
+    /// GMV less what was refunded of it.
+    pub net_gmv_minor: i64,
+    pub average_order_minor: Option<i64>,
+    /// Refunds made in the span, their amount, and per order (basis points).
+    pub refunds: i64,
+    pub refunds_minor: i64,
+    pub refund_rate_bps: Option<i64>,
+}
+
+/// One calendar day of a shop's sales in one currency.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Day {
+    /// The day's start (UTC milliseconds) and its date in the viewer's zone.
+    pub day_ms: i64,
+    pub date: String,
+    pub currency: String,
+    pub orders: i64,
+    pub gmv_minor: i64,
+    pub net_gmv_minor: i64,
+    pub refunds_minor: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Dashboard {
+    pub shop_id: i64,
+    pub from: String,
+    pub to: String,
+    pub tz_offset_minutes: i64,
+    pub totals: Vec<Totals>,
+    /// Distinct buyers in the span, exactly.
+    pub buyers: i64,
+    /// Every day of the span per currency sold in, empty days included.
+    pub days: Vec<Day>,
+    pub channels: Vec<ChannelSales>,
+    pub top_products: Vec<ProductSales>,
+}
+
+/// A shop's dashboard: its staff only.
+pub async fn dashboard(state: &AppState, user: &User, shop: ShopId, q: &DashboardQuery) -> AppResult<Dashboard> {
+    require_shop_staff(state, user, shop).await?;
+    let offset = analytics::offset_minutes(q.tz_offset_minutes, DEFAULT_OFFSET_MINUTES)?;
+    let span = DaySpan::parse(q.from.as_deref(), q.to.as_deref(), offset, state.clock.now())?;
+    let hours = state.db.shop_sales_by_hour(shop.get(), span.from, span.to).await?;
+    let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
+    let mut days: BTreeMap<(String, i64), Day> = BTreeMap::new();
+    for h in &hours {
+        let t = totals.entry(h.currency.clone()).or_insert_with(|| Totals { currency: h.currency.clone(), ..Totals::default() });
+        t.orders += h.orders;
+        t.gmv_minor += h.gross_minor;
+        t.net_gmv_minor += h.gross_minor - h.refunded_minor;
+        t.refunds += h.refunds;
+        t.refunds_minor += h.refunds_minor;
+        let day = analytics::local_day(h.bucket_ms, offset);
+        let d = days.entry((h.currency.clone(), day)).or_insert_with(|| empty_day(&h.currency, day, offset));
+        d.orders += h.orders;
+        d.gmv_minor += h.gross_minor;
+        d.net_gmv_minor += h.gross_minor - h.refunded_minor;
+        d.refunds_minor += h.refunds_minor;
+    }
+    for t in totals.values_mut() {
+        t.average_order_minor = analytics::average_order(t.gmv_minor, t.orders);
+        t.refund_rate_bps = analytics::rate_bps(t.refunds, t.orders);
+    }
+    for currency in totals.keys() {
+        for day in span.days() {
+            days.entry((currency.clone(), day)).or_insert_with(|| empty_day(currency, day, offset));
+        }
+    }
+    let ranking =
+        Ranking { grain: Grain::Hour, from: span.from, to: span.to, category: None, shop: Some(shop.get()), by_gmv: true, limit: 10 };
+    let date = |ms| haul_domain::community::local_date(haul_domain::Timestamp::from_millis(ms), offset);
+    Ok(Dashboard {
+        shop_id: shop.get(),
+        from: date(span.from),
+        to: date(span.to - 86_400_000),
+        tz_offset_minutes: offset,
+        totals: totals.into_values().collect(),
+        buyers: state.db.shop_buyer_count(shop.get(), span.from, span.to).await?,
+        days: days.into_values().collect(),
+        channels: state.db.shop_sales_by_channel(shop.get(), span.from, span.to).await?,
+        top_products: state.db.best_sellers(&ranking).await?,
+    })
+}
+
+fn empty_day(currency: &str, day: i64, offset: i64) -> Day {
+    Day {
+        day_ms: day,
+        date: haul_domain::community::local_date(haul_domain::Timestamp::from_millis(day), offset),
+        currency: currency.to_owned(),
+        orders: 0,
+        gmv_minor: 0,
+        net_gmv_minor: 0,
+        refunds_minor: 0,
+    }
+}

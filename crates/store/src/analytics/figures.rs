@@ -1,0 +1,124 @@
+//! What the dashboards and the best-seller lists read: sums over the
+//! rollups' buckets, never over the raw orders.
+
+use crate::{Db, Result};
+use haul_domain::analytics::Grain;
+use sqlx::AssertSqlSafe;
+
+record! {
+    /// A product's sales over a span: units (paid, not returned) and GMV net of refunds.
+    pub struct ProductSales {
+        pub product_id: i64,
+        pub title: String,
+        pub shop_id: i64,
+        pub shop_name: String,
+        pub currency: String,
+        pub units: i64,
+        pub gmv_minor: i64,
+    }
+}
+
+/// Which products to rank, over which buckets.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranking {
+    pub grain: Grain,
+    /// Bucket starts, `from` included, `to` excluded.
+    pub from: i64,
+    pub to: i64,
+    pub category: Option<i64>,
+    pub shop: Option<i64>,
+    /// By GMV rather than by units.
+    pub by_gmv: bool,
+    pub limit: i64,
+}
+
+record! {
+    /// A shop's orders over a span (or a bucket), per currency.
+    pub struct ShopSales {
+        pub bucket_ms: i64,
+        pub currency: String,
+        pub orders: i64,
+        /// Paid, shipping included, by payment time.
+        pub gross_minor: i64,
+        /// What was refunded of those orders.
+        pub refunded_minor: i64,
+        /// Refunds made in the span, and their amount.
+        pub refunds: i64,
+        pub refunds_minor: i64,
+    }
+}
+
+record! {
+    /// A shop's goods sold through one channel over a span.
+    pub struct ChannelSales {
+        pub channel: String,
+        pub currency: String,
+        pub units: i64,
+        pub gross_minor: i64,
+        pub refunded_minor: i64,
+    }
+}
+
+impl Db {
+    /// The best-selling products (on sale now, in shops that sell) over the
+    /// ranking's buckets; only what sold at least one unit that stayed sold.
+    pub async fn best_sellers(&self, r: &Ranking) -> Result<Vec<ProductSales>> {
+        let order = if r.by_gmv { "t.gmv_minor DESC, t.units DESC" } else { "t.units DESC, t.gmv_minor DESC" };
+        let sql = format!(
+            "SELECT t.product_id, p.title, p.shop_id, s.name AS shop_name, t.currency, t.units, t.gmv_minor FROM \
+             (SELECT product_id, currency, CAST(SUM(units - units_back) AS BIGINT) AS units, CAST(SUM(gross_minor - refunded_minor) AS BIGINT) AS gmv_minor \
+              FROM sales_rollups WHERE grain = $1 AND bucket_ms >= $2 AND bucket_ms < $3 AND ($4 = 0 OR category_id = $4) AND ($5 = 0 OR shop_id = $5) \
+              GROUP BY product_id, currency) t \
+             JOIN products p ON p.id = t.product_id JOIN shops s ON s.id = p.shop_id \
+             WHERE t.units > 0 AND p.status = 'active' AND s.status = 'active' ORDER BY {order}, t.product_id LIMIT $6"
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(r.grain.as_str())
+            .bind(r.from)
+            .bind(r.to)
+            .bind(r.category.unwrap_or(0))
+            .bind(r.shop.unwrap_or(0))
+            .bind(r.limit)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    /// A shop's sales per hour bucket in `[from, to)`, oldest first.
+    pub async fn shop_sales_by_hour(&self, shop: i64, from: i64, to: i64) -> Result<Vec<ShopSales>> {
+        Ok(sqlx::query_as(
+            "SELECT bucket_ms, currency, orders, gross_minor, refunded_minor, refunds, refunds_minor FROM shop_rollups \
+             WHERE shop_id = $1 AND grain = 'hour' AND bucket_ms >= $2 AND bucket_ms < $3 ORDER BY bucket_ms, currency",
+        )
+        .bind(shop)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// How many people bought from the shop in `[from, to)` (hour buckets), exactly.
+    pub async fn shop_buyer_count(&self, shop: i64, from: i64, to: i64) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(DISTINCT buyer_id) FROM shop_buyers WHERE shop_id = $1 AND bucket_ms >= $2 AND bucket_ms < $3")
+                .bind(shop)
+                .bind(from)
+                .bind(to)
+                .fetch_one(&self.read)
+                .await?;
+        Ok(n)
+    }
+
+    /// A shop's goods by channel in `[from, to)`, the biggest first.
+    pub async fn shop_sales_by_channel(&self, shop: i64, from: i64, to: i64) -> Result<Vec<ChannelSales>> {
+        Ok(sqlx::query_as(
+            "SELECT channel, currency, CAST(SUM(units - units_back) AS BIGINT) AS units, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor, \
+             CAST(SUM(refunded_minor) AS BIGINT) AS refunded_minor FROM sales_rollups \
+             WHERE shop_id = $1 AND grain = 'hour' AND bucket_ms >= $2 AND bucket_ms < $3 GROUP BY channel, currency ORDER BY gross_minor DESC, channel",
+        )
+        .bind(shop)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.read)
+        .await?)
+    }
+}

@@ -1,0 +1,107 @@
+//! Sales analytics: the rollups count paid orders and refunds once, the
+//! best-seller lists and a shop's dashboard read them, and a rebuild from
+//! the record gives the same figures.
+
+use haul_server::workers::analytics;
+use haul_testkit::{Account, TestApp, assert_error, spawn_app};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn best(app: &TestApp, query: &str) -> Vec<(i64, i64, i64)> {
+    let r = app.get(&format!("/api/v1/best-sellers?{query}"), None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let list: Value = r.json().await.unwrap();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["product_id"].as_i64().unwrap(), p["units"].as_i64().unwrap(), p["gmv_minor"].as_i64().unwrap()))
+        .collect()
+}
+
+async fn dashboard(app: &TestApp, who: &Account, shop: i64) -> Value {
+    let r = app.get(&format!("/api/v1/shops/{shop}/analytics"), Some(&who.token)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
+}
+
+async fn bought(app: &TestApp, who: &str, sku: i64, quantity: i64, pay: bool) -> (Account, i64) {
+    let buyer = app.sign_up(who).await;
+    let order = app.order_ok(&buyer, sku, quantity).await;
+    if pay {
+        app.pay(&buyer, order).await;
+    }
+    (buyer, order)
+}
+
+#[tokio::test]
+async fn paid_sales_count_once_refunds_come_off_and_a_rebuild_agrees() {
+    let app = spawn_app().await;
+    let oranges = app.shop_with_product(1_000, 100).await;
+    let tractor = app.shop_with_product(5_000, 100).await;
+    let (_, paid) = bought(&app, "ann", oranges.sku_id, 3, true).await;
+    bought(&app, "bob", tractor.sku_id, 1, true).await;
+    bought(&app, "carol", oranges.sku_id, 2, false).await;
+    assert_eq!(best(&app, "").await, vec![], "nothing counted before the worker runs");
+    assert_eq!(analytics::run_once(&app.state).await.unwrap(), 2, "the two paid orders, not the unpaid ones");
+    assert_eq!(analytics::run_once(&app.state).await.unwrap(), 0, "each once");
+    assert_eq!(best(&app, "window=7d").await, vec![(oranges.product_id, 3, 3_000), (tractor.product_id, 1, 5_000)]);
+    assert_eq!(best(&app, "by=gmv").await, vec![(tractor.product_id, 1, 5_000), (oranges.product_id, 3, 3_000)]);
+    assert_eq!(best(&app, &format!("shop_id={}", tractor.shop_id)).await, vec![(tractor.product_id, 1, 5_000)]);
+    assert_eq!(best(&app, "limit=1").await.len(), 1);
+
+    // A third of the oranges' order comes back: a box in units, ¥10.00 of GMV.
+    let body = json!({"amount_minor": 1_000, "reason": "one box bruised"});
+    let r = app.post(&format!("/api/v1/orders/{paid}/refunds"), Some(&oranges.merchant.token), &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(analytics::run_once(&app.state).await.unwrap(), 1);
+    assert_eq!(best(&app, "").await[0], (oranges.product_id, 2, 2_000));
+
+    let d = dashboard(&app, &oranges.merchant, oranges.shop_id).await;
+    let totals = &d["totals"][0];
+    assert_eq!(
+        (totals["orders"].as_i64(), totals["gmv_minor"].as_i64(), totals["net_gmv_minor"].as_i64(), totals["refunds_minor"].as_i64()),
+        (Some(1), Some(3_000), Some(2_000), Some(1_000))
+    );
+    assert_eq!((d["buyers"].as_i64(), totals["refund_rate_bps"].as_i64()), (Some(1), Some(10_000)));
+    assert_eq!(d["days"].as_array().unwrap().len(), 30, "every day of the last 30, empty ones too");
+    assert_eq!(d["days"][29]["gmv_minor"], 3_000, "today");
+    assert_eq!((d["channels"][0]["channel"].as_str(), d["channels"][0]["units"].as_i64()), (Some("search_browse"), Some(2)));
+    assert_eq!(d["top_products"][0]["product_id"], oranges.product_id);
+
+    // The rolling hour moves on; the day keeps them.
+    app.clock.advance_seconds(2 * 3600);
+    assert_eq!(best(&app, "window=1h").await, vec![]);
+    assert_eq!(best(&app, "window=24h").await.len(), 2);
+
+    let before =
+        (best(&app, "window=24h").await, best(&app, "window=30d&by=gmv").await, dashboard(&app, &oranges.merchant, oranges.shop_id).await);
+    assert_eq!(app.state.db.rebuild_analytics(app.state.clock.now(), 1).await.unwrap(), 2);
+    let after =
+        (best(&app, "window=24h").await, best(&app, "window=30d&by=gmv").await, dashboard(&app, &oranges.merchant, oranges.shop_id).await);
+    assert_eq!(before, after, "rebuilt and incremental figures agree");
+}
+
+#[tokio::test]
+async fn figures_are_asked_for_within_bounds_and_a_shop_shows_its_own_to_its_staff() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1_000, 10).await;
+    for bad in ["window=2d", "by=likes", "limit=0", "limit=101"] {
+        assert_error(app.get(&format!("/api/v1/best-sellers?{bad}"), None).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+            .await;
+    }
+    let stranger = app.sign_up("stranger").await;
+    let r = app.get(&format!("/api/v1/shops/{}/analytics", f.shop_id), Some(&stranger.token)).await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    let path = format!("/api/v1/shops/{}/analytics", f.shop_id);
+    for bad in ["from=2026-02-30", "from=2026-12-02&to=2026-12-01", "tz_offset_minutes=330", "from=2020-01-01&to=2026-01-01"] {
+        let r = app.get(&format!("{path}?{bad}"), Some(&f.merchant.token)).await;
+        assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    }
+    let d: Value =
+        app.get(&format!("{path}?from=2026-11-01&to=2026-11-07&tz_offset_minutes=0"), Some(&f.merchant.token)).await.json().await.unwrap();
+    assert_eq!(
+        (d["from"].as_str(), d["to"].as_str(), d["totals"].as_array().map(Vec::len)),
+        (Some("2026-11-01"), Some("2026-11-07"), Some(0))
+    );
+}
