@@ -276,7 +276,7 @@ pub struct MonthQuery {
     month: String,
 }
 
-fn csv_download(name: &str, body: String) -> axum::response::Response {
+pub(super) fn csv_download(name: &str, body: String) -> axum::response::Response {
     use axum::response::IntoResponse;
     let disposition = format!("attachment; filename=\"{name}\"");
     (

@@ -9,6 +9,8 @@ mod aftersales;
 mod cart;
 mod comments;
 mod community;
+mod analytics;
+mod charts;
 mod coupons;
 mod earnings;
 mod home;
@@ -129,6 +131,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/reviews/{id}/reply", post(reviews::reply))
         .route("/products/{id}/reviews", get(reviews::all))
         .route("/coupons/{id}/claim", post(coupons::claim))
+        .route("/best-sellers", get(analytics::best_sellers))
+        .route("/merchant/shops/{id}/dashboard", get(analytics::dashboard))
+        .route("/merchant/shops/{id}/sales.csv", get(analytics::export))
         .route("/aftersales", get(aftersales::list))
         .route("/aftersales/{id}", get(aftersales::view))
         .route("/aftersales/{id}/act", post(aftersales::act))

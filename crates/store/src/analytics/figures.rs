@@ -12,6 +12,7 @@ record! {
         pub title: String,
         pub shop_id: i64,
         pub shop_name: String,
+        pub image_key: Option<String>,
         pub currency: String,
         pub units: i64,
         pub gmv_minor: i64,
@@ -65,7 +66,7 @@ impl Db {
     pub async fn best_sellers(&self, r: &Ranking) -> Result<Vec<ProductSales>> {
         let order = if r.by_gmv { "t.gmv_minor DESC, t.units DESC" } else { "t.units DESC, t.gmv_minor DESC" };
         let sql = format!(
-            "SELECT t.product_id, p.title, p.shop_id, s.name AS shop_name, t.currency, t.units, t.gmv_minor FROM \
+            "SELECT t.product_id, p.title, p.shop_id, s.name AS shop_name, p.image_key, t.currency, t.units, t.gmv_minor FROM \
              (SELECT product_id, currency, CAST(SUM(units - units_back) AS BIGINT) AS units, CAST(SUM(gross_minor - refunded_minor) AS BIGINT) AS gmv_minor \
               FROM sales_rollups WHERE grain = $1 AND bucket_ms >= $2 AND bucket_ms < $3 AND ($4 = 0 OR category_id = $4) AND ($5 = 0 OR shop_id = $5) \
               GROUP BY product_id, currency) t \
