@@ -14,6 +14,7 @@ mod delivery;
 mod group;
 mod media;
 mod notes;
+mod sales;
 mod videos;
 
 type Result<T> = std::result::Result<T, StartError>;
@@ -778,10 +779,20 @@ pub async fn fill(state: &AppState) -> Result<()> {
     state.feed.refresh(&state.db, now).await?;
     let on_air = live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, fruit_skus, zh, now).await?;
     coupons(state, [(ShopId(fruit.id), fruit_owner), (ShopId(tea.id), tea_owner)], operator, on_air, shopper, zh, now).await?;
+    let farmer_video =
+        state.db.videos_of_creator(farmer, &haul_domain::page::PageRequest::parse(Some(1), None)?).await?.items.first().map(|v| v.id);
+    let stock = sales::Stock {
+        fruit: &fruit_stock.firsts,
+        tea: &tea_stock.firsts,
+        video: farmer_video,
+        room: (on_air.get(), fruit_owner.get()),
+        owners: [fruit_owner, tea_owner],
+    };
+    let sold = sales::fill(state, &hash, &ship_to, &stock, zh, now).await?;
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
     let language = if zh { "Simplified Chinese" } else { "English" };
     println!(
-        "Demo store ready in {language}: 4 shops, {count} products, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch, {written} notes at /notes, a live room at /live (stream into it with the key on its host page). Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
+        "Demo store ready in {language}: 4 shops, {count} products, {sold} orders over the last four weeks at /best-sellers, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch, {written} notes at /notes, a live room at /live (stream into it with the key on its host page). Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
     );
     Ok(())
 }

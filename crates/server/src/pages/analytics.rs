@@ -223,7 +223,12 @@ pub struct ExportQuery {
 
 /// One of the dashboard's tables as CSV: amounts in the currency's units,
 /// as numbers, each row with its currency.
-pub async fn export(State(state): State<AppState>, SignedIn(user): SignedIn, Path(shop): Path<i64>, Query(q): Query<ExportQuery>) -> PageResult {
+pub async fn export(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(shop): Path<i64>,
+    Query(q): Query<ExportQuery>,
+) -> PageResult {
     let d = figures::dashboard(&state, &user, ShopId(shop), &q.span).await?;
     let amount = |minor: i64, currency: &str| match haul_domain::Currency::parse(currency) {
         Ok(currency) => haul_domain::Money { minor, currency }.decimal(),
@@ -234,7 +239,11 @@ pub async fn export(State(state): State<AppState>, SignedIn(user): SignedIn, Pat
         "days" => {
             out.push_str("date,currency,orders,gmv,net_gmv,refunds\n");
             for day in &d.days {
-                let row = [amount(day.gmv_minor, &day.currency), amount(day.net_gmv_minor, &day.currency), amount(day.refunds_minor, &day.currency)];
+                let row = [
+                    amount(day.gmv_minor, &day.currency),
+                    amount(day.net_gmv_minor, &day.currency),
+                    amount(day.refunds_minor, &day.currency),
+                ];
                 out.push_str(&format!("{},{},{},{}\n", day.date, day.currency, day.orders, row.join(",")));
             }
         }

@@ -77,8 +77,7 @@ pub fn bars(title: &str, rows: &[(String, i64)], format: impl Fn(i64) -> String)
     const VALUE: i64 = 80;
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let height = ROW * rows.len().max(1) as i64;
-    let mut svg =
-        format!("<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"{}\">", escape(title));
+    let mut svg = format!("<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"{}\">", escape(title));
     for (i, (label, value)) in rows.iter().enumerate() {
         let top = i as i64 * ROW;
         let width = (WIDTH - LABEL - VALUE) * value.clamp(&0, &max) / max;
