@@ -97,7 +97,7 @@ pub async fn fill(
                 state.db.confirm_received(id, buyer, haul_domain::orders::event_notes::RECEIVED, at.plus_seconds(3 * DAY)).await?;
             }
             placed += 1;
-            if placed % 9 == 0 {
+            if placed.is_multiple_of(9) {
                 // A box arrived damaged: the shop refunds half the order.
                 let total = state.db.order(id).await?.order.total_minor;
                 let owner = stock.owners[usize::from(!fruit)];
