@@ -77,7 +77,8 @@ impl Terms {
         {
             return Err(E::invalid("discount", "less than the minimum spend"));
         }
-        if ends_at.millis() <= starts_at.millis() || ends_at.millis() - starts_at.millis() > MAX_DAYS * 86_400_000 {
+        let runs = ends_at.millis().checked_sub(starts_at.millis());
+        if runs.is_none_or(|ms| ms <= 0 || ms > MAX_DAYS * 86_400_000) {
             return Err(E::invalid("ends_at", format!("after it starts, and at most {MAX_DAYS} days later")));
         }
         if !(1..=MAX_TOTAL).contains(&total) {
@@ -165,6 +166,9 @@ pub fn claimable_at(terms: &Terms, now: Timestamp) -> Result<(), CouponRefusal> 
     }
 }
 
+/// The most coupons one order uses: one of the shop's, one of the platform's.
+pub const MAX_PER_ORDER: usize = 2;
+
 /// The coupons an order may use together: at most one paid by the shop
 /// (a shop, live or follower coupon) and one paid by the platform.
 pub fn stack(kinds: &[CouponKind]) -> Result<(), CouponRefusal> {
@@ -235,6 +239,8 @@ mod tests {
         assert!(Terms::parse(Some(2_000), None, 2_000, window, 50, 1).is_err(), "less than the minimum spend");
         assert!(Terms::parse(Some(500), None, 0, (T0, T0), 50, 1).is_err());
         assert!(Terms::parse(Some(500), None, 0, (T0, T0.plus_seconds(91 * 86_400)), 50, 1).is_err());
+        let far = (Timestamp::from_millis(-5_000_000_000_000_000_000), Timestamp::from_millis(5_000_000_000_000_000_000));
+        assert!(Terms::parse(Some(500), None, 0, far, 50, 1).is_err(), "no overflow past the 90 days");
         assert!(Terms::parse(Some(500), None, 0, window, 0, 1).is_err());
         assert!(Terms::parse(Some(500), None, 0, window, 5, 6).is_err(), "no more per person than in all");
     }

@@ -143,6 +143,7 @@ catalogue! {
     IllegalCaseStep = "illegal_case_step" (409): "the after-sales request cannot take this step now",
     NotCompletedYet = "not_completed_yet" (409): "an item is reviewed once its order has been received",
     AlreadyReviewed = "already_reviewed" (409): "the item has its review; add a follow-up instead",
+    ItemRefunded = "item_refunded" (409): "the item was refunded in full; there is no purchase left to review",
     AlreadyAdded = "already_added" (409): "a follow-up or a reply is added once and never changed",
     CouponNotStarted = "coupon_not_started" (409): "the coupon cannot be claimed yet",
     CouponEnded = "coupon_ended" (409): "the coupon has ended",

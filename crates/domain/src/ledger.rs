@@ -143,14 +143,20 @@ pub fn coupon_subsidy_reversed(shop: crate::ids::ShopId, settled: bool, amount: 
 }
 
 /// How much of an order's platform `subsidy` a refund of `refunding` takes
-/// back, when `refunded` of the `paid` amount went back before: the
-/// subsidy follows the share of the payment refunded, counted from the
-/// start so the parts round to exactly the whole at a full refund.
-pub fn subsidy_back(subsidy: i64, paid: i64, refunded: i64, refunding: i64) -> i64 {
-    if paid <= 0 || subsidy <= 0 {
+/// back, when `refunded` went back before: the subsidy (a discount on the
+/// goods) follows the share of the goods' payment `goods_paid` refunded,
+/// refunds counting against the goods before the shipping, and counted from
+/// the start so the parts round to exactly the whole once the goods are
+/// refunded.
+pub fn subsidy_back(subsidy: i64, goods_paid: i64, refunded: i64, refunding: i64) -> i64 {
+    if subsidy <= 0 {
         return 0;
     }
-    let share = |r: i64| (i128::from(subsidy) * i128::from(r.clamp(0, paid)) / i128::from(paid)) as i64;
+    if goods_paid <= 0 {
+        // The coupon paid for all of the goods: the first refund takes it back.
+        return if refunded <= 0 && refunding > 0 { subsidy } else { 0 };
+    }
+    let share = |r: i64| (i128::from(subsidy) * i128::from(r.clamp(0, goods_paid)) / i128::from(goods_paid)) as i64;
     share(refunded + refunding) - share(refunded)
 }
 
@@ -273,6 +279,9 @@ mod tests {
         assert_eq!(subsidy_back(500, 3_000, 1_000, 1_000), 167);
         assert_eq!(subsidy_back(500, 3_000, 2_000, 1_000), 167, "the whole at a full refund");
         assert_eq!(subsidy_back(0, 3_000, 0, 3_000), 0);
+        assert_eq!(subsidy_back(8_000, 8_800, 0, 8_800), 8_000, "the goods refunded, shipping kept: all of it");
+        assert_eq!(subsidy_back(8_000, 8_800, 8_800, 1_000), 0, "the shipping refunded after takes nothing more");
+        assert_eq!(subsidy_back(500, 0, 0, 800), 500, "free goods: the first refund takes it back");
     }
 
     proptest! {
@@ -280,8 +289,9 @@ mod tests {
         fn refunds_take_back_at_most_the_subsidy_and_all_of_it_at_the_end(
             subsidy in 0i64..100_000,
             parts in prop::collection::vec(1i64..10_000, 1..10),
+            shipping in 0i64..2_000,
         ) {
-            let paid: i64 = parts.iter().sum();
+            let paid: i64 = parts.iter().sum::<i64>() - shipping.min(parts.iter().sum());
             let mut refunded = 0;
             let mut back = 0;
             for p in &parts {

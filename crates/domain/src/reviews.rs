@@ -37,6 +37,8 @@ pub enum ReviewRefusal {
     NotCompleted,
     /// The line has its review.
     AlreadyReviewed,
+    /// The line was refunded in full: nothing bought is left to review.
+    Refunded,
     /// The follow-up, or the shop's reply, was given already.
     AlreadyAdded,
 }
@@ -47,6 +49,7 @@ impl ReviewRefusal {
             ReviewRefusal::NotTheBuyer => ErrorCode::NotABuyer,
             ReviewRefusal::NotCompleted => ErrorCode::NotCompletedYet,
             ReviewRefusal::AlreadyReviewed => ErrorCode::AlreadyReviewed,
+            ReviewRefusal::Refunded => ErrorCode::ItemRefunded,
             ReviewRefusal::AlreadyAdded => ErrorCode::AlreadyAdded,
         }
     }
@@ -56,6 +59,7 @@ impl ReviewRefusal {
             ReviewRefusal::NotTheBuyer => "only the buyer of this item can review it",
             ReviewRefusal::NotCompleted => "an item is reviewed once it has been received",
             ReviewRefusal::AlreadyReviewed => "this item has its review; add a follow-up instead",
+            ReviewRefusal::Refunded => "this item was refunded in full; there is no purchase left to review",
             ReviewRefusal::AlreadyAdded => "it can be added once, and never changed",
         }
     }

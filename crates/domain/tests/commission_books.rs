@@ -216,7 +216,7 @@ impl Books {
     /// `amount` goes back to the shopper, and the platform's share of it.
     fn refunded(&mut self, o: usize, amount: i64) -> Result<bool, TestCaseError> {
         let order = &mut self.orders[o];
-        let back = ledger::subsidy_back(order.subsidy, order.total(), order.refunded, amount);
+        let back = ledger::subsidy_back(order.subsidy, order.total() - order.shipping, order.refunded, amount);
         order.refunded += amount;
         self.ledger.post(ledger::refund(PROVIDER, order.shop, false, cny(amount)))?;
         if back > 0 {

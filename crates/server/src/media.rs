@@ -37,6 +37,16 @@ impl MediaStore {
         Ok(Self::url(key))
     }
 
+    /// Removes what `keys` stored (pictures of a request that was then
+    /// refused), so refused uploads leave nothing behind; best effort.
+    pub async fn remove(&self, keys: &[String]) {
+        for key in keys {
+            if let Err(e) = tokio::fs::remove_file(self.root.join(key)).await {
+                tracing::warn!(error = %e, key, "an unused upload was not removed");
+            }
+        }
+    }
+
     pub fn url(key: &str) -> String {
         format!("/media/{key}")
     }
@@ -78,6 +88,9 @@ pub fn text_field(parts: &[(String, Vec<u8>)], name: &str) -> String {
 pub const UPLOADS_AT_ONCE: usize = 4;
 /// How long an upload waits for its turn, and how long its body may stall.
 const UPLOAD_WAIT: Duration = Duration::from_secs(30);
+/// After its first `UPLOAD_WAIT`, an upload must keep up this average, so a
+/// sender trickling bytes cannot hold a turn for long.
+const MIN_BYTES_PER_SECOND: u64 = 16 * 1024;
 
 /// Every field of a multipart upload in order, names repeated as sent: files
 /// up to `max_file` bytes, text fields up to 64 KiB.
@@ -88,12 +101,22 @@ pub async fn read_upload(mut form: Multipart, max_file: usize) -> AppResult<Vec<
         .map_err(|_| AppError::new(ErrorCode::UploadsBusy, "many uploads are under way; try again in a minute"))?;
     let stalled = || AppError::new(ErrorCode::UploadStalled, "the upload stopped sending; try again");
     let broken = |e: MultipartError| AppError::new(ErrorCode::InvalidUpload, e.body_text());
+    let started = tokio::time::Instant::now();
+    let mut received: u64 = 0;
+    // A stall of `UPLOAD_WAIT`, or falling below the average, ends it.
+    let deadline = |received: u64| {
+        let average = started + UPLOAD_WAIT + Duration::from_secs(received / MIN_BYTES_PER_SECOND);
+        average.min(tokio::time::Instant::now() + UPLOAD_WAIT)
+    };
     let mut fields = Vec::new();
-    while let Some(mut field) = tokio::time::timeout(UPLOAD_WAIT, form.next_field()).await.map_err(|_| stalled())?.map_err(broken)? {
+    while let Some(mut field) =
+        tokio::time::timeout_at(deadline(received), form.next_field()).await.map_err(|_| stalled())?.map_err(broken)?
+    {
         let name = field.name().unwrap_or_default().to_owned();
         let max = if field.file_name().is_some() { max_file } else { 64 * 1024 };
         let mut bytes = Vec::new();
-        while let Some(chunk) = tokio::time::timeout(UPLOAD_WAIT, field.chunk()).await.map_err(|_| stalled())?.map_err(broken)? {
+        while let Some(chunk) = tokio::time::timeout_at(deadline(received), field.chunk()).await.map_err(|_| stalled())?.map_err(broken)? {
+            received += chunk.len() as u64;
             bytes.extend_from_slice(&chunk);
             if bytes.len() > max {
                 return Err(AppError::new(ErrorCode::FileTooLarge, format!("{name} is at most {max} bytes")));

@@ -51,10 +51,10 @@ pub(crate) async fn refund_in(
     line: Option<i64>,
     now: Timestamp,
 ) -> Result<Order> {
-    let (status, total, refunded, currency, shop_id, settled_at, subsidy): (String, i64, i64, String, i64, Option<i64>, i64) =
-        sqlx::query_as(
-            "SELECT status, total_minor, refunded_minor, currency, shop_id, settled_at, platform_discount_minor FROM orders WHERE id = $1",
-        )
+    type Row = (String, i64, i64, String, i64, Option<i64>, i64, i64);
+    let (status, total, refunded, currency, shop_id, settled_at, subsidy, shipping): Row = sqlx::query_as(
+        "SELECT status, total_minor, refunded_minor, currency, shop_id, settled_at, platform_discount_minor, shipping_minor FROM orders WHERE id = $1",
+    )
         .bind(id.get())
         .fetch_optional(&mut **tx)
         .await?
@@ -74,7 +74,7 @@ pub(crate) async fn refund_in(
     insert_refund(tx, id, payment, amount, reason, line, now).await?;
     let shop = ShopId(shop_id);
     crate::ledger::post(tx, &ledger::refund(&provider, shop, settled_at.is_some(), amount)?, Some(id.get()), now).await?;
-    let back = ledger::subsidy_back(subsidy, total, refunded, amount_minor);
+    let back = ledger::subsidy_back(subsidy, total - shipping, refunded, amount_minor);
     if back > 0 {
         let back = Money { minor: back, currency: amount.currency };
         crate::ledger::post(tx, &ledger::coupon_subsidy_reversed(shop, settled_at.is_some(), back)?, Some(id.get()), now).await?;

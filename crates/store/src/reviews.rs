@@ -82,13 +82,18 @@ impl Db {
             .bind(new.line)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or(StoreError::NotFound("order line"))?;
+            // A line that does not exist answers as one of someone else's: ids are not probed.
+            .ok_or(ReviewRefusal::NotTheBuyer)?;
         let o = order_in(&mut tx, OrderId(order)).await?;
         if o.buyer_id != new.author.get() {
             return Err(ReviewRefusal::NotTheBuyer.into());
         }
         if o.status != OrderStatus::Completed {
             return Err(ReviewRefusal::NotCompleted.into());
+        }
+        let refunded = crate::affiliate::commission::lines_refunded_in(&mut tx, OrderId(order)).await?;
+        if refunded.iter().any(|(id, paid, back)| *id == new.line && *back > 0 && back >= paid) {
+            return Err(ReviewRefusal::Refunded.into());
         }
         let keys = serde_json::to_string(new.image_keys).unwrap_or_else(|_| "[]".into());
         let inserted: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(

@@ -110,6 +110,7 @@ code-case_open = A request for this item is open already.
 code-illegal_case_step = The request cannot take this step now.
 code-not_completed_yet = An item is reviewed once its order has been received.
 code-already_reviewed = This item has its review; add a follow-up instead.
+code-item_refunded = This item was refunded in full; there is no purchase left to review.
 code-already_added = A follow-up or a reply is added once and never changed.
 code-coupon_not_started = The coupon cannot be claimed yet.
 code-coupon_ended = The coupon has ended.

@@ -110,6 +110,7 @@ code-case_open = 该商品已有进行中的售后申请。
 code-illegal_case_step = 当前售后状态下不能进行此操作。
 code-not_completed_yet = 确认收货后才能评价。
 code-already_reviewed = 该商品已评价，可以追加评价。
+code-item_refunded = 该商品已全额退款，无法评价。
 code-already_added = 追评和回复只能添加一次，且不能修改。
 code-coupon_not_started = 优惠券还未开始领取。
 code-coupon_ended = 优惠券已结束。

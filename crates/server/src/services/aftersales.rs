@@ -37,7 +37,13 @@ pub async fn open(state: &AppState, user: &User, order: OrderId, parts: Vec<(Str
     }
     let keys = state.media.put_pictures("aftersales", &parts, "images", aftersales::MAX_PICTURES).await?;
     let new = NewCase { buyer: user.user_id(), order, line, kind, quantity, reason: &reason, image_keys: &keys };
-    let case = state.db.open_case(new, &state.config.aftersale_deadlines(), state.clock.now()).await?;
+    let case = match state.db.open_case(new, &state.config.aftersale_deadlines(), state.clock.now()).await {
+        Ok(case) => case,
+        Err(e) => {
+            state.media.remove(&keys).await;
+            return Err(e.into());
+        }
+    };
     tell(state, &case, &merchant_side(state, &case).await?).await;
     Ok(case)
 }

@@ -57,6 +57,14 @@ pub struct PlaceOrder {
 pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idempotency: Option<&str>) -> AppResult<Placed> {
     let mut lines: Vec<(SkuId, Quantity)> = Vec::new();
     let clear_cart = input.from_cart_shop_id.is_some();
+    // Bounded before anything is looked up for them.
+    if input.coupon_claim_ids.len() > haul_domain::coupons::MAX_PER_ORDER {
+        let why = haul_domain::coupons::CouponRefusal::DoesNotStack.message();
+        return Err(haul_domain::DomainError::invalid("coupon_claim_ids", why).into());
+    }
+    if input.items.len() > MAX_LINES {
+        return Err(haul_domain::DomainError::invalid("items", format!("between 1 and {MAX_LINES} items")).into());
+    }
     if let Some(shop) = input.from_cart_shop_id {
         for item in state.db.cart(user.user_id()).await?.into_iter().filter(|i| i.shop_id == shop) {
             lines.push((SkuId(item.sku_id), Quantity::parse(item.quantity)?));

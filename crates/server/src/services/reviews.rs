@@ -39,7 +39,13 @@ pub async fn add(state: &AppState, user: &User, parts: Vec<(String, Vec<u8>)>) -
     let body = reviews::text("body", &field("body"), false)?;
     let keys = state.media.put_pictures("reviews", &parts, "images", reviews::MAX_PICTURES).await?;
     let new = NewReview { author: user.user_id(), line, rating, body: &body, image_keys: &keys };
-    Ok(view(state.db.add_review(new, state.clock.now()).await?))
+    match state.db.add_review(new, state.clock.now()).await {
+        Ok(review) => Ok(view(review)),
+        Err(e) => {
+            state.media.remove(&keys).await;
+            Err(e.into())
+        }
+    }
 }
 
 pub async fn follow_up(state: &AppState, user: &User, id: i64, text: &str) -> AppResult<ReviewView> {

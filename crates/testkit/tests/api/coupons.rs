@@ -152,6 +152,8 @@ async fn a_coupon_takes_its_discount_off_the_goods_and_everything_after_counts_w
     assert_error(place(&app, &stranger, f.sku_id, 2, &[claim_id]).await, StatusCode::CONFLICT, "coupon_not_held").await;
 
     assert_error(place(&app, &ann, f.sku_id, 2, &[claim_id, claim_id]).await, StatusCode::CONFLICT, "coupon_does_not_stack").await;
+    let many = vec![claim_id; 3];
+    assert_error(place(&app, &ann, f.sku_id, 2, &many).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     // ¥60.00 of goods, ¥10.00 off: ¥50.00 to pay; the coupon is used.
     let r = place(&app, &ann, f.sku_id, 2, &[claim_id]).await;
     assert_eq!(r.status(), StatusCode::CREATED);

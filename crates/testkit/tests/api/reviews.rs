@@ -54,6 +54,11 @@ async fn only_the_buyer_of_a_received_line_reviews_it_once_and_the_shop_replies_
     let ann_line = received(&app, &f, &ann).await;
     let stranger = app.sign_up("stranger").await;
     assert_error(write(&app, &stranger, ann_line, 1, 0).await, StatusCode::CONFLICT, "not_a_buyer").await;
+    assert_error(write(&app, &stranger, i64::MAX, 1, 0).await, StatusCode::CONFLICT, "not_a_buyer").await;
+    // Pictures of a refused review are not kept.
+    assert_error(write(&app, &stranger, ann_line, 1, 3).await, StatusCode::CONFLICT, "not_a_buyer").await;
+    let kept = std::fs::read_dir(app.state.media.root().join("reviews")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(kept, 0, "no picture left behind");
     assert_error(write(&app, &ann, ann_line, 6, 0).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_error(write(&app, &ann, ann_line, 5, 10).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(reviews(&app, f.product_id, "").await["total"], 0, "nothing refused was kept");
@@ -152,4 +157,41 @@ async fn a_shop_is_scored_on_its_reviews_and_its_after_sales() {
         (s["average"].as_f64(), s["reviews"].as_i64(), s["answered_on_time"].as_i64(), s["refund_rate"].as_f64()),
         (Some(4.0), Some(1), Some(100), Some(0.0))
     );
+}
+
+#[tokio::test]
+async fn a_line_refunded_in_full_is_not_reviewed_while_the_rest_of_the_order_is() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1_000, 10).await;
+    let body =
+        json!({"shop_id": f.shop_id, "title": "Eggs 30", "skus": [{"code": "E30", "options": "30 eggs", "price_minor": 2500, "stock": 5}]});
+    let product: Value = app.post("/api/v1/products", Some(&f.merchant.token), &body).await.json().await.unwrap();
+    let detail: Value = app.get(&format!("/api/v1/products/{}", product["id"]), None).await.json().await.unwrap();
+    let ann = app.sign_up("ann").await;
+    let address = json!({"recipient": "王小明", "phone": "13800138000", "province": "GD", "city": "深圳市", "district": "南山区", "street": "科技园路1号", "postcode": "518000"});
+    assert_eq!(app.post("/api/v1/addresses", Some(&ann.token), &address).await.status(), StatusCode::CREATED);
+    let items = json!({"items": [{"sku_id": f.sku_id, "quantity": 1}, {"sku_id": detail["skus"][0]["id"], "quantity": 1}]});
+    let order: Value = app.place(&ann, &items).await.json().await.unwrap();
+    let id = order["id"].as_i64().unwrap();
+    app.pay(&ann, id).await;
+    let tracking = json!({"carrier": "顺丰速运", "tracking_no": "SF1402000001"});
+    assert_eq!(app.post(&format!("/api/v1/orders/{id}/shipment"), Some(&f.merchant.token), &tracking).await.status(), StatusCode::OK);
+    assert_eq!(app.post(&format!("/api/v1/orders/{id}/received"), Some(&ann.token), &json!({})).await.status(), StatusCode::OK);
+    let lines: Vec<i64> = order["lines"].as_array().unwrap().iter().map(|l| l["id"].as_i64().unwrap()).collect();
+    let form =
+        reqwest::multipart::Form::new().text("line_id", lines[0].to_string()).text("kind", "refund_only").text("reason", "没收到这一件");
+    let case: Value = app
+        .request(Method::POST, &format!("/api/v1/orders/{id}/aftersales"), Some(&ann.token))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actions = format!("/api/v1/aftersales/{}/actions", case["id"]);
+    let accepted: Value = app.post(&actions, Some(&f.merchant.token), &json!({"action": "accept"})).await.json().await.unwrap();
+    assert_eq!(accepted["status"], "refunded");
+    assert_error(write(&app, &ann, lines[0], 5, 0).await, StatusCode::CONFLICT, "item_refunded").await;
+    assert_eq!(write(&app, &ann, lines[1], 4, 0).await.status(), StatusCode::CREATED);
 }
