@@ -214,11 +214,14 @@ fn tables(d: &Dashboard, lang: crate::i18n::Lang) -> Tables {
     }
 }
 
+/// The table, and the dashboard's span (not flattened: a flattened query
+/// reads every value as text, and the offset is a number).
 #[derive(Deserialize)]
 pub struct ExportQuery {
     table: String,
-    #[serde(flatten)]
-    span: DashboardQuery,
+    from: Option<String>,
+    to: Option<String>,
+    tz_offset_minutes: Option<i64>,
 }
 
 /// One of the dashboard's tables as CSV: amounts in the currency's units,
@@ -229,7 +232,8 @@ pub async fn export(
     Path(shop): Path<i64>,
     Query(q): Query<ExportQuery>,
 ) -> PageResult {
-    let d = figures::dashboard(&state, &user, ShopId(shop), &q.span).await?;
+    let span = DashboardQuery { from: q.from, to: q.to, tz_offset_minutes: q.tz_offset_minutes };
+    let d = figures::dashboard(&state, &user, ShopId(shop), &span).await?;
     let amount = |minor: i64, currency: &str| match haul_domain::Currency::parse(currency) {
         Ok(currency) => haul_domain::Money { minor, currency }.decimal(),
         Err(_) => minor.to_string(),
