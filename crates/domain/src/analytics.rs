@@ -61,6 +61,41 @@ pub fn channel(o: &LineOrigin) -> Channel {
     }
 }
 
+/// The content a line's sale is credited to, as `(kind, id)`: the touch
+/// attribution chose, else the live room or video whose buy button placed
+/// the order. Community campaigns are the leader's, not content.
+pub fn credited_content(touch: Option<(TouchKind, i64)>, room: Option<i64>, video: Option<i64>) -> Option<(TouchKind, i64)> {
+    match (touch, room, video) {
+        (Some((TouchKind::Community, _)), _, _) => None,
+        (Some(t), _, _) => Some(t),
+        (None, Some(room), _) => Some((TouchKind::LiveRoom, room)),
+        (None, None, Some(video)) => Some((TouchKind::Video, video)),
+        (None, None, None) => None,
+    }
+}
+
+crate::status_enum! {
+    /// What an activity count is about.
+    pub enum Subject { Product = "product", Shop = "shop", Video = "video", Note = "note" }
+}
+
+crate::status_enum! {
+    /// What was done, as the funnel and the content tables count it.
+    pub enum Metric {
+        /// Shown in a feed (a product: on a video shown that carries its card).
+        Impression = "impression",
+        /// A video watched, a note or a product page opened.
+        View = "view",
+        /// A product card tapped on a video.
+        Click = "click",
+        Share = "share",
+        /// Put in a cart.
+        Cart = "cart",
+        /// An order placed (paid or not).
+        Order = "order",
+    }
+}
+
 crate::status_enum! {
     /// The size of a rollup's buckets.
     pub enum Grain { Minute = "minute", Hour = "hour" }

@@ -166,6 +166,8 @@ pub struct Counts {
     /// How long the room was live.
     pub live_ms: i64,
     pub unique_viewers: i64,
+    /// Unique viewers who liked, chatted, shared or bought.
+    pub interacting: i64,
     pub comments: i64,
     pub likes: i64,
     pub shares: i64,
@@ -178,18 +180,21 @@ pub struct Counts {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Figures {
     pub average_viewers: f64,
-    /// (comments + likes + shares) / unique viewers.
+    /// Viewers who liked, chatted, shared or bought ÷ unique viewers.
     pub interaction_rate: f64,
     /// Buyers / unique viewers.
     pub conversion: f64,
+    /// GMV per thousand viewers (each viewer's entry is a view).
+    pub gpm_minor: Option<i64>,
 }
 
 pub fn figures(c: &Counts) -> Figures {
     let per_viewer = |n: i64| if c.unique_viewers > 0 { n as f64 / c.unique_viewers as f64 } else { 0.0 };
     Figures {
         average_viewers: if c.live_ms > 0 { c.viewer_ms as f64 / c.live_ms as f64 } else { 0.0 },
-        interaction_rate: per_viewer(c.comments + c.likes + c.shares),
+        interaction_rate: per_viewer(c.interacting),
         conversion: per_viewer(c.buyers),
+        gpm_minor: crate::analytics::gpm_minor(c.gmv_minor, c.unique_viewers),
     }
 }
 
@@ -269,6 +274,7 @@ mod tests {
             viewer_ms: 30 * 600_000,
             live_ms: 600_000,
             unique_viewers: 50,
+            interacting: 22,
             comments: 20,
             likes: 70,
             shares: 10,
@@ -278,8 +284,10 @@ mod tests {
         };
         let f = figures(&c);
         assert!((f.average_viewers - 30.0).abs() < 1e-9);
-        assert!((f.interaction_rate - 2.0).abs() < 1e-9);
+        assert!((f.interaction_rate - 0.44).abs() < 1e-9, "the seeds' 44%");
         assert!((f.conversion - 0.1).abs() < 1e-9);
-        assert_eq!(figures(&Counts::default()), Figures { average_viewers: 0.0, interaction_rate: 0.0, conversion: 0.0 });
+        assert_eq!(f.gpm_minor, Some(1_194_000), "¥597 over 50 viewers is ¥11,940 per thousand");
+        let none = Figures { average_viewers: 0.0, interaction_rate: 0.0, conversion: 0.0, gpm_minor: None };
+        assert_eq!(figures(&Counts::default()), none);
     }
 }

@@ -31,6 +31,8 @@ pub struct App {
     pub sessions: crate::auth::SessionCache,
     pub deals: Arc<crate::deals::DealEngine>,
     pub feed: crate::feed::FeedEngine,
+    /// Counts of page opens, cart adds and orders placed, until the analytics worker writes them.
+    pub tally: crate::tally::Tally,
     pub live: Arc<crate::live::LiveHub>,
     /// For Haul's own URLs only (the sandbox provider calling back).
     pub http: reqwest::Client,
@@ -108,6 +110,7 @@ impl AppState {
             payments: sandbox.clone(),
             sessions: crate::auth::SessionCache::default(),
             deals: crate::deals::DealEngine::start(db.clone(), redis),
+            tally: crate::tally::Tally::default(),
             feed: crate::feed::FeedEngine::new(
                 config.creator_health_threshold,
                 haul_domain::feed::pools::PoolConfig::parse(&config.feed_pools)?,

@@ -26,6 +26,7 @@ pub mod payouts;
 pub mod ratelimit;
 pub mod routes;
 pub mod services;
+pub mod tally;
 pub mod workers;
 
 pub use app::{AppState, serve};

@@ -119,6 +119,15 @@ pub(crate) fn values(backend: Backend, rows: usize, cols: usize) -> String {
     (0..rows).map(one).collect::<Vec<_>>().join(", ")
 }
 
+/// `n` parameters for an `IN (...)` list after `first - 1` others:
+/// positional on SQLite (see `db::values`), numbered on PostgreSQL.
+pub(crate) fn in_list(backend: Backend, first: usize, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => vec!["?"; n].join(", "),
+        Backend::Postgres => crate::db::params(first, n),
+    }
+}
+
 /// `$first, $first+1, ...`: `n` numbered parameters for an `IN (...)` list
 /// after `first - 1` others.
 pub(crate) fn params(first: usize, n: usize) -> String {

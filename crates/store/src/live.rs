@@ -8,6 +8,7 @@ use crate::db::values;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
+use haul_domain::analytics::Grain;
 use haul_domain::ids::{DealId, ProductId, RoomId, ShopId, UserId};
 use haul_domain::live::{BAG_LIMIT, Counts, RoomStatus};
 use haul_domain::page::{Page, PageRequest};
@@ -85,6 +86,14 @@ pub struct RoomDelta {
     pub viewer_ms: i64,
     /// The concurrent viewers seen now; the peak is raised to it.
     pub viewers_now: i64,
+}
+
+/// Viewers a hub saw since its last flush, as `(room, viewer)`: first-time
+/// ones, and ones who liked, chatted or shared.
+#[derive(Debug, Clone, Copy)]
+pub struct RoomSeen<'a> {
+    pub viewers: &'a [(i64, String)],
+    pub interacting: &'a [(i64, String)],
 }
 
 impl RoomDelta {
@@ -311,9 +320,22 @@ impl Db {
             .await?)
     }
 
-    /// Adds what the hub counted for each room, and records first-time viewers.
-    pub async fn add_room_counts(&self, deltas: &[(i64, RoomDelta)], viewers: &[(i64, String)], now: Timestamp) -> Result<()> {
+    /// Adds what the hub counted for each room (its viewers now, to the
+    /// minute's most), and records first-time and interacting viewers.
+    pub async fn add_room_counts(&self, deltas: &[(i64, RoomDelta)], seen: RoomSeen<'_>, now: Timestamp) -> Result<()> {
         let mut tx = self.write.begin().await?;
+        let minute = Grain::Minute.floor(now.millis());
+        for (room, d) in deltas.iter().filter(|(_, d)| d.viewers_now > 0) {
+            sqlx::query(
+                "INSERT INTO room_minutes (room_id, minute_ms, viewers) VALUES ($1, $2, $3) ON CONFLICT (room_id, minute_ms) \
+                 DO UPDATE SET viewers = CASE WHEN room_minutes.viewers < excluded.viewers THEN excluded.viewers ELSE room_minutes.viewers END",
+            )
+            .bind(room)
+            .bind(minute)
+            .bind(d.viewers_now)
+            .execute(&mut *tx)
+            .await?;
+        }
         for (room, d) in deltas.iter().filter(|(_, d)| !d.is_empty()) {
             sqlx::query(
                 "UPDATE live_rooms SET comments = comments + $2, likes = likes + $3, shares = shares + $4, viewer_ms = viewer_ms + $5, \
@@ -328,7 +350,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         }
-        for chunk in viewers.chunks(300) {
+        for chunk in seen.viewers.chunks(300) {
             let sql = format!(
                 "INSERT INTO live_viewers (room_id, viewer, first_seen) VALUES {} ON CONFLICT DO NOTHING",
                 values(self.backend(), chunk.len(), 3)
@@ -338,6 +360,13 @@ impl Db {
                 q = q.bind(*room).bind(viewer.as_str()).bind(now.millis());
             }
             q.execute(&mut *tx).await?;
+        }
+        for (room, viewer) in seen.interacting {
+            sqlx::query("UPDATE live_viewers SET interacted = 1 WHERE room_id = $1 AND viewer = $2 AND interacted = 0")
+                .bind(*room)
+                .bind(viewer.as_str())
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -352,8 +381,11 @@ impl Db {
                 .fetch_optional(&self.read)
                 .await?
                 .ok_or(StoreError::NotFound("room"))?;
-        let (unique,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM live_viewers WHERE room_id = $1").bind(room.get()).fetch_one(&self.read).await?;
+        let (unique, interacting): (i64, i64) =
+            sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(interacted), 0) AS BIGINT) FROM live_viewers WHERE room_id = $1")
+                .bind(room.get())
+                .fetch_one(&self.read)
+                .await?;
         let (orders, buyers, gmv): (i64, i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), COUNT(DISTINCT buyer_id), CAST(COALESCE(SUM(total_minor - refunded_minor), 0) AS BIGINT) FROM orders \
              WHERE paid_at IS NOT NULL AND refunded_minor < total_minor AND (room_id = $1 OR deal_id IN (SELECT id FROM flash_deals WHERE live_room_id = $1))",
@@ -367,6 +399,7 @@ impl Db {
             viewer_ms,
             live_ms,
             unique_viewers: unique,
+            interacting,
             comments,
             likes,
             shares,

@@ -47,6 +47,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(23, "0023_coupon_use"),
     migration!(24, "0024_platform_coupons"),
     migration!(25, "0025_analytics"),
+    migration!(26, "0026_activity"),
 ];
 
 impl Db {

@@ -37,7 +37,7 @@ async fn put_item(
     Json(input): Json<CartQuantity>,
 ) -> AppResult<StatusCode> {
     let quantity = Quantity::parse(input.quantity)?;
-    state.db.set_cart_item(user.user_id(), SkuId(sku), quantity, state.clock.now()).await?;
+    crate::services::orders::put_in_cart(&state, &user, SkuId(sku), quantity).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

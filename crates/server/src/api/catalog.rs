@@ -70,7 +70,9 @@ async fn create_product(
 
 #[utoipa::path(get, path = "/api/v1/products/{id}", tag = "catalog", responses((status = 200, body = ProductDetail), (status = 404)))]
 async fn get_product(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<ProductDetail>> {
-    Ok(axum::Json(visible_product(&state, ProductId(id), None).await?))
+    let product = visible_product(&state, ProductId(id), None).await?;
+    crate::services::analytics::product_viewed(&state, id, product.shop.id);
+    Ok(axum::Json(product))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

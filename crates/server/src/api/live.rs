@@ -11,7 +11,7 @@ use crate::live::protocol::Event;
 use crate::live::ws::Viewer;
 use crate::live::{LiveHub, moderation};
 use crate::services::live::{
-    FiguresView, NewRoomInput, create_room, end_stream, figures_view, pin_product, replace_bag, require_runs, runs_room, set_cover,
+    FiguresView, NewRoomInput, create_room, end_stream, pin_product, replace_bag, require_runs, runs_room, set_cover,
 };
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
@@ -245,8 +245,7 @@ async fn ban(
 #[utoipa::path(get, path = "/api/v1/live/rooms/{id}/figures", tag = "live", security(("bearer" = [])),
     responses((status = 200, body = FiguresView), (status = 403)))]
 async fn room_figures(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<FiguresView>> {
-    require_runs(&state, &user, id).await?;
-    Ok(axum::Json(figures_view(&state.db.room_counts(RoomId(id), state.clock.now()).await?)))
+    Ok(axum::Json(crate::services::live::room_figures(&state, &user, id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

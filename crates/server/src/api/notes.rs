@@ -48,7 +48,9 @@ async fn create(
 
 #[utoipa::path(get, path = "/api/v1/notes/{id}", tag = "notes", responses((status = 200, body = NoteView), (status = 404)))]
 async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<NoteView>> {
-    Ok(axum::Json(view(state.db.note(NoteId(id)).await?)))
+    let note = view(state.db.note(NoteId(id)).await?);
+    crate::services::analytics::note_viewed(&state, id);
+    Ok(axum::Json(note))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use haul_domain::ids::{DealId, RoomId, ShopId};
 use haul_domain::live::{ChatRules, RateLimit, RoomStatus};
 use haul_store::Db;
+use haul_store::live::RoomSeen;
 use protocol::{DealCard, Event, RoomCoupon};
 pub use redis_bus::RedisBus;
 use room::{Loaded, RoomHub};
@@ -224,6 +225,7 @@ impl LiveHub {
         let rooms: Vec<Arc<RoomHub>> = self.rooms().values().filter_map(|c| c.get().cloned()).collect();
         let mut deltas = Vec::new();
         let mut viewers = Vec::new();
+        let mut interacting = Vec::new();
         for room in rooms {
             let likes = room.likes_pending.swap(0, std::sync::atomic::Ordering::Relaxed);
             if likes > 0 {
@@ -244,12 +246,14 @@ impl LiveHub {
             let tick = room.tick(elapsed_ms, now.millis(), IDLE_MS);
             deltas.push((room.id, tick.delta));
             viewers.extend(tick.new_viewers.into_iter().map(|v| (room.id, v)));
+            interacting.extend(tick.interacting.into_iter().map(|v| (room.id, v)));
             if tick.idle {
                 self.rooms().remove(&room.id);
             }
         }
-        if (deltas.iter().any(|(_, d)| !d.is_empty()) || !viewers.is_empty())
-            && let Err(e) = self.db.add_room_counts(&deltas, &viewers, now).await
+        let seen = RoomSeen { viewers: &viewers, interacting: &interacting };
+        if (deltas.iter().any(|(_, d)| !d.is_empty()) || !viewers.is_empty() || !interacting.is_empty())
+            && let Err(e) = self.db.add_room_counts(&deltas, seen, now).await
         {
             tracing::warn!(error = %e, "live counters not written");
         }

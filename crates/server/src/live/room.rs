@@ -75,6 +75,9 @@ struct State {
     delta: RoomDelta,
     new_viewers: Vec<String>,
     seen_viewers: HashSet<String>,
+    /// Viewers who liked, chatted or shared, for the interaction rate.
+    new_interacting: Vec<String>,
+    interacting: HashSet<String>,
     /// Each node's viewers as it last reported: `(count, at_ms)`.
     presence: HashMap<String, (i64, i64)>,
     sent_viewers: i64,
@@ -103,6 +106,8 @@ impl RoomHub {
                 delta: RoomDelta::default(),
                 new_viewers: Vec::new(),
                 seen_viewers: HashSet::new(),
+                new_interacting: Vec::new(),
+                interacting: HashSet::new(),
                 presence: HashMap::new(),
                 sent_viewers: 0,
                 sent_likes: likes,
@@ -253,6 +258,15 @@ impl RoomHub {
         }
     }
 
+    /// Counts a viewer who liked, chatted or shared (once per room per node).
+    pub fn interacted(&self, viewer: &str) {
+        let mut s = self.state();
+        if !s.interacting.contains(viewer) {
+            s.interacting.insert(viewer.to_owned());
+            s.new_interacting.push(viewer.to_owned());
+        }
+    }
+
     pub fn leave(&self) {
         self.local_viewers.fetch_sub(1, Ordering::Relaxed);
     }
@@ -331,10 +345,11 @@ impl RoomHub {
         }
         let delta = std::mem::take(&mut s.delta);
         let new_viewers = std::mem::take(&mut s.new_viewers);
+        let interacting = std::mem::take(&mut s.new_interacting);
         s.idle_since = if local > 0 { None } else { Some(s.idle_since.unwrap_or(now_ms)) };
         let idle = s.idle_since.is_some_and(|since| now_ms - since >= idle_ms);
         s.pending.extend(updates.into_iter().map(|text| Frame { id: 0, text: text.into() }));
-        Tick { delta, new_viewers, idle }
+        Tick { delta, new_viewers, interacting, idle }
     }
 
     /// Sends the remaining stock of a deal when it changed.
@@ -349,6 +364,7 @@ impl RoomHub {
 pub struct Tick {
     pub delta: RoomDelta,
     pub new_viewers: Vec<String>,
+    pub interacting: Vec<String>,
     pub idle: bool,
 }
 

@@ -117,6 +117,9 @@ async fn command(state: &AppState, room: &RoomHub, viewer: &Viewer, text: &str) 
         return Err(refusal(ChatRefusal::SignInRequired));
     };
     let now = state.clock.now();
+    if matches!(command, Command::Chat { .. } | Command::Like { .. } | Command::Share) {
+        room.interacted(&viewer.key);
+    }
     match command {
         Command::Chat { text } => {
             // A refused text does not spend the rate limit.

@@ -3,7 +3,7 @@
 use super::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, form_key, money, render, see_other, to_order};
 use crate::AppState;
 use crate::auth::random_token;
-use crate::services::orders::{LineInput, PlaceOrder, place_order};
+use crate::services::orders::{LineInput, PlaceOrder, place_order, put_in_cart};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -203,7 +203,7 @@ pub async fn add(State(state): State<AppState>, SignedIn(user): SignedIn, Checke
         let product = state.db.sku(SkuId(f.sku_id)).await?.product_id;
         crate::services::earnings::record_touch(&state, &user, product, haul_domain::affiliate::TouchKind::Video, video).await?;
     }
-    state.db.set_cart_item(user.user_id(), SkuId(f.sku_id), quantity, state.clock.now()).await?;
+    put_in_cart(&state, &user, SkuId(f.sku_id), quantity).await?;
     Ok(see_other("/cart"))
 }
 
@@ -217,7 +217,7 @@ pub async fn update(State(state): State<AppState>, SignedIn(user): SignedIn, Che
     if f.quantity == 0 {
         state.db.remove_cart_item(user.user_id(), SkuId(f.sku_id)).await?;
     } else {
-        state.db.set_cart_item(user.user_id(), SkuId(f.sku_id), Quantity::parse(f.quantity)?, state.clock.now()).await?;
+        put_in_cart(&state, &user, SkuId(f.sku_id), Quantity::parse(f.quantity)?).await?;
     }
     Ok(see_other("/cart"))
 }

@@ -77,7 +77,7 @@ struct EarningsPage {
 }
 
 /// Where a piece of content lives, and its name on the page.
-fn content_link(lang: crate::i18n::Lang, kind: TouchKind, id: i64) -> (String, String) {
+pub(crate) fn content_link(lang: crate::i18n::Lang, kind: TouchKind, id: i64) -> (String, String) {
     let href = match kind {
         TouchKind::Video => format!("/videos/{id}"),
         TouchKind::Note => format!("/notes/{id}"),
@@ -112,7 +112,7 @@ pub(crate) async fn balance_rows(state: &AppState, party: Party) -> crate::error
 
 /// What the content is called where it lives: a video's caption, a note's
 /// or a room's title, a link's product; none when it is gone.
-async fn content_name(state: &AppState, kind: TouchKind, id: i64, links: &[haul_store::affiliate::ShareLink]) -> Option<String> {
+pub(crate) async fn content_name(state: &AppState, kind: TouchKind, id: i64, links: &[haul_store::affiliate::ShareLink]) -> Option<String> {
     let name = match kind {
         TouchKind::Video => state.db.video(VideoId(id)).await.ok()?.video.caption,
         TouchKind::Note => state.db.note(NoteId(id)).await.ok()?.note.title,

@@ -9,7 +9,7 @@ use crate::auth::WebUser;
 use crate::error::AppError;
 use crate::extract::Path;
 use crate::live::LiveHub;
-use crate::services::live::{FiguresView, NewRoomInput, create_room, end_stream, figures_view, pin_product, replace_bag, runs_room};
+use crate::services::live::{FiguresView, NewRoomInput, create_room, end_stream, pin_product, replace_bag, runs_room};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -136,9 +136,7 @@ struct HostPage {
 
 async fn host_page(state: &AppState, user: haul_store::accounts::User, csrf: &CsrfToken, id: i64, notice: Option<String>) -> PageResult {
     let room = state.db.room(RoomId(id)).await?;
-    if !runs_room(state, &user, &room).await? {
-        return Err(AppError::forbidden().into());
-    }
+    let figures = crate::services::live::room_figures(state, &user, id).await?;
     let bag = state.db.bag(RoomId(id)).await?;
     let currency = bag.first().map(|b| b.item.currency.clone()).unwrap_or_else(|| "CNY".into());
     Ok(render(&HostPage {
@@ -147,7 +145,7 @@ async fn host_page(state: &AppState, user: haul_store::accounts::User, csrf: &Cs
         stream_key: format!("{}?key={}", room.id, state.db.room_stream_key(RoomId(id)).await?),
         bag_ids: bag.iter().map(|b| b.item.product_id.to_string()).collect::<Vec<_>>().join(", "),
         bag: cards(bag),
-        figures: figures_view(&state.db.room_counts(RoomId(id), state.clock.now()).await?),
+        figures,
         currency,
         grace: state.config.live_end_grace_seconds,
         room,

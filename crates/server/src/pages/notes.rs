@@ -107,6 +107,7 @@ pub async fn note(
     Path(id): Path<i64>,
 ) -> PageResult {
     let n = view(state.db.note(NoteId(id)).await?);
+    crate::services::analytics::note_viewed(&state, id);
     let stars = n.detail.note.rating.map(|r| "★".repeat(r as usize) + &"☆".repeat(5 - r as usize)).unwrap_or_default();
     let comments = state.db.note_comments(NoteId(id), 50).await?;
     // A sponsorship is proposed by one side and accepted by the other.

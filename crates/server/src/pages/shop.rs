@@ -206,6 +206,7 @@ pub async fn product(
     headers: axum::http::HeaderMap,
 ) -> PageResult {
     let p = visible_product(&state, ProductId(id), user.as_ref()).await?;
+    crate::services::analytics::product_viewed(&state, id, p.shop.id);
     let tapped = via
         .via
         .as_deref()

@@ -6,10 +6,12 @@ use crate::AppState;
 use crate::auth::require_shop_staff;
 use crate::error::AppResult;
 use haul_domain::DomainError;
-use haul_domain::analytics::{self, DaySpan, Grain, Window};
+use haul_domain::analytics::{self, DaySpan, Grain, Metric, Subject, Window};
+use haul_domain::ids::RoomId;
 use haul_domain::ids::ShopId;
 use haul_store::accounts::User;
-use haul_store::analytics::{ChannelSales, ProductSales, Ranking};
+use haul_store::analytics::{ChannelSales, ContentOf, ContentSales, ProductSales, Ranking};
+use haul_store::orders::OrderDetail;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -102,6 +104,40 @@ pub struct Dashboard {
     pub days: Vec<Day>,
     pub channels: Vec<ChannelSales>,
     pub top_products: Vec<ProductSales>,
+    pub funnel: Funnel,
+    /// The videos, notes, rooms and creators' links that sold most, by GMV net of refunds.
+    pub top_content: Vec<ContentRow>,
+}
+
+/// From being seen to being paid, over the span (docs/ANALYTICS.md).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Funnel {
+    /// Showings of the shop's products on videos in feeds.
+    pub impressions: i64,
+    /// Openings of the shop's product pages.
+    pub product_views: i64,
+    /// New cart lines of the shop's products.
+    pub cart_adds: i64,
+    /// Orders placed, paid or not.
+    pub orders_placed: i64,
+    /// Orders paid (by payment time).
+    pub orders_paid: i64,
+    /// Paid orders ÷ product views (basis points).
+    pub conversion_bps: Option<i64>,
+}
+
+/// A piece of content with what it did and what it sold over the span.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContentRow {
+    #[serde(flatten)]
+    pub sales: ContentSales,
+    /// Views of a video or a note in the span; a room's unique viewers.
+    pub views: Option<i64>,
+    /// Product cards tapped (videos).
+    pub clicks: Option<i64>,
+    pub net_gmv_minor: i64,
+    /// Net GMV per thousand views.
+    pub gpm_minor: Option<i64>,
 }
 
 /// A shop's dashboard: its staff only.
@@ -137,6 +173,18 @@ pub async fn dashboard(state: &AppState, user: &User, shop: ShopId, q: &Dashboar
     }
     let ranking =
         Ranking { grain: Grain::Hour, from: span.from, to: span.to, category: None, shop: Some(shop.get()), by_gmv: true, limit: 10 };
+    let mut funnel = Funnel { orders_paid: totals.values().map(|t| t.orders).sum(), ..Funnel::default() };
+    for (metric, n) in state.db.shop_activity(shop.get(), span.from, span.to).await? {
+        match Metric::parse(&metric) {
+            Ok(Metric::Impression) => funnel.impressions = n,
+            Ok(Metric::View) => funnel.product_views = n,
+            Ok(Metric::Cart) => funnel.cart_adds = n,
+            Ok(Metric::Order) => funnel.orders_placed = n,
+            _ => {}
+        }
+    }
+    funnel.conversion_bps = analytics::rate_bps(funnel.orders_paid, funnel.product_views);
+    let top = state.db.top_content(ContentOf::Shop(shop.get()), span.from, span.to, 10).await?;
     let date = |ms| haul_domain::community::local_date(haul_domain::Timestamp::from_millis(ms), offset);
     Ok(Dashboard {
         shop_id: shop.get(),
@@ -148,7 +196,32 @@ pub async fn dashboard(state: &AppState, user: &User, shop: ShopId, q: &Dashboar
         days: days.into_values().collect(),
         channels: state.db.shop_sales_by_channel(shop.get(), span.from, span.to).await?,
         top_products: state.db.best_sellers(&ranking).await?,
+        funnel,
+        top_content: content_rows(state, top, span.from, span.to).await?,
     })
+}
+
+/// Adds what the content did (views, clicks) to what it sold.
+pub async fn content_rows(state: &AppState, sales: Vec<ContentSales>, from: i64, to: i64) -> AppResult<Vec<ContentRow>> {
+    let ids = |kind: &str| sales.iter().filter(|s| s.subject_kind == kind).map(|s| s.subject_id).collect::<Vec<_>>();
+    let mut counts: BTreeMap<(&str, i64, String), i64> = BTreeMap::new();
+    for (kind, subject) in [("video", Subject::Video), ("note", Subject::Note)] {
+        for c in state.db.activity_of(subject, &ids(kind), from, to).await? {
+            counts.insert((kind, c.subject_id, c.metric), c.count);
+        }
+    }
+    let mut rows = Vec::new();
+    for s in sales {
+        let views = match s.subject_kind.as_str() {
+            "video" | "note" => Some(counts.get(&(s.subject_kind.as_str(), s.subject_id, "view".to_owned())).copied().unwrap_or(0)),
+            "live_room" => Some(state.db.room_counts(RoomId(s.subject_id), state.clock.now()).await?.unique_viewers),
+            _ => None,
+        };
+        let clicks = (s.subject_kind == "video").then(|| counts.get(&("video", s.subject_id, "click".to_owned())).copied().unwrap_or(0));
+        let net = s.gross_minor - s.refunded_minor;
+        rows.push(ContentRow { views, clicks, net_gmv_minor: net, gpm_minor: views.and_then(|v| analytics::gpm_minor(net, v)), sales: s });
+    }
+    Ok(rows)
 }
 
 fn empty_day(currency: &str, day: i64, offset: i64) -> Day {
@@ -161,4 +234,21 @@ fn empty_day(currency: &str, day: i64, offset: i64) -> Day {
         net_gmv_minor: 0,
         refunds_minor: 0,
     }
+}
+
+/// An order placed: the metric, and the shop's funnel.
+pub fn order_placed(state: &AppState, order: &OrderDetail) {
+    crate::metrics::order_placed();
+    let now = state.clock.now();
+    state.tally.count(Subject::Shop, order.order.shop_id, Metric::Order, order.order.shop_id, now);
+}
+
+/// A product's page opened (the web page or the API's detail).
+pub fn product_viewed(state: &AppState, product: i64, shop: i64) {
+    state.tally.count(Subject::Product, product, Metric::View, shop, state.clock.now());
+}
+
+/// A note opened.
+pub fn note_viewed(state: &AppState, note: i64) {
+    state.tally.count(Subject::Note, note, Metric::View, 0, state.clock.now());
 }

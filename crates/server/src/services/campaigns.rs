@@ -135,7 +135,7 @@ pub async fn place(state: &AppState, user: &User, id: CampaignId, input: &Campai
     };
     let placed = state.db.order_from_campaign(id, order).await?;
     if placed.is_new() {
-        crate::metrics::order_placed();
+        crate::services::analytics::order_placed(state, placed.order());
     }
     Ok(placed)
 }

@@ -115,7 +115,7 @@ pub async fn buy(state: &AppState, user: &User, deal: i64, quantity: i64, key: S
         })
         .await?;
     if placed.is_new() {
-        crate::metrics::order_placed();
+        crate::services::analytics::order_placed(state, placed.order());
     }
     Ok(placed)
 }

@@ -12,6 +12,7 @@ use haul_domain::accounts::Role;
 use haul_domain::ids::{ProductId, RoomId, ShopId};
 use haul_domain::live::{Counts, Figures, RoomStatus, figures};
 use haul_store::accounts::User;
+use haul_store::analytics::{RoomSalesMinute, RoomViewersMinute};
 use haul_store::live::{NewRoom, Room};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -136,17 +137,31 @@ pub struct FiguresView {
     pub comments: i64,
     pub likes: i64,
     pub shares: i64,
-    /// (comments + likes + shares) / unique viewers.
+    /// Viewers who liked, chatted, shared or bought ÷ unique viewers.
     pub interaction_rate: f64,
     pub orders: i64,
     pub gmv_minor: i64,
+    /// GMV per thousand viewers.
+    pub gpm_minor: Option<i64>,
+    /// The most viewers at once in each minute the room had any.
+    pub viewers_by_minute: Vec<RoomViewersMinute>,
+    /// Paid orders per minute of payment (counted by the analytics worker).
+    pub sales_by_minute: Vec<RoomSalesMinute>,
     /// Buyers / unique viewers.
     pub conversion: f64,
     pub live_seconds: i64,
 }
 
-pub fn figures_view(c: &Counts) -> FiguresView {
-    let Figures { average_viewers, interaction_rate, conversion } = figures(c);
+/// A room's figures and its minute-by-minute report: those who run it only.
+pub async fn room_figures(state: &AppState, user: &User, room: i64) -> AppResult<FiguresView> {
+    require_runs(state, user, room).await?;
+    let counts = state.db.room_counts(RoomId(room), state.clock.now()).await?;
+    let (viewers, sales) = state.db.room_minutes(room).await?;
+    Ok(figures_view(&counts, viewers, sales))
+}
+
+fn figures_view(c: &Counts, viewers_by_minute: Vec<RoomViewersMinute>, sales_by_minute: Vec<RoomSalesMinute>) -> FiguresView {
+    let Figures { average_viewers, interaction_rate, conversion, gpm_minor } = figures(c);
     FiguresView {
         peak_viewers: c.peak_viewers,
         average_viewers,
@@ -157,6 +172,9 @@ pub fn figures_view(c: &Counts) -> FiguresView {
         interaction_rate,
         orders: c.orders,
         gmv_minor: c.gmv_minor,
+        gpm_minor,
+        viewers_by_minute,
+        sales_by_minute,
         conversion,
         live_seconds: c.live_ms / 1000,
     }

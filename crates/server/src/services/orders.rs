@@ -8,6 +8,7 @@ use crate::auth::{can_manage_shop, require_shop_staff};
 use crate::error::{AppError, AppResult};
 use haul_domain::ErrorCode;
 use haul_domain::affiliate::TouchKind;
+use haul_domain::analytics::{Metric, Subject};
 use haul_domain::delivery::{Address, Fulfilment};
 use haul_domain::ids::{OrderId, RoomId, ShopId, SkuId, VideoId};
 use haul_domain::inventory::Quantity;
@@ -112,9 +113,20 @@ pub async fn place_order(state: &AppState, user: &User, input: &PlaceOrder, idem
     };
     let placed = state.db.place_order(checkout).await?;
     if placed.is_new() {
-        crate::metrics::order_placed();
+        crate::services::analytics::order_placed(state, placed.order());
     }
     Ok(placed)
+}
+
+/// Puts a SKU in the buyer's cart, or sets its quantity there; a new line
+/// counts as an add to cart in the shop's funnel. Shared with the cart page.
+pub async fn put_in_cart(state: &AppState, user: &User, sku: SkuId, quantity: Quantity) -> AppResult<()> {
+    let now = state.clock.now();
+    let put = state.db.set_cart_item(user.user_id(), sku, quantity, now).await?;
+    if put.added {
+        state.tally.count(Subject::Product, put.product_id, Metric::Cart, put.shop_id, now);
+    }
+    Ok(())
 }
 
 /// How the buyer receives an order: collected with a fresh code, or

@@ -123,3 +123,76 @@ impl Db {
         .await?)
     }
 }
+
+record! {
+    /// What a piece of content sold over a span, in one currency.
+    pub struct ContentSales {
+        /// `video`, `note`, `showcase`, `share_link` or `live_room`.
+        pub subject_kind: String,
+        pub subject_id: i64,
+        pub creator_id: i64,
+        pub currency: String,
+        pub orders: i64,
+        /// Paid, not refunded.
+        pub units: i64,
+        pub gross_minor: i64,
+        pub refunded_minor: i64,
+    }
+}
+
+record! {
+    /// The orders paid from a live room in one minute, in one currency.
+    pub struct RoomSalesMinute {
+        pub minute_ms: i64,
+        pub currency: String,
+        pub orders: i64,
+        pub gross_minor: i64,
+    }
+}
+
+record! {
+    /// The most viewers a live room had at once in one minute.
+    pub struct RoomViewersMinute {
+        pub minute_ms: i64,
+        pub viewers: i64,
+    }
+}
+
+/// Whose content to rank.
+#[derive(Debug, Clone, Copy)]
+pub enum ContentOf {
+    Shop(i64),
+    Creator(i64),
+}
+
+impl Db {
+    /// The content that sold most (GMV net of refunds) in `[from, to)`, for a shop or a creator.
+    pub async fn top_content(&self, of: ContentOf, from: i64, to: i64, limit: i64) -> Result<Vec<ContentSales>> {
+        let (column, id) = match of {
+            ContentOf::Shop(id) => ("shop_id", id),
+            ContentOf::Creator(id) => ("creator_id", id),
+        };
+        let sql = format!(
+            "SELECT subject_kind, subject_id, MAX(creator_id) AS creator_id, currency, CAST(SUM(orders) AS BIGINT) AS orders, \
+             CAST(SUM(units) AS BIGINT) AS units, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor, CAST(SUM(refunded_minor) AS BIGINT) AS refunded_minor \
+             FROM content_sales WHERE {column} = $1 AND bucket_ms >= $2 AND bucket_ms < $3 GROUP BY subject_kind, subject_id, currency \
+             ORDER BY SUM(gross_minor - refunded_minor) DESC, subject_kind, subject_id LIMIT $4"
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id).bind(from).bind(to).bind(limit).fetch_all(&self.read).await?)
+    }
+
+    /// A live room's viewers and paid orders, minute by minute, oldest first.
+    pub async fn room_minutes(&self, room: i64) -> Result<(Vec<RoomViewersMinute>, Vec<RoomSalesMinute>)> {
+        let viewers = sqlx::query_as("SELECT minute_ms, viewers FROM room_minutes WHERE room_id = $1 ORDER BY minute_ms")
+            .bind(room)
+            .fetch_all(&self.read)
+            .await?;
+        let sales = sqlx::query_as(
+            "SELECT minute_ms, currency, orders, gross_minor FROM room_sales WHERE room_id = $1 ORDER BY minute_ms, currency",
+        )
+        .bind(room)
+        .fetch_all(&self.read)
+        .await?;
+        Ok((viewers, sales))
+    }
+}

@@ -3,12 +3,12 @@
 //! transaction, so a sale is counted once whichever node (or restart) gets
 //! to it. Off the order's hot path: the flash-deal writer writes nothing here.
 
-use crate::db::{Backend, backend_of, values};
+use crate::db::{backend_of, values};
 use crate::{Db, Result};
 use haul_domain::Timestamp;
 use haul_domain::affiliate::TouchKind;
 use haul_domain::aftersales::line_refunds;
-use haul_domain::analytics::{Grain, LineOrigin, MINUTES_KEPT_MS, channel, units_back};
+use haul_domain::analytics::{Grain, LineOrigin, MINUTES_KEPT_MS, channel, credited_content, units_back};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,6 +41,8 @@ record! {
         pub quantity: i64,
         pub paid_minor: i64,
         pub touch_kind: Option<String>,
+        pub touch_id: Option<i64>,
+        pub creator_id: Option<i64>,
     }
 }
 
@@ -69,12 +71,22 @@ struct SalesSums {
 /// `(shop, grain, bucket, currency)` → orders, gross, refunded, refunds, refunds' amount.
 type ShopKey = (i64, &'static str, i64, String);
 
+/// `(kind, content, hour, currency, shop)` → creator, orders, units, gross, refunded.
+type ContentKey = (&'static str, i64, i64, String, i64);
+
+/// `(room, minute, currency)` → orders, gross.
+type RoomKey = (i64, i64, String);
+
 /// Sums about to be added to the rollups.
 #[derive(Default)]
 struct Batch {
     sales: BTreeMap<SalesKey, SalesSums>,
     shops: BTreeMap<ShopKey, [i64; 5]>,
     buyers: BTreeSet<(i64, i64, i64)>,
+    content: BTreeMap<ContentKey, [i64; 5]>,
+    rooms: BTreeMap<RoomKey, [i64; 2]>,
+    /// `(room, viewer)`: buyers from a room interacted with it.
+    room_buyers: BTreeSet<(i64, String)>,
 }
 
 impl Batch {
@@ -102,6 +114,19 @@ impl Batch {
             s.gross += delta.gross;
             s.units_back += delta.units_back;
             s.refunded += delta.refunded;
+        }
+    }
+
+    /// Adds to what the content credited with the line sold (`room`: the
+    /// room the order came from, its deal's included).
+    fn content(&mut self, o: &PaidOrder, l: &Line, room: Option<i64>, delta: [i64; 4]) {
+        let touch = l.touch_kind.as_deref().and_then(|k| TouchKind::parse(k).ok()).zip(l.touch_id);
+        let Some((kind, id)) = credited_content(touch, room, o.video_id) else { return };
+        let key = (kind.as_str(), id, Grain::Hour.floor(o.paid_at), o.currency.clone(), o.shop_id);
+        let sums = self.content.entry(key).or_default();
+        sums[0] = l.creator_id.unwrap_or(0);
+        for (sum, d) in sums[1..].iter_mut().zip(delta) {
+            *sum += d;
         }
     }
 
@@ -150,6 +175,45 @@ impl Batch {
             }
             q.execute(&mut **tx).await?;
         }
+        let content: Vec<_> = self.content.into_iter().collect();
+        for chunk in content.chunks(500) {
+            let sql = format!(
+                "INSERT INTO content_sales (subject_kind, subject_id, bucket_ms, currency, shop_id, creator_id, orders, units, gross_minor, refunded_minor) \
+                 VALUES {} ON CONFLICT (subject_kind, subject_id, bucket_ms, currency, shop_id) DO UPDATE SET orders = content_sales.orders + excluded.orders, \
+                 units = content_sales.units + excluded.units, gross_minor = content_sales.gross_minor + excluded.gross_minor, \
+                 refunded_minor = content_sales.refunded_minor + excluded.refunded_minor",
+                values(backend, chunk.len(), 10)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for ((kind, id, bucket, currency, shop), s) in chunk {
+                q = q.bind(*kind).bind(*id).bind(*bucket).bind(currency.as_str()).bind(*shop);
+                for v in s {
+                    q = q.bind(*v);
+                }
+            }
+            q.execute(&mut **tx).await?;
+        }
+        let rooms: Vec<_> = self.rooms.into_iter().collect();
+        for chunk in rooms.chunks(500) {
+            let sql = format!(
+                "INSERT INTO room_sales (room_id, minute_ms, currency, orders, gross_minor) VALUES {} \
+                 ON CONFLICT (room_id, minute_ms, currency) DO UPDATE SET orders = room_sales.orders + excluded.orders, \
+                 gross_minor = room_sales.gross_minor + excluded.gross_minor",
+                values(backend, chunk.len(), 5)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for ((room, minute, currency), [orders, gross]) in chunk {
+                q = q.bind(*room).bind(*minute).bind(currency.as_str()).bind(*orders).bind(*gross);
+            }
+            q.execute(&mut **tx).await?;
+        }
+        for (room, viewer) in &self.room_buyers {
+            sqlx::query("UPDATE live_viewers SET interacted = 1 WHERE room_id = $1 AND viewer = $2 AND interacted = 0")
+                .bind(*room)
+                .bind(viewer.as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
         let buyers: Vec<_> = self.buyers.into_iter().collect();
         for chunk in buyers.chunks(500) {
             let sql = format!(
@@ -166,21 +230,12 @@ impl Batch {
     }
 }
 
-/// `n` parameters for an `IN (...)` list after `first - 1` others:
-/// positional on SQLite (see `db::values`), numbered on PostgreSQL.
-fn in_list(backend: Backend, first: usize, n: usize) -> String {
-    match backend {
-        Backend::Sqlite => vec!["?"; n].join(", "),
-        Backend::Postgres => crate::db::params(first, n),
-    }
-}
-
 async fn lines_of(tx: &mut Transaction<'_, Any>, orders: &[i64]) -> Result<Vec<Line>> {
     let sql = format!(
         "SELECT l.id, l.order_id, l.product_id, COALESCE(p.category_id, 0) AS category_id, l.quantity, \
-         l.unit_price_minor * l.quantity - l.discount_minor AS paid_minor, l.touch_kind \
+         l.unit_price_minor * l.quantity - l.discount_minor AS paid_minor, l.touch_kind, l.touch_id, l.creator_id \
          FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id IN ({}) ORDER BY l.order_id, l.id",
-        in_list(backend_of(tx), 1, orders.len())
+        crate::db::in_list(backend_of(tx), 1, orders.len())
     );
     let mut q = sqlx::query_as(AssertSqlSafe(sql));
     for id in orders {
@@ -204,8 +259,8 @@ impl Db {
         // Only what this transaction marks is counted here (another node may have taken the rest).
         let sql = format!(
             "UPDATE orders SET rolled_at = {} WHERE rolled_at IS NULL AND id IN ({}) RETURNING {ORDER_COLUMNS}",
-            in_list(backend, 1, 1),
-            in_list(backend, 2, due.len())
+            crate::db::in_list(backend, 1, 1),
+            crate::db::in_list(backend, 2, due.len())
         );
         let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis());
         for (id,) in &due {
@@ -214,10 +269,22 @@ impl Db {
         let orders: Vec<PaidOrder> = q.fetch_all(&mut *tx).await?;
         let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
         let lines = if ids.is_empty() { Vec::new() } else { lines_of(&mut tx, &ids).await? };
+        let deal_rooms = deal_rooms(&mut tx, &orders).await?;
         let mut batch = Batch::default();
         for o in &orders {
+            let room = o.room_id.or_else(|| o.deal_id.and_then(|d| deal_rooms.get(&d).copied()));
+            let mut credited = BTreeSet::new();
             for l in lines.iter().filter(|l| l.order_id == o.id) {
                 batch.sale(o, l, SalesSums { units: l.quantity, gross: l.paid_minor, ..SalesSums::default() }, now);
+                // An order counts once for each piece of content it bought through.
+                let first = credited.insert((l.touch_kind.clone(), l.touch_id));
+                batch.content(o, l, room, [i64::from(first), l.quantity, l.paid_minor, 0]);
+            }
+            if let Some(room) = room {
+                let sums = batch.rooms.entry((room, Grain::Minute.floor(o.paid_at), o.currency.clone())).or_default();
+                sums[0] += 1;
+                sums[1] += o.total_minor;
+                batch.room_buyers.insert((room, format!("u{}", o.buyer_id)));
             }
             batch.shop(o.shop_id, &o.currency, o.paid_at, [1, o.total_minor, 0, 0, 0], now);
             batch.buyers.insert((o.shop_id, Grain::Hour.floor(o.paid_at), o.buyer_id));
@@ -264,6 +331,7 @@ impl Db {
                 continue;
             }
             let lines = lines_of(&mut tx, &[order]).await?;
+            let room = o.room_id.or(deal_rooms(&mut tx, std::slice::from_ref(&o)).await?.into_values().next());
             let before = allocate(&lines, o.shipping_minor, refunds.iter().filter(|r| r.rolled == 1));
             let after = allocate(&lines, o.shipping_minor, refunds.iter());
             let mut batch = Batch::default();
@@ -274,6 +342,7 @@ impl Db {
                     ..SalesSums::default()
                 };
                 if delta.refunded != 0 || delta.units_back != 0 {
+                    batch.content(&o, l, room, [0, -delta.units_back, 0, delta.refunded]);
                     batch.sale(&o, l, delta, now);
                 }
             }
@@ -292,7 +361,7 @@ impl Db {
     /// Forgets every rollup and counts the record again from the start.
     pub async fn rebuild_analytics(&self, now: Timestamp, batch: i64) -> Result<usize> {
         let mut tx = self.write.begin().await?;
-        for table in ["sales_rollups", "shop_rollups", "shop_buyers"] {
+        for table in ["sales_rollups", "shop_rollups", "shop_buyers", "content_sales", "room_sales"] {
             sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}"))).execute(&mut *tx).await?;
         }
         sqlx::query("UPDATE orders SET rolled_at = NULL WHERE rolled_at IS NOT NULL").execute(&mut *tx).await?;
@@ -320,6 +389,23 @@ impl Db {
         }
         Ok(pruned)
     }
+}
+
+/// The live rooms the orders' flash deals were dropped in.
+async fn deal_rooms(tx: &mut Transaction<'_, Any>, orders: &[PaidOrder]) -> Result<BTreeMap<i64, i64>> {
+    let deals: BTreeSet<i64> = orders.iter().filter_map(|o| o.deal_id).collect();
+    if deals.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let sql = format!(
+        "SELECT id, live_room_id FROM flash_deals WHERE live_room_id IS NOT NULL AND id IN ({})",
+        crate::db::in_list(backend_of(tx), 1, deals.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64)>(AssertSqlSafe(sql));
+    for id in &deals {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&mut **tx).await?.into_iter().collect())
 }
 
 /// What each line has had back of `refunds`, as the books split them.

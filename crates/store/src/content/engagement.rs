@@ -3,8 +3,10 @@
 //! `comments.rs`). Each updates the
 //! video's counters in the same transaction as its row.
 
+use crate::analytics::ActivityKey;
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
+use haul_domain::analytics::{Metric, Subject};
 use haul_domain::ids::{UserId, VideoId};
 
 /// The counter column a reaction or event raises.
@@ -124,6 +126,13 @@ impl Db {
             let sql = format!("UPDATE videos SET {column} = {column} + 1 WHERE id = $1");
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(video.get()).execute(&mut *tx).await?;
         }
+        let metric = match kind {
+            "view" => Metric::View,
+            "share" => Metric::Share,
+            _ => Metric::Click,
+        };
+        let counts = [(ActivityKey::at(Subject::Video, video.get(), metric, now.millis(), 0), 1)].into();
+        crate::analytics::write_activity(&mut tx, &counts).await?;
         tx.commit().await?;
         Ok(true)
     }

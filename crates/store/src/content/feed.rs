@@ -3,8 +3,10 @@
 //! profile), what each viewer was already shown, violations for creator
 //! health, and the operator's policy.
 
+use crate::analytics::{ActivityCounts, ActivityKey};
 use crate::{Db, Result};
 use haul_domain::Timestamp;
+use haul_domain::analytics::{Metric, Subject};
 use haul_domain::ids::UserId;
 
 /// Something a viewer did: `view` (with watch time), `like`, `save`,
@@ -147,6 +149,18 @@ impl Db {
             }
             q.execute(&mut *tx).await?;
         }
+        // Per hour for the dashboards: each video, and each product whose card it carries.
+        let mut counts = ActivityCounts::new();
+        let at = |subject, id, shop| ActivityKey::at(subject, id, Metric::Impression, now.millis(), shop);
+        for (video, n) in &shown {
+            counts.insert(at(Subject::Video, *video, 0), *n);
+        }
+        let videos: Vec<i64> = shown.iter().map(|(v, _)| *v).collect();
+        for (video, product, shop) in crate::analytics::video_cards(&mut tx, &videos).await? {
+            let n = counts.get(&at(Subject::Video, video, 0)).copied().unwrap_or(0);
+            *counts.entry(at(Subject::Product, product, shop)).or_default() += n;
+        }
+        crate::analytics::write_activity(&mut tx, &counts).await?;
         tx.commit().await?;
         Ok(())
     }

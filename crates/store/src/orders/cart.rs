@@ -22,6 +22,15 @@ record! {
     }
 }
 
+/// What putting a SKU in a cart did.
+#[derive(Debug, Clone, Copy)]
+pub struct CartPut {
+    pub product_id: i64,
+    pub shop_id: i64,
+    /// A new line, not a new quantity.
+    pub added: bool,
+}
+
 impl Db {
     pub async fn cart(&self, user: UserId) -> Result<Vec<CartItem>> {
         Ok(sqlx::query_as(
@@ -34,14 +43,22 @@ impl Db {
         .await?)
     }
 
-    /// Sets a cart line's quantity (adding the line if new).
-    pub async fn set_cart_item(&self, user: UserId, sku: SkuId, quantity: Quantity, now: Timestamp) -> Result<()> {
+    /// Sets a cart line's quantity (adding the line if new); the product,
+    /// its shop, and whether the line is new.
+    pub async fn set_cart_item(&self, user: UserId, sku: SkuId, quantity: Quantity, now: Timestamp) -> Result<CartPut> {
         let product = self.sku(sku).await?;
-        let kind: (String, String) =
-            sqlx::query_as("SELECT kind, status FROM products WHERE id = $1").bind(product.product_id).fetch_one(&self.read).await?;
+        let kind: (String, String, i64) = sqlx::query_as("SELECT kind, status, shop_id FROM products WHERE id = $1")
+            .bind(product.product_id)
+            .fetch_one(&self.read)
+            .await?;
         if !ListingKind::parse(&kind.0)?.sold_here() || kind.1 != "active" {
             return Err(StoreError::conflict(ErrorCode::ProductUnavailable, "this product cannot be bought here"));
         }
+        let held: Option<(i64,)> = sqlx::query_as("SELECT quantity FROM cart_items WHERE user_id = $1 AND sku_id = $2")
+            .bind(user.get())
+            .bind(sku.get())
+            .fetch_optional(&self.read)
+            .await?;
         sqlx::query(
             "INSERT INTO cart_items (user_id, sku_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id, sku_id) DO UPDATE SET quantity = excluded.quantity",
@@ -52,7 +69,7 @@ impl Db {
         .bind(now.millis())
         .execute(&self.write)
         .await?;
-        Ok(())
+        Ok(CartPut { product_id: product.product_id, shop_id: kind.2, added: held.is_none() })
     }
 
     pub async fn remove_cart_item(&self, user: UserId, sku: SkuId) -> Result<()> {

@@ -105,3 +105,60 @@ async fn figures_are_asked_for_within_bounds_and_a_shop_shows_its_own_to_its_sta
         (Some("2026-11-01"), Some("2026-11-07"), Some(0))
     );
 }
+
+#[tokio::test]
+async fn the_funnel_follows_a_video_from_the_feed_to_payment_and_the_video_is_credited() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1_000, 100).await;
+    let creator = app.sign_up("creator").await;
+    let video = app.upload_video(&creator, "Oranges #fruit", json!([{"product_id": f.product_id}])).await["id"].as_i64().unwrap();
+    let shopper = app.sign_up("shopper").await;
+    let feed: Value = app.get("/api/v1/feed?limit=10", Some(&shopper.token)).await.json().await.unwrap();
+    assert_eq!(feed["items"][0]["video"]["id"], video);
+    app.state.feed.flush(&app.state.db, app.state.clock.now()).await.unwrap();
+    for kind in ["view", "product_click"] {
+        let r = app.post(&format!("/api/v1/videos/{video}/events"), Some(&shopper.token), &json!({"kind": kind, "watch_ms": 9_000})).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+    // A second look at the product (the fixture took the first).
+    assert_eq!(app.get(&format!("/api/v1/products/{}", f.product_id), None).await.status(), StatusCode::OK);
+    for quantity in [1, 2] {
+        let r = app.put(&format!("/api/v1/cart/items/{}", f.sku_id), Some(&shopper.token), &json!({"quantity": quantity})).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+    let body = json!({"items": [{"sku_id": f.sku_id, "quantity": 2}], "video_id": video});
+    let r = app.place(&shopper, &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let order = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    app.pay(&shopper, order).await;
+    app.order_ok(&shopper, f.sku_id, 1).await;
+    analytics::run_once(&app.state).await.unwrap();
+
+    let d = dashboard(&app, &f.merchant, f.shop_id).await;
+    let funnel = &d["funnel"];
+    assert_eq!(
+        [&funnel["impressions"], &funnel["product_views"], &funnel["cart_adds"], &funnel["orders_placed"], &funnel["orders_paid"]],
+        [1, 2, 1, 2, 1],
+        "one showing, two page views, one new cart line (then a new quantity), two orders placed, one paid: {funnel}"
+    );
+    assert_eq!(funnel["conversion_bps"], 5_000);
+    let top = &d["top_content"][0];
+    assert_eq!((top["subject_kind"].as_str(), top["subject_id"].as_i64()), (Some("video"), Some(video)), "{d}");
+    assert_eq!(
+        [&top["orders"], &top["units"], &top["net_gmv_minor"], &top["views"], &top["clicks"], &top["gpm_minor"]],
+        [1, 2, 2_000, 1, 1, 2_000_000],
+        "{top}"
+    );
+    assert_eq!(top["creator_id"], creator.id);
+
+    // A refund comes off the video's sales; the rebuild agrees, and keeps what people did.
+    let r = app
+        .post(&format!("/api/v1/orders/{order}/refunds"), Some(&f.merchant.token), &json!({"amount_minor": 1_000, "reason": "one box"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    analytics::run_once(&app.state).await.unwrap();
+    let d = dashboard(&app, &f.merchant, f.shop_id).await;
+    assert_eq!((d["top_content"][0]["units"].as_i64(), d["top_content"][0]["net_gmv_minor"].as_i64()), (Some(1), Some(1_000)));
+    app.state.db.rebuild_analytics(app.state.clock.now(), 10).await.unwrap();
+    assert_eq!(dashboard(&app, &f.merchant, f.shop_id).await, d);
+}

@@ -359,8 +359,21 @@ async fn a_shop_room_drops_a_deal_with_live_stock_and_the_figures_count_the_stre
     assert_eq!((figures["comments"].as_i64(), figures["likes"].as_i64()), (Some(1), Some(4)), "{figures}");
     assert_eq!((figures["orders"].as_i64(), figures["gmv_minor"].as_i64()), (Some(1), Some(1980)), "{figures}");
     assert_eq!(figures["live_seconds"], 60);
-    assert!((figures["interaction_rate"].as_f64().unwrap() - 5.0 / 4.0).abs() < 1e-9, "{figures}");
+    assert!((figures["interaction_rate"].as_f64().unwrap() - 2.0 / 4.0).abs() < 1e-9, "one chatted, one liked: {figures}");
     assert!((figures["conversion"].as_f64().unwrap() - 0.25).abs() < 1e-9, "{figures}");
+    assert_eq!(figures["gpm_minor"], 1980 * 1000 / 4, "{figures}");
+    // Minute by minute: the viewers the hub saw, the orders once counted.
+    let minutes = figures["viewers_by_minute"].as_array().unwrap();
+    assert!(minutes.iter().any(|m| m["viewers"] == 4), "{figures}");
+    assert_eq!(figures["sales_by_minute"], json!([]), "not counted before the analytics worker runs");
+    haul_server::workers::analytics::run_once(&app.state).await.unwrap();
+    let figures: Value = app.get(&format!("/api/v1/live/rooms/{id}/figures"), Some(&f.merchant.token)).await.json().await.unwrap();
+    let sales = &figures["sales_by_minute"];
+    assert_eq!(
+        (sales[0]["orders"].as_i64(), sales[0]["gross_minor"].as_i64()),
+        (Some(1), Some(1980)),
+        "the deal dropped in the room: {figures}"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,54 @@
+-- What people did, per hour (docs/ANALYTICS.md): impressions, views, clicks,
+-- shares, cart adds and orders placed, per video, note, product or shop.
+-- Counted as it happens (in memory, added each worker pass, or in the
+-- event's own transaction); unlike the sales rollups, this is the record.
+CREATE TABLE activity_rollups (
+    subject_kind TEXT NOT NULL,
+    subject_id INTEGER NOT NULL,
+    metric TEXT NOT NULL,
+    bucket_ms INTEGER NOT NULL,
+    -- the shop a product or an order belongs to; 0 for content
+    shop_id INTEGER NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (subject_kind, subject_id, metric, bucket_ms)
+);
+CREATE INDEX activity_rollups_shop ON activity_rollups(shop_id, bucket_ms) WHERE shop_id <> 0;
+
+-- Sales credited to a piece of content (a video, note, showcase, share link
+-- or live room) by attribution or by its buy button, per hour of payment;
+-- kept and rebuilt with the sales rollups.
+CREATE TABLE content_sales (
+    subject_kind TEXT NOT NULL,
+    subject_id INTEGER NOT NULL,
+    bucket_ms INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    shop_id INTEGER NOT NULL,
+    creator_id INTEGER NOT NULL,
+    orders INTEGER NOT NULL DEFAULT 0,
+    units INTEGER NOT NULL DEFAULT 0,
+    gross_minor INTEGER NOT NULL DEFAULT 0,
+    refunded_minor INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (subject_kind, subject_id, bucket_ms, currency, shop_id)
+);
+CREATE INDEX content_sales_shop ON content_sales(shop_id, bucket_ms);
+CREATE INDEX content_sales_creator ON content_sales(creator_id, bucket_ms);
+
+-- A live room minute by minute: the most viewers at once (written by the
+-- hub), and the orders paid from the room (kept with the sales rollups).
+CREATE TABLE room_minutes (
+    room_id INTEGER NOT NULL,
+    minute_ms INTEGER NOT NULL,
+    viewers INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (room_id, minute_ms)
+);
+CREATE TABLE room_sales (
+    room_id INTEGER NOT NULL,
+    minute_ms INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    orders INTEGER NOT NULL DEFAULT 0,
+    gross_minor INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (room_id, minute_ms, currency)
+);
+
+-- Viewers who liked, chatted, shared or bought, for the interaction rate.
+ALTER TABLE live_viewers ADD COLUMN interacted INTEGER NOT NULL DEFAULT 0;
