@@ -1,7 +1,8 @@
 // Sales figures in the browser, against a real `haul serve --demo` (four
 // weeks of demo sales): the public best-seller list, a new shopper's five
 // boxes of mangoes counted into it within seconds, and the orchard's
-// dashboard with its figures, charts and CSV. Screenshots in
+// dashboard with its figures, funnel, charts, content and CSV, and a live
+// session's report. Screenshots in
 // target/e2e-analytics.
 //
 // usage: node e2e/analytics.mjs path/to/haul
@@ -69,8 +70,21 @@ try {
   const download = await merchant.request.get(`${base}${csv}`);
   const body = await download.text();
   check(download.ok() && body.startsWith('channel,currency,units,gmv,refunded\n'), `the channels as CSV: ${download.status()} ${body.slice(0, 200)}`);
+  // From seen to paid, what sold, and last week's live session.
+  check((await merchant.locator('#funnel svg rect').count()) === 5, 'the funnel has its five steps');
+  const funnel = await merchant.textContent('#funnel table');
+  check(funnel.includes('Impressions') && funnel.includes('Orders paid') && funnel.includes('%'), `the funnel's steps and their rates: ${funnel}`);
+  const content = await merchant.textContent('#top-content table');
+  check(content.includes('Video #') && content.includes('Live room #'), `the farmer's video and the orchard's rooms sold: ${content}`);
+  await merchant.click('#sessions a[href$="/host#report"]');
+  await merchant.waitForURL(/\/live\/\d+\/host#report$/);
+  const report = await merchant.textContent('#report');
+  check(report.includes('Peak viewers') && report.includes('GPM'), 'the session report');
+  check((await merchant.locator('#report svg.chart polyline').count()) === 1, 'viewers minute by minute');
+  check((await merchant.locator('#report svg.chart rect.bar').count()) >= 5, 'orders minute by minute');
+  await merchant.screenshot({ path: join(shots, 'session-report.png'), fullPage: true });
   checkPolicy();
-  console.log('browser: the week’s best-sellers; five boxes of mangoes lead today’s list within seconds; the orchard’s dashboard with figures, charts and CSV');
+  console.log('browser: the week’s best-sellers; five boxes of mangoes lead today’s list within seconds; the orchard’s dashboard with figures, the funnel, channels, top content and charts, CSV; last week’s live session report minute by minute');
 } catch (e) {
   failed = 1;
   console.error('browser test failed:', e);

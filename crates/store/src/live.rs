@@ -88,6 +88,17 @@ pub struct RoomDelta {
     pub viewers_now: i64,
 }
 
+record! {
+    /// A room that went live: one session of the shop's.
+    pub struct Session {
+        pub id: i64,
+        pub title: String,
+        pub went_live_at: i64,
+        pub ended_at: Option<i64>,
+        pub peak_viewers: i64,
+    }
+}
+
 /// Viewers a hub saw since its last flush, as `(room, viewer)`: first-time
 /// ones, and ones who liked, chatted or shared.
 #[derive(Debug, Clone, Copy)]
@@ -407,6 +418,19 @@ impl Db {
             buyers,
             gmv_minor: gmv,
         })
+    }
+
+    /// A shop's rooms that went live in `[from, to)`, the latest first.
+    pub async fn shop_sessions(&self, shop: ShopId, from: i64, to: i64) -> Result<Vec<Session>> {
+        Ok(sqlx::query_as(
+            "SELECT id, title, went_live_at, ended_at, peak_viewers FROM live_rooms \
+             WHERE shop_id = $1 AND went_live_at >= $2 AND went_live_at < $3 ORDER BY went_live_at DESC LIMIT 50",
+        )
+        .bind(shop.get())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     /// The live room a deal was dropped in, if that room is still open.

@@ -107,7 +107,9 @@ live-interaction-rate = Interaction rate
 live-orders = Orders
 live-gmv = GMV
 live-conversion = Conversion
-live-figures-help = Interaction rate = (comments + likes + shares) / unique viewers. Conversion = buyers / unique viewers. Orders count when paid.
+live-figures-help = Interaction rate = viewers who liked, chatted, shared or bought ÷ unique viewers. Conversion = buyers ÷ unique viewers. GPM = GMV per thousand viewers. Orders count when paid; the minute-by-minute orders once the analytics worker has counted them (Beijing time).
+live-viewers-by-minute = Viewers, minute by minute
+live-orders-by-minute = Orders paid, minute by minute
 
 # The creator studio.
 studio-title = Creator studio
@@ -868,6 +870,27 @@ dash-date = Date
 dash-product = Product
 dash-channel = Channel
 dash-empty = No paid orders in these days.
+dash-funnel = From seen to paid
+dash-step = Step
+dash-count = Count
+dash-of-previous = Of the step before
+dash-conversion = Conversion (orders paid ÷ product views)
+dash-funnel-help = Impressions are showings of your products on videos in feeds; product views are openings of their pages; cart adds are new cart lines; orders placed count whether paid or not.
+funnel-impressions = Impressions
+funnel-product-views = Product views
+funnel-cart-adds = Added to cart
+funnel-orders-placed = Orders placed
+funnel-orders-paid = Orders paid
+dash-content = Top content
+dash-content-none = No video, note, room or creator's link sold your goods in these days.
+dash-content-item = Content
+dash-views = Views
+dash-clicks = Card taps
+dash-gpm = GPM
+dash-sessions = Live sessions
+dash-sessions-none = None of your rooms went live in these days.
+dash-session = Room
+dash-went-live = Went live
 channel-flash_deal = Flash deals
 channel-team_buy = Team buys
 channel-community = Community

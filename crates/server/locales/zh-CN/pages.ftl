@@ -98,7 +98,9 @@ live-interaction-rate = 互动率
 live-orders = 成交订单
 live-gmv = 成交额（GMV）
 live-conversion = 转化率
-live-figures-help = 互动率 =（评论 + 点赞 + 分享）÷ 观看人数；转化率 = 下单人数 ÷ 观看人数；订单在付款后计入。
+live-figures-help = 互动率 = 点赞、评论、分享或下单的观众 ÷ 观看人数；转化率 = 下单人数 ÷ 观看人数；千次观看成交额 = 每千名观众带来的成交额。订单在付款后计入；分钟级订单在统计任务汇总后显示（北京时间）。
+live-viewers-by-minute = 每分钟在线人数
+live-orders-by-minute = 每分钟支付订单
 
 # The creator studio.
 studio-title = 创作中心
@@ -796,6 +798,27 @@ dash-date = 日期
 dash-product = 商品
 dash-channel = 渠道
 dash-empty = 这段时间没有已支付订单。
+dash-funnel = 从曝光到支付
+dash-step = 环节
+dash-count = 数量
+dash-of-previous = 占上一环节
+dash-conversion = 转化率（支付订单 ÷ 商品浏览）
+dash-funnel-help = 曝光：你的商品随视频在推荐流中展示的次数；商品浏览：商品页被打开的次数；加购：新加入购物车的商品；下单数不论是否支付。
+funnel-impressions = 曝光
+funnel-product-views = 商品浏览
+funnel-cart-adds = 加入购物车
+funnel-orders-placed = 下单
+funnel-orders-paid = 支付订单
+dash-content = 带货内容排行
+dash-content-none = 这段时间没有视频、笔记、直播间或达人链接带来成交。
+dash-content-item = 内容
+dash-views = 播放/浏览
+dash-clicks = 商品卡点击
+dash-gpm = 千次观看成交额
+dash-sessions = 直播场次
+dash-sessions-none = 这段时间你的直播间没有开播。
+dash-session = 直播间
+dash-went-live = 开播时间
 channel-flash_deal = 秒杀
 channel-team_buy = 拼团
 channel-community = 社区团购

@@ -777,7 +777,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
     let written = notes::fill(state, drafts, zh).await?;
     state.db.follow(shopper, farmer, true, now).await?;
     state.feed.refresh(&state.db, now).await?;
-    let on_air = live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, fruit_skus, zh, now).await?;
+    let (on_air, replayed) = live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, fruit_skus, zh, now).await?;
     coupons(state, [(ShopId(fruit.id), fruit_owner), (ShopId(tea.id), tea_owner)], operator, on_air, shopper, zh, now).await?;
     let farmer_video =
         state.db.videos_of_creator(farmer, &haul_domain::page::PageRequest::parse(Some(1), None)?).await?.items.first().map(|v| v.id);
@@ -786,6 +786,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
         tea: &tea_stock.firsts,
         video: farmer_video,
         room: (on_air.get(), fruit_owner.get()),
+        session: (replayed.get(), now.plus_seconds(-7 * 86_400)),
         owners: [fruit_owner, tea_owner],
     };
     let sold = sales::fill(state, &hash, &ship_to, &stock, zh, now).await?;
@@ -798,7 +799,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
 }
 
 /// Sunny Orchard's room, ready for its stream (bag filled, the oranges
-/// pinned), and a creator's room tomorrow evening.
+/// pinned), a creator's room tomorrow evening, and last week's session of
+/// the orchard, replayable: the rooms on air and replayed.
 async fn live_rooms(
     state: &AppState,
     owner: UserId,
@@ -807,7 +809,7 @@ async fn live_rooms(
     skus: &[SkuId],
     zh: bool,
     now: haul_domain::Timestamp,
-) -> Result<RoomId> {
+) -> Result<(RoomId, RoomId)> {
     let mut products = Vec::new();
     for sku in skus.iter().take(4) {
         let product = haul_domain::ids::ProductId(state.db.sku(*sku).await?.product_id);
@@ -832,7 +834,7 @@ async fn live_rooms(
             "replay/poster.jpg",
         ),
     ];
-    let mut first = None;
+    let (mut first, mut replayed) = (None, None);
     for (i, (host, shop, title, starts_at, cover)) in rooms.into_iter().enumerate() {
         let key = crate::auth::random_token();
         let new = haul_store::live::NewRoom {
@@ -855,9 +857,10 @@ async fn live_rooms(
         }
         if i == 2 {
             replay(state, RoomId(room.id), starts_at).await?;
+            replayed = Some(RoomId(room.id));
         }
     }
-    first.ok_or_else(|| "no demo room".into())
+    first.zip(replayed).ok_or_else(|| "no demo room".into())
 }
 
 /// The orchard's coupon and the platform's (the shopper holds one of

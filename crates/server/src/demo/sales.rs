@@ -3,7 +3,11 @@
 //! tea every day (some from the farmer's video or the orchard's live room),
 //! each order paid through the sandbox, shipped and received; now and then
 //! a shop refunds part of one. Placed through the one order path at the
-//! time they happened, then counted by the analytics worker.
+//! time they happened, then counted by the analytics worker. What shoppers
+//! did before buying (feed impressions, product views, cart adds) is
+//! counted around each order, and last week's live session of the orchard
+//! is played minute by minute: viewers coming and going, chat and likes,
+//! orders from the room.
 
 use super::{Result, Text};
 use crate::AppState;
@@ -33,6 +37,8 @@ pub struct Stock<'a> {
     /// A video of the farmer's and the orchard's room with its host.
     pub video: Option<i64>,
     pub room: (i64, i64),
+    /// The orchard's session last week (half an hour from its start), for its report.
+    pub session: (i64, Timestamp),
     /// Who refunds for each shop: the orchard's owner, the tea house's.
     pub owners: [UserId; 2],
 }
@@ -97,6 +103,7 @@ pub async fn fill(
                 state.db.confirm_received(id, buyer, haul_domain::orders::event_notes::RECEIVED, at.plus_seconds(3 * DAY)).await?;
             }
             placed += 1;
+            looked_before_buying(state, sku, video, at).await?;
             if placed.is_multiple_of(9) {
                 // A box arrived damaged: the shop refunds half the order.
                 let total = state.db.order(id).await?.order.total_minor;
@@ -106,7 +113,79 @@ pub async fn fill(
             }
         }
     }
+    placed += session(state, &buyers, &homes, &fruits, stock).await?;
     while crate::workers::analytics::run_once(state).await.map_err(|e| e.message)? > 0 {}
+    Ok(placed)
+}
+
+/// Around each demo order, what shoppers did on the way, as the funnel
+/// counts it: about forty showings of the product on videos in feeds for
+/// one order, eight views of its page, two cart adds, one order placed;
+/// the farmer's video watched and its card tapped when it sold.
+async fn looked_before_buying(state: &AppState, sku: SkuId, video: Option<i64>, at: Timestamp) -> Result<()> {
+    use haul_domain::analytics::{Metric, Subject};
+    use haul_store::analytics::{ActivityCounts, ActivityKey};
+    let product = state.db.product(haul_domain::ids::ProductId(state.db.sku(sku).await?.product_id)).await?;
+    let (id, shop, ms) = (product.id, product.shop_id, at.millis());
+    let spread = ms / 1000 % 7;
+    let mut counts = ActivityCounts::new();
+    for (metric, n) in [(Metric::Impression, 36 + spread), (Metric::View, 6 + spread / 2), (Metric::Cart, 2)] {
+        counts.insert(ActivityKey::at(Subject::Product, id, metric, ms, shop), n);
+    }
+    counts.insert(ActivityKey::at(Subject::Shop, shop, Metric::Order, ms, shop), 1 + i64::from(spread == 3));
+    if let Some(video) = video {
+        for (metric, n) in [(Metric::Impression, 60 + spread), (Metric::View, 25 + spread), (Metric::Click, 4)] {
+            counts.insert(ActivityKey::at(Subject::Video, video, metric, ms, 0), n);
+        }
+    }
+    Ok(state.db.add_activity(&counts).await?)
+}
+
+/// Last week's half hour in the orchard's room, minute by minute: viewers
+/// rise to a peak when the oranges are cut open and drift away; some chat
+/// and like; ten orders come from the room. Returns the orders placed.
+async fn session(
+    state: &AppState,
+    buyers: &[UserId],
+    homes: &HashMap<UserId, Address>,
+    fruits: &[SkuId],
+    stock: &Stock<'_>,
+) -> Result<usize> {
+    use haul_store::live::{RoomDelta, RoomSeen};
+    let (room, started) = stock.session;
+    let regulars: Vec<(i64, String)> = buyers.iter().map(|b| (room, format!("u{}", b.get()))).collect();
+    let passers_by: Vec<(i64, String)> = (0..140).map(|i| (room, format!("ademo-viewer-{i:03}"))).collect();
+    let mut placed = 0;
+    for minute in 0..30i64 {
+        let at = started.plus_seconds(minute * 60 + 30);
+        // Up to 96 at once around minute 12, fewer before and after.
+        let viewers = (96 - (minute - 12).abs() * 5).max(12);
+        let arriving = (minute as usize * 5).min(passers_by.len());
+        let new: Vec<(i64, String)> = passers_by[arriving.saturating_sub(5)..arriving]
+            .iter()
+            .cloned()
+            .chain((minute == 0).then(|| regulars.clone()).into_iter().flatten())
+            .collect();
+        let chatting: Vec<(i64, String)> =
+            new.iter().filter(|(_, v)| v.ends_with('3') || v.ends_with('7') || v.starts_with('u')).cloned().collect();
+        let delta = RoomDelta {
+            comments: 2 + minute % 4,
+            likes: 10 + minute * 3 % 17,
+            shares: minute % 5 / 4,
+            viewer_ms: viewers * 60_000,
+            viewers_now: viewers,
+        };
+        state.db.add_room_counts(&[(room, delta)], RoomSeen { viewers: &new, interacting: &chatting }, at).await?;
+        if minute % 3 == 1 && minute < 29 {
+            let buyer = buyers[(minute as usize / 3) % buyers.len()];
+            let sku = fruits[(minute as usize / 3) % fruits.len()];
+            let id =
+                order(state, (buyer, homes.get(&buyer).cloned()), (sku, 1 + minute % 2), (None, Some((room, stock.room.1))), at).await?;
+            super::delivery::ship(state, id, at.plus_seconds(DAY / 2)).await?;
+            looked_before_buying(state, sku, None, at).await?;
+            placed += 1;
+        }
+    }
     Ok(placed)
 }
 

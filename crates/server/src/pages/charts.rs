@@ -70,6 +70,40 @@ pub fn lines(title: &str, labels: &[String], series: &[Series<'_>], format: impl
     svg
 }
 
+/// A column per label (minutes of a live session), the first and last
+/// labelled below and the highest value above; each says its value on hover.
+pub fn columns(title: &str, labels: &[String], values: &[i64]) -> String {
+    let max = values.iter().copied().max().unwrap_or(0).max(1);
+    let step = (WIDTH - 2 * LEFT) as f64 / values.len().max(1) as f64;
+    let plot = HEIGHT - TOP - BOTTOM;
+    let mut svg = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-label=\"{}\"><line class=\"axis\" x1=\"{LEFT}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+        escape(title),
+        HEIGHT - BOTTOM,
+        WIDTH - LEFT,
+        HEIGHT - BOTTOM
+    );
+    let _ = write!(svg, "<text x=\"{LEFT}\" y=\"11\">{max}</text>");
+    for (i, v) in values.iter().enumerate().filter(|(_, v)| **v > 0) {
+        let height = plot * v.min(&max) / max;
+        let label = labels.get(i).map(String::as_str).unwrap_or_default();
+        let _ = write!(
+            svg,
+            "<rect class=\"bar\" x=\"{:.1}\" y=\"{}\" width=\"{:.1}\" height=\"{height}\"><title>{} · {v}</title></rect>",
+            LEFT as f64 + i as f64 * step,
+            HEIGHT - BOTTOM - height,
+            (step * 0.8).max(1.0),
+            escape(label)
+        );
+    }
+    if let (Some(first), Some(last)) = (labels.first(), labels.last()) {
+        let _ = write!(svg, "<text x=\"{LEFT}\" y=\"{}\">{}</text>", HEIGHT - 6, escape(first));
+        let _ = write!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", WIDTH - LEFT, HEIGHT - 6, escape(last));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// Horizontal bars, one row each: its label, its bar, its value in words.
 pub fn bars(title: &str, rows: &[(String, i64)], format: impl Fn(i64) -> String) -> String {
     const ROW: i64 = 26;
@@ -108,6 +142,13 @@ mod tests {
         assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;") && svg.contains("aria-label=\"&lt;t&gt;\""));
         let svg = lines("x", &["a\"b".into()], &[Series { class: "net", values: vec![3] }], |v| v.to_string());
         assert!(svg.contains("a&quot;b") && svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn the_tallest_column_reaches_the_top_and_empty_minutes_draw_nothing() {
+        let svg = columns("<orders>", &["09:35".into(), "09:36".into()], &[0, 4]);
+        assert_eq!(svg.matches("<rect").count(), 1, "{svg}");
+        assert!(svg.contains(&format!("y=\"{TOP}\" width")) && svg.contains("aria-label=\"&lt;orders&gt;\""), "{svg}");
     }
 
     #[test]

@@ -130,13 +130,38 @@ struct HostPage {
     bag: Vec<BagCard>,
     bag_ids: String,
     figures: FiguresView,
+    /// Minute by minute: viewers, and orders paid.
+    viewers_chart: String,
+    orders_chart: String,
     currency: String,
     grace: u64,
+}
+
+/// The session's minutes from going live to its end (or now), at most a
+/// day's, in Beijing time: the most viewers at once and the orders paid.
+fn minute_charts(room: &Room, f: &FiguresView, now: i64) -> Option<(String, String)> {
+    use haul_domain::analytics::Grain;
+    let start = Grain::Minute.floor(room.went_live_at?);
+    // The minute it ended in is not one of its own.
+    let end = Grain::Minute.floor(room.ended_at.map_or(now, |e| e - 1)).min(start + 1_440 * 60_000);
+    let minutes: Vec<i64> = (start..=end).step_by(60_000).collect();
+    let label = |ms: i64| {
+        let time = haul_domain::community::local_date_time(haul_domain::Timestamp::from_millis(ms), 480);
+        time[11..].to_owned()
+    };
+    let labels: Vec<String> = minutes.iter().map(|m| label(*m)).collect();
+    let viewers = minutes.iter().map(|m| f.viewers_by_minute.iter().find(|v| v.minute_ms == *m).map_or(0, |v| v.viewers)).collect();
+    let orders: Vec<i64> = minutes.iter().map(|m| f.sales_by_minute.iter().filter(|s| s.minute_ms == *m).map(|s| s.orders).sum()).collect();
+    let lang = crate::i18n::current();
+    let title = lang.t("live-viewers-by-minute");
+    let viewers = super::charts::lines(&title, &labels, &[super::charts::Series { class: "gross", values: viewers }], |n| n.to_string());
+    Some((viewers, super::charts::columns(&lang.t("live-orders-by-minute"), &labels, &orders)))
 }
 
 async fn host_page(state: &AppState, user: haul_store::accounts::User, csrf: &CsrfToken, id: i64, notice: Option<String>) -> PageResult {
     let room = state.db.room(RoomId(id)).await?;
     let figures = crate::services::live::room_figures(state, &user, id).await?;
+    let (viewers_chart, orders_chart) = minute_charts(&room, &figures, state.clock.now().millis()).unwrap_or_default();
     let bag = state.db.bag(RoomId(id)).await?;
     let currency = bag.first().map(|b| b.item.currency.clone()).unwrap_or_else(|| "CNY".into());
     Ok(render(&HostPage {
@@ -146,6 +171,8 @@ async fn host_page(state: &AppState, user: haul_store::accounts::User, csrf: &Cs
         bag_ids: bag.iter().map(|b| b.item.product_id.to_string()).collect::<Vec<_>>().join(", "),
         bag: cards(bag),
         figures,
+        viewers_chart,
+        orders_chart,
         currency,
         grace: state.config.live_end_grace_seconds,
         room,

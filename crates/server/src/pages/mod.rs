@@ -12,6 +12,7 @@ mod charts;
 mod comments;
 mod community;
 mod coupons;
+mod dashboard;
 mod earnings;
 mod home;
 pub mod layout;
@@ -132,8 +133,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/products/{id}/reviews", get(reviews::all))
         .route("/coupons/{id}/claim", post(coupons::claim))
         .route("/best-sellers", get(analytics::best_sellers))
-        .route("/merchant/shops/{id}/dashboard", get(analytics::dashboard))
-        .route("/merchant/shops/{id}/sales.csv", get(analytics::export))
+        .route("/merchant/shops/{id}/dashboard", get(dashboard::dashboard))
+        .route("/merchant/shops/{id}/sales.csv", get(dashboard::export))
         .route("/aftersales", get(aftersales::list))
         .route("/aftersales/{id}", get(aftersales::view))
         .route("/aftersales/{id}/act", post(aftersales::act))

@@ -11,6 +11,7 @@ use haul_domain::ids::RoomId;
 use haul_domain::ids::ShopId;
 use haul_store::accounts::User;
 use haul_store::analytics::{ChannelSales, ContentOf, ContentSales, ProductSales, Ranking};
+use haul_store::live::Session;
 use haul_store::orders::OrderDetail;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -107,6 +108,8 @@ pub struct Dashboard {
     pub funnel: Funnel,
     /// The videos, notes, rooms and creators' links that sold most, by GMV net of refunds.
     pub top_content: Vec<ContentRow>,
+    /// The shop's rooms that went live in the span, each with its report.
+    pub sessions: Vec<Session>,
 }
 
 /// From being seen to being paid, over the span (docs/ANALYTICS.md).
@@ -198,6 +201,7 @@ pub async fn dashboard(state: &AppState, user: &User, shop: ShopId, q: &Dashboar
         top_products: state.db.best_sellers(&ranking).await?,
         funnel,
         top_content: content_rows(state, top, span.from, span.to).await?,
+        sessions: state.db.shop_sessions(shop, span.from, span.to).await?,
     })
 }
 
