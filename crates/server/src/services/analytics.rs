@@ -10,7 +10,7 @@ use haul_domain::analytics::{self, DaySpan, Grain, Metric, Subject, Window};
 use haul_domain::ids::RoomId;
 use haul_domain::ids::ShopId;
 use haul_store::accounts::User;
-use haul_store::analytics::{ChannelSales, ContentOf, ContentSales, ProductSales, Ranking};
+use haul_store::analytics::{ChannelSales, ContentOf, ContentSales, ProductSales, Ranking, WindowFilter};
 use haul_store::live::Session;
 use haul_store::orders::OrderDetail;
 use serde::{Deserialize, Serialize};
@@ -49,10 +49,13 @@ pub async fn best_sellers(state: &AppState, q: &BestSellersQuery) -> AppResult<(
     if !(1..=MAX_LIST).contains(&limit) {
         return Err(DomainError::invalid("limit", format!("1 to {MAX_LIST}")).into());
     }
-    let now = state.clock.now();
-    let ranking =
-        Ranking { grain: window.grain(), from: window.since(now), to: i64::MAX, category: q.category_id, shop: q.shop_id, by_gmv, limit };
-    Ok((window, state.db.best_sellers(&ranking).await?))
+    let filter = match (q.category_id, q.shop_id) {
+        (None, None) => WindowFilter::All,
+        (Some(category), None) => WindowFilter::Category(category),
+        (None, Some(shop)) => WindowFilter::Shop(shop),
+        (Some(_), Some(_)) => return Err(DomainError::invalid("shop_id", "a category or a shop, not both").into()),
+    };
+    Ok((window, state.db.window_best_sellers(window, filter, by_gmv, limit).await?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

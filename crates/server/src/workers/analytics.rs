@@ -14,6 +14,7 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
     state.tally.flush(&state.db).await?;
     let paid = state.db.roll_up_payments(now, BATCH).await?;
     let refunded = state.db.roll_up_refunds(now, BATCH / 10).await?;
+    state.db.advance_windows(now).await?;
     state.db.prune_minute_rollups(now).await?;
     Ok(paid + refunded)
 }

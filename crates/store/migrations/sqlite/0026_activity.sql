@@ -52,3 +52,28 @@ CREATE TABLE room_sales (
 
 -- Viewers who liked, chatted, shared or bought, for the interaction rate.
 ALTER TABLE live_viewers ADD COLUMN interacted INTEGER NOT NULL DEFAULT 0;
+
+-- The best-sellers over each rolling window, kept up to date (docs/ANALYTICS.md):
+-- each product's units and GMV (net of refunds) in the window's buckets from
+-- its edge on. Sales are added as they are rolled up; each pass of the
+-- worker moves the edge to now and takes off the buckets it left behind.
+CREATE TABLE window_totals (
+    window_name TEXT NOT NULL,
+    product_id INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    shop_id INTEGER NOT NULL,
+    category_id INTEGER NOT NULL,
+    units INTEGER NOT NULL,
+    gmv_minor INTEGER NOT NULL,
+    PRIMARY KEY (window_name, product_id, currency)
+);
+CREATE INDEX window_totals_units ON window_totals(window_name, units DESC, gmv_minor DESC, product_id);
+CREATE INDEX window_totals_gmv ON window_totals(window_name, gmv_minor DESC, units DESC, product_id);
+CREATE INDEX window_totals_category ON window_totals(window_name, category_id, units DESC, gmv_minor DESC);
+CREATE INDEX window_totals_shop ON window_totals(window_name, shop_id, units DESC, gmv_minor DESC);
+
+-- The first bucket each window counts.
+CREATE TABLE window_edges (
+    window_name TEXT PRIMARY KEY,
+    since_ms INTEGER NOT NULL
+);

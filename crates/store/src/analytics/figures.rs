@@ -2,7 +2,7 @@
 //! rollups' buckets, never over the raw orders.
 
 use crate::{Db, Result};
-use haul_domain::analytics::Grain;
+use haul_domain::analytics::{Grain, Window};
 use sqlx::AssertSqlSafe;
 
 record! {
@@ -17,6 +17,14 @@ record! {
         pub units: i64,
         pub gmv_minor: i64,
     }
+}
+
+/// Which of a window's best sellers to list.
+#[derive(Debug, Clone, Copy)]
+pub enum WindowFilter {
+    All,
+    Category(i64),
+    Shop(i64),
 }
 
 /// Which products to rank, over which buckets.
@@ -82,6 +90,28 @@ impl Db {
             .bind(r.limit)
             .fetch_all(&self.read)
             .await?)
+    }
+
+    /// The best sellers over a rolling window, as of the analytics worker's
+    /// last pass: an index read of the window's totals (`windows`).
+    pub async fn window_best_sellers(&self, window: Window, filter: WindowFilter, by_gmv: bool, limit: i64) -> Result<Vec<ProductSales>> {
+        let order = if by_gmv { "t.gmv_minor DESC, t.units DESC" } else { "t.units DESC, t.gmv_minor DESC" };
+        let (only, id) = match filter {
+            WindowFilter::All => ("", None),
+            WindowFilter::Category(id) => ("AND t.category_id = $3", Some(id)),
+            WindowFilter::Shop(id) => ("AND t.shop_id = $3", Some(id)),
+        };
+        let sql = format!(
+            "SELECT t.product_id, p.title, p.shop_id, s.name AS shop_name, p.image_key, t.currency, t.units, t.gmv_minor \
+             FROM window_totals t JOIN products p ON p.id = t.product_id JOIN shops s ON s.id = p.shop_id \
+             WHERE t.window_name = $1 {only} AND t.units > 0 AND p.status = 'active' AND s.status = 'active' \
+             ORDER BY {order}, t.product_id LIMIT $2"
+        );
+        let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(window.as_str()).bind(limit);
+        if let Some(id) = id {
+            q = q.bind(id);
+        }
+        Ok(q.fetch_all(&self.read).await?)
     }
 
     /// A shop's sales per hour bucket in `[from, to)`, oldest first.

@@ -6,6 +6,7 @@
 mod activity;
 mod figures;
 mod rollup;
+mod windows;
 
 pub use activity::*;
 pub use figures::*;

@@ -3,6 +3,7 @@
 //! transaction, so a sale is counted once whichever node (or restart) gets
 //! to it. Off the order's hot path: the flash-deal writer writes nothing here.
 
+use super::windows::{WindowDelta, add_to_windows};
 use crate::db::{backend_of, values};
 use crate::{Db, Result};
 use haul_domain::Timestamp;
@@ -141,6 +142,12 @@ impl Batch {
 
     async fn write(self, tx: &mut Transaction<'_, Any>) -> Result<()> {
         let backend = backend_of(tx);
+        let mut windows: BTreeMap<(&'static str, i64), WindowDelta> = BTreeMap::new();
+        for ((grain, bucket, product, _, currency), s) in &self.sales {
+            let sum = windows.entry((*grain, *bucket)).or_default().entry((*product, currency.clone())).or_default();
+            *sum = [s.shop, s.category, sum[2] + s.units - s.units_back, sum[3] + s.gross - s.refunded];
+        }
+        add_to_windows(tx, &windows).await?;
         let sales: Vec<_> = self.sales.into_iter().collect();
         for chunk in sales.chunks(500) {
             let sql = format!(
@@ -361,7 +368,7 @@ impl Db {
     /// Forgets every rollup and counts the record again from the start.
     pub async fn rebuild_analytics(&self, now: Timestamp, batch: i64) -> Result<usize> {
         let mut tx = self.write.begin().await?;
-        for table in ["sales_rollups", "shop_rollups", "shop_buyers", "content_sales", "room_sales"] {
+        for table in ["sales_rollups", "shop_rollups", "shop_buyers", "content_sales", "room_sales", "window_totals", "window_edges"] {
             sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}"))).execute(&mut *tx).await?;
         }
         sqlx::query("UPDATE orders SET rolled_at = NULL WHERE rolled_at IS NOT NULL").execute(&mut *tx).await?;
@@ -376,6 +383,7 @@ impl Db {
             }
         }
         while self.roll_up_refunds(now, batch).await? > 0 {}
+        self.advance_windows(now).await?;
         Ok(orders)
     }
 

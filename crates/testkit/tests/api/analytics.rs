@@ -69,8 +69,10 @@ async fn paid_sales_count_once_refunds_come_off_and_a_rebuild_agrees() {
     assert_eq!((d["channels"][0]["channel"].as_str(), d["channels"][0]["units"].as_i64()), (Some("search_browse"), Some(2)));
     assert_eq!(d["top_products"][0]["product_id"], oranges.product_id);
 
-    // The rolling hour moves on; the day keeps them.
+    // The rolling hour moves on at the worker's next pass; the day keeps them.
     app.clock.advance_seconds(2 * 3600);
+    assert_eq!(best(&app, "window=1h").await.len(), 2, "as of the last pass");
+    analytics::run_once(&app.state).await.unwrap();
     assert_eq!(best(&app, "window=1h").await, vec![]);
     assert_eq!(best(&app, "window=24h").await.len(), 2);
 
@@ -161,4 +163,36 @@ async fn the_funnel_follows_a_video_from_the_feed_to_payment_and_the_video_is_cr
     assert_eq!((d["top_content"][0]["units"].as_i64(), d["top_content"][0]["net_gmv_minor"].as_i64()), (Some(1), Some(1_000)));
     app.state.db.rebuild_analytics(app.state.clock.now(), 10).await.unwrap();
     assert_eq!(dashboard(&app, &f.merchant, f.shop_id).await, d);
+}
+
+#[tokio::test]
+async fn rolling_windows_kept_as_time_passes_agree_with_counting_again() {
+    let app = spawn_app().await;
+    let shops = [app.shop_with_product(1_000, 1_000).await, app.shop_with_product(3_000, 1_000).await];
+    let buyer = app.sign_up("regular").await;
+    let windows = ["window=1h", "window=24h", "window=7d", "window=30d&by=gmv"];
+    // Sales, refunds and the clock moving on by uneven steps: minutes, hours, days.
+    for (step, advance) in [(0, 20 * 60), (1, 50 * 60), (2, 5 * 3600), (3, 26 * 3600), (4, 3 * 86_400), (5, 6 * 86_400)] {
+        let f = &shops[step % 2];
+        let order = app.order_ok(&buyer, f.sku_id, 1 + step as i64 % 3).await;
+        app.pay(&buyer, order).await;
+        if step % 3 == 1 {
+            let r = app
+                .post(&format!("/api/v1/orders/{order}/refunds"), Some(&f.merchant.token), &json!({"amount_minor": 500, "reason": "late"}))
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+        }
+        analytics::run_once(&app.state).await.unwrap();
+        app.clock.advance_seconds(advance);
+        analytics::run_once(&app.state).await.unwrap();
+        let mut kept = Vec::new();
+        for w in windows {
+            kept.push(best(&app, w).await);
+        }
+        app.state.db.rebuild_analytics(app.state.clock.now(), 1).await.unwrap();
+        for (w, kept) in windows.iter().zip(kept) {
+            assert_eq!(best(&app, w).await, kept, "step {step}, {w}");
+        }
+    }
+    assert_eq!(best(&app, "window=7d").await.len(), 1, "only the last sale is within the week");
 }
