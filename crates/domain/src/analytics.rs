@@ -61,12 +61,11 @@ pub fn channel(o: &LineOrigin) -> Channel {
     }
 }
 
-/// The content a line's sale is credited to, as `(kind, id)`: the touch
-/// attribution chose, else the live room or video whose buy button placed
-/// the order. Community campaigns are the leader's, not content.
+/// What a line's sale is credited to, as `(kind, id)`: the touch
+/// attribution chose (a community campaign's is its leader's), else the
+/// live room or video whose buy button placed the order.
 pub fn credited_content(touch: Option<(TouchKind, i64)>, room: Option<i64>, video: Option<i64>) -> Option<(TouchKind, i64)> {
     match (touch, room, video) {
-        (Some((TouchKind::Community, _)), _, _) => None,
         (Some(t), _, _) => Some(t),
         (None, Some(room), _) => Some((TouchKind::LiveRoom, room)),
         (None, None, Some(video)) => Some((TouchKind::Video, video)),
@@ -76,7 +75,14 @@ pub fn credited_content(touch: Option<(TouchKind, i64)>, room: Option<i64>, vide
 
 crate::status_enum! {
     /// What an activity count is about.
-    pub enum Subject { Product = "product", Shop = "shop", Video = "video", Note = "note" }
+    pub enum Subject {
+        Product = "product",
+        Shop = "shop",
+        Video = "video",
+        Note = "note",
+        /// The feed as a whole, under a policy (its id: `policy_id`).
+        Feed = "feed",
+    }
 }
 
 crate::status_enum! {
@@ -93,7 +99,18 @@ crate::status_enum! {
         Cart = "cart",
         /// An order placed (paid or not).
         Order = "order",
+        /// Shown in a feed, a video that sells hard (`HARD_SELL_MILLI` or more).
+        HardSellImpression = "hard_sell_impression",
     }
+}
+
+/// A video sells hard from this score on (0 to 1000): most of the seeds'
+/// signals fire (price talk, urgency, discounts, links).
+pub const HARD_SELL_MILLI: i64 = 500;
+
+/// How the feed's policy is counted: 0 content-first, 1 commerce-first.
+pub fn policy_id(policy: crate::feed::hard_sell::Policy) -> i64 {
+    i64::from(policy == crate::feed::hard_sell::Policy::CommerceFirst)
 }
 
 crate::status_enum! {
@@ -250,6 +267,16 @@ fn date_days(field: &'static str, text: &str) -> Result<i64, crate::DomainError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sale_is_credited_to_its_touch_then_to_the_buy_button_it_came_from() {
+        let video = Some((TouchKind::Video, 7));
+        assert_eq!(credited_content(video, Some(3), None), video, "the touch first");
+        assert_eq!(credited_content(None, Some(3), Some(9)), Some((TouchKind::LiveRoom, 3)));
+        assert_eq!(credited_content(None, None, Some(9)), Some((TouchKind::Video, 9)));
+        assert_eq!(credited_content(Some((TouchKind::Community, 4)), None, None), Some((TouchKind::Community, 4)));
+        assert_eq!(credited_content(None, None, None), None);
+    }
 
     #[test]
     fn a_line_takes_the_first_channel_it_went_through() {

@@ -33,6 +33,7 @@ pub struct App {
     pub feed: crate::feed::FeedEngine,
     /// Counts of page opens, cart adds and orders placed, until the analytics worker writes them.
     pub tally: crate::tally::Tally,
+    pub dashboards: crate::services::analytics::Dashboards,
     pub live: Arc<crate::live::LiveHub>,
     /// For Haul's own URLs only (the sandbox provider calling back).
     pub http: reqwest::Client,
@@ -111,6 +112,7 @@ impl AppState {
             sessions: crate::auth::SessionCache::default(),
             deals: crate::deals::DealEngine::start(db.clone(), redis),
             tally: crate::tally::Tally::default(),
+            dashboards: Default::default(),
             feed: crate::feed::FeedEngine::new(
                 config.creator_health_threshold,
                 haul_domain::feed::pools::PoolConfig::parse(&config.feed_pools)?,

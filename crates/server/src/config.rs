@@ -108,6 +108,9 @@ pub struct Config {
     pub log_format: String,
     /// How often background jobs run.
     pub worker_interval_seconds: u64,
+    /// Keep the sales rollups on this node (off: another node keeps them,
+    /// or a benchmark measures what keeping them costs).
+    pub analytics_worker: bool,
     /// Serve `/bench/*`: baselines for the benchmarks. Never in production.
     pub bench_endpoints: bool,
     /// Let `POST /test/clock` move the server's clock forward, so browser
@@ -177,6 +180,7 @@ impl Default for Config {
             metrics_token: None,
             log_format: "text".into(),
             worker_interval_seconds: 5,
+            analytics_worker: true,
             bench_endpoints: false,
             test_clock: false,
             rtmp_url: "rtmp://127.0.0.1:1935/live".into(),

@@ -43,8 +43,16 @@ impl Db {
         let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
         // The writer commits with synchronous=FULL: an acknowledged order has
         // reached the disk, not only the OS cache.
-        let write = AnyPoolOptions::new().max_connections(1).after_connect(|c, _| sqlite_pragmas(c, "FULL")).connect(&url).await?;
-        let read = AnyPoolOptions::new().max_connections(8).after_connect(|c, _| sqlite_pragmas(c, "NORMAL")).connect(&url).await?;
+        let write = AnyPoolOptions::new()
+            .max_connections(1)
+            .after_connect(|c, _| sqlite_pragmas(c, "FULL", WRITER_CACHE_KIB))
+            .connect(&url)
+            .await?;
+        let read = AnyPoolOptions::new()
+            .max_connections(8)
+            .after_connect(|c, _| sqlite_pragmas(c, "NORMAL", READER_CACHE_KIB))
+            .connect(&url)
+            .await?;
         Ok(Db { read, write, backend: Backend::Sqlite, affiliate: AffiliateTerms::default() })
     }
 
@@ -91,10 +99,16 @@ impl Db {
     }
 }
 
-fn sqlite_pragmas<'c>(conn: &'c mut sqlx::AnyConnection, synchronous: &'static str) -> BoxFuture<'c, sqlx::Result<()>> {
+/// Page caches: the one writer keeps the indexes it updates in memory (the
+/// rollups' batches touch pages all over them); each reader a smaller one.
+const WRITER_CACHE_KIB: i64 = 64 * 1024;
+const READER_CACHE_KIB: i64 = 8 * 1024;
+
+fn sqlite_pragmas<'c>(conn: &'c mut sqlx::AnyConnection, synchronous: &'static str, cache_kib: i64) -> BoxFuture<'c, sqlx::Result<()>> {
     Box::pin(async move {
         let sql = format!(
-            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = {synchronous};"
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = {synchronous}; \
+             PRAGMA cache_size = -{cache_kib};"
         );
         conn.execute(AssertSqlSafe(sql)).await?;
         Ok(())

@@ -1,11 +1,12 @@
-//! Sales figures: the public best-seller lists and a shop's dashboard
-//! (definitions in `docs/ANALYTICS.md`).
+//! Sales figures: the public best-seller lists, a shop's dashboard and the
+//! operator's (definitions in `docs/ANALYTICS.md`).
 
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::AppResult;
 use crate::extract::{Path, Query};
 use crate::services::analytics::{self, BestSellersQuery, Dashboard, DashboardQuery};
+use crate::services::platform::Platform;
 use axum::extract::State;
 use haul_domain::ids::ShopId;
 use haul_store::analytics::ProductSales;
@@ -15,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(best_sellers)).routes(routes!(dashboard))
+    OpenApiRouter::new().routes(routes!(best_sellers)).routes(routes!(dashboard)).routes(routes!(platform))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -43,5 +44,17 @@ async fn dashboard(
     Path(id): Path<i64>,
     Query(q): Query<DashboardQuery>,
 ) -> AppResult<axum::Json<Dashboard>> {
-    Ok(axum::Json(analytics::dashboard(&state, &user, ShopId(id), &q).await?))
+    Ok(axum::Json(std::sync::Arc::unwrap_or_clone(analytics::dashboard(&state, &user, ShopId(id), &q).await?)))
+}
+
+/// The platform's sales over calendar days, its top shops, creators and
+/// leaders, and the feed policies compared: operators only.
+#[utoipa::path(get, path = "/api/v1/operator/analytics", tag = "analytics", security(("bearer" = [])), params(DashboardQuery),
+    responses((status = 200, body = Platform), (status = 403), (status = 422)))]
+async fn platform(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<DashboardQuery>,
+) -> AppResult<axum::Json<Platform>> {
+    Ok(axum::Json(crate::services::platform::platform(&state, &user, &q).await?))
 }

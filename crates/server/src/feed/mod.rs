@@ -137,7 +137,7 @@ impl FeedEngine {
     pub async fn flush(&self, db: &Db, now: Timestamp) -> haul_store::Result<usize> {
         let batch = std::mem::take(&mut *self.impressions.lock().unwrap_or_else(|e| e.into_inner()));
         if !batch.is_empty() {
-            db.record_impressions(&batch, now).await?;
+            db.record_impressions(&batch, haul_domain::analytics::policy_id(self.policy()), now).await?;
         }
         Ok(batch.len())
     }

@@ -107,7 +107,7 @@ pub async fn dashboard(
     for c in &d.top_content {
         let Ok(kind) = haul_domain::affiliate::TouchKind::parse(&c.sales.subject_kind) else { continue };
         let (label, href) = super::earnings::content_link(lang, kind, c.sales.subject_id);
-        let name = super::earnings::content_name(&state, kind, c.sales.subject_id, &[]).await.unwrap_or_else(|| label.clone());
+        let name = c.title.clone().unwrap_or_else(|| label.clone());
         let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
         content.push(LinkRow {
             href,
@@ -303,7 +303,7 @@ pub async fn export(
 }
 
 /// A text cell: quoted, and never read as a formula by a spreadsheet.
-fn csv_text(text: &str) -> String {
+pub(super) fn csv_text(text: &str) -> String {
     let guarded = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
     format!("\"{}\"", guarded.replace('"', "\"\""))
 }

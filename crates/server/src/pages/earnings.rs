@@ -11,7 +11,6 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use haul_domain::affiliate::{CommissionStatus, TouchKind};
-use haul_domain::ids::{CampaignId, NoteId, RoomId, VideoId};
 use haul_domain::page::PageRequest;
 use haul_store::affiliate::Party;
 use serde::Deserialize;
@@ -32,8 +31,12 @@ pub struct BalanceRow {
 pub struct ContentRow {
     pub label: String,
     pub href: String,
+    /// Views (a room: unique viewers) and card taps, "—" where not counted.
+    pub views: String,
+    pub clicks: String,
     pub orders: i64,
     pub sales: String,
+    pub gpm: String,
     pub net: String,
 }
 
@@ -110,26 +113,10 @@ pub(crate) async fn balance_rows(state: &AppState, party: Party) -> crate::error
         .collect())
 }
 
-/// What the content is called where it lives: a video's caption, a note's
-/// or a room's title, a link's product; none when it is gone.
-pub(crate) async fn content_name(state: &AppState, kind: TouchKind, id: i64, links: &[haul_store::affiliate::ShareLink]) -> Option<String> {
-    let name = match kind {
-        TouchKind::Video => state.db.video(VideoId(id)).await.ok()?.video.caption,
-        TouchKind::Note => state.db.note(NoteId(id)).await.ok()?.note.title,
-        TouchKind::LiveRoom => state.db.room(RoomId(id)).await.ok()?.title,
-        TouchKind::Community => state.db.campaign(CampaignId(id)).await.ok()?.campaign.title,
-        TouchKind::ShareLink => {
-            let link = links.iter().find(|l| l.id == id)?;
-            let product = state.db.product(haul_domain::ids::ProductId(link.product_id)).await.ok()?.title;
-            crate::i18n::current().t_with("earn-link-to", "product", product)
-        }
-        TouchKind::Showcase => return None,
-    };
-    let mut short: String = name.chars().take(40).collect();
-    if short.len() < name.len() {
-        short.push('…');
-    }
-    Some(short)
+/// What the content is called where it lives; a link by its product.
+async fn content_name(state: &AppState, kind: TouchKind, id: i64) -> Option<String> {
+    let name = crate::services::earnings::content_title(state, kind, id).await?;
+    Some(if kind == TouchKind::ShareLink { crate::i18n::current().t_with("earn-link-to", "product", name) } else { name })
 }
 
 pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
@@ -140,12 +127,18 @@ pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Exten
     let mut content = Vec::new();
     for c in state.db.earnings_by_content(me).await? {
         let (label, href) = content_link(lang, c.touch_kind, c.touch_id);
-        let label = content_name(&state, c.touch_kind, c.touch_id, &links).await.unwrap_or(label);
+        let label = content_name(&state, c.touch_kind, c.touch_id).await.unwrap_or(label);
+        let (views, clicks) = crate::services::earnings::content_reach(&state, c.touch_kind, c.touch_id).await?;
+        let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
+        let gpm = views.and_then(|v| haul_domain::analytics::gpm_minor(c.sales_minor, v));
         content.push(ContentRow {
             label,
             href,
+            views: count(views),
+            clicks: count(clicks),
             orders: c.orders,
             sales: money(c.sales_minor, &c.currency),
+            gpm: gpm.map(|g| money(g, &c.currency)).unwrap_or_else(|| "—".into()),
             net: money(c.net_minor, &c.currency),
         });
     }

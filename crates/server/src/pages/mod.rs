@@ -76,6 +76,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/leader/campaigns/{id}/pickups", post(community::leader::pickup))
         .route("/report", get(report::form).post(report::file))
         .route("/operator", get(operator::console))
+        .route("/operator/analytics", get(operator::analytics::page))
+        .route("/operator/analytics.csv", get(operator::analytics::export))
         .route("/operator/decide", post(operator::decide_form))
         .route("/operator/communities", get(operator::leaders))
         .route("/operator/communities/{id}", post(operator::leader))

@@ -6,15 +6,18 @@ use crate::AppState;
 use crate::auth::require_shop_staff;
 use crate::error::AppResult;
 use haul_domain::DomainError;
-use haul_domain::analytics::{self, DaySpan, Grain, Metric, Subject, Window};
+use haul_domain::affiliate::TouchKind;
+use haul_domain::analytics::{self, DaySpan, Metric, Subject, Window};
 use haul_domain::ids::RoomId;
 use haul_domain::ids::ShopId;
 use haul_store::accounts::User;
-use haul_store::analytics::{ChannelSales, ContentOf, ContentSales, ProductSales, Ranking, WindowFilter};
+use haul_store::analytics::{ChannelSales, ContentOf, ContentSales, ProductSales, ShopSales, WindowFilter};
 use haul_store::live::Session;
 use haul_store::orders::OrderDetail;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use utoipa::{IntoParams, ToSchema};
 
 /// Where a viewer's days start when they do not say: Beijing, the home of
@@ -95,7 +98,7 @@ pub struct Day {
     pub refunds_minor: i64,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Dashboard {
     pub shop_id: i64,
     pub from: String,
@@ -137,6 +140,8 @@ pub struct Funnel {
 pub struct ContentRow {
     #[serde(flatten)]
     pub sales: ContentSales,
+    /// What it is called where it lives, shortened.
+    pub title: Option<String>,
     /// Views of a video or a note in the span; a room's unique viewers.
     pub views: Option<i64>,
     /// Product cards tapped (videos).
@@ -146,15 +151,91 @@ pub struct ContentRow {
     pub gpm_minor: Option<i64>,
 }
 
+/// Dashboards already counted, until the analytics worker's next pass (on
+/// this node, or on another within a pass's interval) changes the figures.
+#[derive(Default)]
+pub struct Dashboards {
+    pass: AtomicU64,
+    kept: Mutex<HashMap<DashboardKey, KeptDashboard>>,
+}
+
+/// `(shop, first day, end of the last, offset)`.
+type DashboardKey = (i64, i64, i64, i64);
+/// `(the pass it was counted after, when, the figures)`.
+type KeptDashboard = (u64, i64, Arc<Dashboard>);
+
+/// At most this many kept at once: enough for every shop whose staff are looking.
+const DASHBOARDS_KEPT: usize = 512;
+
+impl Dashboards {
+    /// The figures moved on: what was counted before is stale.
+    pub fn pass(&self) {
+        self.pass.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// A shop's dashboard: its staff only.
-pub async fn dashboard(state: &AppState, user: &User, shop: ShopId, q: &DashboardQuery) -> AppResult<Dashboard> {
+pub async fn dashboard(state: &AppState, user: &User, shop: ShopId, q: &DashboardQuery) -> AppResult<Arc<Dashboard>> {
     require_shop_staff(state, user, shop).await?;
     let offset = analytics::offset_minutes(q.tz_offset_minutes, DEFAULT_OFFSET_MINUTES)?;
-    let span = DaySpan::parse(q.from.as_deref(), q.to.as_deref(), offset, state.clock.now())?;
+    let now = state.clock.now();
+    let span = DaySpan::parse(q.from.as_deref(), q.to.as_deref(), offset, now)?;
+    let key = (shop.get(), span.from, span.to, offset);
+    let pass = state.dashboards.pass.load(Ordering::Relaxed);
+    let fresh_ms = state.config.worker_interval_seconds as i64 * 1000;
+    if let Some((at_pass, at, kept)) = state.dashboards.kept.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
+        && *at_pass == pass
+        && now.millis() - at < fresh_ms
+    {
+        return Ok(kept.clone());
+    }
+    let counted = Arc::new(count_dashboard(state, shop, span, offset).await?);
+    let mut kept = state.dashboards.kept.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= DASHBOARDS_KEPT {
+        kept.clear();
+    }
+    kept.insert(key, (pass, now.millis(), counted.clone()));
+    Ok(counted)
+}
+
+async fn count_dashboard(state: &AppState, shop: ShopId, span: DaySpan, offset: i64) -> AppResult<Dashboard> {
     let hours = state.db.shop_sales_by_hour(shop.get(), span.from, span.to).await?;
+    let (totals, days) = sum_days(&hours, span, offset);
+    let mut funnel = Funnel { orders_paid: totals.iter().map(|t| t.orders).sum(), ..Funnel::default() };
+    for (metric, n) in state.db.shop_activity(shop.get(), span.from, span.to).await? {
+        match Metric::parse(&metric) {
+            Ok(Metric::Impression) => funnel.impressions = n,
+            Ok(Metric::View) => funnel.product_views = n,
+            Ok(Metric::Cart) => funnel.cart_adds = n,
+            Ok(Metric::Order) => funnel.orders_placed = n,
+            _ => {}
+        }
+    }
+    funnel.conversion_bps = analytics::rate_bps(funnel.orders_paid, funnel.product_views);
+    let top = state.db.top_content(ContentOf::Shop(shop.get()), span.from, span.to, 10).await?;
+    let date = |ms| haul_domain::community::local_date(haul_domain::Timestamp::from_millis(ms), offset);
+    Ok(Dashboard {
+        shop_id: shop.get(),
+        from: date(span.from),
+        to: date(span.to - 86_400_000),
+        tz_offset_minutes: offset,
+        totals,
+        buyers: state.db.shop_buyer_count(shop.get(), span.from, span.to).await?,
+        days,
+        channels: state.db.shop_sales_by_channel(shop.get(), span.from, span.to).await?,
+        top_products: state.db.shop_best_sellers(shop.get(), span.from, span.to, 10).await?,
+        funnel,
+        top_content: content_rows(state, top, span.from, span.to).await?,
+        sessions: state.db.shop_sessions(shop, span.from, span.to).await?,
+    })
+}
+
+/// Hours of sales summed per currency and per calendar day in the viewer's
+/// zone, every day of the span shown (empty ones as zero).
+pub fn sum_days(hours: &[ShopSales], span: DaySpan, offset: i64) -> (Vec<Totals>, Vec<Day>) {
     let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
     let mut days: BTreeMap<(String, i64), Day> = BTreeMap::new();
-    for h in &hours {
+    for h in hours {
         let t = totals.entry(h.currency.clone()).or_insert_with(|| Totals { currency: h.currency.clone(), ..Totals::default() });
         t.orders += h.orders;
         t.gmv_minor += h.gross_minor;
@@ -177,35 +258,7 @@ pub async fn dashboard(state: &AppState, user: &User, shop: ShopId, q: &Dashboar
             days.entry((currency.clone(), day)).or_insert_with(|| empty_day(currency, day, offset));
         }
     }
-    let ranking =
-        Ranking { grain: Grain::Hour, from: span.from, to: span.to, category: None, shop: Some(shop.get()), by_gmv: true, limit: 10 };
-    let mut funnel = Funnel { orders_paid: totals.values().map(|t| t.orders).sum(), ..Funnel::default() };
-    for (metric, n) in state.db.shop_activity(shop.get(), span.from, span.to).await? {
-        match Metric::parse(&metric) {
-            Ok(Metric::Impression) => funnel.impressions = n,
-            Ok(Metric::View) => funnel.product_views = n,
-            Ok(Metric::Cart) => funnel.cart_adds = n,
-            Ok(Metric::Order) => funnel.orders_placed = n,
-            _ => {}
-        }
-    }
-    funnel.conversion_bps = analytics::rate_bps(funnel.orders_paid, funnel.product_views);
-    let top = state.db.top_content(ContentOf::Shop(shop.get()), span.from, span.to, 10).await?;
-    let date = |ms| haul_domain::community::local_date(haul_domain::Timestamp::from_millis(ms), offset);
-    Ok(Dashboard {
-        shop_id: shop.get(),
-        from: date(span.from),
-        to: date(span.to - 86_400_000),
-        tz_offset_minutes: offset,
-        totals: totals.into_values().collect(),
-        buyers: state.db.shop_buyer_count(shop.get(), span.from, span.to).await?,
-        days: days.into_values().collect(),
-        channels: state.db.shop_sales_by_channel(shop.get(), span.from, span.to).await?,
-        top_products: state.db.best_sellers(&ranking).await?,
-        funnel,
-        top_content: content_rows(state, top, span.from, span.to).await?,
-        sessions: state.db.shop_sessions(shop, span.from, span.to).await?,
-    })
+    (totals.into_values().collect(), days.into_values().collect())
 }
 
 /// Adds what the content did (views, clicks) to what it sold.
@@ -226,7 +279,18 @@ pub async fn content_rows(state: &AppState, sales: Vec<ContentSales>, from: i64,
         };
         let clicks = (s.subject_kind == "video").then(|| counts.get(&("video", s.subject_id, "click".to_owned())).copied().unwrap_or(0));
         let net = s.gross_minor - s.refunded_minor;
-        rows.push(ContentRow { views, clicks, net_gmv_minor: net, gpm_minor: views.and_then(|v| analytics::gpm_minor(net, v)), sales: s });
+        let title = match TouchKind::parse(&s.subject_kind) {
+            Ok(kind) => crate::services::earnings::content_title(state, kind, s.subject_id).await,
+            Err(_) => None,
+        };
+        rows.push(ContentRow {
+            views,
+            clicks,
+            title,
+            net_gmv_minor: net,
+            gpm_minor: views.and_then(|v| analytics::gpm_minor(net, v)),
+            sales: s,
+        });
     }
     Ok(rows)
 }

@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::payouts::PayoutProvider;
 use axum::http::HeaderMap;
 use haul_domain::affiliate::{Month, TouchKind};
+use haul_domain::analytics::{Metric, Subject};
 use haul_domain::ids::{ProductId, ShopId};
 use haul_domain::{Currency, Money, Timestamp};
 use haul_store::accounts::User;
@@ -192,6 +193,36 @@ pub fn statement_csv(s: &Statement) -> String {
 /// The party's statement for `month` (`2026-12`).
 pub async fn statement(state: &AppState, party: Party, month: &str) -> AppResult<Statement> {
     Ok(state.db.statement(party, Month::parse(month)?).await?)
+}
+
+/// What a piece of content is called where it lives (a link: its product),
+/// shortened; none for a showcase or when it is gone.
+pub async fn content_title(state: &AppState, kind: TouchKind, id: i64) -> Option<String> {
+    let name = state.db.content_title(kind, id).await.ok()??;
+    let mut short: String = name.chars().take(40).collect();
+    if short.len() < name.len() {
+        short.push('…');
+    }
+    Some(short)
+}
+
+/// How many saw a piece of content, all along: a video's views and card
+/// taps, a note's views, a room's unique viewers; none for the rest.
+pub async fn content_reach(state: &AppState, kind: TouchKind, id: i64) -> AppResult<(Option<i64>, Option<i64>)> {
+    Ok(match kind {
+        TouchKind::Video => match state.db.video(haul_domain::ids::VideoId(id)).await {
+            Ok(v) => (Some(v.video.views), Some(v.video.product_clicks)),
+            Err(_) => (None, None),
+        },
+        TouchKind::Note => {
+            let counts = state.db.activity_of(Subject::Note, &[id], 0, i64::MAX).await?;
+            (Some(counts.iter().filter(|c| c.metric == Metric::View.as_str()).map(|c| c.count).sum()), None)
+        }
+        TouchKind::LiveRoom => {
+            (state.db.room_counts(haul_domain::ids::RoomId(id), state.clock.now()).await.ok().map(|c| c.unique_viewers), None)
+        }
+        _ => (None, None),
+    })
 }
 
 #[cfg(test)]

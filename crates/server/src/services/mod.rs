@@ -23,6 +23,7 @@ pub mod notes;
 pub mod notifications;
 pub mod orders;
 pub mod payments;
+pub mod platform;
 pub mod reviews;
 pub mod shops;
 pub mod teams;

@@ -16,5 +16,6 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
     let refunded = state.db.roll_up_refunds(now, BATCH / 10).await?;
     state.db.advance_windows(now).await?;
     state.db.prune_minute_rollups(now).await?;
+    state.dashboards.pass();
     Ok(paid + refunded)
 }

@@ -80,7 +80,9 @@ pub fn spawn(state: AppState) {
             if let Err(e) = deliver_webhooks::run_once(&state).await {
                 tracing::warn!(error = %e.message, "deliver_webhooks failed");
             }
-            if let Err(e) = analytics::run_once(&state).await {
+            if state.config.analytics_worker
+                && let Err(e) = analytics::run_once(&state).await
+            {
                 tracing::warn!(error = %e.message, "analytics failed");
             }
         }

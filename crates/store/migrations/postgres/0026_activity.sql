@@ -77,3 +77,6 @@ CREATE TABLE window_edges (
     window_name TEXT PRIMARY KEY,
     since_ms BIGINT NOT NULL
 );
+
+-- The platform's figures sum every shop's hours.
+CREATE INDEX shop_rollups_hours ON shop_rollups(grain, bucket_ms);

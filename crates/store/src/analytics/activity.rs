@@ -4,7 +4,7 @@
 
 use crate::db::{backend_of, values};
 use crate::{Db, Result};
-use haul_domain::analytics::{Grain, Metric, Subject};
+use haul_domain::analytics::{Grain, HARD_SELL_MILLI, Metric, Subject};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use std::collections::HashMap;
 
@@ -73,6 +73,23 @@ pub(crate) async fn video_cards(tx: &mut Transaction<'_, Any>, videos: &[i64]) -
         cards.extend(q.fetch_all(&mut **tx).await?);
     }
     Ok(cards)
+}
+
+/// Which of the videos sell hard.
+pub(crate) async fn hard_selling(tx: &mut Transaction<'_, Any>, videos: &[i64]) -> Result<Vec<i64>> {
+    let mut hard = Vec::new();
+    for chunk in videos.chunks(300) {
+        let sql = format!(
+            "SELECT id FROM videos WHERE hard_sell_milli >= {HARD_SELL_MILLI} AND id IN ({})",
+            crate::db::in_list(backend_of(tx), 1, chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(sql));
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        hard.extend(q.fetch_all(&mut **tx).await?.into_iter().map(|(id,)| id));
+    }
+    Ok(hard)
 }
 
 impl Db {

@@ -2,7 +2,8 @@
 //! rollups' buckets, never over the raw orders.
 
 use crate::{Db, Result};
-use haul_domain::analytics::{Grain, Window};
+use haul_domain::affiliate::TouchKind;
+use haul_domain::analytics::Window;
 use sqlx::AssertSqlSafe;
 
 record! {
@@ -25,20 +26,6 @@ pub enum WindowFilter {
     All,
     Category(i64),
     Shop(i64),
-}
-
-/// Which products to rank, over which buckets.
-#[derive(Debug, Clone, Copy)]
-pub struct Ranking {
-    pub grain: Grain,
-    /// Bucket starts, `from` included, `to` excluded.
-    pub from: i64,
-    pub to: i64,
-    pub category: Option<i64>,
-    pub shop: Option<i64>,
-    /// By GMV rather than by units.
-    pub by_gmv: bool,
-    pub limit: i64,
 }
 
 record! {
@@ -69,41 +56,40 @@ record! {
 }
 
 impl Db {
-    /// The best-selling products (on sale now, in shops that sell) over the
-    /// ranking's buckets; only what sold at least one unit that stayed sold.
-    pub async fn best_sellers(&self, r: &Ranking) -> Result<Vec<ProductSales>> {
-        let order = if r.by_gmv { "t.gmv_minor DESC, t.units DESC" } else { "t.units DESC, t.gmv_minor DESC" };
-        let sql = format!(
+    /// A shop's best-selling products (on sale now) over the hour buckets
+    /// in `[from, to)`, by GMV; only what sold a unit that stayed sold.
+    pub async fn shop_best_sellers(&self, shop: i64, from: i64, to: i64, limit: i64) -> Result<Vec<ProductSales>> {
+        Ok(sqlx::query_as(
             "SELECT t.product_id, p.title, p.shop_id, s.name AS shop_name, p.image_key, t.currency, t.units, t.gmv_minor FROM \
              (SELECT product_id, currency, CAST(SUM(units - units_back) AS BIGINT) AS units, CAST(SUM(gross_minor - refunded_minor) AS BIGINT) AS gmv_minor \
-              FROM sales_rollups WHERE grain = $1 AND bucket_ms >= $2 AND bucket_ms < $3 AND ($4 = 0 OR category_id = $4) AND ($5 = 0 OR shop_id = $5) \
-              GROUP BY product_id, currency) t \
+              FROM sales_rollups WHERE shop_id = $1 AND grain = 'hour' AND bucket_ms >= $2 AND bucket_ms < $3 GROUP BY product_id, currency) t \
              JOIN products p ON p.id = t.product_id JOIN shops s ON s.id = p.shop_id \
-             WHERE t.units > 0 AND p.status = 'active' AND s.status = 'active' ORDER BY {order}, t.product_id LIMIT $6"
-        );
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
-            .bind(r.grain.as_str())
-            .bind(r.from)
-            .bind(r.to)
-            .bind(r.category.unwrap_or(0))
-            .bind(r.shop.unwrap_or(0))
-            .bind(r.limit)
-            .fetch_all(&self.read)
-            .await?)
+             WHERE t.units > 0 AND p.status = 'active' AND s.status = 'active' ORDER BY t.gmv_minor DESC, t.units DESC, t.product_id LIMIT $4",
+        )
+        .bind(shop)
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     /// The best sellers over a rolling window, as of the analytics worker's
     /// last pass: an index read of the window's totals (`windows`).
     pub async fn window_best_sellers(&self, window: Window, filter: WindowFilter, by_gmv: bool, limit: i64) -> Result<Vec<ProductSales>> {
         let order = if by_gmv { "t.gmv_minor DESC, t.units DESC" } else { "t.units DESC, t.gmv_minor DESC" };
-        let (only, id) = match filter {
-            WindowFilter::All => ("", None),
-            WindowFilter::Category(id) => ("AND t.category_id = $3", Some(id)),
-            WindowFilter::Shop(id) => ("AND t.shop_id = $3", Some(id)),
+        // A category's or a shop's few products through their own index (SQLite
+        // would rather walk the window's in order and skip the others').
+        let sqlite = self.backend() == crate::db::Backend::Sqlite;
+        let (only, id, index) = match filter {
+            WindowFilter::All => ("", None, ""),
+            WindowFilter::Category(id) => ("AND t.category_id = $3", Some(id), "INDEXED BY window_totals_category"),
+            WindowFilter::Shop(id) => ("AND t.shop_id = $3", Some(id), "INDEXED BY window_totals_shop"),
         };
+        let index = if sqlite { index } else { "" };
         let sql = format!(
             "SELECT t.product_id, p.title, p.shop_id, s.name AS shop_name, p.image_key, t.currency, t.units, t.gmv_minor \
-             FROM window_totals t JOIN products p ON p.id = t.product_id JOIN shops s ON s.id = p.shop_id \
+             FROM window_totals t {index} JOIN products p ON p.id = t.product_id JOIN shops s ON s.id = p.shop_id \
              WHERE t.window_name = $1 {only} AND t.units > 0 AND p.status = 'active' AND s.status = 'active' \
              ORDER BY {order}, t.product_id LIMIT $2"
         );
@@ -209,6 +195,22 @@ impl Db {
              ORDER BY SUM(gross_minor - refunded_minor) DESC, subject_kind, subject_id LIMIT $4"
         );
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id).bind(from).bind(to).bind(limit).fetch_all(&self.read).await?)
+    }
+
+    /// What a piece of content is called where it lives: a video's caption,
+    /// a note's, a room's or a campaign's title, a link's product; none for
+    /// a showcase, or when it is gone.
+    pub async fn content_title(&self, kind: TouchKind, id: i64) -> Result<Option<String>> {
+        let sql = match kind {
+            TouchKind::Video => "SELECT caption FROM videos WHERE id = $1",
+            TouchKind::Note => "SELECT title FROM notes WHERE id = $1",
+            TouchKind::LiveRoom => "SELECT title FROM live_rooms WHERE id = $1",
+            TouchKind::Community => "SELECT title FROM campaigns WHERE id = $1",
+            TouchKind::ShareLink => "SELECT p.title FROM share_links l JOIN products p ON p.id = l.product_id WHERE l.id = $1",
+            TouchKind::Showcase => return Ok(None),
+        };
+        let row: Option<(String,)> = sqlx::query_as(sql).bind(id).fetch_optional(&self.read).await?;
+        Ok(row.map(|(title,)| title))
     }
 
     /// A live room's viewers and paid orders, minute by minute, oldest first.

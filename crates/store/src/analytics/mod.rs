@@ -5,8 +5,10 @@
 
 mod activity;
 mod figures;
+mod platform;
 mod rollup;
 mod windows;
 
 pub use activity::*;
 pub use figures::*;
+pub use platform::*;

@@ -4,7 +4,7 @@
 //! to it. Off the order's hot path: the flash-deal writer writes nothing here.
 
 use super::windows::{WindowDelta, add_to_windows};
-use crate::db::{backend_of, values};
+use crate::db::{Backend, backend_of, values};
 use crate::{Db, Result};
 use haul_domain::Timestamp;
 use haul_domain::affiliate::TouchKind;
@@ -256,10 +256,14 @@ impl Db {
     pub async fn roll_up_payments(&self, now: Timestamp, limit: i64) -> Result<usize> {
         let mut tx = self.write.begin().await?;
         let backend = backend_of(&mut tx);
-        let due: Vec<(i64,)> = sqlx::query_as("SELECT id FROM orders WHERE rolled_at IS NULL AND paid_at IS NOT NULL ORDER BY id LIMIT $1")
-            .bind(limit)
-            .fetch_all(&mut *tx)
-            .await?;
+        // SQLite may prefer walking the whole table in id order (counted rows
+        // first) over the partial index of those to count: name the index.
+        let indexed = match backend {
+            Backend::Sqlite => "INDEXED BY orders_to_roll",
+            Backend::Postgres => "",
+        };
+        let sql = format!("SELECT id FROM orders {indexed} WHERE rolled_at IS NULL AND paid_at IS NOT NULL ORDER BY id LIMIT $1");
+        let due: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(sql)).bind(limit).fetch_all(&mut *tx).await?;
         if due.is_empty() {
             return Ok(0);
         }
@@ -277,11 +281,15 @@ impl Db {
         let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
         let lines = if ids.is_empty() { Vec::new() } else { lines_of(&mut tx, &ids).await? };
         let deal_rooms = deal_rooms(&mut tx, &orders).await?;
+        let mut lines_of_order: BTreeMap<i64, Vec<&Line>> = BTreeMap::new();
+        for l in &lines {
+            lines_of_order.entry(l.order_id).or_default().push(l);
+        }
         let mut batch = Batch::default();
         for o in &orders {
             let room = o.room_id.or_else(|| o.deal_id.and_then(|d| deal_rooms.get(&d).copied()));
             let mut credited = BTreeSet::new();
-            for l in lines.iter().filter(|l| l.order_id == o.id) {
+            for l in lines_of_order.get(&o.id).into_iter().flatten().copied() {
                 batch.sale(o, l, SalesSums { units: l.quantity, gross: l.paid_minor, ..SalesSums::default() }, now);
                 // An order counts once for each piece of content it bought through.
                 let first = credited.insert((l.touch_kind.clone(), l.touch_id));
@@ -313,8 +321,10 @@ impl Db {
         .fetch_all(&self.read)
         .await?;
         let mut rolled = 0;
+        // One transaction for the batch, the orders locked in id order.
+        let mut tx = self.write.begin().await?;
+        let mut batch = Batch::default();
         for (order,) in due {
-            let mut tx = self.write.begin().await?;
             // The order's row first: its refunds are rolled up by one transaction at a time.
             sqlx::query("UPDATE orders SET rolled_at = rolled_at WHERE id = $1").bind(order).execute(&mut *tx).await?;
             let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
@@ -341,7 +351,6 @@ impl Db {
             let room = o.room_id.or(deal_rooms(&mut tx, std::slice::from_ref(&o)).await?.into_values().next());
             let before = allocate(&lines, o.shipping_minor, refunds.iter().filter(|r| r.rolled == 1));
             let after = allocate(&lines, o.shipping_minor, refunds.iter());
-            let mut batch = Batch::default();
             for ((l, b), a) in lines.iter().zip(before).zip(after) {
                 let delta = SalesSums {
                     units_back: units_back(l.quantity, l.paid_minor, a) - units_back(l.quantity, l.paid_minor, b),
@@ -358,10 +367,10 @@ impl Db {
             for r in &fresh {
                 batch.shop(o.shop_id, &o.currency, r.created_at, [0, 0, 0, 1, r.amount_minor], now);
             }
-            batch.write(&mut tx).await?;
-            tx.commit().await?;
             rolled += 1;
         }
+        batch.write(&mut tx).await?;
+        tx.commit().await?;
         Ok(rolled)
     }
 

@@ -118,7 +118,7 @@ impl Db {
     /// with multi-row statements (the feed flushes them in batches). Every
     /// showing counts: the feed does not show a viewer what they were shown
     /// before, and when two nodes both do, it was seen twice.
-    pub async fn record_impressions(&self, pages: &[(i64, Vec<i64>)], now: Timestamp) -> Result<()> {
+    pub async fn record_impressions(&self, pages: &[(i64, Vec<i64>)], policy: i64, now: Timestamp) -> Result<()> {
         const CHUNK: usize = 300;
         let mut tx = self.write.begin().await?;
         for chunk in pages.chunks(CHUNK) {
@@ -149,7 +149,8 @@ impl Db {
             }
             q.execute(&mut *tx).await?;
         }
-        // Per hour for the dashboards: each video, and each product whose card it carries.
+        // Per hour for the dashboards: each video, each product whose card
+        // it carries, and the feed under its policy (hard selling apart).
         let mut counts = ActivityCounts::new();
         let at = |subject, id, shop| ActivityKey::at(subject, id, Metric::Impression, now.millis(), shop);
         for (video, n) in &shown {
@@ -160,6 +161,11 @@ impl Db {
             let n = counts.get(&at(Subject::Video, video, 0)).copied().unwrap_or(0);
             *counts.entry(at(Subject::Product, product, shop)).or_default() += n;
         }
+        let hard = crate::analytics::hard_selling(&mut tx, &videos).await?;
+        let total: i64 = shown.iter().map(|(_, n)| n).sum();
+        let hard_shown: i64 = shown.iter().filter(|(v, _)| hard.contains(v)).map(|(_, n)| n).sum();
+        counts.insert(at(Subject::Feed, policy, 0), total);
+        counts.insert(ActivityKey::at(Subject::Feed, policy, Metric::HardSellImpression, now.millis(), 0), hard_shown);
         crate::analytics::write_activity(&mut tx, &counts).await?;
         tx.commit().await?;
         Ok(())

@@ -196,3 +196,49 @@ async fn rolling_windows_kept_as_time_passes_agree_with_counting_again() {
     }
     assert_eq!(best(&app, "window=7d").await.len(), 1, "only the last sale is within the week");
 }
+
+#[tokio::test]
+async fn the_operator_sees_the_platform_its_top_sellers_and_the_feed_policies_compared() {
+    let app = spawn_app().await;
+    let oranges = app.shop_with_product(1_000, 100).await;
+    let tractor = app.shop_with_product(4_000, 100).await;
+    let creator = app.sign_up("creator").await;
+    let pitch =
+        app.upload_video(&creator, "Only ¥9.9 today!!! BUY NOW, link below, 50% off", json!([{"product_id": oranges.product_id}])).await;
+    let calm = app.upload_video(&creator, "How we pick oranges at dawn", json!([{"product_id": oranges.product_id}])).await;
+    let (pitch, calm) = (pitch["id"].as_i64().unwrap(), calm["id"].as_i64().unwrap());
+    let shopper = app.sign_up("shopper").await;
+    let feed: Value = app.get("/api/v1/feed?limit=10", Some(&shopper.token)).await.json().await.unwrap();
+    let shown: Vec<i64> = feed["items"].as_array().unwrap().iter().map(|i| i["video"]["id"].as_i64().unwrap()).collect();
+    assert!(shown.contains(&pitch) && shown.contains(&calm), "{shown:?}");
+    app.state.feed.flush(&app.state.db, app.state.clock.now()).await.unwrap();
+    let r = app.place(&shopper, &json!({"items": [{"sku_id": oranges.sku_id, "quantity": 1}], "video_id": pitch})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    app.pay(&shopper, r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()).await;
+    bought(&app, "farmer", tractor.sku_id, 1, true).await;
+    analytics::run_once(&app.state).await.unwrap();
+
+    let stranger = app.sign_up("stranger").await;
+    assert_error(app.get("/api/v1/operator/analytics", Some(&stranger.token)).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let operator = app.sign_up("operator").await;
+    app.make_operator(&operator).await;
+    let p: Value = app.get("/api/v1/operator/analytics", Some(&operator.token)).await.json().await.unwrap();
+    assert_eq!((p["totals"][0]["orders"].as_i64(), p["totals"][0]["gmv_minor"].as_i64()), (Some(2), Some(5_000)), "{p}");
+    let shops: Vec<i64> = p["shops"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect();
+    assert_eq!(shops, [tractor.shop_id, oranges.shop_id], "by net GMV");
+    assert_eq!((p["creators"][0]["id"].as_i64(), p["creators"][0]["orders"].as_i64()), (Some(creator.id), Some(1)));
+    assert_eq!(p["leaders"], json!([]));
+    let content_first = &p["policies"][0];
+    assert_eq!(content_first["policy"], "content_first");
+    assert_eq!(
+        [
+            &content_first["impressions"],
+            &content_first["hard_sell_impressions"],
+            &content_first["video_gmv_minor"],
+            &content_first["hard_sell_gmv_minor"]
+        ],
+        [shown.len() as i64, 1, 1_000, 1_000],
+        "the pitch was one showing of the page, and sold what videos sold: {p}"
+    );
+    assert_eq!(p["policies"][1]["impressions"], 0, "commerce first was never in force");
+}

@@ -37,8 +37,16 @@ struct Console {
     picked_id: i64,
     /// What the picked store offers leaders: (sku, name, store price, lowest price).
     skus: Vec<(i64, String, String, String)>,
-    campaigns: Vec<Campaign>,
+    campaigns: Vec<CampaignRow>,
     error: Option<String>,
+}
+
+/// A campaign with what it sold (net of refunds) and what the leader earned on it.
+pub struct CampaignRow {
+    pub c: Campaign,
+    pub orders: i64,
+    pub sales: String,
+    pub earned: String,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +77,26 @@ async fn console(state: &AppState, user: User, csrf: &CsrfToken, shop: Option<i6
         .map(|(c, total, n)| crate::i18n::current().t_args("leader-commission-on", &[("amount", money(*total, c)), ("n", n.to_string())]))
         .collect::<Vec<_>>()
         .join(", ");
+    let earned: HashMap<i64, _> = state
+        .db
+        .earnings_by_content(user.user_id())
+        .await?
+        .into_iter()
+        .filter(|e| e.touch_kind == haul_domain::affiliate::TouchKind::Community)
+        .map(|e| (e.touch_id, e))
+        .collect();
+    let campaigns = campaigns
+        .into_iter()
+        .map(|c| {
+            let e = earned.get(&c.id);
+            CampaignRow {
+                orders: e.map_or(0, |e| e.orders),
+                sales: e.map(|e| money(e.sales_minor, &e.currency)).unwrap_or_default(),
+                earned: e.map(|e| money(e.net_minor, &e.currency)).unwrap_or_default(),
+                c,
+            }
+        })
+        .collect();
     let status = community.as_ref().map(|c| c.status.as_str().to_owned()).unwrap_or_default();
     let picked_id = picked.as_ref().map_or(0, |p| p.shop_id);
     Ok(render(&Console {

@@ -21,6 +21,7 @@ use haul_store::community::Community;
 use haul_store::moderation::Outcome;
 use serde::Deserialize;
 
+pub mod analytics;
 mod rows;
 
 use rows::{AuditRow, PersonRow, QueueRow, ShopRow};

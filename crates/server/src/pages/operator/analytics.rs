@@ -1,0 +1,148 @@
+//! `/operator/analytics`: the platform's sales over the chosen days, its
+//! top shops, creators and leaders, the feed policies compared, with a
+//! chart and CSV exports (figures from `services::platform`).
+
+use crate::AppState;
+use crate::extract::Query;
+use crate::pages::charts::{self, Series};
+use crate::pages::dashboard::{Card, Row, csv_text};
+use crate::pages::layout::{CsrfToken, Layout, PageResult, SignedIn, money, render};
+use crate::services::analytics::DashboardQuery;
+use crate::services::platform::{Platform, platform};
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use haul_store::analytics::Seller;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "operator_analytics.html")]
+struct PlatformPage {
+    layout: Layout,
+    from: String,
+    to: String,
+    span: String,
+    cards: Vec<Card>,
+    per_day: String,
+    /// `(title key, CSV table, rows)`.
+    sellers: Vec<(&'static str, &'static str, Vec<Row>)>,
+    policies: Vec<Row>,
+}
+
+fn percent(bps: Option<i64>) -> String {
+    bps.map(|b| format!("{:.1}%", b as f64 / 100.0)).unwrap_or_else(|| "—".into())
+}
+
+fn seller_rows(list: &[Seller]) -> Vec<Row> {
+    list.iter()
+        .map(|s| Row { cells: vec![s.name.clone(), s.orders.to_string(), money(s.gross_minor - s.refunded_minor, &s.currency)] })
+        .collect()
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<DashboardQuery>,
+) -> PageResult {
+    let p = platform(&state, &user, &q).await?;
+    let lang = crate::i18n::current();
+    let mut cards = Vec::new();
+    for t in &p.totals {
+        cards.extend([
+            Card { label: lang.t("dash-gmv"), value: money(t.gmv_minor, &t.currency) },
+            Card { label: lang.t("dash-net"), value: money(t.net_gmv_minor, &t.currency) },
+            Card { label: lang.t("dash-orders"), value: t.orders.to_string() },
+            Card { label: lang.t("dash-aov"), value: t.average_order_minor.map(|a| money(a, &t.currency)).unwrap_or_else(|| "—".into()) },
+            Card { label: lang.t("dash-refund-rate"), value: percent(t.refund_rate_bps) },
+        ]);
+    }
+    let currency = p.currency.clone().unwrap_or_else(|| "CNY".into());
+    let days: Vec<_> = p.days.iter().filter(|d| d.currency == currency).collect();
+    let labels: Vec<String> = days.iter().map(|d| d.date[5..].to_owned()).collect();
+    let per_day = charts::lines(
+        &lang.t("dash-per-day"),
+        &labels,
+        &[
+            Series { class: "gross", values: days.iter().map(|d| d.gmv_minor).collect() },
+            Series { class: "net", values: days.iter().map(|d| d.net_gmv_minor).collect() },
+        ],
+        |m| money(m, &currency),
+    );
+    let policies = p
+        .policies
+        .iter()
+        .map(|v| Row {
+            cells: vec![
+                lang.t(&format!("operator-policy-{}", v.policy.replace('_', "-"))),
+                v.impressions.to_string(),
+                percent(v.hard_sell_impressions_bps),
+                money(v.video_gmv_minor, &currency),
+                percent(v.hard_sell_gmv_bps),
+            ],
+        })
+        .collect();
+    Ok(render(&PlatformPage {
+        layout: Layout::new(Some(user), &csrf),
+        span: format!("from={}&to={}&tz_offset_minutes={}", p.from, p.to, p.tz_offset_minutes),
+        from: p.from.clone(),
+        to: p.to.clone(),
+        cards,
+        per_day,
+        sellers: vec![
+            ("platform-top-shops", "shops", seller_rows(&p.shops)),
+            ("platform-top-creators", "creators", seller_rows(&p.creators)),
+            ("platform-top-leaders", "leaders", seller_rows(&p.leaders)),
+        ],
+        policies,
+    }))
+}
+
+/// The table, and the span (not flattened: see `dashboard::ExportQuery`).
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    table: String,
+    from: Option<String>,
+    to: Option<String>,
+    tz_offset_minutes: Option<i64>,
+}
+
+/// One of the page's tables as CSV, amounts in the currency's units.
+pub async fn export(State(state): State<AppState>, SignedIn(user): SignedIn, Query(q): Query<ExportQuery>) -> PageResult {
+    let span = DashboardQuery { from: q.from, to: q.to, tz_offset_minutes: q.tz_offset_minutes };
+    let p: Platform = platform(&state, &user, &span).await?;
+    let amount = |minor: i64, currency: &str| match haul_domain::Currency::parse(currency) {
+        Ok(currency) => haul_domain::Money { minor, currency }.decimal(),
+        Err(_) => minor.to_string(),
+    };
+    let mut out = String::new();
+    let sellers = |list: &[Seller], out: &mut String| {
+        out.push_str("id,name,currency,orders,gmv,net_gmv\n");
+        for s in list {
+            let money = [amount(s.gross_minor, &s.currency), amount(s.gross_minor - s.refunded_minor, &s.currency)].join(",");
+            out.push_str(&format!("{},{},{},{},{money}\n", s.id, csv_text(&s.name), s.currency, s.orders));
+        }
+    };
+    match q.table.as_str() {
+        "days" => {
+            out.push_str("date,currency,orders,gmv,net_gmv,refunds\n");
+            for d in &p.days {
+                let money = [amount(d.gmv_minor, &d.currency), amount(d.net_gmv_minor, &d.currency), amount(d.refunds_minor, &d.currency)];
+                out.push_str(&format!("{},{},{},{}\n", d.date, d.currency, d.orders, money.join(",")));
+            }
+        }
+        "shops" => sellers(&p.shops, &mut out),
+        "creators" => sellers(&p.creators, &mut out),
+        "leaders" => sellers(&p.leaders, &mut out),
+        "policies" => {
+            out.push_str("policy,impressions,hard_sell_impressions,video_net_gmv,hard_sell_net_gmv,currency\n");
+            let currency = p.currency.clone().unwrap_or_default();
+            for v in &p.policies {
+                let money = [amount(v.video_gmv_minor, &currency), amount(v.hard_sell_gmv_minor, &currency)].join(",");
+                out.push_str(&format!("{},{},{},{money},{currency}\n", v.policy, v.impressions, v.hard_sell_impressions));
+            }
+        }
+        _ => return Err(haul_domain::DomainError::invalid("table", "days, shops, creators, leaders or policies").into()),
+    }
+    Ok(crate::pages::earnings::csv_download(&format!("haul-platform-{}-{}-{}.csv", q.table, p.from, p.to), out))
+}
