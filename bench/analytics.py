@@ -204,7 +204,7 @@ print(f"loaded {LINES:,} paid order lines ({sql('SELECT COUNT(*) FROM orders')} 
 
 # --- The rollups, from the record ------------------------------------------------------------------
 started = time.time()
-out = subprocess.run([BIN, "analytics", "rebuild", "--data-dir", DATA], env=ENV, capture_output=True, text=True, check=True).stdout.strip()
+out = subprocess.run([BIN, "analytics", "rebuild", "--data-dir", DATA], env=ENV, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
 rebuild_seconds = time.time() - started
 print(f"haul analytics rebuild: {out} ({rebuild_seconds:.0f} s wall)", flush=True)
 
@@ -216,7 +216,12 @@ category = first["categories"]  # the category with the most popular products
 questions = [(w, c) for c in (None, category) for w in ("1h", "24h", "7d")]
 server = Server()
 try:
-    time.sleep(1)  # the worker's first pass moves the windows to now
+    # The worker's first pass moves the windows to now (from the rebuild's
+    # now); the lists are compared once it has.
+    for _ in range(600):
+        if int(sql("SELECT since_ms FROM window_edges WHERE window_name = '1h'") or 0) >= time.time() * 1000 - HOUR_MS - 120_000: break
+        time.sleep(0.5)
+    time.sleep(2)
     edges = dict(line.split("|") for line in sql("SELECT window_name, since_ms FROM window_edges").splitlines())
     rows = []
     for window, cat in questions:

@@ -83,8 +83,21 @@ try {
   check((await merchant.locator('#report svg.chart polyline').count()) === 1, 'viewers minute by minute');
   check((await merchant.locator('#report svg.chart rect.bar').count()) >= 5, 'orders minute by minute');
   await merchant.screenshot({ path: join(shots, 'session-report.png'), fullPage: true });
+  // The operator's platform figures.
+  const operator = await phone(browser);
+  await operator.goto(`${base}/signin`);
+  await operator.fill('input[name=login]', 'operator@haul.demo');
+  await operator.fill('input[name=password]', 'haul-demo');
+  await operator.click('form.stack button');
+  await operator.waitForURL((u) => !u.pathname.startsWith('/signin'));
+  await operator.goto(`${base}/operator`);
+  await operator.click('a[href="/operator/analytics"]');
+  await operator.waitForURL(/\/operator\/analytics$/);
+  check((await operator.textContent('#shops')).includes('Sunny Orchard'), 'the orchard among the top shops');
+  check((await operator.locator('#policies tr').count()) === 3, 'content first and commerce first side by side');
+  await operator.screenshot({ path: join(shots, 'platform.png'), fullPage: true });
   checkPolicy();
-  console.log('browser: the week’s best-sellers; five boxes of mangoes lead today’s list within seconds; the orchard’s dashboard with figures, the funnel, channels, top content and charts, CSV; last week’s live session report minute by minute');
+  console.log('browser: the week’s best-sellers; five boxes of mangoes lead today’s list within seconds; the orchard’s dashboard with figures, the funnel, channels, top content and charts, CSV; last week’s live session report minute by minute; the operator’s platform figures');
 } catch (e) {
   failed = 1;
   console.error('browser test failed:', e);

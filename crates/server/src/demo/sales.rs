@@ -120,7 +120,8 @@ pub async fn fill(
 
 /// Around each demo order, what shoppers did on the way, as the funnel
 /// counts it: about forty showings of the product on videos in feeds for
-/// one order, eight views of its page, two cart adds, one order placed;
+/// one order, eight views of its page, two cart adds, one order placed, a
+/// hundred videos shown in feeds;
 /// the farmer's video watched and its card tapped when it sold.
 async fn looked_before_buying(state: &AppState, sku: SkuId, video: Option<i64>, at: Timestamp) -> Result<()> {
     use haul_domain::analytics::{Metric, Subject};
@@ -133,6 +134,9 @@ async fn looked_before_buying(state: &AppState, sku: SkuId, video: Option<i64>, 
         counts.insert(ActivityKey::at(Subject::Product, id, metric, ms, shop), n);
     }
     counts.insert(ActivityKey::at(Subject::Shop, shop, Metric::Order, ms, shop), 1 + i64::from(spread == 3));
+    // The feed (content first) showed about a hundred videos, a tenth of them hard selling.
+    counts.insert(ActivityKey::at(Subject::Feed, 0, Metric::Impression, ms, 0), 96 + spread);
+    counts.insert(ActivityKey::at(Subject::Feed, 0, Metric::HardSellImpression, ms, 0), 9 + spread / 3);
     if let Some(video) = video {
         for (metric, n) in [(Metric::Impression, 60 + spread), (Metric::View, 25 + spread), (Metric::Click, 4)] {
             counts.insert(ActivityKey::at(Subject::Video, video, metric, ms, 0), n);

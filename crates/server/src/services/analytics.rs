@@ -157,6 +157,9 @@ pub struct ContentRow {
 pub struct Dashboards {
     pass: AtomicU64,
     kept: Mutex<HashMap<DashboardKey, KeptDashboard>>,
+    /// One dashboard counted at a time: a crowd asking for one that is not
+    /// kept waits for the first to count it, instead of all counting it.
+    counting: tokio::sync::Mutex<()>,
 }
 
 /// `(shop, first day, end of the last, offset)`.
@@ -172,6 +175,13 @@ impl Dashboards {
     pub fn pass(&self) {
         self.pass.fetch_add(1, Ordering::Relaxed);
     }
+
+    /// A dashboard counted after this node's latest pass, within a pass's interval.
+    fn kept(&self, state: &AppState, key: DashboardKey, pass: u64, now: haul_domain::Timestamp) -> Option<Arc<Dashboard>> {
+        let fresh_ms = state.config.worker_interval_seconds as i64 * 1000;
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(&key).filter(|(at_pass, at, _)| *at_pass == pass && now.millis() - at < fresh_ms).map(|(_, _, d)| d.clone())
+    }
 }
 
 /// A shop's dashboard: its staff only.
@@ -182,12 +192,12 @@ pub async fn dashboard(state: &AppState, user: &User, shop: ShopId, q: &Dashboar
     let span = DaySpan::parse(q.from.as_deref(), q.to.as_deref(), offset, now)?;
     let key = (shop.get(), span.from, span.to, offset);
     let pass = state.dashboards.pass.load(Ordering::Relaxed);
-    let fresh_ms = state.config.worker_interval_seconds as i64 * 1000;
-    if let Some((at_pass, at, kept)) = state.dashboards.kept.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
-        && *at_pass == pass
-        && now.millis() - at < fresh_ms
-    {
-        return Ok(kept.clone());
+    if let Some(kept) = state.dashboards.kept(state, key, pass, now) {
+        return Ok(kept);
+    }
+    let _turn = state.dashboards.counting.lock().await;
+    if let Some(kept) = state.dashboards.kept(state, key, pass, now) {
+        return Ok(kept);
     }
     let counted = Arc::new(count_dashboard(state, shop, span, offset).await?);
     let mut kept = state.dashboards.kept.lock().unwrap_or_else(|e| e.into_inner());

@@ -80,3 +80,6 @@ CREATE TABLE window_edges (
 
 -- The platform's figures sum every shop's hours.
 CREATE INDEX shop_rollups_hours ON shop_rollups(grain, bucket_ms);
+
+-- A refund's order: the rollup reads an order's refunds, as do its pages.
+CREATE INDEX refunds_order ON refunds(order_id);
