@@ -66,10 +66,14 @@ pub async fn take_seat(state: &AppState, user: &User, offer_or_team: Result<Team
         pay_by: now.plus_seconds(state.config.payment_timeout_seconds),
         now,
     };
-    Ok(match offer_or_team {
+    let placed = match offer_or_team {
         Ok(offer) => state.db.open_team(offer, req).await?,
         Err(team) => state.db.join_team(team, req).await?,
-    })
+    };
+    if placed.is_new() {
+        crate::services::analytics::order_placed(state, placed.order());
+    }
+    Ok(placed)
 }
 
 #[derive(Serialize, ToSchema)]

@@ -80,9 +80,9 @@ pub fn spawn(state: AppState) {
             if let Err(e) = deliver_webhooks::run_once(&state).await {
                 tracing::warn!(error = %e.message, "deliver_webhooks failed");
             }
-            if state.config.analytics_worker
-                && let Err(e) = analytics::run_once(&state).await
-            {
+            // What this node counted in memory is written here whichever node keeps the rollups.
+            let pass = if state.config.analytics_worker { analytics::run_once(&state).await } else { analytics::flush_tally(&state).await };
+            if let Err(e) = pass {
                 tracing::warn!(error = %e.message, "analytics failed");
             }
         }
