@@ -219,7 +219,8 @@ try:
     # The worker's first pass moves the windows to now (from the rebuild's
     # now); the lists are compared once it has.
     for _ in range(600):
-        if int(sql("SELECT since_ms FROM window_edges WHERE window_name = '1h'") or 0) >= time.time() * 1000 - HOUR_MS - 120_000: break
+        edge, now_ms = int(sql("SELECT since_ms FROM window_edges WHERE window_name = '1h'") or 0), time.time() * 1000
+        if now_ms - HOUR_MS - 120_000 <= edge <= now_ms: break  # (the largest integer: not counted yet)
         time.sleep(0.5)
     time.sleep(2)
     edges = dict(line.split("|") for line in sql("SELECT window_name, since_ms FROM window_edges").splitlines())

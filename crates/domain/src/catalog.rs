@@ -1,7 +1,8 @@
-//! Products and how they are sold. Three listing kinds come from the seeds:
+//! Products and how they are sold. The listing kinds come from the seeds:
 //! a native item the shop ships itself, an external item that links out to
-//! another platform, and a partner-fulfilled item sold here but shipped by a
-//! partner who receives the paid order as a signed webhook.
+//! another platform, a partner-fulfilled item sold here but shipped by a
+//! partner who receives the paid order as a signed webhook, and an item
+//! sold by quote (Kuaishou's tractors): buyers ask, the shop answers.
 
 use crate::DomainError;
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ pub enum ListingKind {
     Native,
     External,
     Partner,
+    Quote,
 }
 
 impl ListingKind {
@@ -25,6 +27,7 @@ impl ListingKind {
             ListingKind::Native => "native",
             ListingKind::External => "external",
             ListingKind::Partner => "partner",
+            ListingKind::Quote => "quote",
         }
     }
 
@@ -33,13 +36,15 @@ impl ListingKind {
             "native" => Ok(ListingKind::Native),
             "external" => Ok(ListingKind::External),
             "partner" => Ok(ListingKind::Partner),
-            _ => Err(DomainError::invalid("kind", "native, external or partner")),
+            "quote" => Ok(ListingKind::Quote),
+            _ => Err(DomainError::invalid("kind", "native, external, partner or quote")),
         }
     }
 
-    /// External listings are bought elsewhere: no cart, no checkout here.
+    /// External listings are bought elsewhere, quoted ones after a talk
+    /// with the shop: no cart, no checkout here.
     pub fn sold_here(self) -> bool {
-        !matches!(self, ListingKind::External)
+        !matches!(self, ListingKind::External | ListingKind::Quote)
     }
 }
 

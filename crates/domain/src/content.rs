@@ -74,8 +74,8 @@ pub fn counts_again_before(kind: &str, now_ms: i64) -> i64 {
 crate::status_enum! {
     /// What a notification is about: someone answered the person's comment,
     /// commented on their video or followed them; a room they asked to be
-    /// reminded of went live; their order moved.
-    pub enum NotificationKind { Reply = "reply", Comment = "comment", Follow = "follow", Live = "live", Order = "order" }
+    /// reminded of went live; their order moved; a shop answered their request for a quote.
+    pub enum NotificationKind { Reply = "reply", Comment = "comment", Follow = "follow", Live = "live", Order = "order", Lead = "lead" }
 }
 
 /// One person posts at most `COMMENT_BURST` comments in `COMMENT_WINDOW_MS`.

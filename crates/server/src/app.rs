@@ -26,6 +26,7 @@ pub struct App {
     pub pickup_limiter: Backoff,
     pub event_limiter: crate::ratelimit::Buckets,
     pub browser_id_limiter: crate::ratelimit::Buckets,
+    pub lead_limiter: crate::ratelimit::Buckets,
     /// Signs the browser-id cookie; one per installation, in the record.
     pub cookie_key: String,
     pub sessions: crate::auth::SessionCache,
@@ -107,6 +108,7 @@ impl AppState {
             pickup_limiter: Backoff::new(clock.clone()),
             event_limiter: crate::ratelimit::Buckets::per_minute(config.video_events_per_minute, clock.clone()),
             browser_id_limiter: crate::ratelimit::Buckets::per_hour(config.browser_ids_per_hour, clock.clone()),
+            lead_limiter: crate::ratelimit::Buckets::per_hour(config.leads_per_hour, clock.clone()),
             cookie_key,
             payments: sandbox.clone(),
             sessions: crate::auth::SessionCache::default(),

@@ -98,6 +98,8 @@ pub struct Config {
     /// New browser ids (the cookie that lets anonymous views count once)
     /// one address may be given an hour.
     pub browser_ids_per_hour: i64,
+    /// Requests for a quote one person may send an hour (any shops).
+    pub leads_per_hour: i64,
     /// Haul sits behind a proxy that sets `X-Forwarded-For`: per-address
     /// limits use the address it saw (only when the peer is on a private
     /// network, so a client reaching Haul directly cannot choose it).
@@ -176,6 +178,7 @@ impl Default for Config {
             pickup_code_attempts: 10,
             video_events_per_minute: 120,
             browser_ids_per_hour: 20,
+            leads_per_hour: 10,
             trust_forwarded_for: false,
             metrics_token: None,
             log_format: "text".into(),

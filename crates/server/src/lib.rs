@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bench;
 pub mod clock;
 pub mod config;
+pub mod csv;
 pub mod deals;
 pub mod demo;
 pub mod error;

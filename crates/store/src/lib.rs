@@ -20,6 +20,7 @@ pub mod content;
 pub mod coupons;
 pub mod deals;
 pub mod delivery;
+pub mod leads;
 pub mod ledger;
 pub mod live;
 pub mod moderation;

@@ -45,6 +45,8 @@ record! {
         pub currency: String,
         pub stock: i64,
         pub position: i64,
+        /// How the product is sold: `quote` asks for a quote instead of buying.
+        pub kind: String,
     }
 }
 
@@ -194,6 +196,7 @@ impl Db {
                 currency: row.try_get("currency")?,
                 stock: row.try_get("stock")?,
                 position: row.try_get("position")?,
+                kind: row.try_get("kind")?,
             });
         }
         let sql = format!(
@@ -372,13 +375,7 @@ impl Db {
             }
             q.execute(&mut *tx).await?;
         }
-        for (room, viewer) in seen.interacting {
-            sqlx::query("UPDATE live_viewers SET interacted = 1 WHERE room_id = $1 AND viewer = $2 AND interacted = 0")
-                .bind(*room)
-                .bind(viewer.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
+        mark_interacted(&mut tx, seen.interacting.iter().map(|(room, viewer)| (*room, viewer.as_str()))).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -468,6 +465,18 @@ async fn write_bag(tx: &mut Transaction<'_, Any>, room: i64, products: &[Product
         if inserted.rows_affected() == 0 {
             return Err(haul_domain::DomainError::invalid("product_ids", "each product once").into());
         }
+    }
+    Ok(())
+}
+
+/// Viewers of a room who liked, chatted, shared or bought (docs/ANALYTICS.md: interaction rate).
+pub(crate) async fn mark_interacted<'a>(tx: &mut Transaction<'_, Any>, viewers: impl Iterator<Item = (i64, &'a str)>) -> Result<()> {
+    for (room, viewer) in viewers {
+        sqlx::query("UPDATE live_viewers SET interacted = 1 WHERE room_id = $1 AND viewer = $2 AND interacted = 0")
+            .bind(room)
+            .bind(viewer)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }

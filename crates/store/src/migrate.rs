@@ -48,6 +48,8 @@ const MIGRATIONS: &[Migration] = &[
     migration!(24, "0024_platform_coupons"),
     migration!(25, "0025_analytics"),
     migration!(26, "0026_activity"),
+    migration!(27, "0027_window_edges"),
+    migration!(28, "0028_leads"),
 ];
 
 impl Db {

@@ -87,6 +87,7 @@ use haul_domain::coupons::CouponKind;
 use haul_domain::deals::DealStatus;
 use haul_domain::delivery::Fulfilment;
 use haul_domain::group_buy::{TeamOfferStatus, TeamStatus};
+use haul_domain::leads::LeadStatus;
 use haul_domain::live::RoomStatus;
 use haul_domain::moderation::{OperatorAction, ReportReason, ReportStatus, ShopStatus, Subject};
 use haul_domain::orders::{OrderStatus, PaymentStatus};
@@ -118,5 +119,6 @@ status_columns!(
     NotificationKind,
     CaseKind,
     CaseStatus,
-    CouponKind
+    CouponKind,
+    LeadStatus
 );

@@ -162,4 +162,5 @@ notification-comment = { $name } commented on your video
 notification-follow = { $name } followed you
 notification-live = { $name } is live now
 notification-order = Your order has shipped
+notification-lead = { $name } answered your request for a quote
 price-flash = Flash

@@ -153,4 +153,5 @@ notification-comment = { $name } 评论了你的视频
 notification-follow = { $name } 关注了你
 notification-live = { $name } 开播了
 notification-order = 你的订单已发货
+notification-lead = { $name } 回复了你的询价
 price-flash = 秒杀

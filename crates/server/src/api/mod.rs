@@ -17,6 +17,7 @@ pub mod earnings;
 pub mod errors_doc;
 pub mod feed;
 pub mod leader_offers;
+pub mod leads;
 pub mod live;
 pub mod moderation;
 pub mod notes;
@@ -76,6 +77,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(orders::router())
         .merge(aftersales::router())
         .merge(reviews::router())
+        .merge(leads::router())
         .merge(coupons::router())
         .merge(analytics::router())
         .merge(delivery::router())

@@ -25,6 +25,7 @@ pub const EVENTS: &[&str] = &[
     "team.completed",
     "team.failed",
     "campaign.closed",
+    "lead.created",
 ];
 
 pub fn router() -> OpenApiRouter<AppState> {

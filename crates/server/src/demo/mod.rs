@@ -12,6 +12,7 @@ use crate::config::Config;
 mod affiliate;
 mod delivery;
 mod group;
+mod leads;
 mod media;
 mod notes;
 mod sales;
@@ -538,33 +539,41 @@ pub async fn fill(state: &AppState) -> Result<()> {
     let coat_stock = stock_shop(state, ShopId(coats.id), categories[2], ("jackets", JACKETS), zh).await?;
     let (fruit_skus, tea_skus, coat_skus) = (&fruit_stock.skus[..], &tea_stock.skus[..], &coat_stock.skus[..]);
     stock_shop(state, ShopId(farm.id), categories[3], ("farm", FARM), zh).await?;
+    // The tractor is sold by quote, as on Kuaishou (buyers from far away ask,
+    // the dealer answers); the transplanter links out to a partner site.
     let mut machines = Vec::new();
     for (title, url, price, name) in [
-        (
-            Text("Second-hand tractor, 50 hp, 2017", "二手拖拉机 50 马力 2017 年"),
-            "https://example.com/listings/tractor-50hp-2017",
-            4_800_000,
-            "tractor",
-        ),
+        (Text("Second-hand tractor, 50 hp, 2017", "二手拖拉机 50 马力 2017 年"), None, 4_800_000, "tractor"),
         (
             Text("Used rice transplanter, 6 rows", "二手水稻插秧机 6 行"),
-            "https://example.com/listings/transplanter-6-row",
+            Some("https://example.com/listings/transplanter-6-row"),
             2_150_000,
             "transplanter",
         ),
     ] {
+        let (kind, description) = match url {
+            None => (
+                ListingKind::Quote,
+                Text(
+                    "Inspected, serviced, 2,100 hours. Ask for a quote: we reply within a day with the price delivered to your county.",
+                    "经检测保养，2100 小时。欢迎询价：一天内回复送到你所在县的价格。",
+                ),
+            ),
+            Some(_) => (
+                ListingKind::External,
+                Text(
+                    "Inspected machine sold through our partner marketplace; the price there is final.",
+                    "经检测的农机，在合作平台出售，成交价以该平台为准。",
+                ),
+            ),
+        };
         let new = NewProduct {
             shop: ShopId(farm.id),
             category: Some(categories[3]),
             title: title.pick(zh).into(),
-            description: Text(
-                "Inspected machine sold through our partner marketplace; the price there is final.",
-                "经检测的农机，在合作平台出售，成交价以该平台为准。",
-            )
-            .pick(zh)
-            .into(),
-            kind: ListingKind::External,
-            external_url: Some(url.into()),
+            description: description.pick(zh).into(),
+            kind,
+            external_url: url.map(str::to_owned),
             partner: None,
             active: true,
         };
@@ -775,6 +784,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
         },
     ];
     let written = notes::fill(state, drafts, zh).await?;
+    leads::fill(state, machines[0], [shopper, second], farm_owner, zh).await?;
     state.db.follow(shopper, farmer, true, now).await?;
     state.feed.refresh(&state.db, now).await?;
     let (on_air, replayed) = live_rooms(state, fruit_owner, ShopId(fruit.id), farmer, fruit_skus, zh, now).await?;

@@ -117,9 +117,6 @@ async fn command(state: &AppState, room: &RoomHub, viewer: &Viewer, text: &str) 
         return Err(refusal(ChatRefusal::SignInRequired));
     };
     let now = state.clock.now();
-    if matches!(command, Command::Chat { .. } | Command::Like { .. } | Command::Share) {
-        room.interacted(&viewer.key);
-    }
     match command {
         Command::Chat { text } => {
             // A refused text does not spend the rate limit.
@@ -127,14 +124,18 @@ async fn command(state: &AppState, room: &RoomHub, viewer: &Viewer, text: &str) 
             room.may_chat(user.id, state.live.limit, now.millis()).map_err(refusal)?;
             room.count(|d| d.comments += 1);
             let event = Event::Chat { user_id: user.id, name: user.display_name.clone(), text, at: now.millis() };
-            state.live.publish(room.id, event).await.map_err(api_refusal)
+            state.live.publish(room.id, event).await.map_err(api_refusal)?;
+            room.interacted(&viewer.key);
+            Ok(())
         }
         Command::Like { count } => {
             room.likes_pending.fetch_add(count.clamp(1, 10), std::sync::atomic::Ordering::Relaxed);
+            room.interacted(&viewer.key);
             Ok(())
         }
         Command::Share => {
             room.count(|d| d.shares += 1);
+            room.interacted(&viewer.key);
             Ok(())
         }
         Command::Delete { message_id } => moderation::delete(state, room.id, user, message_id).await.map_err(api_refusal),

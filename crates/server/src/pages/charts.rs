@@ -25,6 +25,28 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// A chart over time: its frame, its axis, and its highest value above.
+fn open(title: &str, max: &str) -> String {
+    let axis = HEIGHT - BOTTOM;
+    format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-label=\"{}\"><line class=\"axis\" x1=\"{LEFT}\" y1=\"{axis}\" x2=\"{}\" y2=\"{axis}\"/>\
+         <text x=\"{LEFT}\" y=\"11\">{}</text>",
+        escape(title),
+        WIDTH - LEFT,
+        escape(max)
+    )
+}
+
+/// The first and last labels below, and the end.
+fn close(mut svg: String, labels: &[String]) -> String {
+    if let (Some(first), Some(last)) = (labels.first(), labels.last()) {
+        let _ = write!(svg, "<text x=\"{LEFT}\" y=\"{}\">{}</text>", HEIGHT - 6, escape(first));
+        let _ = write!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", WIDTH - LEFT, HEIGHT - 6, escape(last));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// A series to draw: its CSS class (its colour) and one value per label.
 pub struct Series<'a> {
     pub class: &'a str,
@@ -38,14 +60,7 @@ pub fn lines(title: &str, labels: &[String], series: &[Series<'_>], format: impl
     let n = labels.len().max(2) as i64 - 1;
     let x = |i: usize| LEFT + (i as i64) * (WIDTH - 2 * LEFT) / n;
     let y = |v: i64| TOP + (HEIGHT - TOP - BOTTOM) * (max - v.clamp(0, max)) / max;
-    let mut svg = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-label=\"{}\"><line class=\"axis\" x1=\"{LEFT}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-        escape(title),
-        HEIGHT - BOTTOM,
-        WIDTH - LEFT,
-        HEIGHT - BOTTOM
-    );
-    let _ = write!(svg, "<text x=\"{LEFT}\" y=\"11\">{}</text>", escape(&format(max)));
+    let mut svg = open(title, &format(max));
     for s in series {
         let points: Vec<String> = s.values.iter().enumerate().map(|(i, v)| format!("{},{}", x(i), y(*v))).collect();
         let _ = write!(svg, "<polyline class=\"{}\" points=\"{}\"/>", escape(s.class), points.join(" "));
@@ -62,12 +77,7 @@ pub fn lines(title: &str, labels: &[String], series: &[Series<'_>], format: impl
             );
         }
     }
-    if let (Some(first), Some(last)) = (labels.first(), labels.last()) {
-        let _ = write!(svg, "<text x=\"{LEFT}\" y=\"{}\">{}</text>", HEIGHT - 6, escape(first));
-        let _ = write!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", WIDTH - LEFT, HEIGHT - 6, escape(last));
-    }
-    svg.push_str("</svg>");
-    svg
+    close(svg, labels)
 }
 
 /// A column per label (minutes of a live session), the first and last
@@ -76,14 +86,7 @@ pub fn columns(title: &str, labels: &[String], values: &[i64]) -> String {
     let max = values.iter().copied().max().unwrap_or(0).max(1);
     let step = (WIDTH - 2 * LEFT) as f64 / values.len().max(1) as f64;
     let plot = HEIGHT - TOP - BOTTOM;
-    let mut svg = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-label=\"{}\"><line class=\"axis\" x1=\"{LEFT}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-        escape(title),
-        HEIGHT - BOTTOM,
-        WIDTH - LEFT,
-        HEIGHT - BOTTOM
-    );
-    let _ = write!(svg, "<text x=\"{LEFT}\" y=\"11\">{max}</text>");
+    let mut svg = open(title, &max.to_string());
     for (i, v) in values.iter().enumerate().filter(|(_, v)| **v > 0) {
         let height = plot * v.min(&max) / max;
         let label = labels.get(i).map(String::as_str).unwrap_or_default();
@@ -96,12 +99,7 @@ pub fn columns(title: &str, labels: &[String], values: &[i64]) -> String {
             escape(label)
         );
     }
-    if let (Some(first), Some(last)) = (labels.first(), labels.last()) {
-        let _ = write!(svg, "<text x=\"{LEFT}\" y=\"{}\">{}</text>", HEIGHT - 6, escape(first));
-        let _ = write!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", WIDTH - LEFT, HEIGHT - 6, escape(last));
-    }
-    svg.push_str("</svg>");
-    svg
+    close(svg, labels)
 }
 
 /// Horizontal bars, one row each: its label, its bar, its value in words.

@@ -5,8 +5,10 @@
 use super::charts::{self, Series};
 use super::layout::{CsrfToken, Layout, PageResult, SignedIn, money, render};
 use crate::AppState;
+use crate::csv::amount;
 use crate::extract::{Path, Query};
-use crate::services::analytics::{self as figures, Dashboard, DashboardQuery};
+use crate::i18n::Lang;
+use crate::services::analytics::{self as figures, Dashboard, DashboardQuery, Day, Totals};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -69,29 +71,9 @@ pub async fn dashboard(
     // The shop sells in one currency; the charts draw its first.
     let currency = d.totals.first().map(|t| t.currency.clone()).unwrap_or_else(|| "CNY".to_owned());
     let cash = |minor: i64| money(minor, &currency);
-    let mut cards = Vec::new();
-    for t in &d.totals {
-        let ratio = |v: Option<i64>| v.map(|bps| format!("{:.1}%", bps as f64 / 100.0)).unwrap_or_else(|| "—".into());
-        cards.extend([
-            Card { label: lang.t("dash-gmv"), value: money(t.gmv_minor, &t.currency) },
-            Card { label: lang.t("dash-net"), value: money(t.net_gmv_minor, &t.currency) },
-            Card { label: lang.t("dash-orders"), value: t.orders.to_string() },
-            Card { label: lang.t("dash-aov"), value: t.average_order_minor.map(|a| money(a, &t.currency)).unwrap_or_else(|| "—".into()) },
-            Card { label: lang.t("dash-refund-rate"), value: ratio(t.refund_rate_bps) },
-        ]);
-    }
+    let mut cards = total_cards(&d.totals, lang);
     cards.push(Card { label: lang.t("dash-buyers"), value: d.buyers.to_string() });
-    let days: Vec<_> = d.days.iter().filter(|day| day.currency == currency).collect();
-    let labels: Vec<String> = days.iter().map(|day| day.date[5..].to_owned()).collect();
-    let per_day = charts::lines(
-        &lang.t("dash-per-day"),
-        &labels,
-        &[
-            Series { class: "gross", values: days.iter().map(|day| day.gmv_minor).collect() },
-            Series { class: "net", values: days.iter().map(|day| day.net_gmv_minor).collect() },
-        ],
-        cash,
-    );
+    let per_day = per_day_chart(&d.days, &currency, lang);
     let channel_rows: Vec<(String, i64)> = d
         .channels
         .iter()
@@ -146,13 +128,59 @@ pub async fn dashboard(
         by_channel,
         funnel_chart,
         funnel: tables.funnel,
-        conversion: d.funnel.conversion_bps.map(|bps| format!("{:.1}%", bps as f64 / 100.0)).unwrap_or_else(|| "—".into()),
+        conversion: percent(d.funnel.conversion_bps),
         content,
         sessions,
         channels: tables.channels,
         products: tables.products,
         days: tables.days,
     }))
+}
+
+/// A share in basis points as a percentage; "—" when there is none.
+pub(super) fn percent(bps: Option<i64>) -> String {
+    bps.map(|b| format!("{:.1}%", b as f64 / 100.0)).unwrap_or_else(|| "—".into())
+}
+
+/// GMV, net GMV, orders, average order and refund rate, per currency.
+pub(super) fn total_cards(totals: &[Totals], lang: Lang) -> Vec<Card> {
+    let mut cards = Vec::new();
+    for t in totals {
+        cards.extend([
+            Card { label: lang.t("dash-gmv"), value: money(t.gmv_minor, &t.currency) },
+            Card { label: lang.t("dash-net"), value: money(t.net_gmv_minor, &t.currency) },
+            Card { label: lang.t("dash-orders"), value: t.orders.to_string() },
+            Card { label: lang.t("dash-aov"), value: t.average_order_minor.map(|a| money(a, &t.currency)).unwrap_or_else(|| "—".into()) },
+            Card { label: lang.t("dash-refund-rate"), value: percent(t.refund_rate_bps) },
+        ]);
+    }
+    cards
+}
+
+/// GMV and net GMV per day in one currency, as a line chart.
+pub(super) fn per_day_chart(days: &[Day], currency: &str, lang: Lang) -> String {
+    let days: Vec<_> = days.iter().filter(|day| day.currency == currency).collect();
+    let labels: Vec<String> = days.iter().map(|day| day.date[5..].to_owned()).collect();
+    charts::lines(
+        &lang.t("dash-per-day"),
+        &labels,
+        &[
+            Series { class: "gross", values: days.iter().map(|day| day.gmv_minor).collect() },
+            Series { class: "net", values: days.iter().map(|day| day.net_gmv_minor).collect() },
+        ],
+        |minor| money(minor, currency),
+    )
+}
+
+/// Sales per day as CSV.
+pub(super) fn days_csv(days: &[Day]) -> String {
+    let mut out = String::from("date,currency,orders,gmv,net_gmv,refunds\n");
+    for day in days {
+        let row =
+            [amount(day.gmv_minor, &day.currency), amount(day.net_gmv_minor, &day.currency), amount(day.refunds_minor, &day.currency)];
+        out.push_str(&format!("{},{},{},{}\n", day.date, day.currency, day.orders, row.join(",")));
+    }
+    out
 }
 
 /// The dashboard's tables, as the page shows them and the CSV exports them.
@@ -184,7 +212,7 @@ fn tables(d: &Dashboard, lang: crate::i18n::Lang) -> Tables {
             .map(|(i, (key, n))| {
                 let before = i.checked_sub(1).map(|p| steps[p].1);
                 let share = before.and_then(|b| haul_domain::analytics::rate_bps(*n, b));
-                Row { cells: vec![lang.t(key), n.to_string(), share.map(|bps| format!("{:.1}%", bps as f64 / 100.0)).unwrap_or_default()] }
+                Row { cells: vec![lang.t(key), n.to_string(), share.map(|bps| percent(Some(bps))).unwrap_or_default()] }
             })
             .collect(),
         channels: d
@@ -221,14 +249,20 @@ fn tables(d: &Dashboard, lang: crate::i18n::Lang) -> Tables {
     }
 }
 
-/// The table, and the dashboard's span (not flattened: a flattened query
-/// reads every value as text, and the offset is a number).
+/// The table, and the span (not flattened: a flattened query reads every
+/// value as text, and the offset is a number).
 #[derive(Deserialize)]
 pub struct ExportQuery {
-    table: String,
+    pub table: String,
     from: Option<String>,
     to: Option<String>,
     tz_offset_minutes: Option<i64>,
+}
+
+impl ExportQuery {
+    pub fn span(&self) -> DashboardQuery {
+        DashboardQuery { from: self.from.clone(), to: self.to.clone(), tz_offset_minutes: self.tz_offset_minutes }
+    }
 }
 
 /// One of the dashboard's tables as CSV: amounts in the currency's units,
@@ -239,25 +273,10 @@ pub async fn export(
     Path(shop): Path<i64>,
     Query(q): Query<ExportQuery>,
 ) -> PageResult {
-    let span = DashboardQuery { from: q.from, to: q.to, tz_offset_minutes: q.tz_offset_minutes };
-    let d = figures::dashboard(&state, &user, ShopId(shop), &span).await?;
-    let amount = |minor: i64, currency: &str| match haul_domain::Currency::parse(currency) {
-        Ok(currency) => haul_domain::Money { minor, currency }.decimal(),
-        Err(_) => minor.to_string(),
-    };
+    let d = figures::dashboard(&state, &user, ShopId(shop), &q.span()).await?;
     let mut out = String::new();
     match q.table.as_str() {
-        "days" => {
-            out.push_str("date,currency,orders,gmv,net_gmv,refunds\n");
-            for day in &d.days {
-                let row = [
-                    amount(day.gmv_minor, &day.currency),
-                    amount(day.net_gmv_minor, &day.currency),
-                    amount(day.refunds_minor, &day.currency),
-                ];
-                out.push_str(&format!("{},{},{},{}\n", day.date, day.currency, day.orders, row.join(",")));
-            }
-        }
+        "days" => out = days_csv(&d.days),
         "channels" => {
             out.push_str("channel,currency,units,gmv,refunded\n");
             for c in &d.channels {
@@ -268,7 +287,7 @@ pub async fn export(
         "products" => {
             out.push_str("product_id,title,currency,units,net_gmv\n");
             for p in &d.top_products {
-                let title = csv_text(&p.title);
+                let title = crate::csv::text(&p.title);
                 out.push_str(&format!("{},{title},{},{},{}\n", p.product_id, p.currency, p.units, amount(p.gmv_minor, &p.currency)));
             }
         }
@@ -297,13 +316,18 @@ pub async fn export(
                 ));
             }
         }
-        _ => return Err(haul_domain::DomainError::invalid("table", "days, channels, products, funnel or content").into()),
+        "sessions" => {
+            out.push_str("room_id,title,went_live_at,ended_at,peak_viewers\n");
+            let when = |ms: Option<i64>| {
+                ms.map(|ms| haul_domain::community::local_date_time(haul_domain::Timestamp::from_millis(ms), d.tz_offset_minutes))
+                    .unwrap_or_default()
+            };
+            for s in &d.sessions {
+                let (title, live, ended) = (crate::csv::text(&s.title), when(Some(s.went_live_at)), when(s.ended_at));
+                out.push_str(&format!("{},{title},{live},{ended},{}\n", s.id, s.peak_viewers));
+            }
+        }
+        _ => return Err(haul_domain::DomainError::invalid("table", "days, channels, products, funnel, content or sessions").into()),
     }
-    Ok(super::earnings::csv_download(&format!("haul-shop-{shop}-{}-{}-{}.csv", q.table, d.from, d.to), out))
-}
-
-/// A text cell: quoted, and never read as a formula by a spreadsheet.
-pub(super) fn csv_text(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
-    format!("\"{}\"", guarded.replace('"', "\"\""))
+    Ok(crate::csv::download(&format!("haul-shop-{shop}-{}-{}-{}.csv", q.table, d.from, d.to), out))
 }

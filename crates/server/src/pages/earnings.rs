@@ -119,29 +119,62 @@ async fn content_name(state: &AppState, kind: TouchKind, id: i64) -> Option<Stri
     Some(if kind == TouchKind::ShareLink { crate::i18n::current().t_with("earn-link-to", "product", name) } else { name })
 }
 
+/// A piece of content that earned, with its name, its page and its reach.
+struct Earned {
+    e: haul_store::affiliate::ContentEarnings,
+    label: String,
+    href: String,
+    views: Option<i64>,
+    clicks: Option<i64>,
+    gpm: Option<i64>,
+}
+
+async fn earned_content(state: &AppState, me: haul_domain::ids::UserId) -> crate::error::AppResult<Vec<Earned>> {
+    let lang = crate::i18n::current();
+    let mut earned = Vec::new();
+    for e in state.db.earnings_by_content(me).await? {
+        let (label, href) = content_link(lang, e.touch_kind, e.touch_id);
+        let label = content_name(state, e.touch_kind, e.touch_id).await.unwrap_or(label);
+        let (views, clicks) = crate::services::earnings::content_reach(state, e.touch_kind, e.touch_id).await?;
+        let gpm = views.and_then(|v| haul_domain::analytics::gpm_minor(e.sales_minor, v));
+        earned.push(Earned { e, label, href, views, clicks, gpm });
+    }
+    Ok(earned)
+}
+
+/// What each piece of the person's content earned, as CSV.
+pub async fn content_csv(State(state): State<AppState>, SignedIn(user): SignedIn) -> PageResult {
+    let mut out = String::from("kind,id,title,currency,views,clicks,orders,sales,gpm,commission\n");
+    let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    for Earned { e, label, views, clicks, gpm, .. } in earned_content(&state, user.user_id()).await? {
+        let amount = |minor: i64| crate::csv::amount(minor, &e.currency);
+        let money = [amount(e.sales_minor), gpm.map(amount).unwrap_or_default(), amount(e.net_minor)].join(",");
+        let (kind, title) = (e.touch_kind.as_str(), crate::csv::text(&label));
+        out.push_str(&format!("{kind},{},{title},{},{},{},{},{money}\n", e.touch_id, e.currency, count(views), count(clicks), e.orders));
+    }
+    Ok(crate::csv::download("haul-content.csv", out))
+}
+
 pub async fn page(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     let lang = crate::i18n::current();
     let me = user.user_id();
     let balances = balance_rows(&state, Party::Creator(me)).await?;
     let links = state.db.share_links_of(me).await?;
-    let mut content = Vec::new();
-    for c in state.db.earnings_by_content(me).await? {
-        let (label, href) = content_link(lang, c.touch_kind, c.touch_id);
-        let label = content_name(&state, c.touch_kind, c.touch_id).await.unwrap_or(label);
-        let (views, clicks) = crate::services::earnings::content_reach(&state, c.touch_kind, c.touch_id).await?;
-        let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
-        let gpm = views.and_then(|v| haul_domain::analytics::gpm_minor(c.sales_minor, v));
-        content.push(ContentRow {
+    let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
+    let content = earned_content(&state, me)
+        .await?
+        .into_iter()
+        .map(|Earned { e, label, href, views, clicks, gpm }| ContentRow {
             label,
             href,
             views: count(views),
             clicks: count(clicks),
-            orders: c.orders,
-            sales: money(c.sales_minor, &c.currency),
-            gpm: gpm.map(|g| money(g, &c.currency)).unwrap_or_else(|| "—".into()),
-            net: money(c.net_minor, &c.currency),
-        });
-    }
+            orders: e.orders,
+            sales: money(e.sales_minor, &e.currency),
+            gpm: gpm.map(|g| money(g, &e.currency)).unwrap_or_else(|| "—".into()),
+            net: money(e.net_minor, &e.currency),
+        })
+        .collect();
     let page = PageRequest::parse(Some(50), None)?;
     let lines = state
         .db
@@ -269,20 +302,10 @@ pub struct MonthQuery {
     month: String,
 }
 
-pub(super) fn csv_download(name: &str, body: String) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let disposition = format!("attachment; filename=\"{name}\"");
-    (
-        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (axum::http::header::CONTENT_DISPOSITION, disposition)],
-        body,
-    )
-        .into_response()
-}
-
 /// The creator's statement for a month, as CSV.
 pub async fn statement(State(state): State<AppState>, SignedIn(user): SignedIn, Query(q): Query<MonthQuery>) -> PageResult {
     let s = crate::services::earnings::statement(&state, Party::Creator(user.user_id()), &q.month).await?;
-    Ok(csv_download(&format!("haul-earnings-{}.csv", s.month), crate::services::earnings::statement_csv(&s)))
+    Ok(crate::csv::download(&format!("haul-earnings-{}.csv", s.month), crate::services::earnings::statement_csv(&s)))
 }
 
 /// A shop's statement for a month, as CSV.
@@ -294,7 +317,7 @@ pub async fn shop_statement(
 ) -> PageResult {
     let party = crate::services::earnings::shop_party(&state, &user, haul_domain::ids::ShopId(shop), false).await?;
     let s = crate::services::earnings::statement(&state, party, &q.month).await?;
-    Ok(csv_download(&format!("haul-shop-{shop}-{}.csv", s.month), crate::services::earnings::statement_csv(&s)))
+    Ok(crate::csv::download(&format!("haul-shop-{shop}-{}.csv", s.month), crate::services::earnings::statement_csv(&s)))
 }
 
 /// This month and the two before, for statement links.

@@ -31,6 +31,8 @@ pub struct BagCard {
     pub title: String,
     pub price: String,
     pub skus: Vec<SkuChoice>,
+    /// Sold by quote: the bag asks for one instead of buying.
+    pub quote: bool,
 }
 
 /// A room's status as a word of the page's language.
@@ -47,6 +49,7 @@ fn cards(bag: Vec<BagEntry>) -> Vec<BagCard> {
     bag.into_iter()
         .map(|e| BagCard {
             product_id: e.item.product_id,
+            quote: e.item.kind == "quote",
             price: money(e.item.min_price_minor.unwrap_or(0), &e.item.currency),
             title: e.item.title,
             skus: e
@@ -177,6 +180,33 @@ async fn host_page(state: &AppState, user: haul_store::accounts::User, csrf: &Cs
         grace: state.config.live_end_grace_seconds,
         room,
     }))
+}
+
+/// The session's minutes as CSV (Beijing time, as the charts): the most
+/// viewers at once and the orders paid, per currency.
+pub async fn report_csv(State(state): State<AppState>, SignedIn(user): SignedIn, Path(id): Path<i64>) -> PageResult {
+    let f = crate::services::live::room_figures(&state, &user, id).await?;
+    let mut minutes: std::collections::BTreeMap<i64, (i64, Vec<&haul_store::analytics::RoomSalesMinute>)> = Default::default();
+    for v in &f.viewers_by_minute {
+        minutes.entry(v.minute_ms).or_default().0 = v.viewers;
+    }
+    for s in &f.sales_by_minute {
+        minutes.entry(s.minute_ms).or_default().1.push(s);
+    }
+    let mut out = String::from("minute,viewers,orders,gmv,currency\n");
+    for (minute, (viewers, sales)) in minutes {
+        let at = haul_domain::community::local_date_time(haul_domain::Timestamp::from_millis(minute), 480);
+        match sales.as_slice() {
+            [] => out.push_str(&format!("{at},{viewers},0,,\n")),
+            sales => {
+                for s in sales {
+                    let gmv = crate::csv::amount(s.gross_minor, &s.currency);
+                    out.push_str(&format!("{at},{viewers},{},{gmv},{}\n", s.orders, s.currency));
+                }
+            }
+        }
+    }
+    Ok(crate::csv::download(&format!("haul-live-{id}.csv"), out))
 }
 
 pub async fn host(

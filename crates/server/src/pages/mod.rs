@@ -16,6 +16,7 @@ mod dashboard;
 mod earnings;
 mod home;
 pub mod layout;
+mod leads;
 mod live;
 mod merchant;
 mod notes;
@@ -107,6 +108,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/studio/payouts", post(earnings::payout))
         .route("/merchant/shops/{id}/payouts", post(earnings::shop_payout))
         .route("/studio/statement.csv", get(earnings::statement))
+        .route("/studio/content.csv", get(earnings::content_csv))
         .route("/merchant/shops/{id}/statement.csv", get(earnings::shop_statement))
         .route("/studio/share-links", post(earnings::new_link))
         .route("/r/{code}", get(earnings::follow))
@@ -114,6 +116,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/live", get(live::list))
         .route("/live/{id}", get(live::room))
         .route("/live/{id}/host", get(live::host))
+        .route("/live/{id}/report.csv", get(live::report_csv))
         .route("/live/{id}/bag", post(live::bag))
         .route("/live/{id}/pin", post(live::pin))
         .route("/live/{id}/end", post(live::end))
@@ -137,6 +140,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/best-sellers", get(analytics::best_sellers))
         .route("/merchant/shops/{id}/dashboard", get(dashboard::dashboard))
         .route("/merchant/shops/{id}/sales.csv", get(dashboard::export))
+        .route("/merchant/shops/{id}/leads", get(leads::inbox))
+        .route("/products/{id}/quote", get(leads::new).post(leads::create))
+        .route("/leads", get(leads::mine))
+        .route("/leads/{id}", get(leads::view))
+        .route("/leads/{id}/messages", post(leads::write))
+        .route("/leads/{id}/status", post(leads::set_status))
         .route("/aftersales", get(aftersales::list))
         .route("/aftersales/{id}", get(aftersales::view))
         .route("/aftersales/{id}/act", post(aftersales::act))

@@ -40,6 +40,7 @@ fn sentence(kind: NotificationKind, actor: &str) -> String {
         NotificationKind::Follow => "notification-follow",
         NotificationKind::Live => "notification-live",
         NotificationKind::Order => "notification-order",
+        NotificationKind::Lead => "notification-lead",
     };
     lang.t_with(key, "name", actor)
 }

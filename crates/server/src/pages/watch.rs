@@ -33,6 +33,8 @@ pub struct Card {
     pub at_ms: i64,
     /// The product pays the video's creator commission: the card says so.
     pub commission: bool,
+    /// Sold by quote: the card asks for one instead of buying.
+    pub quote: bool,
 }
 
 pub struct Slide {
@@ -90,6 +92,7 @@ async fn slide(state: &AppState, user: Option<&User>, v: VideoView, reasons: Opt
                 .map_or_else(|| PriceTag::list(a.price_minor, &a.currency), |n| PriceTag::new(*n, &a.currency, at)),
             at_ms: a.at_ms.unwrap_or(0),
             commission: state.db.pays_commission(haul_domain::ids::ProductId(a.product_id), creator).await?,
+            quote: a.kind == "quote",
         });
     }
     let reactions = match user {

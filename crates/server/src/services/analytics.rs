@@ -157,9 +157,9 @@ pub struct ContentRow {
 pub struct Dashboards {
     pass: AtomicU64,
     kept: Mutex<HashMap<DashboardKey, KeptDashboard>>,
-    /// One dashboard counted at a time: a crowd asking for one that is not
-    /// kept waits for the first to count it, instead of all counting it.
-    counting: tokio::sync::Mutex<()>,
+    /// Each dashboard counted once at a time: a crowd asking for one that is
+    /// not kept waits for the first to count it, instead of all counting it.
+    counting: Mutex<HashMap<DashboardKey, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// `(shop, first day, end of the last, offset)`.
@@ -174,6 +174,28 @@ impl Dashboards {
     /// The figures moved on: what was counted before is stale.
     pub fn pass(&self) {
         self.pass.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The turn to count a dashboard; turns nobody holds or waits for are
+    /// forgotten once there are many.
+    fn turn(&self, key: DashboardKey) -> Arc<tokio::sync::Mutex<()>> {
+        let mut counting = self.counting.lock().unwrap_or_else(|e| e.into_inner());
+        if counting.len() >= DASHBOARDS_KEPT {
+            counting.retain(|_, turn| Arc::strong_count(turn) > 1);
+        }
+        counting.entry(key).or_default().clone()
+    }
+
+    /// Keeps a dashboard, making room by forgetting the one counted longest ago.
+    fn keep(&self, key: DashboardKey, pass: u64, now: haul_domain::Timestamp, dashboard: Arc<Dashboard>) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= DASHBOARDS_KEPT {
+            kept.retain(|_, (at_pass, _, _)| *at_pass == pass);
+            if let Some(oldest) = kept.iter().min_by_key(|(_, (_, at, _))| *at).map(|(key, _)| *key) {
+                kept.remove(&oldest);
+            }
+        }
+        kept.insert(key, (pass, now.millis(), dashboard));
     }
 
     /// A dashboard counted after this node's latest pass, within a pass's interval.
@@ -195,16 +217,13 @@ pub async fn dashboard(state: &AppState, user: &User, shop: ShopId, q: &Dashboar
     if let Some(kept) = state.dashboards.kept(state, key, pass, now) {
         return Ok(kept);
     }
-    let _turn = state.dashboards.counting.lock().await;
+    let turn = state.dashboards.turn(key);
+    let _turn = turn.lock().await;
     if let Some(kept) = state.dashboards.kept(state, key, pass, now) {
         return Ok(kept);
     }
     let counted = Arc::new(count_dashboard(state, shop, span, offset).await?);
-    let mut kept = state.dashboards.kept.lock().unwrap_or_else(|e| e.into_inner());
-    if kept.len() >= DASHBOARDS_KEPT {
-        kept.clear();
-    }
-    kept.insert(key, (pass, now.millis(), counted.clone()));
+    state.dashboards.keep(key, pass, now, counted.clone());
     Ok(counted)
 }
 

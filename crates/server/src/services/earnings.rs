@@ -168,10 +168,7 @@ pub async fn payout_callback(state: &AppState, headers: &HeaderMap, body: &[u8])
 /// A statement as CSV: one row per movement, the month's opening and
 /// closing balances first and last. Amounts in major units.
 pub fn statement_csv(s: &Statement) -> String {
-    let amount = |minor: i64, currency: &str| match Currency::parse(currency) {
-        Ok(currency) => Money { minor, currency }.decimal(),
-        Err(_) => minor.to_string(),
-    };
+    use crate::csv::amount;
     let mut out = String::from("date_utc,kind,order,balance,amount,currency\n");
     let totals = |out: &mut String, what: &str, totals: &[StatementTotals]| {
         for t in totals {

@@ -17,6 +17,7 @@ pub mod deals;
 pub mod delivery;
 pub mod earnings;
 pub mod feed;
+pub mod leads;
 pub mod live;
 pub mod moderation;
 pub mod notes;

@@ -52,6 +52,11 @@ pub async fn room_live(state: &AppState, room: i64) {
     }
 }
 
+/// The buyer hears that the shop answered their request for a quote.
+pub async fn lead_answered(state: &AppState, by: &User, buyer: i64, lead: i64, text: &str) {
+    tell(state, buyer, NotificationKind::Lead, Some(by), &format!("/leads/{lead}"), text).await;
+}
+
 /// The buyer hears that their order moved; `news` is what to show (a
 /// carrier and tracking number).
 pub async fn order_moved(state: &AppState, buyer: i64, order: i64, news: &str) {

@@ -52,6 +52,13 @@ function buyForm(sku, label, disabled) {
   return f;
 }
 
+// A product sold by quote is asked about, not bought.
+function askLink(p) {
+  const a = el('a', 'button', words.ask);
+  a.href = `/products/${p.product_id}/quote?room_id=${room}`;
+  return a;
+}
+
 function showPinned() {
   const box = $('pinned'), p = bag.find((x) => x.product_id === pinned);
   box.hidden = !p;
@@ -59,6 +66,7 @@ function showPinned() {
   markPrices(); // (after the fetch, once the cards below are drawn)
   if (!p) return;
   const sku = p.skus.find((s) => s.stock > 0) || p.skus[0];
+  if (p.kind === 'quote') { box.append(el('strong', '', p.title), ' ', askLink(p)); return; }
   box.append(el('strong', '', p.title), el('span', 'price', ' ' + fmt(sku.price_minor, sku.currency) + ' '), buyForm(sku.id, words.buyNow, sku.stock <= 0));
 }
 
@@ -68,6 +76,7 @@ function showBag() {
     const item = el('div', 'panel bag-item');
     item.dataset.product = p.product_id;
     item.append(el('strong', '', p.title));
+    if (p.kind === 'quote') { item.append(' ', askLink(p)); return item; }
     for (const s of p.skus) {
       const row = buyForm(s.id, words.buy, s.stock <= 0);
       row.classList.add('row');

@@ -40,7 +40,13 @@ record! {
 /// Adds `counts` inside the caller's transaction, many rows per statement.
 pub(crate) async fn write_activity(tx: &mut Transaction<'_, Any>, counts: &ActivityCounts) -> Result<()> {
     let backend = backend_of(tx);
-    let rows: Vec<_> = counts.iter().filter(|(_, n)| **n != 0).collect();
+    // One row per primary key (the shop is not part of it): PostgreSQL
+    // refuses a statement that would update the same row twice.
+    let mut merged: HashMap<(Subject, i64, Metric, i64), (i64, i64)> = HashMap::new();
+    for (k, n) in counts {
+        merged.entry((k.subject, k.id, k.metric, k.bucket_ms)).or_insert((k.shop, 0)).1 += n;
+    }
+    let rows: Vec<_> = merged.into_iter().filter(|(_, (_, n))| *n != 0).collect();
     for chunk in rows.chunks(500) {
         let sql = format!(
             "INSERT INTO activity_rollups (subject_kind, subject_id, metric, bucket_ms, shop_id, count) VALUES {} \
@@ -48,8 +54,8 @@ pub(crate) async fn write_activity(tx: &mut Transaction<'_, Any>, counts: &Activ
             values(backend, chunk.len(), 6)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (k, n) in chunk {
-            q = q.bind(k.subject.as_str()).bind(k.id).bind(k.metric.as_str()).bind(k.bucket_ms).bind(k.shop).bind(**n);
+        for ((subject, id, metric, bucket_ms), (shop, n)) in chunk {
+            q = q.bind(subject.as_str()).bind(*id).bind(metric.as_str()).bind(*bucket_ms).bind(*shop).bind(*n);
         }
         q.execute(&mut **tx).await?;
     }
@@ -104,11 +110,12 @@ impl Db {
         Ok(())
     }
 
-    /// A shop's counts per metric in `[from, to)`: its products' and its own.
+    /// A shop's counts per metric in `[from, to)`: its products' and its own
+    /// (`shop_id <> 0` lets the planner use the partial index of shops' rows).
     pub async fn shop_activity(&self, shop: i64, from: i64, to: i64) -> Result<Vec<(String, i64)>> {
         Ok(sqlx::query_as(
-            "SELECT metric, CAST(SUM(count) AS BIGINT) FROM activity_rollups WHERE shop_id = $1 AND bucket_ms >= $2 AND bucket_ms < $3 \
-             GROUP BY metric",
+            "SELECT metric, CAST(SUM(count) AS BIGINT) FROM activity_rollups WHERE shop_id = $1 AND shop_id <> 0 \
+             AND bucket_ms >= $2 AND bucket_ms < $3 GROUP BY metric",
         )
         .bind(shop)
         .bind(from)

@@ -5,6 +5,7 @@
 use super::ShopSales;
 use crate::{Db, Result};
 use haul_domain::analytics::HARD_SELL_MILLI;
+use sqlx::AssertSqlSafe;
 
 record! {
     /// A shop, a creator or a leader, and what they sold over a span in one currency.
@@ -57,31 +58,27 @@ impl Db {
 
     /// The shops, creators or leaders who sold most (net of refunds) in `[from, to)`.
     pub async fn top_sellers(&self, who: Sellers, from: i64, to: i64, limit: i64) -> Result<Vec<Seller>> {
+        // A creator's sales are what their content sold; a leader's, what their campaigns sold.
+        let people = |content: &str| {
+            format!(
+                "SELECT t.creator_id AS id, u.display_name AS name, t.currency, t.orders, t.gross_minor, t.refunded_minor FROM \
+                 (SELECT creator_id, currency, CAST(SUM(orders) AS BIGINT) AS orders, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor, \
+                  CAST(SUM(refunded_minor) AS BIGINT) AS refunded_minor FROM content_sales \
+                  WHERE {content} AND creator_id <> 0 AND bucket_ms >= $1 AND bucket_ms < $2 GROUP BY creator_id, currency) t \
+                 JOIN users u ON u.id = t.creator_id ORDER BY t.gross_minor - t.refunded_minor DESC, t.creator_id LIMIT $3"
+            )
+        };
         let sql = match who {
-            Sellers::Shops => {
-                "SELECT t.shop_id AS id, s.name, t.currency, t.orders, t.gross_minor, t.refunded_minor FROM \
+            Sellers::Shops => "SELECT t.shop_id AS id, s.name, t.currency, t.orders, t.gross_minor, t.refunded_minor FROM \
                  (SELECT shop_id, currency, CAST(SUM(orders) AS BIGINT) AS orders, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor, \
                   CAST(SUM(refunded_minor) AS BIGINT) AS refunded_minor FROM shop_rollups \
                   WHERE grain = 'hour' AND bucket_ms >= $1 AND bucket_ms < $2 GROUP BY shop_id, currency) t \
                  JOIN shops s ON s.id = t.shop_id ORDER BY t.gross_minor - t.refunded_minor DESC, t.shop_id LIMIT $3"
-            }
-            Sellers::Creators | Sellers::Leaders => {
-                if matches!(who, Sellers::Creators) {
-                    "SELECT t.creator_id AS id, u.display_name AS name, t.currency, t.orders, t.gross_minor, t.refunded_minor FROM \
-                     (SELECT creator_id, currency, CAST(SUM(orders) AS BIGINT) AS orders, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor, \
-                      CAST(SUM(refunded_minor) AS BIGINT) AS refunded_minor FROM content_sales \
-                      WHERE subject_kind <> 'community' AND creator_id <> 0 AND bucket_ms >= $1 AND bucket_ms < $2 GROUP BY creator_id, currency) t \
-                     JOIN users u ON u.id = t.creator_id ORDER BY t.gross_minor - t.refunded_minor DESC, t.creator_id LIMIT $3"
-                } else {
-                    "SELECT t.creator_id AS id, u.display_name AS name, t.currency, t.orders, t.gross_minor, t.refunded_minor FROM \
-                     (SELECT creator_id, currency, CAST(SUM(orders) AS BIGINT) AS orders, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor, \
-                      CAST(SUM(refunded_minor) AS BIGINT) AS refunded_minor FROM content_sales \
-                      WHERE subject_kind = 'community' AND bucket_ms >= $1 AND bucket_ms < $2 GROUP BY creator_id, currency) t \
-                     JOIN users u ON u.id = t.creator_id ORDER BY t.gross_minor - t.refunded_minor DESC, t.creator_id LIMIT $3"
-                }
-            }
+                .to_owned(),
+            Sellers::Creators => people("subject_kind <> 'community'"),
+            Sellers::Leaders => people("subject_kind = 'community'"),
         };
-        Ok(sqlx::query_as(sql).bind(from).bind(to).bind(limit).fetch_all(&self.read).await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(from).bind(to).bind(limit).fetch_all(&self.read).await?)
     }
 
     /// The feed's showings and videos' sales (in `currency`) in `[from, to)`

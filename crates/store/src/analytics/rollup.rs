@@ -3,7 +3,7 @@
 //! transaction, so a sale is counted once whichever node (or restart) gets
 //! to it. Off the order's hot path: the flash-deal writer writes nothing here.
 
-use super::windows::{WindowDelta, add_to_windows};
+use super::windows::{NEVER_COUNTED, WindowDelta, add_to_windows};
 use crate::db::{Backend, backend_of, values};
 use crate::{Db, Result};
 use haul_domain::Timestamp;
@@ -54,6 +54,8 @@ record! {
         pub order_line_id: Option<i64>,
         pub created_at: i64,
         pub rolled: i64,
+        /// A second payment sent back whole: never a sale, so never a refund of one.
+        pub duplicate: i64,
     }
 }
 
@@ -119,14 +121,27 @@ impl Batch {
     }
 
     /// Adds to what the content credited with the line sold (`room`: the
-    /// room the order came from, its deal's included).
-    fn content(&mut self, o: &PaidOrder, l: &Line, room: Option<i64>, delta: [i64; 4]) {
+    /// room the order came from, its deal's included). `counted`: the
+    /// content this order has already been counted for, if it counts as an
+    /// order (once per piece of content it bought through).
+    fn content(
+        &mut self,
+        o: &PaidOrder,
+        l: &Line,
+        room: Option<i64>,
+        counted: Option<&mut BTreeSet<(&'static str, i64)>>,
+        delta: [i64; 3],
+    ) {
         let touch = l.touch_kind.as_deref().and_then(|k| TouchKind::parse(k).ok()).zip(l.touch_id);
         let Some((kind, id)) = credited_content(touch, room, o.video_id) else { return };
+        let first = counted.is_some_and(|c| c.insert((kind.as_str(), id)));
         let key = (kind.as_str(), id, Grain::Hour.floor(o.paid_at), o.currency.clone(), o.shop_id);
         let sums = self.content.entry(key).or_default();
-        sums[0] = l.creator_id.unwrap_or(0);
-        for (sum, d) in sums[1..].iter_mut().zip(delta) {
+        if let Some(creator) = l.creator_id {
+            sums[0] = creator;
+        }
+        sums[1] += i64::from(first);
+        for (sum, d) in sums[2..].iter_mut().zip(delta) {
             *sum += d;
         }
     }
@@ -187,6 +202,7 @@ impl Batch {
             let sql = format!(
                 "INSERT INTO content_sales (subject_kind, subject_id, bucket_ms, currency, shop_id, creator_id, orders, units, gross_minor, refunded_minor) \
                  VALUES {} ON CONFLICT (subject_kind, subject_id, bucket_ms, currency, shop_id) DO UPDATE SET orders = content_sales.orders + excluded.orders, \
+                 creator_id = CASE WHEN content_sales.creator_id = 0 THEN excluded.creator_id ELSE content_sales.creator_id END, \
                  units = content_sales.units + excluded.units, gross_minor = content_sales.gross_minor + excluded.gross_minor, \
                  refunded_minor = content_sales.refunded_minor + excluded.refunded_minor",
                 values(backend, chunk.len(), 10)
@@ -214,13 +230,7 @@ impl Batch {
             }
             q.execute(&mut **tx).await?;
         }
-        for (room, viewer) in &self.room_buyers {
-            sqlx::query("UPDATE live_viewers SET interacted = 1 WHERE room_id = $1 AND viewer = $2 AND interacted = 0")
-                .bind(*room)
-                .bind(viewer.as_str())
-                .execute(&mut **tx)
-                .await?;
-        }
+        crate::live::mark_interacted(tx, self.room_buyers.iter().map(|(room, viewer)| (*room, viewer.as_str()))).await?;
         let buyers: Vec<_> = self.buyers.into_iter().collect();
         for chunk in buyers.chunks(500) {
             let sql = format!(
@@ -291,9 +301,7 @@ impl Db {
             let mut credited = BTreeSet::new();
             for l in lines_of_order.get(&o.id).into_iter().flatten().copied() {
                 batch.sale(o, l, SalesSums { units: l.quantity, gross: l.paid_minor, ..SalesSums::default() }, now);
-                // An order counts once for each piece of content it bought through.
-                let first = credited.insert((l.touch_kind.clone(), l.touch_id));
-                batch.content(o, l, room, [i64::from(first), l.quantity, l.paid_minor, 0]);
+                batch.content(o, l, room, Some(&mut credited), [l.quantity, l.paid_minor, 0]);
             }
             if let Some(room) = room {
                 let sums = batch.rooms.entry((room, Grain::Minute.floor(o.paid_at), o.currency.clone())).or_default();
@@ -313,13 +321,16 @@ impl Db {
     /// many orders. A refund takes its share of each line's sale off the
     /// bucket of the order's payment, and counts as a refund when it happened.
     pub async fn roll_up_refunds(&self, now: Timestamp, limit: i64) -> Result<usize> {
-        let due: Vec<(i64,)> = sqlx::query_as(
-            "SELECT DISTINCT r.order_id FROM refunds r JOIN orders o ON o.id = r.order_id \
-             WHERE r.rolled_at IS NULL AND o.rolled_at IS NOT NULL ORDER BY r.order_id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?;
+        // As for the orders: SQLite is told to use the partial index of what is left to count.
+        let indexed = match self.backend() {
+            Backend::Sqlite => "INDEXED BY refunds_to_roll",
+            Backend::Postgres => "",
+        };
+        let sql = format!(
+            "SELECT DISTINCT r.order_id FROM refunds r {indexed} JOIN orders o ON o.id = r.order_id \
+             WHERE r.rolled_at IS NULL AND o.rolled_at IS NOT NULL ORDER BY r.order_id LIMIT $1"
+        );
+        let due: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(sql)).bind(limit).fetch_all(&self.read).await?;
         let mut rolled = 0;
         // One transaction for the batch, the orders locked in id order.
         let mut tx = self.write.begin().await?;
@@ -329,28 +340,31 @@ impl Db {
             sqlx::query("UPDATE orders SET rolled_at = rolled_at WHERE id = $1").bind(order).execute(&mut *tx).await?;
             let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
             let o: PaidOrder = sqlx::query_as(AssertSqlSafe(sql)).bind(order).fetch_one(&mut *tx).await?;
-            // A second payment sent back whole was never a sale.
-            let refunds: Vec<RefundRow> = sqlx::query_as(
-                "SELECT r.id, r.amount_minor, r.order_line_id, r.created_at, CASE WHEN r.rolled_at IS NULL THEN 0 ELSE 1 END AS rolled FROM refunds r \
-                 JOIN payments p ON p.id = r.payment_id WHERE r.order_id = $1 AND p.status <> 'refunded' ORDER BY r.id",
+            let all: Vec<RefundRow> = sqlx::query_as(
+                "SELECT r.id, r.amount_minor, r.order_line_id, r.created_at, CASE WHEN r.rolled_at IS NULL THEN 0 ELSE 1 END AS rolled, \
+                 CASE WHEN p.status = 'refunded' THEN 1 ELSE 0 END AS duplicate FROM refunds r \
+                 JOIN payments p ON p.id = r.payment_id WHERE r.order_id = $1 ORDER BY r.id",
             )
             .bind(order)
             .fetch_all(&mut *tx)
             .await?;
-            let fresh: Vec<&RefundRow> = refunds.iter().filter(|r| r.rolled == 0).collect();
-            let marked = sqlx::query("UPDATE refunds SET rolled_at = $1 WHERE order_id = $2 AND rolled_at IS NULL")
-                .bind(now.millis())
-                .bind(order)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if marked == 0 {
+            // Only the refunds read here are marked: one made since is left for the next pass.
+            let unread: Vec<i64> = all.iter().filter(|r| r.rolled == 0).map(|r| r.id).collect();
+            if unread.is_empty() {
                 continue;
             }
+            let sql = format!("UPDATE refunds SET rolled_at = $1 WHERE id IN ({})", crate::db::params(2, unread.len()));
+            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now.millis());
+            for id in &unread {
+                q = q.bind(*id);
+            }
+            q.execute(&mut *tx).await?;
+            let refunds: Vec<&RefundRow> = all.iter().filter(|r| r.duplicate == 0).collect();
+            let fresh: Vec<&RefundRow> = refunds.iter().copied().filter(|r| r.rolled == 0).collect();
             let lines = lines_of(&mut tx, &[order]).await?;
             let room = o.room_id.or(deal_rooms(&mut tx, std::slice::from_ref(&o)).await?.into_values().next());
-            let before = allocate(&lines, o.shipping_minor, refunds.iter().filter(|r| r.rolled == 1));
-            let after = allocate(&lines, o.shipping_minor, refunds.iter());
+            let before = allocate(&lines, o.shipping_minor, refunds.iter().copied().filter(|r| r.rolled == 1));
+            let after = allocate(&lines, o.shipping_minor, refunds.iter().copied());
             for ((l, b), a) in lines.iter().zip(before).zip(after) {
                 let delta = SalesSums {
                     units_back: units_back(l.quantity, l.paid_minor, a) - units_back(l.quantity, l.paid_minor, b),
@@ -358,7 +372,7 @@ impl Db {
                     ..SalesSums::default()
                 };
                 if delta.refunded != 0 || delta.units_back != 0 {
-                    batch.content(&o, l, room, [0, -delta.units_back, 0, delta.refunded]);
+                    batch.content(&o, l, room, None, [-delta.units_back, 0, delta.refunded]);
                     batch.sale(&o, l, delta, now);
                 }
             }
@@ -377,9 +391,10 @@ impl Db {
     /// Forgets every rollup and counts the record again from the start.
     pub async fn rebuild_analytics(&self, now: Timestamp, batch: i64) -> Result<usize> {
         let mut tx = self.write.begin().await?;
-        for table in ["sales_rollups", "shop_rollups", "shop_buyers", "content_sales", "room_sales", "window_totals", "window_edges"] {
+        for table in ["sales_rollups", "shop_rollups", "shop_buyers", "content_sales", "room_sales", "window_totals"] {
             sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}"))).execute(&mut *tx).await?;
         }
+        sqlx::query("UPDATE window_edges SET since_ms = $1").bind(NEVER_COUNTED).execute(&mut *tx).await?;
         sqlx::query("UPDATE orders SET rolled_at = NULL WHERE rolled_at IS NOT NULL").execute(&mut *tx).await?;
         sqlx::query("UPDATE refunds SET rolled_at = NULL WHERE rolled_at IS NOT NULL").execute(&mut *tx).await?;
         tx.commit().await?;

@@ -29,6 +29,7 @@ record! {
         pub price_minor: i64,
         pub currency: String,
         pub image_key: Option<String>,
+        pub kind: String,
     }
 }
 
@@ -49,7 +50,7 @@ impl Db {
         let rows: Vec<AnchorRow> = sqlx::query_as(
             "SELECT a.video_id, a.id, a.product_id, a.sku_id, a.at_ms, p.title, \
              COALESCE(k.price_minor, (SELECT MIN(k2.price_minor) FROM skus k2 WHERE k2.product_id = p.id), 0) AS price_minor, \
-             COALESCE(k.currency, (SELECT MIN(k2.currency) FROM skus k2 WHERE k2.product_id = p.id), 'CNY') AS currency, p.image_key \
+             COALESCE(k.currency, (SELECT MIN(k2.currency) FROM skus k2 WHERE k2.product_id = p.id), 'CNY') AS currency, p.image_key, p.kind \
              FROM video_anchors a JOIN products p ON p.id = a.product_id JOIN shops s ON s.id = p.shop_id LEFT JOIN skus k ON k.id = a.sku_id \
              WHERE a.video_id > $1 AND a.video_id <= $2 AND p.status = 'active' AND s.status = 'active' ORDER BY a.video_id, a.id",
         )
@@ -69,6 +70,7 @@ impl Db {
                     price_minor: r.price_minor,
                     currency: r.currency,
                     image_key: r.image_key,
+                    kind: r.kind,
                 };
                 (r.video_id, anchor)
             })

@@ -51,6 +51,8 @@ record! {
         pub price_minor: i64,
         pub currency: String,
         pub image_key: Option<String>,
+        /// How the product is sold: `quote` asks for a quote instead of buying.
+        pub kind: String,
     }
 }
 
@@ -142,7 +144,7 @@ impl Db {
         Ok(sqlx::query_as(
             "SELECT a.id, a.product_id, a.sku_id, a.at_ms, p.title, \
              COALESCE(k.price_minor, (SELECT MIN(k2.price_minor) FROM skus k2 WHERE k2.product_id = p.id), 0) AS price_minor, \
-             COALESCE(k.currency, (SELECT MIN(k2.currency) FROM skus k2 WHERE k2.product_id = p.id), 'CNY') AS currency, p.image_key \
+             COALESCE(k.currency, (SELECT MIN(k2.currency) FROM skus k2 WHERE k2.product_id = p.id), 'CNY') AS currency, p.image_key, p.kind \
              FROM video_anchors a JOIN products p ON p.id = a.product_id LEFT JOIN skus k ON k.id = a.sku_id WHERE a.video_id = $1 ORDER BY a.id",
         )
         .bind(video.get())

@@ -54,22 +54,27 @@ impl Db {
         if !ListingKind::parse(&kind.0)?.sold_here() || kind.1 != "active" {
             return Err(StoreError::conflict(ErrorCode::ProductUnavailable, "this product cannot be bought here"));
         }
-        let held: Option<(i64,)> = sqlx::query_as("SELECT quantity FROM cart_items WHERE user_id = $1 AND sku_id = $2")
-            .bind(user.get())
-            .bind(sku.get())
-            .fetch_optional(&self.read)
-            .await?;
-        sqlx::query(
-            "INSERT INTO cart_items (user_id, sku_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id, sku_id) DO UPDATE SET quantity = excluded.quantity",
+        // Whether the line is new is decided by the insert, so two requests at once count one new line.
+        let added = sqlx::query(
+            "INSERT INTO cart_items (user_id, sku_id, quantity, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, sku_id) DO NOTHING",
         )
         .bind(user.get())
         .bind(sku.get())
         .bind(quantity.get())
         .bind(now.millis())
         .execute(&self.write)
-        .await?;
-        Ok(CartPut { product_id: product.product_id, shop_id: kind.2, added: held.is_none() })
+        .await?
+        .rows_affected()
+            == 1;
+        if !added {
+            sqlx::query("UPDATE cart_items SET quantity = $1 WHERE user_id = $2 AND sku_id = $3")
+                .bind(quantity.get())
+                .bind(user.get())
+                .bind(sku.get())
+                .execute(&self.write)
+                .await?;
+        }
+        Ok(CartPut { product_id: product.product_id, shop_id: kind.2, added })
     }
 
     pub async fn remove_cart_item(&self, user: UserId, sku: SkuId) -> Result<()> {

@@ -305,7 +305,7 @@ async fn a_shop_room_drops_a_deal_with_live_stock_and_the_figures_count_the_stre
     assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(hook(&app, "publish", id, &secret(&room)).await, StatusCode::NO_CONTENT);
 
-    let buyers = [app.sign_up("Dee").await, app.sign_up("Eve").await];
+    let buyers = [app.sign_up("Dee").await, app.sign_up("Eve").await, app.sign_up("Fay").await];
     let mut viewers = Vec::new();
     for b in &buyers {
         let mut v = LiveClient::connect(&app, id, &format!("token={}", b.token)).await.unwrap();
@@ -316,6 +316,9 @@ async fn a_shop_room_drops_a_deal_with_live_stock_and_the_figures_count_the_stre
     anon.next_of(&["snapshot"]).await;
     viewers[0].send(json!({"type": "chat", "text": "how sweet?"})).await;
     viewers[1].send(json!({"type": "like", "count": 4})).await;
+    // A chat refused is not an interaction.
+    viewers[2].send(json!({"type": "chat", "text": "   "})).await;
+    assert_eq!(viewers[2].next_of(&["error"]).await["code"], "chat_empty");
     anon.next_of(&["chat"]).await;
 
     let now = app.clock.now().millis();
@@ -354,17 +357,17 @@ async fn a_shop_room_drops_a_deal_with_live_stock_and_the_figures_count_the_stre
     let r = app.post(&format!("/api/v1/live/rooms/{id}/end"), Some(&f.merchant.token), &json!({})).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let figures: Value = app.get(&format!("/api/v1/live/rooms/{id}/figures"), Some(&f.merchant.token)).await.json().await.unwrap();
-    assert_eq!(figures["unique_viewers"], 4, "two buyers, the anonymous browser and the late joiner: {figures}");
-    assert_eq!(figures["peak_viewers"], 4, "{figures}");
+    assert_eq!(figures["unique_viewers"], 5, "three signed in, the anonymous browser and the late joiner: {figures}");
+    assert_eq!(figures["peak_viewers"], 5, "{figures}");
     assert_eq!((figures["comments"].as_i64(), figures["likes"].as_i64()), (Some(1), Some(4)), "{figures}");
     assert_eq!((figures["orders"].as_i64(), figures["gmv_minor"].as_i64()), (Some(1), Some(1980)), "{figures}");
     assert_eq!(figures["live_seconds"], 60);
-    assert!((figures["interaction_rate"].as_f64().unwrap() - 2.0 / 4.0).abs() < 1e-9, "one chatted, one liked: {figures}");
-    assert!((figures["conversion"].as_f64().unwrap() - 0.25).abs() < 1e-9, "{figures}");
-    assert_eq!(figures["gpm_minor"], 1980 * 1000 / 4, "{figures}");
+    assert!((figures["interaction_rate"].as_f64().unwrap() - 2.0 / 5.0).abs() < 1e-9, "one chatted, one liked: {figures}");
+    assert!((figures["conversion"].as_f64().unwrap() - 0.2).abs() < 1e-9, "{figures}");
+    assert_eq!(figures["gpm_minor"], 1980 * 1000 / 5, "{figures}");
     // Minute by minute: the viewers the hub saw, the orders once counted.
     let minutes = figures["viewers_by_minute"].as_array().unwrap();
-    assert!(minutes.iter().any(|m| m["viewers"] == 4), "{figures}");
+    assert!(minutes.iter().any(|m| m["viewers"] == 5), "{figures}");
     assert_eq!(figures["sales_by_minute"], json!([]), "not counted before the analytics worker runs");
     haul_server::workers::analytics::run_once(&app.state).await.unwrap();
     let figures: Value = app.get(&format!("/api/v1/live/rooms/{id}/figures"), Some(&f.merchant.token)).await.json().await.unwrap();

@@ -17,6 +17,7 @@ mod coupons;
 mod deals;
 mod delivery;
 mod earnings;
+mod leads;
 mod live;
 mod moderation;
 mod notes;

@@ -3,9 +3,9 @@
 //! chart and CSV exports (figures from `services::platform`).
 
 use crate::AppState;
+use crate::csv::amount;
 use crate::extract::Query;
-use crate::pages::charts::{self, Series};
-use crate::pages::dashboard::{Card, Row, csv_text};
+use crate::pages::dashboard::{Card, ExportQuery, Row, days_csv, per_day_chart, percent, total_cards};
 use crate::pages::layout::{CsrfToken, Layout, PageResult, SignedIn, money, render};
 use crate::services::analytics::DashboardQuery;
 use crate::services::platform::{Platform, platform};
@@ -13,7 +13,6 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use haul_store::analytics::Seller;
-use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "operator_analytics.html")]
@@ -27,10 +26,6 @@ struct PlatformPage {
     /// `(title key, CSV table, rows)`.
     sellers: Vec<(&'static str, &'static str, Vec<Row>)>,
     policies: Vec<Row>,
-}
-
-fn percent(bps: Option<i64>) -> String {
-    bps.map(|b| format!("{:.1}%", b as f64 / 100.0)).unwrap_or_else(|| "—".into())
 }
 
 fn seller_rows(list: &[Seller]) -> Vec<Row> {
@@ -47,28 +42,9 @@ pub async fn page(
 ) -> PageResult {
     let p = platform(&state, &user, &q).await?;
     let lang = crate::i18n::current();
-    let mut cards = Vec::new();
-    for t in &p.totals {
-        cards.extend([
-            Card { label: lang.t("dash-gmv"), value: money(t.gmv_minor, &t.currency) },
-            Card { label: lang.t("dash-net"), value: money(t.net_gmv_minor, &t.currency) },
-            Card { label: lang.t("dash-orders"), value: t.orders.to_string() },
-            Card { label: lang.t("dash-aov"), value: t.average_order_minor.map(|a| money(a, &t.currency)).unwrap_or_else(|| "—".into()) },
-            Card { label: lang.t("dash-refund-rate"), value: percent(t.refund_rate_bps) },
-        ]);
-    }
+    let cards = total_cards(&p.totals, lang);
     let currency = p.currency.clone().unwrap_or_else(|| "CNY".into());
-    let days: Vec<_> = p.days.iter().filter(|d| d.currency == currency).collect();
-    let labels: Vec<String> = days.iter().map(|d| d.date[5..].to_owned()).collect();
-    let per_day = charts::lines(
-        &lang.t("dash-per-day"),
-        &labels,
-        &[
-            Series { class: "gross", values: days.iter().map(|d| d.gmv_minor).collect() },
-            Series { class: "net", values: days.iter().map(|d| d.net_gmv_minor).collect() },
-        ],
-        |m| money(m, &currency),
-    );
+    let per_day = per_day_chart(&p.days, &currency, lang);
     let policies = p
         .policies
         .iter()
@@ -98,39 +74,19 @@ pub async fn page(
     }))
 }
 
-/// The table, and the span (not flattened: see `dashboard::ExportQuery`).
-#[derive(Deserialize)]
-pub struct ExportQuery {
-    table: String,
-    from: Option<String>,
-    to: Option<String>,
-    tz_offset_minutes: Option<i64>,
-}
-
 /// One of the page's tables as CSV, amounts in the currency's units.
 pub async fn export(State(state): State<AppState>, SignedIn(user): SignedIn, Query(q): Query<ExportQuery>) -> PageResult {
-    let span = DashboardQuery { from: q.from, to: q.to, tz_offset_minutes: q.tz_offset_minutes };
-    let p: Platform = platform(&state, &user, &span).await?;
-    let amount = |minor: i64, currency: &str| match haul_domain::Currency::parse(currency) {
-        Ok(currency) => haul_domain::Money { minor, currency }.decimal(),
-        Err(_) => minor.to_string(),
-    };
+    let p: Platform = platform(&state, &user, &q.span()).await?;
     let mut out = String::new();
     let sellers = |list: &[Seller], out: &mut String| {
         out.push_str("id,name,currency,orders,gmv,net_gmv\n");
         for s in list {
             let money = [amount(s.gross_minor, &s.currency), amount(s.gross_minor - s.refunded_minor, &s.currency)].join(",");
-            out.push_str(&format!("{},{},{},{},{money}\n", s.id, csv_text(&s.name), s.currency, s.orders));
+            out.push_str(&format!("{},{},{},{},{money}\n", s.id, crate::csv::text(&s.name), s.currency, s.orders));
         }
     };
     match q.table.as_str() {
-        "days" => {
-            out.push_str("date,currency,orders,gmv,net_gmv,refunds\n");
-            for d in &p.days {
-                let money = [amount(d.gmv_minor, &d.currency), amount(d.net_gmv_minor, &d.currency), amount(d.refunds_minor, &d.currency)];
-                out.push_str(&format!("{},{},{},{}\n", d.date, d.currency, d.orders, money.join(",")));
-            }
-        }
+        "days" => out = days_csv(&p.days),
         "shops" => sellers(&p.shops, &mut out),
         "creators" => sellers(&p.creators, &mut out),
         "leaders" => sellers(&p.leaders, &mut out),
@@ -144,5 +100,5 @@ pub async fn export(State(state): State<AppState>, SignedIn(user): SignedIn, Que
         }
         _ => return Err(haul_domain::DomainError::invalid("table", "days, shops, creators, leaders or policies").into()),
     }
-    Ok(crate::pages::earnings::csv_download(&format!("haul-platform-{}-{}-{}.csv", q.table, p.from, p.to), out))
+    Ok(crate::csv::download(&format!("haul-platform-{}-{}-{}.csv", q.table, p.from, p.to), out))
 }
