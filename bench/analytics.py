@@ -118,8 +118,11 @@ finally:
 random.seed(7)
 now = int(time.time() * 1000)
 started = time.time()
-first = {t: int(sql(f"SELECT COALESCE(MAX(id), 0) FROM {t}") or 0) + 1 for t in ["categories", "shops", "products", "orders", "order_lines", "payments", "refunds"]}
+first = {t: int(sql(f"SELECT COALESCE(MAX(id), 0) FROM {t}") or 0) + 1
+         for t in ["users", "categories", "shops", "products", "orders", "order_lines", "payments", "refunds"]}
 owner = int(sql("SELECT owner_id FROM shops WHERE slug = 'bench-shop'"))
+# The buyers exist (PostgreSQL holds orders to their foreign keys).
+buyers = [(first["users"] + i, f"buyer{i}@bench.example", "-", "Buyer", "shopper", now) for i in range(BUYERS)]
 categories = [(first["categories"] + i, f"bench-{i}", f"Category {i}") for i in range(CATEGORIES)]
 shop_ids = [shop] + [first["shops"] + i for i in range(SHOPS - 1)]
 shops = [(s, f"bench-{s}", f"Shop {s}", "", "CNY", owner, now, "active") for s in shop_ids[1:]]
@@ -161,7 +164,7 @@ def tables():
                 payments.append((pay_id, order_id, "sandbox", f"bench-{pay_id}", total, "CNY", "succeeded", paid_at, paid_at))
                 refunds.append((refund_id, order_id, pay_id, amount, "CNY", "bench", paid_at + 2 * DAY_MS, target[0]))
                 pay_id += 1; refund_id += 1
-            orders.append((order_id, int(random.random() * BUYERS) + 1, shop_ids[p % SHOPS], "completed", total, "CNY", refunded, "", paid_at, paid_at,
+            orders.append((order_id, first["users"] + int(random.random() * BUYERS), shop_ids[p % SHOPS], "completed", total, "CNY", refunded, "", paid_at, paid_at,
                            paid_at - 60_000, paid_at, "delivery"))
             for _, q, quantity, paid, back in mine:
                 out.writerow([paid_at, first["products"] + q, first["categories"] + (q * 7) % CATEGORIES, shop_ids[q % SHOPS], quantity, paid, back,
@@ -172,7 +175,7 @@ def tables():
         yield "payments", "id, order_id, provider, provider_ref, amount_minor, currency, status, created_at, updated_at", payments
         yield "refunds", "id, order_id, payment_id, amount_minor, currency, reason, created_at, order_line_id", refunds
 
-everything = [("categories", "id, slug, name", categories), ("shops", "id, slug, name, description, currency, owner_id, created_at, status", shops),
+everything = [("users", "id, email, password_hash, display_name, role, created_at", buyers), ("categories", "id, slug, name", categories), ("shops", "id, slug, name, description, currency, owner_id, created_at, status", shops),
               ("products", "id, shop_id, category_id, title, description, kind, status, created_at, updated_at", products)]
 if PG:
     # COPY from CSV files (an empty field is NULL), then the sequences past the ids given.
@@ -180,8 +183,10 @@ if PG:
     def append(table, columns, rows):
         if table not in files:
             files[table] = (columns, open(os.path.join(DATA, f"{table}.csv"), "w", newline=""))
-        w = csv.writer(files[table][1])
-        w.writerows(rows)
+        # Text quoted (an empty text is "", not NULL); None left empty (NULL).
+        def cell(v):
+            return "" if v is None else '"' + v.replace('"', '""') + '"' if isinstance(v, str) else str(v)
+        files[table][1].writelines(",".join(map(cell, row)) + "\n" for row in rows)
     for table, columns, rows in everything: append(table, columns, rows)
     for table, columns, rows in tables(): append(table, columns, rows)
     for table, (columns, f) in files.items():

@@ -155,6 +155,7 @@ catalogue! {
     CouponDoesNotStack = "coupon_does_not_stack" (409): "one shop coupon and one platform coupon per order",
     CouponNotHeld = "coupon_not_held" (409): "the coupon is not yours, or it was used",
     LeadOpen = "lead_open" (409): "you have asked this shop for a quote on this product already; it is open",
+    LeadFull = "lead_full" (409): "the lead's conversation holds as many messages as it may",
     VoucherNotYetValid = "voucher_not_yet_valid" (409): "the voucher cannot be used before its first day",
     VoucherExpired = "voucher_expired" (409): "the voucher's last day has passed",
     VoucherOutsideHours = "voucher_outside_hours" (409): "the voucher is usable at other hours of the day",

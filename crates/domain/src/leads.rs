@@ -77,7 +77,7 @@ impl LeadForm {
             return Err(DomainError::invalid("quantity", format!("between 1 and {MAX_LEAD_QUANTITY}")));
         }
         let budget = |field, v: Option<i64>| match v {
-            Some(v) if !(0..=MAX_BUDGET_MINOR).contains(&v) => Err(DomainError::invalid(field, "an amount of zero or more")),
+            Some(v) if !(0..=MAX_BUDGET_MINOR).contains(&v) => Err(DomainError::invalid(field, "an amount from 0 to 100 million yuan")),
             v => Ok(v),
         };
         let (low, high) = (budget("budget_min_minor", self.budget_min_minor)?, budget("budget_max_minor", self.budget_max_minor)?);
@@ -92,10 +92,7 @@ impl LeadForm {
             None | Some("") => ContactTime::Any,
             Some(t) => ContactTime::parse(t).map_err(|_| DomainError::invalid("contact_time", "any, morning, afternoon or evening"))?,
         };
-        let message = self.message.trim();
-        if message.chars().count() > MAX_MESSAGE_CHARS || message.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(DomainError::invalid("message", format!("at most {MAX_MESSAGE_CHARS} characters")));
-        }
+        let message = text_block("message", &self.message, 0)?;
         Ok(LeadRequest {
             quantity: self.quantity,
             province: line("province", &self.province, 1, 40)?,
@@ -104,19 +101,33 @@ impl LeadForm {
             budget_max_minor: high,
             contact: contact.as_str().to_owned(),
             contact_time,
-            message: message.to_owned(),
+            message,
         })
     }
 }
 
-/// A staff member's note on a lead, or a reply that reaches the buyer.
-pub fn check_note(raw: &str) -> Result<String, DomainError> {
-    let s = raw.trim();
-    if s.is_empty() || s.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(DomainError::invalid("text", format!("1 to {MAX_MESSAGE_CHARS} characters")));
+/// Text of several lines as a browser sends it (`\r\n`), kept with `\n`;
+/// no other control character.
+fn text_block(field: &'static str, raw: &str, min: usize) -> Result<String, DomainError> {
+    let s = raw.replace("\r\n", "\n");
+    let s = s.trim();
+    if s.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(DomainError::invalid(field, "text without control characters"));
+    }
+    let n = s.chars().count();
+    if n < min || n > MAX_MESSAGE_CHARS {
+        return Err(DomainError::invalid(field, format!("{min} to {MAX_MESSAGE_CHARS} characters")));
     }
     Ok(s.to_owned())
 }
+
+/// A staff member's note on a lead, or a reply that reaches the buyer.
+pub fn check_note(raw: &str) -> Result<String, DomainError> {
+    text_block("text", raw, 1)
+}
+
+/// The most notes and replies one lead keeps: a conversation, not a chat room.
+pub const MAX_LEAD_MESSAGES: i64 = 200;
 
 #[cfg(test)]
 mod tests {
@@ -139,7 +150,11 @@ mod tests {
     fn a_request_is_checked_field_by_field() {
         let r = form().check().unwrap();
         assert_eq!((r.province.as_str(), r.contact.as_str(), r.contact_time), ("山东", "+8613800138000", ContactTime::Evening));
-        let email = LeadForm { contact: "Farm@Example.com".into(), contact_time: None, ..form() }.check().unwrap();
+        let email =
+            LeadForm { contact: "Farm@Example.com".into(), contact_time: None, message: "two lines\r\nfrom a browser".into(), ..form() }
+                .check()
+                .unwrap();
+        assert_eq!(email.message, "two lines\nfrom a browser");
         assert_eq!((email.contact.as_str(), email.contact_time), ("farm@example.com", ContactTime::Any));
         type Spoils = fn(&mut LeadForm);
         let cases: [(&str, Spoils); 8] = [
@@ -160,6 +175,12 @@ mod tests {
                 other => panic!("{field}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn notes_take_lines_but_no_other_control_character() {
+        assert_eq!(check_note(" call\r\nafter 7 ").unwrap(), "call\nafter 7");
+        assert!(check_note("nul\u{0}").is_err() && check_note("  ").is_err() && check_note(&"x".repeat(MAX_MESSAGE_CHARS + 1)).is_err());
     }
 
     #[test]

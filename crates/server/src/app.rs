@@ -27,6 +27,7 @@ pub struct App {
     pub event_limiter: crate::ratelimit::Buckets,
     pub browser_id_limiter: crate::ratelimit::Buckets,
     pub lead_limiter: crate::ratelimit::Buckets,
+    pub lead_message_limiter: crate::ratelimit::Buckets,
     /// Signs the browser-id cookie; one per installation, in the record.
     pub cookie_key: String,
     pub sessions: crate::auth::SessionCache,
@@ -109,6 +110,8 @@ impl AppState {
             event_limiter: crate::ratelimit::Buckets::per_minute(config.video_events_per_minute, clock.clone()),
             browser_id_limiter: crate::ratelimit::Buckets::per_hour(config.browser_ids_per_hour, clock.clone()),
             lead_limiter: crate::ratelimit::Buckets::per_hour(config.leads_per_hour, clock.clone()),
+            // A conversation, not a chat: ten messages a minute per person.
+            lead_message_limiter: crate::ratelimit::Buckets::per_minute(10, clock.clone()),
             cookie_key,
             payments: sandbox.clone(),
             sessions: crate::auth::SessionCache::default(),

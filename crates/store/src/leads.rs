@@ -9,7 +9,7 @@ use crate::webhooks::enqueue_for_shop;
 use crate::{Db, Result, StoreError};
 use haul_domain::catalog::{ListingKind, ProductStatus};
 use haul_domain::ids::{ProductId, ShopId, UserId};
-use haul_domain::leads::{LeadRequest, LeadStatus};
+use haul_domain::leads::{LeadRequest, LeadStatus, MAX_LEAD_MESSAGES};
 use haul_domain::page::{Page, PageRequest};
 use haul_domain::{ErrorCode, Timestamp};
 use sqlx::AssertSqlSafe;
@@ -63,6 +63,13 @@ record! {
         pub key_id: Option<i64>,
         pub leads: i64,
         pub won: i64,
+    }
+}
+
+impl Lead {
+    /// What produced the lead (and who is credited) is the shop's business.
+    pub fn hide_attribution(&mut self) {
+        (self.touch_kind, self.touch_id, self.creator_id) = (None, None, None);
     }
 }
 
@@ -138,6 +145,17 @@ impl Db {
         Ok(lead)
     }
 
+    /// Whether the buyer has an open lead on the product.
+    pub async fn has_open_lead(&self, buyer: UserId, product: ProductId) -> Result<bool> {
+        let open: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM leads WHERE buyer_id = $1 AND product_id = $2 AND status IN ('new', 'contacted', 'quoted')")
+                .bind(buyer.get())
+                .bind(product.get())
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(open.is_some())
+    }
+
     pub async fn lead(&self, id: i64) -> Result<Lead> {
         let sql = format!("{LEAD_SELECT} WHERE l.id = $1");
         sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("lead"))
@@ -183,9 +201,16 @@ impl Db {
         self.lead(id).await
     }
 
-    /// A note or a reply on a lead.
+    /// A note or a reply on a lead, up to `MAX_LEAD_MESSAGES` of them.
     pub async fn add_lead_message(&self, lead: i64, author: UserId, reply: bool, body: &str, now: Timestamp) -> Result<LeadMessage> {
         let mut tx = self.write.begin().await?;
+        // The lead's row first: messages are counted one writer at a time.
+        sqlx::query("UPDATE leads SET updated_at = $1 WHERE id = $2").bind(now.millis()).bind(lead).execute(&mut *tx).await?;
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM lead_messages WHERE lead_id = $1").bind(lead).fetch_one(&mut *tx).await?;
+        if count >= MAX_LEAD_MESSAGES {
+            return Err(StoreError::conflict(ErrorCode::LeadFull, "this conversation is full: call or write to each other directly"));
+        }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO lead_messages (lead_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -196,7 +221,6 @@ impl Db {
         .bind(now.millis())
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query("UPDATE leads SET updated_at = $1 WHERE id = $2").bind(now.millis()).bind(lead).execute(&mut *tx).await?;
         let message = message_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(message)
@@ -206,7 +230,7 @@ impl Db {
     pub async fn lead_messages(&self, lead: i64, replies_only: bool) -> Result<Vec<LeadMessage>> {
         Ok(sqlx::query_as(
             "SELECT m.id, m.author_id, u.display_name AS author_name, m.kind, m.body, m.created_at FROM lead_messages m \
-             JOIN users u ON u.id = m.author_id WHERE m.lead_id = $1 AND ($2 = 0 OR m.kind = 'reply') ORDER BY m.id LIMIT 500",
+             JOIN users u ON u.id = m.author_id WHERE m.lead_id = $1 AND ($2 = 0 OR m.kind = 'reply') ORDER BY m.id",
         )
         .bind(lead)
         .bind(i64::from(replies_only))

@@ -133,3 +133,4 @@ code-voucher_not_yet_valid = This voucher cannot be used yet.
 code-voucher_expired = This voucher has expired.
 code-voucher_outside_hours = This voucher cannot be used at this time of day.
 code-voucher_used = This voucher has been used or refunded.
+code-lead_full = This conversation is full: call or write to each other directly.

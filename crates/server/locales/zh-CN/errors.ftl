@@ -133,3 +133,4 @@ code-voucher_not_yet_valid = 这张券还没到可用日期。
 code-voucher_expired = 这张券已过期。
 code-voucher_outside_hours = 这张券不在可用时段。
 code-voucher_used = 这张券已使用或已退款。
+code-lead_full = 这段沟通的消息已满，请直接电话或邮件联系。

@@ -49,7 +49,9 @@ async fn mine(
     ApiUser(user): ApiUser,
     Query(page): Query<PageParams>,
 ) -> AppResult<axum::Json<PageOf<Lead>>> {
-    Ok(axum::Json(state.db.buyer_leads(user.user_id(), &page.parse()?).await?.into()))
+    let mut page = state.db.buyer_leads(user.user_id(), &page.parse()?).await?;
+    page.items.iter_mut().for_each(Lead::hide_attribution);
+    Ok(axum::Json(page.into()))
 }
 
 /// A lead and its conversation: the buyer sees the replies, the shop's staff the notes too.

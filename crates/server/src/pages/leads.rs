@@ -13,7 +13,7 @@ use axum::Extension;
 use axum::extract::State;
 use haul_domain::ErrorCode;
 use haul_domain::delivery::PROVINCES;
-use haul_domain::ids::{ProductId, ShopId};
+use haul_domain::ids::ShopId;
 use haul_domain::leads::{ContactTime, LeadStatus};
 use haul_domain::page::PageRequest;
 use haul_store::accounts::User;
@@ -53,7 +53,11 @@ impl QuoteForm {
             if raw.is_empty() {
                 return Ok(None);
             }
-            let value: f64 = raw.parse().map_err(|_| haul_domain::DomainError::invalid(field, "an amount in yuan"))?;
+            let bad = || haul_domain::DomainError::invalid(field, "an amount in yuan");
+            let value: f64 = raw.parse().map_err(|_| bad())?;
+            if !value.is_finite() {
+                return Err(bad().into());
+            }
             Ok(Some((value * 100.0).round() as i64))
         };
         Ok(LeadInput {
@@ -94,7 +98,7 @@ fn province_name(code: &str) -> String {
 
 async fn quote_page(state: &AppState, user: User, csrf: &CsrfToken, product: i64, form: QuoteForm, error: Option<AppError>) -> PageResult {
     let lang = crate::i18n::current();
-    let p = state.db.product(ProductId(product)).await?;
+    let p = leads::quotable(state, product).await?;
     let shop_name = state.db.shop(ShopId(p.shop_id)).await?.name;
     let (err_field, err_text) = match error {
         None => (String::new(), String::new()),

@@ -153,13 +153,20 @@ pub struct ContentRow {
 
 /// Dashboards already counted, until the analytics worker's next pass (on
 /// this node, or on another within a pass's interval) changes the figures.
-#[derive(Default)]
 pub struct Dashboards {
     pass: AtomicU64,
     kept: Mutex<HashMap<DashboardKey, KeptDashboard>>,
     /// Each dashboard counted once at a time: a crowd asking for one that is
     /// not kept waits for the first to count it, instead of all counting it.
     counting: Mutex<HashMap<DashboardKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// And at most two counted at once, whatever spans are asked for.
+    slots: tokio::sync::Semaphore,
+}
+
+impl Default for Dashboards {
+    fn default() -> Self {
+        Dashboards { pass: AtomicU64::new(0), kept: Mutex::default(), counting: Mutex::default(), slots: tokio::sync::Semaphore::new(2) }
+    }
 }
 
 /// `(shop, first day, end of the last, offset)`.
@@ -222,6 +229,7 @@ pub async fn dashboard(state: &AppState, user: &User, shop: ShopId, q: &Dashboar
     if let Some(kept) = state.dashboards.kept(state, key, pass, now) {
         return Ok(kept);
     }
+    let _slot = state.dashboards.slots.acquire().await.map_err(crate::error::AppError::internal)?;
     let counted = Arc::new(count_dashboard(state, shop, span, offset).await?);
     state.dashboards.keep(key, pass, now, counted.clone());
     Ok(counted)

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::auth::{can_manage_shop, require_shop_staff};
 use crate::error::{AppError, AppResult};
 use haul_domain::affiliate::TouchKind;
-use haul_domain::catalog::ListingKind;
+use haul_domain::catalog::{ListingKind, ProductStatus};
 use haul_domain::ids::{ProductId, RoomId, ShopId};
 use haul_domain::leads::{LeadForm, LeadStatus, check_note};
 use haul_domain::live::RoomStatus;
@@ -46,7 +46,21 @@ pub struct LeadView {
     pub messages: Vec<LeadMessage>,
 }
 
-/// A buyer asks for a quote; one open request per product, a few an hour.
+/// A product that can be asked about: on sale, and sold by quote.
+pub async fn quotable(state: &AppState, product: i64) -> AppResult<haul_store::catalog::Product> {
+    let p = state.db.product(ProductId(product)).await?;
+    if p.status != ProductStatus::Active {
+        return Err(AppError::not_found("product"));
+    }
+    if p.kind() != ListingKind::Quote {
+        return Err(DomainError::invalid("product_id", "a product sold by quote (this one is bought: add it to the cart)").into());
+    }
+    crate::services::shops::require_selling(state, ShopId(p.shop_id)).await?;
+    Ok(p)
+}
+
+/// A buyer asks for a quote; one open request per product, a few an hour
+/// (only asks that would be recorded count against the hour).
 pub async fn ask(state: &AppState, user: &User, product: i64, input: &LeadInput) -> AppResult<Lead> {
     let form = LeadForm {
         quantity: input.quantity,
@@ -59,14 +73,7 @@ pub async fn ask(state: &AppState, user: &User, product: i64, input: &LeadInput)
         message: input.message.clone(),
     };
     let request = form.check()?;
-    let p = state.db.product(ProductId(product)).await?;
-    if p.kind() != ListingKind::Quote {
-        return Err(DomainError::invalid("product_id", "a product sold by quote (this one is bought: add it to the cart)").into());
-    }
-    crate::services::shops::require_selling(state, ShopId(p.shop_id)).await?;
-    if !state.lead_limiter.take(&format!("u:{}", user.id)) {
-        return Err(AppError::new(ErrorCode::RateLimited, "too many requests for a quote: try again later"));
-    }
+    let p = quotable(state, product).await?;
     let live_room = match input.room_id {
         Some(id) => {
             let room = state.db.room(RoomId(id)).await?;
@@ -77,19 +84,31 @@ pub async fn ask(state: &AppState, user: &User, product: i64, input: &LeadInput)
         }
         None => None,
     };
+    if state.db.has_open_lead(user.user_id(), ProductId(p.id)).await? {
+        return Err(AppError::new(ErrorCode::LeadOpen, "you have an open request for a quote on this product"));
+    }
+    if !state.lead_limiter.take(&format!("u:{}", user.id)) {
+        return Err(AppError::new(ErrorCode::RateLimited, "too many requests for a quote: try again later"));
+    }
     if let Some(video) = input.video_id {
         crate::services::earnings::record_touch(state, user, p.id, TouchKind::Video, video).await?;
     }
     let asked = Asked { buyer: user.user_id(), product: ProductId(p.id), live_room };
-    Ok(state.db.create_lead(asked, &request, state.clock.now()).await?)
+    let mut lead = state.db.create_lead(asked, &request, state.clock.now()).await?;
+    lead.hide_attribution();
+    Ok(lead)
 }
 
-/// A lead, for its buyer (replies only) or the shop's staff (notes too); nobody else.
+/// A lead, for its buyer (replies only, not what produced it) or whoever
+/// manages the shop: its staff and the operators (notes too); nobody else.
 pub async fn read(state: &AppState, user: &User, id: i64) -> AppResult<LeadView> {
-    let lead = state.db.lead(id).await.map_err(|_| AppError::not_found("lead"))?;
+    let mut lead = state.db.lead(id).await.map_err(|_| AppError::not_found("lead"))?;
     let staff = can_manage_shop(state, user, ShopId(lead.shop_id)).await?;
     if !staff && lead.buyer_id != user.id {
         return Err(AppError::not_found("lead"));
+    }
+    if !staff {
+        lead.hide_attribution();
     }
     let messages = state.db.lead_messages(id, !staff).await?;
     Ok(LeadView { lead, messages })
@@ -127,6 +146,9 @@ pub async fn write(state: &AppState, user: &User, id: i64, reply: bool, text: &s
         return Err(AppError::not_found("lead"));
     }
     let body = check_note(text)?;
+    if !state.lead_message_limiter.take(&format!("u:{}", user.id)) {
+        return Err(AppError::new(ErrorCode::RateLimited, "too many messages: wait a minute"));
+    }
     let message = state.db.add_lead_message(id, user.user_id(), reply, &body, state.clock.now()).await?;
     if reply && staff {
         crate::services::notifications::lead_answered(state, user, lead.buyer_id, id, &body).await;

@@ -52,8 +52,7 @@ async fn a_lead_from_a_video_reaches_the_shop_and_its_webhook_and_no_one_else() 
     body["video_id"] = json!(video);
     let lead = ask_ok(&app, &buyer, tractor, &body).await;
     assert_eq!((lead["status"].as_str(), lead["contact"].as_str()), (Some("new"), Some("+8613905310000")));
-    assert_eq!((lead["touch_kind"].as_str(), lead["touch_id"].as_i64()), (Some("video"), Some(video)), "the video's card produced it");
-    assert_eq!(lead["creator_id"], dealer_friend.id);
+    assert_eq!(lead["touch_kind"], Value::Null, "what produced it is the shop's business");
     let id = lead["id"].as_i64().unwrap();
 
     // A second ask while it is open is refused, whatever it says.
@@ -62,7 +61,10 @@ async fn a_lead_from_a_video_reaches_the_shop_and_its_webhook_and_no_one_else() 
 
     // The shop's staff see it with its contact; a stranger does not see it at all.
     let inbox: Value = app.get(&format!("/api/v1/shops/{}/leads", f.shop_id), Some(&f.merchant.token)).await.json().await.unwrap();
-    assert_eq!(inbox["items"][0]["contact"], "+8613905310000");
+    let seen = &inbox["items"][0];
+    assert_eq!(seen["contact"], "+8613905310000");
+    assert_eq!((seen["touch_kind"].as_str(), seen["touch_id"].as_i64()), (Some("video"), Some(video)), "the video's card produced it");
+    assert_eq!(seen["creator_id"], dealer_friend.id);
     let stranger = app.sign_up("stranger").await;
     assert_eq!(app.get(&format!("/api/v1/shops/{}/leads", f.shop_id), Some(&stranger.token)).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get(&format!("/api/v1/leads/{id}"), Some(&stranger.token)).await.status(), StatusCode::NOT_FOUND);
@@ -132,6 +134,9 @@ async fn asking_is_checked_field_by_field_and_limited_per_hour() {
     for p in &products[..3] {
         ask_ok(&app, &buyer, *p, &ask("SD")).await;
     }
+    // An ask refused for what it is is told so, and spends nothing.
+    let r = app.post(&format!("/api/v1/products/{}/leads", products[0]), Some(&buyer.token), &ask("SD")).await;
+    assert_error(r, StatusCode::CONFLICT, "lead_open").await;
     let r = app.post(&format!("/api/v1/products/{}/leads", products[3]), Some(&buyer.token), &ask("SD")).await;
     assert_error(r, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     app.clock.advance_seconds(3_600);
