@@ -8,7 +8,7 @@
 // usage: node e2e/analytics.mjs path/to/haul
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { addAddress, check, checkPolicy, launch, phone, signUp, startHaul, until } from './haul.mjs';
+import { addAddress, check, checkPolicy, launch, phone, signIn, signUp, startHaul, until } from './haul.mjs';
 
 const haul = await startHaul(process.argv[2], { HAUL_WORKER_INTERVAL_SECONDS: '1' });
 const { base } = haul;
@@ -49,11 +49,7 @@ try {
 
   // The orchard's dashboard.
   const merchant = await phone(browser);
-  await merchant.goto(`${base}/signin`);
-  await merchant.fill('input[name=login]', 'fruit@haul.demo');
-  await merchant.fill('input[name=password]', 'haul-demo');
-  await merchant.click('form.stack button');
-  await merchant.waitForURL((u) => !u.pathname.startsWith('/signin')).catch(async () => { console.error(merchant.url(), await merchant.textContent('main')); });
+  await signIn(merchant, base, 'fruit@haul.demo');
   await merchant.goto(`${base}/merchant`);
   await merchant.click('a[href^="/merchant/shops/"]');
   await merchant.click('text=Sales dashboard');
@@ -85,11 +81,7 @@ try {
   await merchant.screenshot({ path: join(shots, 'session-report.png'), fullPage: true });
   // The operator's platform figures.
   const operator = await phone(browser);
-  await operator.goto(`${base}/signin`);
-  await operator.fill('input[name=login]', 'operator@haul.demo');
-  await operator.fill('input[name=password]', 'haul-demo');
-  await operator.click('form.stack button');
-  await operator.waitForURL((u) => !u.pathname.startsWith('/signin'));
+  await signIn(operator, base, 'operator@haul.demo');
   await operator.goto(`${base}/operator`);
   await operator.click('a[href="/operator/analytics"]');
   await operator.waitForURL(/\/operator\/analytics$/);

@@ -85,6 +85,15 @@ export async function phone(browser) {
   return page;
 }
 
+/// Signs in as one of the demo's accounts (password haul-demo).
+export async function signIn(page, base, login) {
+  await page.goto(`${base}/signin`);
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', 'haul-demo');
+  await page.click('form.stack button');
+  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
+}
+
 export async function signUp(page, base, name) {
   await page.goto(`${base}/signup`);
   await page.fill('input[name=login]', `${name}-${Date.now()}@example.com`);

@@ -8,7 +8,7 @@
 // usage: node e2e/leads.mjs path/to/haul
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, checkPolicy, launch, phone, signUp, startHaul } from './haul.mjs';
+import { check, checkPolicy, launch, phone, signIn, signUp, startHaul } from './haul.mjs';
 
 const haul = await startHaul(process.argv[2]);
 const { base } = haul;
@@ -47,11 +47,7 @@ try {
   await shopper.screenshot({ path: join(shots, 'sent.png'), fullPage: true });
 
   const dealer = await phone(browser);
-  await dealer.goto(`${base}/signin`);
-  await dealer.fill('input[name=login]', 'farm@haul.demo');
-  await dealer.fill('input[name=password]', 'haul-demo');
-  await dealer.click('form.stack button');
-  await dealer.waitForURL((u) => !u.pathname.startsWith('/signin'));
+  await signIn(dealer, base, 'farm@haul.demo');
   await dealer.goto(`${base}/merchant`);
   await dealer.click('a[href^="/merchant/shops/"]');
   await dealer.click('a[href$="/leads"]');

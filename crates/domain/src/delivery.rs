@@ -196,7 +196,7 @@ fn digits(s: &str, min: usize, max: usize) -> bool {
 
 /// A line of text between `min` and `max` characters, without control
 /// characters.
-fn text(field: &'static str, s: &str, min: usize, max: usize) -> Result<String, DomainError> {
+pub(crate) fn text(field: &'static str, s: &str, min: usize, max: usize) -> Result<String, DomainError> {
     let s = s.trim();
     let n = s.chars().count();
     if n < min || n > max || s.chars().any(char::is_control) {

@@ -5,6 +5,7 @@
 
 use crate::DomainError;
 use crate::accounts::Login;
+use crate::delivery::text;
 
 crate::status_enum! {
     /// Where a lead stands with the merchant.
@@ -62,15 +63,6 @@ pub struct LeadRequest {
     pub message: String,
 }
 
-fn line(field: &'static str, raw: &str, min: usize, max: usize) -> Result<String, DomainError> {
-    let s = raw.trim();
-    let n = s.chars().count();
-    if n < min || n > max || s.chars().any(char::is_control) {
-        return Err(DomainError::invalid(field, format!("{min} to {max} characters")));
-    }
-    Ok(s.to_owned())
-}
-
 impl LeadForm {
     pub fn check(&self) -> Result<LeadRequest, DomainError> {
         if !(1..=MAX_LEAD_QUANTITY).contains(&self.quantity) {
@@ -95,8 +87,8 @@ impl LeadForm {
         let message = text_block("message", &self.message, 0)?;
         Ok(LeadRequest {
             quantity: self.quantity,
-            province: line("province", &self.province, 1, 40)?,
-            city: line("city", &self.city, 1, 40)?,
+            province: text("province", &self.province, 1, 40)?,
+            city: text("city", &self.city, 1, 40)?,
             budget_min_minor: low,
             budget_max_minor: high,
             contact: contact.as_str().to_owned(),

@@ -180,10 +180,9 @@ fn row(l: &Lead) -> LeadRow {
         region: format!("{} {}", province_name(&l.province), l.city),
         status: status_word(l.status),
         status_class: match l.status {
-            LeadStatus::New => "",
             LeadStatus::Won => "ok",
             LeadStatus::Lost => "muted",
-            LeadStatus::Contacted | LeadStatus::Quoted => "",
+            _ => "",
         },
         when: l.created_at,
     }
