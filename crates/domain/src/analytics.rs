@@ -248,7 +248,7 @@ impl DaySpan {
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-fn date_days(field: &'static str, text: &str) -> Result<i64, crate::DomainError> {
+pub(crate) fn date_days(field: &'static str, text: &str) -> Result<i64, crate::DomainError> {
     let bad = || crate::DomainError::invalid(field, "a date such as 2026-12-01");
     let parts: Vec<&str> = text.trim().split('-').collect();
     let [y, m, d] = parts[..] else { return Err(bad()) };

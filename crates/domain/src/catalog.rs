@@ -19,6 +19,7 @@ pub enum ListingKind {
     External,
     Partner,
     Quote,
+    Voucher,
 }
 
 impl ListingKind {
@@ -28,6 +29,7 @@ impl ListingKind {
             ListingKind::External => "external",
             ListingKind::Partner => "partner",
             ListingKind::Quote => "quote",
+            ListingKind::Voucher => "voucher",
         }
     }
 
@@ -37,7 +39,8 @@ impl ListingKind {
             "external" => Ok(ListingKind::External),
             "partner" => Ok(ListingKind::Partner),
             "quote" => Ok(ListingKind::Quote),
-            _ => Err(DomainError::invalid("kind", "native, external, partner or quote")),
+            "voucher" => Ok(ListingKind::Voucher),
+            _ => Err(DomainError::invalid("kind", "native, external, partner, quote or voucher")),
         }
     }
 

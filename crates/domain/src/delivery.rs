@@ -8,16 +8,22 @@ use serde::{Deserialize, Serialize};
 
 crate::status_enum! {
     /// How an order reaches its buyer.
-    pub enum Fulfilment { Delivery = "delivery", Pickup = "pickup" }
+    /// Or used at the shop: a voucher.
+    pub enum Fulfilment { Delivery = "delivery", Pickup = "pickup", Voucher = "voucher" }
 }
 
 impl Fulfilment {
-    /// Whether an order received this way may reach `to`: a delivery never
-    /// waits at a pickup point, a collected order never ships.
-    pub fn allows(self, to: OrderStatus) -> bool {
+    /// Whether an order received this way may move `from` `to`: a delivery
+    /// never waits at a pickup point, a collected order never ships, and
+    /// neither completes before it is prepared; a voucher is neither
+    /// prepared nor sent, and completes once used.
+    pub fn allows(self, from: OrderStatus, to: OrderStatus) -> bool {
+        use OrderStatus::*;
+        let unprepared = from == Paid && to == Completed;
         match self {
-            Fulfilment::Delivery => to != OrderStatus::ReadyForPickup,
-            Fulfilment::Pickup => to != OrderStatus::Shipped,
+            Fulfilment::Delivery => to != ReadyForPickup && !unprepared,
+            Fulfilment::Pickup => to != Shipped && !unprepared,
+            Fulfilment::Voucher => !matches!(to, Fulfilling | Shipped | ReadyForPickup),
         }
     }
 
@@ -29,8 +35,9 @@ impl Fulfilment {
         let by_hand: &[OrderStatus] = match self {
             Fulfilment::Delivery => &[Fulfilling],
             Fulfilment::Pickup => &[Fulfilling, ReadyForPickup, Completed],
+            Fulfilment::Voucher => &[],
         };
-        from.next().iter().copied().filter(|s| by_hand.contains(s)).collect()
+        from.next().iter().copied().filter(|s| by_hand.contains(s) && self.allows(from, *s)).collect()
     }
 
     /// Whether the address may still change in this status: until it ships.
@@ -363,9 +370,13 @@ mod tests {
     #[test]
     fn each_way_has_its_own_steps() {
         use OrderStatus::*;
-        assert!(!Fulfilment::Delivery.allows(ReadyForPickup) && Fulfilment::Delivery.allows(Shipped));
-        assert!(!Fulfilment::Pickup.allows(Shipped) && Fulfilment::Pickup.allows(ReadyForPickup));
+        assert!(!Fulfilment::Delivery.allows(Fulfilling, ReadyForPickup) && Fulfilment::Delivery.allows(Fulfilling, Shipped));
+        assert!(!Fulfilment::Pickup.allows(Fulfilling, Shipped) && Fulfilment::Pickup.allows(Fulfilling, ReadyForPickup));
+        assert!(!Fulfilment::Delivery.allows(Paid, Completed) && !Fulfilment::Pickup.allows(Paid, Completed));
+        assert!(Fulfilment::Voucher.allows(Paid, Completed) && !Fulfilment::Voucher.allows(Paid, Fulfilling));
         assert_eq!(Fulfilment::Delivery.merchant_steps(Paid), vec![Fulfilling]);
+        assert_eq!(Fulfilment::Pickup.merchant_steps(Paid), vec![Fulfilling]);
+        assert!(Fulfilment::Voucher.merchant_steps(Paid).is_empty());
         assert!(Fulfilment::Delivery.merchant_steps(Shipped).is_empty());
         assert_eq!(Fulfilment::Pickup.merchant_steps(Fulfilling), vec![ReadyForPickup]);
         assert_eq!(Fulfilment::Pickup.merchant_steps(ReadyForPickup), vec![Completed]);

@@ -28,7 +28,8 @@ impl OrderStatus {
         use OrderStatus::*;
         match self {
             PendingPayment => &[Paid, Cancelled],
-            Paid => &[Fulfilling, Refunded],
+            // Straight to completed: a voucher, once used at the shop.
+            Paid => &[Fulfilling, Completed, Refunded],
             Fulfilling => &[Shipped, ReadyForPickup, Refunded],
             Shipped | ReadyForPickup => &[Completed, Refunded],
             Completed => &[Refunded],
@@ -67,6 +68,7 @@ pub mod event_notes {
     pub const RECEIVED: &str = "received by the buyer";
     pub const SHIPPED: &str = "shipped by the shop";
     pub const RECEIVED_AUTOMATICALLY: &str = "completed automatically after delivery";
+    pub const VOUCHERS_SETTLED: &str = "every voucher used or expired";
 }
 
 /// A six-digit code the shopper shows at pickup, derived from a random number
@@ -87,6 +89,7 @@ mod tests {
             &[PendingPayment, Paid, Fulfilling, ReadyForPickup, Completed],
             &[PendingPayment, Cancelled],
             &[PendingPayment, Paid, Refunded],
+            &[PendingPayment, Paid, Completed],
         ] {
             for pair in path.windows(2) {
                 assert_eq!(pair[0].transition(pair[1]), Ok(pair[1]));

@@ -70,6 +70,16 @@ impl City {
     }
 }
 
+/// A point given as a city to pick (it wins when named) or as a latitude
+/// and longitude in degrees.
+pub fn point_or_city(lat: Option<f64>, lng: Option<f64>, city: Option<&str>) -> Result<GeoPoint, DomainError> {
+    match (city.map(str::trim).filter(|c| !c.is_empty()), lat, lng) {
+        (Some(city), _, _) => Ok(City::find(city)?.point()),
+        (None, Some(lat), Some(lng)) => GeoPoint::parse(lat, lng),
+        _ => Err(DomainError::invalid("lat", "a latitude and longitude, or a city")),
+    }
+}
+
 /// `places` nearest `origin` first, each with its distance in metres; ties
 /// keep their order.
 pub fn nearest_first<T>(origin: &GeoPoint, places: impl IntoIterator<Item = (T, GeoPoint)>) -> Vec<(T, f64)> {
@@ -109,6 +119,9 @@ mod tests {
             assert!(!c.name_en.is_empty() && !c.name_zh.is_empty() && City::find(c.slug) == Ok(c));
         }
         assert!(City::find("atlantis").is_err());
+        assert_eq!(point_or_city(Some(1.0), Some(2.0), Some("beijing")), Ok(City::find("beijing").unwrap().point()));
+        assert_eq!(point_or_city(Some(31.2), Some(121.4), Some(" ")), GeoPoint::parse(31.2, 121.4));
+        assert!(point_or_city(Some(31.2), None, None).is_err() && point_or_city(None, None, Some("atlantis")).is_err());
         assert_eq!((distance_text(432.0), distance_text(12_345.0)), ("430 m".to_owned(), "12.3 km".to_owned()));
     }
 }

@@ -100,6 +100,58 @@ impl VoucherTerms {
     }
 }
 
+/// Terms as a shop fills them in: its first and last days as `YYYY-MM-DD`
+/// (the last one included) and its hours as `HH:MM`, in the shop's zone.
+pub struct TermsForm<'a> {
+    pub valid_from: &'a str,
+    pub valid_until: &'a str,
+    pub opens: &'a str,
+    pub closes: &'a str,
+    pub per_person: i64,
+    pub refund_unused: bool,
+    pub utc_offset_minutes: i64,
+}
+
+impl TermsForm<'_> {
+    pub fn terms(&self) -> Result<VoucherTerms, DomainError> {
+        let offset = self.utc_offset_minutes.clamp(-14 * 60, 14 * 60) * 60_000;
+        let first = crate::analytics::date_days("valid_from", self.valid_from)?;
+        let last = crate::analytics::date_days("valid_until", self.valid_until)?;
+        VoucherTerms {
+            valid_from_ms: first * DAY_MS - offset,
+            valid_until_ms: (last + 1) * DAY_MS - offset,
+            opens_minute: parse_time_of_day("opens", self.opens)?,
+            closes_minute: parse_time_of_day("closes", self.closes)?,
+            per_person: self.per_person,
+            refund_unused: self.refund_unused,
+            utc_offset_minutes: self.utc_offset_minutes,
+        }
+        .check()
+    }
+}
+
+impl VoucherTerms {
+    /// The first and last days, as the shop's calendar shows them.
+    pub fn days(&self) -> (String, String) {
+        let day = |ms: i64| crate::community::local_date(Timestamp::from_millis(ms), self.utc_offset_minutes);
+        (day(self.valid_from_ms), day(self.valid_until_ms - 1))
+    }
+
+    /// The hours, `10:00–22:00`, or none when it is usable all day.
+    pub fn hours(&self) -> Option<String> {
+        let hm = |m: i64| format!("{:02}:{:02}", m / 60, m % 60);
+        (self.opens_minute != self.closes_minute).then(|| format!("{}–{}", hm(self.opens_minute), hm(self.closes_minute)))
+    }
+}
+
+/// What each of `units` vouchers bought on one line paid `paid_minor` cost:
+/// equal shares, the first ones a minor unit more until the line adds up.
+pub fn unit_shares(paid_minor: i64, units: i64) -> Vec<i64> {
+    let units = units.max(1);
+    let (each, rest) = (paid_minor / units, paid_minor % units);
+    (0..units).map(|i| each + i64::from(i < rest)).collect()
+}
+
 /// `HH:MM` as minutes after midnight.
 pub fn parse_time_of_day(field: &'static str, raw: &str) -> Result<i64, DomainError> {
     let bad = || DomainError::invalid(field, "a time of day such as 09:30");
@@ -216,6 +268,27 @@ mod tests {
         }
         assert_eq!(parse_time_of_day("opens", "09:30"), Ok(570));
         assert!(parse_time_of_day("opens", "9:30").is_err() && parse_time_of_day("opens", "24:00").is_err());
+    }
+
+    #[test]
+    fn a_form_gives_the_shops_days_and_each_voucher_its_share() {
+        let form = TermsForm {
+            valid_from: "2026-12-01",
+            valid_until: "2026-12-31",
+            opens: "10:00",
+            closes: "22:00",
+            per_person: 2,
+            refund_unused: true,
+            utc_offset_minutes: BEIJING,
+        };
+        assert_eq!(form.terms(), Ok(terms()));
+        assert_eq!(terms().days(), ("2026-12-01".to_owned(), "2026-12-31".to_owned()));
+        assert_eq!(terms().hours().as_deref(), Some("10:00–22:00"));
+        let backwards = TermsForm { valid_until: "2026-11-30", ..form };
+        assert!(matches!(backwards.terms(), Err(DomainError::Invalid { field: "valid_until", .. })));
+        assert_eq!(unit_shares(1000, 3), vec![334, 333, 333]);
+        assert_eq!(unit_shares(6800, 1), vec![6800]);
+        assert_eq!(unit_shares(5, 0), vec![5]);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod outbound;
 pub mod pages;
 pub mod payments;
 pub mod payouts;
+pub mod qr;
 pub mod ratelimit;
 pub mod routes;
 pub mod services;

@@ -30,6 +30,7 @@ pub mod payments;
 pub mod refunds;
 pub mod reviews;
 pub mod teams;
+pub mod vouchers;
 pub mod webhooks;
 
 pub use db::{Backend, Db};

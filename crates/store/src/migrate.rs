@@ -50,6 +50,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(26, "0026_activity"),
     migration!(27, "0027_window_edges"),
     migration!(28, "0028_leads"),
+    migration!(29, "0029_vouchers"),
 ];
 
 impl Db {

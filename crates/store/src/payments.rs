@@ -7,6 +7,7 @@ use crate::refunds::insert_refund;
 use crate::{Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::ids::{OrderId, ShopId};
+use haul_domain::delivery::Fulfilment;
 use haul_domain::ledger;
 use haul_domain::orders::OrderStatus;
 use haul_domain::orders::PaymentStatus;
@@ -123,7 +124,12 @@ impl Db {
                 let subsidy = Money { minor: order.platform_discount_minor, currency: amount.currency };
                 crate::ledger::post(&mut tx, &ledger::coupon_subsidy(shop, subsidy)?, Some(order_id.get()), now).await?;
             }
-            crate::affiliate::commission::accrue_in(&mut tx, order_id, &self.affiliate, now).await?;
+            if order.fulfilment == Fulfilment::Voucher {
+                // A voucher's commission is made when it is used.
+                crate::vouchers::issue_in(&mut tx, &order, now).await?;
+            } else {
+                crate::affiliate::commission::accrue_in(&mut tx, order_id, None, &self.affiliate, now).await?;
+            }
             crate::webhooks::enqueue_for_shop(&mut tx, shop, "order.paid", &order, now).await?;
             crate::webhooks::enqueue_partner_forwards(&mut tx, order_id, shop, now).await?;
             if let Some(video) = order.video_id {

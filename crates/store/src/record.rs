@@ -92,6 +92,7 @@ use haul_domain::live::RoomStatus;
 use haul_domain::moderation::{OperatorAction, ReportReason, ReportStatus, ShopStatus, Subject};
 use haul_domain::orders::{OrderStatus, PaymentStatus};
 use haul_domain::outbound::DeliveryStatus;
+use haul_domain::vouchers::VoucherStatus;
 
 status_columns!(
     OrderStatus,
@@ -112,6 +113,7 @@ status_columns!(
     ReportStatus,
     OperatorAction,
     ShopStatus,
+    VoucherStatus,
     PlanStatus,
     TouchKind,
     CommissionStatus,

@@ -94,6 +94,7 @@ pub(crate) async fn refund_in(
     crate::affiliate::commission::reverse_in(tx, id, now).await?;
     if refunded + amount_minor == total {
         let order = transition_in(tx, id, OrderStatus::Refunded, actor, reason, now).await?;
+        crate::vouchers::void_in(tx, id, now).await?;
         if matches!(status, OrderStatus::Paid | OrderStatus::Fulfilling) {
             release_units(tx, &order).await?;
         }

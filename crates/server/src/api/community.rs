@@ -7,7 +7,7 @@ use crate::api::{PageOf, PageParams};
 use crate::auth::{ApiUser, require_shop_staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
-use crate::services::community::{ApplyInput, apply_to_lead, locate_shop, visible_community};
+use crate::services::community::{ApplyInput, LocationInput, apply_to_lead, locate_shop, visible_community};
 use axum::extract::State;
 use axum::http::StatusCode;
 use haul_domain::ErrorCode;
@@ -107,14 +107,6 @@ async fn stores(State(state): State<AppState>, user: Option<ApiUser>, Path(id): 
     Ok(axum::Json(state.db.serving_shops(&c).await?))
 }
 
-#[derive(Deserialize, Serialize, ToSchema)]
-pub struct LocationInput {
-    pub lat: f64,
-    pub lng: f64,
-    /// How far the store delivers to pickup points; 3000 by default.
-    pub delivery_radius_m: Option<i64>,
-}
-
 #[utoipa::path(put, path = "/api/v1/shops/{id}/location", tag = "community", security(("bearer" = [])), request_body = LocationInput,
     responses((status = 204), (status = 403), (status = 422)))]
 async fn set_location(
@@ -123,7 +115,7 @@ async fn set_location(
     Path(id): Path<i64>,
     Json(input): Json<LocationInput>,
 ) -> AppResult<StatusCode> {
-    locate_shop(&state, &user, ShopId(id), (input.lat, input.lng), input.delivery_radius_m.unwrap_or(3000)).await?;
+    locate_shop(&state, &user, ShopId(id), &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -18,6 +18,7 @@ pub mod errors_doc;
 pub mod feed;
 pub mod leader_offers;
 pub mod leads;
+pub mod vouchers;
 pub mod live;
 pub mod moderation;
 pub mod notes;
@@ -78,6 +79,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(aftersales::router())
         .merge(reviews::router())
         .merge(leads::router())
+        .merge(vouchers::router())
         .merge(coupons::router())
         .merge(analytics::router())
         .merge(delivery::router())

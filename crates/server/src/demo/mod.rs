@@ -364,6 +364,7 @@ async fn stock_shop(state: &AppState, shop: ShopId, category: CategoryId, (group
             external_url: None,
             partner: None,
             active: true,
+            voucher: None,
         };
         let rows: Vec<NewSku> = item
             .skus
@@ -576,6 +577,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
             external_url: url.map(str::to_owned),
             partner: None,
             active: true,
+            voucher: None,
         };
         let product = state
             .db

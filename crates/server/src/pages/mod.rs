@@ -19,6 +19,7 @@ pub mod layout;
 mod leads;
 mod live;
 mod merchant;
+pub mod near;
 mod notes;
 mod notifications;
 mod operator;
@@ -29,6 +30,7 @@ mod reviews;
 mod sandbox;
 mod shop;
 mod teams;
+mod vouchers;
 mod watch;
 
 use crate::AppState;
@@ -41,6 +43,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/products", get(shop::catalog))
+        .route("/near", get(near::near))
+        .route("/vouchers", get(vouchers::mine))
+        .route("/merchant/shops/{id}/redeem", get(vouchers::counter).post(vouchers::redeem))
         .route("/notes", get(notes::list))
         .route("/me", get(account::me))
         .route("/continue", get(pending::resume))
@@ -201,7 +206,9 @@ async fn script(axum::extract::Path(file): axum::extract::Path<String>) -> axum:
         "time.js" => include_str!("../../static/js/time.js"),
         "forms.js" => include_str!("../../static/js/forms.js"),
         "live_room.js" => include_str!("../../static/js/live_room.js"),
+        "near.js" => include_str!("../../static/js/near.js"),
         "product.js" => include_str!("../../static/js/product.js"),
+        "redeem.js" => include_str!("../../static/js/redeem.js"),
         "studio.js" => include_str!("../../static/js/studio.js"),
         "team.js" => include_str!("../../static/js/team.js"),
         "watch.js" => include_str!("../../static/js/watch.js"),

@@ -118,6 +118,8 @@ struct OrderPage {
     /// Shown to the shop: who bought it.
     buyer_name: String,
     cases: Vec<super::aftersales::CaseRow>,
+    /// A voucher order's vouchers: with their codes for the buyer.
+    vouchers: Vec<super::vouchers::VoucherCard>,
 }
 
 /// "Video #12 · @ann · 20%": what sold a line, for the shop's eyes (the
@@ -194,10 +196,19 @@ pub async fn view(
     } else {
         Vec::new()
     };
-    let pickup_point =
-        if delivery || o.order.campaign_id.is_some() { None } else { state.db.shop_shipping(ShopId(o.order.shop_id)).await?.pickup_point };
+    let pickup_point = if fulfilment != Fulfilment::Pickup || o.order.campaign_id.is_some() {
+        None
+    } else {
+        state.db.shop_shipping(ShopId(o.order.shop_id)).await?.pickup_point
+    };
+    let vouchers = if fulfilment == Fulfilment::Voucher {
+        state.db.vouchers_of_order(OrderId(id)).await?.iter().map(|v| super::vouchers::VoucherCard::of(lang, v, is_buyer)).collect()
+    } else {
+        Vec::new()
+    };
     let buyer_name = if is_staff { state.db.user(UserId(o.order.buyer_id)).await?.display_name } else { String::new() };
     let page = OrderPage {
+        vouchers,
         delivery,
         shipping: money(o.order.shipping_minor, &currency),
         ship_to: o.order.ship_to.as_ref().map(|a| (format!("{} {}", a.recipient, a.phone), a.one_line(zh))),

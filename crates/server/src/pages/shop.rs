@@ -184,6 +184,25 @@ struct ProductPage {
     /// The first reviews, the stars and the shop's score.
     r: super::reviews::ReviewsPart,
     coupons: Vec<super::coupons::CouponCard>,
+    /// A voucher's terms, as lines to read.
+    voucher: Vec<String>,
+}
+
+/// What a voucher buys and when and where it may be used, in the reader's language.
+fn voucher_lines(lang: crate::i18n::Lang, offer: &haul_store::vouchers::VoucherOffer, shop: &haul_store::catalog::Shop) -> Vec<String> {
+    let terms = offer.terms();
+    let (first, last) = terms.days();
+    let hours = terms.hours().unwrap_or_else(|| lang.t("voucher-all-day"));
+    let mut lines = vec![
+        offer.covers.clone(),
+        lang.t_args("voucher-terms-line", &[("days", format!("{first} – {last}")), ("hours", hours)]),
+        lang.t_with("voucher-per-person", "n", offer.per_person),
+        lang.t(if terms.refund_unused { "voucher-refund-unused" } else { "voucher-no-refund" }),
+    ];
+    if !shop.address.is_empty() {
+        lines.push(lang.t_with("voucher-where", "address", shop.address.clone()));
+    }
+    lines
 }
 
 #[derive(Deserialize)]
@@ -260,7 +279,12 @@ pub async fn product(
     let (notes, _) = super::notes::note_tiles(&state, about, 6, None).await?;
     let r = super::reviews::part(&state, user.as_ref(), ProductId(id), ShopId(p.shop.id), &PageRequest::parse(Some(5), None)?).await?;
     let coupons = super::coupons::for_product(&state, &p.shop, id).await?;
+    let voucher = match state.db.voucher_offer(ProductId(id)).await? {
+        Some(offer) if p.product.kind() == ListingKind::Voucher => voucher_lines(crate::i18n::current(), &offer, &p.shop),
+        _ => Vec::new(),
+    };
     let mut response = render(&ProductPage {
+        voucher,
         layout: Layout::new(user, &csrf),
         price,
         image,

@@ -11,6 +11,7 @@ use haul_domain::accounts::{optional_text, text};
 use haul_domain::catalog::{ListingKind, ProductStatus, http_url, sniff_image};
 use haul_domain::ids::{CategoryId, PartnerId, ProductId, ShopId, SkuId};
 use haul_domain::inventory::Stock;
+use haul_domain::vouchers::{TermsForm, VoucherTerms};
 use haul_store::accounts::User;
 use haul_store::catalog::{NewProduct, NewSku, Product, Shop, Sku};
 use serde::{Deserialize, Serialize};
@@ -36,7 +37,7 @@ pub struct ProductInput {
     #[serde(default)]
     pub description: String,
     pub category_id: Option<i64>,
-    /// `native` (default), `external` or `partner`.
+    /// `native` (default), `external`, `partner`, `quote` or `voucher`.
     pub kind: Option<String>,
     /// Where an external listing is sold.
     pub external_url: Option<String>,
@@ -46,6 +47,44 @@ pub struct ProductInput {
     pub active: Option<bool>,
     #[serde(default)]
     pub skus: Vec<SkuInput>,
+    /// A voucher's terms (kind `voucher`).
+    pub voucher: Option<VoucherInput>,
+}
+
+/// What a voucher buys and when it may be used, as the shop fills it in.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct VoucherInput {
+    /// What it buys, e.g. `A haircut and wash`.
+    pub covers: String,
+    /// Its first and last days, `YYYY-MM-DD`, in the shop's time zone.
+    pub valid_from: String,
+    pub valid_until: String,
+    /// Its hours, `HH:MM` to `HH:MM` (past midnight is fine); the same time twice for all day.
+    pub opens: String,
+    pub closes: String,
+    /// How many one person may buy; 1 by default.
+    pub per_person: Option<i64>,
+    /// Whether a voucher unused at expiry is refunded; true by default.
+    pub refund_unused: Option<bool>,
+    /// The shop's time zone in minutes east of UTC; 480 (China) by default.
+    pub utc_offset_minutes: Option<i64>,
+}
+
+impl VoucherInput {
+    pub fn parse(&self) -> AppResult<(String, VoucherTerms)> {
+        let covers = text("covers", &self.covers, 200)?;
+        let terms = TermsForm {
+            valid_from: &self.valid_from,
+            valid_until: &self.valid_until,
+            opens: &self.opens,
+            closes: &self.closes,
+            per_person: self.per_person.unwrap_or(1),
+            refund_unused: self.refund_unused.unwrap_or(true),
+            utc_offset_minutes: self.utc_offset_minutes.unwrap_or(480),
+        }
+        .terms()?;
+        Ok((covers, terms))
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -97,6 +136,14 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
         }
         _ => None,
     };
+    let voucher = match (kind, &input.voucher) {
+        (ListingKind::Voucher, _) if shop.lat_micro.is_none() => {
+            return Err(AppError::new(ErrorCode::VoucherNeedsLocation, "set the shop's location first (PUT /api/v1/shops/{id}/location)"));
+        }
+        (ListingKind::Voucher, Some(v)) => Some(v.parse()?),
+        (ListingKind::Voucher, None) => return Err(haul_domain::DomainError::invalid("voucher", "a voucher's terms").into()),
+        _ => None,
+    };
     known_category(state, input.category_id).await?;
     let new = NewProduct {
         shop: ShopId(shop.id),
@@ -107,6 +154,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
         external_url,
         partner,
         active: input.active.unwrap_or(true),
+        voucher,
     };
     Ok(state.db.create_product(&new, &skus, &shop.currency, state.clock.now()).await?)
 }

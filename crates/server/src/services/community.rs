@@ -11,7 +11,7 @@ use haul_domain::ids::{CommunityId, ShopId};
 use haul_domain::moderation::{OperatorAction, Subject};
 use haul_store::accounts::User;
 use haul_store::community::{Community, NewCommunity};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// China Standard Time, the default for leaders' cut-offs.
@@ -71,12 +71,28 @@ pub async fn led_by(state: &AppState, user: &User, id: CommunityId) -> AppResult
 
 /// Places a store and sets how far it delivers to pickup points; shared by
 /// the API and the merchant's shop page.
-pub async fn locate_shop(state: &AppState, user: &User, shop: ShopId, point: (f64, f64), radius_m: i64) -> AppResult<()> {
+pub async fn locate_shop(state: &AppState, user: &User, shop: ShopId, at: &LocationInput) -> AppResult<()> {
     require_shop_staff(state, user, shop).await?;
+    let radius_m = at.delivery_radius_m.unwrap_or(3000);
     if !(0..=MAX_RADIUS_M).contains(&radius_m) {
         return Err(haul_domain::DomainError::invalid("delivery_radius_m", format!("between 0 and {MAX_RADIUS_M} metres")).into());
     }
-    Ok(state.db.set_shop_location(shop, GeoPoint::parse(point.0, point.1)?, radius_m).await?)
+    let point = haul_domain::places::point_or_city(at.lat, at.lng, at.city.as_deref())?;
+    let address = haul_domain::accounts::optional_text("address", at.address.as_deref().unwrap_or(""), 200)?;
+    Ok(state.db.set_shop_location(shop, point, &address, radius_m).await?)
+}
+
+/// Where a shop is: a city's centre to pick, or a latitude and longitude.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+pub struct LocationInput {
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    /// A city from `GET /api/v1/places/cities` (its centre), instead of `lat` and `lng`.
+    pub city: Option<String>,
+    /// The street address shoppers come to (vouchers are used there).
+    pub address: Option<String>,
+    /// How far the store delivers to pickup points; 3000 by default.
+    pub delivery_radius_m: Option<i64>,
 }
 
 /// An operator approves or rejects a leader's application, on the record.

@@ -29,3 +29,4 @@ pub mod reviews;
 pub mod shops;
 pub mod teams;
 pub mod videos;
+pub mod vouchers;

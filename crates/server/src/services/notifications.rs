@@ -62,3 +62,8 @@ pub async fn lead_answered(state: &AppState, by: &User, buyer: i64, lead: i64, t
 pub async fn order_moved(state: &AppState, buyer: i64, order: i64, news: &str) {
     tell(state, buyer, NotificationKind::Order, None, &format!("/orders/{order}"), news).await;
 }
+
+/// The buyer hears that a voucher was used, or refunded unused.
+pub async fn voucher_moved(state: &AppState, v: &haul_store::vouchers::Voucher, news: &str) {
+    tell(state, v.buyer_id, NotificationKind::Order, None, &format!("/orders/{}", v.order_id), news).await;
+}

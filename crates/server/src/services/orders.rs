@@ -137,6 +137,7 @@ async fn receive(state: &AppState, user: &User, fulfilment: Option<Fulfilment>, 
         (Fulfilment::Pickup, _) => Receive::Collect(pickup_code(crate::auth::random_u32())),
         (Fulfilment::Delivery, Some(id)) => Receive::Deliver(Some(state.db.address(user.user_id(), id).await?.address())),
         (Fulfilment::Delivery, None) => Receive::Deliver(default_ship_to(state, user).await?),
+        (Fulfilment::Voucher, _) => Receive::UseAtShop,
     })
 }
 
@@ -222,6 +223,9 @@ pub async fn advance_order(state: &AppState, user: &User, id: OrderId, to: &str)
     require_shop_staff(state, user, ShopId(detail.order.shop_id)).await.map_err(|_| AppError::not_found("order"))?;
     if !matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::ReadyForPickup | OrderStatus::Completed) {
         return Err(AppError::new(ErrorCode::NotAMerchantStep, "payment, cancellation and refunds have their own endpoints"));
+    }
+    if detail.order.fulfilment == Fulfilment::Voucher {
+        return Err(AppError::new(ErrorCode::NotAMerchantStep, "a voucher order completes as its vouchers are redeemed at the shop"));
     }
     if detail.order.fulfilment == Fulfilment::Delivery && matches!(to, OrderStatus::Shipped | OrderStatus::Completed) {
         return Err(AppError::new(

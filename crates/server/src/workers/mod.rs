@@ -9,6 +9,7 @@ pub mod close_teams;
 pub mod confirm_receipt;
 pub mod deliver_webhooks;
 pub mod expire_unpaid;
+pub mod expire_vouchers;
 pub mod settle_commission;
 
 use crate::AppState;
@@ -73,6 +74,9 @@ pub fn spawn(state: AppState) {
             }
             if let Err(e) = aftersales::run_once(&state).await {
                 tracing::warn!(error = %e.message, "aftersales failed");
+            }
+            if let Err(e) = expire_vouchers::run_once(&state).await {
+                tracing::warn!(error = %e.message, "expire_vouchers failed");
             }
             if let Err(e) = settle_commission::run_once(&state).await {
                 tracing::warn!(error = %e.message, "settle_commission failed");

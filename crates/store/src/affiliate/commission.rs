@@ -120,14 +120,23 @@ impl Db {
     }
 }
 
-/// Makes the commission of a paid order's credited lines, pending, and
-/// books it: out of what the shop is owed, to the creator and the platform.
-pub(crate) async fn accrue_in(tx: &mut Transaction<'_, Any>, order: OrderId, terms: &AffiliateTerms, now: Timestamp) -> Result<()> {
+/// Makes the commission of a paid order's credited lines (or of one of
+/// them: a voucher's, when it is used), pending, and books it: out of what
+/// the shop is owed, to the creator and the platform. Once per line.
+pub(crate) async fn accrue_in(
+    tx: &mut Transaction<'_, Any>,
+    order: OrderId,
+    only_line: Option<i64>,
+    terms: &AffiliateTerms,
+    now: Timestamp,
+) -> Result<()> {
     let lines: Vec<CreditedLine> = sqlx::query_as(
         "SELECT l.id, o.shop_id, l.creator_id, l.touch_kind, l.touch_id, l.commission_bps, l.unit_price_minor, l.quantity, l.discount_minor, o.currency \
-         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.order_id = $1 AND l.commission_bps IS NOT NULL ORDER BY l.id",
+         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.order_id = $1 AND l.commission_bps IS NOT NULL AND ($2 IS NULL OR l.id = $2) \
+         ORDER BY l.id",
     )
     .bind(order.get())
+    .bind(only_line)
     .fetch_all(&mut **tx)
     .await?;
     for l in lines {

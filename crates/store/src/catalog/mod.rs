@@ -12,7 +12,7 @@ use haul_domain::moderation::ShopStatus;
 mod products;
 mod shops;
 
-pub use shops::ShopOpening;
+pub use shops::{LocatedShop, ShopOpening};
 
 record! {
     pub struct Shop {
@@ -30,6 +30,8 @@ record! {
         /// Sells only while `active`.
         #[schema(value_type = String)]
         pub status: ShopStatus,
+        /// Its street address, where vouchers are used.
+        pub address: String,
     }
 }
 
@@ -107,7 +109,7 @@ record! {
 }
 
 pub(crate) const SHOP_COLUMNS: &str =
-    "id, slug, name, description, currency, owner_id, created_at, lat_micro, lng_micro, delivery_radius_m, status";
+    "id, slug, name, description, currency, owner_id, created_at, lat_micro, lng_micro, delivery_radius_m, status, address";
 pub(crate) const PRODUCT_COLUMNS: &str =
     "id, shop_id, category_id, title, description, kind, external_url, partner_id, status, image_key, created_at, updated_at";
 pub(crate) const SKU_COLUMNS: &str = "id, product_id, code, options, price_minor, currency, stock";
@@ -134,6 +136,8 @@ pub struct NewProduct {
     pub external_url: Option<String>,
     pub partner: Option<i64>,
     pub active: bool,
+    /// A voucher's: what it buys and its terms.
+    pub voucher: Option<(String, haul_domain::vouchers::VoucherTerms)>,
 }
 
 pub struct NewSku {

@@ -31,6 +31,9 @@ impl Db {
         for sku in skus {
             insert_sku(&mut tx, ProductId(product.id), sku, currency).await?;
         }
+        if let Some((covers, terms)) = &new.voucher {
+            crate::vouchers::set_offer_in(&mut tx, ProductId(product.id), covers, terms).await?;
+        }
         tx.commit().await?;
         Ok(product)
     }

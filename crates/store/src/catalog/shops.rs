@@ -148,4 +148,38 @@ impl Db {
         .fetch_one(&self.read)
         .await?)
     }
+
+    /// Active shops with a location within `band_micro` micro-degrees of
+    /// latitude of `lat_micro` (at most `limit`), with how many vouchers
+    /// each sells and the cheapest one's price.
+    pub async fn located_shops(&self, lat_micro: i64, band_micro: i64, limit: i64) -> Result<Vec<LocatedShop>> {
+        Ok(sqlx::query_as(
+            "SELECT s.id, s.slug, s.name, s.address, s.currency, s.lat_micro, s.lng_micro, \
+             CAST((SELECT COUNT(*) FROM products p WHERE p.shop_id = s.id AND p.kind = 'voucher' AND p.status = 'active') AS BIGINT) AS vouchers, \
+             (SELECT MIN(k.price_minor) FROM skus k JOIN products p ON p.id = k.product_id \
+              WHERE p.shop_id = s.id AND p.kind = 'voucher' AND p.status = 'active') AS voucher_from_minor \
+             FROM shops s WHERE s.status = 'active' AND s.lat_micro BETWEEN $1 AND $2 AND s.lng_micro IS NOT NULL ORDER BY s.id LIMIT $3",
+        )
+        .bind(lat_micro - band_micro)
+        .bind(lat_micro + band_micro)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+}
+
+record! {
+    /// A shop with a location, as the near-me list shows it.
+    pub struct LocatedShop {
+        pub id: i64,
+        pub slug: String,
+        pub name: String,
+        pub address: String,
+        pub currency: String,
+        pub lat_micro: i64,
+        pub lng_micro: i64,
+        /// How many vouchers it sells, and from what price.
+        pub vouchers: i64,
+        pub voucher_from_minor: Option<i64>,
+    }
 }

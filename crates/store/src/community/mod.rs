@@ -175,11 +175,12 @@ impl Db {
         Ok(row.is_some())
     }
 
-    /// Where the store is and how far it delivers to pickup points.
-    pub async fn set_shop_location(&self, shop: ShopId, point: GeoPoint, radius_m: i64) -> Result<()> {
-        sqlx::query("UPDATE shops SET lat_micro = $1, lng_micro = $2, delivery_radius_m = $3 WHERE id = $4")
+    /// Where the store is (its point and street address) and how far it delivers to pickup points.
+    pub async fn set_shop_location(&self, shop: ShopId, point: GeoPoint, address: &str, radius_m: i64) -> Result<()> {
+        sqlx::query("UPDATE shops SET lat_micro = $1, lng_micro = $2, address = $3, delivery_radius_m = $4 WHERE id = $5")
             .bind(point.lat_micro())
             .bind(point.lng_micro())
+            .bind(address)
             .bind(radius_m)
             .bind(shop.get())
             .execute(&self.write)

@@ -61,6 +61,8 @@ pub struct Checkout<'a> {
 pub enum Receive {
     Deliver(Option<Address>),
     Collect(String),
+    /// Vouchers: used at the shop.
+    UseAtShop,
 }
 
 /// What placing an order answered: a new order, or, for a retried
@@ -110,6 +112,9 @@ impl Db {
             if *currency.get_or_insert(price) != price {
                 return Err(DomainError::CurrencyMismatch(price.to_string(), sku.currency.clone()).into());
             }
+            if sku.kind == ListingKind::Voucher.as_str() {
+                crate::vouchers::check_allowance_in(&mut tx, c.buyer, sku.product_id, quantity.get()).await?;
+            }
             take_stock(&mut tx, *sku_id, *quantity).await?;
             let unit_price_minor = sku.price_minor;
             sold.push((sku, *quantity, unit_price_minor));
@@ -127,7 +132,12 @@ impl Db {
         let coupons = crate::coupons::apply_in(&mut tx, c.buyer, (shop, currency.as_str()), &worth, c.coupons, c.now).await?;
         // A free-delivery threshold counts the goods after their discounts.
         let subtotal = worth.iter().map(|(_, w)| *w).fold(0i64, i64::saturating_add) - coupons.lines.iter().sum::<i64>();
-        let delivery = planned_delivery(&mut tx, shop, c.receive, subtotal).await?;
+        let vouchers = sold.iter().filter(|(sku, ..)| sku.kind == ListingKind::Voucher.as_str()).count();
+        let delivery = match vouchers {
+            0 => planned_delivery(&mut tx, shop, c.receive, subtotal).await?,
+            n if n == sold.len() => PlannedDelivery::UseAtShop,
+            _ => return Err(StoreError::conflict(ErrorCode::VoucherMixed, ErrorCode::VoucherMixed.meaning())),
+        };
         let new = NewOrder {
             buyer: c.buyer,
             lines: sold,
@@ -167,6 +177,7 @@ async fn planned_delivery(tx: &mut Transaction<'_, Any>, shop: ShopId, receive: 
             return Err(StoreError::conflict(ErrorCode::PickupNotOffered, "this shop does not offer collection; choose delivery"));
         }
         Receive::Collect(code) => PlannedDelivery::Collect { code },
+        Receive::UseAtShop => return Err(DomainError::invalid("fulfilment", "delivery or pickup: only vouchers are used at the shop").into()),
     })
 }
 

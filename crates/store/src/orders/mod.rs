@@ -330,7 +330,7 @@ pub(crate) async fn transition_in(
     let order = order_in(tx, id).await?;
     let from = order.status;
     from.transition(to)?;
-    if !order.fulfilment.allows(to) {
+    if !order.fulfilment.allows(from, to) {
         return Err(StoreError::conflict(ErrorCode::WrongFulfilment, format!("a {} order is never {}", order.fulfilment, to)));
     }
     let paid_at = if to == OrderStatus::Paid { Some(now.millis()) } else { order.paid_at };

@@ -35,6 +35,7 @@ pub(crate) struct Origin {
 pub(crate) enum PlannedDelivery {
     Ship { to: Option<Address>, fee_minor: i64 },
     Collect { code: String },
+    UseAtShop,
 }
 
 impl PlannedDelivery {
@@ -42,6 +43,7 @@ impl PlannedDelivery {
         match self {
             PlannedDelivery::Ship { .. } => Fulfilment::Delivery,
             PlannedDelivery::Collect { .. } => Fulfilment::Pickup,
+            PlannedDelivery::UseAtShop => Fulfilment::Voucher,
         }
     }
 }
@@ -207,6 +209,7 @@ fn detail(
     let (pickup_code, ship_to, shipping_minor) = match &p.delivery {
         PlannedDelivery::Ship { to, fee_minor } => (String::new(), to.clone(), *fee_minor),
         PlannedDelivery::Collect { code } => (code.clone(), None, 0),
+        PlannedDelivery::UseAtShop => (String::new(), None, 0),
     };
     total = total.checked_add(Money { minor: shipping_minor, currency })?;
     let lines = p

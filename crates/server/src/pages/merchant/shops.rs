@@ -7,7 +7,8 @@ use crate::error::AppResult;
 use crate::extract::Path;
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
 use crate::pages::orders::Row;
-use crate::services::catalog::{ProductInput, SkuInput, add_product};
+use crate::services::catalog::{ProductInput, SkuInput, VoucherInput, add_product};
+use crate::services::community::LocationInput;
 use crate::services::shops::{NewShop, open_shop};
 use askama::Template;
 use axum::Extension;
@@ -83,6 +84,7 @@ pub(super) struct ShopPage {
     pending_help: &'static str,
     months: Vec<String>,
     statement_path: String,
+    cities: Vec<(&'static str, &'static str)>,
 }
 
 pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id: ShopId, error: Option<String>) -> PageResult {
@@ -136,6 +138,7 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
         pending_help: "shop-pending-help",
         months: crate::pages::earnings::recent_months(state.clock.now()),
         statement_path: format!("/merchant/shops/{id}/statement.csv"),
+        cities: crate::pages::near::city_names(lang),
     }))
 }
 
@@ -160,6 +163,19 @@ pub(super) struct NewProductForm {
     options: String,
     price: String,
     stock: i64,
+    #[serde(default)]
+    covers: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_until: String,
+    #[serde(default)]
+    opens: String,
+    #[serde(default)]
+    closes: String,
+    #[serde(default)]
+    per_person: String,
+    refund_unused: Option<String>,
 }
 
 pub(super) async fn create_product(
@@ -172,6 +188,16 @@ pub(super) async fn create_product(
     let shop = state.db.shop(ShopId(id)).await?;
     let result = async {
         let price = Money::parse_decimal(&f.price, &shop.currency)?;
+        let voucher = (f.kind == "voucher").then(|| VoucherInput {
+            covers: f.covers,
+            valid_from: f.valid_from,
+            valid_until: f.valid_until,
+            opens: f.opens,
+            closes: f.closes,
+            per_person: Some(f.per_person.trim().parse().unwrap_or(0)),
+            refund_unused: Some(f.refund_unused.is_some()),
+            utc_offset_minutes: None,
+        });
         let input = ProductInput {
             shop_id: id,
             title: f.title,
@@ -182,6 +208,7 @@ pub(super) async fn create_product(
             partner_id: None,
             active: Some(true),
             skus: vec![SkuInput { code: "DEFAULT".into(), options: f.options, price_minor: price.minor, stock: f.stock }],
+            voucher,
         };
         add_product(&state, &user, input).await
     }
@@ -194,8 +221,14 @@ pub(super) async fn create_product(
 
 #[derive(Deserialize)]
 pub(super) struct LocationForm {
+    #[serde(default)]
     lat: String,
+    #[serde(default)]
     lng: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    address: String,
     radius_m: i64,
 }
 
@@ -208,9 +241,15 @@ pub(super) async fn set_location(
     CheckedForm(f): CheckedForm<LocationForm>,
 ) -> PageResult {
     require_shop_staff(&state, &user, ShopId(id)).await?;
-    let coordinate = |t: &str| t.trim().parse::<f64>().unwrap_or(f64::NAN);
-    let point = (coordinate(&f.lat), coordinate(&f.lng));
-    match crate::services::community::locate_shop(&state, &user, ShopId(id), point, f.radius_m).await {
+    let coordinate = |t: &str| Some(t.trim()).filter(|t| !t.is_empty()).map(|t| t.parse::<f64>().unwrap_or(f64::NAN));
+    let at = LocationInput {
+        lat: coordinate(&f.lat),
+        lng: coordinate(&f.lng),
+        city: Some(f.city),
+        address: Some(f.address),
+        delivery_radius_m: Some(f.radius_m),
+    };
+    match crate::services::community::locate_shop(&state, &user, ShopId(id), &at).await {
         Ok(()) => Ok(see_other(&format!("/merchant/shops/{id}"))),
         Err(e) => shop_page(&state, user, &csrf, ShopId(id), Some(e.localized_message())).await,
     }

@@ -1,0 +1,357 @@
+//! Vouchers for local shops: the terms a voucher product sells under, one
+//! voucher with its own code per unit paid for, redemption at the shop
+//! (once, whoever tries at the same moment), and expiry, which refunds an
+//! unused voucher when its terms say so, exactly once.
+
+use crate::orders::{Order, transition_in};
+use crate::record::stored;
+use crate::refunds::refund_in;
+use crate::{Db, Result, StoreError};
+use haul_domain::ids::{OrderId, ProductId, ShopId, UserId};
+use haul_domain::orders::{OrderStatus, event_notes};
+use haul_domain::page::{Page, PageRequest};
+use haul_domain::vouchers::{VoucherCode, VoucherStatus, VoucherTerms, unit_shares};
+use haul_domain::{ErrorCode, Timestamp};
+use sqlx::{Any, AssertSqlSafe, Transaction};
+
+record! {
+    /// What a voucher product sells: what it buys and its terms.
+    pub struct VoucherOffer {
+        pub product_id: i64,
+        pub covers: String,
+        pub valid_from: i64,
+        pub valid_until: i64,
+        pub opens_minute: i64,
+        pub closes_minute: i64,
+        pub per_person: i64,
+        pub refund_unused: i64,
+        pub utc_offset_minutes: i64,
+    }
+}
+
+impl VoucherOffer {
+    pub fn terms(&self) -> VoucherTerms {
+        VoucherTerms {
+            valid_from_ms: self.valid_from,
+            valid_until_ms: self.valid_until,
+            opens_minute: self.opens_minute,
+            closes_minute: self.closes_minute,
+            per_person: self.per_person,
+            refund_unused: self.refund_unused != 0,
+            utc_offset_minutes: self.utc_offset_minutes,
+        }
+    }
+}
+
+record! {
+    /// One voucher, with the terms it was sold under.
+    pub struct Voucher {
+        pub id: i64,
+        /// Shown to its buyer and to the shop once redeemed.
+        pub code: String,
+        pub order_id: i64,
+        pub order_line_id: i64,
+        pub product_id: i64,
+        pub shop_id: i64,
+        pub buyer_id: i64,
+        pub paid_minor: i64,
+        pub currency: String,
+        #[schema(value_type = String)]
+        pub status: VoucherStatus,
+        pub valid_from: i64,
+        pub valid_until: i64,
+        pub opens_minute: i64,
+        pub closes_minute: i64,
+        pub refund_unused: i64,
+        pub utc_offset_minutes: i64,
+        pub issued_at: i64,
+        pub redeemed_at: Option<i64>,
+        pub redeemed_by: Option<i64>,
+        pub settled_at: Option<i64>,
+        /// The product's title as ordered, the shop's name and address, and who redeemed it.
+        pub title: String,
+        pub shop_name: String,
+        pub shop_address: String,
+        pub redeemed_by_name: Option<String>,
+    }
+}
+
+impl Voucher {
+    pub fn terms(&self) -> VoucherTerms {
+        VoucherTerms {
+            valid_from_ms: self.valid_from,
+            valid_until_ms: self.valid_until,
+            opens_minute: self.opens_minute,
+            closes_minute: self.closes_minute,
+            per_person: 1,
+            refund_unused: self.refund_unused != 0,
+            utc_offset_minutes: self.utc_offset_minutes,
+        }
+    }
+}
+
+record! {
+    /// A shop's vouchers over a span: how many were sold, redeemed (and
+    /// for how much), refunded unused and left to expire.
+    pub struct VoucherFigures {
+        pub issued: i64,
+        pub redeemed: i64,
+        pub redeemed_minor: i64,
+        pub refunded: i64,
+        pub expired: i64,
+    }
+}
+
+const VOUCHER_SELECT: &str = "SELECT v.id, v.code, v.order_id, v.order_line_id, v.product_id, v.shop_id, v.buyer_id, v.paid_minor, v.currency, \
+     v.status, v.valid_from, v.valid_until, v.opens_minute, v.closes_minute, v.refund_unused, v.utc_offset_minutes, v.issued_at, \
+     v.redeemed_at, v.redeemed_by, v.settled_at, l.title, s.name AS shop_name, s.address AS shop_address, r.display_name AS redeemed_by_name \
+     FROM vouchers v JOIN order_lines l ON l.id = v.order_line_id JOIN shops s ON s.id = v.shop_id LEFT JOIN users r ON r.id = v.redeemed_by";
+
+const OFFER_COLUMNS: &str =
+    "product_id, covers, valid_from, valid_until, opens_minute, closes_minute, per_person, refund_unused, utc_offset_minutes";
+
+impl Db {
+    pub async fn voucher_offer(&self, product: ProductId) -> Result<Option<VoucherOffer>> {
+        let sql = format!("SELECT {OFFER_COLUMNS} FROM voucher_terms WHERE product_id = $1");
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(product.get()).fetch_optional(&self.read).await?)
+    }
+
+    /// Changes what a voucher product sells from now on; vouchers sold keep
+    /// the terms they were sold under.
+    pub async fn set_voucher_offer(&self, product: ProductId, covers: &str, terms: &VoucherTerms) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        set_offer_in(&mut tx, product, covers, terms).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The buyer's vouchers, newest first.
+    pub async fn vouchers_of_buyer(&self, buyer: UserId, page: &PageRequest) -> Result<Page<Voucher>> {
+        let sql = format!("{VOUCHER_SELECT} WHERE v.buyer_id = $1 AND v.id < $2 ORDER BY v.id DESC LIMIT $3");
+        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(buyer.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        Ok(Page::from_batch(rows, page, |v: &Voucher| v.id))
+    }
+
+    pub async fn vouchers_of_order(&self, order: OrderId) -> Result<Vec<Voucher>> {
+        let sql = format!("{VOUCHER_SELECT} WHERE v.order_id = $1 ORDER BY v.id");
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(order.get()).fetch_all(&self.read).await?)
+    }
+
+    /// The shop's redeemed vouchers, latest first.
+    pub async fn redemptions(&self, shop: ShopId, page: &PageRequest) -> Result<Page<Voucher>> {
+        let sql = format!(
+            "{VOUCHER_SELECT} WHERE v.shop_id = $1 AND v.status = 'redeemed' AND v.id < $2 ORDER BY v.redeemed_at DESC, v.id DESC LIMIT $3"
+        );
+        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(shop.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        Ok(Page::from_batch(rows, page, |v: &Voucher| v.id))
+    }
+
+    /// The shop's vouchers issued, redeemed, refunded and expired in `[from, to)`, each by its own moment.
+    pub async fn voucher_figures(&self, shop: ShopId, from: Timestamp, to: Timestamp) -> Result<VoucherFigures> {
+        Ok(sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN issued_at >= $2 AND issued_at < $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS issued, \
+             CAST(COALESCE(SUM(CASE WHEN status = 'redeemed' AND redeemed_at >= $2 AND redeemed_at < $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS redeemed, \
+             CAST(COALESCE(SUM(CASE WHEN status = 'redeemed' AND redeemed_at >= $2 AND redeemed_at < $3 THEN paid_minor ELSE 0 END), 0) AS BIGINT) AS redeemed_minor, \
+             CAST(COALESCE(SUM(CASE WHEN status = 'refunded' AND settled_at >= $2 AND settled_at < $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS refunded, \
+             CAST(COALESCE(SUM(CASE WHEN status = 'expired' AND settled_at >= $2 AND settled_at < $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS expired \
+             FROM vouchers WHERE shop_id = $1",
+        )
+        .bind(shop.get())
+        .bind(from.millis())
+        .bind(to.millis())
+        .fetch_one(&self.read)
+        .await?)
+    }
+
+    /// Redeems the shop's voucher with this code, once: the code of another
+    /// shop is not found; a used, early, late or off-hours one is refused.
+    /// Its line's commission is made now (a voucher earns when used), and
+    /// the order completes once none of its vouchers is left to use.
+    pub async fn redeem_voucher(&self, shop: ShopId, code: &VoucherCode, staff: UserId, now: Timestamp) -> Result<Voucher> {
+        let mut tx = self.write.begin().await?;
+        let sql = format!("{VOUCHER_SELECT} WHERE v.code = $1 AND v.shop_id = $2");
+        let voucher: Voucher = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(code.as_str())
+            .bind(shop.get())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("voucher"))?;
+        if let Err(refusal) = voucher.terms().redeemable(voucher.status, now) {
+            return Err(StoreError::conflict(refusal.code(), refusal.code().meaning()));
+        }
+        let taken = sqlx::query("UPDATE vouchers SET status = 'redeemed', redeemed_at = $1, redeemed_by = $2 WHERE id = $3 AND status = 'issued'")
+            .bind(now.millis())
+            .bind(staff.get())
+            .bind(voucher.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if taken == 0 {
+            return Err(StoreError::conflict(ErrorCode::VoucherUsed, ErrorCode::VoucherUsed.meaning()));
+        }
+        let order = OrderId(voucher.order_id);
+        crate::affiliate::commission::accrue_in(&mut tx, order, Some(voucher.order_line_id), &self.affiliate, now).await?;
+        // Vouchers of the line refunded before this one was used take their share back.
+        crate::affiliate::commission::reverse_in(&mut tx, order, now).await?;
+        complete_if_settled(&mut tx, order, Some(staff), now).await?;
+        let sql = format!("{VOUCHER_SELECT} WHERE v.id = $1");
+        let voucher = sqlx::query_as(AssertSqlSafe(sql)).bind(voucher.id).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(voucher)
+    }
+
+    /// Settles up to `limit` vouchers unused past their last day, each in
+    /// its own transaction that also makes its refund (when its terms give
+    /// one): a restart in the middle settles the rest, none twice. The
+    /// vouchers settled, as they are now.
+    pub async fn settle_expired_vouchers(&self, now: Timestamp, limit: i64) -> Result<Vec<Voucher>> {
+        let due: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM vouchers WHERE status = 'issued' AND valid_until <= $1 ORDER BY valid_until, id LIMIT $2")
+                .bind(now.millis())
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
+        let mut settled = Vec::with_capacity(due.len());
+        for (id,) in due {
+            let mut tx = self.write.begin().await?;
+            let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+                "UPDATE vouchers SET status = CASE WHEN refund_unused = 1 THEN 'refunded' ELSE 'expired' END, settled_at = $1 \
+                 WHERE id = $2 AND status = 'issued' AND valid_until <= $1 RETURNING order_id, order_line_id, paid_minor, refund_unused",
+            )
+            .bind(now.millis())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((order, line, paid, refund)) = row else {
+                continue;
+            };
+            if refund == 1 && paid > 0 {
+                refund_in(&mut tx, OrderId(order), paid, REFUNDED_UNUSED, None, Some(line), now).await?;
+            }
+            complete_if_settled(&mut tx, OrderId(order), None, now).await?;
+            let sql = format!("{VOUCHER_SELECT} WHERE v.id = $1");
+            settled.push(sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_one(&mut *tx).await?);
+            tx.commit().await?;
+        }
+        Ok(settled)
+    }
+}
+
+/// The reason an expired voucher's refund records.
+pub const REFUNDED_UNUSED: &str = "voucher expired unused";
+
+pub(crate) async fn set_offer_in(tx: &mut Transaction<'_, Any>, product: ProductId, covers: &str, t: &VoucherTerms) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO voucher_terms (product_id, covers, valid_from, valid_until, opens_minute, closes_minute, per_person, refund_unused, utc_offset_minutes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (product_id) DO UPDATE SET covers = excluded.covers, valid_from = excluded.valid_from, \
+         valid_until = excluded.valid_until, opens_minute = excluded.opens_minute, closes_minute = excluded.closes_minute, \
+         per_person = excluded.per_person, refund_unused = excluded.refund_unused, utc_offset_minutes = excluded.utc_offset_minutes",
+    )
+    .bind(product.get())
+    .bind(covers)
+    .bind(t.valid_from_ms)
+    .bind(t.valid_until_ms)
+    .bind(t.opens_minute)
+    .bind(t.closes_minute)
+    .bind(t.per_person)
+    .bind(i64::from(t.refund_unused))
+    .bind(t.utc_offset_minutes)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Refuses a checkout that would give the buyer more of this voucher than
+/// one person may have (those of orders not cancelled or refunded count).
+pub(crate) async fn check_allowance_in(tx: &mut Transaction<'_, Any>, buyer: UserId, product: i64, quantity: i64) -> Result<()> {
+    let (per_person, held): (i64, i64) = sqlx::query_as(
+        "SELECT t.per_person, CAST(COALESCE((SELECT SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id \
+         WHERE l.product_id = t.product_id AND o.buyer_id = $1 AND o.status NOT IN ('cancelled', 'refunded')), 0) AS BIGINT) \
+         FROM voucher_terms t WHERE t.product_id = $2",
+    )
+    .bind(buyer.get())
+    .bind(product)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound("voucher terms"))?;
+    if held + quantity > per_person {
+        return Err(StoreError::conflict(ErrorCode::VoucherLimit, format!("at most {per_person} per person; you have {held}")));
+    }
+    Ok(())
+}
+
+/// Issues the paid order's vouchers: one per unit of each line, each with
+/// a fresh random code and the terms its product sells under now.
+pub(crate) async fn issue_in(tx: &mut Transaction<'_, Any>, order: &Order, now: Timestamp) -> Result<()> {
+    let lines: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, product_id, quantity, unit_price_minor * quantity - discount_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (line, product, quantity, paid) in lines {
+        let sql = format!("SELECT {OFFER_COLUMNS} FROM voucher_terms WHERE product_id = $1");
+        let offer: VoucherOffer =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(product).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("voucher terms"))?;
+        let t = offer.terms();
+        for share in unit_shares(paid, quantity) {
+            // 59 random bits: a clash is all but impossible, and a new draw if it happens.
+            loop {
+                let mut random = [0u8; 8];
+                let _ = getrandom::fill(&mut random);
+                let issued = sqlx::query(
+                    "INSERT INTO vouchers (code, order_id, order_line_id, product_id, shop_id, buyer_id, paid_minor, currency, status, valid_from, \
+                     valid_until, opens_minute, closes_minute, refund_unused, utc_offset_minutes, issued_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'issued', $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (code) DO NOTHING",
+                )
+                .bind(VoucherCode::from_random(random).as_str())
+                .bind(order.id)
+                .bind(line)
+                .bind(product)
+                .bind(order.shop_id)
+                .bind(order.buyer_id)
+                .bind(share)
+                .bind(&order.currency)
+                .bind(t.valid_from_ms)
+                .bind(t.valid_until_ms)
+                .bind(t.opens_minute)
+                .bind(t.closes_minute)
+                .bind(i64::from(t.refund_unused))
+                .bind(t.utc_offset_minutes)
+                .bind(now.millis())
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+                if issued == 1 {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A refunded order's vouchers not yet used are refunded with it.
+pub(crate) async fn void_in(tx: &mut Transaction<'_, Any>, order: OrderId, now: Timestamp) -> Result<()> {
+    sqlx::query("UPDATE vouchers SET status = 'refunded', settled_at = $1 WHERE order_id = $2 AND status = 'issued'")
+        .bind(now.millis())
+        .bind(order.get())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A paid voucher order none of whose vouchers is left to use completes:
+/// the hold of the shop's money and the creator's commission starts.
+async fn complete_if_settled(tx: &mut Transaction<'_, Any>, order: OrderId, actor: Option<UserId>, now: Timestamp) -> Result<()> {
+    let (status, left): (String, i64) = sqlx::query_as(
+        "SELECT o.status, (SELECT COUNT(*) FROM vouchers v WHERE v.order_id = o.id AND v.status = 'issued') FROM orders o WHERE o.id = $1",
+    )
+    .bind(order.get())
+    .fetch_one(&mut **tx)
+    .await?;
+    if left == 0 && stored(OrderStatus::parse(&status))? == OrderStatus::Paid {
+        transition_in(tx, order, OrderStatus::Completed, actor, event_notes::VOUCHERS_SETTLED, now).await?;
+    }
+    Ok(())
+}
