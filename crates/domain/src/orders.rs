@@ -69,6 +69,7 @@ pub mod event_notes {
     pub const SHIPPED: &str = "shipped by the shop";
     pub const RECEIVED_AUTOMATICALLY: &str = "completed automatically after delivery";
     pub const VOUCHERS_SETTLED: &str = "every voucher used or expired";
+    pub const VOUCHER_REFUNDED_UNUSED: &str = "voucher expired unused";
 }
 
 /// A six-digit code the shopper shows at pickup, derived from a random number

@@ -226,7 +226,7 @@ impl Db {
                 continue;
             };
             if refund == 1 && paid > 0 {
-                refund_in(&mut tx, OrderId(order), paid, REFUNDED_UNUSED, None, Some(line), now).await?;
+                refund_in(&mut tx, OrderId(order), paid, event_notes::VOUCHER_REFUNDED_UNUSED, None, Some(line), now).await?;
             }
             complete_if_settled(&mut tx, OrderId(order), None, now).await?;
             let sql = format!("{VOUCHER_SELECT} WHERE v.id = $1");
@@ -236,9 +236,6 @@ impl Db {
         Ok(settled)
     }
 }
-
-/// The reason an expired voucher's refund records.
-pub const REFUNDED_UNUSED: &str = "voucher expired unused";
 
 pub(crate) async fn set_offer_in(tx: &mut Transaction<'_, Any>, product: ProductId, covers: &str, t: &VoucherTerms) -> Result<()> {
     sqlx::query(

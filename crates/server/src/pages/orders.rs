@@ -315,6 +315,8 @@ fn event_note(lang: crate::i18n::Lang, note: String) -> String {
         event_notes::RECEIVED => "order-note-received",
         event_notes::SHIPPED => "order-note-shipped",
         event_notes::RECEIVED_AUTOMATICALLY => "order-note-received-automatically",
+        event_notes::VOUCHERS_SETTLED => "order-note-vouchers-settled",
+        event_notes::VOUCHER_REFUNDED_UNUSED => "order-note-voucher-refunded-unused",
         _ => return note,
     };
     lang.t(key)

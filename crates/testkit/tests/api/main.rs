@@ -28,4 +28,5 @@ mod payments;
 mod reviews;
 mod teams;
 mod videos;
+mod vouchers;
 mod webhooks;
