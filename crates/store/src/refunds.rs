@@ -94,7 +94,7 @@ pub(crate) async fn refund_in(
     crate::affiliate::commission::reverse_in(tx, id, now).await?;
     if refunded + amount_minor == total {
         let order = transition_in(tx, id, OrderStatus::Refunded, actor, reason, now).await?;
-        crate::vouchers::void_in(tx, id, now).await?;
+        void_vouchers(tx, id, now).await?;
         if matches!(status, OrderStatus::Paid | OrderStatus::Fulfilling) {
             release_units(tx, &order).await?;
         }
@@ -127,6 +127,16 @@ pub(crate) async fn insert_refund(
     .bind(reason)
     .bind(line)
     .bind(now.millis())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A refunded order's vouchers not yet used are refunded with it.
+async fn void_vouchers(tx: &mut sqlx::Transaction<'_, sqlx::Any>, order: OrderId, now: Timestamp) -> Result<()> {
+    sqlx::query("UPDATE vouchers SET status = 'refunded', settled_at = $1 WHERE order_id = $2 AND status = 'issued'")
+        .bind(now.millis())
+        .bind(order.get())
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -258,25 +258,6 @@ pub(crate) async fn set_offer_in(tx: &mut Transaction<'_, Any>, product: Product
     Ok(())
 }
 
-/// Refuses a checkout that would give the buyer more of this voucher than
-/// one person may have (those of orders not cancelled or refunded count).
-pub(crate) async fn check_allowance_in(tx: &mut Transaction<'_, Any>, buyer: UserId, product: i64, quantity: i64) -> Result<()> {
-    let (per_person, held): (i64, i64) = sqlx::query_as(
-        "SELECT t.per_person, CAST(COALESCE((SELECT SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id \
-         WHERE l.product_id = t.product_id AND o.buyer_id = $1 AND o.status NOT IN ('cancelled', 'refunded')), 0) AS BIGINT) \
-         FROM voucher_terms t WHERE t.product_id = $2",
-    )
-    .bind(buyer.get())
-    .bind(product)
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or(StoreError::NotFound("voucher terms"))?;
-    if held + quantity > per_person {
-        return Err(StoreError::conflict(ErrorCode::VoucherLimit, format!("at most {per_person} per person; you have {held}")));
-    }
-    Ok(())
-}
-
 /// Issues the paid order's vouchers: one per unit of each line, each with
 /// a fresh random code and the terms its product sells under now.
 pub(crate) async fn issue_in(tx: &mut Transaction<'_, Any>, order: &Order, now: Timestamp) -> Result<()> {
@@ -325,16 +306,6 @@ pub(crate) async fn issue_in(tx: &mut Transaction<'_, Any>, order: &Order, now: 
             }
         }
     }
-    Ok(())
-}
-
-/// A refunded order's vouchers not yet used are refunded with it.
-pub(crate) async fn void_in(tx: &mut Transaction<'_, Any>, order: OrderId, now: Timestamp) -> Result<()> {
-    sqlx::query("UPDATE vouchers SET status = 'refunded', settled_at = $1 WHERE order_id = $2 AND status = 'issued'")
-        .bind(now.millis())
-        .bind(order.get())
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 

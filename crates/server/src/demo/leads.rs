@@ -1,12 +1,22 @@
 //! Requests for a quote on the demo's tractor, as Kuaishou's dealers get
-//! them: buyers from other provinces ask; the dealer has answered one.
+//! them: the dealer films the tractor, buyers from other provinces ask from
+//! the video's card; the dealer has answered one.
 
 use super::{Result, Text};
 use crate::AppState;
 use crate::services::leads::{self, LeadInput};
-use haul_domain::ids::{ProductId, UserId};
+use super::videos::Clip;
+use haul_domain::ids::{ProductId, SkuId, UserId};
+use haul_domain::page::PageRequest;
 
 pub async fn fill(state: &AppState, tractor: ProductId, buyers: [UserId; 2], dealer: UserId, zh: bool) -> Result<()> {
+    let sku = SkuId(state.db.skus(tractor).await?.first().ok_or("the tractor has no SKU")?.id);
+    let caption = Text(
+        "Our 2017 50 hp tractor on a frosty morning: ask for the price delivered to your county #tractor #farm",
+        "2017 年 50 马力拖拉机，霜冻的早晨一把打着：询价送到你所在的县 #拖拉机 #二手农机",
+    );
+    super::videos::fill(state, &[Clip { creator: dealer, name: "tractor-0".into(), caption: caption.pick(zh), sku }]).await?;
+    let filmed = state.db.videos_of_creator(dealer, &PageRequest::parse(Some(1), None)?).await?.items.first().map(|v| v.id);
     let asks = [
         (
             buyers[0],
@@ -28,7 +38,7 @@ pub async fn fill(state: &AppState, tractor: ProductId, buyers: [UserId; 2], dea
             contact: format!("1390531000{i}"),
             contact_time: time.map(str::to_owned),
             message: message.pick(zh).into(),
-            video_id: None,
+            video_id: filmed,
             room_id: None,
         };
         let lead = leads::ask(state, &state.db.user(buyer).await?, tractor.get(), &input).await.map_err(|e| e.message)?;

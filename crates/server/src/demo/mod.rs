@@ -13,6 +13,7 @@ mod affiliate;
 mod delivery;
 mod group;
 mod leads;
+mod local;
 mod media;
 mod notes;
 mod sales;
@@ -802,10 +803,11 @@ pub async fn fill(state: &AppState) -> Result<()> {
         owners: [fruit_owner, tea_owner],
     };
     let sold = sales::fill(state, &hash, &ship_to, &stock, zh, now).await?;
+    local::fill(state, &hash, creator, shopper, zh, now).await?;
     let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
     let language = if zh { "Simplified Chinese" } else { "English" };
     println!(
-        "Demo store ready in {language}: 4 shops, {count} products, {sold} orders over the last four weeks at /best-sellers, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch, {written} notes at /notes, a live room at /live (stream into it with the key on its host page). Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
+        "Demo store ready in {language}: 6 shops (a barbershop and a tea house selling vouchers at /near), {count} products, {sold} orders over the last four weeks at /best-sellers, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch, {written} notes at /notes, a live room at /live (stream into it with the key on its host page). Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
     );
     Ok(())
 }
@@ -868,7 +870,7 @@ async fn live_rooms(
             state.db.set_room_cover(RoomId(room.id), &key).await?;
         }
         if i == 2 {
-            replay(state, RoomId(room.id), starts_at).await?;
+            replay(state, RoomId(room.id), starts_at, "replay").await?;
             replayed = Some(RoomId(room.id));
         }
     }
@@ -939,14 +941,16 @@ async fn coupons(
     Ok(())
 }
 
-/// Ends a room as if it had streamed, with the embedded replay as its
-/// recording (the playlist and segments named as the media server names them).
-async fn replay(state: &AppState, room: RoomId, started: haul_domain::Timestamp) -> Result<()> {
-    let Some(playlist) = media::file("replay/replay.m3u8") else { return Ok(()) };
+/// Ends a room as if it had streamed, with an embedded recording (`replay`
+/// or `visit`) as its replay (the playlist and segments named as the media
+/// server names them).
+async fn replay(state: &AppState, room: RoomId, started: haul_domain::Timestamp, recording: &str) -> Result<()> {
+    let Some(playlist) = media::file(&format!("{recording}/{recording}.m3u8")) else { return Ok(()) };
     let dir = state.config.hls_dir();
     let prefix = format!("{}-replay-", room.get());
-    for (name, bytes) in media::under("replay").filter(|(n, _)| n.ends_with(".ts")) {
-        let segment = name.trim_start_matches("replay/seg-");
+    let segments = format!("{recording}/seg-");
+    for (name, bytes) in media::under(recording).filter(|(n, _)| n.ends_with(".ts")) {
+        let segment = name.trim_start_matches(&segments);
         tokio::fs::write(dir.join(format!("{prefix}{segment}")), bytes).await?;
     }
     let playlist = String::from_utf8_lossy(playlist).replace("seg-", &prefix);

@@ -113,7 +113,7 @@ impl Db {
                 return Err(DomainError::CurrencyMismatch(price.to_string(), sku.currency.clone()).into());
             }
             if sku.kind == ListingKind::Voucher.as_str() {
-                crate::vouchers::check_allowance_in(&mut tx, c.buyer, sku.product_id, quantity.get()).await?;
+                voucher_allowance(&mut tx, c.buyer, sku.product_id, quantity.get()).await?;
             }
             take_stock(&mut tx, *sku_id, *quantity).await?;
             let unit_price_minor = sku.price_minor;
@@ -265,6 +265,25 @@ pub(crate) async fn take_stock(tx: &mut Transaction<'_, Any>, sku: SkuId, quanti
     if taken == 0 {
         let (available,): (i64,) = sqlx::query_as("SELECT stock FROM skus WHERE id = $1").bind(sku.get()).fetch_one(&mut **tx).await?;
         return Err(DomainError::OutOfStock { available, requested: quantity.get() }.into());
+    }
+    Ok(())
+}
+
+/// Refuses a checkout that would give the buyer more of a voucher than
+/// one person may have (those of orders not cancelled or refunded count).
+async fn voucher_allowance(tx: &mut Transaction<'_, Any>, buyer: UserId, product: i64, quantity: i64) -> Result<()> {
+    let (per_person, held): (i64, i64) = sqlx::query_as(
+        "SELECT t.per_person, CAST(COALESCE((SELECT SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id \
+         WHERE l.product_id = t.product_id AND o.buyer_id = $1 AND o.status NOT IN ('cancelled', 'refunded')), 0) AS BIGINT) \
+         FROM voucher_terms t WHERE t.product_id = $2",
+    )
+    .bind(buyer.get())
+    .bind(product)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound("voucher terms"))?;
+    if held + quantity > per_person {
+        return Err(StoreError::conflict(ErrorCode::VoucherLimit, format!("at most {per_person} per person; you have {held}")));
     }
     Ok(())
 }
