@@ -1026,4 +1026,7 @@ near-show = Show
 near-from = Nearest to { $place }
 near-none = No shops with a location here yet.
 near-your-position = your position
-near-vouchers = { $n } vouchers from { $price }
+near-vouchers = { $n ->
+    [one] 1 voucher
+   *[other] { $n } vouchers
+} from { $price }

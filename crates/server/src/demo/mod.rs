@@ -804,7 +804,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
     };
     let sold = sales::fill(state, &hash, &ship_to, &stock, zh, now).await?;
     local::fill(state, &hash, creator, shopper, zh, now).await?;
-    let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 2;
+    let count = FRUIT.len() + TEA.len() + JACKETS.len() + FARM.len() + 4;
     let language = if zh { "Simplified Chinese" } else { "English" };
     println!(
         "Demo store ready in {language}: 6 shops (a barbershop and a tea house selling vouchers at /near), {count} products, {sold} orders over the last four weeks at /best-sellers, a flash deal on the oranges, a team buy on the apples, a community campaign at /communities, {made} videos at /watch, {written} notes at /notes, a live room at /live (stream into it with the key on its host page). Sign in as shopper@haul.demo (or fruit@haul.demo for a shop) with password {PASSWORD}."
