@@ -70,6 +70,7 @@ pub mod event_notes {
     pub const RECEIVED_AUTOMATICALLY: &str = "completed automatically after delivery";
     pub const VOUCHERS_SETTLED: &str = "every voucher used or expired";
     pub const VOUCHER_REFUNDED_UNUSED: &str = "voucher expired unused";
+    pub const VOUCHER_REFUNDED_BY_BUYER: &str = "voucher refunded before use";
 }
 
 /// A six-digit code the shopper shows at pickup, derived from a random number

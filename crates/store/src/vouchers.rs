@@ -128,7 +128,8 @@ impl Db {
     /// The buyer's vouchers, newest first.
     pub async fn vouchers_of_buyer(&self, buyer: UserId, page: &PageRequest) -> Result<Page<Voucher>> {
         let sql = format!("{VOUCHER_SELECT} WHERE v.buyer_id = $1 AND v.id < $2 ORDER BY v.id DESC LIMIT $3");
-        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(buyer.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        let rows =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(buyer.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |v: &Voucher| v.id))
     }
 
@@ -142,7 +143,8 @@ impl Db {
         let sql = format!(
             "{VOUCHER_SELECT} WHERE v.shop_id = $1 AND v.status = 'redeemed' AND v.id < $2 ORDER BY v.redeemed_at DESC, v.id DESC LIMIT $3"
         );
-        let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(shop.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
+        let rows =
+            sqlx::query_as(AssertSqlSafe(sql)).bind(shop.get()).bind(page.before_id()).bind(page.fetch()).fetch_all(&self.read).await?;
         Ok(Page::from_batch(rows, page, |v: &Voucher| v.id))
     }
 
@@ -179,13 +181,14 @@ impl Db {
         if let Err(refusal) = voucher.terms().redeemable(voucher.status, now) {
             return Err(StoreError::conflict(refusal.code(), refusal.code().meaning()));
         }
-        let taken = sqlx::query("UPDATE vouchers SET status = 'redeemed', redeemed_at = $1, redeemed_by = $2 WHERE id = $3 AND status = 'issued'")
-            .bind(now.millis())
-            .bind(staff.get())
-            .bind(voucher.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let taken =
+            sqlx::query("UPDATE vouchers SET status = 'redeemed', redeemed_at = $1, redeemed_by = $2 WHERE id = $3 AND status = 'issued'")
+                .bind(now.millis())
+                .bind(staff.get())
+                .bind(voucher.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if taken == 0 {
             return Err(StoreError::conflict(ErrorCode::VoucherUsed, ErrorCode::VoucherUsed.meaning()));
         }
@@ -194,8 +197,7 @@ impl Db {
         // Vouchers of the line refunded before this one was used take their share back.
         crate::affiliate::commission::reverse_in(&mut tx, order, now).await?;
         complete_if_settled(&mut tx, order, Some(staff), now).await?;
-        let sql = format!("{VOUCHER_SELECT} WHERE v.id = $1");
-        let voucher = sqlx::query_as(AssertSqlSafe(sql)).bind(voucher.id).fetch_one(&mut *tx).await?;
+        let voucher = voucher_in(&mut tx, voucher.id).await?;
         tx.commit().await?;
         Ok(voucher)
     }
@@ -214,27 +216,68 @@ impl Db {
         let mut settled = Vec::with_capacity(due.len());
         for (id,) in due {
             let mut tx = self.write.begin().await?;
-            let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
-                "UPDATE vouchers SET status = CASE WHEN refund_unused = 1 THEN 'refunded' ELSE 'expired' END, settled_at = $1 \
-                 WHERE id = $2 AND status = 'issued' AND valid_until <= $1 RETURNING order_id, order_line_id, paid_minor, refund_unused",
-            )
-            .bind(now.millis())
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((order, line, paid, refund)) = row else {
-                continue;
-            };
-            if refund == 1 && paid > 0 {
-                refund_in(&mut tx, OrderId(order), paid, event_notes::VOUCHER_REFUNDED_UNUSED, None, Some(line), now).await?;
+            if settle_in(&mut tx, id, Settle::Expired, now).await? {
+                settled.push(voucher_in(&mut tx, id).await?);
+                tx.commit().await?;
             }
-            complete_if_settled(&mut tx, OrderId(order), None, now).await?;
-            let sql = format!("{VOUCHER_SELECT} WHERE v.id = $1");
-            settled.push(sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_one(&mut *tx).await?);
-            tx.commit().await?;
         }
         Ok(settled)
     }
+
+    /// The buyer refunds a voucher not yet used, where its terms refund unused ones.
+    pub async fn refund_voucher(&self, id: i64, buyer: UserId, now: Timestamp) -> Result<Voucher> {
+        let mut tx = self.write.begin().await?;
+        let voucher = voucher_in(&mut tx, id).await?;
+        if voucher.buyer_id != buyer.get() {
+            return Err(StoreError::NotFound("voucher"));
+        }
+        if voucher.refund_unused == 0 {
+            return Err(StoreError::conflict(ErrorCode::VoucherNotRefundable, ErrorCode::VoucherNotRefundable.meaning()));
+        }
+        if !settle_in(&mut tx, id, Settle::ByBuyer, now).await? {
+            return Err(StoreError::conflict(ErrorCode::VoucherUsed, ErrorCode::VoucherUsed.meaning()));
+        }
+        let voucher = voucher_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(voucher)
+    }
+}
+
+/// Why an issued voucher is settled without being used.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Settle {
+    /// Past its last day: refunded if its terms say so, else expired.
+    Expired,
+    ByBuyer,
+}
+
+/// Settles an issued voucher (refunding its share of its line, when it is
+/// refunded) and completes its order if none is left to use; false if it
+/// was not issued (or not yet due) any more.
+async fn settle_in(tx: &mut Transaction<'_, Any>, id: i64, why: Settle, now: Timestamp) -> Result<bool> {
+    let row: Option<(i64, i64, i64, String)> = sqlx::query_as(
+        "UPDATE vouchers SET status = CASE WHEN refund_unused = 1 OR $3 = 1 THEN 'refunded' ELSE 'expired' END, settled_at = $1 \
+         WHERE id = $2 AND status = 'issued' AND ($3 = 1 OR valid_until <= $1) RETURNING order_id, order_line_id, paid_minor, status",
+    )
+    .bind(now.millis())
+    .bind(id)
+    .bind(i64::from(why == Settle::ByBuyer))
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((order, line, paid, status)) = row else {
+        return Ok(false);
+    };
+    if status == VoucherStatus::Refunded.as_str() && paid > 0 {
+        let note = if why == Settle::ByBuyer { event_notes::VOUCHER_REFUNDED_BY_BUYER } else { event_notes::VOUCHER_REFUNDED_UNUSED };
+        refund_in(tx, OrderId(order), paid, note, None, Some(line), now).await?;
+    }
+    complete_if_settled(tx, OrderId(order), None, now).await?;
+    Ok(true)
+}
+
+async fn voucher_in(tx: &mut Transaction<'_, Any>, id: i64) -> Result<Voucher> {
+    let sql = format!("{VOUCHER_SELECT} WHERE v.id = $1");
+    sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("voucher"))
 }
 
 pub(crate) async fn set_offer_in(tx: &mut Transaction<'_, Any>, product: ProductId, covers: &str, t: &VoucherTerms) -> Result<()> {
@@ -269,8 +312,11 @@ pub(crate) async fn issue_in(tx: &mut Transaction<'_, Any>, order: &Order, now: 
     .await?;
     for (line, product, quantity, paid) in lines {
         let sql = format!("SELECT {OFFER_COLUMNS} FROM voucher_terms WHERE product_id = $1");
-        let offer: VoucherOffer =
-            sqlx::query_as(AssertSqlSafe(sql)).bind(product).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("voucher terms"))?;
+        let offer: VoucherOffer = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(product)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound("voucher terms"))?;
         let t = offer.terms();
         for share in unit_shares(paid, quantity) {
             // 59 random bits: a clash is all but impossible, and a new draw if it happens.

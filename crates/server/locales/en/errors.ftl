@@ -137,4 +137,6 @@ code-voucher_mixed = Vouchers are bought in an order of their own; check them ou
 code-voucher_limit = You have bought as many of this voucher as one person may.
 code-voucher_needs_location = Set where the shop is before selling vouchers.
 code-voucher_not_here = A voucher sells at its own price, not in flash deals, team buys or group purchases.
+code-voucher_not_refundable = The shop's terms give no refund for this voucher.
+code-voucher_refunds_itself = An unused voucher is refunded from the voucher itself (My vouchers); a used one was the service.
 code-lead_full = This conversation is full: call or write to each other directly.

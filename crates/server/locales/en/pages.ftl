@@ -1030,3 +1030,6 @@ near-vouchers = { $n ->
     [one] 1 voucher
    *[other] { $n } vouchers
 } from { $price }
+voucher-refund = Refund this voucher
+voucher-refund-confirm = Refund this unused voucher? It can no longer be used.
+voucher-refunded-now = Refunded. The money goes back the way you paid.

@@ -137,4 +137,6 @@ code-voucher_mixed = 团购券需单独下单，请与其他商品分开结算�
 code-voucher_limit = 此券每人限购，你已达到上限。
 code-voucher_needs_location = 请先设置店铺位置，再出售团购券。
 code-voucher_not_here = 团购券按券面价格出售，不参加秒杀、拼团或社区团购。
+code-voucher_not_refundable = 按店铺规则，这张券不支持退款。
+code-voucher_refunds_itself = 未使用的券请在“我的券”里直接退款；已使用的券即已享受服务。
 code-lead_full = 这段沟通的消息已满，请直接电话或邮件联系。

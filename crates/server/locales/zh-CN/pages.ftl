@@ -952,3 +952,6 @@ near-from = 距离{ $place }最近
 near-none = 这里还没有标注位置的店铺。
 near-your-position = 你的位置
 near-vouchers = { $n } 张团购券，{ $price } 起
+voucher-refund = 退款
+voucher-refund-confirm = 确定退掉这张未使用的券吗？退款后不能再使用。
+voucher-refunded-now = 已退款，款项将原路退回。

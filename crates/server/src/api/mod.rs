@@ -18,7 +18,6 @@ pub mod errors_doc;
 pub mod feed;
 pub mod leader_offers;
 pub mod leads;
-pub mod vouchers;
 pub mod live;
 pub mod moderation;
 pub mod notes;
@@ -30,6 +29,7 @@ pub mod reviews;
 pub mod shops;
 pub mod teams;
 pub mod videos;
+pub mod vouchers;
 pub mod webhooks;
 
 use crate::AppState;

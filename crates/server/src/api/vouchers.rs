@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(mine))
         .routes(routes!(of_order))
+        .routes(routes!(refund))
         .routes(routes!(redeem))
         .routes(routes!(of_shop))
         .routes(routes!(terms, set_terms))
@@ -34,7 +35,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The signed-in person's vouchers, newest first, with their codes.
 #[utoipa::path(get, path = "/api/v1/me/vouchers", tag = "vouchers", security(("bearer" = [])), params(PageParams),
     responses((status = 200, body = PageOf<Voucher>)))]
-async fn mine(State(state): State<AppState>, ApiUser(user): ApiUser, Query(page): Query<PageParams>) -> AppResult<axum::Json<PageOf<Voucher>>> {
+async fn mine(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(page): Query<PageParams>,
+) -> AppResult<axum::Json<PageOf<Voucher>>> {
     Ok(axum::Json(vouchers::mine(&state, &user, &page.parse()?).await?.into()))
 }
 
@@ -43,6 +48,13 @@ async fn mine(State(state): State<AppState>, ApiUser(user): ApiUser, Query(page)
     responses((status = 200, body = Vec<Voucher>), (status = 404)))]
 async fn of_order(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<Vec<Voucher>>> {
     Ok(axum::Json(vouchers::of_order(&state, &user, OrderId(id)).await?))
+}
+
+/// The buyer refunds a voucher not yet used, where the shop's terms refund unused vouchers.
+#[utoipa::path(post, path = "/api/v1/vouchers/{id}/refund", tag = "vouchers", security(("bearer" = [])),
+    responses((status = 200, body = Voucher), (status = 404), (status = 409, description = "voucher_used, voucher_not_refundable")))]
+async fn refund(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<Voucher>> {
+    Ok(axum::Json(vouchers::refund(&state, &user, id).await?))
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -56,7 +68,12 @@ pub struct RedeemInput {
     responses((status = 200, body = Voucher), (status = 403), (status = 404, description = "no such voucher at this shop"),
         (status = 409, description = "voucher_used, voucher_expired, voucher_not_yet_valid, voucher_outside_hours"),
         (status = 422, description = "validation_failed: not a voucher code")))]
-async fn redeem(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(input): Json<RedeemInput>) -> AppResult<axum::Json<Voucher>> {
+async fn redeem(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<RedeemInput>,
+) -> AppResult<axum::Json<Voucher>> {
     Ok(axum::Json(vouchers::redeem(&state, &user, ShopId(id), &input.code).await?))
 }
 
@@ -70,7 +87,12 @@ pub struct ShopVouchers {
 /// The shop's redemptions, latest first, and its voucher figures for the last 30 days.
 #[utoipa::path(get, path = "/api/v1/shops/{id}/vouchers", tag = "vouchers", security(("bearer" = [])), params(PageParams),
     responses((status = 200, body = ShopVouchers), (status = 403)))]
-async fn of_shop(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>, Query(page): Query<PageParams>) -> AppResult<axum::Json<ShopVouchers>> {
+async fn of_shop(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Query(page): Query<PageParams>,
+) -> AppResult<axum::Json<ShopVouchers>> {
     let (redemptions, figures) = vouchers::of_shop(&state, &user, ShopId(id), &page.parse()?).await?;
     Ok(axum::Json(ShopVouchers { figures, redemptions: redemptions.into() }))
 }
@@ -85,7 +107,12 @@ async fn terms(State(state): State<AppState>, user: Option<ApiUser>, Path(id): P
 /// Changes a voucher product's terms for vouchers sold from now on (those sold keep theirs).
 #[utoipa::path(put, path = "/api/v1/products/{id}/voucher", tag = "vouchers", security(("bearer" = [])), request_body = VoucherInput,
     responses((status = 204), (status = 403), (status = 404), (status = 422)))]
-async fn set_terms(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(input): Json<VoucherInput>) -> AppResult<StatusCode> {
+async fn set_terms(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<VoucherInput>,
+) -> AppResult<StatusCode> {
     let product = state.db.product(ProductId(id)).await?;
     require_shop_staff(&state, &user, ShopId(product.shop_id)).await?;
     if product.kind() != ListingKind::Voucher {

@@ -2,10 +2,10 @@
 //! them: the dealer films the tractor, buyers from other provinces ask from
 //! the video's card; the dealer has answered one.
 
+use super::videos::Clip;
 use super::{Result, Text};
 use crate::AppState;
 use crate::services::leads::{self, LeadInput};
-use super::videos::Clip;
 use haul_domain::ids::{ProductId, SkuId, UserId};
 use haul_domain::page::PageRequest;
 

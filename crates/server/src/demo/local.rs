@@ -42,7 +42,10 @@ const SHOPS: [Local; 2] = [
         owner: Text("Auntie Gu", "顾阿姨"),
         slug: "yuyuan-tea-house",
         name: Text("Yuyuan Tea House", "豫园茶馆"),
-        about: Text("A tea room by the old garden, open day and night: pots of tea, snacks, a window seat.", "老城厢里的茶室，昼夜营业：一壶好茶、几样茶点、临窗的座位。"),
+        about: Text(
+            "A tea room by the old garden, open day and night: pots of tea, snacks, a window seat.",
+            "老城厢里的茶室，昼夜营业：一壶好茶、几样茶点、临窗的座位。",
+        ),
         at: (31.2272, 121.4921),
         address: Text("137 Yuyuan Old Street, Huangpu, Shanghai", "上海市黄浦区豫园老街 137 号"),
         voucher: Text("Afternoon tea for two", "双人下午茶券"),

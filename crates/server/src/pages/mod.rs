@@ -45,6 +45,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/products", get(shop::catalog))
         .route("/near", get(near::near))
         .route("/vouchers", get(vouchers::mine))
+        .route("/vouchers/{id}/refund", post(vouchers::refund))
         .route("/merchant/shops/{id}/redeem", get(vouchers::counter).post(vouchers::redeem))
         .route("/notes", get(notes::list))
         .route("/me", get(account::me))

@@ -2,8 +2,8 @@
 //! position (asked in the browser) or a city they pick.
 
 use super::layout::{CsrfToken, Layout, PageResult, money, render};
-use crate::auth::WebUser;
 use crate::AppState;
+use crate::auth::WebUser;
 use crate::extract::Query;
 use crate::i18n::Lang;
 use askama::Template;
@@ -45,7 +45,12 @@ struct NearPage {
 }
 
 /// `/near`: without a position, the page asks for one.
-pub async fn near(State(state): State<AppState>, WebUser(user): WebUser, Extension(csrf): Extension<CsrfToken>, Query(q): Query<NearQuery>) -> PageResult {
+pub async fn near(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<NearQuery>,
+) -> PageResult {
     let lang = crate::i18n::current();
     let city = q.city.clone().unwrap_or_default();
     let asked = q.lat.is_some() || q.lng.is_some() || !city.trim().is_empty();
@@ -59,10 +64,9 @@ pub async fn near(State(state): State<AppState>, WebUser(user): WebUser, Extensi
                 });
                 for s in crate::services::vouchers::near(&state, origin).await? {
                     let vouchers = match s.shop.voucher_from_minor {
-                        Some(from) if s.shop.vouchers > 0 => lang.t_args(
-                            "near-vouchers",
-                            &[("n", s.shop.vouchers.to_string()), ("price", money(from, &s.shop.currency))],
-                        ),
+                        Some(from) if s.shop.vouchers > 0 => {
+                            lang.t_args("near-vouchers", &[("n", s.shop.vouchers.to_string()), ("price", money(from, &s.shop.currency))])
+                        }
                         _ => String::new(),
                     };
                     rows.push(NearRow {

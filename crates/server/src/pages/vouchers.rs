@@ -33,6 +33,8 @@ pub struct VoucherCard {
     pub order_href: String,
     pub redeemed_at: Option<i64>,
     pub redeemed_by: String,
+    /// Where the buyer refunds it unused, when they may.
+    pub refund_action: String,
 }
 
 impl VoucherCard {
@@ -59,6 +61,7 @@ impl VoucherCard {
             order_href: format!("/orders/{}", v.order_id),
             redeemed_at: v.redeemed_at,
             redeemed_by: v.redeemed_by_name.clone().unwrap_or_default(),
+            refund_action: if usable && v.refund_unused != 0 { format!("/vouchers/{}/refund", v.id) } else { String::new() },
         }
     }
 }
@@ -77,11 +80,34 @@ pub struct Cursor {
 }
 
 /// `/vouchers`: the shopper's vouchers, newest first.
-pub async fn mine(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>, Query(q): Query<Cursor>) -> PageResult {
+pub async fn mine(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<Cursor>,
+) -> PageResult {
     let page = vouchers::mine(&state, &user, &PageRequest::parse(Some(20), q.cursor.as_deref())?).await?;
     let lang = crate::i18n::current();
     let cards = page.items.iter().map(|v| VoucherCard::of(lang, v, true)).collect();
     Ok(render(&MinePage { layout: Layout::new(Some(user), &csrf), cards, next: page.next_cursor }))
+}
+
+/// The buyer refunds an unused voucher, then sees their vouchers (or the page they came from).
+pub async fn refund(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<Back>,
+) -> PageResult {
+    vouchers::refund(&state, &user, id).await?;
+    let back = if f.back.starts_with("/orders/") { f.back } else { "/vouchers".to_owned() };
+    Ok(super::layout::see_other_saying(&back, &crate::i18n::current().t("voucher-refunded-now")))
+}
+
+#[derive(Deserialize)]
+pub struct Back {
+    #[serde(default)]
+    back: String,
 }
 
 #[derive(Template)]
@@ -98,7 +124,14 @@ struct RedeemPage {
     recent: Vec<VoucherCard>,
 }
 
-async fn redeem_page(state: &AppState, user: User, csrf: &CsrfToken, shop: i64, typed: String, outcome: Result<Option<Voucher>, String>) -> PageResult {
+async fn redeem_page(
+    state: &AppState,
+    user: User,
+    csrf: &CsrfToken,
+    shop: i64,
+    typed: String,
+    outcome: Result<Option<Voucher>, String>,
+) -> PageResult {
     let lang = crate::i18n::current();
     let (recent, f) = vouchers::of_shop(state, &user, ShopId(shop), &PageRequest::parse(Some(10), None)?).await?;
     let s = state.db.shop(ShopId(shop)).await?;
@@ -127,7 +160,12 @@ async fn redeem_page(state: &AppState, user: User, csrf: &CsrfToken, shop: i64, 
 }
 
 /// `/merchant/shops/{id}/redeem`: the counter's page.
-pub async fn counter(State(state): State<AppState>, SignedIn(user): SignedIn, Extension(csrf): Extension<CsrfToken>, Path(id): Path<i64>) -> PageResult {
+pub async fn counter(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
     redeem_page(&state, user, &csrf, id, String::new(), Ok(None)).await
 }
 

@@ -35,6 +35,10 @@ pub async fn open(state: &AppState, user: &User, order: OrderId, parts: Vec<(Str
     if detail.order.buyer_id != user.id {
         return Err(AppError::not_found("order"));
     }
+    if detail.order.fulfilment == Fulfilment::Voucher {
+        let refuse = haul_domain::ErrorCode::VoucherRefundsItself;
+        return Err(AppError::new(refuse, refuse.meaning()));
+    }
     let keys = state.media.put_pictures("aftersales", &parts, "images", aftersales::MAX_PICTURES).await?;
     let new = NewCase { buyer: user.user_id(), order, line, kind, quantity, reason: &reason, image_keys: &keys };
     let case = match state.db.open_case(new, &state.config.aftersale_deadlines(), state.clock.now()).await {

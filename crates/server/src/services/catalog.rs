@@ -159,6 +159,14 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
     Ok(state.db.create_product(&new, &skus, &shop.currency, state.clock.now()).await?)
 }
 
+/// Flash deals and team buys sell goods: a voucher sells at its own price.
+pub fn sold_as_goods(product: &Product) -> AppResult<()> {
+    if product.kind() == ListingKind::Voucher {
+        return Err(AppError::new(ErrorCode::VoucherNotHere, ErrorCode::VoucherNotHere.meaning()));
+    }
+    Ok(())
+}
+
 /// A product as a shopper may see it: drafts only for the shop's staff.
 pub async fn visible_product(state: &AppState, id: ProductId, viewer: Option<&User>) -> AppResult<ProductDetail> {
     let product = state.db.product(id).await?;

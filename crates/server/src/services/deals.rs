@@ -61,6 +61,7 @@ pub async fn create_deal(state: &AppState, user: &User, input: &NewDealInput) ->
     let product = state.db.product(haul_domain::ids::ProductId(sku.product_id)).await?;
     require_shop_staff(state, user, ShopId(product.shop_id)).await?;
     crate::services::shops::require_selling(state, ShopId(product.shop_id)).await?;
+    crate::services::catalog::sold_as_goods(&product)?;
     let price = Money::parse(input.price_minor, &sku.currency)?;
     let now = state.clock.now();
     let terms = Terms::parse(

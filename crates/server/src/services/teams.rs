@@ -44,6 +44,7 @@ pub async fn create_team_offer(state: &AppState, user: &User, input: &NewOfferIn
     let product = state.db.product(ProductId(sku.product_id)).await?;
     require_shop_staff(state, user, ShopId(product.shop_id)).await?;
     crate::services::shops::require_selling(state, ShopId(product.shop_id)).await?;
+    crate::services::catalog::sold_as_goods(&product)?;
     let tiers = input.tiers.iter().map(|t| (t.members, t.price_minor)).collect();
     let terms = TeamTerms::parse(
         input.team_size,

@@ -5,12 +5,12 @@
 use crate::AppState;
 use crate::auth::require_shop_staff;
 use crate::error::AppResult;
+use haul_domain::Timestamp;
 use haul_domain::community::GeoPoint;
 use haul_domain::ids::{OrderId, ShopId};
 use haul_domain::page::{Page, PageRequest};
 use haul_domain::places::nearest_first;
 use haul_domain::vouchers::{VoucherCode, VoucherStatus};
-use haul_domain::Timestamp;
 use haul_store::accounts::User;
 use haul_store::catalog::LocatedShop;
 use haul_store::vouchers::{Voucher, VoucherFigures};
@@ -37,6 +37,11 @@ pub async fn of_order(state: &AppState, user: &User, order: OrderId) -> AppResul
         vouchers.iter_mut().filter(|v| v.status != VoucherStatus::Redeemed).for_each(|v| v.code.clear());
     }
     Ok(vouchers)
+}
+
+/// The buyer refunds a voucher not yet used (where its terms refund unused ones).
+pub async fn refund(state: &AppState, buyer: &User, id: i64) -> AppResult<Voucher> {
+    Ok(state.db.refund_voucher(id, buyer.user_id(), state.clock.now()).await?)
 }
 
 pub async fn mine(state: &AppState, user: &User, page: &PageRequest) -> AppResult<Page<Voucher>> {

@@ -36,12 +36,19 @@ impl Db {
             return Err(haul_domain::DomainError::AmountOutOfRange.into());
         }
         let mut tx = self.write.begin().await?;
-        let owner: Option<(i64,)> = sqlx::query_as("SELECT p.shop_id FROM skus k JOIN products p ON p.id = k.product_id WHERE k.id = $1")
-            .bind(sku.get())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if owner.is_none_or(|(s,)| s != shop.get()) {
-            return Err(StoreError::NotFound("sku"));
+        let owner: Option<(i64, String)> =
+            sqlx::query_as("SELECT p.shop_id, p.kind FROM skus k JOIN products p ON p.id = k.product_id WHERE k.id = $1")
+                .bind(sku.get())
+                .fetch_optional(&mut *tx)
+                .await?;
+        match owner {
+            Some((s, _)) if s != shop.get() => return Err(StoreError::NotFound("sku")),
+            None => return Err(StoreError::NotFound("sku")),
+            // Group purchases are delivered to a pickup point: a voucher is used at its shop.
+            Some((_, kind)) if kind == haul_domain::catalog::ListingKind::Voucher.as_str() => {
+                return Err(StoreError::conflict(ErrorCode::VoucherNotHere, ErrorCode::VoucherNotHere.meaning()));
+            }
+            Some(_) => {}
         }
         sqlx::query(
             "INSERT INTO leader_offers (sku_id, shop_id, min_price_minor, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \

@@ -177,7 +177,9 @@ async fn planned_delivery(tx: &mut Transaction<'_, Any>, shop: ShopId, receive: 
             return Err(StoreError::conflict(ErrorCode::PickupNotOffered, "this shop does not offer collection; choose delivery"));
         }
         Receive::Collect(code) => PlannedDelivery::Collect { code },
-        Receive::UseAtShop => return Err(DomainError::invalid("fulfilment", "delivery or pickup: only vouchers are used at the shop").into()),
+        Receive::UseAtShop => {
+            return Err(DomainError::invalid("fulfilment", "delivery or pickup: only vouchers are used at the shop").into());
+        }
     })
 }
 

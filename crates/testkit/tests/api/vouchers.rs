@@ -17,7 +17,10 @@ const DAY_S: i64 = 86_400;
 /// `days` days, all day, two per person, refunded if unused.
 async fn barber_voucher(app: &TestApp, f: &Fixture, days: i64) -> (i64, i64) {
     let at = json!({"city": "shanghai", "address": "88 Nanjing Road West"});
-    assert_eq!(app.put(&format!("/api/v1/shops/{}/location", f.shop_id), Some(&f.merchant.token), &at).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.put(&format!("/api/v1/shops/{}/location", f.shop_id), Some(&f.merchant.token), &at).await.status(),
+        StatusCode::NO_CONTENT
+    );
     let today = local_date(app.clock.now(), 480);
     let last = local_date(app.clock.now().plus_seconds((days - 1) * DAY_S), 480);
     let body = json!({"shop_id": f.shop_id, "title": "Cut and wash", "kind": "voucher",
@@ -69,7 +72,10 @@ async fn a_paid_voucher_is_redeemed_once_and_its_order_completes() {
     let order = bought(&app, &buyer, sku, 2).await;
     assert_error(app.order(&buyer, sku, 1, "third").await, StatusCode::CONFLICT, "voucher_limit").await;
     let placed: Value = app.get(&format!("/api/v1/orders/{order}"), Some(&buyer.token)).await.json().await.unwrap();
-    assert_eq!((placed["fulfilment"].as_str(), placed["shipping_minor"].as_i64(), placed["status"].as_str()), (Some("voucher"), Some(0), Some("paid")));
+    assert_eq!(
+        (placed["fulfilment"].as_str(), placed["shipping_minor"].as_i64(), placed["status"].as_str()),
+        (Some("voucher"), Some(0), Some("paid"))
+    );
 
     // Two vouchers, each its own code; the shop does not see unused codes.
     let mine = vouchers_of(&app, &buyer, order).await;
@@ -104,7 +110,10 @@ async fn a_paid_voucher_is_redeemed_once_and_its_order_completes() {
     assert_eq!(app.order_status(&buyer.token, order).await, "completed");
     let shop: Value = app.get(&format!("/api/v1/shops/{}/vouchers", f.shop_id), Some(&f.merchant.token)).await.json().await.unwrap();
     let figures = &shop["figures"];
-    assert_eq!((figures["issued"].as_i64(), figures["redeemed"].as_i64(), figures["redeemed_minor"].as_i64()), (Some(2), Some(2), Some(13_600)));
+    assert_eq!(
+        (figures["issued"].as_i64(), figures["redeemed"].as_i64(), figures["redeemed_minor"].as_i64()),
+        (Some(2), Some(2), Some(13_600))
+    );
     assert_eq!(shop["redemptions"]["items"].as_array().map(Vec::len), Some(2));
 }
 
@@ -167,7 +176,10 @@ async fn a_vouchers_commission_is_made_when_it_is_used() {
     assert_eq!(redeem(&app, &f, &code).await.status(), StatusCode::OK);
     let lines = earned_lines(&app, &creator).await;
     let line = &lines[0];
-    assert_eq!((line["status"].as_str(), line["amount_minor"].as_i64(), line["touch_id"].as_i64()), (Some("pending"), Some(680), Some(video)));
+    assert_eq!(
+        (line["status"].as_str(), line["amount_minor"].as_i64(), line["touch_id"].as_i64()),
+        (Some("pending"), Some(680), Some(video))
+    );
     assert!(line["completed_at"].as_i64().is_some(), "the hold runs from the redemption");
 }
 
@@ -178,7 +190,10 @@ async fn shops_near_a_shopper_come_nearest_first() {
     let far = app.shop_with_product(1_000, 10).await;
     let unplaced = app.shop_with_product(1_000, 10).await;
     for (f, at) in [(&near, json!({"lat": 31.2400, "lng": 121.4900, "address": "The Bund"})), (&far, json!({"city": "hangzhou"}))] {
-        assert_eq!(app.put(&format!("/api/v1/shops/{}/location", f.shop_id), Some(&f.merchant.token), &at).await.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            app.put(&format!("/api/v1/shops/{}/location", f.shop_id), Some(&f.merchant.token), &at).await.status(),
+            StatusCode::NO_CONTENT
+        );
     }
     let list: Vec<Value> = app.get("/api/v1/shops/near?city=shanghai", None).await.json().await.unwrap();
     let ids: Vec<i64> = list.iter().map(|s| s["id"].as_i64().unwrap()).collect();
@@ -191,4 +206,54 @@ async fn shops_near_a_shopper_come_nearest_first() {
     assert_error(app.get("/api/v1/shops/near?city=atlantis", None).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     let cities: Vec<Value> = app.get("/api/v1/places/cities", None).await.json().await.unwrap();
     assert!(cities.iter().any(|c| c["slug"] == "shanghai" && c["name_zh"] == "上海"));
+}
+
+#[tokio::test]
+async fn the_buyer_refunds_an_unused_voucher_and_nothing_else_sells_one() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1_000, 10).await;
+    let (product, sku) = barber_voucher(&app, &f, 30).await;
+    let buyer = app.sign_up("customer").await;
+    let order = bought(&app, &buyer, sku, 2).await;
+    let ids: Vec<i64> = vouchers_of(&app, &buyer, order).await.iter().map(|v| v["id"].as_i64().unwrap()).collect();
+    // Only its buyer refunds it, once; the order goes on with the other.
+    let stranger = app.sign_up("stranger").await;
+    let path = format!("/api/v1/vouchers/{}/refund", ids[0]);
+    assert_error(app.post(&path, Some(&stranger.token), &json!({})).await, StatusCode::NOT_FOUND, "not_found").await;
+    let r = app.post(&path, Some(&buyer.token), &json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "refunded");
+    assert_error(app.post(&path, Some(&buyer.token), &json!({})).await, StatusCode::CONFLICT, "voucher_used").await;
+    let o: Value = app.get(&format!("/api/v1/orders/{order}"), Some(&buyer.token)).await.json().await.unwrap();
+    assert_eq!((o["status"].as_str(), o["refunded_minor"].as_i64()), (Some("paid"), Some(6_800)));
+    // The other is refunded too: the whole order is, and its units are back on sale.
+    let r = app.post(&format!("/api/v1/vouchers/{}/refund", ids[1]), Some(&buyer.token), &json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(app.order_status(&buyer.token, order).await, "refunded");
+    assert_eq!(app.stock(product).await, 100);
+    // After-sales cases are for goods; a voucher refunds itself.
+    let line = o["lines"][0]["id"].as_i64().unwrap();
+    let form =
+        reqwest::multipart::Form::new().text("line_id", line.to_string()).text("kind", "refund_only").text("reason", "changed my mind");
+    let r = app
+        .request(reqwest::Method::POST, &format!("/api/v1/orders/{order}/aftersales"), Some(&buyer.token))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::CONFLICT, "voucher_refunds_itself").await;
+    // Flash deals, team buys and group purchases sell goods.
+    let soon = app.clock.now().plus_seconds(60).millis();
+    let deal =
+        json!({"sku_id": sku, "price_minor": 100, "quantity": 5, "per_shopper_cap": 1, "starts_at": soon, "ends_at": soon + 3_600_000});
+    assert_error(app.post("/api/v1/deals", Some(&f.merchant.token), &deal).await, StatusCode::CONFLICT, "voucher_not_here").await;
+    let team = json!({"sku_id": sku, "team_size": 2, "time_limit_seconds": 3600, "team_price_minor": 5_000});
+    assert_error(app.post("/api/v1/team-offers", Some(&f.merchant.token), &team).await, StatusCode::CONFLICT, "voucher_not_here").await;
+    let offer = format!("/api/v1/shops/{}/leader-offers/{sku}", f.shop_id);
+    assert_error(
+        app.put(&offer, Some(&f.merchant.token), &json!({"min_price_minor": 5_000})).await,
+        StatusCode::CONFLICT,
+        "voucher_not_here",
+    )
+    .await;
 }
