@@ -23,7 +23,8 @@ pub struct App {
     pub sandbox: Arc<Sandbox>,
     pub payouts: Arc<crate::payouts::SandboxPayouts>,
     pub login_limiter: Backoff,
-    pub pickup_limiter: Backoff,
+    /// Wrong pickup and voucher codes: a few free, then a growing wait.
+    pub code_limiter: Backoff,
     pub event_limiter: crate::ratelimit::Buckets,
     pub browser_id_limiter: crate::ratelimit::Buckets,
     pub lead_limiter: crate::ratelimit::Buckets,
@@ -106,7 +107,7 @@ impl AppState {
         let state = AppState(Arc::new(App {
             media: MediaStore::local(config.media_dir()),
             login_limiter: Backoff::new(clock.clone()),
-            pickup_limiter: Backoff::new(clock.clone()),
+            code_limiter: Backoff::new(clock.clone()),
             event_limiter: crate::ratelimit::Buckets::per_minute(config.video_events_per_minute, clock.clone()),
             browser_id_limiter: crate::ratelimit::Buckets::per_hour(config.browser_ids_per_hour, clock.clone()),
             lead_limiter: crate::ratelimit::Buckets::per_hour(config.leads_per_hour, clock.clone()),

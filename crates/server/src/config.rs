@@ -89,8 +89,9 @@ pub struct Config {
     /// by many people behind one router, so it has more.
     pub login_attempts: u32,
     pub login_address_attempts: u32,
-    /// Wrong pickup codes per campaign and per leader before each further
-    /// try waits the same way.
+    /// Wrong pickup codes per campaign and per leader (and unknown voucher
+    /// codes per shop and per staff member) before each further try waits
+    /// the same way.
     pub pickup_code_attempts: u32,
     /// Video events (views, shares, product clicks) one address may send a
     /// minute; beyond it they are refused with 429.

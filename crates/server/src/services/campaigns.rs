@@ -181,7 +181,7 @@ pub async fn hand_over(state: &AppState, user: &User, id: CampaignId, code: &str
     // per leader (counted before the lookup), and logged.
     let (by_campaign, by_leader) = (format!("pickup:campaign:{}", id.get()), format!("pickup:leader:{}", community.leader_id));
     let free = state.config.pickup_code_attempts;
-    if let Err(wait_seconds) = state.pickup_limiter.reserve(&[(&by_campaign, free), (&by_leader, free)]) {
+    if let Err(wait_seconds) = state.code_limiter.reserve(&[(&by_campaign, free), (&by_leader, free)]) {
         return Err(AppError::new(ErrorCode::TooManyAttempts, format!("too many wrong pickup codes; try again in {wait_seconds} s")));
     }
     let result = state.db.verify_pickup(id, code, haul_domain::ids::UserId(community.leader_id), state.clock.now()).await;
@@ -190,8 +190,8 @@ pub async fn hand_over(state: &AppState, user: &User, id: CampaignId, code: &str
             tracing::warn!(campaign = id.get(), leader = community.leader_id, by = user.id, "wrong pickup code");
         }
         _ => {
-            state.pickup_limiter.give_back(&by_campaign);
-            state.pickup_limiter.give_back(&by_leader);
+            state.code_limiter.give_back(&by_campaign);
+            state.code_limiter.give_back(&by_leader);
         }
     }
     Ok(result?)

@@ -4,13 +4,15 @@
 
 use crate::AppState;
 use crate::auth::require_shop_staff;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::community::GeoPoint;
 use haul_domain::ids::{OrderId, ShopId};
 use haul_domain::page::{Page, PageRequest};
 use haul_domain::places::nearest_first;
 use haul_domain::vouchers::{VoucherCode, VoucherStatus};
+use haul_store::StoreError;
 use haul_store::accounts::User;
 use haul_store::catalog::LocatedShop;
 use haul_store::vouchers::{Voucher, VoucherFigures};
@@ -22,7 +24,18 @@ use utoipa::ToSchema;
 pub async fn redeem(state: &AppState, staff: &User, shop: ShopId, code: &str) -> AppResult<Voucher> {
     require_shop_staff(state, staff, shop).await?;
     let code = VoucherCode::parse(code)?;
-    let voucher = state.db.redeem_voucher(shop, &code, staff.user_id(), state.clock.now()).await?;
+    // Codes are guessed one unknown code at a time: a few free, then a growing wait, per shop and per person.
+    let (by_shop, by_staff) = (format!("voucher:shop:{}", shop.get()), format!("voucher:staff:{}", staff.id));
+    let free = state.config.pickup_code_attempts;
+    if let Err(wait_seconds) = state.code_limiter.reserve(&[(&by_shop, free), (&by_staff, free)]) {
+        return Err(AppError::new(ErrorCode::TooManyAttempts, format!("too many unknown voucher codes; try again in {wait_seconds} s")));
+    }
+    let redeemed = state.db.redeem_voucher(shop, &code, staff.user_id(), state.clock.now()).await;
+    if !matches!(redeemed, Err(StoreError::NotFound(_))) {
+        state.code_limiter.give_back(&by_shop);
+        state.code_limiter.give_back(&by_staff);
+    }
+    let voucher = redeemed?;
     let news = format!("{} · {}", voucher.title, voucher.shop_name);
     crate::services::notifications::voucher_moved(state, &voucher, &news).await;
     Ok(voucher)

@@ -257,3 +257,20 @@ async fn the_buyer_refunds_an_unused_voucher_and_nothing_else_sells_one() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn guessing_codes_at_the_counter_soon_waits() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1_000, 10).await;
+    let (_, sku) = barber_voucher(&app, &f, 30).await;
+    let buyer = app.sign_up("customer").await;
+    let order = bought(&app, &buyer, sku, 1).await;
+    let code = vouchers_of(&app, &buyer, order).await[0]["code"].as_str().unwrap().to_owned();
+    // A real code redeemed, a used one refused: neither counts as a guess.
+    assert_eq!(redeem(&app, &f, &code).await.status(), StatusCode::OK);
+    assert_error(redeem(&app, &f, &code).await, StatusCode::CONFLICT, "voucher_used").await;
+    for _ in 0..10 {
+        assert_error(redeem(&app, &f, "2222-3333-4444").await, StatusCode::NOT_FOUND, "not_found").await;
+    }
+    assert_error(redeem(&app, &f, "2222-3333-4445").await, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+}
