@@ -1033,3 +1033,7 @@ near-vouchers = { $n ->
 voucher-refund = Refund this voucher
 voucher-refund-confirm = Refund this unused voucher? It can no longer be used.
 voucher-refunded-now = Refunded. The money goes back the way you paid.
+merchant-voucher-terms-edit = Voucher terms
+merchant-voucher-terms-sold = Changes apply to vouchers sold from now on; those sold keep their terms.
+merchant-voucher-hours-help = The same time twice: usable all day. A closing time before the opening runs past midnight.
+voucher-code-placeholder = ABCD-EFGH-JKMN

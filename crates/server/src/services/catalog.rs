@@ -138,7 +138,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
     };
     let voucher = match (kind, &input.voucher) {
         (ListingKind::Voucher, _) if shop.lat_micro.is_none() => {
-            return Err(AppError::new(ErrorCode::VoucherNeedsLocation, "set the shop's location first (PUT /api/v1/shops/{id}/location)"));
+            return Err(AppError::new(ErrorCode::VoucherNeedsLocation, "set where the shop is first: its location and street address"));
         }
         (ListingKind::Voucher, Some(v)) => Some(v.parse()?),
         (ListingKind::Voucher, None) => return Err(haul_domain::DomainError::invalid("voucher", "a voucher's terms").into()),

@@ -297,6 +297,9 @@ async fn chinese_pages_carry_no_english_words_of_their_own() {
         "/account/addresses".to_owned(),
         "/studio/marketplace".to_owned(),
         format!("/report?subject=product&id={product}"),
+        "/vouchers".to_owned(),
+        "/near?city=shanghai".to_owned(),
+        format!("/merchant/shops/{shop}/redeem"),
     ] {
         let r = app.client.get(app.url(&path)).header("cookie", &browser.cookie).header("accept-language", "zh-CN").send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");

@@ -274,3 +274,67 @@ async fn guessing_codes_at_the_counter_soon_waits() {
     }
     assert_error(redeem(&app, &f, "2222-3333-4445").await, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
 }
+
+#[tokio::test]
+async fn a_merchant_sells_a_voucher_from_the_shop_page_and_changes_its_terms() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1_000, 10).await;
+    let browser = app.browser(&f.merchant).await;
+    let shop_page = format!("/merchant/shops/{}", f.shop_id);
+    let voucher = [
+        ("title", "Afternoon tea"),
+        ("kind", "voucher"),
+        ("price", "128"),
+        ("stock", "50"),
+        ("covers", "Tea for two"),
+        ("valid_from", "2026-12-01"),
+        ("valid_until", "2027-02-28"),
+        ("opens", "18:00"),
+        ("closes", "02:00"),
+        ("per_person", "3"),
+    ];
+    // Not before the shop says where it is: the form comes back saying so.
+    let r = app.submit(&browser, &format!("{shop_page}/products"), &voucher).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let said = r.text().await.unwrap();
+    assert!(said.contains("set where the shop is first"), "{}", &said[said.find("error").unwrap_or(0)..][..300]);
+    let at = [("city", "shanghai"), ("address", "1 Tea Lane"), ("radius_m", "3000")];
+    assert_eq!(app.submit(&browser, &format!("{shop_page}/location"), &at).await.status(), StatusCode::SEE_OTHER);
+    let r = app.submit(&browser, &format!("{shop_page}/products"), &voucher).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let product: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let terms: Value = app.get(&format!("/api/v1/products/{product}/voucher"), None).await.json().await.unwrap();
+    assert_eq!(
+        (terms["covers"].as_str(), terms["opens_minute"].as_i64(), terms["closes_minute"].as_i64()),
+        (Some("Tea for two"), Some(1080), Some(120))
+    );
+    assert_eq!((terms["per_person"].as_i64(), terms["refund_unused"].as_i64()), (Some(3), Some(0)), "an unticked box is no refund");
+    let edit = format!("/merchant/products/{product}");
+    let page = app.client.get(app.url(&edit)).header("cookie", &browser.cookie).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("value=\"2027-02-28\"") && !page.contains("/deals\""), "its terms to change, no flash deal form");
+    let changed = [
+        ("covers", "Tea and cakes for two"),
+        ("valid_from", "2026-12-01"),
+        ("valid_until", "2027-03-31"),
+        ("opens", "10:00"),
+        ("closes", "22:00"),
+        ("per_person", "2"),
+        ("refund_unused", "on"),
+    ];
+    assert_eq!(app.submit(&browser, &format!("{edit}/voucher"), &changed).await.status(), StatusCode::SEE_OTHER);
+    let terms: Value = app.get(&format!("/api/v1/products/{product}/voucher"), None).await.json().await.unwrap();
+    assert_eq!((terms["covers"].as_str(), terms["refund_unused"].as_i64()), (Some("Tea and cakes for two"), Some(1)));
+    let wrong = [
+        ("covers", "x"),
+        ("valid_from", "2027-03-31"),
+        ("valid_until", "2026-12-01"),
+        ("opens", "10:00"),
+        ("closes", "22:00"),
+        ("per_person", "2"),
+    ];
+    let r = app.submit(&browser, &format!("{edit}/voucher"), &wrong).await;
+    assert_eq!(r.status(), StatusCode::OK, "the page again, saying what is wrong");
+    let stranger = app.sign_up("stranger").await;
+    let theirs = app.browser(&stranger).await;
+    assert_eq!(app.submit(&theirs, &format!("{edit}/voucher"), &changed).await.status(), StatusCode::FORBIDDEN);
+}

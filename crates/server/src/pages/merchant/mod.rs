@@ -8,6 +8,7 @@ mod plans;
 pub use plans::percent;
 mod products;
 mod shops;
+mod vouchers;
 
 use super::layout::{CheckedForm, PageResult, SignedIn, see_other, see_other_saying};
 use crate::AppState;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/products/{id}/skus", post(add_sku))
         .route("/merchant/products/{id}/deals", post(add_deal))
         .route("/merchant/products/{id}/team-offers", post(add_team_offer))
+        .route("/merchant/products/{id}/voucher", post(vouchers::set_terms))
         .route("/merchant/skus/{id}", post(update_sku))
         .route("/merchant/products/{id}/image", post(upload_image).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/merchant/orders/{id}/status", post(advance))

@@ -57,6 +57,8 @@ pub(super) struct ProductPage {
     deals: Vec<DealRow>,
     /// `(id, summary)` of the product's team offers.
     teams: Vec<(i64, String)>,
+    /// A voucher's terms (deals and team buys are for goods).
+    terms: Option<super::vouchers::TermsFields>,
     error: Option<String>,
 }
 
@@ -106,7 +108,8 @@ pub(super) async fn product_page(state: &AppState, user: User, csrf: &CsrfToken,
             (o.id, summary)
         })
         .collect();
-    Ok(render(&ProductPage { layout: Layout::new(Some(user), csrf), product, skus, deals, teams, error }))
+    let terms = state.db.voucher_offer(id).await?.as_ref().map(super::vouchers::TermsFields::of);
+    Ok(render(&ProductPage { layout: Layout::new(Some(user), csrf), product, skus, deals, teams, terms, error }))
 }
 
 pub(super) async fn product(

@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::extract::Path;
 use crate::pages::layout::{CheckedForm, CsrfToken, Layout, PageResult, SignedIn, render, see_other};
 use crate::pages::orders::Row;
-use crate::services::catalog::{ProductInput, SkuInput, VoucherInput, add_product};
+use crate::services::catalog::{ProductInput, SkuInput, add_product};
 use crate::services::community::LocationInput;
 use crate::services::shops::{NewShop, open_shop};
 use askama::Template;
@@ -85,6 +85,8 @@ pub(super) struct ShopPage {
     months: Vec<String>,
     statement_path: String,
     cities: Vec<(&'static str, &'static str)>,
+    /// The new-product form's voucher terms, as a new voucher starts.
+    terms: super::vouchers::TermsFields,
 }
 
 pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id: ShopId, error: Option<String>) -> PageResult {
@@ -139,6 +141,7 @@ pub(super) async fn shop_page(state: &AppState, user: User, csrf: &CsrfToken, id
         months: crate::pages::earnings::recent_months(state.clock.now()),
         statement_path: format!("/merchant/shops/{id}/statement.csv"),
         cities: crate::pages::near::city_names(lang),
+        terms: super::vouchers::TermsFields::default(),
     }))
 }
 
@@ -163,19 +166,8 @@ pub(super) struct NewProductForm {
     options: String,
     price: String,
     stock: i64,
-    #[serde(default)]
-    covers: String,
-    #[serde(default)]
-    valid_from: String,
-    #[serde(default)]
-    valid_until: String,
-    #[serde(default)]
-    opens: String,
-    #[serde(default)]
-    closes: String,
-    #[serde(default)]
-    per_person: String,
-    refund_unused: Option<String>,
+    #[serde(flatten)]
+    terms: super::vouchers::TermsFields,
 }
 
 pub(super) async fn create_product(
@@ -188,16 +180,7 @@ pub(super) async fn create_product(
     let shop = state.db.shop(ShopId(id)).await?;
     let result = async {
         let price = Money::parse_decimal(&f.price, &shop.currency)?;
-        let voucher = (f.kind == "voucher").then(|| VoucherInput {
-            covers: f.covers,
-            valid_from: f.valid_from,
-            valid_until: f.valid_until,
-            opens: f.opens,
-            closes: f.closes,
-            per_person: Some(f.per_person.trim().parse().unwrap_or(0)),
-            refund_unused: Some(f.refund_unused.is_some()),
-            utc_offset_minutes: None,
-        });
+        let voucher = (f.kind == "voucher").then(|| f.terms.input());
         let input = ProductInput {
             shop_id: id,
             title: f.title,
