@@ -75,7 +75,7 @@ crate::status_enum! {
     /// What a notification is about: someone answered the person's comment,
     /// commented on their video or followed them; a room they asked to be
     /// reminded of went live; their order moved; a shop answered their request for a quote.
-    pub enum NotificationKind { Reply = "reply", Comment = "comment", Follow = "follow", Live = "live", Order = "order", Lead = "lead" }
+    pub enum NotificationKind { Reply = "reply", Comment = "comment", Follow = "follow", Live = "live", Order = "order", Lead = "lead", VoucherUsed = "voucher_used", VoucherRefunded = "voucher_refunded" }
 }
 
 /// One person posts at most `COMMENT_BURST` comments in `COMMENT_WINDOW_MS`.

@@ -73,6 +73,18 @@ impl VoucherTerms {
         Ok(self)
     }
 
+    /// Terms a voucher may be sold under at `now`: not over yet, and
+    /// starting within a year.
+    pub fn on_sale(self, now: Timestamp) -> Result<Self, DomainError> {
+        if self.valid_until_ms <= now.millis() {
+            return Err(DomainError::invalid("valid_until", "today or later: a voucher past its last day is not sold"));
+        }
+        if self.valid_from_ms > now.millis() + 366 * DAY_MS {
+            return Err(DomainError::invalid("valid_from", "within a year from today"));
+        }
+        Ok(self)
+    }
+
     /// Whether a voucher issued under these terms may be redeemed at `now`.
     pub fn redeemable(&self, status: VoucherStatus, now: Timestamp) -> Result<(), Refusal> {
         if status != VoucherStatus::Issued {
@@ -155,6 +167,9 @@ pub fn unit_shares(paid_minor: i64, units: i64) -> Vec<i64> {
 /// `HH:MM` as minutes after midnight.
 pub fn parse_time_of_day(field: &'static str, raw: &str) -> Result<i64, DomainError> {
     let bad = || DomainError::invalid(field, "a time of day such as 09:30");
+    if !raw.trim().chars().all(|c| c.is_ascii_digit() || c == ':') {
+        return Err(bad());
+    }
     let (h, m) = raw.trim().split_once(':').ok_or_else(bad)?;
     let (h, m): (i64, i64) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
     if !(0..24).contains(&h) || !(0..60).contains(&m) || raw.trim().len() != 5 {
@@ -268,6 +283,11 @@ mod tests {
         }
         assert_eq!(parse_time_of_day("opens", "09:30"), Ok(570));
         assert!(parse_time_of_day("opens", "9:30").is_err() && parse_time_of_day("opens", "24:00").is_err());
+        assert!(parse_time_of_day("opens", "+9:30").is_err() && parse_time_of_day("opens", "09:+5").is_err());
+        let t = terms();
+        assert_eq!(t.on_sale(at(30, 23, 0)), Ok(t));
+        assert!(t.on_sale(at(31, 0, 0)).is_err(), "past its last day");
+        assert!(t.on_sale(at(-367, 0, 0)).is_err(), "more than a year ahead");
     }
 
     #[test]

@@ -215,13 +215,24 @@ impl Db {
                 .await?;
         let mut settled = Vec::with_capacity(due.len());
         for (id,) in due {
-            let mut tx = self.write.begin().await?;
-            if settle_in(&mut tx, id, Settle::Expired, now).await? {
-                settled.push(voucher_in(&mut tx, id).await?);
-                tx.commit().await?;
+            // One voucher that cannot be settled (its order changed meanwhile) waits for the next pass, alone.
+            match self.settle_expired(id, now).await {
+                Ok(Some(v)) => settled.push(v),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(voucher = id, error = %e, "expired voucher not settled"),
             }
         }
         Ok(settled)
+    }
+
+    async fn settle_expired(&self, id: i64, now: Timestamp) -> Result<Option<Voucher>> {
+        let mut tx = self.write.begin().await?;
+        if !settle_in(&mut tx, id, Settle::Expired, now).await? {
+            return Ok(None);
+        }
+        let voucher = voucher_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(Some(voucher))
     }
 
     /// The buyer refunds a voucher not yet used, where its terms refund unused ones.
@@ -267,9 +278,13 @@ async fn settle_in(tx: &mut Transaction<'_, Any>, id: i64, why: Settle, now: Tim
     let Some((order, line, paid, status)) = row else {
         return Ok(false);
     };
-    if status == VoucherStatus::Refunded.as_str() && paid > 0 {
+    // Never more than the order has left: the shop may have refunded part of it already.
+    let (total, refunded): (i64, i64) =
+        sqlx::query_as("SELECT total_minor, refunded_minor FROM orders WHERE id = $1").bind(order).fetch_one(&mut **tx).await?;
+    let amount = paid.min(total - refunded);
+    if status == VoucherStatus::Refunded.as_str() && amount > 0 {
         let note = if why == Settle::ByBuyer { event_notes::VOUCHER_REFUNDED_BY_BUYER } else { event_notes::VOUCHER_REFUNDED_UNUSED };
-        refund_in(tx, OrderId(order), paid, note, None, Some(line), now).await?;
+        refund_in(tx, OrderId(order), amount, note, None, Some(line), now).await?;
     }
     complete_if_settled(tx, OrderId(order), None, now).await?;
     Ok(true)
@@ -302,28 +317,25 @@ pub(crate) async fn set_offer_in(tx: &mut Transaction<'_, Any>, product: Product
 }
 
 /// Issues the paid order's vouchers: one per unit of each line, each with
-/// a fresh random code and the terms its product sells under now.
+/// a fresh random code and the terms the line was bought under.
 pub(crate) async fn issue_in(tx: &mut Transaction<'_, Any>, order: &Order, now: Timestamp) -> Result<()> {
-    let lines: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, product_id, quantity, unit_price_minor * quantity - discount_minor FROM order_lines WHERE order_id = $1 ORDER BY id",
+    let lines: Vec<(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT l.id, l.product_id, l.quantity, l.unit_price_minor * l.quantity - l.discount_minor, t.valid_from, t.valid_until, \
+         t.opens_minute, t.closes_minute, t.refund_unused, t.utc_offset_minutes \
+         FROM order_lines l JOIN order_voucher_terms t ON t.order_line_id = l.id WHERE l.order_id = $1 ORDER BY l.id",
     )
     .bind(order.id)
     .fetch_all(&mut **tx)
     .await?;
-    for (line, product, quantity, paid) in lines {
-        let sql = format!("SELECT {OFFER_COLUMNS} FROM voucher_terms WHERE product_id = $1");
-        let offer: VoucherOffer = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(product)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(StoreError::NotFound("voucher terms"))?;
-        let t = offer.terms();
+    for (line, product, quantity, paid, from, until, opens, closes, refund, offset) in lines {
         for share in unit_shares(paid, quantity) {
-            // 59 random bits: a clash is all but impossible, and a new draw if it happens.
-            loop {
+            // 59 random bits: a clash is all but impossible; a few new draws if it happens.
+            let mut issued = 0;
+            for _ in 0..4 {
                 let mut random = [0u8; 8];
-                let _ = getrandom::fill(&mut random);
-                let issued = sqlx::query(
+                getrandom::fill(&mut random)
+                    .map_err(|e| StoreError::Db(sqlx::Error::Protocol(format!("no randomness for a voucher code: {e}"))))?;
+                issued = sqlx::query(
                     "INSERT INTO vouchers (code, order_id, order_line_id, product_id, shop_id, buyer_id, paid_minor, currency, status, valid_from, \
                      valid_until, opens_minute, closes_minute, refund_unused, utc_offset_minutes, issued_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'issued', $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (code) DO NOTHING",
@@ -336,12 +348,12 @@ pub(crate) async fn issue_in(tx: &mut Transaction<'_, Any>, order: &Order, now: 
                 .bind(order.buyer_id)
                 .bind(share)
                 .bind(&order.currency)
-                .bind(t.valid_from_ms)
-                .bind(t.valid_until_ms)
-                .bind(t.opens_minute)
-                .bind(t.closes_minute)
-                .bind(i64::from(t.refund_unused))
-                .bind(t.utc_offset_minutes)
+                .bind(from)
+                .bind(until)
+                .bind(opens)
+                .bind(closes)
+                .bind(refund)
+                .bind(offset)
                 .bind(now.millis())
                 .execute(&mut **tx)
                 .await?
@@ -349,6 +361,9 @@ pub(crate) async fn issue_in(tx: &mut Transaction<'_, Any>, order: &Order, now: 
                 if issued == 1 {
                     break;
                 }
+            }
+            if issued != 1 {
+                return Err(StoreError::Db(sqlx::Error::Protocol("four voucher codes drawn in a row were taken".into())));
             }
         }
     }

@@ -163,4 +163,6 @@ notification-follow = { $name } followed you
 notification-live = { $name } is live now
 notification-order = Your order has shipped
 notification-lead = { $name } answered your request for a quote
+notification-voucher-used = Your voucher was used at the shop
+notification-voucher-refunded = Your unused voucher was refunded
 price-flash = Flash

@@ -154,4 +154,6 @@ notification-follow = { $name } 关注了你
 notification-live = { $name } 开播了
 notification-order = 你的订单已发货
 notification-lead = { $name } 回复了你的询价
+notification-voucher-used = 你的券已到店使用
+notification-voucher-refunded = 你未使用的券已退款
 price-flash = 秒杀

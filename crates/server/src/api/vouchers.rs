@@ -118,7 +118,7 @@ async fn set_terms(
     if product.kind() != ListingKind::Voucher {
         return Err(AppError::not_found("voucher"));
     }
-    let (covers, terms) = input.parse()?;
+    let (covers, terms) = input.parse(state.clock.now())?;
     state.db.set_voucher_offer(ProductId(id), &covers, &terms).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -38,7 +38,15 @@ pub async fn fill(state: &AppState, fruit: ShopId, skus: &[SkuId], people: Peopl
         super::pay(state, &order.order, now).await?;
     }
 
-    state.db.set_shop_location(fruit, GeoPoint::parse(39.9087, 116.3975)?, "8 Guoyuan Lane, Dongcheng, Beijing", 3000).await?;
+    state
+        .db
+        .set_shop_location(
+            fruit,
+            GeoPoint::parse(39.9087, 116.3975)?,
+            super::Text("8 Guoyuan Lane, Dongcheng, Beijing", "北京市东城区果园胡同 8 号").pick(zh),
+            3000,
+        )
+        .await?;
     let application = NewCommunity {
         name: Text("Sanlitun North", "三里屯北区").pick(zh),
         area: Text("Chaoyang, Beijing", "北京市朝阳区").pick(zh),

@@ -106,7 +106,10 @@ pub async fn fill(state: &AppState, hash: &str, creator: UserId, shopper: UserId
             active: true,
             voucher: Some((s.covers.pick(zh).into(), terms)),
         };
-        let sku = NewSku { code: "VOUCHER".into(), options: String::new(), price_minor: s.price_minor, stock: 500 };
+        let sku =
+            NewSku {
+                code: "VOUCHER".into(), options: Text("One voucher", "单张").pick(zh).into(), price_minor: s.price_minor, stock: 500
+            };
         let product = ProductId(state.db.create_product(&new, &[sku], "CNY", now.plus_seconds(-30 * DAY_S)).await?.id);
         picture(state, product, s.picture).await?;
         let sku = SkuId(state.db.skus(product).await?.first().ok_or("a voucher without a SKU")?.id);

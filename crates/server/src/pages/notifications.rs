@@ -41,6 +41,8 @@ fn sentence(kind: NotificationKind, actor: &str) -> String {
         NotificationKind::Live => "notification-live",
         NotificationKind::Order => "notification-order",
         NotificationKind::Lead => "notification-lead",
+        NotificationKind::VoucherUsed => "notification-voucher-used",
+        NotificationKind::VoucherRefunded => "notification-voucher-refunded",
     };
     lang.t_with(key, "name", actor)
 }

@@ -176,7 +176,10 @@ pub async fn view(
             quantity: l.quantity,
             total: money(l.unit_price_minor * l.quantity, &currency),
             credit: credit_of(&state, lang, l).await?,
-            claim: (is_buyer && claims_open && super::aftersales::claimable(l.quantity, l.id, &cases) > 0)
+            claim: (is_buyer
+                && claims_open
+                && o.order.fulfilment != Fulfilment::Voucher
+                && super::aftersales::claimable(l.quantity, l.id, &cases) > 0)
                 .then(|| format!("/orders/{id}/aftersales/new?line={}", l.id)),
             review: match reviewed.iter().find(|(line, _)| *line == l.id) {
                 Some((_, review)) => Some((format!("/products/{}#review-{review}", l.product_id), true)),
@@ -317,6 +320,7 @@ fn event_note(lang: crate::i18n::Lang, note: String) -> String {
         event_notes::RECEIVED_AUTOMATICALLY => "order-note-received-automatically",
         event_notes::VOUCHERS_SETTLED => "order-note-vouchers-settled",
         event_notes::VOUCHER_REFUNDED_UNUSED => "order-note-voucher-refunded-unused",
+        event_notes::VOUCHER_REFUNDED_BY_BUYER => "order-note-voucher-refunded-by-buyer",
         _ => return note,
     };
     lang.t(key)

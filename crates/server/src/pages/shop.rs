@@ -184,8 +184,9 @@ struct ProductPage {
     /// The first reviews, the stars and the shop's score.
     r: super::reviews::ReviewsPart,
     coupons: Vec<super::coupons::CouponCard>,
-    /// A voucher's terms, as lines to read.
+    /// A voucher's terms, as lines to read, and how many one may buy.
     voucher: Vec<String>,
+    max_quantity: i64,
 }
 
 /// What a voucher buys and when and where it may be used, in the reader's language.
@@ -279,12 +280,15 @@ pub async fn product(
     let (notes, _) = super::notes::note_tiles(&state, about, 6, None).await?;
     let r = super::reviews::part(&state, user.as_ref(), ProductId(id), ShopId(p.shop.id), &PageRequest::parse(Some(5), None)?).await?;
     let coupons = super::coupons::for_product(&state, &p.shop, id).await?;
-    let voucher = match state.db.voucher_offer(ProductId(id)).await? {
-        Some(offer) if p.product.kind() == ListingKind::Voucher => voucher_lines(crate::i18n::current(), &offer, &p.shop),
-        _ => Vec::new(),
+    let (voucher, max_quantity) = match state.db.voucher_offer(ProductId(id)).await? {
+        Some(offer) if p.product.kind() == ListingKind::Voucher => {
+            (voucher_lines(crate::i18n::current(), &offer, &p.shop), offer.per_person)
+        }
+        _ => (Vec::new(), 999),
     };
     let mut response = render(&ProductPage {
         voucher,
+        max_quantity,
         layout: Layout::new(user, &csrf),
         price,
         image,

@@ -100,7 +100,8 @@ pub async fn refund(
     CheckedForm(f): CheckedForm<Back>,
 ) -> PageResult {
     vouchers::refund(&state, &user, id).await?;
-    let back = if f.back.starts_with("/orders/") { f.back } else { "/vouchers".to_owned() };
+    let order = f.back.strip_prefix("/orders/").filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+    let back = order.map_or_else(|| "/vouchers".to_owned(), |id| format!("/orders/{id}"));
     Ok(super::layout::see_other_saying(&back, &crate::i18n::current().t("voucher-refunded-now")))
 }
 
@@ -186,7 +187,11 @@ pub async fn redeem(
         Ok(v) => redeem_page(&state, user, &csrf, id, String::new(), Ok(Some(v))).await,
         Err(e) if e.status().is_client_error() && e.status() != axum::http::StatusCode::FORBIDDEN => {
             let lang = crate::i18n::current();
-            let said = if e.code == haul_domain::ErrorCode::ValidationFailed { lang.t("voucher-code-hint") } else { e.message_in(lang) };
+            let said = match e.code {
+                haul_domain::ErrorCode::ValidationFailed => lang.t("voucher-code-hint"),
+                haul_domain::ErrorCode::NotFound => lang.t("voucher-not-here"),
+                code => lang.code(code),
+            };
             redeem_page(&state, user, &csrf, id, f.code, Err(said)).await
         }
         Err(e) => Err(e.into()),

@@ -71,7 +71,8 @@ pub struct VoucherInput {
 }
 
 impl VoucherInput {
-    pub fn parse(&self) -> AppResult<(String, VoucherTerms)> {
+    /// What it buys and its terms, on sale at `now`.
+    pub fn parse(&self, now: haul_domain::Timestamp) -> AppResult<(String, VoucherTerms)> {
         let covers = text("covers", &self.covers, 200)?;
         let terms = TermsForm {
             valid_from: &self.valid_from,
@@ -82,7 +83,8 @@ impl VoucherInput {
             refund_unused: self.refund_unused.unwrap_or(true),
             utc_offset_minutes: self.utc_offset_minutes.unwrap_or(480),
         }
-        .terms()?;
+        .terms()?
+        .on_sale(now)?;
         Ok((covers, terms))
     }
 }
@@ -140,7 +142,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
         (ListingKind::Voucher, _) if shop.lat_micro.is_none() => {
             return Err(AppError::new(ErrorCode::VoucherNeedsLocation, "set where the shop is first: its location and street address"));
         }
-        (ListingKind::Voucher, Some(v)) => Some(v.parse()?),
+        (ListingKind::Voucher, Some(v)) => Some(v.parse(state.clock.now())?),
         (ListingKind::Voucher, None) => return Err(haul_domain::DomainError::invalid("voucher", "a voucher's terms").into()),
         _ => None,
     };

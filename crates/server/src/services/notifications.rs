@@ -63,7 +63,13 @@ pub async fn order_moved(state: &AppState, buyer: i64, order: i64, news: &str) {
     tell(state, buyer, NotificationKind::Order, None, &format!("/orders/{order}"), news).await;
 }
 
-/// The buyer hears that a voucher was used, or refunded unused.
-pub async fn voucher_moved(state: &AppState, v: &haul_store::vouchers::Voucher, news: &str) {
-    tell(state, v.buyer_id, NotificationKind::Order, None, &format!("/orders/{}", v.order_id), news).await;
+/// The buyer hears that a voucher was used at the shop, or refunded unused.
+pub async fn voucher_moved(state: &AppState, v: &haul_store::vouchers::Voucher) {
+    let kind = if v.status == haul_domain::vouchers::VoucherStatus::Redeemed {
+        NotificationKind::VoucherUsed
+    } else {
+        NotificationKind::VoucherRefunded
+    };
+    let news = format!("{} · {}", v.title, v.shop_name);
+    tell(state, v.buyer_id, kind, None, &format!("/orders/{}", v.order_id), &news).await;
 }

@@ -24,10 +24,11 @@ use utoipa::ToSchema;
 pub async fn redeem(state: &AppState, staff: &User, shop: ShopId, code: &str) -> AppResult<Voucher> {
     require_shop_staff(state, staff, shop).await?;
     let code = VoucherCode::parse(code)?;
-    // Codes are guessed one unknown code at a time: a few free, then a growing wait, per shop and per person.
+    // Codes are guessed one unknown code at a time: a few free, then a
+    // growing wait, per person, and per shop with room for a whole counter's slips.
     let (by_shop, by_staff) = (format!("voucher:shop:{}", shop.get()), format!("voucher:staff:{}", staff.id));
     let free = state.config.pickup_code_attempts;
-    if let Err(wait_seconds) = state.code_limiter.reserve(&[(&by_shop, free), (&by_staff, free)]) {
+    if let Err(wait_seconds) = state.code_limiter.reserve(&[(&by_shop, free.saturating_mul(5)), (&by_staff, free)]) {
         return Err(AppError::new(ErrorCode::TooManyAttempts, format!("too many unknown voucher codes; try again in {wait_seconds} s")));
     }
     let redeemed = state.db.redeem_voucher(shop, &code, staff.user_id(), state.clock.now()).await;
@@ -36,8 +37,7 @@ pub async fn redeem(state: &AppState, staff: &User, shop: ShopId, code: &str) ->
         state.code_limiter.give_back(&by_staff);
     }
     let voucher = redeemed?;
-    let news = format!("{} · {}", voucher.title, voucher.shop_name);
-    crate::services::notifications::voucher_moved(state, &voucher, &news).await;
+    crate::services::notifications::voucher_moved(state, &voucher).await;
     Ok(voucher)
 }
 
@@ -75,7 +75,7 @@ pub async fn settle_expired(state: &AppState, limit: i64) -> AppResult<usize> {
     let settled = state.db.settle_expired_vouchers(state.clock.now(), limit).await?;
     for v in &settled {
         if v.status == VoucherStatus::Refunded {
-            crate::services::notifications::voucher_moved(state, v, &v.title).await;
+            crate::services::notifications::voucher_moved(state, v).await;
         }
     }
     Ok(settled.len())
@@ -97,7 +97,7 @@ pub const MAX_NEAR: usize = 50;
 
 /// Shops with a location nearest `origin` first.
 pub async fn near(state: &AppState, origin: GeoPoint) -> AppResult<Vec<NearShop>> {
-    let shops = state.db.located_shops(origin.lat_micro(), BAND_MICRO_DEGREES, MAX_LOOKED_AT).await?;
+    let shops = state.db.located_shops((origin.lat_micro(), origin.lng_micro()), BAND_MICRO_DEGREES, MAX_LOOKED_AT).await?;
     let placed = shops.into_iter().filter_map(|s| Some((GeoPoint::from_micro(s.lat_micro, s.lng_micro).ok()?, s)).map(|(p, s)| (s, p)));
     Ok(nearest_first(&origin, placed).into_iter().take(MAX_NEAR).map(|(shop, d)| NearShop { shop, distance_m: d.round() as i64 }).collect())
 }

@@ -37,3 +37,10 @@ for (const form of document.querySelectorAll('form[data-inline-errors]')) {
     }
   });
 }
+// A choice that needs more fields opens them: `data-opens="value:id"`.
+for (const select of document.querySelectorAll('select[data-opens]')) {
+  const [value, id] = select.dataset.opens.split(':');
+  select.addEventListener('change', () => { document.getElementById(id).open = select.value === value; });
+}
+// A link to copy is selected whole when tapped.
+for (const input of document.querySelectorAll('input[data-select]')) input.addEventListener('focus', () => input.select());

@@ -16,6 +16,18 @@ CREATE TABLE voucher_terms (
     utc_offset_minutes INTEGER NOT NULL
 );
 
+-- The terms an order's voucher line was bought under, copied at checkout:
+-- a change of terms before payment does not change what was bought.
+CREATE TABLE order_voucher_terms (
+    order_line_id INTEGER PRIMARY KEY REFERENCES order_lines(id),
+    valid_from INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL,
+    opens_minute INTEGER NOT NULL,
+    closes_minute INTEGER NOT NULL,
+    refund_unused INTEGER NOT NULL,
+    utc_offset_minutes INTEGER NOT NULL
+);
+
 -- Each voucher keeps the terms it was sold under.
 CREATE TABLE vouchers (
     id INTEGER PRIMARY KEY,

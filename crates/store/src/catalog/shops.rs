@@ -150,19 +150,24 @@ impl Db {
     }
 
     /// Active shops with a location within `band_micro` micro-degrees of
-    /// latitude of `lat_micro` (at most `limit`), with how many vouchers
-    /// each sells and the cheapest one's price.
-    pub async fn located_shops(&self, lat_micro: i64, band_micro: i64, limit: i64) -> Result<Vec<LocatedShop>> {
+    /// latitude of `at`, the nearest `limit` of them by a rough measure in
+    /// degrees (the caller orders them by true distance), with how many
+    /// vouchers each sells and the cheapest one's price.
+    pub async fn located_shops(&self, at: (i64, i64), band_micro: i64, limit: i64) -> Result<Vec<LocatedShop>> {
+        let (lat_micro, lng_micro) = at;
         Ok(sqlx::query_as(
             "SELECT s.id, s.slug, s.name, s.address, s.currency, s.lat_micro, s.lng_micro, \
              CAST((SELECT COUNT(*) FROM products p WHERE p.shop_id = s.id AND p.kind = 'voucher' AND p.status = 'active') AS BIGINT) AS vouchers, \
              (SELECT MIN(k.price_minor) FROM skus k JOIN products p ON p.id = k.product_id \
               WHERE p.shop_id = s.id AND p.kind = 'voucher' AND p.status = 'active') AS voucher_from_minor \
-             FROM shops s WHERE s.status = 'active' AND s.lat_micro BETWEEN $1 AND $2 AND s.lng_micro IS NOT NULL ORDER BY s.id LIMIT $3",
+             FROM shops s WHERE s.status = 'active' AND s.lat_micro BETWEEN $1 AND $2 AND s.lng_micro IS NOT NULL \
+             ORDER BY ABS(s.lat_micro - $4) + ABS(s.lng_micro - $5), s.id LIMIT $3",
         )
         .bind(lat_micro - band_micro)
         .bind(lat_micro + band_micro)
         .bind(limit)
+        .bind(lat_micro)
+        .bind(lng_micro)
         .fetch_all(&self.read)
         .await?)
     }

@@ -113,7 +113,7 @@ impl Db {
                 return Err(DomainError::CurrencyMismatch(price.to_string(), sku.currency.clone()).into());
             }
             if sku.kind == ListingKind::Voucher.as_str() {
-                voucher_allowance(&mut tx, c.buyer, sku.product_id, quantity.get()).await?;
+                voucher_allowance(&mut tx, c.buyer, sku.product_id, quantity.get(), c.now).await?;
             }
             take_stock(&mut tx, *sku_id, *quantity).await?;
             let unit_price_minor = sku.price_minor;
@@ -148,6 +148,9 @@ impl Db {
             origin: Origin { video: c.video, room: c.room, ..Origin::default() },
         };
         let detail = insert_order(&mut tx, new, &self.affiliate).await?;
+        if vouchers > 0 {
+            keep_voucher_terms(&mut tx, detail.order.id).await?;
+        }
         crate::coupons::use_in(&mut tx, c.coupons, detail.order.id).await?;
         if let Some((key, _)) = c.idempotency {
             link_key(&mut tx, c.buyer, key, detail.order.id).await?;
@@ -271,21 +274,48 @@ pub(crate) async fn take_stock(tx: &mut Transaction<'_, Any>, sku: SkuId, quanti
     Ok(())
 }
 
-/// Refuses a checkout that would give the buyer more of a voucher than
-/// one person may have (those of orders not cancelled or refunded count).
-async fn voucher_allowance(tx: &mut Transaction<'_, Any>, buyer: UserId, product: i64, quantity: i64) -> Result<()> {
-    let (per_person, held): (i64, i64) = sqlx::query_as(
-        "SELECT t.per_person, CAST(COALESCE((SELECT SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id \
-         WHERE l.product_id = t.product_id AND o.buyer_id = $1 AND o.status NOT IN ('cancelled', 'refunded')), 0) AS BIGINT) \
-         FROM voucher_terms t WHERE t.product_id = $2",
+/// Refuses a voucher no longer sold, or one that would give the buyer more
+/// than one person may have: vouchers they hold (used, or not refunded)
+/// and those of their unpaid orders count. The terms' row is locked first,
+/// so two checkouts of one voucher at once count one after the other.
+async fn voucher_allowance(tx: &mut Transaction<'_, Any>, buyer: UserId, product: i64, quantity: i64, now: Timestamp) -> Result<()> {
+    let (per_person, valid_until): (i64, i64) =
+        sqlx::query_as("UPDATE voucher_terms SET per_person = per_person WHERE product_id = $1 RETURNING per_person, valid_until")
+            .bind(product)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound("voucher terms"))?;
+    if valid_until <= now.millis() {
+        return Err(StoreError::conflict(ErrorCode::VoucherExpired, "this voucher's last day has passed: it is no longer sold"));
+    }
+    let (held,): (i64,) = sqlx::query_as(
+        "SELECT CAST((SELECT COUNT(*) FROM vouchers WHERE buyer_id = $1 AND product_id = $2 AND status <> 'refunded') + \
+         COALESCE((SELECT SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id \
+         WHERE l.product_id = $2 AND o.buyer_id = $1 AND o.status = 'pending_payment'), 0) AS BIGINT)",
     )
     .bind(buyer.get())
     .bind(product)
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or(StoreError::NotFound("voucher terms"))?;
+    .fetch_one(&mut **tx)
+    .await?;
     if held + quantity > per_person {
-        return Err(StoreError::conflict(ErrorCode::VoucherLimit, format!("at most {per_person} per person; you have {held}")));
+        return Err(StoreError::conflict(
+            ErrorCode::VoucherLimit,
+            format!("At most {per_person} of this voucher per person, and you have {held} already."),
+        ));
     }
+    Ok(())
+}
+
+/// Copies each voucher line's terms as they are now: what the buyer saw is
+/// what paying issues.
+async fn keep_voucher_terms(tx: &mut Transaction<'_, Any>, order: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO order_voucher_terms (order_line_id, valid_from, valid_until, opens_minute, closes_minute, refund_unused, utc_offset_minutes) \
+         SELECT l.id, t.valid_from, t.valid_until, t.opens_minute, t.closes_minute, t.refund_unused, t.utc_offset_minutes \
+         FROM order_lines l JOIN voucher_terms t ON t.product_id = l.product_id WHERE l.order_id = $1",
+    )
+    .bind(order)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -338,3 +338,43 @@ async fn a_merchant_sells_a_voucher_from_the_shop_page_and_changes_its_terms() {
     let theirs = app.browser(&stranger).await;
     assert_eq!(app.submit(&theirs, &format!("{edit}/voucher"), &changed).await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_terms_bought_are_kept_and_no_refund_exceeds_what_is_left() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1_000, 10).await;
+    let (product, sku) = barber_voucher(&app, &f, 2).await;
+    // Parallel checkouts of the whole allowance: one goes through, however they interleave.
+    let buyer = app.sign_up("customer").await;
+    let keys: Vec<String> = (0..6).map(|k| format!("race-{k}")).collect();
+    let tries = keys.iter().map(|key| app.order(&buyer, sku, 2, key));
+    let placed = futures_util::future::join_all(tries).await.iter().filter(|r| r.status() == StatusCode::CREATED).count();
+    assert_eq!(placed, 1, "two per person, whatever arrives at once");
+    let r: Value = app.get("/api/v1/orders", Some(&buyer.token)).await.json().await.unwrap();
+    let order = r["items"][0]["id"].as_i64().unwrap();
+    // The shop turns the terms into ones nobody would buy before the buyer pays: what was bought is issued.
+    let today = local_date(app.clock.now(), 480);
+    let harsh = json!({"covers": "A haircut", "valid_from": today, "valid_until": today, "opens": "03:00", "closes": "04:00", "refund_unused": false});
+    let r = app.put(&format!("/api/v1/products/{product}/voucher"), Some(&f.merchant.token), &harsh).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let past = json!({"covers": "x", "valid_from": "2020-01-01", "valid_until": "2020-01-31", "opens": "10:00", "closes": "22:00"});
+    let r = app.put(&format!("/api/v1/products/{product}/voucher"), Some(&f.merchant.token), &past).await;
+    assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert!(app.pay(&buyer, order).await.status().is_redirection());
+    let issued = vouchers_of(&app, &buyer, order).await;
+    assert!(issued.iter().all(|v| v["refund_unused"] == 1 && v["opens_minute"] == 0), "{issued:?}");
+
+    // The shop refunds part of the order; the buyer's refund and expiry never give back more than is left.
+    let r = app
+        .post(&format!("/api/v1/orders/{order}/refunds"), Some(&f.merchant.token), &json!({"amount_minor": 3_000, "reason": "late"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{:?}", r.text().await);
+    let r = app.post(&format!("/api/v1/vouchers/{}/refund", issued[0]["id"]), Some(&buyer.token), &json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let o: Value = app.get(&format!("/api/v1/orders/{order}"), Some(&buyer.token)).await.json().await.unwrap();
+    assert_eq!(o["refunded_minor"].as_i64(), Some(9_800), "its whole share: enough is left");
+    app.clock.advance_seconds(3 * DAY_S);
+    assert_eq!(expire_vouchers::run_once(&app.state).await.unwrap(), 1);
+    let o: Value = app.get(&format!("/api/v1/orders/{order}"), Some(&buyer.token)).await.json().await.unwrap();
+    assert_eq!((o["status"].as_str(), o["refunded_minor"].as_i64()), (Some("refunded"), Some(13_600)));
+}

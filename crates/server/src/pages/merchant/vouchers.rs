@@ -85,7 +85,7 @@ pub(super) async fn set_terms(
 ) -> PageResult {
     let changed = async {
         product_for_staff(&state, &user, ProductId(id)).await?;
-        let (covers, terms) = f.input().parse()?;
+        let (covers, terms) = f.input().parse(state.clock.now())?;
         state.db.set_voucher_offer(ProductId(id), &covers, &terms).await?;
         Ok::<(), crate::error::AppError>(())
     }
