@@ -316,19 +316,35 @@ pub(crate) async fn set_offer_in(tx: &mut Transaction<'_, Any>, product: Product
     Ok(())
 }
 
+record! {
+    /// A paid voucher line with the terms it was bought under.
+    struct BoughtLine {
+        pub id: i64,
+        pub product_id: i64,
+        pub quantity: i64,
+        pub paid_minor: i64,
+        pub valid_from: i64,
+        pub valid_until: i64,
+        pub opens_minute: i64,
+        pub closes_minute: i64,
+        pub refund_unused: i64,
+        pub utc_offset_minutes: i64,
+    }
+}
+
 /// Issues the paid order's vouchers: one per unit of each line, each with
 /// a fresh random code and the terms the line was bought under.
 pub(crate) async fn issue_in(tx: &mut Transaction<'_, Any>, order: &Order, now: Timestamp) -> Result<()> {
-    let lines: Vec<(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT l.id, l.product_id, l.quantity, l.unit_price_minor * l.quantity - l.discount_minor, t.valid_from, t.valid_until, \
+    let lines: Vec<BoughtLine> = sqlx::query_as(
+        "SELECT l.id, l.product_id, l.quantity, l.unit_price_minor * l.quantity - l.discount_minor AS paid_minor, t.valid_from, t.valid_until, \
          t.opens_minute, t.closes_minute, t.refund_unused, t.utc_offset_minutes \
          FROM order_lines l JOIN order_voucher_terms t ON t.order_line_id = l.id WHERE l.order_id = $1 ORDER BY l.id",
     )
     .bind(order.id)
     .fetch_all(&mut **tx)
     .await?;
-    for (line, product, quantity, paid, from, until, opens, closes, refund, offset) in lines {
-        for share in unit_shares(paid, quantity) {
+    for l in lines {
+        for share in unit_shares(l.paid_minor, l.quantity) {
             // 59 random bits: a clash is all but impossible; a few new draws if it happens.
             let mut issued = 0;
             for _ in 0..4 {
@@ -342,18 +358,18 @@ pub(crate) async fn issue_in(tx: &mut Transaction<'_, Any>, order: &Order, now: 
                 )
                 .bind(VoucherCode::from_random(random).as_str())
                 .bind(order.id)
-                .bind(line)
-                .bind(product)
+                .bind(l.id)
+                .bind(l.product_id)
                 .bind(order.shop_id)
                 .bind(order.buyer_id)
                 .bind(share)
                 .bind(&order.currency)
-                .bind(from)
-                .bind(until)
-                .bind(opens)
-                .bind(closes)
-                .bind(refund)
-                .bind(offset)
+                .bind(l.valid_from)
+                .bind(l.valid_until)
+                .bind(l.opens_minute)
+                .bind(l.closes_minute)
+                .bind(l.refund_unused)
+                .bind(l.utc_offset_minutes)
                 .bind(now.millis())
                 .execute(&mut **tx)
                 .await?
