@@ -105,7 +105,7 @@ impl AppState {
         let outbound = crate::outbound::Outbound::new(lookup, config.outbound_allow_private)?;
         let cookie_key = db.setting_or("cookie_key", &crate::auth::random_token()).await?;
         let state = AppState(Arc::new(App {
-            media: MediaStore::local(config.media_dir()),
+            media: MediaStore::from_config(&config)?,
             login_limiter: Backoff::new(clock.clone()),
             code_limiter: Backoff::new(clock.clone()),
             event_limiter: crate::ratelimit::Buckets::per_minute(config.video_events_per_minute, clock.clone()),

@@ -21,6 +21,16 @@ pub struct Config {
     pub database_url: Option<String>,
     /// `redis://...`: flash-deal gates live in Redis, shared by every node.
     pub redis_url: Option<String>,
+    /// `s3://bucket/prefix`: uploads, posters, pictures, covers and replays
+    /// live in an S3-compatible object store, shared by every node; by
+    /// default they live in `data_dir/media`.
+    pub media_url: Option<String>,
+    /// The object store's address (`http://127.0.0.1:3900` for Garage on
+    /// this machine); none for Amazon S3 itself.
+    pub s3_endpoint: Option<String>,
+    pub s3_region: String,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
     /// The address people and payment providers reach Haul at.
     pub public_url: Option<String>,
     /// How long an order may wait for payment before it is cancelled.
@@ -147,6 +157,11 @@ impl Default for Config {
             data_dir: PathBuf::from("haul-data"),
             database_url: None,
             redis_url: None,
+            media_url: None,
+            s3_endpoint: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
             public_url: None,
             payment_timeout_seconds: 15 * 60,
             deal_payment_timeout_seconds: 5 * 60,
@@ -280,6 +295,9 @@ impl Config {
         let mut found = Vec::new();
         if !matches!(self.env.as_str(), "development" | "production") {
             found.push(format!("HAUL_ENV is `{}`: use `development` or `production`", self.env));
+        }
+        if self.media_url.as_deref().is_some_and(|u| !u.is_empty() && !u.starts_with("s3://")) {
+            found.push("HAUL_MEDIA_URL names an object store as s3://bucket/prefix".into());
         }
         if self.payment_provider != "sandbox" {
             found.push(format!("HAUL_PAYMENT_PROVIDER is `{}`: the only provider yet is `sandbox`", self.payment_provider));

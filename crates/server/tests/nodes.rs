@@ -1,8 +1,9 @@
-//! Two Haul nodes, one PostgreSQL, one Redis: both sell the same flash deal
-//! at once (no unit is sold twice and no acknowledged order is lost), and a
-//! live room's chat sent on one node reaches viewers on the other.
-//! Needs `HAUL_TEST_DATABASE_URL` (PostgreSQL) and `HAUL_TEST_REDIS_URL`;
-//! `scripts/test` provides both.
+//! Two Haul nodes, one PostgreSQL, one Redis, one object store: both sell
+//! the same flash deal at once (no unit is sold twice and no acknowledged
+//! order is lost), a live room's chat sent on one node reaches viewers on
+//! the other, and a picture uploaded to one is served by the other.
+//! Needs `HAUL_TEST_DATABASE_URL` (PostgreSQL), `HAUL_TEST_REDIS_URL` and
+//! the object store's `HAUL_TEST_S3_*`; `scripts/test` provides them.
 
 #![allow(clippy::unwrap_used)]
 
@@ -174,4 +175,38 @@ async fn two_nodes_share_a_live_room() {
     a.kill().await.unwrap();
     b.kill().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_serve_the_same_media() {
+    let Some(redis) = cluster() else { return };
+    assert!(
+        !common::object_store_env("probe").is_empty() || std::env::var("CI").is_err(),
+        "CI must run the media test against the object store: scripts/start-garage sets HAUL_TEST_S3_*"
+    );
+    if common::object_store_env("probe").is_empty() {
+        eprintln!("media test not run here: it needs an object store (scripts/start-garage)");
+        return;
+    }
+    let db_url = common::fresh_postgres("haul_media_nodes").await.unwrap();
+    let dir = std::env::temp_dir().join(format!("haul-media-nodes-{}", free_port()));
+    let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
+    let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
+    let client = common::client();
+    let account = json!({"login": "seller@example.com", "password": "long enough", "display_name": "S"});
+    let token = post(&client, format!("{base_a}/api/v1/accounts"), None, account).await["token"].as_str().unwrap().to_owned();
+    let shop = post(&client, format!("{base_a}/api/v1/shops"), Some(&token), json!({"slug": "pictures", "name": "Pictures"})).await;
+    let product = json!({"shop_id": shop["id"], "title": "Tea", "skus": [{"code": "A", "price_minor": 100, "stock": 1}]});
+    let product = post(&client, format!("{base_a}/api/v1/products"), Some(&token), product).await;
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(png.to_vec()).file_name("p.png"));
+    let r =
+        client.post(format!("{base_a}/api/v1/products/{}/images", product["id"])).bearer_auth(&token).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let url = r.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_owned();
+    let served = client.get(format!("{base_b}{url}")).send().await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.bytes().await.unwrap().as_ref(), png, "the other node serves the picture from the object store");
+    assert!(!dir.join("a/media").join(url.trim_start_matches("/media/")).exists(), "nothing on the first node's disk");
+    let _ = (a.kill().await, b.kill().await);
 }

@@ -51,6 +51,24 @@ async fn fresh_database_url() -> Option<String> {
     Some(format!("{prefix}/{name}"))
 }
 
+/// The S3-compatible store `scripts/start-garage` started, if any.
+pub struct ObjectStoreSettings {
+    pub endpoint: String,
+    pub bucket: String,
+    pub key_id: String,
+    pub secret: String,
+}
+
+pub fn object_store_settings() -> Option<ObjectStoreSettings> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Some(ObjectStoreSettings {
+        endpoint: var("HAUL_TEST_S3_ENDPOINT")?,
+        bucket: var("HAUL_TEST_S3_BUCKET")?,
+        key_id: var("HAUL_TEST_S3_ACCESS_KEY_ID")?,
+        secret: var("HAUL_TEST_S3_SECRET_ACCESS_KEY")?,
+    })
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
@@ -66,6 +84,14 @@ pub async fn spawn_app_resolving(configure: impl FnOnce(&mut Config), lookup: Ar
     config.database_url = fresh_database_url().await;
     // With Redis at hand, flash-deal gates live there, as on a cluster.
     config.redis_url = std::env::var("HAUL_TEST_REDIS_URL").ok();
+    // With an object store at hand, media lives there, each app under its own prefix.
+    if let Some(store) = object_store_settings() {
+        config.media_url = Some(format!("s3://{}/{}", store.bucket, unique("media")));
+        config.s3_endpoint = Some(store.endpoint);
+        config.s3_region = "garage".into();
+        config.s3_access_key_id = Some(store.key_id);
+        config.s3_secret_access_key = Some(store.secret);
+    }
     configure(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");

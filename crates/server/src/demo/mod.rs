@@ -955,6 +955,7 @@ async fn replay(state: &AppState, room: RoomId, started: haul_domain::Timestamp,
     }
     let playlist = String::from_utf8_lossy(playlist).replace("seg-", &prefix);
     tokio::fs::write(dir.join(format!("{}-replay.m3u8", room.get())), playlist).await?;
+    state.media.keep_replay(&dir, room.get()).await?;
     state.db.go_live(room, started).await?;
     state.db.end_room(room, started.plus_seconds(1800)).await?;
     state.db.set_replay(room).await?;

@@ -107,6 +107,9 @@ pub async fn end_stream(state: &AppState, room: i64) -> AppResult<bool> {
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         match media_server::make_replay(&state.config.hls_dir(), room) {
             Ok(true) => {
+                if let Err(e) = state.media.keep_replay(&state.config.hls_dir(), room).await {
+                    tracing::warn!(error = %e, room, "replay not copied to the object store");
+                }
                 let done = state.db.set_replay(RoomId(room)).await;
                 if done.is_ok() {
                     let _ = state.live.publish(room, Event::Status { status: "ended".into(), replay: true }).await;

@@ -62,6 +62,15 @@ async fn poster_from(path: &std::path::Path) -> Option<Vec<u8>> {
     bytes
 }
 
+/// A poster from a video kept elsewhere: from a copy in the temporary folder.
+async fn poster_from_bytes(bytes: &[u8], ext: &str) -> Option<Vec<u8>> {
+    let path = std::env::temp_dir().join(format!("haul-poster-{}.{ext}", &random_token()[..16]));
+    tokio::fs::write(&path, bytes).await.ok()?;
+    let poster = poster_from(&path).await;
+    let _ = tokio::fs::remove_file(&path).await;
+    poster
+}
+
 /// Validates and stores an upload; shared with the studio page.
 pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<u8>>) -> AppResult<VideoView> {
     let text = |name: &str| fields.get(name).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
@@ -115,7 +124,11 @@ pub async fn publish(state: &AppState, user: &User, fields: HashMap<String, Vec<
     state.media.put(&media_key, bytes).await.map_err(AppError::internal)?;
     let poster = match uploaded_poster {
         Some(p) => Some(p),
-        None => poster_from(&state.media.root().join(&media_key)).await.map(|p| (p, "jpg".to_owned())),
+        None => match state.media.local_file(&media_key) {
+            Some(path) => poster_from(&path).await,
+            None => poster_from_bytes(bytes, ext).await,
+        }
+        .map(|p| (p, "jpg".to_owned())),
     };
     let poster_key = match poster {
         Some((p, ext)) => {

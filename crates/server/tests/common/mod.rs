@@ -27,12 +27,36 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::new()
 }
 
-/// Starts `haul serve` on `port` and waits until it answers.
+/// The object store settings of `scripts/start-garage`, as `haul serve`
+/// reads them, with media under `prefix`; none where no store was started.
+pub fn object_store_env(prefix: &str) -> Vec<(&'static str, String)> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let (Some(endpoint), Some(bucket), Some(id), Some(secret)) = (
+        var("HAUL_TEST_S3_ENDPOINT"),
+        var("HAUL_TEST_S3_BUCKET"),
+        var("HAUL_TEST_S3_ACCESS_KEY_ID"),
+        var("HAUL_TEST_S3_SECRET_ACCESS_KEY"),
+    ) else {
+        return Vec::new();
+    };
+    vec![
+        ("HAUL_MEDIA_URL", format!("s3://{bucket}/{prefix}")),
+        ("HAUL_S3_ENDPOINT", endpoint),
+        ("HAUL_S3_REGION", "garage".into()),
+        ("HAUL_S3_ACCESS_KEY_ID", id),
+        ("HAUL_S3_SECRET_ACCESS_KEY", secret),
+    ]
+}
+
+/// Starts `haul serve` on `port` and waits until it answers. Nodes started
+/// in one folder share their media in the object store, when there is one.
 pub async fn serve(port: u16, dir: &Path, extra: &[&str]) -> (Child, String) {
+    let cluster = dir.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let child = Command::new(env!("CARGO_BIN_EXE_haul"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
         .arg(dir)
         .args(extra)
+        .envs(object_store_env(&cluster))
         .env("RUST_LOG", "warn")
         // These tests are about deals and nodes, not shop approval.
         .env("HAUL_SHOPS_OPEN_BEFORE_REVIEW", "true")

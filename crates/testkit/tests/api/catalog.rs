@@ -157,3 +157,32 @@ async fn images_are_checked_by_their_bytes_and_size() {
     assert_error(upload(&app, &f.merchant.token, f.product_id, big, "big.png").await, StatusCode::PAYLOAD_TOO_LARGE, "file_too_large")
         .await;
 }
+
+/// Media lives where the configuration says: with an object store (as
+/// `scripts/test` runs this suite on PostgreSQL), nothing on the node's
+/// disk, another node with the same store serves the same bytes, a byte
+/// range as players ask for it; without one, in the data folder.
+#[tokio::test]
+async fn media_lives_in_the_configured_store_and_any_node_serves_it() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(100, 1).await;
+    let r = upload(&app, &f.merchant.token, f.product_id, PNG.to_vec(), "a.png").await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let url = r.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_owned();
+    let key = url.trim_start_matches("/media/");
+    let on_disk = app.state.config.media_dir().join(key).exists();
+    let Some(media_url) = app.state.config.media_url.clone() else {
+        assert!(on_disk, "without an object store the picture is in the data folder");
+        return;
+    };
+    assert!(!on_disk, "with an object store nothing is kept on the node's disk");
+    let other = spawn_app_with(|c| c.media_url = Some(media_url)).await;
+    let served = other.get(&url, None).await;
+    assert_eq!((served.status(), served.headers()["content-type"].to_str().unwrap().to_owned()), (StatusCode::OK, "image/png".to_owned()));
+    assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
+    let part = other.request(Method::GET, &url, None).header("range", "bytes=1-3").send().await.unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers()["content-range"], format!("bytes 1-3/{}", PNG.len()).as_str());
+    assert_eq!(part.bytes().await.unwrap().as_ref(), &PNG[1..4]);
+    assert_eq!(other.get("/media/products/none.png", None).await.status(), StatusCode::NOT_FOUND);
+}
