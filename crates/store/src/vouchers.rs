@@ -31,15 +31,21 @@ record! {
 
 impl VoucherOffer {
     pub fn terms(&self) -> VoucherTerms {
-        VoucherTerms {
-            valid_from_ms: self.valid_from,
-            valid_until_ms: self.valid_until,
-            opens_minute: self.opens_minute,
-            closes_minute: self.closes_minute,
-            per_person: self.per_person,
-            refund_unused: self.refund_unused != 0,
-            utc_offset_minutes: self.utc_offset_minutes,
-        }
+        let days = (self.valid_from, self.valid_until);
+        terms(days, (self.opens_minute, self.closes_minute), self.per_person, self.refund_unused, self.utc_offset_minutes)
+    }
+}
+
+/// Terms as their columns hold them (`refund_unused` 0 or 1).
+fn terms(days: (i64, i64), hours: (i64, i64), per_person: i64, refund_unused: i64, utc_offset_minutes: i64) -> VoucherTerms {
+    VoucherTerms {
+        valid_from_ms: days.0,
+        valid_until_ms: days.1,
+        opens_minute: hours.0,
+        closes_minute: hours.1,
+        per_person,
+        refund_unused: refund_unused != 0,
+        utc_offset_minutes,
     }
 }
 
@@ -77,16 +83,9 @@ record! {
 }
 
 impl Voucher {
+    /// The terms it was sold under (it is one voucher: one per person).
     pub fn terms(&self) -> VoucherTerms {
-        VoucherTerms {
-            valid_from_ms: self.valid_from,
-            valid_until_ms: self.valid_until,
-            opens_minute: self.opens_minute,
-            closes_minute: self.closes_minute,
-            per_person: 1,
-            refund_unused: self.refund_unused != 0,
-            utc_offset_minutes: self.utc_offset_minutes,
-        }
+        terms((self.valid_from, self.valid_until), (self.opens_minute, self.closes_minute), 1, self.refund_unused, self.utc_offset_minutes)
     }
 }
 
