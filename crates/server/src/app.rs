@@ -122,6 +122,7 @@ impl AppState {
             feed: crate::feed::FeedEngine::new(
                 config.creator_health_threshold,
                 haul_domain::feed::pools::PoolConfig::parse(&config.feed_pools)?,
+                config.feed_cache_mib.saturating_mul(1 << 20),
             ),
             live,
             payouts: Arc::new(crate::payouts::SandboxPayouts::new(config.sandbox_secret.clone(), &public_url)),

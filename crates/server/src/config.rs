@@ -51,6 +51,9 @@ pub struct Config {
     /// pools, health). A rebuild reads every published video: about 4 s of
     /// one core at 100,000 videos, so not too often.
     pub feed_refresh_seconds: u64,
+    /// The most the feed keeps of its viewers (profiles, seen videos,
+    /// shortlists), in MiB; past it, the least recently read go first.
+    pub feed_cache_mib: usize,
     pub max_video_bytes: usize,
     pub session_days: i64,
     pub max_upload_bytes: usize,
@@ -170,6 +173,7 @@ impl Default for Config {
             creator_health_threshold: 40.0,
             feed_pools: haul_domain::feed::pools::DEFAULT_POOLS.into(),
             feed_refresh_seconds: 60,
+            feed_cache_mib: 256,
             max_video_bytes: 64 * 1024 * 1024,
             session_days: 30,
             max_upload_bytes: 5 * 1024 * 1024,

@@ -41,7 +41,16 @@ pub struct Profile {
 
 const LIKED_KEPT: usize = 50;
 
+/// About what one entry of a hash set or map of ids takes, with the table's slack.
+pub const ID_ENTRY_BYTES: usize = 24;
+
 impl Profile {
+    /// About how many bytes it holds, for a cache's budget.
+    pub fn approx_bytes(&self) -> usize {
+        let entries = self.following.capacity() + self.creators.capacity() + self.categories.capacity() + self.hashtags.capacity();
+        entries * ID_ENTRY_BYTES + self.liked.capacity() * 8
+    }
+
     pub fn record(&mut self, item: &Item, weight: f64, positive: bool) {
         self.weight_total += weight;
         self.tag_total += weight * item.hashtags.len() as f64;

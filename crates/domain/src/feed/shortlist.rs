@@ -75,6 +75,11 @@ impl Shortlist {
         self.ranked.len()
     }
 
+    /// About how many bytes it holds, for a cache's budget.
+    pub fn approx_bytes(&self) -> usize {
+        self.ranked.capacity() * std::mem::size_of::<Pick>()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ranked.is_empty()
     }

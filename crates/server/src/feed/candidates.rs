@@ -40,6 +40,13 @@ pub struct Made {
     dry: bool,
 }
 
+impl Made {
+    /// About how many bytes it holds, for the viewers' cache budget.
+    pub fn approx_bytes(&self) -> usize {
+        self.list.approx_bytes() + self.co.capacity() * haul_domain::feed::rank::ID_ENTRY_BYTES
+    }
+}
+
 /// A page, and where on it the viewer has seen everything (the items from
 /// there on are shown again).
 pub struct Page {

@@ -49,11 +49,11 @@ pub struct Ranked {
 }
 
 impl FeedEngine {
-    pub fn new(health_threshold: f64, pools: PoolConfig) -> FeedEngine {
+    pub fn new(health_threshold: f64, pools: PoolConfig, cache_bytes: usize) -> FeedEngine {
         FeedEngine {
             index: RwLock::new(Index::default()),
             policy: RwLock::new(Policy::default()),
-            viewers: Viewers::default(),
+            viewers: Viewers::new(cache_bytes),
             impressions: Mutex::new(Vec::new()),
             builds: AtomicU64::new(0),
             settings: Settings { priors: Priors::default(), weights: Weights::default(), pools, health_threshold },
