@@ -20,6 +20,10 @@ impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError { code, message: message.into() }
     }
+    /// A refusal that says what its code means.
+    pub fn refused(code: ErrorCode) -> Self {
+        Self::new(code, code.meaning())
+    }
     pub fn unauthenticated() -> Self {
         Self::new(ErrorCode::Unauthenticated, "sign in first")
     }

@@ -21,6 +21,11 @@ impl StoreError {
     pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         StoreError::Conflict { code, message: message.into() }
     }
+
+    /// A conflict that says what its code means.
+    pub fn refused(code: ErrorCode) -> Self {
+        Self::conflict(code, code.meaning())
+    }
 }
 
 /// Whether a database error is a unique-constraint violation, on either backend.

@@ -178,7 +178,7 @@ impl Db {
             .await?
             .ok_or(StoreError::NotFound("voucher"))?;
         if let Err(refusal) = voucher.terms().redeemable(voucher.status, now) {
-            return Err(StoreError::conflict(refusal.code(), refusal.code().meaning()));
+            return Err(StoreError::refused(refusal.code()));
         }
         let taken =
             sqlx::query("UPDATE vouchers SET status = 'redeemed', redeemed_at = $1, redeemed_by = $2 WHERE id = $3 AND status = 'issued'")
@@ -189,7 +189,7 @@ impl Db {
                 .await?
                 .rows_affected();
         if taken == 0 {
-            return Err(StoreError::conflict(ErrorCode::VoucherUsed, ErrorCode::VoucherUsed.meaning()));
+            return Err(StoreError::refused(ErrorCode::VoucherUsed));
         }
         let order = OrderId(voucher.order_id);
         crate::affiliate::commission::accrue_in(&mut tx, order, Some(voucher.order_line_id), &self.affiliate, now).await?;
@@ -242,10 +242,10 @@ impl Db {
             return Err(StoreError::NotFound("voucher"));
         }
         if voucher.refund_unused == 0 {
-            return Err(StoreError::conflict(ErrorCode::VoucherNotRefundable, ErrorCode::VoucherNotRefundable.meaning()));
+            return Err(StoreError::refused(ErrorCode::VoucherNotRefundable));
         }
         if !settle_in(&mut tx, id, Settle::ByBuyer, now).await? {
-            return Err(StoreError::conflict(ErrorCode::VoucherUsed, ErrorCode::VoucherUsed.meaning()));
+            return Err(StoreError::refused(ErrorCode::VoucherUsed));
         }
         let voucher = voucher_in(&mut tx, id).await?;
         tx.commit().await?;

@@ -4,14 +4,13 @@
 
 use crate::AppState;
 use crate::api::{PageOf, PageParams};
-use crate::auth::{ApiUser, require_shop_staff};
+use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::services::catalog::VoucherInput;
 use crate::services::vouchers::{self, NearShop};
 use axum::extract::State;
 use axum::http::StatusCode;
-use haul_domain::catalog::ListingKind;
 use haul_domain::ids::{OrderId, ProductId, ShopId};
 use haul_domain::places::{CITIES, point_or_city};
 use haul_store::vouchers::{Voucher, VoucherFigures, VoucherOffer};
@@ -113,13 +112,7 @@ async fn set_terms(
     Path(id): Path<i64>,
     Json(input): Json<VoucherInput>,
 ) -> AppResult<StatusCode> {
-    let product = state.db.product(ProductId(id)).await?;
-    require_shop_staff(&state, &user, ShopId(product.shop_id)).await?;
-    if product.kind() != ListingKind::Voucher {
-        return Err(AppError::not_found("voucher"));
-    }
-    let (covers, terms) = input.parse(state.clock.now())?;
-    state.db.set_voucher_offer(ProductId(id), &covers, &terms).await?;
+    vouchers::set_terms(&state, &user, ProductId(id), &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

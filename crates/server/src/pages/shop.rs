@@ -280,11 +280,11 @@ pub async fn product(
     let (notes, _) = super::notes::note_tiles(&state, about, 6, None).await?;
     let r = super::reviews::part(&state, user.as_ref(), ProductId(id), ShopId(p.shop.id), &PageRequest::parse(Some(5), None)?).await?;
     let coupons = super::coupons::for_product(&state, &p.shop, id).await?;
-    let (voucher, max_quantity) = match state.db.voucher_offer(ProductId(id)).await? {
-        Some(offer) if p.product.kind() == ListingKind::Voucher => {
-            (voucher_lines(crate::i18n::current(), &offer, &p.shop), offer.per_person)
-        }
-        _ => (Vec::new(), 999),
+    // Only a voucher has terms: other products' pages read nothing more.
+    let offer = if p.product.kind() == ListingKind::Voucher { state.db.voucher_offer(ProductId(id)).await? } else { None };
+    let (voucher, max_quantity) = match offer {
+        Some(offer) => (voucher_lines(crate::i18n::current(), &offer, &p.shop), offer.per_person),
+        None => (Vec::new(), 999),
     };
     let mut response = render(&ProductPage {
         voucher,

@@ -36,8 +36,7 @@ pub async fn open(state: &AppState, user: &User, order: OrderId, parts: Vec<(Str
         return Err(AppError::not_found("order"));
     }
     if detail.order.fulfilment == Fulfilment::Voucher {
-        let refuse = haul_domain::ErrorCode::VoucherRefundsItself;
-        return Err(AppError::new(refuse, refuse.meaning()));
+        return Err(AppError::refused(haul_domain::ErrorCode::VoucherRefundsItself));
     }
     let keys = state.media.put_pictures("aftersales", &parts, "images", aftersales::MAX_PICTURES).await?;
     let new = NewCase { buyer: user.user_id(), order, line, kind, quantity, reason: &reason, image_keys: &keys };

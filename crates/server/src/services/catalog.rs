@@ -164,7 +164,7 @@ pub async fn add_product(state: &AppState, user: &User, input: ProductInput) -> 
 /// Flash deals and team buys sell goods: a voucher sells at its own price.
 pub fn sold_as_goods(product: &Product) -> AppResult<()> {
     if product.kind() == ListingKind::Voucher {
-        return Err(AppError::new(ErrorCode::VoucherNotHere, ErrorCode::VoucherNotHere.meaning()));
+        return Err(AppError::refused(ErrorCode::VoucherNotHere));
     }
     Ok(())
 }

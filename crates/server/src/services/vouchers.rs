@@ -5,10 +5,12 @@
 use crate::AppState;
 use crate::auth::require_shop_staff;
 use crate::error::{AppError, AppResult};
+use crate::services::catalog::VoucherInput;
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
+use haul_domain::catalog::ListingKind;
 use haul_domain::community::GeoPoint;
-use haul_domain::ids::{OrderId, ShopId};
+use haul_domain::ids::{OrderId, ProductId, ShopId};
 use haul_domain::page::{Page, PageRequest};
 use haul_domain::places::nearest_first;
 use haul_domain::vouchers::{VoucherCode, VoucherStatus};
@@ -55,6 +57,17 @@ pub async fn of_order(state: &AppState, user: &User, order: OrderId) -> AppResul
 /// The buyer refunds a voucher not yet used (where its terms refund unused ones).
 pub async fn refund(state: &AppState, buyer: &User, id: i64) -> AppResult<Voucher> {
     Ok(state.db.refund_voucher(id, buyer.user_id(), state.clock.now()).await?)
+}
+
+/// Changes a voucher product's terms for vouchers sold from now on (those
+/// sold keep theirs); shared with the merchant pages.
+pub async fn set_terms(state: &AppState, staff: &User, product: ProductId, input: &VoucherInput) -> AppResult<()> {
+    let p = crate::services::catalog::product_for_staff(state, staff, product).await?;
+    if p.kind() != ListingKind::Voucher {
+        return Err(AppError::not_found("voucher"));
+    }
+    let (covers, terms) = input.parse(state.clock.now())?;
+    Ok(state.db.set_voucher_offer(product, &covers, &terms).await?)
 }
 
 pub async fn mine(state: &AppState, user: &User, page: &PageRequest) -> AppResult<Page<Voucher>> {

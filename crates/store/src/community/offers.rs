@@ -46,7 +46,7 @@ impl Db {
             None => return Err(StoreError::NotFound("sku")),
             // Group purchases are delivered to a pickup point: a voucher is used at its shop.
             Some((_, kind)) if kind == haul_domain::catalog::ListingKind::Voucher.as_str() => {
-                return Err(StoreError::conflict(ErrorCode::VoucherNotHere, ErrorCode::VoucherNotHere.meaning()));
+                return Err(StoreError::refused(ErrorCode::VoucherNotHere));
             }
             Some(_) => {}
         }

@@ -136,7 +136,7 @@ impl Db {
         let delivery = match vouchers {
             0 => planned_delivery(&mut tx, shop, c.receive, subtotal).await?,
             n if n == sold.len() => PlannedDelivery::UseAtShop,
-            _ => return Err(StoreError::conflict(ErrorCode::VoucherMixed, ErrorCode::VoucherMixed.meaning())),
+            _ => return Err(StoreError::refused(ErrorCode::VoucherMixed)),
         };
         let new = NewOrder {
             buyer: c.buyer,

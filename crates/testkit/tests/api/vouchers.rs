@@ -334,6 +334,10 @@ async fn a_merchant_sells_a_voucher_from_the_shop_page_and_changes_its_terms() {
     ];
     let r = app.submit(&browser, &format!("{edit}/voucher"), &wrong).await;
     assert_eq!(r.status(), StatusCode::OK, "the page again, saying what is wrong");
+    // Goods have no voucher terms to change.
+    let goods = format!("/merchant/products/{}/voucher", f.product_id);
+    assert_eq!(app.submit(&browser, &goods, &changed).await.status(), StatusCode::OK, "the page again, saying so");
+    assert_eq!(app.get(&format!("/api/v1/products/{}/voucher", f.product_id), None).await.status(), StatusCode::NOT_FOUND);
     let stranger = app.sign_up("stranger").await;
     let theirs = app.browser(&stranger).await;
     assert_eq!(app.submit(&theirs, &format!("{edit}/voucher"), &changed).await.status(), StatusCode::FORBIDDEN);

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::extract::Path;
 use crate::pages::layout::{CheckedForm, CsrfToken, PageResult, SignedIn, see_other};
-use crate::services::catalog::{VoucherInput, product_for_staff};
+use crate::services::catalog::VoucherInput;
 use axum::Extension;
 use axum::extract::State;
 use haul_domain::ids::ProductId;
@@ -83,14 +83,7 @@ pub(super) async fn set_terms(
     Path(id): Path<i64>,
     CheckedForm(f): CheckedForm<TermsFields>,
 ) -> PageResult {
-    let changed = async {
-        product_for_staff(&state, &user, ProductId(id)).await?;
-        let (covers, terms) = f.input().parse(state.clock.now())?;
-        state.db.set_voucher_offer(ProductId(id), &covers, &terms).await?;
-        Ok::<(), crate::error::AppError>(())
-    }
-    .await;
-    match changed {
+    match crate::services::vouchers::set_terms(&state, &user, ProductId(id), &f.input()).await {
         Ok(()) => Ok(see_other(&format!("/merchant/products/{id}"))),
         Err(e) if e.status().is_client_error() => {
             super::products::product_page(&state, user, &csrf, ProductId(id), Some(e.localized_message())).await
