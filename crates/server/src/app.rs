@@ -32,6 +32,8 @@ pub struct App {
     /// Signs the browser-id cookie; one per installation, in the record.
     pub cookie_key: String,
     pub sessions: crate::auth::SessionCache,
+    /// What shoppers browse, until the next write.
+    pub reads: crate::services::reads::ReadCache,
     pub deals: Arc<crate::deals::DealEngine>,
     pub feed: crate::feed::FeedEngine,
     /// Counts of page opens, cart adds and orders placed, until the analytics worker writes them.
@@ -88,6 +90,7 @@ impl AppState {
         let (redis, bus) = match &config.redis_url {
             Some(url) => {
                 let install = db.install_id(&crate::auth::random_token()[..16]).await?;
+                crate::changes_bus::share(url, &install, db.changes()).await?;
                 (Some(crate::deals::RedisGate::connect(url, &install).await?), Some(crate::live::RedisBus::connect(url, &install).await?))
             }
             None => (None, None),
@@ -116,6 +119,7 @@ impl AppState {
             cookie_key,
             payments: sandbox.clone(),
             sessions: crate::auth::SessionCache::default(),
+            reads: crate::services::reads::ReadCache::new(db.changes().clone()),
             deals: crate::deals::DealEngine::start(db.clone(), redis),
             tally: crate::tally::Tally::default(),
             dashboards: Default::default(),

@@ -6,6 +6,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod bench;
+pub mod changes_bus;
 pub mod clock;
 pub mod config;
 pub mod csv;

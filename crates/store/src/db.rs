@@ -1,11 +1,13 @@
 //! Connecting to either backend with the settings each needs.
 
 use crate::Result;
+use crate::changes::Changes;
 use haul_domain::affiliate::AffiliateTerms;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, AssertSqlSafe, Executor};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 use std::time::Duration;
@@ -30,21 +32,27 @@ pub struct Db {
     backend: Backend,
     /// How orders are credited to creators and commission is held.
     pub(crate) affiliate: AffiliateTerms,
+    pub(crate) changes: Arc<Changes>,
 }
 
 impl Db {
     /// `sqlite://path/to/haul.db` (created if missing) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Db> {
         install_default_drivers();
+        let changes = Arc::new(Changes::default());
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
-            return Ok(Db { read: pool.clone(), write: pool, backend: Backend::Postgres, affiliate: AffiliateTerms::default() });
+            // Separate pools as on SQLite, so that returning a write
+            // connection counts a write (see `changes`).
+            let read = AnyPoolOptions::new().max_connections(12).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            let write = counting_writes(AnyPoolOptions::new().max_connections(12).acquire_timeout(Duration::from_secs(10)), &changes)
+                .connect(url)
+                .await?;
+            return Ok(Db { read, write, backend: Backend::Postgres, affiliate: AffiliateTerms::default(), changes });
         }
         let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
         // The writer commits with synchronous=FULL: an acknowledged order has
         // reached the disk, not only the OS cache.
-        let write = AnyPoolOptions::new()
-            .max_connections(1)
+        let write = counting_writes(AnyPoolOptions::new().max_connections(1), &changes)
             .after_connect(|c, _| sqlite_pragmas(c, "FULL", WRITER_CACHE_KIB))
             .connect(&url)
             .await?;
@@ -53,7 +61,17 @@ impl Db {
             .after_connect(|c, _| sqlite_pragmas(c, "NORMAL", READER_CACHE_KIB))
             .connect(&url)
             .await?;
-        Ok(Db { read, write, backend: Backend::Sqlite, affiliate: AffiliateTerms::default() })
+        Ok(Db { read, write, backend: Backend::Sqlite, affiliate: AffiliateTerms::default(), changes })
+    }
+
+    /// The count of writes that caches of the record check.
+    pub fn changes(&self) -> &Arc<Changes> {
+        &self.changes
+    }
+
+    /// Counts a write at once, for an edit its author reads back next.
+    pub(crate) fn wrote(&self) {
+        self.changes.wrote();
     }
 
     pub fn backend(&self) -> Backend {
@@ -97,6 +115,17 @@ impl Db {
         self.write.close().await;
         self.read.close().await;
     }
+}
+
+/// A write pool whose connections count a write each time they come back.
+/// They live as long as they work: a connection closed for its age would
+/// skip the count.
+fn counting_writes(options: AnyPoolOptions, changes: &Arc<Changes>) -> AnyPoolOptions {
+    let changes = changes.clone();
+    options.max_lifetime(None).after_release(move |_, _| {
+        changes.wrote();
+        Box::pin(async { Ok(true) })
+    })
 }
 
 /// Page caches: the one writer keeps the indexes it updates in memory (the

@@ -208,6 +208,7 @@ impl Db {
                 .await?;
         }
         tx.commit().await?;
+        self.wrote();
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! the SQL both understand (`$1` placeholders, `RETURNING`, integers for ids,
 //! times and money), and each domain adds an `impl Db` block in its module.
 
+mod changes;
 mod db;
 mod error;
 mod holds;
@@ -33,6 +34,7 @@ pub mod teams;
 pub mod vouchers;
 pub mod webhooks;
 
+pub use changes::Changes;
 pub use db::{Backend, Db};
 pub use error::StoreError;
 

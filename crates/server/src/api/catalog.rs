@@ -16,6 +16,7 @@ use haul_domain::ErrorCode;
 use haul_domain::accounts::{optional_text, search_terms, text};
 use haul_domain::catalog::ProductStatus;
 use haul_domain::ids::{CategoryId, ProductId, ShopId, SkuId};
+use haul_domain::page::Page;
 use haul_store::catalog::{Product, ProductFilter, ProductSummary, Sku};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -55,7 +56,7 @@ async fn list_products(State(state): State<AppState>, Query(q): Query<ProductQue
         search: q.q.map(|s| search_terms(&s, 100)).filter(|s| !s.is_empty()),
         include_drafts: false,
     };
-    Ok(axum::Json(state.db.products(&filter, &page).await?.into()))
+    Ok(axum::Json(Page::clone(&*crate::services::reads::products(&state, &filter, &page).await?).into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/products", tag = "catalog", security(("bearer" = [])), request_body = ProductInput,

@@ -71,7 +71,7 @@ async fn add_member(
 
 #[utoipa::path(get, path = "/api/v1/categories", tag = "catalog", responses((status = 200, body = Vec<Category>)))]
 async fn list_categories(State(state): State<AppState>) -> AppResult<axum::Json<Vec<Category>>> {
-    Ok(axum::Json(state.db.categories().await?))
+    Ok(axum::Json(crate::services::reads::categories(&state).await?.to_vec()))
 }
 
 #[derive(Deserialize, ToSchema)]

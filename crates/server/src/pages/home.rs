@@ -7,6 +7,7 @@ use super::notes::{NoteTile, note_tiles};
 use super::shop::Card;
 use crate::AppState;
 use crate::auth::WebUser;
+use crate::services::reads;
 use crate::extract::Query;
 use askama::Template;
 use axum::Extension;
@@ -93,15 +94,15 @@ pub async fn home(
         .collect();
     let rooms = rooms(&state).await?;
     let (notes, _) = note_tiles(&state, NoteFilter::default(), NOTES, None).await?;
-    let categories = state.db.categories().await?.into_iter().map(|c| (c.id, c.name)).collect();
-    let products = state.db.products(&ProductFilter::default(), &PageRequest::parse(Some(PRODUCTS), None)?).await?;
+    let categories = reads::categories(&state).await?.iter().map(|c| (c.id, c.name.clone())).collect();
+    let products = reads::products(&state, &ProductFilter::default(), &PageRequest::parse(Some(PRODUCTS), None)?).await?;
     Ok(render(&HomePage {
         layout: Layout::new(user, &csrf),
         videos,
         rooms,
         notes,
         categories,
-        cards: super::shop::cards(&state, products.items).await?,
+        cards: super::shop::cards(&state, products.items.clone()).await?,
     }))
 }
 

@@ -78,8 +78,8 @@ pub struct Browse {
 
 async fn listing(state: &AppState, filter: ProductFilter, cursor: Option<&str>) -> Result<(Vec<Card>, Option<String>), AppError> {
     let page = PageRequest::parse(Some(24), cursor)?;
-    let found = state.db.products(&filter, &page).await?;
-    Ok((cards(state, found.items).await?, found.next_cursor))
+    let found = crate::services::reads::products(state, &filter, &page).await?;
+    Ok((cards(state, found.items.clone()).await?, found.next_cursor.clone()))
 }
 
 /// Every product, searched or by category: the catalog behind the content.
@@ -90,7 +90,8 @@ pub async fn catalog(
     Query(b): Query<Browse>,
 ) -> PageResult {
     let q = search_terms(&b.q.unwrap_or_default(), 100);
-    let categories: Vec<(i64, String)> = state.db.categories().await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let categories: Vec<(i64, String)> =
+        crate::services::reads::categories(&state).await?.iter().map(|c| (c.id, c.name.clone())).collect();
     let category = b.category.filter(|c| categories.iter().any(|(id, _)| id == c));
     let filter = ProductFilter {
         search: Some(q.clone()).filter(|s| !s.is_empty()),

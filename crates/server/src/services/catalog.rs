@@ -171,7 +171,7 @@ pub fn sold_as_goods(product: &Product) -> AppResult<()> {
 
 /// A product as a shopper may see it: drafts only for the shop's staff.
 pub async fn visible_product(state: &AppState, id: ProductId, viewer: Option<&User>) -> AppResult<ProductDetail> {
-    let product = state.db.product(id).await?;
+    let product = Product::clone(&*super::reads::product(state, id).await?);
     if product.status != ProductStatus::Active {
         let staff = match viewer {
             Some(u) => crate::auth::can_manage_shop(state, u, ShopId(product.shop_id)).await?,
@@ -181,8 +181,8 @@ pub async fn visible_product(state: &AppState, id: ProductId, viewer: Option<&Us
             return Err(AppError::not_found("product"));
         }
     }
-    let skus = state.db.skus(id).await?;
-    let shop = state.db.shop(ShopId(product.shop_id)).await?;
+    let skus = super::reads::skus(state, id).await?.to_vec();
+    let shop = Shop::clone(&*super::reads::shop(state, ShopId(product.shop_id)).await?);
     Ok(ProductDetail { product, skus, shop })
 }
 
@@ -251,7 +251,7 @@ pub async fn read_file_field(form: Multipart, max: usize) -> AppResult<Vec<u8>> 
 /// A category a product may be filed under: none, or one that exists.
 pub async fn known_category(state: &AppState, category: Option<i64>) -> AppResult<()> {
     match category {
-        Some(c) if !state.db.categories().await?.iter().any(|cat| cat.id == c) => Err(AppError::not_found("category")),
+        Some(c) if !super::reads::categories(state).await?.iter().any(|cat| cat.id == c) => Err(AppError::not_found("category")),
         _ => Ok(()),
     }
 }
@@ -266,14 +266,15 @@ pub async fn prices_now(
     products: &[(i64, Option<i64>, i64)],
 ) -> AppResult<std::collections::HashMap<i64, haul_domain::catalog::PriceNow>> {
     let ids: Vec<i64> = products.iter().map(|(p, _, _)| *p).collect();
-    let running = state.db.running_deals(&ids, state.clock.now()).await?;
+    let now = state.clock.now().millis();
+    let running = super::reads::deals_not_ended(state, &ids).await?;
     let mut deals: Vec<(i64, i64, i64, i64)> = Vec::with_capacity(running.len());
-    for d in running {
-        if state.deals.remaining(&d).await? > 0 {
+    for d in running.iter().filter(|d| d.starts_at <= now && now < d.ends_at) {
+        if state.deals.remaining(d).await? > 0 {
             deals.push((d.product_id, d.sku_id, d.price_minor, d.ends_at));
         }
     }
-    let teams: std::collections::HashMap<i64, i64> = state.db.team_prices(&ids).await?.into_iter().collect();
+    let teams: std::collections::HashMap<i64, i64> = super::reads::team_prices(state, &ids).await?.iter().copied().collect();
     Ok(products
         .iter()
         .map(|(p, sku, list)| {

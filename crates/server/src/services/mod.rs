@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod platform;
+pub mod reads;
 pub mod reviews;
 pub mod shops;
 pub mod teams;

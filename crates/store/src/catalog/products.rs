@@ -35,6 +35,7 @@ impl Db {
             crate::vouchers::set_offer_in(&mut tx, ProductId(product.id), covers, terms).await?;
         }
         tx.commit().await?;
+        self.wrote();
         Ok(product)
     }
 
@@ -57,6 +58,7 @@ impl Db {
                 .bind(id.get())
                 .execute(&self.write)
                 .await?;
+        self.wrote();
         if r.rows_affected() == 0 {
             self.product(id).await?;
             return Err(StoreError::conflict(ErrorCode::TakenDown, "the platform took this product down"));
@@ -90,6 +92,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.wrote();
         Ok(())
     }
 
@@ -159,19 +162,22 @@ impl Db {
         let mut tx = self.write.begin().await?;
         let created = insert_sku(&mut tx, product, sku, currency).await?;
         tx.commit().await?;
+        self.wrote();
         Ok(created)
     }
 
     pub async fn update_sku(&self, id: SkuId, options: &str, price_minor: i64, stock: i64) -> Result<Sku> {
         let sql = format!("UPDATE skus SET options = $1, price_minor = $2, stock = $3 WHERE id = $4 RETURNING {SKU_COLUMNS}");
-        sqlx::query_as(AssertSqlSafe(sql))
+        let sku = sqlx::query_as(AssertSqlSafe(sql))
             .bind(options)
             .bind(price_minor)
             .bind(stock)
             .bind(id.get())
             .fetch_optional(&self.write)
             .await?
-            .ok_or(StoreError::NotFound("sku"))
+            .ok_or(StoreError::NotFound("sku"))?;
+        self.wrote();
+        Ok(sku)
     }
 
     /// The naive way to sell one unit: a transaction per request that

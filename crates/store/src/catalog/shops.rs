@@ -102,12 +102,14 @@ impl Db {
     }
 
     pub async fn create_category(&self, slug: &str, name: &str) -> Result<Category> {
-        sqlx::query_as("INSERT INTO categories (slug, name) VALUES ($1, $2) RETURNING id, slug, name")
+        let category = sqlx::query_as("INSERT INTO categories (slug, name) VALUES ($1, $2) RETURNING id, slug, name")
             .bind(slug)
             .bind(name)
             .fetch_one(&self.write)
             .await
-            .map_err(|e| unique_or(e, ErrorCode::SlugTaken, "a category with this slug already exists"))
+            .map_err(|e| unique_or(e, ErrorCode::SlugTaken, "a category with this slug already exists"))?;
+        self.wrote();
+        Ok(category)
     }
 
     pub async fn categories(&self) -> Result<Vec<Category>> {

@@ -185,6 +185,7 @@ impl Db {
             .bind(shop.get())
             .execute(&self.write)
             .await?;
+        self.wrote();
         Ok(())
     }
 

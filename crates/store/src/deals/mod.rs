@@ -95,6 +95,7 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.wrote();
         self.deal(DealId(id)).await
     }
 
@@ -117,13 +118,14 @@ impl Db {
     }
 
     /// Deals running now on any of `products`.
-    pub async fn running_deals(&self, products: &[i64], now: Timestamp) -> Result<Vec<Deal>> {
+    /// Active deals on `products` that have not ended at `now` (started or not).
+    pub async fn deals_not_ended(&self, products: &[i64], now: Timestamp) -> Result<Vec<Deal>> {
         if products.is_empty() {
             return Ok(Vec::new());
         }
         let list = products.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let sql = format!(
-            "{DEAL_SELECT} WHERE d.product_id IN ({list}) AND d.status = 'active' AND d.starts_at <= $1 AND d.ends_at > $1 ORDER BY d.id"
+            "{DEAL_SELECT} WHERE d.product_id IN ({list}) AND d.status = 'active' AND d.ends_at > $1 ORDER BY d.id"
         );
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).fetch_all(&self.read).await?)
     }
@@ -162,6 +164,7 @@ impl Db {
         sqlx::query("UPDATE flash_deals SET status = $1 WHERE id = $2").bind(status.as_str()).bind(deal.get()).execute(&mut *tx).await?;
         sqlx::query("UPDATE skus SET stock = stock + $1 WHERE id = $2").bind(unsold.max(0)).bind(sku).execute(&mut *tx).await?;
         tx.commit().await?;
+        self.wrote();
         Ok(true)
     }
 

@@ -196,6 +196,7 @@ impl Db {
         let mut outcome = Outcome { reports_closed, effects, audit_id: 0 };
         outcome.audit_id = audit_in(&mut tx, &d, &serde_json::to_string(&outcome).unwrap_or_default()).await?;
         tx.commit().await?;
+        self.wrote();
         Ok(outcome)
     }
 

@@ -156,6 +156,7 @@ impl Db {
             link_key(&mut tx, c.buyer, key, detail.order.id).await?;
         }
         tx.commit().await?;
+        self.wrote();
         Ok(Placed::New(Box::new(detail)))
     }
 

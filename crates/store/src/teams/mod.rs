@@ -118,6 +118,7 @@ impl Db {
         .bind(now.millis())
         .fetch_one(&self.write)
         .await?;
+        self.wrote();
         self.team_offer(TeamOfferId(id)).await
     }
 
@@ -154,6 +155,7 @@ impl Db {
     /// No new teams; teams already running finish as promised.
     pub async fn withdraw_team_offer(&self, id: TeamOfferId) -> Result<TeamOffer> {
         sqlx::query("UPDATE team_offers SET status = 'withdrawn' WHERE id = $1").bind(id.get()).execute(&self.write).await?;
+        self.wrote();
         self.team_offer(id).await
     }
 

@@ -186,3 +186,51 @@ async fn media_lives_in_the_configured_store_and_any_node_serves_it() {
     assert_eq!(part.bytes().await.unwrap().as_ref(), &PNG[1..4]);
     assert_eq!(other.get("/media/products/none.png", None).await.status(), StatusCode::NOT_FOUND);
 }
+
+/// Lists, products and prices are served from a cache; every write shows
+/// on the very next read: a buyer's order and its cancellation (stock), a
+/// merchant's price, a deal's start and end on the clock.
+#[tokio::test]
+async fn what_shoppers_browse_shows_every_write_at_once() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(1990, 10).await;
+    let listed = |v: Value| (v["items"][0]["stock"].as_i64().unwrap(), v["items"][0]["min_price_minor"].as_i64().unwrap());
+    let list = || async { app.get("/api/v1/products?limit=20", None).await.json::<Value>().await.unwrap() };
+    let price = || async {
+        let v: Value = app.get(&format!("/api/v1/prices?product_ids={}", f.product_id), None).await.json().await.unwrap();
+        v[0]["price_minor"].as_i64().unwrap()
+    };
+    assert_eq!(listed(list().await), (10, 1990));
+    assert_eq!(app.stock(f.product_id).await, 10);
+    assert_eq!(price().await, 1990);
+
+    let buyer = app.sign_up("reader").await;
+    let order = app.order_ok(&buyer, f.sku_id, 3).await;
+    assert_eq!(listed(list().await), (7, 1990));
+    assert_eq!(app.stock(f.product_id).await, 7);
+    let r = app.post(&format!("/api/v1/orders/{order}/cancel"), Some(&buyer.token), &json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(listed(list().await), (10, 1990));
+    assert_eq!(app.stock(f.product_id).await, 10);
+
+    let r = app.send_json(Method::PATCH, &format!("/api/v1/skus/{}", f.sku_id), Some(&f.merchant.token), &json!({"price_minor": 1790})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(listed(list().await), (10, 1790));
+    assert_eq!(price().await, 1790);
+
+    let now = app.clock_now_seconds() * 1000;
+    let r = app
+        .post(
+            "/api/v1/deals",
+            Some(&f.merchant.token),
+            &json!({"sku_id": f.sku_id, "price_minor": 990, "quantity": 4, "starts_at": now + 60_000, "ends_at": now + 120_000}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(price().await, 1790, "not started");
+    assert_eq!(app.stock(f.product_id).await, 6, "the deal's units are set aside");
+    app.clock.advance_seconds(60);
+    assert_eq!(price().await, 990, "started on the clock, no write in between");
+    app.clock.advance_seconds(60);
+    assert_eq!(price().await, 1790, "ended");
+}

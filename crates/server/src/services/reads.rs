@@ -1,0 +1,123 @@
+//! What shoppers browse (product lists, products with their SKUs and shop,
+//! categories, deals and team prices), read through a cache that any write
+//! to the record makes stale (`haul_store::Changes`; other nodes' writes
+//! arrive through Redis, see `crate::changes_bus`). A page of products then
+//! costs a lookup instead of round trips to the database. What moves with
+//! the clock (whether a deal has started or ended, the units it has left)
+//! is decided when the page is drawn, never cached.
+
+use crate::AppState;
+use crate::error::AppResult;
+use haul_domain::ids::{ProductId, ShopId};
+use haul_domain::page::{Page, PageRequest};
+use haul_store::Changes;
+use haul_store::catalog::{Category, Product, ProductFilter, ProductSummary, Shop, Sku};
+use haul_store::deals::Deal;
+use lru::LruCache;
+use std::any::Any;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Entries kept: a list of a hundred cards is about 30 KiB, so at most
+/// about 30 MiB whatever the mix of lists and searches.
+const ENTRIES: NonZeroUsize = NonZeroUsize::new(1024).unwrap();
+
+/// The longest an entry serves, should a write's count never arrive (a
+/// message between nodes lost while Redis restarted).
+const MAX_AGE: Duration = Duration::from_secs(5);
+
+#[derive(Hash, PartialEq, Eq)]
+enum Key {
+    Products { shop: Option<i64>, category: Option<i64>, search: Option<String>, before: i64, fetch: i64 },
+    Product(i64),
+    Skus(i64),
+    Shop(i64),
+    Categories,
+    Deals(Vec<i64>),
+    TeamPrices(Vec<i64>),
+}
+
+struct Entry {
+    seen: u64,
+    at: Instant,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+pub struct ReadCache {
+    changes: Arc<Changes>,
+    entries: Mutex<LruCache<Key, Entry>>,
+}
+
+impl ReadCache {
+    pub fn new(changes: Arc<Changes>) -> ReadCache {
+        ReadCache { changes, entries: Mutex::new(LruCache::new(ENTRIES)) }
+    }
+
+    /// The value under `key` if no write came after it was read, else what
+    /// `load` reads now. The count is taken before the read, so a write
+    /// that lands during it leaves the entry already stale.
+    async fn read<T: Send + Sync + 'static>(&self, key: Key, load: impl Future<Output = AppResult<T>>) -> AppResult<Arc<T>> {
+        let seen = self.changes.seen();
+        if let Some(hit) = self.hit(&key, seen) {
+            return Ok(hit);
+        }
+        let value = Arc::new(load.await?);
+        self.lock().put(key, Entry { seen, at: Instant::now(), value: value.clone() });
+        Ok(value)
+    }
+
+    fn hit<T: Send + Sync + 'static>(&self, key: &Key, seen: u64) -> Option<Arc<T>> {
+        let mut entries = self.lock();
+        let entry = entries.get(key).filter(|e| e.seen == seen && e.at.elapsed() < MAX_AGE)?;
+        entry.value.clone().downcast::<T>().ok()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<Key, Entry>> {
+        // An entry is whole or absent, so a panic elsewhere leaves it usable.
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A page of products as shoppers see them (drafts are never cached).
+pub async fn products(state: &AppState, filter: &ProductFilter, page: &PageRequest) -> AppResult<Arc<Page<ProductSummary>>> {
+    if filter.include_drafts {
+        return Ok(Arc::new(state.db.products(filter, page).await?));
+    }
+    let key = Key::Products {
+        shop: filter.shop.map(|s| s.get()),
+        category: filter.category.map(|c| c.get()),
+        search: filter.search.clone(),
+        before: page.before_id(),
+        fetch: page.fetch(),
+    };
+    state.reads.read(key, async { Ok(state.db.products(filter, page).await?) }).await
+}
+
+pub async fn product(state: &AppState, id: ProductId) -> AppResult<Arc<Product>> {
+    state.reads.read(Key::Product(id.get()), async { Ok(state.db.product(id).await?) }).await
+}
+
+pub async fn skus(state: &AppState, id: ProductId) -> AppResult<Arc<Vec<Sku>>> {
+    state.reads.read(Key::Skus(id.get()), async { Ok(state.db.skus(id).await?) }).await
+}
+
+pub async fn shop(state: &AppState, id: ShopId) -> AppResult<Arc<Shop>> {
+    state.reads.read(Key::Shop(id.get()), async { Ok(state.db.shop(id).await?) }).await
+}
+
+pub async fn categories(state: &AppState) -> AppResult<Arc<Vec<Category>>> {
+    state.reads.read(Key::Categories, async { Ok(state.db.categories().await?) }).await
+}
+
+/// The active deals on `products` that have not ended: whether each has
+/// started is for the caller to decide at its moment.
+pub async fn deals_not_ended(state: &AppState, products: &[i64]) -> AppResult<Arc<Vec<Deal>>> {
+    let now = state.clock.now();
+    state.reads.read(Key::Deals(products.to_vec()), async { Ok(state.db.deals_not_ended(products, now).await?) }).await
+}
+
+/// The lowest starting price of each of `products`' active team offers.
+pub async fn team_prices(state: &AppState, products: &[i64]) -> AppResult<Arc<Vec<(i64, i64)>>> {
+    state.reads.read(Key::TeamPrices(products.to_vec()), async { Ok(state.db.team_prices(products).await?) }).await
+}
