@@ -52,11 +52,12 @@ impl CouponCard {
 pub async fn for_product(state: &AppState, shop: &haul_store::catalog::Shop, product: i64) -> crate::error::AppResult<Vec<CouponCard>> {
     let now = state.clock.now();
     let lang = crate::i18n::current();
-    let mut running = state.db.running_coupons(Some(haul_domain::ids::ShopId(shop.id)), now).await?;
-    running.extend(state.db.running_coupons(None, now).await?.into_iter().filter(|c| c.currency == shop.currency));
-    Ok(running
+    let own = crate::services::reads::coupons_not_ended(state, Some(haul_domain::ids::ShopId(shop.id))).await?;
+    let platform = crate::services::reads::coupons_not_ended(state, None).await?;
+    Ok(own
         .iter()
-        .filter(|c| c.kind != haul_domain::coupons::CouponKind::Live && c.starts_at <= now.millis())
+        .chain(platform.iter().filter(|c| c.currency == shop.currency))
+        .filter(|c| c.kind != haul_domain::coupons::CouponKind::Live && c.starts_at <= now.millis() && now.millis() < c.ends_at)
         .filter(|c| c.product_id.is_none_or(|p| p == product))
         .map(|c| CouponCard::of(lang, c))
         .collect())

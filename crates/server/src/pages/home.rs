@@ -7,8 +7,8 @@ use super::notes::{NoteTile, note_tiles};
 use super::shop::Card;
 use crate::AppState;
 use crate::auth::WebUser;
-use crate::services::reads;
 use crate::extract::Query;
+use crate::services::reads;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -118,9 +118,10 @@ async fn rooms(state: &AppState) -> Result<Vec<RoomTile>, crate::error::AppError
         live,
         starts_at: r.starts_at,
     };
-    let mut rooms: Vec<RoomTile> = state.db.rooms(RoomStatus::Live, &page).await?.items.into_iter().map(|r| tile(r, true)).collect();
+    let mut rooms: Vec<RoomTile> =
+        reads::rooms(state, RoomStatus::Live, &page).await?.items.iter().cloned().map(|r| tile(r, true)).collect();
     rooms.sort_by_key(|r| std::cmp::Reverse(r.viewers));
-    let upcoming = state.db.rooms(RoomStatus::Scheduled, &page).await?.items;
-    rooms.extend(upcoming.into_iter().take(ROOMS as usize - rooms.len().min(ROOMS as usize)).map(|r| tile(r, false)));
+    let upcoming = reads::rooms(state, RoomStatus::Scheduled, &page).await?;
+    rooms.extend(upcoming.items.iter().take(ROOMS as usize - rooms.len().min(ROOMS as usize)).cloned().map(|r| tile(r, false)));
     Ok(rooms)
 }

@@ -53,8 +53,8 @@ pub async fn note_tiles(
     limit: i64,
     cursor: Option<&str>,
 ) -> Result<(Vec<NoteTile>, Option<String>), crate::error::AppError> {
-    let page = state.db.note_cards(filter, &PageRequest::parse(Some(limit), cursor)?).await?;
-    Ok((tiles(page.items, filter.product), page.next_cursor))
+    let page = crate::services::reads::note_cards(state, filter, &PageRequest::parse(Some(limit), cursor)?).await?;
+    Ok((tiles(page.items.clone(), filter.product), page.next_cursor.clone()))
 }
 
 #[derive(Template)]

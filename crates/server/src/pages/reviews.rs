@@ -80,7 +80,8 @@ pub async fn part(
     shop: ShopId,
     page: &PageRequest,
 ) -> crate::error::AppResult<ReviewsPart> {
-    let ProductReviews { average, total, counts, items, next_cursor, notes } = reviews::of_product(state, product, page).await?;
+    let ProductReviews { average, total, counts, items, next_cursor, notes } =
+        ProductReviews::clone(&*crate::services::reads::reviews(state, product, page).await?);
     let staff = match user {
         Some(u) => can_manage_shop(state, u, shop).await?,
         None => false,

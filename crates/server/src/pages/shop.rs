@@ -90,8 +90,7 @@ pub async fn catalog(
     Query(b): Query<Browse>,
 ) -> PageResult {
     let q = search_terms(&b.q.unwrap_or_default(), 100);
-    let categories: Vec<(i64, String)> =
-        crate::services::reads::categories(&state).await?.iter().map(|c| (c.id, c.name.clone())).collect();
+    let categories: Vec<(i64, String)> = crate::services::reads::categories(&state).await?.iter().map(|c| (c.id, c.name.clone())).collect();
     let category = b.category.filter(|c| categories.iter().any(|(id, _)| id == c));
     let filter = ProductFilter {
         search: Some(q.clone()).filter(|s| !s.is_empty()),
@@ -258,7 +257,11 @@ pub async fn product(
     let image = p.product.image_key.as_deref().map(crate::media::MediaStore::url);
     let initial = p.product.title.chars().next().map(String::from).unwrap_or_default();
     let mut deals = Vec::new();
-    for d in state.db.current_deals(ProductId(id), state.clock.now()).await? {
+    let now = state.clock.now().millis();
+    let mut current: Vec<_> =
+        crate::services::reads::deals_not_ended(&state, &[id]).await?.iter().filter(|d| now < d.ends_at).cloned().collect();
+    current.sort_by_key(|d| d.starts_at);
+    for d in current {
         let was = p.skus.iter().find(|s| s.id == d.sku_id).map(|s| money(s.price_minor, &s.currency)).unwrap_or_default();
         let v = crate::services::deals::view(&state, d).await?;
         let live = v.state == "live";

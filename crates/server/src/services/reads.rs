@@ -1,5 +1,6 @@
 //! What shoppers browse (product lists, products with their SKUs and shop,
-//! categories, deals and team prices), read through a cache that any write
+//! categories, deals, coupons and team prices, reviews, notes and rooms),
+//! the same for every viewer, read through a cache that any write
 //! to the record makes stale (`haul_store::Changes`; other nodes' writes
 //! arrive through Redis, see `crate::changes_bus`). A page of products then
 //! costs a lookup instead of round trips to the database. What moves with
@@ -9,10 +10,14 @@
 use crate::AppState;
 use crate::error::AppResult;
 use haul_domain::ids::{ProductId, ShopId};
+use haul_domain::live::RoomStatus;
 use haul_domain::page::{Page, PageRequest};
 use haul_store::Changes;
 use haul_store::catalog::{Category, Product, ProductFilter, ProductSummary, Shop, Sku};
+use haul_store::content::{NoteCard, NoteFilter};
+use haul_store::coupons::Coupon;
 use haul_store::deals::Deal;
+use haul_store::live::Room;
 use lru::LruCache;
 use std::any::Any;
 use std::num::NonZeroUsize;
@@ -36,6 +41,10 @@ enum Key {
     Categories,
     Deals(Vec<i64>),
     TeamPrices(Vec<i64>),
+    Coupons(Option<i64>),
+    Reviews { product: i64, before: i64, fetch: i64 },
+    Notes { author: Option<i64>, product: Option<i64>, before: i64, fetch: i64 },
+    Rooms { status: RoomStatus, before: i64, fetch: i64 },
 }
 
 struct Entry {
@@ -120,4 +129,27 @@ pub async fn deals_not_ended(state: &AppState, products: &[i64]) -> AppResult<Ar
 /// The lowest starting price of each of `products`' active team offers.
 pub async fn team_prices(state: &AppState, products: &[i64]) -> AppResult<Arc<Vec<(i64, i64)>>> {
     state.reads.read(Key::TeamPrices(products.to_vec()), async { Ok(state.db.team_prices(products).await?) }).await
+}
+
+/// A shop's coupons (or the platform's, for `None`) that have not ended:
+/// whether each has started, or ended since, is for the caller to decide.
+pub async fn coupons_not_ended(state: &AppState, shop: Option<ShopId>) -> AppResult<Arc<Vec<Coupon>>> {
+    let now = state.clock.now();
+    state.reads.read(Key::Coupons(shop.map(|s| s.get())), async { Ok(state.db.running_coupons(shop, now).await?) }).await
+}
+
+pub async fn reviews(state: &AppState, product: ProductId, page: &PageRequest) -> AppResult<Arc<super::reviews::ProductReviews>> {
+    let key = Key::Reviews { product: product.get(), before: page.before_id(), fetch: page.fetch() };
+    state.reads.read(key, super::reviews::of_product(state, product, page)).await
+}
+
+pub async fn note_cards(state: &AppState, filter: NoteFilter, page: &PageRequest) -> AppResult<Arc<Page<NoteCard>>> {
+    let key = Key::Notes { author: filter.author.map(|a| a.get()), product: filter.product, before: page.before_id(), fetch: page.fetch() };
+    state.reads.read(key, async { Ok(state.db.note_cards(filter, page).await?) }).await
+}
+
+/// Rooms by status; how many watch is the live hub's to say.
+pub async fn rooms(state: &AppState, status: RoomStatus, page: &PageRequest) -> AppResult<Arc<Page<Room>>> {
+    let key = Key::Rooms { status, before: page.before_id(), fetch: page.fetch() };
+    state.reads.read(key, async { Ok(state.db.rooms(status, page).await?) }).await
 }

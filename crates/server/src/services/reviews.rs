@@ -16,7 +16,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// A review as pages and the API show it.
-#[derive(Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct ReviewView {
     #[serde(flatten)]
     pub review: Review,
@@ -62,7 +62,7 @@ pub async fn reply(state: &AppState, user: &User, id: i64, text: &str) -> AppRes
 }
 
 /// What a product page shows of its reviews.
-#[derive(Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct ProductReviews {
     /// The mean of the counted ratings, to one decimal; absent without any.
     pub average: Option<f64>,

@@ -6,7 +6,7 @@
 use crate::{Db, Result, StoreError};
 use haul_domain::Timestamp;
 use haul_domain::deals::DealStatus;
-use haul_domain::ids::{DealId, OrderId, ProductId, RoomId, ShopId, SkuId};
+use haul_domain::ids::{DealId, OrderId, RoomId, ShopId, SkuId};
 use haul_domain::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
 
@@ -117,23 +117,14 @@ impl Db {
         Ok(Page::from_batch(rows, page, |d: &Deal| d.id))
     }
 
-    /// Deals running now on any of `products`.
     /// Active deals on `products` that have not ended at `now` (started or not).
     pub async fn deals_not_ended(&self, products: &[i64], now: Timestamp) -> Result<Vec<Deal>> {
         if products.is_empty() {
             return Ok(Vec::new());
         }
         let list = products.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let sql = format!(
-            "{DEAL_SELECT} WHERE d.product_id IN ({list}) AND d.status = 'active' AND d.ends_at > $1 ORDER BY d.id"
-        );
+        let sql = format!("{DEAL_SELECT} WHERE d.product_id IN ({list}) AND d.status = 'active' AND d.ends_at > $1 ORDER BY d.id");
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(now.millis()).fetch_all(&self.read).await?)
-    }
-
-    /// Deals of a product that have not ended, soonest first.
-    pub async fn current_deals(&self, product: ProductId, now: Timestamp) -> Result<Vec<Deal>> {
-        let sql = format!("{DEAL_SELECT} WHERE d.product_id = $1 AND d.status = 'active' AND d.ends_at > $2 ORDER BY d.starts_at");
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(product.get()).bind(now.millis()).fetch_all(&self.read).await?)
     }
 
     /// `(buyer, units)` for every buyer holding units of the deal.

@@ -213,7 +213,8 @@ async fn what_shoppers_browse_shows_every_write_at_once() {
     assert_eq!(listed(list().await), (10, 1990));
     assert_eq!(app.stock(f.product_id).await, 10);
 
-    let r = app.send_json(Method::PATCH, &format!("/api/v1/skus/{}", f.sku_id), Some(&f.merchant.token), &json!({"price_minor": 1790})).await;
+    let r =
+        app.send_json(Method::PATCH, &format!("/api/v1/skus/{}", f.sku_id), Some(&f.merchant.token), &json!({"price_minor": 1790})).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(listed(list().await), (10, 1790));
     assert_eq!(price().await, 1790);
