@@ -1,7 +1,8 @@
 //! Two Haul nodes, one PostgreSQL, one Redis, one object store: both sell
 //! the same flash deal at once (no unit is sold twice and no acknowledged
 //! order is lost), a live room's chat sent on one node reaches viewers on
-//! the other, and a picture uploaded to one is served by the other.
+//! the other, a picture uploaded to one is served by the other, and a price
+//! changed on one shows on the other although both cache what they read.
 //! Needs `HAUL_TEST_DATABASE_URL` (PostgreSQL), `HAUL_TEST_REDIS_URL` and
 //! the object store's `HAUL_TEST_S3_*`; `scripts/test` provides them.
 
@@ -209,4 +210,39 @@ async fn two_nodes_serve_the_same_media() {
     assert_eq!(served.bytes().await.unwrap().as_ref(), png, "the other node serves the picture from the object store");
     assert!(!dir.join("a/media").join(url.trim_start_matches("/media/")).exists(), "nothing on the first node's disk");
     let _ = (a.kill().await, b.kill().await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_price_changed_on_one_node_shows_on_the_other() {
+    let Some(redis) = cluster() else { return };
+    let db_url = common::fresh_postgres("haul_reads_nodes").await.unwrap();
+    let dir = std::env::temp_dir().join(format!("haul-reads-nodes-{}", free_port()));
+    let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
+    let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
+    let client = common::client();
+    let account = json!({"login": "prices@example.com", "password": "long enough", "display_name": "S"});
+    let token = post(&client, format!("{base_a}/api/v1/accounts"), None, account).await["token"].as_str().unwrap().to_owned();
+    let shop = post(&client, format!("{base_a}/api/v1/shops"), Some(&token), json!({"slug": "prices", "name": "Prices"})).await;
+    let product = json!({"shop_id": shop["id"], "title": "Tea", "skus": [{"code": "A", "price_minor": 1990, "stock": 5}]});
+    let product = post(&client, format!("{base_a}/api/v1/products"), Some(&token), product).await;
+    let price_on_b = || async {
+        let list: Value = client.get(format!("{base_b}/api/v1/products?limit=5")).send().await.unwrap().json().await.unwrap();
+        list["items"][0]["min_price_minor"].as_i64().unwrap()
+    };
+    assert_eq!(price_on_b().await, 1990);
+    assert_eq!(price_on_b().await, 1990, "now cached on B");
+    let detail: Value = client.get(format!("{base_a}/api/v1/products/{}", product["id"])).send().await.unwrap().json().await.unwrap();
+    let sku = detail["skus"][0]["id"].as_i64().unwrap();
+    let r =
+        client.patch(format!("{base_a}/api/v1/skus/{sku}")).bearer_auth(&token).json(&json!({"price_minor": 1490})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Told through Redis within milliseconds; entries age out after 5 s
+    // should a message be lost, so 2 s tells the two apart.
+    let told = tokio::time::Instant::now();
+    while price_on_b().await != 1490 {
+        assert!(told.elapsed() < std::time::Duration::from_secs(2), "node B still shows the old price");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let _ = (a.kill().await, b.kill().await);
+    let _ = std::fs::remove_dir_all(&dir);
 }

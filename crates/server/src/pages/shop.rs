@@ -279,13 +279,14 @@ pub async fn product(
             key: crate::auth::random_token()[..32].to_owned(),
         });
     }
-    let teams = super::teams::offer_cards(&state, state.db.team_offers_of_product(ProductId(id)).await?).await?;
+    let teams = super::teams::offer_cards(&crate::services::reads::team_offers(&state, ProductId(id)).await?)?;
     let about = haul_store::content::NoteFilter { author: None, product: Some(id) };
     let (notes, _) = super::notes::note_tiles(&state, about, 6, None).await?;
     let r = super::reviews::part(&state, user.as_ref(), ProductId(id), ShopId(p.shop.id), &PageRequest::parse(Some(5), None)?).await?;
     let coupons = super::coupons::for_product(&state, &p.shop, id).await?;
     // Only a voucher has terms: other products' pages read nothing more.
-    let offer = if p.product.kind() == ListingKind::Voucher { state.db.voucher_offer(ProductId(id)).await? } else { None };
+    let offer =
+        if p.product.kind() == ListingKind::Voucher { crate::services::reads::voucher_offer(&state, ProductId(id)).await? } else { None };
     let (voucher, max_quantity) = match offer {
         Some(offer) => (voucher_lines(crate::i18n::current(), &offer, &p.shop), offer.per_person),
         None => (Vec::new(), 999),

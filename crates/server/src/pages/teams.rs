@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use haul_domain::ids::{TeamId, TeamOfferId};
-use haul_store::teams::TeamOffer;
+use haul_store::teams::{Team, TeamOffer};
 use serde::Deserialize;
 
 /// A team offer as the product page shows it.
@@ -25,10 +25,9 @@ pub struct OfferCard {
     pub key: String,
 }
 
-pub async fn offer_cards(state: &AppState, offers: Vec<TeamOffer>) -> Result<Vec<OfferCard>, crate::error::AppError> {
+pub fn offer_cards(offers: &[(TeamOffer, Vec<Team>)]) -> Result<Vec<OfferCard>, crate::error::AppError> {
     let mut cards = Vec::with_capacity(offers.len());
-    for o in offers {
-        let teams = state.db.joinable_teams(TeamOfferId(o.id), 5).await?;
+    for (o, teams) in offers {
         let terms = o.terms()?;
         cards.push(OfferCard {
             id: o.id,

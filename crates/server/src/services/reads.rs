@@ -1,5 +1,6 @@
 //! What shoppers browse (product lists, products with their SKUs and shop,
-//! categories, deals, coupons and team prices, reviews, notes and rooms),
+//! categories, deals, coupons, team offers and prices, voucher terms,
+//! reviews, notes and rooms),
 //! the same for every viewer, read through a cache that any write
 //! to the record makes stale (`haul_store::Changes`; other nodes' writes
 //! arrive through Redis, see `crate::changes_bus`). A page of products then
@@ -9,7 +10,7 @@
 
 use crate::AppState;
 use crate::error::AppResult;
-use haul_domain::ids::{ProductId, ShopId};
+use haul_domain::ids::{ProductId, ShopId, TeamOfferId};
 use haul_domain::live::RoomStatus;
 use haul_domain::page::{Page, PageRequest};
 use haul_store::Changes;
@@ -18,6 +19,8 @@ use haul_store::content::{NoteCard, NoteFilter};
 use haul_store::coupons::Coupon;
 use haul_store::deals::Deal;
 use haul_store::live::Room;
+use haul_store::teams::{Team, TeamOffer};
+use haul_store::vouchers::VoucherOffer;
 use lru::LruCache;
 use std::any::Any;
 use std::num::NonZeroUsize;
@@ -45,6 +48,8 @@ enum Key {
     Reviews { product: i64, before: i64, fetch: i64 },
     Notes { author: Option<i64>, product: Option<i64>, before: i64, fetch: i64 },
     Rooms { status: RoomStatus, before: i64, fetch: i64 },
+    TeamOffers(i64),
+    Voucher(i64),
 }
 
 struct Entry {
@@ -152,4 +157,26 @@ pub async fn note_cards(state: &AppState, filter: NoteFilter, page: &PageRequest
 pub async fn rooms(state: &AppState, status: RoomStatus, page: &PageRequest) -> AppResult<Arc<Page<Room>>> {
     let key = Key::Rooms { status, before: page.before_id(), fetch: page.fetch() };
     state.reads.read(key, async { Ok(state.db.rooms(status, page).await?) }).await
+}
+
+/// A product's active team offers, each with the teams one can join (the
+/// five fullest).
+pub async fn team_offers(state: &AppState, product: ProductId) -> AppResult<Arc<Vec<(TeamOffer, Vec<Team>)>>> {
+    state
+        .reads
+        .read(Key::TeamOffers(product.get()), async {
+            let mut offers = Vec::new();
+            for o in state.db.team_offers_of_product(product).await? {
+                let teams = state.db.joinable_teams(TeamOfferId(o.id), 5).await?;
+                offers.push((o, teams));
+            }
+            Ok(offers)
+        })
+        .await
+}
+
+/// A voucher's terms as sold now (`None` for other products).
+pub async fn voucher_offer(state: &AppState, product: ProductId) -> AppResult<Option<VoucherOffer>> {
+    let offer = state.reads.read(Key::Voucher(product.get()), async { Ok(state.db.voucher_offer(product).await?) }).await?;
+    Ok(Option::clone(&offer))
 }
