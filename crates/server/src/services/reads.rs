@@ -1,6 +1,6 @@
 //! What shoppers browse (product lists, products with their SKUs and shop,
 //! categories, deals, coupons, team offers and prices, voucher terms,
-//! reviews, notes and rooms),
+//! reviews and shops' scores, notes and rooms),
 //! the same for every viewer, read through a cache that any write
 //! to the record makes stale (`haul_store::Changes`; other nodes' writes
 //! arrive through Redis, see `crate::changes_bus`). A page of products then
@@ -50,6 +50,7 @@ enum Key {
     Rooms { status: RoomStatus, before: i64, fetch: i64 },
     TeamOffers(i64),
     Voucher(i64),
+    ShopScore(i64),
 }
 
 struct Entry {
@@ -179,4 +180,9 @@ pub async fn team_offers(state: &AppState, product: ProductId) -> AppResult<Arc<
 pub async fn voucher_offer(state: &AppState, product: ProductId) -> AppResult<Option<VoucherOffer>> {
     let offer = state.reads.read(Key::Voucher(product.get()), async { Ok(state.db.voucher_offer(product).await?) }).await?;
     Ok(Option::clone(&offer))
+}
+
+/// A shop's stars and how its after-sales went.
+pub async fn shop_score(state: &AppState, shop: ShopId) -> AppResult<Arc<haul_domain::reviews::ShopScore>> {
+    state.reads.read(Key::ShopScore(shop.get()), async { Ok(state.db.shop_score(shop).await?) }).await
 }

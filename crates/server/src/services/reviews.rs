@@ -104,6 +104,6 @@ pub struct ShopScoreView {
 }
 
 pub async fn shop_score(state: &AppState, shop: ShopId) -> AppResult<ShopScoreView> {
-    let ShopScore { average, reviews, answered_on_time, refund_rate } = state.db.shop_score(shop).await?;
+    let ShopScore { average, reviews, answered_on_time, refund_rate } = *super::reads::shop_score(state, shop).await?;
     Ok(ShopScoreView { average, reviews, answered_on_time, refund_rate })
 }
