@@ -7,6 +7,11 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "1,16,64,256").split(",")]
 SHOPPERS = int(os.environ.get("BENCH_SHOPPERS", "2000"))
 HERE = os.path.dirname(os.path.abspath(__file__))
+# BENCH_NODES=2 (with a PostgreSQL URL and BENCH_REDIS_URL): a second node on
+# the same database and Redis, and every load shared between the two.
+NODES = int(os.environ.get("BENCH_NODES", "1"))
+REDIS = os.environ.get("BENCH_REDIS_URL", "")
+assert NODES == 1 or (PG and REDIS), "two nodes need a PostgreSQL URL and BENCH_REDIS_URL"
 
 def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
@@ -39,6 +44,18 @@ def wrk(connections, url, script=None, args=()):
         return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
     return {"rps": rps, "total": total, "ok": total - non2xx, "p50": pct(50), "p99": pct(99), "errors": errors}
 
+def wrk_all(connections, path, script=None, args=()):
+    """wrk at every node at once, the connections shared out (each node's
+    requests with their own key prefix); sums, and the worst latencies."""
+    if len(BASES) == 1:
+        return wrk(connections, BASES[0] + path, script, args)
+    each = max(1, connections // len(BASES))
+    jobs = [(base, tuple(a + f"n{i}" if j == 2 else a for j, a in enumerate(args))) for i, base in enumerate(BASES)]
+    with concurrent.futures.ThreadPoolExecutor(len(BASES)) as pool:
+        runs = list(pool.map(lambda job: wrk(each, job[0] + path, script, job[1]), jobs))
+    total = {k: sum(r[k] for r in runs) for k in ("rps", "total", "ok", "errors")}
+    return dict(total, p50=max(r["p50"] for r in runs), p99=max(r["p99"] for r in runs))
+
 def held_units(deal):
     sql = ("SELECT COALESCE(SUM(l.quantity),0) FROM orders o JOIN order_lines l ON l.order_id = o.id "
            f"WHERE o.deal_id = {deal} AND o.status NOT IN ('cancelled','refunded')")
@@ -51,13 +68,22 @@ def held_units(deal):
 METRICS_TOKEN = "bench-metrics-token"
 env = dict(os.environ, HAUL_BENCH_ENDPOINTS="true", HAUL_SHOPS_OPEN_BEFORE_REVIEW="true", HAUL_METRICS_TOKEN=METRICS_TOKEN, HAUL_WORKER_INTERVAL_SECONDS="3600", RUST_LOG="warn",
            HAUL_DATABASE_URL=DB_URL, HAUL_DEAL_PAYMENT_TIMEOUT_SECONDS="86400")
-server = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{PORT}", "--data-dir", DATA], env=env, stdout=subprocess.DEVNULL)
-try:
+if REDIS:
+    env["HAUL_REDIS_URL"] = REDIS
+servers, BASES = [], []
+def start(port, data):
+    servers.append(subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", data], env=env, stdout=subprocess.DEVNULL))
+    BASES.append(f"http://127.0.0.1:{port}")
     for _ in range(300):
         try:
-            urllib.request.urlopen(BASE + "/livez", timeout=1); break
+            urllib.request.urlopen(BASES[-1] + "/livez", timeout=1); return
         except Exception:
             time.sleep(0.1)
+start(PORT, DATA)
+server = servers[0]
+try:
+    for n in range(1, NODES):
+        start(free_port(), os.path.join(DATA, f"node{n}"))
     m = call("POST", "/api/v1/accounts", {"login": "bench-merchant@example.com", "password": "long enough", "display_name": "M"})["token"]
     shop = call("POST", "/api/v1/shops", {"slug": "bench-shop", "name": "Bench"}, m)
     product = call("POST", "/api/v1/products", {"shop_id": shop["id"], "title": "Sugar oranges", "skus": [
@@ -78,14 +104,14 @@ try:
 
     rows, oversold = [], 0
     for c in CONNECTIONS:
-        trivial = wrk(c, BASE + "/livez")
-        naive = wrk(c, f"{BASE}/bench/naive/{naive_sku}", "post.lua")
+        trivial = wrk_all(c, "/livez")
+        naive = wrk_all(c, f"/bench/naive/{naive_sku}", "post.lua")
         # A deal larger than a run can sell: every request writes an order.
         big = new_deal(SHOPPERS * 99)
         # BENCH_PROFILE=file: record where the server spends its CPU (perf).
         profiler = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-o", os.environ["BENCH_PROFILE"], "-p", str(server.pid), "--", "sleep", str(SECONDS)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if os.environ.get("BENCH_PROFILE") else None
-        deal = wrk(c, f"{BASE}/api/v1/deals/{big}/purchase", "purchase.lua", (tokens_file, f"/api/v1/deals/{big}/purchase", f"b{c}"))
+        deal = wrk_all(c, f"/api/v1/deals/{big}/purchase", "purchase.lua", (tokens_file, f"/api/v1/deals/{big}/purchase", f"b{c}"))
         if profiler: profiler.wait()
         held = held_units(big)
         oversold += max(0, held - SHOPPERS * 99)
@@ -94,7 +120,7 @@ try:
         small = new_deal(1000)
         profiler = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-o", os.environ["BENCH_PROFILE_CROWD"], "-p", str(server.pid), "--", "sleep", str(SECONDS)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if os.environ.get("BENCH_PROFILE_CROWD") else None
-        crowd = wrk(c, f"{BASE}/api/v1/deals/{small}/purchase", "purchase.lua", (tokens_file, f"/api/v1/deals/{small}/purchase", f"s{c}"))
+        crowd = wrk_all(c, f"/api/v1/deals/{small}/purchase", "purchase.lua", (tokens_file, f"/api/v1/deals/{small}/purchase", f"s{c}"))
         if profiler: profiler.wait()
         held_small = held_units(small)
         oversold += max(0, held_small - 1000)
@@ -105,7 +131,7 @@ try:
     for line in metrics.splitlines():
         if line.startswith("haul_deal_batch") and "quantile" in line:
             print(line)
-    backend = "PostgreSQL" if PG else "SQLite (synchronous=FULL)"
+    backend = ("PostgreSQL" if PG else "SQLite (synchronous=FULL)") + (", Redis" if REDIS else "") + (f", {NODES} nodes" if NODES > 1 else "")
     print(f"\nFlash-deal benchmark, {backend}, {SECONDS} s per run, wrk -t2, loopback, {SHOPPERS} shoppers")
     print("conns | trivial req/s | naive req/s (ok/s) | deal orders/s  p50 ms  p99 ms | sell-out attempts/s  p99 ms  sold")
     for c, t, n, d, s, sold in rows:
@@ -121,5 +147,6 @@ try:
     print(f"oversold units: {oversold} (must be 0)")
     print(f"socket errors: {sum(r[1]['errors'] + r[2]['errors'] + r[3]['errors'] + r[4]['errors'] for r in rows)}")
 finally:
-    server.terminate(); server.wait(timeout=30)
+    for s in servers:
+        s.terminate(); s.wait(timeout=30)
     shutil.rmtree(DATA, ignore_errors=True)
