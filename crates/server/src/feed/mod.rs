@@ -146,15 +146,14 @@ impl FeedEngine {
         if self.viewers.has(viewer, now) {
             return Ok(());
         }
-        let following = db.following(viewer).await?;
-        let events = db.viewer_events(viewer, viewers::PROFILE_EVENTS).await?;
-        let mut seen: HashSet<i64> = db.seen_videos(viewer).await?.into_iter().collect();
+        let profile = db.viewer_profile(viewer, viewers::PROFILE_EVENTS).await?;
+        let mut seen: HashSet<i64> = profile.seen.into_iter().collect();
         // Shown but not flushed yet: still seen.
         let pending = self.impressions.lock().unwrap_or_else(|e| e.into_inner());
         seen.extend(pending.iter().filter(|(v, _)| *v == viewer.get()).flat_map(|(_, videos)| videos.iter().copied()));
         drop(pending);
         let built = match self.index.read() {
-            Ok(index) => Viewer::build(&index, following, &events, seen, now),
+            Ok(index) => Viewer::build(&index, profile.following, &profile.events, seen, now),
             Err(_) => return Ok(()),
         };
         self.viewers.put(viewer, built);

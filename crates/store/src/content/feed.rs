@@ -18,6 +18,17 @@ pub struct ViewerEvent {
     pub watch_ms: i64,
 }
 
+/// What the feed reads of a viewer it has not cached.
+#[derive(Debug, Default)]
+pub struct ViewerProfile {
+    /// The creators they follow.
+    pub following: Vec<i64>,
+    /// Their most recent engagement, newest first.
+    pub events: Vec<ViewerEvent>,
+    /// Every video the feed has shown them.
+    pub seen: Vec<i64>,
+}
+
 record! {
     struct AnchorRow {
         pub video_id: i64,
@@ -77,24 +88,35 @@ impl Db {
             .collect())
     }
 
-    /// A viewer's most recent engagement, newest first. The database joins
-    /// the events into one text (`video kind watch_ms`, comma-separated):
-    /// each row would otherwise cross a thread on its own in the SQLite
-    /// driver, and a viewer's first feed page reads hundreds.
-    pub async fn viewer_events(&self, viewer: UserId, limit: i64) -> Result<Vec<ViewerEvent>> {
-        let (joined,): (Option<String>,) = sqlx::query_as(
-            "SELECT string_agg(CAST(video_id AS TEXT) || ' ' || kind || ' ' || CAST(watch_ms AS TEXT), ',' ORDER BY created_at DESC) FROM (\
-               SELECT video_id, kind, watch_ms, created_at FROM video_events WHERE user_id = $1 \
-               UNION ALL SELECT video_id, kind, 0 AS watch_ms, created_at FROM video_reactions WHERE user_id = $1 \
-               UNION ALL SELECT video_id, 'comment' AS kind, 0 AS watch_ms, created_at FROM video_comments WHERE user_id = $1 \
-               ORDER BY created_at DESC LIMIT $2\
-             ) e",
+    /// What a viewer's first feed page needs, in one round trip: whom they
+    /// follow, their most recent engagement (newest first) and every video
+    /// shown to them. The database joins each into one text (events as
+    /// `video kind watch_ms`, comma-separated): each row would otherwise
+    /// cross a thread on its own in the SQLite driver, and a viewer's first
+    /// page reads hundreds.
+    pub async fn viewer_profile(&self, viewer: UserId, events: i64) -> Result<ViewerProfile> {
+        let (following, joined, shown): (Option<String>, Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT \
+               (SELECT string_agg(CAST(creator_id AS TEXT), ' ') FROM follows WHERE follower_id = $1), \
+               (SELECT string_agg(CAST(video_id AS TEXT) || ' ' || kind || ' ' || CAST(watch_ms AS TEXT), ',' ORDER BY created_at DESC) FROM (\
+                  SELECT video_id, kind, watch_ms, created_at FROM video_events WHERE user_id = $1 \
+                  UNION ALL SELECT video_id, kind, 0 AS watch_ms, created_at FROM video_reactions WHERE user_id = $1 \
+                  UNION ALL SELECT video_id, 'comment' AS kind, 0 AS watch_ms, created_at FROM video_comments WHERE user_id = $1 \
+                  ORDER BY created_at DESC LIMIT $2\
+                ) e), \
+               (SELECT string_agg(video_ids, ' ') FROM feed_shown WHERE viewer_id = $1)",
         )
         .bind(viewer.get())
-        .bind(limit)
+        .bind(events)
         .fetch_one(&self.read)
         .await?;
-        Ok(joined.as_deref().unwrap_or("").split(',').filter_map(parse_event).collect())
+        let ids =
+            |text: Option<String>| -> Vec<i64> { text.as_deref().unwrap_or("").split(' ').filter_map(|id| id.parse().ok()).collect() };
+        Ok(ViewerProfile {
+            following: ids(following),
+            events: joined.as_deref().unwrap_or("").split(',').filter_map(parse_event).collect(),
+            seen: ids(shown),
+        })
     }
 
     /// Recent likes of many viewers, for co-engagement: `(viewer, video)`.
@@ -106,13 +128,6 @@ impl Db {
         .bind(limit)
         .fetch_all(&self.read)
         .await?)
-    }
-
-    /// Every video the feed has shown the viewer.
-    pub async fn seen_videos(&self, viewer: UserId) -> Result<Vec<i64>> {
-        let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT video_ids FROM feed_shown WHERE viewer_id = $1").bind(viewer.get()).fetch_all(&self.read).await?;
-        Ok(rows.iter().flat_map(|(ids,)| ids.split(' ').filter_map(|id| id.parse().ok())).collect())
     }
 
     /// Records pages shown, `(viewer, videos)`, and raises each video's

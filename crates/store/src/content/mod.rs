@@ -12,7 +12,7 @@ mod sponsorships;
 pub(crate) mod videos;
 
 pub use comments::{Comment, NewComment};
-pub use feed::ViewerEvent;
+pub use feed::{ViewerEvent, ViewerProfile};
 pub use notes::{NewNote, Note, NoteCard, NoteDetail, NoteFilter, NoteTag};
 pub use sponsorships::{Side, Sponsorship};
 pub use videos::{Anchor, NewVideo, Video, VideoDetail};
