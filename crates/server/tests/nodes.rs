@@ -194,11 +194,7 @@ async fn two_nodes_serve_the_same_media() {
     let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
     let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
     let client = common::client();
-    let account = json!({"login": "seller@example.com", "password": "long enough", "display_name": "S"});
-    let token = post(&client, format!("{base_a}/api/v1/accounts"), None, account).await["token"].as_str().unwrap().to_owned();
-    let shop = post(&client, format!("{base_a}/api/v1/shops"), Some(&token), json!({"slug": "pictures", "name": "Pictures"})).await;
-    let product = json!({"shop_id": shop["id"], "title": "Tea", "skus": [{"code": "A", "price_minor": 100, "stock": 1}]});
-    let product = post(&client, format!("{base_a}/api/v1/products"), Some(&token), product).await;
+    let (token, product) = seller_with_tea(&client, &base_a, "pictures", 100).await;
     let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
     let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(png.to_vec()).file_name("p.png"));
     let r =
@@ -213,18 +209,14 @@ async fn two_nodes_serve_the_same_media() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_price_changed_on_one_node_shows_on_the_other() {
+async fn two_nodes_show_a_price_changed_on_either() {
     let Some(redis) = cluster() else { return };
     let db_url = common::fresh_postgres("haul_reads_nodes").await.unwrap();
     let dir = std::env::temp_dir().join(format!("haul-reads-nodes-{}", free_port()));
     let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
     let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
     let client = common::client();
-    let account = json!({"login": "prices@example.com", "password": "long enough", "display_name": "S"});
-    let token = post(&client, format!("{base_a}/api/v1/accounts"), None, account).await["token"].as_str().unwrap().to_owned();
-    let shop = post(&client, format!("{base_a}/api/v1/shops"), Some(&token), json!({"slug": "prices", "name": "Prices"})).await;
-    let product = json!({"shop_id": shop["id"], "title": "Tea", "skus": [{"code": "A", "price_minor": 1990, "stock": 5}]});
-    let product = post(&client, format!("{base_a}/api/v1/products"), Some(&token), product).await;
+    let (token, product) = seller_with_tea(&client, &base_a, "prices", 1990).await;
     let price_on_b = || async {
         let list: Value = client.get(format!("{base_b}/api/v1/products?limit=5")).send().await.unwrap().json().await.unwrap();
         list["items"][0]["min_price_minor"].as_i64().unwrap()
@@ -245,4 +237,14 @@ async fn a_price_changed_on_one_node_shows_on_the_other() {
     }
     let _ = (a.kill().await, b.kill().await);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A new seller's token and a product of theirs, made on the node at `base`.
+async fn seller_with_tea(client: &reqwest::Client, base: &str, slug: &str, price_minor: i64) -> (String, Value) {
+    let account = json!({"login": format!("{slug}@example.com"), "password": "long enough", "display_name": "S"});
+    let token = post(client, format!("{base}/api/v1/accounts"), None, account).await["token"].as_str().unwrap().to_owned();
+    let shop = post(client, format!("{base}/api/v1/shops"), Some(&token), json!({"slug": slug, "name": "Tea shop"})).await;
+    let product = json!({"shop_id": shop["id"], "title": "Tea", "skus": [{"code": "A", "price_minor": price_minor, "stock": 5}]});
+    let product = post(client, format!("{base}/api/v1/products"), Some(&token), product).await;
+    (token, product)
 }
