@@ -9,7 +9,7 @@
 //! is decided when the page is drawn, never cached.
 
 use crate::AppState;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use haul_domain::ids::{ProductId, ShopId, TeamOfferId};
 use haul_domain::live::RoomStatus;
 use haul_domain::page::{Page, PageRequest};
@@ -26,6 +26,7 @@ use std::any::Any;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
 
 /// Entries kept: a list of a hundred cards is about 30 KiB, so at most
 /// about 30 MiB whatever the mix of lists and searches.
@@ -53,10 +54,13 @@ enum Key {
     ShopScore(i64),
 }
 
+/// A value read under the count `seen`; readers who ask while it is being
+/// read wait for that one read instead of each going to the database (after
+/// a write, every page in flight asks at once).
 struct Entry {
     seen: u64,
     at: Instant,
-    value: Arc<dyn Any + Send + Sync>,
+    value: Arc<OnceCell<Arc<dyn Any + Send + Sync>>>,
 }
 
 pub struct ReadCache {
@@ -71,21 +75,23 @@ impl ReadCache {
 
     /// The value under `key` if no write came after it was read, else what
     /// `load` reads now. The count is taken before the read, so a write
-    /// that lands during it leaves the entry already stale.
+    /// that lands during it leaves the entry already stale; an entry read
+    /// under a later count than the caller's is fresh enough for it.
     async fn read<T: Send + Sync + 'static>(&self, key: Key, load: impl Future<Output = AppResult<T>>) -> AppResult<Arc<T>> {
         let seen = self.changes.seen();
-        if let Some(hit) = self.hit(&key, seen) {
-            return Ok(hit);
-        }
-        let value = Arc::new(load.await?);
-        self.lock().put(key, Entry { seen, at: Instant::now(), value: value.clone() });
-        Ok(value)
-    }
-
-    fn hit<T: Send + Sync + 'static>(&self, key: &Key, seen: u64) -> Option<Arc<T>> {
-        let mut entries = self.lock();
-        let entry = entries.get(key).filter(|e| e.seen == seen && e.at.elapsed() < MAX_AGE)?;
-        entry.value.clone().downcast::<T>().ok()
+        let cell = {
+            let mut entries = self.lock();
+            match entries.get(&key) {
+                Some(e) if e.seen >= seen && e.at.elapsed() < MAX_AGE => e.value.clone(),
+                _ => {
+                    let cell = Arc::new(OnceCell::new());
+                    entries.put(key, Entry { seen, at: Instant::now(), value: cell.clone() });
+                    cell
+                }
+            }
+        };
+        let value = cell.get_or_try_init(|| async { Ok::<_, AppError>(Arc::new(load.await?) as Arc<dyn Any + Send + Sync>) }).await?;
+        value.clone().downcast::<T>().map_err(|_| AppError::internal("a read cache key holds another type"))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<Key, Entry>> {
