@@ -79,6 +79,7 @@ def start(port, data):
             urllib.request.urlopen(BASES[-1] + "/livez", timeout=1); return
         except Exception:
             time.sleep(0.1)
+    sys.exit(f"no answer from {BASES[-1]}")
 start(PORT, DATA)
 server = servers[0]
 try:

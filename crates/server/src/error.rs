@@ -8,7 +8,7 @@
 use haul_domain::{DomainError, ErrorCode};
 use haul_store::StoreError;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,

@@ -92,7 +92,7 @@ impl Db {
              creator_id, starts_at, ends_at, total, per_person, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING {COUPON_COLUMNS}"
         );
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
+        let coupon = sqlx::query_as(AssertSqlSafe(sql))
             .bind(new.shop.map(|s| s.get()))
             .bind(new.kind.as_str())
             .bind(new.title)
@@ -110,7 +110,9 @@ impl Db {
             .bind(new.created_by.get())
             .bind(now.millis())
             .fetch_one(&self.write)
-            .await?)
+            .await?;
+        self.wrote();
+        Ok(coupon)
     }
 
     pub async fn coupon(&self, id: i64) -> Result<Coupon> {

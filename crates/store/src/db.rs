@@ -42,9 +42,10 @@ impl Db {
         let changes = Arc::new(Changes::default());
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // Separate pools as on SQLite, so that returning a write
-            // connection counts a write (see `changes`).
-            let read = AnyPoolOptions::new().max_connections(12).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
-            let write = counting_writes(AnyPoolOptions::new().max_connections(12).acquire_timeout(Duration::from_secs(10)), &changes)
+            // connection counts a write (see `changes`); sixteen in all, as
+            // one pool had, so as many nodes fit under the server's limit.
+            let read = AnyPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            let write = counting_writes(AnyPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)), &changes)
                 .connect(url)
                 .await?;
             return Ok(Db { read, write, backend: Backend::Postgres, affiliate: AffiliateTerms::default(), changes });

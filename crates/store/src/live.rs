@@ -136,6 +136,7 @@ impl Db {
         .await?;
         write_bag(&mut tx, id, new.products).await?;
         tx.commit().await?;
+        self.wrote();
         self.room(RoomId(id)).await
     }
 
@@ -263,6 +264,7 @@ impl Db {
         .bind(now.millis())
         .execute(&self.write)
         .await?;
+        self.wrote();
         Ok(done.rows_affected() == 1)
     }
 
@@ -273,6 +275,7 @@ impl Db {
             .bind(now.millis())
             .execute(&self.write)
             .await?;
+        self.wrote();
         Ok(done.rows_affected() == 1)
     }
 

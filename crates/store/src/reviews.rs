@@ -118,6 +118,7 @@ impl Db {
             Err(e) => return Err(e.into()),
         };
         tx.commit().await?;
+        self.wrote();
         self.review(id).await
     }
 

@@ -121,6 +121,7 @@ impl Db {
         let mut tx = self.write.begin().await?;
         set_offer_in(&mut tx, product, covers, terms).await?;
         tx.commit().await?;
+        self.wrote();
         Ok(())
     }
 

@@ -28,15 +28,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
-/// Entries kept: a list of a hundred cards is about 30 KiB, so at most
-/// about 30 MiB whatever the mix of lists and searches.
+/// Entries kept: a list of a hundred cards is about 30 KiB, a page of
+/// reviews with long texts up to about 200 KiB; whatever the mix, bounded.
 const ENTRIES: NonZeroUsize = NonZeroUsize::new(1024).unwrap();
 
 /// The longest an entry serves, should a write's count never arrive (a
 /// message between nodes lost while Redis restarted).
 const MAX_AGE: Duration = Duration::from_secs(5);
 
-#[derive(Hash, PartialEq, Eq)]
+#[derive(Clone, Hash, PartialEq, Eq)]
 enum Key {
     Products { shop: Option<i64>, category: Option<i64>, search: Option<String>, before: i64, fetch: i64 },
     Product(i64),
@@ -54,13 +54,16 @@ enum Key {
     ShopScore(i64),
 }
 
-/// A value read under the count `seen`; readers who ask while it is being
-/// read wait for that one read instead of each going to the database (after
-/// a write, every page in flight asks at once).
+type Loaded = Result<Arc<dyn Any + Send + Sync>, AppError>;
+
+/// A value read under the count `seen`; readers who ask under the same
+/// count while it is being read wait for that one read instead of each
+/// going to the database (after a write, every page in flight asks at
+/// once). A read that failed is shared with its waiters and dropped.
 struct Entry {
     seen: u64,
     at: Instant,
-    value: Arc<OnceCell<Arc<dyn Any + Send + Sync>>>,
+    value: Arc<OnceCell<Loaded>>,
 }
 
 pub struct ReadCache {
@@ -85,13 +88,22 @@ impl ReadCache {
                 Some(e) if e.seen >= seen && e.at.elapsed() < MAX_AGE => e.value.clone(),
                 _ => {
                     let cell = Arc::new(OnceCell::new());
-                    entries.put(key, Entry { seen, at: Instant::now(), value: cell.clone() });
+                    entries.put(key.clone(), Entry { seen, at: Instant::now(), value: cell.clone() });
                     cell
                 }
             }
         };
-        let value = cell.get_or_try_init(|| async { Ok::<_, AppError>(Arc::new(load.await?) as Arc<dyn Any + Send + Sync>) }).await?;
-        value.clone().downcast::<T>().map_err(|_| AppError::internal("a read cache key holds another type"))
+        let loaded = cell.get_or_init(|| async { Ok(Arc::new(load.await?) as Arc<dyn Any + Send + Sync>) }).await;
+        match loaded {
+            Ok(value) => value.clone().downcast::<T>().map_err(|_| AppError::internal("a read cache key holds another type")),
+            Err(e) => {
+                let mut entries = self.lock();
+                if entries.peek(&key).is_some_and(|entry| Arc::ptr_eq(&entry.value, &cell)) {
+                    entries.pop(&key);
+                }
+                Err(e.clone())
+            }
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<Key, Entry>> {
@@ -108,7 +120,8 @@ pub async fn products(state: &AppState, filter: &ProductFilter, page: &PageReque
     let key = Key::Products {
         shop: filter.shop.map(|s| s.get()),
         category: filter.category.map(|c| c.get()),
-        search: filter.search.clone(),
+        // As the query compares it.
+        search: filter.search.as_deref().map(str::to_lowercase),
         before: page.before_id(),
         fetch: page.fetch(),
     };
@@ -135,12 +148,12 @@ pub async fn categories(state: &AppState) -> AppResult<Arc<Vec<Category>>> {
 /// started is for the caller to decide at its moment.
 pub async fn deals_not_ended(state: &AppState, products: &[i64]) -> AppResult<Arc<Vec<Deal>>> {
     let now = state.clock.now();
-    state.reads.read(Key::Deals(products.to_vec()), async { Ok(state.db.deals_not_ended(products, now).await?) }).await
+    state.reads.read(Key::Deals(id_set(products)), async { Ok(state.db.deals_not_ended(products, now).await?) }).await
 }
 
 /// The lowest starting price of each of `products`' active team offers.
 pub async fn team_prices(state: &AppState, products: &[i64]) -> AppResult<Arc<Vec<(i64, i64)>>> {
-    state.reads.read(Key::TeamPrices(products.to_vec()), async { Ok(state.db.team_prices(products).await?) }).await
+    state.reads.read(Key::TeamPrices(id_set(products)), async { Ok(state.db.team_prices(products).await?) }).await
 }
 
 /// A shop's coupons (or the platform's, for `None`) that have not ended:
@@ -191,4 +204,45 @@ pub async fn voucher_offer(state: &AppState, product: ProductId) -> AppResult<Op
 /// A shop's stars and how its after-sales went.
 pub async fn shop_score(state: &AppState, shop: ShopId) -> AppResult<Arc<haul_domain::reviews::ShopScore>> {
     state.reads.read(Key::ShopScore(shop.get()), async { Ok(state.db.shop_score(shop).await?) }).await
+}
+
+/// Ids as a key: sorted, once each, so one set is one entry.
+fn id_set(ids: &[i64]) -> Vec<i64> {
+    let mut set = ids.to_vec();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn one_read_for_all_who_ask_again_after_a_write_and_failures_not_kept() {
+        let changes = Arc::new(Changes::default());
+        let cache = ReadCache::new(changes.clone());
+        let loads = AtomicUsize::new(0);
+        let load = |value: i64| {
+            let loads = &loads;
+            async move {
+                loads.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+                Ok(value)
+            }
+        };
+        let (a, b) = tokio::join!(cache.read(Key::Categories, load(7)), cache.read(Key::Categories, load(8)));
+        assert_eq!((*a.unwrap(), *b.unwrap()), (7, 7), "the second reader waited for the first read");
+        assert_eq!(*cache.read(Key::Categories, load(9)).await.unwrap(), 7);
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        changes.wrote();
+        assert_eq!(*cache.read(Key::Categories, load(10)).await.unwrap(), 10, "a write makes it stale");
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
+
+        let failing = async { Err::<i64, _>(AppError::not_found("product")) };
+        let failed = cache.read(Key::Product(1), failing).await.map(|v| *v);
+        assert_eq!(failed.unwrap_err().code, haul_domain::ErrorCode::NotFound);
+        assert_eq!(*cache.read(Key::Product(1), load(3)).await.unwrap(), 3, "a failed read is not kept");
+    }
 }

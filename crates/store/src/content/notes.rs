@@ -166,6 +166,7 @@ impl Db {
                 .await?;
         }
         tx.commit().await?;
+        self.wrote();
         self.note(NoteId(id)).await
     }
 
