@@ -30,20 +30,32 @@ fn cluster() -> Option<String> {
     Some(redis)
 }
 
-async fn node(db: &str, redis: &str, dir: &std::path::Path) -> (tokio::process::Child, String) {
-    common::serve(free_port(), dir, &["--database-url", db, "--redis-url", redis]).await
+type Node = (tokio::process::Child, String);
+
+/// Two nodes on one Redis and a fresh database named `name`.
+struct Pair {
+    db: String,
+    /// Their folders' parent.
+    dir: std::path::PathBuf,
+    a: Node,
+    b: Node,
+}
+
+/// The first node migrates; the second waits for it on the advisory lock.
+async fn two_nodes(name: &str, redis: &str) -> Pair {
+    let db = common::fresh_postgres(name).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("{}-{}", name.replace('_', "-"), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let args = ["--database-url", &db, "--redis-url", redis];
+    let a = common::serve(free_port(), &dir.join("a"), &args).await;
+    let b = common::serve(free_port(), &dir.join("b"), &args).await;
+    Pair { db, dir, a, b }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_sell_one_deal_without_overselling() {
     let Some(redis) = cluster() else { return };
-    let db_url = common::fresh_postgres("haul_nodes").await.unwrap();
-    let dir = std::env::temp_dir().join(format!("haul-nodes-{}", free_port()));
-    std::fs::create_dir_all(&dir).unwrap();
-
-    // The first node migrates; the second waits for it on the advisory lock.
-    let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
-    let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
+    let Pair { db: db_url, dir, a: (mut a, base_a), b: (mut b, base_b) } = two_nodes("haul_nodes", &redis).await;
     let client = common::client();
     let deal_id = common::live_deal(&client, [&base_a, &base_b], "two-nodes", 100, QUANTITY, 1).await;
 
@@ -127,10 +139,7 @@ async fn watch(base: &str, room: i64, token: Option<&str>) -> Socket {
 async fn two_nodes_share_a_live_room() {
     use futures_util::SinkExt;
     let Some(redis) = cluster() else { return };
-    let db_url = common::fresh_postgres("haul_live_nodes").await.unwrap();
-    let dir = std::env::temp_dir().join(format!("haul-live-nodes-{}", free_port()));
-    let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
-    let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
+    let Pair { dir, a: (mut a, base_a), b: (mut b, base_b), .. } = two_nodes("haul_live_nodes", &redis).await;
     let client = common::client();
     let account = |base: &str, name: &str| {
         post(
@@ -189,10 +198,7 @@ async fn two_nodes_serve_the_same_media() {
         eprintln!("media test not run here: it needs an object store (scripts/start-garage)");
         return;
     }
-    let db_url = common::fresh_postgres("haul_media_nodes").await.unwrap();
-    let dir = std::env::temp_dir().join(format!("haul-media-nodes-{}", free_port()));
-    let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
-    let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
+    let Pair { dir, a: (mut a, base_a), b: (mut b, base_b), .. } = two_nodes("haul_media_nodes", &redis).await;
     let client = common::client();
     let (token, product) = seller_with_tea(&client, &base_a, "pictures", 100).await;
     let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
@@ -211,10 +217,7 @@ async fn two_nodes_serve_the_same_media() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_show_a_price_changed_on_either() {
     let Some(redis) = cluster() else { return };
-    let db_url = common::fresh_postgres("haul_reads_nodes").await.unwrap();
-    let dir = std::env::temp_dir().join(format!("haul-reads-nodes-{}", free_port()));
-    let (mut a, base_a) = node(&db_url, &redis, &dir.join("a")).await;
-    let (mut b, base_b) = node(&db_url, &redis, &dir.join("b")).await;
+    let Pair { dir, a: (mut a, base_a), b: (mut b, base_b), .. } = two_nodes("haul_reads_nodes", &redis).await;
     let client = common::client();
     let (token, product) = seller_with_tea(&client, &base_a, "prices", 1990).await;
     let price_on_b = || async {

@@ -102,7 +102,7 @@ pub async fn home(
         rooms,
         notes,
         categories,
-        cards: super::shop::cards(&state, products.items.clone()).await?,
+        cards: super::shop::cards(&state, &products.items).await?,
     }))
 }
 

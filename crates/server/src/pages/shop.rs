@@ -30,24 +30,24 @@ pub struct Card {
 }
 
 /// Product cards with what each costs now (see `services::catalog::prices_now`).
-pub async fn cards(state: &AppState, products: Vec<ProductSummary>) -> Result<Vec<Card>, AppError> {
+pub async fn cards(state: &AppState, products: &[ProductSummary]) -> Result<Vec<Card>, AppError> {
     let listed: Vec<(i64, Option<i64>, i64)> = products.iter().filter_map(|p| Some((p.id, None, p.min_price_minor?))).collect();
     let now = crate::services::catalog::prices_now(state, &listed).await?;
     let at = state.clock.now().millis();
     Ok(products
-        .into_iter()
+        .iter()
         .map(|p| Card {
             id: p.id,
             price: match now.get(&p.id) {
                 Some(n) => PriceTag::new(*n, &p.currency, at),
                 None => PriceTag { now: crate::i18n::current().t("price-see-seller"), ..PriceTag::list(0, &p.currency) },
             },
-            shop: p.shop_name,
-            image: p.image_key.map(|k| crate::media::MediaStore::url(&k)),
+            shop: p.shop_name.clone(),
+            image: p.image_key.as_deref().map(crate::media::MediaStore::url),
             initial: p.title.chars().next().map(String::from).unwrap_or_default(),
             sold_out: p.kind != "external" && p.stock == 0,
-            kind: p.kind,
-            title: p.title,
+            kind: p.kind.clone(),
+            title: p.title.clone(),
         })
         .collect())
 }
@@ -79,7 +79,7 @@ pub struct Browse {
 async fn listing(state: &AppState, filter: ProductFilter, cursor: Option<&str>) -> Result<(Vec<Card>, Option<String>), AppError> {
     let page = PageRequest::parse(Some(24), cursor)?;
     let found = crate::services::reads::products(state, &filter, &page).await?;
-    Ok((cards(state, found.items.clone()).await?, found.next_cursor.clone()))
+    Ok((cards(state, &found.items).await?, found.next_cursor.clone()))
 }
 
 /// Every product, searched or by category: the catalog behind the content.
