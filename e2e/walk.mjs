@@ -43,7 +43,8 @@ try {
       await page.click('form.stack button');
       await page.waitForURL(`${base}/`);
     }
-    const queue = ['/'], seen = new Set(), kinds = new Map();
+    // The oranges (product 1) have the demo's flash deal: its panel is checked below.
+    const queue = ['/', '/products/1'], seen = new Set(), kinds = new Map();
     while (queue.length && seen.size < PER_ROLE) {
       const path = queue.shift();
       if (seen.has(path)) continue;
@@ -57,6 +58,9 @@ try {
       if (status >= 500) problems.push(`${role} ${path}: ${status}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (width > 391) problems.push(`${role} ${path}: ${width} px wide`);
+      // A page's scripts must not write over a deal panel (a countdown once replaced it whole).
+      const emptied = await page.$$eval('.panel.deal', (ps) => ps.filter((p) => !p.querySelector('.countdown')).length);
+      if (emptied) problems.push(`${role} ${path}: ${emptied} deal panel(s) lost their content`);
       if (kinds.get(k) === 1) await page.screenshot({ path: join(shots, `${language}-${role}${k.replace(/[^a-zA-Z0-9]+/g, '_')}.png`) });
       const links = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
       for (const href of links) {

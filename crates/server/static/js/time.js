@@ -3,7 +3,9 @@
 for (const t of document.querySelectorAll('time[data-ms]')) {
   t.textContent = new Date(+t.dataset.ms).toLocaleString(document.documentElement.lang, { dateStyle: 'medium', timeStyle: 'short' });
 }
-// A running deal's countdown on cards: h:mm:ss left, every second.
+// A running deal's countdown on cards: h:mm:ss left, every second, as the
+// whole text of an element carrying `data-ends` (the product page's deal
+// panel has its own, worded countdown: `data-deal-ends`, product.js).
 // (Looked up each time: the feed adds slides as it scrolls.)
 const tick = () => {
   for (const t of document.querySelectorAll('[data-ends]')) {
