@@ -51,6 +51,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(27, "0027_window_edges"),
     migration!(28, "0028_leads"),
     migration!(29, "0029_vouchers"),
+    migration!(30, "0030_fewer_order_indexes"),
 ];
 
 impl Db {
