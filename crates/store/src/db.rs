@@ -53,7 +53,8 @@ impl Db {
         let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
         // The writer commits with synchronous=FULL: an acknowledged order has
         // reached the disk, not only the OS cache.
-        let write = counting_writes(AnyPoolOptions::new().max_connections(1), &changes)
+        // One local connection: nothing to ping before each transaction.
+        let write = counting_writes(AnyPoolOptions::new().max_connections(1).test_before_acquire(false), &changes)
             .after_connect(|c, _| sqlite_pragmas(c, "FULL", WRITER_CACHE_KIB))
             .connect(&url)
             .await?;

@@ -61,14 +61,30 @@ async fn write_batch(
 
     let sql = format!(
         "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at, order_id) VALUES {} \
-         ON CONFLICT (user_id, idem_key) DO NOTHING RETURNING user_id, idem_key",
+         ON CONFLICT (user_id, idem_key) DO NOTHING",
         crate::db::values(backend, n, 7)
     );
-    let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
+    let mut q = sqlx::query(AssertSqlSafe(sql));
     for (w, id) in batch.iter().zip(&order_ids) {
         q = q.bind(w.buyer).bind(&w.idem_key).bind(&w.request_hash).bind(201i64).bind("").bind(w.now.millis()).bind(*id);
     }
-    let claimed: std::collections::HashSet<(i64, String)> = q.fetch_all(&mut **tx).await?.into_iter().collect();
+    // Nearly always every key is new: one count says so, and no row comes
+    // back (each returned row crosses from the driver's thread on its own).
+    // Otherwise the keys this batch claimed are those holding its order ids.
+    let claimed: std::collections::HashSet<(i64, String)> = if q.execute(&mut **tx).await?.rows_affected() == n as u64 {
+        batch.iter().map(|w| (w.buyer, w.idem_key.clone())).collect()
+    } else {
+        let sql = format!(
+            "SELECT user_id, idem_key, order_id FROM idempotency_keys WHERE (user_id, idem_key) IN (VALUES {})",
+            crate::db::values(backend, n, 2)
+        );
+        let mut q = sqlx::query_as::<_, (i64, String, Option<i64>)>(AssertSqlSafe(sql));
+        for w in batch {
+            q = q.bind(w.buyer).bind(&w.idem_key);
+        }
+        let ours: std::collections::HashSet<i64> = order_ids.iter().copied().collect();
+        q.fetch_all(&mut **tx).await?.into_iter().filter(|r| r.2.is_some_and(|id| ours.contains(&id))).map(|r| (r.0, r.1)).collect()
+    };
     // Two winners in one batch with the same key: only the first is new.
     let mut seen = std::collections::HashSet::new();
     let fresh: Vec<bool> =

@@ -88,6 +88,24 @@ async fn the_cap_holds_and_a_retry_gets_the_first_answer() {
 }
 
 #[tokio::test]
+async fn a_retry_under_the_cap_reaches_the_writer_and_gets_the_first_answer() {
+    // Under the cap the gate lets a retry through: the writer finds its key
+    // taken, answers with the first order and gives the unit back.
+    let app = spawn_app().await;
+    let (_, deal) = live_deal(&app, 10, 5, 3).await;
+    let buyer = app.sign_up("fan").await;
+    let first: Value = grab(&app, &buyer, deal, "k1").await.json().await.unwrap();
+    let retries = futures_util::future::join_all((0..3).map(|_| grab(&app, &buyer, deal, "k1"))).await;
+    for retry in retries {
+        assert_eq!(retry.status(), StatusCode::CREATED);
+        assert_eq!(retry.json::<Value>().await.unwrap(), first);
+    }
+    assert_eq!(remaining(&app, deal).await, 4);
+    assert_eq!(grab(&app, &buyer, deal, "k2").await.status(), StatusCode::CREATED);
+    assert_eq!(remaining(&app, deal).await, 3);
+}
+
+#[tokio::test]
 async fn the_window_is_enforced_to_the_millisecond() {
     let app = spawn_app().await;
     let f = app.shop_with_product(1990, 10).await;
