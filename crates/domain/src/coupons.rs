@@ -91,7 +91,10 @@ impl Terms {
     }
 
     /// What it takes off `goods_minor` (the applicable goods, before
-    /// discounts): nothing below the minimum spend, never more than the goods.
+    /// discounts): nothing below the minimum spend, and never all of the
+    /// goods. At least one minor unit is left to pay (¥0.01, as the apps
+    /// do), so every order has a payment, and a refund of it carries the
+    /// platform's share of the coupon back to the platform.
     pub fn off(&self, goods_minor: i64) -> i64 {
         if goods_minor <= 0 || goods_minor < self.min_spend_minor {
             return 0;
@@ -100,7 +103,7 @@ impl Terms {
             Discount::AmountOff(a) => a,
             Discount::PercentOff(bps) => (i128::from(goods_minor) * i128::from(bps) / 10_000) as i64,
         };
-        off.min(goods_minor)
+        off.min(goods_minor - 1)
     }
 }
 
@@ -225,7 +228,8 @@ mod tests {
         let ten_off_over_fifty = terms(Discount::AmountOff(1_000), 5_000);
         assert_eq!(ten_off_over_fifty.off(4_999), 0, "below the minimum spend");
         assert_eq!(ten_off_over_fifty.off(5_000), 1_000);
-        assert_eq!(terms(Discount::AmountOff(1_000), 0).off(600), 600, "never more than the goods");
+        assert_eq!(terms(Discount::AmountOff(1_000), 0).off(600), 599, "never all of the goods");
+        assert_eq!(terms(Discount::AmountOff(1_000), 0).off(1), 0, "nothing off the last cent");
         assert_eq!(terms(Discount::PercentOff(1_500), 0).off(3_333), 499, "15%, rounded down");
     }
 

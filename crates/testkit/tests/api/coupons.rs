@@ -287,3 +287,27 @@ async fn the_platform_pays_the_shop_what_its_coupon_took_off_and_takes_back_the_
     }
     assert_error(place(&app, &ann, f.sku_id, 2, &two).await, StatusCode::CONFLICT, "coupon_does_not_stack").await;
 }
+
+#[tokio::test]
+async fn a_coupon_worth_more_than_the_goods_leaves_a_cent_to_pay_and_a_refund_gives_the_platform_its_share_back() {
+    let app = spawn_app().await;
+    let f = app.shop_with_product(500, 10).await;
+    let operator = app.sign_up("operator").await;
+    app.make_operator(&operator).await;
+    let mut body = coupon(&app, "platform", 10);
+    body["min_spend_minor"] = json!(0);
+    let platform: Value = app.post("/api/v1/platform/coupons", Some(&operator.token), &body).await.json().await.unwrap();
+    let ann = app.sign_up("ann").await;
+    let held: Value = claim(&app, &ann, platform["id"].as_i64().unwrap()).await.json().await.unwrap();
+    // ¥5.00 of goods and a ¥10.00 coupon: ¥4.99 off, ¥0.01 to pay.
+    let r = place(&app, &ann, f.sku_id, 1, &[held["claim_id"].as_i64().unwrap()]).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let order: Value = r.json().await.unwrap();
+    let id = order["id"].as_i64().unwrap();
+    assert_eq!(order["total_minor"].as_i64().unwrap() - order["shipping_minor"].as_i64().unwrap(), 1);
+    assert_eq!(order["platform_discount_minor"], 499);
+    app.pay(&ann, id).await;
+    assert_eq!(balance(&app, "platform:coupons").await, 499);
+    assert_eq!(refund(&app, &f, id, order["total_minor"].as_i64().unwrap()).await, StatusCode::CREATED);
+    assert_eq!(balance(&app, "platform:coupons").await, 0, "the refund gives the platform its ¥4.99 back");
+}
