@@ -105,8 +105,10 @@ try:
             urllib.request.urlopen(BASE + "/livez", timeout=1); break
         except Exception:
             time.sleep(0.1)
-    print(f"server ready (index of {VIDEOS} videos built) in {time.time() - started:.1f} s", flush=True)
     rss = lambda: int(open(f"/proc/{server.pid}/status").read().split("VmRSS:")[1].split()[0]) // 1024
+    # Before any viewer: what the index of videos (and the rest of the
+    # server) takes, apart from the viewers' cache.
+    print(f"server ready (index of {VIDEOS} videos built) in {time.time() - started:.1f} s; RSS {rss()} MiB with no viewer", flush=True)
     trivial = wrk(BASE + "/livez")
     warm = wrk(BASE + "/api/v1/feed?limit=10", "feed.lua", (f"{DATA}/tokens.txt", "/api/v1/feed?limit=10"))
     feed = wrk(BASE + "/api/v1/feed?limit=10", "feed.lua", (f"{DATA}/tokens.txt", "/api/v1/feed?limit=10"))
