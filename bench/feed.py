@@ -108,7 +108,8 @@ try:
     rss = lambda: int(open(f"/proc/{server.pid}/status").read().split("VmRSS:")[1].split()[0]) // 1024
     # Before any viewer: what the index of videos (and the rest of the
     # server) takes, apart from the viewers' cache.
-    print(f"server ready (index of {VIDEOS} videos built) in {time.time() - started:.1f} s; RSS {rss()} MiB with no viewer", flush=True)
+    idle_rss = rss()
+    print(f"server ready (index of {VIDEOS} videos built) in {time.time() - started:.1f} s; RSS {idle_rss} MiB with no viewer", flush=True)
     trivial = wrk(BASE + "/livez")
     warm = wrk(BASE + "/api/v1/feed?limit=10", "feed.lua", (f"{DATA}/tokens.txt", "/api/v1/feed?limit=10"))
     feed = wrk(BASE + "/api/v1/feed?limit=10", "feed.lua", (f"{DATA}/tokens.txt", "/api/v1/feed?limit=10"))
@@ -123,6 +124,20 @@ try:
     items = json.loads(urllib.request.urlopen(req).read())["items"]
     print(f"a viewer's next page after the runs: {len(items)} items, sources {sorted({i['reasons']['source'] for i in items})}")
     print(f"\nfeed / trivial = {feed['rps'] / trivial['rps']:.2f} (target >= 0.3); p99 {feed['p99']:.1f} ms (target < 20 ms)")
+    if os.environ.get("BENCH_SUMMARY"):
+        sys.path.insert(0, HERE)
+        from side_by_side import summary
+        summary(os.environ["BENCH_SUMMARY"], [
+            ("trivial req/s", f"{trivial['rps']:,.0f}"),
+            ("first pass req/s", f"{warm['rps']:,.0f}"),
+            ("first pass / trivial", f"{warm['rps'] / trivial['rps']:.3f}x"),
+            ("first pass p99 ms", f"{warm['p99']:.1f}"),
+            ("viewers cached req/s", f"{feed['rps']:,.0f}"),
+            ("viewers cached / trivial", f"{feed['rps'] / trivial['rps']:.3f}x"),
+            ("viewers cached p99 ms", f"{feed['p99']:.1f}"),
+            ("server RSS MiB, no viewer", str(idle_rss)),
+            ("server RSS MiB, after the runs", str(rss())),
+        ])
 finally:
     server.terminate()
     server.wait(timeout=30)

@@ -147,6 +147,16 @@ try:
     print(f"sell-out attempts/s / trivial at {top} = {at[top][4]['rps'] / t_top:.2f}")
     print(f"oversold units: {oversold} (must be 0)")
     print(f"socket errors: {sum(r[1]['errors'] + r[2]['errors'] + r[3]['errors'] + r[4]['errors'] for r in rows)}")
+    if os.environ.get("BENCH_SUMMARY"):
+        sys.path.insert(0, HERE)
+        from side_by_side import summary
+        pairs = []
+        for c, t, n, d, s, sold in rows:
+            pairs += [(f"{c} conns: trivial req/s", f"{t['rps']:,.0f}"), (f"{c} conns: naive successes/s", f"{n['ok'] / SECONDS:,.0f}"),
+                      (f"{c} conns: deal orders/s", f"{d['ok'] / SECONDS:,.0f}"), (f"{c} conns: deal orders / trivial", f"{d['ok'] / SECONDS / t['rps']:.2f}x"),
+                      (f"{c} conns: deal orders / naive", f"{d['ok'] / max(n['ok'], 1):.1f}x"), (f"{c} conns: deal p99 ms", f"{d['p99']:.1f}"),
+                      (f"{c} conns: sell-out attempts / trivial", f"{s['rps'] / t['rps']:.2f}x")]
+        summary(os.environ["BENCH_SUMMARY"], pairs + [("oversold units", str(oversold))])
 finally:
     for s in servers:
         s.terminate(); s.wait(timeout=30)
