@@ -31,6 +31,7 @@ pub mod reviews;
 pub mod signing;
 pub mod status;
 pub mod time;
+pub mod two_factor;
 pub mod vouchers;
 
 pub use error::DomainError;
