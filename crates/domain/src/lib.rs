@@ -12,6 +12,7 @@ pub mod content;
 pub mod coupons;
 pub mod deals;
 pub mod delivery;
+pub mod devices;
 pub mod error;
 pub mod error_code;
 pub mod feed;

@@ -13,6 +13,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use haul_domain::ids::UserId;
 use haul_domain::signing::to_hex;
+use haul_store::accounts::Device;
 use haul_store::accounts::User;
 use sha2::{Digest, Sha256};
 
@@ -150,14 +151,30 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Starts a session and returns its token.
-pub async fn start_session(state: &AppState, user: UserId, kind: &str) -> Result<String, AppError> {
+/// Starts a session from the request's browser or app and address, and
+/// returns its token.
+pub async fn start_session(
+    state: &AppState,
+    user: UserId,
+    kind: &str,
+    headers: &HeaderMap,
+    from: &ClientAddress,
+) -> Result<String, AppError> {
     let token = random_token();
     let now = state.clock.now();
     let expires = now.plus_seconds(state.config.session_days * 86_400);
-    state.db.create_session(&token_hash(&token), user, kind, &random_token(), now, expires).await?;
+    let agent = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    // Only what the devices page shows is kept of it.
+    let agent = agent.char_indices().nth(USER_AGENT_CHARS).map_or(agent, |(i, _)| &agent[..i]);
+    let device = Device { user_agent: agent, address: &from.0 };
+    state.db.create_session(&token_hash(&token), user, kind, &random_token(), &device, (now, expires)).await?;
     Ok(token)
 }
+
+const USER_AGENT_CHARS: usize = 300;
+/// How often a session's "last used" is written: reads of it are cached,
+/// and its owner needs minutes, not seconds.
+const SEEN_EVERY_MS: i64 = 5 * 60_000;
 
 /// Recently seen sessions, so that a busy client costs no database read per
 /// request. An entry lives `SESSION_CACHE_MS`; signing out removes it here at
@@ -206,6 +223,9 @@ async fn user_for_token(state: &AppState, token: &str, kind: &str) -> Result<Opt
     };
     if session.kind != kind {
         return Ok(None);
+    }
+    if now.millis() - session.last_seen_at >= SEEN_EVERY_MS {
+        state.db.session_seen(&hash, now).await?;
     }
     let user = state.db.user(UserId(session.user_id)).await?;
     if user.suspended_at.is_some() {

@@ -42,8 +42,32 @@ record! {
         pub kind: String,
         pub csrf_token: String,
         pub expires_at: i64,
+        pub last_seen_at: i64,
     }
 }
+
+record! {
+    /// A session as its owner sees it on their devices page.
+    pub struct DeviceSession {
+        /// Names the session without revealing its token: the first 16
+        /// characters of the token's hash.
+        pub handle: String,
+        pub kind: String,
+        pub user_agent: String,
+        pub address: String,
+        pub created_at: i64,
+        pub last_seen_at: i64,
+    }
+}
+
+/// Where a session was started from.
+pub struct Device<'a> {
+    pub user_agent: &'a str,
+    pub address: &'a str,
+}
+
+/// The characters of a token hash that name its session.
+pub const HANDLE_CHARS: usize = 16;
 
 const USER_COLUMNS: &str = "id, email, phone, password_hash, display_name, role, created_at, suspended_at";
 
@@ -136,28 +160,72 @@ impl Db {
         user: UserId,
         kind: &str,
         csrf: &str,
-        now: Timestamp,
-        expires_at: Timestamp,
+        device: &Device<'_>,
+        (now, expires_at): (Timestamp, Timestamp),
     ) -> Result<()> {
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(token_hash)
-            .bind(user.get())
-            .bind(kind)
-            .bind(csrf)
-            .bind(now.millis())
-            .bind(expires_at.millis())
-            .execute(&self.write)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at, user_agent, address, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5)",
+        )
+        .bind(token_hash)
+        .bind(user.get())
+        .bind(kind)
+        .bind(csrf)
+        .bind(now.millis())
+        .bind(expires_at.millis())
+        .bind(device.user_agent)
+        .bind(device.address)
+        .execute(&self.write)
+        .await?;
         Ok(())
     }
 
     /// The live session behind a token hash, if any.
     pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
-        Ok(sqlx::query_as("SELECT user_id, kind, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash)
+        Ok(sqlx::query_as(
+            "SELECT user_id, kind, csrf_token, expires_at, last_seen_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now.millis())
+        .fetch_optional(&self.read)
+        .await?)
+    }
+
+    /// Records that a session was used at `now`.
+    pub async fn session_seen(&self, token_hash: &str, now: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now.millis())
-            .fetch_optional(&self.read)
-            .await?)
+            .bind(token_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// A user's live sessions, the most recently used first (at most 100).
+    pub async fn sessions_of(&self, user: UserId, now: Timestamp) -> Result<Vec<DeviceSession>> {
+        let sql = format!(
+            "SELECT substr(token_hash, 1, {HANDLE_CHARS}) AS handle, kind, user_agent, address, created_at, last_seen_at FROM sessions \
+             WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, created_at DESC LIMIT 100"
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(user.get()).bind(now.millis()).fetch_all(&self.read).await?)
+    }
+
+    /// Ends one of the user's sessions by its handle; false if the user has
+    /// no such session.
+    pub async fn end_session(&self, user: UserId, handle: &str) -> Result<bool> {
+        let sql = format!("DELETE FROM sessions WHERE user_id = $1 AND substr(token_hash, 1, {HANDLE_CHARS}) = $2");
+        let ended = sqlx::query(AssertSqlSafe(sql)).bind(user.get()).bind(handle).execute(&self.write).await?.rows_affected();
+        Ok(ended > 0)
+    }
+
+    /// Ends every session of the user but the one behind `keep`; how many.
+    pub async fn end_other_sessions(&self, user: UserId, keep: &str) -> Result<u64> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user.get())
+            .bind(keep)
+            .execute(&self.write)
+            .await?
+            .rows_affected())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {

@@ -52,6 +52,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(28, "0028_leads"),
     migration!(29, "0029_vouchers"),
     migration!(30, "0030_fewer_order_indexes"),
+    migration!(31, "0031_session_devices"),
 ];
 
 impl Db {

@@ -1041,3 +1041,21 @@ order-note-voucher-refunded-by-buyer = A voucher was refunded before use
 voucher-not-here = No voucher of this shop has this code. Check it with the customer: it may be another shop's.
 merchant-location = Where your shop is
 merchant-location-help = Shoppers find you on Near me; vouchers are used at this address. Pick a city's centre or give the latitude and longitude.
+
+## Devices: where the person is signed in
+devices-title = Devices
+devices-intro = Where your account is signed in. Sign out any you don't recognise, then change your password.
+devices-this = This device
+devices-app = app
+devices-unknown = Unknown browser
+devices-signed-in = signed in
+devices-last-used = Last used
+devices-sign-out = Sign out
+devices-sign-out-ask = Sign this device out?
+devices-sign-out-others = Sign out everywhere else
+devices-sign-out-others-ask = Sign out every other device?
+devices-ended-one = That device is signed out.
+devices-ended-others = { $n ->
+    [one] One other device is signed out.
+   *[other] { $n } other devices are signed out.
+}

@@ -963,3 +963,18 @@ order-note-voucher-refunded-by-buyer = 券在使用前已退款
 voucher-not-here = 本店没有这个券码。请和顾客核对：可能是其他店铺的券。
 merchant-location = 店铺位置
 merchant-location-help = 顾客在“附近”里找到你；团购券在这个地址使用。可选择城市中心，或填写经纬度。
+
+## 登录设备
+devices-title = 登录设备
+devices-intro = 你的账号在以下设备上登录。发现不认识的设备，请将其退出并修改密码。
+devices-this = 本机
+devices-app = 应用
+devices-unknown = 未知浏览器
+devices-signed-in = 登录于
+devices-last-used = 最近使用
+devices-sign-out = 退出登录
+devices-sign-out-ask = 让这台设备退出登录？
+devices-sign-out-others = 退出其他所有设备
+devices-sign-out-others-ask = 让其他所有设备退出登录？
+devices-ended-one = 该设备已退出登录。
+devices-ended-others = 已退出 { $n } 台其他设备。

@@ -5,6 +5,7 @@ use crate::auth::{ApiUser, ClientAddress, bearer, start_session, token_hash};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path};
 use crate::services::accounts::{SignIn, SignUp, authenticate, create_account};
+use crate::services::devices::{DeviceView, devices, end_device, end_other_devices};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use haul_domain::accounts::Role;
@@ -23,6 +24,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sign_out))
         .routes(routes!(me))
         .routes(routes!(set_role))
+        .routes(routes!(my_sessions))
+        .routes(routes!(end_session))
+        .routes(routes!(end_other_sessions))
 }
 
 /// A user as others may see them: no password hash.
@@ -50,9 +54,14 @@ pub struct SessionOut {
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = SignUp,
     responses((status = 201, body = SessionOut), (status = 409, description = "login_taken"), (status = 422, description = "validation_failed")))]
-async fn sign_up(State(state): State<AppState>, Json(input): Json<SignUp>) -> AppResult<(StatusCode, axum::Json<SessionOut>)> {
+async fn sign_up(
+    State(state): State<AppState>,
+    from: ClientAddress,
+    headers: HeaderMap,
+    Json(input): Json<SignUp>,
+) -> AppResult<(StatusCode, axum::Json<SessionOut>)> {
     let user = create_account(&state, input).await?;
-    let token = start_session(&state, user.user_id(), "api").await?;
+    let token = start_session(&state, user.user_id(), "api", &headers, &from).await?;
     Ok((StatusCode::CREATED, axum::Json(SessionOut { user: user.into(), token })))
 }
 
@@ -61,10 +70,11 @@ async fn sign_up(State(state): State<AppState>, Json(input): Json<SignUp>) -> Ap
 async fn sign_in(
     State(state): State<AppState>,
     from: ClientAddress,
+    headers: HeaderMap,
     Json(input): Json<SignIn>,
 ) -> AppResult<(StatusCode, axum::Json<SessionOut>)> {
     let user = authenticate(&state, input, &from, None).await?;
-    let token = start_session(&state, user.user_id(), "api").await?;
+    let token = start_session(&state, user.user_id(), "api", &headers, &from).await?;
     Ok((StatusCode::CREATED, axum::Json(SessionOut { user: user.into(), token })))
 }
 
@@ -111,4 +121,35 @@ async fn set_role(
     state.db.set_role(UserId(id), role).await?;
     state.sessions.forget_user(id);
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Devices {
+    /// The most recently used first.
+    pub items: Vec<DeviceView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = Devices)))]
+async fn my_sessions(State(state): State<AppState>, headers: HeaderMap, ApiUser(user): ApiUser) -> AppResult<axum::Json<Devices>> {
+    let token = bearer(&headers).unwrap_or_default();
+    Ok(axum::Json(Devices { items: devices(&state, &user, token).await? }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{handle}", tag = "accounts", security(("bearer" = [])),
+    responses((status = 204), (status = 404, description = "not_found: no such session of yours")))]
+async fn end_session(State(state): State<AppState>, ApiUser(user): ApiUser, Path(handle): Path<String>) -> AppResult<StatusCode> {
+    end_device(&state, &user, &handle).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Ended {
+    /// How many sessions were signed out.
+    pub ended: u64,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/sessions/sign-out-others", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = Ended)))]
+async fn end_other_sessions(State(state): State<AppState>, headers: HeaderMap, ApiUser(user): ApiUser) -> AppResult<axum::Json<Ended>> {
+    let token = bearer(&headers).unwrap_or_default();
+    Ok(axum::Json(Ended { ended: end_other_devices(&state, &user, token).await? }))
 }

@@ -66,8 +66,8 @@ pub struct SignInForm {
 
 /// Starts the browser's session, and marks the browser as one this account
 /// signs in from (so its owner is never locked out by strangers' guesses).
-async fn signed_in(state: &AppState, user: &User, headers: &HeaderMap, next: Option<&str>) -> PageResult {
-    let token = start_session(state, user.user_id(), "web").await?;
+async fn signed_in(state: &AppState, user: &User, (headers, from): (&HeaderMap, &ClientAddress), next: Option<&str>) -> PageResult {
+    let token = start_session(state, user.user_id(), "web", headers, from).await?;
     // What they tried before signing in comes first (see `pending.rs`).
     let to = if cookie(headers, super::pending::PENDING_COOKIE).is_some_and(|v| !v.is_empty()) {
         "/continue".to_owned()
@@ -108,7 +108,7 @@ pub async fn sign_in(
 ) -> PageResult {
     let device = cookie(&headers, DEVICE_COOKIE);
     match authenticate(&state, SignIn { login: f.login.clone(), password: f.password }, &from, device).await {
-        Ok(user) => signed_in(&state, &user, &headers, f.next.as_deref()).await,
+        Ok(user) => signed_in(&state, &user, (&headers, &from), f.next.as_deref()).await,
         Err(e) => Ok((e.status(), page(None, &csrf, false, f.login, Some(e.localized_message()), f.next.as_deref())).into_response()),
     }
 }
@@ -116,13 +116,14 @@ pub async fn sign_in(
 pub async fn sign_up(
     State(state): State<AppState>,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
+    from: ClientAddress,
     headers: HeaderMap,
     CheckedForm(f): CheckedForm<SignInForm>,
 ) -> PageResult {
     let next = f.next.clone();
     let input = SignUp { login: f.login.clone(), password: f.password, display_name: f.display_name.unwrap_or_default(), role: f.role };
     match create_account(&state, input).await {
-        Ok(user) => signed_in(&state, &user, &headers, next.as_deref()).await,
+        Ok(user) => signed_in(&state, &user, (&headers, &from), next.as_deref()).await,
         Err(e) => Ok((e.status(), page(None, &csrf, true, f.login, Some(e.localized_message()), next.as_deref())).into_response()),
     }
 }

@@ -13,6 +13,7 @@ mod comments;
 mod community;
 mod coupons;
 mod dashboard;
+mod devices;
 mod earnings;
 mod home;
 pub mod layout;
@@ -159,6 +160,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/account/addresses/{id}", post(addresses::update))
         .route("/account/addresses/{id}/default", post(addresses::make_default))
         .route("/account/addresses/{id}/delete", post(addresses::delete))
+        .route("/account/devices", get(devices::view))
+        .route("/account/devices/sign-out-others", post(devices::sign_out_others))
+        .route("/account/devices/{handle}/sign-out", post(devices::sign_out_one))
         .route("/sandbox/pay/{reference}", get(sandbox::page).post(sandbox::submit))
         .merge(merchant::router())
         .layer(axum::middleware::from_fn_with_state(state.clone(), pending::capture))

@@ -15,6 +15,7 @@ pub mod community;
 pub mod coupons;
 pub mod deals;
 pub mod delivery;
+pub mod devices;
 pub mod earnings;
 pub mod feed;
 pub mod leads;

@@ -16,6 +16,7 @@ mod community;
 mod coupons;
 mod deals;
 mod delivery;
+mod devices;
 mod earnings;
 mod leads;
 mod live;
