@@ -28,6 +28,7 @@ pub mod orders;
 pub mod outbound;
 pub mod page;
 pub mod places;
+pub mod readable_code;
 pub mod reviews;
 pub mod signing;
 pub mod status;

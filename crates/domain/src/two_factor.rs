@@ -131,31 +131,19 @@ fn percent(s: &str) -> String {
 
 /// How many recovery codes a person gets, each good once.
 pub const RECOVERY_CODES: usize = 10;
-/// Letters and digits that cannot be mistaken for one another when read
-/// from paper (no 0/O, 1/I/L).
-const RECOVERY_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 const RECOVERY_CHARS: usize = 10;
 
-/// A recovery code from 8 random bytes (50 bits kept), shown as
+/// A recovery code from 8 random bytes (about 50 bits), shown as
 /// `XXXXX-XXXXX`.
 pub fn recovery_code(random: [u8; 8]) -> String {
-    let mut n = u64::from_le_bytes(random);
-    let mut code = String::with_capacity(RECOVERY_CHARS + 1);
-    for i in 0..RECOVERY_CHARS {
-        if i == RECOVERY_CHARS / 2 {
-            code.push('-');
-        }
-        code.push(RECOVERY_ALPHABET[(n % RECOVERY_ALPHABET.len() as u64) as usize] as char);
-        n /= RECOVERY_ALPHABET.len() as u64;
-    }
-    code
+    let code = crate::readable_code::from_random(random, RECOVERY_CHARS);
+    format!("{}-{}", &code[..RECOVERY_CHARS / 2], &code[RECOVERY_CHARS / 2..])
 }
 
 /// A typed recovery code as it is stored and compared: upper case, without
 /// dashes or spaces; `None` if it cannot be one.
 pub fn normalize_recovery_code(typed: &str) -> Option<String> {
-    let code: String = typed.chars().filter(|c| *c != '-' && !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
-    (code.len() == RECOVERY_CHARS && code.bytes().all(|b| RECOVERY_ALPHABET.contains(&b))).then_some(code)
+    crate::readable_code::normalize(typed, RECOVERY_CHARS)
 }
 
 #[cfg(test)]

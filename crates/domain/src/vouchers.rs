@@ -178,8 +178,6 @@ pub fn parse_time_of_day(field: &'static str, raw: &str) -> Result<i64, DomainEr
     Ok(h * 60 + m)
 }
 
-/// The letters a code is written in: no 0/O or 1/I/L to misread at a till.
-const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 const CODE_CHARS: usize = 12;
 
 /// A voucher's code, twelve characters (about 59 random bits), shown in groups of four.
@@ -189,22 +187,14 @@ pub struct VoucherCode(String);
 impl VoucherCode {
     /// A code from eight random bytes (the caller's randomness).
     pub fn from_random(bytes: [u8; 8]) -> VoucherCode {
-        let mut n = u64::from_le_bytes(bytes);
-        let mut code = String::with_capacity(CODE_CHARS);
-        for _ in 0..CODE_CHARS {
-            code.push(ALPHABET[(n % ALPHABET.len() as u64) as usize] as char);
-            n /= ALPHABET.len() as u64;
-        }
-        VoucherCode(code)
+        VoucherCode(crate::readable_code::from_random(bytes, CODE_CHARS))
     }
 
     /// A code as staff type it: any case, with spaces or dashes.
     pub fn parse(raw: &str) -> Result<VoucherCode, DomainError> {
-        let code: String = raw.chars().filter(|c| !matches!(c, ' ' | '-')).flat_map(char::to_uppercase).collect();
-        if code.len() != CODE_CHARS || !code.bytes().all(|b| ALPHABET.contains(&b)) {
-            return Err(DomainError::invalid("code", "the voucher's 12 letters and digits"));
-        }
-        Ok(VoucherCode(code))
+        crate::readable_code::normalize(raw, CODE_CHARS)
+            .map(VoucherCode)
+            .ok_or_else(|| DomainError::invalid("code", "the voucher's 12 letters and digits"))
     }
 
     pub fn as_str(&self) -> &str {
