@@ -166,6 +166,7 @@ catalogue! {
     VoucherNotHere = "voucher_not_here" (409): "a voucher sells at its price: not in flash deals, team buys or group purchases",
     VoucherNotRefundable = "voucher_not_refundable" (409): "the shop's terms give no refund for an unused voucher",
     VoucherRefundsItself = "voucher_refunds_itself" (409): "an unused voucher is refunded from the voucher itself; a used one was the service",
+    SessionIsCurrent = "session_is_current" (409): "that is the session you are using; sign out instead",
     CannotSanction = "cannot_sanction" (409): "a host or operator cannot be muted or banned",
     ChatEmpty = "chat_empty" (422): "say something",
     ChatTooLong = "chat_too_long" (422): "the message is too long",

@@ -132,6 +132,7 @@ code-lead_open = You have asked for a quote on this product already; the shop wi
 code-voucher_not_yet_valid = This voucher cannot be used yet.
 code-voucher_expired = This voucher has expired.
 code-voucher_outside_hours = This voucher cannot be used at this time of day.
+code-session_is_current = That is the session you are using: sign out instead.
 code-voucher_used = This voucher has been used or refunded.
 code-voucher_mixed = Vouchers are bought in an order of their own; check them out apart from other goods.
 code-voucher_limit = You have bought as many of this voucher as one person may.

@@ -132,6 +132,7 @@ code-lead_open = 你已经就这件商品询过价了，商家会回复你。
 code-voucher_not_yet_valid = 这张券还没到可用日期。
 code-voucher_expired = 这张券已过期。
 code-voucher_outside_hours = 这张券不在可用时段。
+code-session_is_current = 这是你正在使用的登录，请直接退出登录。
 code-voucher_used = 这张券已使用或已退款。
 code-voucher_mixed = 团购券需单独下单，请与其他商品分开结算。
 code-voucher_limit = 此券每人限购，这次购买会超出可买数量。

@@ -136,9 +136,15 @@ async fn my_sessions(State(state): State<AppState>, headers: HeaderMap, ApiUser(
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{handle}", tag = "accounts", security(("bearer" = [])),
-    responses((status = 204), (status = 404, description = "not_found: no such session of yours")))]
-async fn end_session(State(state): State<AppState>, ApiUser(user): ApiUser, Path(handle): Path<String>) -> AppResult<StatusCode> {
-    end_device(&state, &user, &handle).await?;
+    responses((status = 204), (status = 404, description = "not_found: no such session of yours"),
+        (status = 409, description = "session_is_current: the session making the request signs out at DELETE /api/v1/sessions/current")))]
+async fn end_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiUser(user): ApiUser,
+    Path(handle): Path<String>,
+) -> AppResult<StatusCode> {
+    end_device(&state, &user, &handle, bearer(&headers).unwrap_or_default()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -34,11 +34,12 @@ pub async fn view(
 
 pub async fn sign_out_one(
     State(state): State<AppState>,
+    headers: HeaderMap,
     SignedIn(user): SignedIn,
     Path(handle): Path<String>,
     CheckedForm(_): CheckedForm<NoFields>,
 ) -> PageResult {
-    end_device(&state, &user, &handle).await?;
+    end_device(&state, &user, &handle, this_token(&headers)).await?;
     Ok(see_other_saying("/account/devices", &crate::i18n::current().t("devices-ended-one")))
 }
 

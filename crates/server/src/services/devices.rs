@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::auth::token_hash;
 use crate::error::{AppError, AppResult};
+use haul_domain::ErrorCode;
 use haul_domain::devices::describe;
 use haul_store::accounts::{HANDLE_CHARS, User};
 use serde::Serialize;
@@ -50,10 +51,14 @@ pub async fn devices(state: &AppState, user: &User, token: &str) -> AppResult<Ve
         .collect())
 }
 
-/// Signs one of the caller's sessions out. Another person's handle is as
-/// unknown as a made-up one.
-pub async fn end_device(state: &AppState, user: &User, handle: &str) -> AppResult<()> {
+/// Signs one of the caller's other sessions out (`token` is the one making
+/// the request, which signs out by signing out). Another person's handle is
+/// as unknown as a made-up one.
+pub async fn end_device(state: &AppState, user: &User, handle: &str, token: &str) -> AppResult<()> {
     let known = handle.len() == HANDLE_CHARS && handle.bytes().all(|b| b.is_ascii_hexdigit());
+    if known && token_hash(token).starts_with(handle) {
+        return Err(AppError::refused(ErrorCode::SessionIsCurrent));
+    }
     if !known || !state.db.end_session(user.user_id(), handle).await? {
         return Err(AppError::not_found("session"));
     }

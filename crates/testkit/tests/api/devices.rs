@@ -56,6 +56,11 @@ async fn a_person_sees_their_sessions_and_signs_any_of_them_out() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{made_up}");
     }
     assert!(works(&app, &phone).await);
+    // This session signs out by signing out, not from the list.
+    let mine = seen.iter().find(|s| s["current"] == true).unwrap()["handle"].as_str().unwrap();
+    let r = app.request(Method::DELETE, &format!("/api/v1/me/sessions/{mine}"), Some(&ann.token)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(works(&app, &ann.token).await);
 
     let ended = app.request(Method::DELETE, &format!("/api/v1/me/sessions/{handle}"), Some(&ann.token)).send().await.unwrap();
     assert_eq!(ended.status(), StatusCode::NO_CONTENT);
