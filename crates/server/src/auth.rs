@@ -225,7 +225,14 @@ async fn user_for_token(state: &AppState, token: &str, kind: &str) -> Result<Opt
         return Ok(None);
     }
     if now.millis() - session.last_seen_at >= SEEN_EVERY_MS {
-        state.db.session_seen(&hash, now).await?;
+        // Best effort, beside the request: a busy database delays or skips
+        // a "last used", never the request.
+        let (db, hash) = (state.db.clone(), hash.clone());
+        tokio::spawn(async move {
+            if let Err(e) = db.session_seen(&hash, now, SEEN_EVERY_MS).await {
+                tracing::warn!(error = %e, "could not record a session's last use");
+            }
+        });
     }
     let user = state.db.user(UserId(session.user_id)).await?;
     if user.suspended_at.is_some() {

@@ -191,12 +191,16 @@ impl Db {
         .await?)
     }
 
-    /// Records that a session was used at `now`.
-    pub async fn session_seen(&self, token_hash: &str, now: Timestamp) -> Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+    /// Records that a session was used at `now`, unless that was recorded
+    /// less than `every_ms` before (several nodes may ask at once). Written
+    /// through the read pool on purpose: no cache reads this column, so this
+    /// write must not count as a change that makes the read cache stale.
+    pub async fn session_seen(&self, token_hash: &str, now: Timestamp, every_ms: i64) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at <= $3")
             .bind(now.millis())
             .bind(token_hash)
-            .execute(&self.write)
+            .bind(now.millis() - every_ms)
+            .execute(&self.read)
             .await?;
         Ok(())
     }

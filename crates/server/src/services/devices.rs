@@ -70,6 +70,8 @@ pub async fn end_device(state: &AppState, user: &User, handle: &str, token: &str
 /// Signs out every session of the caller but `token`'s; how many ended.
 pub async fn end_other_devices(state: &AppState, user: &User, token: &str) -> AppResult<u64> {
     let ended = state.db.end_other_sessions(user.user_id(), &token_hash(token)).await?;
-    state.sessions.forget_user(user.id);
+    if ended > 0 {
+        state.sessions.forget_user(user.id);
+    }
     Ok(ended)
 }

@@ -82,10 +82,20 @@ async fn last_used_follows_the_session_within_minutes() {
     let ann = app.sign_up("ann").await;
     let first = sessions(&app, &ann.token).await[0]["last_seen_at"].as_i64().unwrap();
     app.clock.advance_seconds(6 * 60);
-    let later = sessions(&app, &ann.token).await[0]["last_seen_at"].as_i64().unwrap();
+    // The first use after five minutes records it, beside the request.
+    assert!(works(&app, &ann.token).await);
+    let mut later = first;
+    for _ in 0..200 {
+        later = sessions(&app, &ann.token).await[0]["last_seen_at"].as_i64().unwrap();
+        if later != first {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     assert_eq!(later - first, 6 * 60_000, "written when used again after five minutes");
     // Within the five minutes it is not written again.
     app.clock.advance_seconds(60);
+    assert!(works(&app, &ann.token).await);
     assert_eq!(sessions(&app, &ann.token).await[0]["last_seen_at"].as_i64().unwrap(), later);
 }
 
