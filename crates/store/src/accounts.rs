@@ -2,7 +2,7 @@
 //! a leaked database does not leak working sessions.
 
 use crate::error::is_unique_violation;
-use crate::{Db, Result, StoreError};
+use crate::{Backend, Db, Result, StoreError};
 use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::accounts::{Login, Role};
@@ -192,15 +192,21 @@ impl Db {
     }
 
     /// Records that a session was used at `now`, unless that was recorded
-    /// less than `every_ms` before (several nodes may ask at once). Written
-    /// through the read pool on purpose: no cache reads this column, so this
-    /// write must not count as a change that makes the read cache stale.
+    /// less than `every_ms` before (several nodes may ask at once).
+    /// On PostgreSQL written through the read pool: no cache reads this
+    /// column, so this write need not make the read cache stale. SQLite has
+    /// one writer: a second would fail the writer's transactions whose
+    /// snapshot it made stale (SQLITE_BUSY_SNAPSHOT), so there it counts.
     pub async fn session_seen(&self, token_hash: &str, now: Timestamp, every_ms: i64) -> Result<()> {
+        let pool = match self.backend() {
+            Backend::Sqlite => &self.write,
+            Backend::Postgres => &self.read,
+        };
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at <= $3")
             .bind(now.millis())
             .bind(token_hash)
             .bind(now.millis() - every_ms)
-            .execute(&self.read)
+            .execute(pool)
             .await?;
         Ok(())
     }
