@@ -24,6 +24,7 @@ pub mod ledger;
 pub mod live;
 pub mod moderation;
 pub mod money;
+pub mod one_time;
 pub mod orders;
 pub mod outbound;
 pub mod page;

@@ -29,6 +29,12 @@ pub struct App {
     pub browser_id_limiter: crate::ratelimit::Buckets,
     pub lead_limiter: crate::ratelimit::Buckets,
     pub lead_message_limiter: crate::ratelimit::Buckets,
+    /// Requests for reset and sign-in codes, per address.
+    pub recovery_limiter: crate::ratelimit::Buckets,
+    pub mailer: Arc<dyn crate::messages::Mailer>,
+    pub sms: Arc<dyn crate::messages::SmsSender>,
+    /// Rung when a message is put in the outbox, so it leaves at once.
+    pub outbox_bell: Arc<tokio::sync::Notify>,
     /// Signs the browser-id cookie; one per installation, in the record.
     pub cookie_key: String,
     pub sessions: crate::auth::SessionCache,
@@ -116,6 +122,13 @@ impl AppState {
             lead_limiter: crate::ratelimit::Buckets::per_hour(config.leads_per_hour, clock.clone()),
             // A conversation, not a chat: ten messages a minute per person.
             lead_message_limiter: crate::ratelimit::Buckets::per_minute(10, clock.clone()),
+            recovery_limiter: crate::ratelimit::Buckets::per_hour(config.recovery_requests_per_hour, clock.clone()),
+            mailer: match &config.smtp_url {
+                Some(url) => Arc::new(crate::messages::SmtpMailer::new(url, &config.mail_from)?),
+                None => Arc::new(crate::messages::LogMailer),
+            },
+            sms: Arc::new(crate::messages::SandboxSms),
+            outbox_bell: Arc::new(tokio::sync::Notify::new()),
             cookie_key,
             payments: sandbox.clone(),
             sessions: crate::auth::SessionCache::default(),

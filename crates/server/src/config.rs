@@ -118,6 +118,14 @@ pub struct Config {
     /// limits use the address it saw (only when the peer is on a private
     /// network, so a client reaching Haul directly cannot choose it).
     pub trust_forwarded_for: bool,
+    /// The SMTP server mail leaves through: `smtp://user:password@host:587`
+    /// (TLS when the server offers it; `?tls=required` to insist) or
+    /// `smtps://...:465`. Unset, mail is written to the log only.
+    pub smtp_url: Option<String>,
+    /// Who mail comes from: `Name <address>`.
+    pub mail_from: String,
+    /// Requests for a reset or sign-in code one address may send an hour.
+    pub recovery_requests_per_hour: i64,
     /// Bearer token that `/metrics` requires; unset, it is not served.
     pub metrics_token: Option<String>,
     /// `text` or `json`.
@@ -200,6 +208,9 @@ impl Default for Config {
             browser_ids_per_hour: 20,
             leads_per_hour: 10,
             trust_forwarded_for: false,
+            smtp_url: None,
+            mail_from: "Haul <noreply@haul.localhost>".into(),
+            recovery_requests_per_hour: 20,
             metrics_token: None,
             log_format: "text".into(),
             worker_interval_seconds: 5,
@@ -230,6 +241,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("payment_timeout_seconds", &self.payment_timeout_seconds)
             .field("sandbox_secret", &"<hidden>")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|u| redact_url(u)))
             .finish_non_exhaustive()
     }
 }
@@ -327,6 +339,9 @@ impl Config {
         if self.test_clock {
             found.push("HAUL_TEST_CLOCK must be false in production".into());
         }
+        if self.smtp_url.is_none() {
+            found.push("HAUL_SMTP_URL is not set: receipts, reset links and codes would reach nobody".into());
+        }
         if self.metrics_token.as_deref().is_some_and(|t| t.len() < 16) {
             found.push("HAUL_METRICS_TOKEN must be at least 16 characters".into());
         }
@@ -373,7 +388,7 @@ mod tests {
     fn production_refuses_default_secrets_plain_http_and_unacknowledged_sandbox_payments() {
         let c = Config { env: "production".into(), ..Config::default() };
         let problems = c.problems().join("\n");
-        for setting in ["HAUL_SANDBOX_SECRET", "HAUL_SANDBOX_PAYMENTS_MOVE_NO_MONEY", "HAUL_PUBLIC_URL"] {
+        for setting in ["HAUL_SANDBOX_SECRET", "HAUL_SANDBOX_PAYMENTS_MOVE_NO_MONEY", "HAUL_PUBLIC_URL", "HAUL_SMTP_URL"] {
             assert!(problems.contains(setting), "{problems}");
         }
         let ready = Config {
@@ -381,6 +396,7 @@ mod tests {
             sandbox_secret: "a long and private secret".into(),
             sandbox_payments_move_no_money: true,
             public_url: Some("https://shop.example.com".into()),
+            smtp_url: Some("smtp://mail.example.com".into()),
             ..Config::default()
         };
         assert_eq!(ready.problems(), Vec::<String>::new());
@@ -398,7 +414,11 @@ mod tests {
 
     #[test]
     fn debug_output_hides_secrets() {
-        let c = Config { database_url: Some("postgres://haul:pw@db/haul".into()), ..Config::default() };
+        let c = Config {
+            database_url: Some("postgres://haul:pw@db/haul".into()),
+            smtp_url: Some("smtp://mailer:pw@mail/".into()),
+            ..Config::default()
+        };
         let shown = format!("{c:?}");
         assert!(!shown.contains("pw"), "{shown}");
         assert!(!shown.contains("change-me"), "{shown}");

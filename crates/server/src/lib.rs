@@ -20,6 +20,7 @@ pub mod http;
 pub mod i18n;
 pub mod live;
 pub mod media;
+pub mod messages;
 pub mod metrics;
 pub mod outbound;
 pub mod pages;

@@ -20,6 +20,11 @@ record! {
         pub created_at: i64,
         /// When the platform suspended the account, if it is suspended.
         pub suspended_at: Option<i64>,
+        /// When the person proved they hold the address or number.
+        pub email_verified_at: Option<i64>,
+        pub phone_verified_at: Option<i64>,
+        /// When two-factor sign-in was turned on, if it is on.
+        pub totp_enabled_at: Option<i64>,
     }
 }
 
@@ -69,7 +74,8 @@ pub struct Device<'a> {
 /// The characters of a token hash that name its session.
 pub const HANDLE_CHARS: usize = 16;
 
-const USER_COLUMNS: &str = "id, email, phone, password_hash, display_name, role, created_at, suspended_at";
+const USER_COLUMNS: &str =
+    "id, email, phone, password_hash, display_name, role, created_at, suspended_at, email_verified_at, phone_verified_at, totp_enabled_at";
 
 pub struct NewUser<'a> {
     pub login: &'a Login,

@@ -53,6 +53,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(29, "0029_vouchers"),
     migration!(30, "0030_fewer_order_indexes"),
     migration!(31, "0031_session_devices"),
+    migration!(32, "0032_recovery_and_mail"),
 ];
 
 impl Db {

@@ -199,6 +199,32 @@ impl TestApp {
         Account { id: body["user"]["id"].as_i64().expect("id"), token: body["token"].as_str().expect("token").to_owned(), login }
     }
 
+    /// A new account that signs in with a phone number.
+    pub async fn sign_up_phone(&self, name: &str) -> Account {
+        let login = format!("+86{:011}", COUNTER.fetch_add(1, Ordering::SeqCst) + std::process::id() as u64 * 100_000);
+        let r = self.post("/api/v1/accounts", None, &json!({"login": login, "password": "correct horse", "display_name": name})).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let body: Value = r.json().await.expect("json");
+        Account { id: body["user"]["id"].as_i64().expect("id"), token: body["token"].as_str().expect("token").to_owned(), login }
+    }
+
+    /// The messages Haul wrote to `recipient`, newest first.
+    pub async fn messages_to(&self, recipient: &str) -> Vec<haul_store::outbox::Message> {
+        self.state.db.recent_messages(Some(recipient), 100).await.expect("outbox")
+    }
+
+    /// The newest message to `recipient`, waiting for it to be written (codes
+    /// asked for without signing in are sent after the answer).
+    pub async fn message_to(&self, recipient: &str) -> haul_store::outbox::Message {
+        for _ in 0..500 {
+            if let Some(m) = self.messages_to(recipient).await.into_iter().next() {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("no message to {recipient} within 10 s");
+    }
+
     /// Signs `account` in through the sign-in form, as a browser would.
     pub async fn browser(&self, account: &Account) -> Browser {
         let (r, csrf) = self.sign_in_form(&account.login, "correct horse", "").await;

@@ -141,3 +141,6 @@ code-voucher_not_here = A voucher sells at its own price, not in flash deals, te
 code-voucher_not_refundable = The shop's terms give no refund for this voucher.
 code-voucher_refunds_itself = An unused voucher is refunded from the voucher itself (My vouchers); a used one was the service.
 code-lead_full = This conversation is full: call or write to each other directly.
+code-code_invalid = The code is wrong, used or expired. After five wrong tries, ask for a new one.
+code-link_invalid = This link has expired or was used already: ask for a new one.
+code-nothing_to_verify = Your e-mail address or phone is verified already.

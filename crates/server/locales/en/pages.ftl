@@ -1059,3 +1059,39 @@ devices-ended-others = { $n ->
     [one] One other device is signed out.
    *[other] { $n } other devices are signed out.
 }
+
+## Getting back into an account; proving an e-mail address or phone
+recovery-sent-if-exists = If an account uses this login, a reset link or code is on its way to it.
+recovery-code-sent-if-exists = If an account uses this number, a sign-in code is on its way to it.
+recovery-forgot-title = Forgot your password?
+recovery-forgot-intro = Enter the e-mail address or phone number you sign in with. We will send a link to an e-mail address, or a six-digit code to a phone.
+recovery-link-sent = If an account uses { $to }, we have sent it a link. It works for one hour, once.
+recovery-code-sent = If an account uses { $to }, we have sent it a six-digit code. It works for ten minutes.
+recovery-reset-title = Choose a new password
+recovery-new-password = New password (at least 8 characters)
+recovery-set-password = Set password and sign in
+recovery-code = Six-digit code
+recovery-ask-again = Send a new code
+recovery-phone = Phone number
+recovery-send = Send
+recovery-send-code = Send code
+recovery-with-password = Sign in with your password instead
+recovery-sms-title = Sign in with a code
+recovery-sms-intro = We will send a six-digit code to the phone number of your account.
+recovery-reset-done = Your password is changed, and every other device is signed out.
+recovery-verify-title = Confirm your e-mail or phone
+recovery-email-verified = Your e-mail address is confirmed. Thank you!
+recovery-phone-verified = Your phone number is confirmed.
+recovery-confirm = Confirm
+recovery-back-to-me = Back to Me
+signin-forgot = Forgot password?
+signin-sms = Sign in with an SMS code
+
+## The sandbox's outbox
+outbox-title = Messages sent (sandbox)
+outbox-intro = The newest e-mail and SMS this Haul wrote. No SMS gateway or mail server is set up here, so read codes and links on this page. It is never shown in production.
+outbox-email = E-mail
+outbox-sent = sent
+outbox-failed = not sent
+outbox-waiting = waiting
+outbox-empty = Nothing sent yet.

@@ -141,3 +141,6 @@ code-voucher_not_here = 团购券按券面价格出售，不参加秒杀、拼�
 code-voucher_not_refundable = 按店铺规则，这张券不支持退款。
 code-voucher_refunds_itself = 未使用的券请在“我的券”里直接退款；已使用的券即已享受服务。
 code-lead_full = 这段沟通的消息已满，请直接电话或邮件联系。
+code-code_invalid = 验证码错误、已使用或已过期；输错五次后请重新获取。
+code-link_invalid = 链接已过期或已使用，请重新获取。
+code-nothing_to_verify = 你的邮箱或手机号已经验证过了。

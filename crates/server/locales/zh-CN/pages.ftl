@@ -978,3 +978,39 @@ devices-sign-out-others = 退出其他所有设备
 devices-sign-out-others-ask = 让其他所有设备退出登录？
 devices-ended-one = 该设备已退出登录。
 devices-ended-others = 已退出 { $n } 台其他设备。
+
+## 找回账号；验证邮箱或手机号
+recovery-sent-if-exists = 如果有账号使用这个登录名，重置链接或验证码已经发出。
+recovery-code-sent-if-exists = 如果有账号使用这个手机号，登录验证码已经发出。
+recovery-forgot-title = 忘记密码？
+recovery-forgot-intro = 请输入你登录用的邮箱或手机号。我们会向邮箱发送链接，或向手机发送六位验证码。
+recovery-link-sent = 如果有账号使用 { $to }，我们已向它发送链接，一小时内有效，只能用一次。
+recovery-code-sent = 如果有账号使用 { $to }，我们已向它发送六位验证码，十分钟内有效。
+recovery-reset-title = 设置新密码
+recovery-new-password = 新密码（至少 8 位）
+recovery-set-password = 设置密码并登录
+recovery-code = 六位验证码
+recovery-ask-again = 重新获取验证码
+recovery-phone = 手机号
+recovery-send = 发送
+recovery-send-code = 获取验证码
+recovery-with-password = 改用密码登录
+recovery-sms-title = 验证码登录
+recovery-sms-intro = 我们会向你账号的手机号发送六位验证码。
+recovery-reset-done = 密码已修改，其他设备都已退出登录。
+recovery-verify-title = 验证邮箱或手机号
+recovery-email-verified = 邮箱验证成功，谢谢！
+recovery-phone-verified = 手机号验证成功。
+recovery-confirm = 确认
+recovery-back-to-me = 返回“我的”
+signin-forgot = 忘记密码？
+signin-sms = 短信验证码登录
+
+## 沙盒发件箱
+outbox-title = 已发送的消息（沙盒）
+outbox-intro = 本 Haul 最近写出的邮件和短信。这里没有接入短信网关或邮件服务器，请在本页查看验证码和链接。生产环境不会显示本页。
+outbox-email = 邮件
+outbox-sent = 已发送
+outbox-failed = 未发送
+outbox-waiting = 等待发送
+outbox-empty = 还没有发送任何消息。

@@ -37,11 +37,25 @@ pub struct PublicUser {
     pub role: String,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// Whether the person proved they hold the address or number.
+    pub email_verified: bool,
+    pub phone_verified: bool,
+    /// Whether signing in takes a code from an authenticator app too.
+    pub two_factor: bool,
 }
 
 impl From<User> for PublicUser {
     fn from(u: User) -> Self {
-        PublicUser { id: u.id, display_name: u.display_name, role: u.role, email: u.email, phone: u.phone }
+        PublicUser {
+            id: u.id,
+            display_name: u.display_name,
+            role: u.role,
+            email_verified: u.email.is_some() && u.email_verified_at.is_some(),
+            phone_verified: u.phone.is_some() && u.phone_verified_at.is_some(),
+            two_factor: u.totp_enabled_at.is_some(),
+            email: u.email,
+            phone: u.phone,
+        }
     }
 }
 

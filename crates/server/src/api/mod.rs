@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod orders;
 pub mod partners;
 pub mod payments;
+pub mod recovery;
 pub mod reviews;
 pub mod shops;
 pub mod teams;
@@ -61,6 +62,7 @@ impl Modify for BearerAuth {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
+        .merge(recovery::router())
         .merge(shops::router())
         .merge(catalog::router())
         .merge(deals::router())

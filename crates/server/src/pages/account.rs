@@ -66,7 +66,12 @@ pub struct SignInForm {
 
 /// Starts the browser's session, and marks the browser as one this account
 /// signs in from (so its owner is never locked out by strangers' guesses).
-async fn signed_in(state: &AppState, user: &User, (headers, from): (&HeaderMap, &ClientAddress), next: Option<&str>) -> PageResult {
+pub(super) async fn signed_in(
+    state: &AppState,
+    user: &User,
+    (headers, from): (&HeaderMap, &ClientAddress),
+    next: Option<&str>,
+) -> PageResult {
     let token = start_session(state, user.user_id(), "web", headers, from).await?;
     // What they tried before signing in comes first (see `pending.rs`).
     let to = if cookie(headers, super::pending::PENDING_COOKIE).is_some_and(|v| !v.is_empty()) {

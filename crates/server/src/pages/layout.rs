@@ -272,10 +272,15 @@ pub async fn not_found(WebUser(user): WebUser, uri: axum::http::Uri) -> Response
 /// can put words of their own on Haul's pages with a link.
 pub fn see_other_saying(to: &str, notice: &str) -> Response {
     let mut response = see_other(to);
+    say(&mut response, notice);
+    response
+}
+
+/// Leaves `notice` for the page a redirect leads to.
+pub fn say(response: &mut Response, notice: &str) {
     let notice: String = notice.chars().take(200).collect();
     let value = serde_urlencoded::to_string([("n", notice)]).unwrap_or_default();
-    crate::auth::set_cookie(&mut response, NOTICE_COOKIE, value.trim_start_matches("n="), 60);
-    response
+    crate::auth::set_cookie(response, NOTICE_COOKIE, value.trim_start_matches("n="), 60);
 }
 
 /// Hands a page the notice its browser brought, once: the cookie is cleared

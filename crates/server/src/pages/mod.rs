@@ -25,7 +25,9 @@ mod notes;
 mod notifications;
 mod operator;
 mod orders;
+mod outbox;
 mod pending;
+mod recovery;
 mod report;
 mod reviews;
 mod sandbox;
@@ -61,6 +63,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/products/{id}/out", get(shop::out))
         .route("/signin", get(account::sign_in_page).post(account::sign_in))
         .route("/signup", get(account::sign_up_page).post(account::sign_up))
+        .route("/signin/sms", get(recovery::sms_sign_in_page).post(recovery::sms_sign_in))
+        .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot))
+        .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
+        .route("/verify-email", get(recovery::verify_email_link))
+        .route("/account/verify", post(recovery::send_verification))
+        .route("/account/verify/phone", post(recovery::verify_phone))
+        .route("/sandbox/messages", get(outbox::page))
         .route("/signout", post(account::sign_out))
         .route("/lang/{tag}", get(account::switch_language))
         .route("/cart", get(cart::view))

@@ -27,6 +27,7 @@ pub mod orders;
 pub mod payments;
 pub mod platform;
 pub mod reads;
+pub mod recovery;
 pub mod reviews;
 pub mod shops;
 pub mod teams;

@@ -7,6 +7,7 @@ pub mod close_campaigns;
 pub mod close_deals;
 pub mod close_teams;
 pub mod confirm_receipt;
+pub mod deliver_messages;
 pub mod deliver_webhooks;
 pub mod expire_unpaid;
 pub mod expire_vouchers;
@@ -52,6 +53,25 @@ pub fn spawn(state: AppState) {
             }
         }
     });
+    // Mail and SMS leave as soon as they are written (the outbox's bell),
+    // or on the next second for retries and other nodes' messages.
+    // Once an hour, what was sent long ago is forgotten.
+    let outbox = state.clone();
+    tokio::spawn(async move {
+        let mut last_tidy = tokio::time::Instant::now();
+        loop {
+            let _ = tokio::time::timeout(Duration::from_secs(1), outbox.outbox_bell.notified()).await;
+            if let Err(e) = deliver_messages::run_once(&outbox).await {
+                tracing::warn!(error = %e.message, "deliver_messages failed");
+            }
+            if last_tidy.elapsed() >= Duration::from_secs(3600) {
+                last_tidy = tokio::time::Instant::now();
+                if let Err(e) = deliver_messages::tidy(&outbox).await {
+                    tracing::warn!(error = %e.message, "tidying the outbox failed");
+                }
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(state.config.worker_interval_seconds.max(1)));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -84,6 +104,7 @@ pub fn spawn(state: AppState) {
             if let Err(e) = deliver_webhooks::run_once(&state).await {
                 tracing::warn!(error = %e.message, "deliver_webhooks failed");
             }
+
             // What this node counted in memory is written here whichever node keeps the rollups.
             let pass = if state.config.analytics_worker { analytics::run_once(&state).await } else { analytics::flush_tally(&state).await };
             if let Err(e) = pass {

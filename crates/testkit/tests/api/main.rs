@@ -26,6 +26,7 @@ mod notifications;
 mod orders;
 mod pages;
 mod payments;
+mod recovery;
 mod reviews;
 mod teams;
 mod videos;

@@ -1,0 +1,28 @@
+## E-mail and SMS that Haul sends. `mail-<kind>-subject` and `-body` for
+## e-mail, `sms-<kind>` for SMS (SMS start with the sender's name in 【】,
+## as Chinese carriers require).
+
+mail-reset_password-subject = Reset your Haul password
+mail-reset_password-body =
+    Hello { $name },
+
+    Someone (we hope you) asked to reset the password of your Haul account.
+    Open this link within { $minutes } minutes to choose a new one:
+
+    { $link }
+
+    Setting a new password signs your account out everywhere else.
+    If you did not ask for this, ignore this e-mail: your password stays as it is.
+sms-reset_password = 【Haul】Your code to reset your password is { $code }, valid for { $minutes } minutes. Never tell it to anyone.
+
+mail-verify_email-subject = Confirm your e-mail address for Haul
+mail-verify_email-body =
+    Hello { $name },
+
+    Please confirm that this is your e-mail address by opening this link within 24 hours:
+
+    { $link }
+
+    If you did not make a Haul account, ignore this e-mail.
+sms-verify_phone = 【Haul】Your code to confirm this phone number is { $code }, valid for { $minutes } minutes.
+sms-sign_in = 【Haul】Your sign-in code is { $code }, valid for { $minutes } minutes. Never tell it to anyone.
