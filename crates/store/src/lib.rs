@@ -33,6 +33,7 @@ pub mod payments;
 pub mod refunds;
 pub mod reviews;
 pub mod teams;
+pub mod two_factor;
 pub mod vouchers;
 pub mod webhooks;
 

@@ -144,3 +144,6 @@ code-lead_full = This conversation is full: call or write to each other directly
 code-code_invalid = The code is wrong, used or expired. After five wrong tries, ask for a new one.
 code-link_invalid = This link has expired or was used already: ask for a new one.
 code-nothing_to_verify = Your e-mail address or phone is verified already.
+code-second_factor_required = Enter the code from your authenticator app too.
+code-two_factor_on = Two-factor sign-in is on already.
+code-two_factor_off = Two-factor sign-in is not on.

@@ -1095,3 +1095,33 @@ outbox-sent = sent
 outbox-failed = not sent
 outbox-waiting = waiting
 outbox-empty = Nothing sent yet.
+
+## Account security: verification, two-factor sign-in
+security-title = Account security
+security-login = Sign-in
+security-verified = confirmed
+security-unverified = not confirmed
+security-verify-why = Confirm that this address or number is yours, so that you can always get back into your account.
+security-send-link = Send a confirmation link
+security-change-password = Change password
+security-2fa = Two-factor sign-in
+security-2fa-on = On
+security-2fa-why = Signing in will also ask for a code from an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password…), so a stolen password is not enough.
+security-2fa-turn-on = Turn on two-factor sign-in
+security-2fa-turn-off = Turn off two-factor sign-in
+security-2fa-off-ask = Turn off two-factor sign-in? Your password alone will sign you in.
+security-2fa-turned-off = Two-factor sign-in is off.
+security-codes-left = { $n ->
+    [one] One recovery code left.
+   *[other] { $n } recovery codes left.
+}
+security-new-codes = New recovery codes
+security-app-code = Code from your app (or a recovery code)
+security-scan = Scan this QR code with your authenticator app, then type the six-digit code it shows.
+security-or-type = Or type this key into the app:
+security-codes-title = Your recovery codes
+security-codes-keep = Each of these works once, instead of a code from your app, if you lose your phone. Keep them somewhere safe: they are shown only now.
+security-codes-saved = I have saved them
+security-second-step = Two-factor sign-in
+security-second-step-intro = Enter the six-digit code from your authenticator app, or one of your recovery codes.
+security-operator-locked = Operators must turn on two-factor sign-in before they can use the console.

@@ -80,14 +80,17 @@ async fn sign_up(
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "accounts", request_body = SignIn,
-    responses((status = 201, body = SessionOut), (status = 401, description = "invalid_credentials"), (status = 429, description = "too_many_attempts")))]
+    responses((status = 201, body = SessionOut), (status = 400, description = "code_invalid: the second factor is wrong or used"),
+        (status = 401, description = "invalid_credentials, or second_factor_required"), (status = 429, description = "too_many_attempts")))]
 async fn sign_in(
     State(state): State<AppState>,
     from: ClientAddress,
     headers: HeaderMap,
     Json(input): Json<SignIn>,
 ) -> AppResult<(StatusCode, axum::Json<SessionOut>)> {
+    let second_factor = input.second_factor.clone();
     let user = authenticate(&state, input, &from, None).await?;
+    crate::services::two_factor::second_step(&state, &user, second_factor.as_deref()).await?;
     let token = start_session(&state, user.user_id(), "api", &headers, &from).await?;
     Ok((StatusCode::CREATED, axum::Json(SessionOut { user: user.into(), token })))
 }

@@ -29,6 +29,7 @@ pub mod recovery;
 pub mod reviews;
 pub mod shops;
 pub mod teams;
+pub mod two_factor;
 pub mod videos;
 pub mod vouchers;
 pub mod webhooks;
@@ -63,6 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
         .merge(recovery::router())
+        .merge(two_factor::router())
         .merge(shops::router())
         .merge(catalog::router())
         .merge(deals::router())

@@ -101,17 +101,23 @@ async fn ask_sign_in_code(
 pub struct SignInWithCode {
     pub phone: String,
     pub code: String,
+    /// With two-factor sign-in on: the code from the authenticator app, or
+    /// a recovery code.
+    pub second_factor: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions/sms", tag = "accounts", request_body = SignInWithCode,
-    responses((status = 201, body = SessionOut), (status = 401, description = "invalid_credentials"), (status = 403, description = "account_suspended")))]
+    responses((status = 201, body = SessionOut), (status = 400, description = "code_invalid: the second factor"),
+        (status = 401, description = "invalid_credentials, or second_factor_required"), (status = 403, description = "account_suspended")))]
 async fn sign_in_with_code(
     State(state): State<AppState>,
     from: ClientAddress,
     headers: HeaderMap,
     Json(input): Json<SignInWithCode>,
 ) -> AppResult<(StatusCode, axum::Json<SessionOut>)> {
-    let user = recovery::sign_in_with_code(&state, &input.phone, &input.code).await?;
+    let checked = recovery::check_sign_in_code(&state, &input.phone, &input.code).await?;
+    crate::services::two_factor::second_step(&state, &checked.user, input.second_factor.as_deref()).await?;
+    let user = checked.sign_in(&state).await?;
     let token = start_session(&state, user.user_id(), "api", &headers, &from).await?;
     Ok((StatusCode::CREATED, axum::Json(SessionOut { user: user.into(), token })))
 }

@@ -112,8 +112,8 @@ pub async fn sign_in(
     CheckedForm(f): CheckedForm<SignInForm>,
 ) -> PageResult {
     let device = cookie(&headers, DEVICE_COOKIE);
-    match authenticate(&state, SignIn { login: f.login.clone(), password: f.password }, &from, device).await {
-        Ok(user) => signed_in(&state, &user, (&headers, &from), f.next.as_deref()).await,
+    match authenticate(&state, SignIn { login: f.login.clone(), password: f.password, second_factor: None }, &from, device).await {
+        Ok(user) => super::security::finish_sign_in(&state, &csrf, &user, (&headers, &from), f.next.as_deref()).await,
         Err(e) => Ok((e.status(), page(None, &csrf, false, f.login, Some(e.localized_message()), f.next.as_deref())).into_response()),
     }
 }

@@ -31,6 +31,7 @@ mod recovery;
 mod report;
 mod reviews;
 mod sandbox;
+mod security;
 mod shop;
 mod teams;
 mod vouchers;
@@ -67,6 +68,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot))
         .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
         .route("/verify-email", get(recovery::verify_email_link))
+        .route("/signin/second-step", post(security::second_step))
+        .route("/account/security", get(security::view))
+        .route("/account/two-factor/start", post(security::start))
+        .route("/account/two-factor/confirm", post(security::confirm))
+        .route("/account/two-factor/recovery-codes", post(security::renew_codes))
+        .route("/account/two-factor/disable", post(security::disable))
         .route("/account/verify", post(recovery::send_verification))
         .route("/account/verify/phone", post(recovery::verify_phone))
         .route("/sandbox/messages", get(outbox::page))

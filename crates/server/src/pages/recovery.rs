@@ -2,8 +2,8 @@
 //! by e-mail, a code by SMS), sign-in by SMS code, and proving one's e-mail
 //! address or phone.
 
-use super::account::signed_in;
 use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, SignedIn, render, say, see_other_saying};
+use super::security::finish_sign_in;
 use crate::AppState;
 use crate::auth::{ClientAddress, WebUser};
 use crate::error::AppError;
@@ -127,7 +127,7 @@ pub async fn reset(
     };
     match recovery::complete_reset(&state, proof, f.password).await {
         Ok(user) => {
-            let mut signed = signed_in(&state, &user, (&headers, &from), Some("/me")).await?;
+            let mut signed = finish_sign_in(&state, &csrf, &user, (&headers, &from), Some("/me")).await?;
             say(&mut signed, &crate::i18n::current().t("recovery-reset-done"));
             Ok(signed)
         }
@@ -176,8 +176,11 @@ pub async fn sms_sign_in(
             Err(e) => page(None, &csrf, title, None, Some(&e), Step::AskPhone { phone: f.phone }),
         });
     };
-    match recovery::sign_in_with_code(&state, &f.phone, &code).await {
-        Ok(user) => signed_in(&state, &user, (&headers, &from), None).await,
+    match recovery::check_sign_in_code(&state, &f.phone, &code).await {
+        Ok(checked) => {
+            let user = checked.sign_in(&state).await?;
+            finish_sign_in(&state, &csrf, &user, (&headers, &from), None).await
+        }
         Err(e) => Ok(page(None, &csrf, title, None, Some(&e), Step::SignInCode { phone: f.phone })),
     }
 }

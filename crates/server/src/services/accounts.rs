@@ -24,6 +24,9 @@ pub struct SignUp {
 pub struct SignIn {
     pub login: String,
     pub password: String,
+    /// With two-factor sign-in on: the code from the authenticator app, or
+    /// a recovery code.
+    pub second_factor: Option<String>,
 }
 
 /// Validates a sign-up and creates the account; shared with the sign-up page.

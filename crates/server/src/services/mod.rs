@@ -31,5 +31,6 @@ pub mod recovery;
 pub mod reviews;
 pub mod shops;
 pub mod teams;
+pub mod two_factor;
 pub mod videos;
 pub mod vouchers;

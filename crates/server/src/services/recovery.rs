@@ -166,20 +166,34 @@ pub async fn complete_reset(state: &AppState, proof: ResetProof<'_>, new_passwor
     Ok(user)
 }
 
-/// Signs a phone account in with the code sent to it.
-pub async fn sign_in_with_code(state: &AppState, phone: &str, code: &str) -> AppResult<User> {
+/// A right sign-in code, not yet used: the caller checks the second factor
+/// (if the account has one) before using it up.
+pub struct SignInCode {
+    pub user: User,
+    code_id: i64,
+}
+
+/// Checks the code sent to a phone account for signing in.
+pub async fn check_sign_in_code(state: &AppState, phone: &str, code: &str) -> AppResult<SignInCode> {
     let refused = || AppError::new(ErrorCode::InvalidCredentials, "wrong phone number or code");
     let login = Login::parse(phone).map_err(|_| refused())?;
     let user = state.db.user_by_login(&login).await?.ok_or_else(refused)?;
     let found = check_code(state, &user, Purpose::SignIn, code).await.map_err(|_| refused())?;
-    if !state.db.use_code(found.id, state.clock.now()).await? {
-        return Err(refused());
-    }
     if user.suspended_at.is_some() {
         return Err(AppError::new(ErrorCode::AccountSuspended, "this account is suspended by the platform"));
     }
-    state.db.mark_verified(user.user_id(), Channel::Sms, state.clock.now()).await?;
-    Ok(state.db.user(user.user_id()).await?)
+    Ok(SignInCode { user, code_id: found.id })
+}
+
+impl SignInCode {
+    /// Uses the code up: the phone is proven; the account as it is now.
+    pub async fn sign_in(self, state: &AppState) -> AppResult<User> {
+        if !state.db.use_code(self.code_id, state.clock.now()).await? {
+            return Err(AppError::new(ErrorCode::InvalidCredentials, "wrong phone number or code"));
+        }
+        state.db.mark_verified(self.user.user_id(), Channel::Sms, state.clock.now()).await?;
+        Ok(state.db.user(self.user.user_id()).await?)
+    }
 }
 
 /// Sends the signed-in person a link to their e-mail address, or a code to

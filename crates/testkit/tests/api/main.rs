@@ -29,6 +29,7 @@ mod payments;
 mod recovery;
 mod reviews;
 mod teams;
+mod two_factor;
 mod videos;
 mod vouchers;
 mod webhooks;

@@ -1,0 +1,64 @@
+//! Two-factor sign-in with an authenticator app: turning it on and off, and
+//! recovery codes. Signing in sends the app's code as `second_factor`.
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::AppResult;
+use crate::extract::Json;
+use crate::services::two_factor::{self, Enrolment};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(start)).routes(routes!(confirm)).routes(routes!(disable)).routes(routes!(renew_codes))
+}
+
+/// A new secret for the person's authenticator app (as text and as an
+/// `otpauth://` link); two-factor sign-in is on once a code confirms it.
+#[utoipa::path(post, path = "/api/v1/me/two-factor", tag = "accounts", security(("bearer" = [])),
+    responses((status = 201, body = Enrolment), (status = 409, description = "two_factor_on")))]
+async fn start(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<(StatusCode, axum::Json<Enrolment>)> {
+    Ok((StatusCode::CREATED, axum::Json(two_factor::start(&state, &user).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Code {
+    /// From the authenticator app (or, where it says so, a recovery code).
+    pub code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecoveryCodes {
+    /// Each works once in place of the app's code; shown only now.
+    pub recovery_codes: Vec<String>,
+}
+
+/// Turns two-factor sign-in on with a code from the app.
+#[utoipa::path(post, path = "/api/v1/me/two-factor/confirm", tag = "accounts", security(("bearer" = [])), request_body = Code,
+    responses((status = 200, body = RecoveryCodes), (status = 400, description = "code_invalid"), (status = 409, description = "two_factor_on, or two_factor_off: start first")))]
+async fn confirm(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<Code>) -> AppResult<axum::Json<RecoveryCodes>> {
+    Ok(axum::Json(RecoveryCodes { recovery_codes: two_factor::confirm(&state, &user, &input.code).await? }))
+}
+
+/// Turns two-factor sign-in off, with a code from the app or a recovery code.
+#[utoipa::path(post, path = "/api/v1/me/two-factor/disable", tag = "accounts", security(("bearer" = [])), request_body = Code,
+    responses((status = 204), (status = 400, description = "code_invalid"), (status = 409, description = "two_factor_off"), (status = 429, description = "too_many_attempts")))]
+async fn disable(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<Code>) -> AppResult<StatusCode> {
+    two_factor::disable(&state, &user, &input.code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// New recovery codes in place of the old ones.
+#[utoipa::path(post, path = "/api/v1/me/two-factor/recovery-codes", tag = "accounts", security(("bearer" = [])), request_body = Code,
+    responses((status = 200, body = RecoveryCodes), (status = 400, description = "code_invalid"), (status = 409, description = "two_factor_off"), (status = 429, description = "too_many_attempts")))]
+async fn renew_codes(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(input): Json<Code>,
+) -> AppResult<axum::Json<RecoveryCodes>> {
+    Ok(axum::Json(RecoveryCodes { recovery_codes: two_factor::renew_recovery_codes(&state, &user, &input.code).await? }))
+}

@@ -1,0 +1,174 @@
+//! The account's security page (`/account/security`): whether the e-mail
+//! address or phone is proven, two-factor sign-in (turning it on with the
+//! QR code, recovery codes, turning it off), and the second step of
+//! signing in for accounts that have it.
+
+use super::account::signed_in;
+use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, SignedIn, local_path, render, see_other_saying};
+use crate::AppState;
+use crate::auth::ClientAddress;
+use crate::error::AppError;
+use crate::services::two_factor::{self, Enrolment};
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use haul_domain::accounts::Role;
+use haul_store::accounts::User;
+use serde::Deserialize;
+
+pub enum View {
+    Overview {
+        /// `None` when the account has no e-mail address (or phone).
+        email_verified: Option<bool>,
+        phone_verified: Option<bool>,
+        two_factor: bool,
+        codes_left: i64,
+        /// An operator in production without two-factor sign-in: the
+        /// console stays closed until it is on.
+        operator_locked: bool,
+    },
+    Enrol(Enrolment),
+    /// Recovery codes, shown once.
+    Codes(Vec<String>),
+}
+
+#[derive(Template)]
+#[template(path = "security.html")]
+struct SecurityPage {
+    layout: Layout,
+    view: View,
+    error: Option<String>,
+}
+
+fn show(user: User, csrf: &CsrfToken, view: View, error: Option<&AppError>) -> Response {
+    let status = error.map_or(axum::http::StatusCode::OK, AppError::status);
+    let page = SecurityPage { layout: Layout::new(Some(user), csrf), view, error: error.map(AppError::localized_message) };
+    (status, render(&page)).into_response()
+}
+
+pub async fn view(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+) -> PageResult {
+    // The record's role: in production an operator without two-factor
+    // sign-in is seen as a shopper until it is on.
+    let stored = state.db.user(user.user_id()).await?;
+    let view = View::Overview {
+        email_verified: stored.email.as_ref().map(|_| stored.email_verified_at.is_some()),
+        phone_verified: stored.phone.as_ref().map(|_| stored.phone_verified_at.is_some()),
+        two_factor: stored.totp_enabled_at.is_some(),
+        codes_left: state.db.recovery_codes_left(user.user_id()).await?,
+        operator_locked: state.config.is_production() && stored.role() == Role::Operator && stored.totp_enabled_at.is_none(),
+    };
+    Ok(show(user, &csrf, view, None))
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+    CheckedForm(_): CheckedForm<NoFields>,
+) -> PageResult {
+    let enrolment = two_factor::start(&state, &user).await?;
+    Ok(show(user, &csrf, View::Enrol(enrolment), None))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+    CheckedForm(f): CheckedForm<CodeForm>,
+) -> PageResult {
+    match two_factor::confirm(&state, &user, &f.code).await {
+        Ok(codes) => Ok(show(user, &csrf, View::Codes(codes), None)),
+        Err(e) => match two_factor::pending(&state, &user).await? {
+            Some(enrolment) => Ok(show(user, &csrf, View::Enrol(enrolment), Some(&e))),
+            None => Err(e.into()),
+        },
+    }
+}
+
+pub async fn renew_codes(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+    CheckedForm(f): CheckedForm<CodeForm>,
+) -> PageResult {
+    match two_factor::renew_recovery_codes(&state, &user, &f.code).await {
+        Ok(codes) => Ok(show(user, &csrf, View::Codes(codes), None)),
+        Err(e) => Ok(see_other_saying("/account/security", &e.localized_message())),
+    }
+}
+
+pub async fn disable(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<CodeForm>) -> PageResult {
+    let lang = crate::i18n::current();
+    Ok(match two_factor::disable(&state, &user, &f.code).await {
+        Ok(()) => see_other_saying("/account/security", &lang.t("security-2fa-turned-off")),
+        Err(e) => see_other_saying("/account/security", &e.localized_message()),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "second_step.html")]
+struct SecondStepPage {
+    layout: Layout,
+    challenge: String,
+    next: String,
+    error: Option<String>,
+}
+
+/// After a right password (or SMS code, or a new password): signs the
+/// browser in, or asks for the app's code first when the account has
+/// two-factor sign-in on.
+pub async fn finish_sign_in(
+    state: &AppState,
+    csrf: &CsrfToken,
+    user: &User,
+    (headers, from): (&HeaderMap, &ClientAddress),
+    next: Option<&str>,
+) -> PageResult {
+    if user.totp_enabled_at.is_none() {
+        return signed_in(state, user, (headers, from), next).await;
+    }
+    let next = next.and_then(local_path).unwrap_or_default();
+    Ok(render(&SecondStepPage { layout: Layout::new(None, csrf), challenge: two_factor::challenge(state, user), next, error: None }))
+}
+
+#[derive(Deserialize)]
+pub struct SecondStepForm {
+    challenge: String,
+    code: String,
+    next: Option<String>,
+}
+
+pub async fn second_step(
+    State(state): State<AppState>,
+    axum::Extension(csrf): axum::Extension<CsrfToken>,
+    from: ClientAddress,
+    headers: HeaderMap,
+    CheckedForm(f): CheckedForm<SecondStepForm>,
+) -> PageResult {
+    let user = match two_factor::challenged(&state, &f.challenge).await {
+        Ok(user) => user,
+        Err(e) => return Ok(see_other_saying("/signin", &e.localized_message())),
+    };
+    match two_factor::check(&state, &user, &f.code).await {
+        Ok(()) => signed_in(&state, &user, (&headers, &from), f.next.as_deref()).await,
+        Err(e) => {
+            let page = SecondStepPage {
+                layout: Layout::new(None, &csrf),
+                challenge: f.challenge,
+                next: f.next.unwrap_or_default(),
+                error: Some(e.localized_message()),
+            };
+            Ok((e.status(), render(&page)).into_response())
+        }
+    }
+}
