@@ -147,6 +147,18 @@ impl Db {
         Ok(row.and_then(|(lang,)| lang))
     }
 
+    /// The optional e-mails the person turned off, comma-separated.
+    pub async fn mail_opt_out(&self, id: UserId) -> Result<String> {
+        let (kinds,): (String,) =
+            sqlx::query_as("SELECT mail_opt_out FROM users WHERE id = $1").bind(id.get()).fetch_one(&self.read).await?;
+        Ok(kinds)
+    }
+
+    pub async fn set_mail_opt_out(&self, id: UserId, kinds: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET mail_opt_out = $1 WHERE id = $2").bind(kinds).bind(id.get()).execute(&self.write).await?;
+        Ok(())
+    }
+
     pub async fn set_user_language(&self, id: UserId, tag: &str) -> Result<()> {
         sqlx::query("UPDATE users SET lang = $1 WHERE id = $2").bind(tag).bind(id.get()).execute(&self.write).await?;
         Ok(())

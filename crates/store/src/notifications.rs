@@ -124,12 +124,14 @@ impl Db {
 
     /// The room went live: everyone who asked is told, once (the reminders
     /// are consumed in the same transaction).
-    pub async fn send_reminders(&self, room: RoomId, link: &str, title: &str, now: Timestamp) -> Result<u64> {
+    pub async fn send_reminders(&self, room: RoomId, link: &str, title: &str, now: Timestamp) -> Result<Vec<UserId>> {
         let mut tx = self.write.begin().await?;
+        let reminded: Vec<(i64,)> =
+            sqlx::query_as("SELECT user_id FROM room_reminders WHERE room_id = $1").bind(room.get()).fetch_all(&mut *tx).await?;
         let host: Option<(i64,)> =
             sqlx::query_as("SELECT host_id FROM live_rooms WHERE id = $1").bind(room.get()).fetch_optional(&mut *tx).await?;
         let excerpt: String = title.chars().take(EXCERPT_CHARS).collect();
-        let sent = sqlx::query(
+        sqlx::query(
             "INSERT INTO notifications (user_id, kind, actor_id, link, excerpt, created_at) \
              SELECT user_id, 'live', $2, $3, $4, $5 FROM room_reminders WHERE room_id = $1",
         )
@@ -139,10 +141,9 @@ impl Db {
         .bind(excerpt)
         .bind(now.millis())
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .await?;
         sqlx::query("DELETE FROM room_reminders WHERE room_id = $1").bind(room.get()).execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(sent)
+        Ok(reminded.into_iter().map(|(u,)| UserId(u)).collect())
     }
 }

@@ -26,3 +26,57 @@ mail-verify_email-body =
     If you did not make a Haul account, ignore this e-mail.
 sms-verify_phone = 【Haul】Your code to confirm this phone number is { $code }, valid for { $minutes } minutes.
 sms-sign_in = 【Haul】Your sign-in code is { $code }, valid for { $minutes } minutes. Never tell it to anyone.
+
+mail-receipt-subject = Receipt for your Haul order { $order }
+mail-receipt-body =
+    Hello { $name },
+
+    Thank you for your order { $order } from { $shop }. We have received your payment.
+
+    { $lines }
+
+    Total paid: { $total }
+
+    Follow your order here:
+    { $link }
+
+mail-shipped-subject = Your order { $order } is on its way
+mail-shipped-body =
+    Hello { $name },
+
+    Your order { $order } has shipped with { $carrier }, tracking number { $tracking }.
+
+    { $link }
+
+mail-pickup-subject = Your order { $order } is ready for pickup
+mail-pickup-body =
+    Hello { $name },
+
+    Your order { $order } has arrived at your group leader's pickup point.
+    Show this pickup code when you collect it: { $code }
+
+    { $link }
+
+mail-refund-subject = A refund for your order { $order }
+mail-refund-body =
+    Hello { $name },
+
+    { $amount } has been refunded for your order { $order }. It goes back the way you paid.
+
+    { $link }
+
+mail-live-subject = { $host } is live now: { $title }
+mail-live-body =
+    Hello { $name },
+
+    You asked to be reminded: { $host } has just gone live with "{ $title }".
+
+    { $link }
+
+mail-payout-subject = Your payout of { $amount } is sent
+mail-payout-body =
+    Hello { $name },
+
+    Your payout of { $amount } has been sent. Your statement shows it under Earnings.
+
+mail-footer-optional = You can turn off e-mails like this under Me → Account security.

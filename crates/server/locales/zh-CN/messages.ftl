@@ -24,3 +24,57 @@ mail-verify_email-body =
     如果你没有注册 Haul 账号，请忽略这封邮件。
 sms-verify_phone = 【Haul】你的手机号验证码是 { $code }，{ $minutes } 分钟内有效。
 sms-sign_in = 【Haul】你的登录验证码是 { $code }，{ $minutes } 分钟内有效。请勿告诉任何人。
+
+mail-receipt-subject = 你的 Haul 订单 { $order } 的收据
+mail-receipt-body =
+    { $name }，你好：
+
+    感谢你在 { $shop } 下单（订单 { $order }），我们已收到你的付款。
+
+    { $lines }
+
+    实付：{ $total }
+
+    在这里查看订单：
+    { $link }
+
+mail-shipped-subject = 你的订单 { $order } 已发货
+mail-shipped-body =
+    { $name }，你好：
+
+    你的订单 { $order } 已由 { $carrier } 发出，运单号 { $tracking }。
+
+    { $link }
+
+mail-pickup-subject = 你的订单 { $order } 可以自提了
+mail-pickup-body =
+    { $name }，你好：
+
+    你的订单 { $order } 已到达团长的自提点。
+    取货时请出示提货码：{ $code }
+
+    { $link }
+
+mail-refund-subject = 你的订单 { $order } 已退款
+mail-refund-body =
+    { $name }，你好：
+
+    你的订单 { $order } 已退款 { $amount }，将原路退回。
+
+    { $link }
+
+mail-live-subject = { $host } 正在直播：{ $title }
+mail-live-body =
+    { $name }，你好：
+
+    你预约的直播开始了：{ $host } 正在直播“{ $title }”。
+
+    { $link }
+
+mail-payout-subject = 你的 { $amount } 提现已发出
+mail-payout-body =
+    { $name }，你好：
+
+    你的 { $amount } 提现已发出，可以在“收益”的对账单中查看。
+
+mail-footer-optional = 可以在“我的 → 账号安全”中关闭这类邮件。

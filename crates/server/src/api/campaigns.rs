@@ -121,7 +121,9 @@ pub struct Arrived {
     responses((status = 200, body = Arrived), (status = 409, description = "not_awaiting_delivery")))]
 async fn arrived(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> AppResult<axum::Json<Arrived>> {
     leader_or_store(&state, &user, CampaignId(id)).await?;
-    Ok(axum::Json(Arrived { orders: state.db.mark_arrived(CampaignId(id), state.clock.now()).await? }))
+    let ready = state.db.mark_arrived(CampaignId(id), state.clock.now()).await?;
+    crate::services::mail_notices::ready_for_pickup(&state, &ready).await;
+    Ok(axum::Json(Arrived { orders: ready.len() }))
 }
 
 #[derive(Deserialize, ToSchema)]

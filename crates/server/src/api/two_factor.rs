@@ -1,10 +1,12 @@
 //! Two-factor sign-in with an authenticator app: turning it on and off, and
-//! recovery codes. Signing in sends the app's code as `second_factor`.
+//! recovery codes (signing in sends the app's code as `second_factor`);
+//! which optional e-mails the person receives.
 
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::AppResult;
 use crate::extract::Json;
+use crate::services::mail_notices;
 use crate::services::two_factor::{self, Enrolment};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,7 +16,36 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(start)).routes(routes!(confirm)).routes(routes!(disable)).routes(routes!(renew_codes))
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(confirm))
+        .routes(routes!(disable))
+        .routes(routes!(renew_codes))
+        .routes(routes!(mail_preferences, set_mail_preferences))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct MailPreferences {
+    /// The optional e-mails the person receives, of `shipped`, `pickup`,
+    /// `refund`, `live` and `payout`; receipts always go.
+    pub on: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/mail-preferences", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = MailPreferences)))]
+async fn mail_preferences(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<axum::Json<MailPreferences>> {
+    let on = mail_notices::preferences(&state, user.user_id()).await?;
+    Ok(axum::Json(MailPreferences { on: on.into_iter().map(str::to_owned).collect() }))
+}
+
+#[utoipa::path(put, path = "/api/v1/me/mail-preferences", tag = "accounts", security(("bearer" = [])), request_body = MailPreferences,
+    responses((status = 200, body = MailPreferences), (status = 422, description = "validation_failed")))]
+async fn set_mail_preferences(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(input): Json<MailPreferences>,
+) -> AppResult<axum::Json<MailPreferences>> {
+    mail_notices::set_preferences(&state, user.user_id(), &input.on).await?;
+    mail_preferences(State(state), ApiUser(user)).await
 }
 
 /// A new secret for the person's authenticator app (as text and as an

@@ -55,16 +55,21 @@ pub struct Outgoing<'a> {
     pub kind: &'static str,
     pub lang: Lang,
     pub args: Vec<(&'static str, String)>,
+    /// A mail the person may turn off: its last line says where.
+    pub optional: bool,
 }
 
 impl Outgoing<'_> {
     /// Subject and body in the person's language.
     pub fn compose(&self) -> (String, String) {
         match self.channel {
-            Channel::Email => (
-                self.lang.t_args(&format!("mail-{}-subject", self.kind), &self.args),
-                self.lang.t_args(&format!("mail-{}-body", self.kind), &self.args),
-            ),
+            Channel::Email => {
+                let mut body = self.lang.t_args(&format!("mail-{}-body", self.kind), &self.args);
+                if self.optional {
+                    body = format!("{body}\n\n-- \n{}", self.lang.t("mail-footer-optional"));
+                }
+                (self.lang.t_args(&format!("mail-{}-subject", self.kind), &self.args), body)
+            }
             Channel::Sms => (String::new(), self.lang.t_args(&format!("sms-{}", self.kind), &self.args)),
         }
     }

@@ -8,6 +8,7 @@ use super::layout::{CheckedForm, CsrfToken, Layout, NoFields, PageResult, Signed
 use crate::AppState;
 use crate::auth::ClientAddress;
 use crate::error::AppError;
+use crate::services::mail_notices;
 use crate::services::two_factor::{self, Enrolment};
 use askama::Template;
 use axum::extract::State;
@@ -27,6 +28,8 @@ pub enum View {
         /// An operator in production without two-factor sign-in: the
         /// console stays closed until it is on.
         operator_locked: bool,
+        /// Each optional e-mail, and whether the person receives it.
+        mails: Vec<(&'static str, bool)>,
     },
     Enrol(Enrolment),
     /// Recovery codes, shown once.
@@ -61,6 +64,10 @@ pub async fn view(
         two_factor: stored.totp_enabled_at.is_some(),
         codes_left: state.db.recovery_codes_left(user.user_id()).await?,
         operator_locked: state.config.is_production() && stored.role() == Role::Operator && stored.totp_enabled_at.is_none(),
+        mails: {
+            let on = mail_notices::preferences(&state, user.user_id()).await?;
+            mail_notices::OPTIONAL.into_iter().map(|k| (k, on.contains(&k))).collect()
+        },
     };
     Ok(show(user, &csrf, view, None))
 }
@@ -113,6 +120,24 @@ pub async fn disable(State(state): State<AppState>, SignedIn(user): SignedIn, Ch
         Ok(()) => see_other_saying("/account/security", &lang.t("security-2fa-turned-off")),
         Err(e) => see_other_saying("/account/security", &e.localized_message()),
     })
+}
+
+/// The boxes ticked on the security page's e-mail panel, one per optional
+/// e-mail (`mail_notices::OPTIONAL`).
+#[derive(Deserialize)]
+pub struct MailsForm {
+    shipped: Option<String>,
+    pickup: Option<String>,
+    refund: Option<String>,
+    live: Option<String>,
+    payout: Option<String>,
+}
+
+pub async fn set_mails(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<MailsForm>) -> PageResult {
+    let ticked = [("shipped", f.shipped), ("pickup", f.pickup), ("refund", f.refund), ("live", f.live), ("payout", f.payout)];
+    let on: Vec<String> = ticked.into_iter().filter(|(_, v)| v.is_some()).map(|(k, _)| k.to_owned()).collect();
+    mail_notices::set_preferences(&state, user.user_id(), &on).await?;
+    Ok(see_other_saying("/account/security", &crate::i18n::current().t("security-mails-saved")))
 }
 
 #[derive(Template)]

@@ -100,6 +100,7 @@ pub async fn ship(state: &AppState, user: &User, order: OrderId, input: &ShipInp
     };
     let shipped = state.db.ship_order(order, shipment, state.clock.now()).await?;
     crate::services::notifications::order_moved(state, shipped.buyer_id, shipped.id, &format!("{carrier} {tracking}")).await;
+    crate::services::mail_notices::shipped(state, &shipped).await;
     Ok(shipped)
 }
 

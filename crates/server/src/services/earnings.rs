@@ -162,7 +162,11 @@ pub async fn payout_callback(state: &AppState, headers: &HeaderMap, body: &[u8])
     let p = state.db.payout_by_ref(state.payouts.name(), &event.provider_ref).await?;
     let answer =
         haul_store::affiliate::PayoutAnswer { event_id: &event.id, paid, failure: &event.reason, retry_at: retry_at(now, p.attempts) };
-    Ok(state.db.payout_answered(state.payouts.name(), &p.provider_ref, &answer, now).await?)
+    let answered = state.db.payout_answered(state.payouts.name(), &p.provider_ref, &answer, now).await?;
+    if paid && p.status != answered.status {
+        crate::services::mail_notices::payout_sent(state, &answered).await;
+    }
+    Ok(answered)
 }
 
 /// A statement as CSV: one row per movement, the month's opening and

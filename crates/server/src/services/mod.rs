@@ -20,6 +20,7 @@ pub mod earnings;
 pub mod feed;
 pub mod leads;
 pub mod live;
+pub mod mail_notices;
 pub mod moderation;
 pub mod notes;
 pub mod notifications;

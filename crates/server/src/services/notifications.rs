@@ -44,11 +44,12 @@ pub async fn followed(state: &AppState, follower: &User, creator: UserId) {
 /// Everyone who asked to be reminded of the room is told it is live.
 pub async fn room_live(state: &AppState, room: i64) {
     let sent = match state.db.room(RoomId(room)).await {
-        Ok(r) => state.db.send_reminders(RoomId(room), &format!("/live/{room}"), &r.title, state.clock.now()).await,
+        Ok(r) => state.db.send_reminders(RoomId(room), &format!("/live/{room}"), &r.title, state.clock.now()).await.map(|who| (r, who)),
         Err(e) => Err(e),
     };
-    if let Err(e) = sent {
-        tracing::warn!(error = %e, room, "reminders not sent");
+    match sent {
+        Ok((r, reminded)) => super::mail_notices::room_live(state, &r, &reminded).await,
+        Err(e) => tracing::warn!(error = %e, room, "reminders not sent"),
     }
 }
 

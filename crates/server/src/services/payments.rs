@@ -52,6 +52,7 @@ pub async fn received(state: &AppState, event: &ProviderEvent) -> AppResult<&'st
     let result = match applied {
         Applied::Paid(order) => {
             crate::metrics::payment_received();
+            crate::services::mail_notices::receipt(state, OrderId(order.id)).await;
             crate::live::announce_purchase(state, *order);
             "paid"
         }
@@ -86,6 +87,7 @@ pub async fn refund_order(state: &AppState, user: &User, id: OrderId, input: Ref
         .ok_or_else(|| AppError::new(ErrorCode::OrderNotPaid, "only a paid order can be refunded"))?;
     state.payments.refund(&payment, Money { minor: amount_minor, currency: Currency::parse(&payment.currency)? })?;
     let order = state.db.refund_order(id, amount_minor, &reason, user.user_id(), state.clock.now()).await?;
+    crate::services::mail_notices::refunded(state, &order, amount_minor).await;
     if order.status == OrderStatus::Refunded && matches!(detail.order.status, OrderStatus::Paid | OrderStatus::Fulfilling) {
         super::orders::left_running(state, &order).await?;
     }

@@ -98,7 +98,7 @@ async fn issue(state: &AppState, user: &User, login: &Login, purpose: Purpose) -
     let hash = token_hash(&secret);
     let code = NewCode { user: user.user_id(), purpose, channel, destination, secret_hash: &hash, expires_at: now.plus_seconds(lifetime) };
     state.db.issue_code(&code, now).await?;
-    messages::send(state, Outgoing { channel, to: destination, kind: purpose.as_str(), lang, args }).await
+    messages::send(state, Outgoing { channel, to: destination, kind: purpose.as_str(), lang, args, optional: false }).await
 }
 
 /// What a six-digit code is hashed as: with its account and purpose, so one

@@ -168,8 +168,8 @@ impl Db {
     }
 
     /// The store's delivery reached the pickup point: every order in it is
-    /// ready for its resident.
-    pub async fn mark_arrived(&self, id: CampaignId, now: Timestamp) -> Result<usize> {
+    /// ready for its resident. The orders made ready.
+    pub async fn mark_arrived(&self, id: CampaignId, now: Timestamp) -> Result<Vec<OrderId>> {
         let mut tx = self.write.begin().await?;
         let marked = sqlx::query("UPDATE campaigns SET arrived_at = $1 WHERE id = $2 AND status = 'succeeded' AND arrived_at IS NULL")
             .bind(now.millis())
@@ -192,7 +192,7 @@ impl Db {
             sqlx::query("UPDATE orders SET ready_at = $1 WHERE id = $2").bind(now.millis()).bind(*order).execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(orders.len())
+        Ok(orders.into_iter().map(|(o,)| OrderId(o)).collect())
     }
 
     /// The leader hands an order over against the resident's pickup code;

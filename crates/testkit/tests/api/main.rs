@@ -20,6 +20,7 @@ mod devices;
 mod earnings;
 mod leads;
 mod live;
+mod mail_notices;
 mod moderation;
 mod notes;
 mod notifications;

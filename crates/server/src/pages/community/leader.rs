@@ -233,7 +233,9 @@ pub async fn arrived(
     CheckedForm(_): CheckedForm<crate::pages::layout::NoFields>,
 ) -> PageResult {
     leader_of(&state, &user, CampaignId(id)).await?;
-    let n = state.db.mark_arrived(CampaignId(id), state.clock.now()).await?;
+    let ready = state.db.mark_arrived(CampaignId(id), state.clock.now()).await?;
+    crate::services::mail_notices::ready_for_pickup(&state, &ready).await;
+    let n = ready.len();
     let notice = crate::i18n::current().t_with("leader-arrived-notice", "n", n);
     Ok(see_other_saying(&format!("/leader/campaigns/{id}"), &notice))
 }
