@@ -30,6 +30,7 @@ pub mod orders;
 pub mod payments;
 pub mod refunds;
 pub mod reviews;
+pub mod sqlite_file;
 pub mod teams;
 pub mod vouchers;
 pub mod webhooks;
@@ -37,5 +38,6 @@ pub mod webhooks;
 pub use changes::Changes;
 pub use db::{Backend, Db};
 pub use error::StoreError;
+pub use migrate::latest_migration;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
