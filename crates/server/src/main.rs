@@ -135,6 +135,12 @@ async fn run(command: Command, config: Config) -> Result<(), haul_server::app::S
                 m.migration,
                 m.media_files
             );
+            if m.media_files > 0 && haul_server::backup::media_in_object_storage(&config) {
+                println!(
+                    "media lives in object storage here: the backup's media went to {}, which this Haul does not serve; copy it to the bucket",
+                    config.media_dir().display()
+                );
+            }
             return Ok(());
         }
         _ => {}

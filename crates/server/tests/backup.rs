@@ -44,9 +44,9 @@ fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("haul.db").display())
 }
 
-const QUANTITY: i64 = 150;
+const QUANTITY: i64 = 300;
 const SHOPPERS: usize = 20;
-const TAPS_PER_SHOPPER: usize = 10;
+const TAPS_PER_SHOPPER: usize = 15;
 const ACKS_BEFORE_BACKUP: usize = 40;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

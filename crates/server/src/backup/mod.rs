@@ -145,7 +145,8 @@ pub(crate) fn database_file(config: &Config) -> Result<PathBuf> {
     sqlite_file::path_of(&config.database_url()).ok_or(BackupError::Postgres)
 }
 
-pub(crate) fn media_in_object_storage(config: &Config) -> bool {
+/// Media is kept in an S3-compatible store (`media_url = "s3://..."`).
+pub fn media_in_object_storage(config: &Config) -> bool {
     config.media_url.as_deref().is_some_and(|u| u.starts_with("s3://"))
 }
 
