@@ -205,6 +205,13 @@ async fn restore_refuses_what_would_lose_or_endanger_data_and_force_keeps_the_ol
     assert_eq!(now.setting_or("made_in", "?").await.unwrap(), "a");
     now.close().await;
 
+    // A database a running Haul has open, idle or not.
+    let (mut server, _) = common::serve(free_port(), &b, &[]).await;
+    let out = haul(&b, &["restore", "--force", archive_arg]).await;
+    assert!(!out.status.success() && said(&out).contains("stop it before restoring"), "{}", said(&out));
+    server.kill().await.unwrap();
+    server.wait().await.unwrap();
+
     // A database in place that a newer Haul migrated: refused even with --force.
     from_the_future(&b).await;
     let out = haul(&b, &["restore", "--force", archive_arg]).await;
