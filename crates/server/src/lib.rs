@@ -5,6 +5,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod changes_bus;
 pub mod clock;

@@ -1,4 +1,5 @@
-//! `haul`: serve, migrate, or fill the database with a demo store.
+//! `haul`: serve, migrate, back up and restore, or fill the database with a
+//! demo store.
 
 use clap::{Parser, Subcommand};
 use haul_server::clock::SystemClock;
@@ -50,6 +51,20 @@ enum Command {
     /// Print the media server's configuration (nginx with the RTMP module)
     /// for this Haul; its first lines say how to start it.
     MediaServer,
+    /// Copy the SQLite database and local media into one file while Haul
+    /// runs (PostgreSQL: pg_dump, see docs/OPERATIONS.md).
+    Backup {
+        /// The archive to write (a tar file).
+        file: PathBuf,
+    },
+    /// Put a backup made by `haul backup` in place; Haul must be stopped.
+    Restore {
+        /// The archive `haul backup` wrote.
+        file: PathBuf,
+        /// Move the database and media in place aside instead of refusing.
+        #[arg(long)]
+        force: bool,
+    },
     /// Sales analytics.
     Analytics {
         #[command(subcommand)]
@@ -89,6 +104,47 @@ async fn run(command: Command, config: Config) -> Result<(), haul_server::app::S
         print!("{}", haul_server::live::media_server::nginx_conf(&config, haul_url.trim_end_matches('/')));
         return Ok(());
     }
+    match &command {
+        Command::Backup { file } => {
+            let written = haul_server::backup::backup(&config, file).await?;
+            let m = &written.manifest;
+            println!(
+                "backup written to {}: database at migration {} ({} bytes), {} media files ({} bytes)",
+                written.path.display(),
+                m.migration,
+                m.database_bytes,
+                m.media_files,
+                m.media_bytes
+            );
+            if m.media_in_object_storage {
+                println!("media lives in object storage and is not in this backup: see docs/OPERATIONS.md");
+            }
+            return Ok(());
+        }
+        Command::Restore { file, force } => {
+            let restored = haul_server::backup::restore(&config, file, *force).await?;
+            for kept in &restored.kept {
+                println!("moved aside: {}", kept.display());
+            }
+            let m = &restored.manifest;
+            println!(
+                "restored {} (taken {} by Haul {}, migration {}) and {} media files; start Haul to apply newer migrations",
+                restored.database.display(),
+                m.created_at,
+                m.haul_version,
+                m.migration,
+                m.media_files
+            );
+            if m.media_files > 0 && haul_server::backup::media_in_object_storage(&config) {
+                println!(
+                    "media lives in object storage here: the backup's media went to {}, which this Haul does not serve; copy it to the bucket",
+                    config.media_dir().display()
+                );
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
     if config.is_production() && matches!(command, Command::Demo | Command::Serve { demo: true }) {
         return Err("refusing to fill a production database with the demo store: its accounts share a public password".into());
     }
@@ -100,7 +156,7 @@ async fn run(command: Command, config: Config) -> Result<(), haul_server::app::S
     let state = AppState::new(config, Arc::new(SystemClock), bound).await?;
     match command {
         Command::Migrate => println!("migrations applied"),
-        Command::MediaServer => {}
+        Command::MediaServer | Command::Backup { .. } | Command::Restore { .. } => {}
         Command::Demo => haul_server::demo::fill(&state).await?,
         Command::Analytics { command: AnalyticsCommand::Rebuild } => {
             let started = std::time::Instant::now();

@@ -32,6 +32,7 @@ pub mod outbox;
 pub mod payments;
 pub mod refunds;
 pub mod reviews;
+pub mod sqlite_file;
 pub mod teams;
 pub mod two_factor;
 pub mod vouchers;
@@ -40,5 +41,6 @@ pub mod webhooks;
 pub use changes::Changes;
 pub use db::{Backend, Db};
 pub use error::StoreError;
+pub use migrate::latest_migration;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

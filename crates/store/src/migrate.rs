@@ -59,11 +59,23 @@ const MIGRATIONS: &[Migration] = &[
 impl Db {
     /// Apply any migrations not yet applied.
     pub async fn migrate(&self) -> Result<usize> {
-        run(self).await
+        run(self, latest_migration()).await
+    }
+
+    /// Apply the migrations up to and including `last` only: a database as
+    /// an older release left it, for the upgrade test.
+    pub async fn migrate_up_to(&self, last: i64) -> Result<usize> {
+        run(self, last).await
     }
 }
 
-async fn run(db: &Db) -> Result<usize> {
+/// The newest migration this binary knows: a database or backup beyond it
+/// was written by a newer Haul.
+pub fn latest_migration() -> i64 {
+    MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+async fn run(db: &Db, last: i64) -> Result<usize> {
     let mut tx = db.write.begin().await?;
     if db.backend() == Backend::Postgres {
         // Several nodes may start at once; one migrates, the others wait.
@@ -76,7 +88,7 @@ async fn run(db: &Db) -> Result<usize> {
     .await?;
     let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM haul_migrations").fetch_all(&mut *tx).await?;
     let mut count = 0;
-    for m in MIGRATIONS {
+    for m in MIGRATIONS.iter().filter(|m| m.version <= last) {
         if applied.iter().any(|(v,)| *v == m.version) {
             continue;
         }
