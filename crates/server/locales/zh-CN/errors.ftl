@@ -144,6 +144,6 @@ code-lead_full = 这段沟通的消息已满，请直接电话或邮件联系。
 code-code_invalid = 验证码错误、已使用或已过期；输错五次后请重新获取。
 code-link_invalid = 链接已过期或已使用，请重新获取。
 code-nothing_to_verify = 你的邮箱或手机号已经验证过了。
-code-second_factor_required = 还需要输入身份验证器 App 上的验证码。
+code-second_factor_required = 还需要输入身份验证器应用 上的验证码。
 code-two_factor_on = 两步验证已经开启。
 code-two_factor_off = 两步验证尚未开启。

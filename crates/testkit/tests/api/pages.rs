@@ -300,6 +300,11 @@ async fn chinese_pages_carry_no_english_words_of_their_own() {
         "/vouchers".to_owned(),
         "/near?city=shanghai".to_owned(),
         format!("/merchant/shops/{shop}/redeem"),
+        "/account/security".to_owned(),
+        "/account/devices".to_owned(),
+        "/forgot-password".to_owned(),
+        "/signin/sms".to_owned(),
+        "/sandbox/messages".to_owned(),
     ] {
         let r = app.client.get(app.url(&path)).header("cookie", &browser.cookie).header("accept-language", "zh-CN").send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
