@@ -21,6 +21,7 @@ pub mod content;
 pub mod coupons;
 pub mod deals;
 pub mod delivery;
+pub mod export;
 pub mod leads;
 pub mod ledger;
 pub mod live;

@@ -1134,3 +1134,24 @@ security-mail-live = A room I asked to be reminded of goes live
 security-mail-payout = My payout was sent
 security-mails-save = Save
 security-mails-saved = Your e-mail choices are saved.
+security-data = Your data
+security-data-intro = Download everything of yours that Haul keeps: profile, addresses, orders, reviews, notes, videos' details, comments, who you follow, earnings. One zip file, each part as JSON and as a spreadsheet (CSV).
+security-data-download = Download my data
+export-readme =
+    Your data from Haul, as it was on { $at }.
+
+    Each part is here twice: as JSON (for programs) and as CSV (for a spreadsheet).
+    Amounts are in minor units (cents, fen) with their currency; times are milliseconds since 1970-01-01 UTC.
+
+    profile         your account
+    addresses       your delivery addresses
+    orders          your orders, order_lines what was in them
+    reviews         reviews you wrote
+    aftersales      refunds, returns and exchanges you asked for
+    vouchers        vouchers you bought
+    notes           notes you posted
+    videos          your videos' details (the videos themselves are on your Studio page)
+    video_comments  comments you wrote on videos, note_comments on notes
+    following       the creators you follow
+    quote_requests  quotes you asked shops for
+    commissions     what you earned on sales, payouts what was paid to you

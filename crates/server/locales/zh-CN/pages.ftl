@@ -1050,3 +1050,24 @@ security-mail-live = 预约的直播开始
 security-mail-payout = 提现已发出
 security-mails-save = 保存
 security-mails-saved = 邮件通知设置已保存。
+security-data = 我的数据
+security-data-intro = 下载 Haul 保存的你的全部数据：资料、地址、订单、评价、笔记、视频信息、评论、关注、收益。一个压缩包，每部分都有 JSON 和表格（CSV）两种格式。
+security-data-download = 下载我的数据
+export-readme =
+    你在 Haul 的数据，导出时间 { $at }。
+
+    每部分都有两个文件：JSON（供程序读取）和 CSV（可用表格软件打开）。
+    金额以最小货币单位（分）计，并注明币种；时间为自 1970-01-01 UTC 起的毫秒数。
+
+    profile         账号资料
+    addresses       收货地址
+    orders          订单；order_lines 为订单商品
+    reviews         你写的评价
+    aftersales      你申请的退款、退货和换货
+    vouchers        你购买的团购券
+    notes           你发布的笔记
+    videos          你的视频信息（视频文件本身在创作中心）
+    video_comments  你在视频下的评论；note_comments 为笔记下的评论
+    following       你关注的创作者
+    quote_requests  你向店铺询价的记录
+    commissions     你的带货佣金；payouts 为已提现记录

@@ -1,6 +1,6 @@
 //! Two-factor sign-in with an authenticator app: turning it on and off, and
 //! recovery codes (signing in sends the app's code as `second_factor`);
-//! which optional e-mails the person receives.
+//! which optional e-mails the person receives; the download of their data.
 
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -22,6 +22,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(disable))
         .routes(routes!(renew_codes))
         .routes(routes!(mail_preferences, set_mail_preferences))
+        .routes(routes!(export))
+}
+
+/// Everything of the person's own, to take with them: a zip of JSON and CSV
+/// (profile, addresses, orders and their lines, reviews, after-sales,
+/// vouchers, notes, videos' details, comments, who they follow, quote
+/// requests, commissions and payouts).
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, content_type = "application/zip", description = "haul-data-<id>.zip")))]
+async fn export(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<axum::response::Response> {
+    let zip = crate::services::export::archive(&state, &user).await?;
+    Ok(crate::services::export::download(&user, zip))
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]

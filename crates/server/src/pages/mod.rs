@@ -75,6 +75,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/account/two-factor/recovery-codes", post(security::renew_codes))
         .route("/account/two-factor/disable", post(security::disable))
         .route("/account/mails", post(security::set_mails))
+        .route("/account/export", get(security::export))
         .route("/account/verify", post(recovery::send_verification))
         .route("/account/verify/phone", post(recovery::verify_phone))
         .route("/sandbox/messages", get(outbox::page))

@@ -122,6 +122,12 @@ pub async fn disable(State(state): State<AppState>, SignedIn(user): SignedIn, Ch
     })
 }
 
+/// The person's data, as a download.
+pub async fn export(State(state): State<AppState>, SignedIn(user): SignedIn) -> PageResult {
+    let zip = crate::services::export::archive(&state, &user).await?;
+    Ok(crate::services::export::download(&user, zip))
+}
+
 /// The boxes ticked on the security page's e-mail panel, one per optional
 /// e-mail (`mail_notices::OPTIONAL`).
 #[derive(Deserialize)]

@@ -17,6 +17,7 @@ pub mod deals;
 pub mod delivery;
 pub mod devices;
 pub mod earnings;
+pub mod export;
 pub mod feed;
 pub mod leads;
 pub mod live;

@@ -18,6 +18,7 @@ mod deals;
 mod delivery;
 mod devices;
 mod earnings;
+mod export;
 mod leads;
 mod live;
 mod mail_notices;
