@@ -173,6 +173,8 @@ catalogue! {
     SecondFactorRequired = "second_factor_required" (401): "this account signs in with a code from its authenticator app too: send it as second_factor",
     TwoFactorOn = "two_factor_on" (409): "two-factor sign-in is on already",
     TwoFactorOff = "two_factor_off" (409): "two-factor sign-in is not on",
+    AccountHasOpenOrders = "account_has_open_orders" (409): "orders of this account are still under way: wait until they are received, cancelled or refunded",
+    AccountRunsAShop = "account_runs_a_shop" (409): "this account is staff of a shop: leave or close the shop first",
     CannotSanction = "cannot_sanction" (409): "a host or operator cannot be muted or banned",
     ChatEmpty = "chat_empty" (422): "say something",
     ChatTooLong = "chat_too_long" (422): "the message is too long",

@@ -58,6 +58,7 @@ crate::status_enum! {
         FeedPolicy = "feed_policy",
         Strike = "strike",
         DecideAfterSale = "decide_aftersale",
+        DeleteAccount = "delete_account",
     }
 }
 
@@ -99,6 +100,8 @@ impl OperatorAction {
             ApproveLeader | RejectLeader => subject == Subject::Community,
             FeedPolicy => subject == Subject::Platform,
             DecideAfterSale => subject == Subject::AfterSale,
+            // Carried out by the account deletion itself, which audits it.
+            DeleteAccount => false,
         }
     }
 }

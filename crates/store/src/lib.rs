@@ -20,6 +20,7 @@ pub mod community;
 pub mod content;
 pub mod coupons;
 pub mod deals;
+pub mod deletion;
 pub mod delivery;
 pub mod export;
 pub mod leads;

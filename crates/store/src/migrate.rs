@@ -54,6 +54,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(30, "0030_fewer_order_indexes"),
     migration!(31, "0031_session_devices"),
     migration!(32, "0032_recovery_and_mail"),
+    migration!(33, "0033_account_deletion"),
 ];
 
 impl Db {

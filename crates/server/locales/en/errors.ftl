@@ -147,3 +147,5 @@ code-nothing_to_verify = Your e-mail address or phone is verified already.
 code-second_factor_required = Enter the code from your authenticator app too.
 code-two_factor_on = Two-factor sign-in is on already.
 code-two_factor_off = Two-factor sign-in is not on.
+code-account_has_open_orders = Some of your orders are still under way. Delete your account once they are received, cancelled or refunded.
+code-account_runs_a_shop = You are staff of a shop: leave it or close it before deleting your account.

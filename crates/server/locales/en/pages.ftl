@@ -1155,3 +1155,9 @@ export-readme =
     following       the creators you follow
     quote_requests  quotes you asked shops for
     commissions     what you earned on sales, payouts what was paid to you
+security-delete = Delete account
+security-delete-intro = Your sign-in, name, addresses, follows and messages are erased at once, and you are signed out everywhere. Your orders stay with the shops and in the books under a pseudonym, without your name or address. Wait until your orders are received, cancelled or refunded.
+security-delete-keep = Leave my videos, notes, comments and reviews up, under a pseudonym
+security-delete-button = Delete my account
+security-delete-ask = Delete your account for good? This cannot be undone.
+security-deleted = Your account is deleted. Goodbye, and thank you.

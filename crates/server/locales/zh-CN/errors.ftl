@@ -147,3 +147,5 @@ code-nothing_to_verify = 你的邮箱或手机号已经验证过了。
 code-second_factor_required = 还需要输入身份验证器应用 上的验证码。
 code-two_factor_on = 两步验证已经开启。
 code-two_factor_off = 两步验证尚未开启。
+code-account_has_open_orders = 你还有进行中的订单，请在订单完成、取消或退款后再注销账号。
+code-account_runs_a_shop = 你是店铺成员，请先退出或关闭店铺，再注销账号。

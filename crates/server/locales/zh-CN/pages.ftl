@@ -1071,3 +1071,9 @@ export-readme =
     following       你关注的创作者
     quote_requests  你向店铺询价的记录
     commissions     你的带货佣金；payouts 为已提现记录
+security-delete = 注销账号
+security-delete-intro = 你的登录账号、昵称、地址、关注和消息会立即删除，所有设备都会退出登录。订单会以匿名方式保留给店铺和账目，不含你的姓名和地址。请在订单完成、取消或退款后再注销。
+security-delete-keep = 保留我的视频、笔记、评论和评价，以匿名显示
+security-delete-button = 注销我的账号
+security-delete-ask = 确定永久注销账号？此操作无法撤销。
+security-deleted = 你的账号已注销。再见，感谢你的陪伴。

@@ -12,6 +12,7 @@ pub mod comments;
 pub mod community;
 pub mod coupons;
 pub mod deals;
+pub mod deletion;
 pub mod delivery;
 pub mod earnings;
 pub mod errors_doc;
@@ -64,6 +65,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
         .merge(recovery::router())
+        .merge(deletion::router())
         .merge(two_factor::router())
         .merge(shops::router())
         .merge(catalog::router())

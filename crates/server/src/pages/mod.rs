@@ -76,6 +76,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/account/two-factor/disable", post(security::disable))
         .route("/account/mails", post(security::set_mails))
         .route("/account/export", get(security::export))
+        .route("/account/delete", post(security::delete))
         .route("/account/verify", post(recovery::send_verification))
         .route("/account/verify/phone", post(recovery::verify_phone))
         .route("/sandbox/messages", get(outbox::page))

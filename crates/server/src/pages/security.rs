@@ -122,6 +122,24 @@ pub async fn disable(State(state): State<AppState>, SignedIn(user): SignedIn, Ch
     })
 }
 
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    password: String,
+    code: Option<String>,
+    keep_content: Option<String>,
+}
+
+/// Deletes the account and signs this browser out.
+pub async fn delete(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<DeleteForm>) -> PageResult {
+    let code = f.code.as_deref().filter(|c| !c.trim().is_empty());
+    if let Err(e) = crate::services::deletion::delete_own(&state, &user, f.password, code, f.keep_content.is_some()).await {
+        return Ok(see_other_saying("/account/security#delete", &e.localized_message()));
+    }
+    let mut response = see_other_saying("/", &crate::i18n::current().t("security-deleted"));
+    crate::auth::set_cookie(&mut response, crate::auth::SESSION_COOKIE, "", 0);
+    Ok(response)
+}
+
 /// The person's data, as a download.
 pub async fn export(State(state): State<AppState>, SignedIn(user): SignedIn) -> PageResult {
     let zip = crate::services::export::archive(&state, &user).await?;

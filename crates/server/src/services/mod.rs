@@ -14,6 +14,7 @@ pub mod comments;
 pub mod community;
 pub mod coupons;
 pub mod deals;
+pub mod deletion;
 pub mod delivery;
 pub mod devices;
 pub mod earnings;

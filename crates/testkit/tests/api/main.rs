@@ -15,6 +15,7 @@ mod comments;
 mod community;
 mod coupons;
 mod deals;
+mod deletion;
 mod delivery;
 mod devices;
 mod earnings;
