@@ -59,6 +59,7 @@ crate::status_enum! {
         Strike = "strike",
         DecideAfterSale = "decide_aftersale",
         DeleteAccount = "delete_account",
+        ExportData = "export_data",
     }
 }
 
@@ -100,8 +101,8 @@ impl OperatorAction {
             ApproveLeader | RejectLeader => subject == Subject::Community,
             FeedPolicy => subject == Subject::Platform,
             DecideAfterSale => subject == Subject::AfterSale,
-            // Carried out by the account deletion itself, which audits it.
-            DeleteAccount => false,
+            // Carried out by the deletion or export itself, which audits it.
+            DeleteAccount | ExportData => false,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Deleting an account: by the person, or by an operator on their request.
+//! Deleting an account: by the person, or by an operator on their request;
+//! an operator's export of an account's data on request.
 
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -14,7 +15,28 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(delete_own)).routes(routes!(delete_on_request))
+    OpenApiRouter::new().routes(routes!(delete_own)).routes(routes!(delete_on_request)).routes(routes!(export_on_request))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ExportOnRequest {
+    /// Why (the person's request), for the audit log.
+    pub reason: String,
+}
+
+/// An operator takes an account's data (the zip the person downloads
+/// themselves) on its owner's request; audited.
+#[utoipa::path(post, path = "/api/v1/operator/people/{id}/export", tag = "moderation", security(("bearer" = [])), request_body = ExportOnRequest,
+    responses((status = 200, content_type = "application/zip"), (status = 403, description = "forbidden"), (status = 404, description = "not_found"),
+        (status = 422, description = "validation_failed")))]
+async fn export_on_request(
+    State(state): State<AppState>,
+    ApiUser(operator): ApiUser,
+    Path(id): Path<i64>,
+    Json(input): Json<ExportOnRequest>,
+) -> AppResult<axum::response::Response> {
+    let (user, zip) = deletion::export_on_request(&state, &operator, UserId(id), &input.reason).await?;
+    Ok(crate::services::export::download(&user, zip))
 }
 
 #[derive(Deserialize, ToSchema)]

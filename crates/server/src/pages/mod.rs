@@ -110,6 +110,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/operator/communities/{id}", post(operator::leader))
         .route("/operator/policy", post(operator::policy))
         .route("/operator/violations", post(operator::strike))
+        .route("/operator/people/{id}/request", post(operator::on_request))
         .route("/watch", get(watch::watch))
         .route("/watch/more", get(watch::more))
         .route("/videos/{id}", get(watch::video))

@@ -1,6 +1,7 @@
 //! Deleting an account, by the person (with their password, and their
 //! second factor if they have one) or by an operator on their request
-//! (with a reason, in the audit log). What is erased and what is kept under
+//! (with a reason, in the audit log), and an operator's export of an
+//! account's data on request. What is erased and what is kept under
 //! a pseudonym is `haul_store::deletion`'s.
 
 use crate::AppState;
@@ -45,6 +46,25 @@ pub async fn delete_on_request(state: &AppState, operator: &User, target: UserId
     };
     state.db.audit(decision, &serde_json::json!({ "keep_content": keep_content }).to_string()).await?;
     Ok(())
+}
+
+/// An operator exports an account's data on its owner's request (to send
+/// it to them); audited.
+pub async fn export_on_request(state: &AppState, operator: &User, target: UserId, reason: &str) -> AppResult<(User, Vec<u8>)> {
+    super::moderation::require_operator(operator)?;
+    let reason = operator_reason(reason)?;
+    let user = state.db.user(target).await?;
+    let zip = super::export::archive(state, &user).await?;
+    let decision = Decision {
+        operator: operator.user_id(),
+        action: OperatorAction::ExportData,
+        subject: Subject::User,
+        subject_id: target.get(),
+        reason: &reason,
+        now: state.clock.now(),
+    };
+    state.db.audit(decision, "{}").await?;
+    Ok((user, zip))
 }
 
 async fn erase(state: &AppState, user: &User, keep_content: bool) -> AppResult<()> {

@@ -1,7 +1,8 @@
 // A form that cannot be undone (delete an address, confirm receipt, cancel
-// an order) asks first: its question is in `data-confirm`.
+// an order) asks first: its question is in `data-confirm`, on the form or
+// on the one button of it that cannot be undone.
 document.addEventListener('submit', (e) => {
-  const question = e.target.dataset?.confirm;
+  const question = e.submitter?.dataset?.confirm || e.target.dataset?.confirm;
   if (question && !window.confirm(question)) e.preventDefault();
 });
 // After sign-in, what the person tried before is done at once (the form

@@ -76,3 +76,20 @@ async fn an_operator_deletes_an_account_on_request_in_the_audit_log() {
     assert_eq!(entry["subject_id"], bo.id);
     assert!(entry["detail"].as_str().unwrap().contains("keep_content"), "{entry}");
 }
+
+#[tokio::test]
+async fn an_operator_exports_an_accounts_data_on_request_in_the_audit_log() {
+    let app = spawn_app().await;
+    let bo = app.sign_up("bo").await;
+    let path = format!("/api/v1/operator/people/{}/export", bo.id);
+    let request = json!({"reason": "Bo asked by phone on 2026-12-02"});
+    assert_error(app.post(&path, Some(&bo.token), &request).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let ops = app.sign_up("ops").await;
+    app.make_operator(&ops).await;
+    app.state.sessions.forget_user(ops.id);
+    let r = app.post(&path, Some(&ops.token), &request).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let audit: Value = app.get("/api/v1/operator/audit", Some(&ops.token)).await.json().await.unwrap();
+    assert_eq!(audit["items"][0]["action"], "export_data");
+}

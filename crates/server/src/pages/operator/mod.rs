@@ -192,6 +192,33 @@ pub struct StrikeForm {
 }
 
 /// A strike against a creator found in the people tab.
+#[derive(Deserialize)]
+pub struct RequestForm {
+    reason: String,
+    action: String,
+}
+
+/// A person's request, carried out by the operator: their data as a
+/// download, or their account deleted (content taken down).
+pub async fn on_request(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CheckedForm(f): CheckedForm<RequestForm>,
+) -> PageResult {
+    let target = haul_domain::ids::UserId(id);
+    let back = "/operator?tab=people";
+    let done = match f.action.as_str() {
+        "export" => crate::services::deletion::export_on_request(&state, &user, target, &f.reason)
+            .await
+            .map(|(person, zip)| crate::services::export::download(&person, zip)),
+        _ => crate::services::deletion::delete_on_request(&state, &user, target, &f.reason, false)
+            .await
+            .map(|()| see_other_saying(back, &crate::i18n::current().t("operator-deleted"))),
+    };
+    Ok(done.unwrap_or_else(|e| see_other_saying(back, &e.localized_message())))
+}
+
 pub async fn strike(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<StrikeForm>) -> PageResult {
     crate::services::feed::record_violation(&state, &user, f.creator_id, &f.reason).await?;
     let name = state.db.user(haul_domain::ids::UserId(f.creator_id)).await?.display_name;
