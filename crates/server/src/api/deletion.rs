@@ -55,7 +55,7 @@ pub struct DeleteOwn {
 /// the shops and the books under a pseudonym. Refused while their orders
 /// are under way or they are staff of a shop.
 #[utoipa::path(post, path = "/api/v1/me/deletion", tag = "accounts", security(("bearer" = [])), request_body = DeleteOwn,
-    responses((status = 204), (status = 401, description = "invalid_credentials or second_factor_required"),
+    responses((status = 204), (status = 400, description = "code_invalid: the second factor"), (status = 401, description = "invalid_credentials or second_factor_required"),
         (status = 409, description = "account_has_open_orders or account_runs_a_shop"), (status = 429, description = "too_many_attempts")))]
 async fn delete_own(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<DeleteOwn>) -> AppResult<StatusCode> {
     deletion::delete_own(&state, &user, input.password, input.second_factor.as_deref(), input.keep_content).await?;

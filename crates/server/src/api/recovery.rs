@@ -108,7 +108,8 @@ pub struct SignInWithCode {
 
 #[utoipa::path(post, path = "/api/v1/sessions/sms", tag = "accounts", request_body = SignInWithCode,
     responses((status = 201, body = SessionOut), (status = 400, description = "code_invalid: the second factor"),
-        (status = 401, description = "invalid_credentials, or second_factor_required"), (status = 403, description = "account_suspended")))]
+        (status = 401, description = "invalid_credentials, or second_factor_required"), (status = 403, description = "account_suspended"),
+        (status = 429, description = "too_many_attempts: wrong second factors")))]
 async fn sign_in_with_code(
     State(state): State<AppState>,
     from: ClientAddress,
@@ -143,7 +144,7 @@ pub struct Code {
 }
 
 #[utoipa::path(post, path = "/api/v1/me/verification/phone", tag = "accounts", security(("bearer" = [])), request_body = Code,
-    responses((status = 204), (status = 400, description = "code_invalid")))]
+    responses((status = 204), (status = 400, description = "code_invalid"), (status = 409, description = "nothing_to_verify: the account has no phone")))]
 async fn verify_phone(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<Code>) -> AppResult<StatusCode> {
     if user.phone.is_none() {
         return Err(AppError::refused(ErrorCode::NothingToVerify));
