@@ -120,6 +120,7 @@ try {
   await lost.screenshot({ path: join(shots, 'two-factor-qr.png'), fullPage: true });
   const secret = await lost.textContent('#totp-secret');
   await lost.fill('#enrol input[name=code]', totp(secret));
+  await lost.fill('#enrol input[name=password]', 'my brand new password');
   await lost.click('#enrol button');
   const codes = await lost.locator('#recovery-codes code').allTextContents();
   check(codes.length === 10, 'ten recovery codes are shown once');

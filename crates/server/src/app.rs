@@ -31,6 +31,8 @@ pub struct App {
     pub lead_message_limiter: crate::ratelimit::Buckets,
     /// Requests for reset and sign-in codes, per address.
     pub recovery_limiter: crate::ratelimit::Buckets,
+    /// Codes and links sent to one address or number, an hour.
+    pub destination_limiter: crate::ratelimit::Buckets,
     pub mailer: Arc<dyn crate::messages::Mailer>,
     pub sms: Arc<dyn crate::messages::SmsSender>,
     /// Rung when a message is put in the outbox, so it leaves at once.
@@ -123,6 +125,7 @@ impl AppState {
             // A conversation, not a chat: ten messages a minute per person.
             lead_message_limiter: crate::ratelimit::Buckets::per_minute(10, clock.clone()),
             recovery_limiter: crate::ratelimit::Buckets::per_hour(config.recovery_requests_per_hour, clock.clone()),
+            destination_limiter: crate::ratelimit::Buckets::per_hour(haul_domain::one_time::PER_HOUR as i64, clock.clone()),
             mailer: match &config.smtp_url {
                 Some(url) => Arc::new(crate::messages::SmtpMailer::new(url, &config.mail_from)?),
                 None => Arc::new(crate::messages::LogMailer),

@@ -117,7 +117,7 @@ impl Db {
             Login::Email(_) => "email",
             Login::Phone(_) => "phone",
         };
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1 AND deleted_at IS NULL");
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(login.as_str()).fetch_optional(&self.read).await?)
     }
 

@@ -10,6 +10,9 @@ use haul_domain::ErrorCode;
 use haul_domain::Timestamp;
 use haul_domain::ids::UserId;
 
+/// The domain of deleted accounts' logins: nobody can sign up with it.
+pub const DELETED_DOMAIN: &str = "@deleted.invalid";
+
 /// What a deleted account is called wherever it still shows.
 pub fn pseudonym(user: UserId) -> String {
     format!("u{}", user.get())
@@ -28,6 +31,13 @@ const ERASE: &[&str] = &[
     "DELETE FROM notifications WHERE user_id = $1",
     "DELETE FROM touches WHERE buyer_id = $1",
     "DELETE FROM community_members WHERE user_id = $1",
+    "DELETE FROM idempotency_keys WHERE user_id = $1",
+    "DELETE FROM video_events WHERE user_id = $1",
+    "DELETE FROM feed_shown WHERE viewer_id = $1",
+    "DELETE FROM live_sanctions WHERE user_id = $1",
+    "UPDATE external_clicks SET user_id = NULL WHERE user_id = $1",
+    "UPDATE reports SET note = '' WHERE reporter_id = $1",
+    "UPDATE lead_messages SET body = '' WHERE author_id = $1",
     "UPDATE orders SET ship_to = NULL WHERE buyer_id = $1",
     "UPDATE leads SET contact = '', message = '' WHERE buyer_id = $1",
 ];
@@ -53,8 +63,18 @@ impl Db {
         .bind(user.get())
         .fetch_one(&mut *tx)
         .await?;
-        if open > 0 {
-            return Err(StoreError::conflict(ErrorCode::AccountHasOpenOrders, "orders of this account are still under way"));
+        let (led,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM orders o JOIN campaigns c ON c.id = o.campaign_id JOIN communities m ON m.id = c.community_id \
+             WHERE m.leader_id = $1 AND o.status IN ('pending_payment', 'paid', 'fulfilling', 'ready_for_pickup')",
+        )
+        .bind(user.get())
+        .fetch_one(&mut *tx)
+        .await?;
+        if open + led > 0 {
+            return Err(StoreError::conflict(
+                ErrorCode::AccountHasOpenOrders,
+                "orders of this account, or of its community, are still under way",
+            ));
         }
         let (staff,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM shop_members WHERE user_id = $1").bind(user.get()).fetch_one(&mut *tx).await?;
@@ -79,7 +99,7 @@ impl Db {
              WHERE id = $1",
         )
         .bind(user.get())
-        .bind(format!("{}@deleted.invalid", pseudonym(user)))
+        .bind(format!("{}{DELETED_DOMAIN}", pseudonym(user)))
         .bind(pseudonym(user))
         .bind(now.millis())
         .execute(&mut *tx)

@@ -9,9 +9,9 @@ use serde_json::{Map, Value};
 use sqlx::{Column, Row};
 
 /// The sets of a person's data: a name, and a query of their rows (`$1` is
-/// their id). Only what they can see of themselves: no password hash or
-/// two-factor secret, none of other people's rows (who follows them, the
-/// messages shops wrote them are not theirs to take).
+/// their id). Only what is theirs: no password hash or two-factor secret,
+/// none of other people's rows or words (who follows them, shops' replies
+/// and messages, the staff who took a voucher).
 pub const SETS: &[(&str, &str)] = &[
     (
         "profile",
@@ -30,9 +30,20 @@ pub const SETS: &[(&str, &str)] = &[
         "SELECT l.order_id, l.product_id, l.title, l.options, l.unit_price_minor, l.quantity, l.discount_minor \
          FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.buyer_id = $1 ORDER BY l.id",
     ),
-    ("reviews", "SELECT * FROM reviews WHERE author_id = $1 ORDER BY id"),
-    ("aftersales", "SELECT * FROM aftersales_cases WHERE buyer_id = $1 ORDER BY id"),
-    ("vouchers", "SELECT * FROM vouchers WHERE buyer_id = $1 ORDER BY id"),
+    (
+        "reviews",
+        "SELECT id, order_id, product_id, shop_id, rating, body, pictures, follow_up, follow_up_at, created_at FROM reviews WHERE author_id = $1 ORDER BY id",
+    ),
+    (
+        "aftersales",
+        "SELECT id, order_id, shop_id, kind, status, quantity, amount_minor, currency, reason, return_carrier, return_tracking, \
+         replacement_carrier, replacement_tracking, created_at, updated_at FROM aftersales_cases WHERE buyer_id = $1 ORDER BY id",
+    ),
+    (
+        "vouchers",
+        "SELECT id, code, order_id, product_id, shop_id, paid_minor, currency, status, valid_from, valid_until, issued_at, redeemed_at \
+         FROM vouchers WHERE buyer_id = $1 ORDER BY id",
+    ),
     ("notes", "SELECT * FROM notes WHERE author_id = $1 ORDER BY id"),
     (
         "videos",

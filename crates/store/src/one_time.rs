@@ -47,7 +47,16 @@ impl Db {
         Ok(rows.into_iter().map(|(t,)| Timestamp::from_millis(t)).collect())
     }
 
+    /// Keeps a new code or link; the account's older unused ones for the
+    /// same purpose are retired.
     pub async fn issue_code(&self, new: &NewCode<'_>, now: Timestamp) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE one_time_codes SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
+            .bind(now.millis())
+            .bind(new.user.get())
+            .bind(new.purpose.as_str())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO one_time_codes (user_id, purpose, channel, destination, secret_hash, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -59,8 +68,9 @@ impl Db {
         .bind(new.secret_hash)
         .bind(now.millis())
         .bind(new.expires_at.millis())
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -71,9 +81,10 @@ impl Db {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user.get()).bind(purpose.as_str()).fetch_optional(&self.read).await?)
     }
 
-    /// The link whose secret hashes to `secret_hash`.
+    /// The e-mailed link whose secret hashes to `secret_hash` (never an SMS
+    /// code: those are found by their account and limited in guesses).
     pub async fn code_by_secret(&self, secret_hash: &str, purpose: Purpose) -> Result<Option<OneTimeCode>> {
-        let sql = format!("SELECT {CODE_COLUMNS} FROM one_time_codes WHERE secret_hash = $1 AND purpose = $2");
+        let sql = format!("SELECT {CODE_COLUMNS} FROM one_time_codes WHERE secret_hash = $1 AND purpose = $2 AND channel = 'email'");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(secret_hash).bind(purpose.as_str()).fetch_optional(&self.read).await?)
     }
 

@@ -68,14 +68,15 @@ pub struct CompleteReset {
 /// Sets a new password with the e-mailed link's token or the SMS code; every
 /// session of the account ends.
 #[utoipa::path(post, path = "/api/v1/password-resets/complete", tag = "accounts", request_body = CompleteReset,
-    responses((status = 204), (status = 400, description = "link_invalid or code_invalid"), (status = 422, description = "validation_failed")))]
-async fn complete_reset(State(state): State<AppState>, Json(input): Json<CompleteReset>) -> AppResult<StatusCode> {
+    responses((status = 204), (status = 400, description = "link_invalid or code_invalid"), (status = 422, description = "validation_failed"),
+        (status = 429, description = "too_many_attempts")))]
+async fn complete_reset(State(state): State<AppState>, from: ClientAddress, Json(input): Json<CompleteReset>) -> AppResult<StatusCode> {
     let proof = match (&input.token, &input.login, &input.code) {
         (Some(token), _, _) => ResetProof::Link { token },
         (None, Some(login), Some(code)) => ResetProof::Code { login, code },
         _ => return Err(haul_domain::DomainError::invalid("token", "send the link's token, or the login and its code").into()),
     };
-    recovery::complete_reset(&state, proof, input.new_password).await?;
+    recovery::complete_reset(&state, proof, input.new_password, &from).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -133,8 +134,12 @@ pub struct VerificationSent {
 /// their phone.
 #[utoipa::path(post, path = "/api/v1/me/verification", tag = "accounts", security(("bearer" = [])),
     responses((status = 202, body = VerificationSent), (status = 409, description = "nothing_to_verify"), (status = 429, description = "too_many_attempts: a code was sent lately")))]
-async fn ask_verification(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<(StatusCode, axum::Json<VerificationSent>)> {
-    let channel = recovery::send_verification(&state, &user).await?;
+async fn ask_verification(
+    State(state): State<AppState>,
+    from: ClientAddress,
+    ApiUser(user): ApiUser,
+) -> AppResult<(StatusCode, axum::Json<VerificationSent>)> {
+    let channel = recovery::send_verification(&state, &user, &from).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(VerificationSent { channel: channel.as_str().into() })))
 }
 
@@ -144,7 +149,8 @@ pub struct Code {
 }
 
 #[utoipa::path(post, path = "/api/v1/me/verification/phone", tag = "accounts", security(("bearer" = [])), request_body = Code,
-    responses((status = 204), (status = 400, description = "code_invalid"), (status = 409, description = "nothing_to_verify: the account has no phone")))]
+    responses((status = 204), (status = 400, description = "code_invalid"), (status = 409, description = "nothing_to_verify: the account has no phone"),
+        (status = 429, description = "too_many_attempts")))]
 async fn verify_phone(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<Code>) -> AppResult<StatusCode> {
     if user.phone.is_none() {
         return Err(AppError::refused(ErrorCode::NothingToVerify));

@@ -74,17 +74,33 @@ pub struct Code {
     pub code: String,
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct Confirm {
+    /// From the authenticator app.
+    pub code: String,
+    /// The account's password: turning two-factor on takes it.
+    pub password: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct RecoveryCodes {
     /// Each works once in place of the app's code; shown only now.
     pub recovery_codes: Vec<String>,
 }
 
-/// Turns two-factor sign-in on with a code from the app.
-#[utoipa::path(post, path = "/api/v1/me/two-factor/confirm", tag = "accounts", security(("bearer" = [])), request_body = Code,
-    responses((status = 200, body = RecoveryCodes), (status = 400, description = "code_invalid"), (status = 409, description = "two_factor_on, or two_factor_off: start first")))]
-async fn confirm(State(state): State<AppState>, ApiUser(user): ApiUser, Json(input): Json<Code>) -> AppResult<axum::Json<RecoveryCodes>> {
-    Ok(axum::Json(RecoveryCodes { recovery_codes: two_factor::confirm(&state, &user, &input.code).await? }))
+/// Turns two-factor sign-in on with a code from the app and the password;
+/// every other session of the account ends.
+#[utoipa::path(post, path = "/api/v1/me/two-factor/confirm", tag = "accounts", security(("bearer" = [])), request_body = Confirm,
+    responses((status = 200, body = RecoveryCodes), (status = 400, description = "code_invalid"), (status = 401, description = "invalid_credentials: the password"),
+        (status = 409, description = "two_factor_on, or two_factor_off: start first")))]
+async fn confirm(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    ApiUser(user): ApiUser,
+    Json(input): Json<Confirm>,
+) -> AppResult<axum::Json<RecoveryCodes>> {
+    let this = crate::auth::bearer(&headers).unwrap_or_default();
+    Ok(axum::Json(RecoveryCodes { recovery_codes: two_factor::confirm(&state, &user, &input.code, input.password, this).await? }))
 }
 
 /// Turns two-factor sign-in off, with a code from the app or a recovery code.

@@ -125,7 +125,7 @@ pub async fn reset(
         (Some(token), _) => ResetProof::Link { token },
         (None, login) => ResetProof::Code { login: login.as_deref().unwrap_or_default(), code: f.code.as_deref().unwrap_or_default() },
     };
-    match recovery::complete_reset(&state, proof, f.password).await {
+    match recovery::complete_reset(&state, proof, f.password, &from).await {
         Ok(user) => {
             let mut signed = finish_sign_in(&state, &csrf, &user, (&headers, &from), Some("/me")).await?;
             say(&mut signed, &crate::i18n::current().t("recovery-reset-done"));
@@ -202,12 +202,13 @@ pub async fn verify_email_link(
 /// Sends the signed-in person a verification link or code.
 pub async fn send_verification(
     State(state): State<AppState>,
+    from: ClientAddress,
     SignedIn(user): SignedIn,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
     CheckedForm(_): CheckedForm<NoFields>,
 ) -> PageResult {
     let lang = crate::i18n::current();
-    Ok(match recovery::send_verification(&state, &user).await {
+    Ok(match recovery::send_verification(&state, &user, &from).await {
         Ok(Channel::Email) => see_other_saying("/me", &lang.t_with("recovery-link-sent", "to", user.login())),
         Ok(Channel::Sms) => {
             let note = lang.t_with("recovery-code-sent", "to", user.login());

@@ -87,13 +87,21 @@ pub struct CodeForm {
     code: String,
 }
 
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    code: String,
+    password: String,
+}
+
 pub async fn confirm(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
+    headers: HeaderMap,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
-    CheckedForm(f): CheckedForm<CodeForm>,
+    CheckedForm(f): CheckedForm<ConfirmForm>,
 ) -> PageResult {
-    match two_factor::confirm(&state, &user, &f.code).await {
+    let this = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE).unwrap_or_default();
+    match two_factor::confirm(&state, &user, &f.code, f.password, this).await {
         Ok(codes) => Ok(show(user, &csrf, View::Codes(codes), None)),
         Err(e) => match two_factor::pending(&state, &user).await? {
             Some(enrolment) => Ok(show(user, &csrf, View::Enrol(enrolment), Some(&e))),

@@ -32,6 +32,9 @@ pub struct SignIn {
 /// Validates a sign-up and creates the account; shared with the sign-up page.
 pub async fn create_account(state: &AppState, input: SignUp) -> AppResult<User> {
     let login = Login::parse(&input.login)?;
+    if login.as_str().ends_with(haul_store::deletion::DELETED_DOMAIN) {
+        return Err(haul_domain::DomainError::invalid("login", "not a valid email address").into());
+    }
     check_password(&input.password)?;
     let display_name = text("display_name", &input.display_name, 40)?;
     let role = Role::parse(input.role.as_deref().unwrap_or("shopper"))?;

@@ -22,7 +22,7 @@ pub const OPTIONAL: [&str; 5] = ["shipped", "pickup", "refund", "live", "payout"
 async fn mail(state: &AppState, user: UserId, kind: &'static str, mut args: Vec<(&'static str, String)>) {
     let sent = async {
         let person = state.db.user(user).await?;
-        let Some(email) = person.email.as_deref() else { return Ok(()) };
+        let Some(email) = person.email.as_deref().filter(|e| !e.ends_with(haul_store::deletion::DELETED_DOMAIN)) else { return Ok(()) };
         let optional = OPTIONAL.contains(&kind);
         if optional && state.db.mail_opt_out(user).await?.split(',').any(|k| k == kind) {
             return Ok(());

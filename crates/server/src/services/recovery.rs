@@ -70,11 +70,15 @@ fn send_in_background(state: &AppState, login: Login, purpose: Purpose) {
 }
 
 /// Sends `user` a new code or link for `purpose` at `login`, unless codes
-/// went there too often lately: then nothing is sent, and the seconds until
-/// one may are returned.
+/// went there too often lately (then nothing is sent: 429, saying when one
+/// may). Requests racing each other are held to the hour's count by this
+/// node's counter before the record's.
 async fn issue(state: &AppState, user: &User, login: &Login, purpose: Purpose) -> AppResult<()> {
     let now = state.clock.now();
     let destination = login.as_str();
+    if !state.destination_limiter.take(destination) {
+        return Err(AppError::new(ErrorCode::TooManyAttempts, "codes went to this address or number five times this hour"));
+    }
     let sent = state.db.codes_sent_to(destination, now.plus_seconds(-3600)).await?;
     if let Err(wait_seconds) = one_time::may_send(&sent, now) {
         return Err(AppError::new(ErrorCode::TooManyAttempts, format!("a code was sent lately; ask again in {wait_seconds} s")));
@@ -107,17 +111,30 @@ fn code_secret(user: &User, purpose: Purpose, code: &str) -> String {
     format!("{}:{}:{code}", user.id, purpose.as_str())
 }
 
-/// The account's newest code for `purpose`, if `typed` is it; a wrong guess
-/// is counted against the code.
+fn code_invalid() -> AppError {
+    AppError::new(ErrorCode::CodeInvalid, "the code is wrong, used or expired")
+}
+
+/// The account's newest code for `purpose`, if `typed` is it. A wrong guess
+/// counts against the code (five kill it) and against the account, before
+/// the check, so that neither racing guesses nor new codes give more: after
+/// five, each further guess waits longer.
 async fn check_code(state: &AppState, user: &User, purpose: Purpose, typed: &str) -> AppResult<OneTimeCode> {
-    let invalid = || AppError::new(ErrorCode::CodeInvalid, "the code is wrong, used or expired");
-    let code = state.db.latest_code(user.user_id(), purpose).await?.ok_or_else(invalid)?;
-    one_time::usable(code.issued(), state.clock.now()).map_err(|_| invalid())?;
+    let key = format!("code:{}:{}", user.id, purpose.as_str());
+    if let Err(wait_seconds) = state.login_limiter.reserve(&[(&key, one_time::MAX_ATTEMPTS as u32)]) {
+        return Err(AppError::new(
+            ErrorCode::TooManyAttempts,
+            format!("too many wrong codes; try again in {} minute(s)", (wait_seconds + 59) / 60),
+        ));
+    }
+    let code = state.db.latest_code(user.user_id(), purpose).await?.ok_or_else(code_invalid)?;
+    one_time::usable(code.issued(), state.clock.now()).map_err(|_| code_invalid())?;
     let matches = one_time::normalize_code(typed).is_some_and(|t| token_hash(&code_secret(user, purpose, &t)) == code.secret_hash);
     if !matches {
         state.db.count_code_attempt(code.id).await?;
-        return Err(invalid());
+        return Err(code_invalid());
     }
+    state.login_limiter.clear(&key);
     Ok(code)
 }
 
@@ -136,9 +153,20 @@ pub enum ResetProof<'a> {
 }
 
 /// Sets a new password and signs the account out everywhere; the code or
-/// link is used up.
-pub async fn complete_reset(state: &AppState, proof: ResetProof<'_>, new_password: String) -> AppResult<User> {
+/// link is used up. Tries are limited per address as sign-ins are.
+pub async fn complete_reset(state: &AppState, proof: ResetProof<'_>, new_password: String, from: &ClientAddress) -> AppResult<User> {
     check_password(&new_password)?;
+    let address = format!("reset-ip:{}", from.0);
+    if let Err(wait_seconds) = state.login_limiter.reserve(&[(&address, state.config.login_address_attempts)]) {
+        return Err(AppError::new(
+            ErrorCode::TooManyAttempts,
+            format!("too many tries; try again in {} minute(s)", (wait_seconds + 59) / 60),
+        ));
+    }
+    let by = match proof {
+        ResetProof::Link { .. } => Channel::Email,
+        ResetProof::Code { .. } => Channel::Sms,
+    };
     let (user, code) = match proof {
         ResetProof::Link { token } => {
             let link = check_link(state, token, Purpose::ResetPassword).await?;
@@ -146,9 +174,8 @@ pub async fn complete_reset(state: &AppState, proof: ResetProof<'_>, new_passwor
             (user, link)
         }
         ResetProof::Code { login, code } => {
-            let invalid = || AppError::new(ErrorCode::CodeInvalid, "the code is wrong, used or expired");
-            let login = Login::parse(login).map_err(|_| invalid())?;
-            let user = state.db.user_by_login(&login).await?.ok_or_else(invalid)?;
+            let login = Login::parse(login).map_err(|_| code_invalid())?;
+            let user = state.db.user_by_login(&login).await?.ok_or_else(code_invalid)?;
             let code = check_code(state, &user, Purpose::ResetPassword, code).await?;
             (user, code)
         }
@@ -158,11 +185,11 @@ pub async fn complete_reset(state: &AppState, proof: ResetProof<'_>, new_passwor
         return Err(AppError::new(ErrorCode::LinkInvalid, "this link or code was used already"));
     }
     state.sessions.forget_user(user.id);
+    state.login_limiter.give_back(&address);
     // Whoever was guessing the old password has nothing left to guess.
     state.login_limiter.clear(&format!("login:{}", user.login()));
     // The link or code reached the person at their login: it is theirs.
-    let channel = if user.email.is_some() { Channel::Email } else { Channel::Sms };
-    state.db.mark_verified(user.user_id(), channel, state.clock.now()).await?;
+    state.db.mark_verified(user.user_id(), by, state.clock.now()).await?;
     Ok(user)
 }
 
@@ -178,7 +205,9 @@ pub async fn check_sign_in_code(state: &AppState, phone: &str, code: &str) -> Ap
     let refused = || AppError::new(ErrorCode::InvalidCredentials, "wrong phone number or code");
     let login = Login::parse(phone).map_err(|_| refused())?;
     let user = state.db.user_by_login(&login).await?.ok_or_else(refused)?;
-    let found = check_code(state, &user, Purpose::SignIn, code).await.map_err(|_| refused())?;
+    let found = check_code(state, &user, Purpose::SignIn, code)
+        .await
+        .map_err(|e| if e.code == ErrorCode::TooManyAttempts { e } else { refused() })?;
     if user.suspended_at.is_some() {
         return Err(AppError::new(ErrorCode::AccountSuspended, "this account is suspended by the platform"));
     }
@@ -198,12 +227,13 @@ impl SignInCode {
 
 /// Sends the signed-in person a link to their e-mail address, or a code to
 /// their phone, to prove it is theirs; which one went.
-pub async fn send_verification(state: &AppState, user: &User) -> AppResult<Channel> {
+pub async fn send_verification(state: &AppState, user: &User, from: &ClientAddress) -> AppResult<Channel> {
     let (login, purpose) = match (&user.email, &user.phone) {
         (Some(e), _) if user.email_verified_at.is_none() => (Login::Email(e.clone()), Purpose::VerifyEmail),
         (_, Some(p)) if user.phone_verified_at.is_none() => (Login::Phone(p.clone()), Purpose::VerifyPhone),
         _ => return Err(AppError::new(ErrorCode::NothingToVerify, "your e-mail address or phone is verified already")),
     };
+    limit_requests(state, from)?;
     issue(state, user, &login, purpose).await?;
     Ok(channel_of(&login))
 }

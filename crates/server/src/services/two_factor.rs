@@ -36,7 +36,7 @@ fn enrolment(user: &User, key: &[u8]) -> Enrolment {
 /// from the app confirms it.
 pub async fn start(state: &AppState, user: &User) -> AppResult<Enrolment> {
     let mut key = [0u8; SECRET_BYTES];
-    let _ = getrandom::fill(&mut key);
+    getrandom::fill(&mut key).map_err(AppError::internal)?;
     if !state.db.start_totp(user.user_id(), &to_hex(&key)).await? {
         return Err(AppError::refused(ErrorCode::TwoFactorOn));
     }
@@ -52,33 +52,38 @@ pub async fn pending(state: &AppState, user: &User) -> AppResult<Option<Enrolmen
     Ok(totp.totp_secret.as_deref().and_then(from_hex).map(|key| enrolment(user, &key)))
 }
 
-/// Turns two-factor sign-in on with a code from the app; the recovery codes,
-/// shown this once.
-pub async fn confirm(state: &AppState, user: &User, code: &str) -> AppResult<Vec<String>> {
+/// Turns two-factor sign-in on with a code from the app and the account's
+/// password (a session alone is not enough: whoever stole one must not lock
+/// the owner out), and signs every other session out (one opened with a
+/// stolen password ends); the recovery codes, shown this once.
+pub async fn confirm(state: &AppState, user: &User, code: &str, password: String, this_session: &str) -> AppResult<Vec<String>> {
+    if !crate::auth::verify_password(password, user.password_hash.clone()).await {
+        return Err(AppError::new(ErrorCode::InvalidCredentials, "wrong password"));
+    }
     let totp = state.db.totp(user.user_id()).await?;
     if totp.totp_enabled_at.is_some() {
         return Err(AppError::refused(ErrorCode::TwoFactorOn));
     }
     let key = totp.totp_secret.as_deref().and_then(from_hex).ok_or_else(|| AppError::refused(ErrorCode::TwoFactorOff))?;
     let step = two_factor::verify(&key, code, state.clock.now(), None).map_err(|_| AppError::refused(ErrorCode::CodeInvalid))?;
-    let (codes, hashes) = recovery_codes();
+    let (codes, hashes) = recovery_codes()?;
     if !state.db.enable_totp(user.user_id(), step, &hashes, state.clock.now()).await? {
         return Err(AppError::refused(ErrorCode::TwoFactorOn));
     }
+    state.db.end_other_sessions(user.user_id(), &token_hash(this_session)).await?;
     state.sessions.forget_user(user.id);
     Ok(codes)
 }
 
-fn recovery_codes() -> (Vec<String>, Vec<String>) {
-    let codes: Vec<String> = (0..RECOVERY_CODES)
-        .map(|_| {
-            let mut random = [0u8; 8];
-            let _ = getrandom::fill(&mut random);
-            two_factor::recovery_code(random)
-        })
-        .collect();
+fn recovery_codes() -> AppResult<(Vec<String>, Vec<String>)> {
+    let mut codes = Vec::with_capacity(RECOVERY_CODES);
+    for _ in 0..RECOVERY_CODES {
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random).map_err(AppError::internal)?;
+        codes.push(two_factor::recovery_code(random));
+    }
     let hashes = codes.iter().filter_map(|c| two_factor::normalize_recovery_code(c)).map(|c| token_hash(&c)).collect();
-    (codes, hashes)
+    Ok((codes, hashes))
 }
 
 /// Checks a code from the app, or a recovery code (used up), for a user
@@ -133,7 +138,7 @@ pub async fn disable(state: &AppState, user: &User, code: &str) -> AppResult<()>
 /// New recovery codes in place of the old, with a code from the app.
 pub async fn renew_recovery_codes(state: &AppState, user: &User, code: &str) -> AppResult<Vec<String>> {
     check(state, user, code).await?;
-    let (codes, hashes) = recovery_codes();
+    let (codes, hashes) = recovery_codes()?;
     state.db.renew_recovery_codes(user.user_id(), &hashes).await?;
     Ok(codes)
 }

@@ -8,8 +8,9 @@ use crate::error::AppResult;
 
 pub const BATCH: i64 = 50;
 pub const MAX_ATTEMPTS: i64 = 8;
-/// How long a claimed message is held before another worker may retry it.
-const LEASE_MS: i64 = 60_000;
+/// How long a claimed message is held before another worker may retry it:
+/// longer than a batch can take (50 sends that each time out at 20 s).
+const LEASE_MS: i64 = 20 * 60_000;
 const KEEP_SECONDS: i64 = 7 * 86_400;
 
 /// Returns how many messages it attempted.

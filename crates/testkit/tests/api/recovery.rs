@@ -121,6 +121,10 @@ async fn a_texted_code_resets_a_phone_accounts_password_and_dies_after_five_wron
     let bo = app.sign_up_phone("bo").await;
     ask_reset(&app, &bo.login).await;
     let code = texted_code(&app, &bo.login, 1).await;
+    // An SMS code is no link: its hash's preimage is guessable, so it is
+    // never looked up as one.
+    let forged = json!({"token": format!("{}:reset_password:{code}", bo.id), "new_password": "a new long secret"});
+    assert_error(app.post("/api/v1/password-resets/complete", None, &forged).await, StatusCode::BAD_REQUEST, "link_invalid").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         let r = app
@@ -128,7 +132,11 @@ async fn a_texted_code_resets_a_phone_accounts_password_and_dies_after_five_wron
             .await;
         assert_error(r, StatusCode::BAD_REQUEST, "code_invalid").await;
     }
+    // Five wrong guesses: the code is dead, and the account's next guess waits.
     let right = json!({"login": bo.login, "code": code, "new_password": "a new long secret"});
+    assert_error(app.post("/api/v1/password-resets/complete", None, &right).await, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+        .await;
+    app.clock.advance_seconds(31);
     assert_error(app.post("/api/v1/password-resets/complete", None, &right).await, StatusCode::BAD_REQUEST, "code_invalid").await;
     // A new code, a minute later, works once.
     app.clock.advance_seconds(61);

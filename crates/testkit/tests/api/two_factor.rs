@@ -26,7 +26,7 @@ async fn turn_on(app: &TestApp, who: &Account) -> Vec<String> {
     let secret = enrolment["secret"].as_str().unwrap().replace(' ', "");
     assert!(enrolment["otpauth_uri"].as_str().unwrap().contains(&format!("secret={secret}&issuer=Haul")), "{enrolment}");
     let code = app_code(app, who).await;
-    let r = app.post("/api/v1/me/two-factor/confirm", Some(&who.token), &json!({"code": code})).await;
+    let r = app.post("/api/v1/me/two-factor/confirm", Some(&who.token), &json!({"code": code, "password": "correct horse"})).await;
     assert_eq!(r.status(), StatusCode::OK);
     let codes: Vec<String> = serde_json::from_value(r.json::<Value>().await.unwrap()["recovery_codes"].clone()).unwrap();
     assert_eq!(codes.len(), 10);
@@ -42,11 +42,17 @@ async fn once_on_every_sign_in_needs_a_fresh_code_from_the_app_or_a_recovery_cod
     let app = spawn_app().await;
     let ann = app.sign_up("ann").await;
     app.post("/api/v1/me/two-factor", Some(&ann.token), &json!({})).await;
-    let wrong = app.post("/api/v1/me/two-factor/confirm", Some(&ann.token), &json!({"code": "12345x"})).await;
+    let wrong = app.post("/api/v1/me/two-factor/confirm", Some(&ann.token), &json!({"code": "12345x", "password": "correct horse"})).await;
     assert_error(wrong, StatusCode::BAD_REQUEST, "code_invalid").await;
+    // A session alone does not turn it on: whoever stole one must not lock the owner out.
+    let code = app_code(&app, &ann).await;
+    let thief = app.post("/api/v1/me/two-factor/confirm", Some(&ann.token), &json!({"code": code, "password": "a guess"})).await;
+    assert_error(thief, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    let other = sign_in(&app, &ann, None).await.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
     let codes = turn_on(&app, &ann).await;
     let me: Value = app.get("/api/v1/me", Some(&ann.token)).await.json().await.unwrap();
     assert_eq!(me["user"]["two_factor"], true);
+    assert_eq!(app.get("/api/v1/me", Some(&other)).await.status(), StatusCode::UNAUTHORIZED, "every other session ended");
     assert_error(app.post("/api/v1/me/two-factor", Some(&ann.token), &json!({})).await, StatusCode::CONFLICT, "two_factor_on").await;
 
     assert_error(sign_in(&app, &ann, None).await, StatusCode::UNAUTHORIZED, "second_factor_required").await;

@@ -191,7 +191,6 @@ pub struct StrikeForm {
     reason: String,
 }
 
-/// A strike against a creator found in the people tab.
 #[derive(Deserialize)]
 pub struct RequestForm {
     reason: String,
@@ -212,13 +211,15 @@ pub async fn on_request(
         "export" => crate::services::deletion::export_on_request(&state, &user, target, &f.reason)
             .await
             .map(|(person, zip)| crate::services::export::download(&person, zip)),
-        _ => crate::services::deletion::delete_on_request(&state, &user, target, &f.reason, false)
+        "delete" => crate::services::deletion::delete_on_request(&state, &user, target, &f.reason, false)
             .await
             .map(|()| see_other_saying(back, &crate::i18n::current().t("operator-deleted"))),
+        _ => Err(crate::error::AppError::refused(haul_domain::ErrorCode::InvalidForm)),
     };
     Ok(done.unwrap_or_else(|e| see_other_saying(back, &e.localized_message())))
 }
 
+/// A strike against a creator found in the people tab.
 pub async fn strike(State(state): State<AppState>, SignedIn(user): SignedIn, CheckedForm(f): CheckedForm<StrikeForm>) -> PageResult {
     crate::services::feed::record_violation(&state, &user, f.creator_id, &f.reason).await?;
     let name = state.db.user(haul_domain::ids::UserId(f.creator_id)).await?.display_name;
