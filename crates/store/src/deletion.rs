@@ -43,11 +43,18 @@ const ERASE: &[&str] = &[
 ];
 
 /// Statements that take down the person's public content; `$1` is their
-/// id, `$2` now.
+/// id, `$2` now. Others' counts of comments and replies drop first, by
+/// what is taken down, as when a comment is removed one by one.
 const TAKE_DOWN: &[&str] = &[
     "UPDATE videos SET status = 'removed' WHERE creator_id = $1",
     "UPDATE notes SET status = 'removed' WHERE author_id = $1",
-    "UPDATE video_comments SET removed_at = $2 WHERE user_id = $1 AND removed_at IS NULL",
+    "UPDATE videos SET comments = comments - (SELECT COUNT(*) FROM video_comments c WHERE c.video_id = videos.id AND c.user_id = $1 AND c.removed_at IS NULL) \
+     WHERE id IN (SELECT video_id FROM video_comments WHERE user_id = $1 AND removed_at IS NULL)",
+    "UPDATE video_comments SET replies = replies - (SELECT COUNT(*) FROM video_comments r WHERE r.parent_id = video_comments.id AND r.user_id = $1 AND r.removed_at IS NULL) \
+     WHERE id IN (SELECT parent_id FROM video_comments WHERE user_id = $1 AND removed_at IS NULL AND parent_id IS NOT NULL)",
+    "UPDATE notes SET comments = comments - (SELECT COUNT(*) FROM note_comments c WHERE c.note_id = notes.id AND c.user_id = $1 AND c.removed_at IS NULL) \
+     WHERE id IN (SELECT note_id FROM note_comments WHERE user_id = $1 AND removed_at IS NULL)",
+    "UPDATE video_comments SET removed_at = $2, pinned_at = NULL WHERE user_id = $1 AND removed_at IS NULL",
     "UPDATE note_comments SET removed_at = $2 WHERE user_id = $1 AND removed_at IS NULL",
     "UPDATE reviews SET body = '', image_keys = '[]', pictures = 0, follow_up = NULL WHERE author_id = $1",
 ];

@@ -5,13 +5,22 @@
 use super::{BackupError, DB_ENTRY, MANIFEST_ENTRY, MEDIA_ENTRY, Manifest, Result, io};
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
 
 /// Writes the archive to `dest`: the database copy at `db`, the files under
 /// `media` (when media is local) and `manifest` with the counts filled in,
 /// synced to disk. Returns the manifest written.
 pub(super) fn write(dest: &Path, db: &Path, media: Option<&Path>, mut manifest: Manifest) -> Result<Manifest> {
-    let out = File::create(dest).map_err(io(format!("creating {}", dest.display())))?;
+    // Only its owner may read it: it holds password hashes, two-factor
+    // secrets and the cookie key.
+    let out = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(dest)
+        .map_err(io(format!("creating {}", dest.display())))?;
     let mut tar = tar::Builder::new(BufWriter::new(out));
     let adding = |what: &str| io(format!("adding {what} to {}", dest.display()));
     let db_file = File::open(db).map_err(io(format!("opening {}", db.display())))?;

@@ -18,6 +18,13 @@ async fn a_deleted_accounts_orders_stay_with_the_shop_without_the_person() {
     let form = reqwest::multipart::Form::new().text("title", "My week").text("body", "Oranges every day");
     let note = app.request(reqwest::Method::POST, "/api/v1/notes", Some(&ann.token)).multipart(form).send().await.unwrap();
     let note = note.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // A comment of hers under someone else's note.
+    let cy = app.sign_up("cy").await;
+    let form = reqwest::multipart::Form::new().text("title", "Cy's week").text("body", "Tea every day");
+    let cys = app.request(reqwest::Method::POST, "/api/v1/notes", Some(&cy.token)).multipart(form).send().await.unwrap();
+    let cys = cys.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = app.post(&format!("/api/v1/notes/{cys}/comments"), Some(&ann.token), &json!({"body": "Which tea?"})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let delete = |password: &str| json!({"password": password});
 
     let r = app.post("/api/v1/me/deletion", Some(&ann.token), &delete("correct horse")).await;
@@ -50,6 +57,8 @@ async fn a_deleted_accounts_orders_stay_with_the_shop_without_the_person() {
     assert!(person.email.unwrap().ends_with("@deleted.invalid") && person.phone.is_none());
     // Her note is taken down (she did not ask to leave it up).
     assert_eq!(app.get(&format!("/api/v1/notes/{note}"), None).await.status(), StatusCode::NOT_FOUND);
+    let theirs: Value = app.get(&format!("/api/v1/notes/{cys}"), None).await.json().await.unwrap();
+    assert_eq!(theirs["comments"], 0, "her comment is gone from Cy's count: {theirs}");
     // The login is free for a new account.
     let r = app.post("/api/v1/accounts", None, &json!({"login": ann.login, "password": "correct horse", "display_name": "Ann"})).await;
     assert_eq!(r.status(), StatusCode::CREATED);
