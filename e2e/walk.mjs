@@ -62,7 +62,8 @@ try {
       const emptied = await page.$$eval('.panel.deal', (ps) => ps.filter((p) => !p.querySelector('.countdown')).length);
       if (emptied) problems.push(`${role} ${path}: ${emptied} deal panel(s) lost their content`);
       if (kinds.get(k) === 1) await page.screenshot({ path: join(shots, `${language}-${role}${k.replace(/[^a-zA-Z0-9]+/g, '_')}.png`) });
-      const links = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
+      // Downloads (the data export) are files, not pages.
+      const links = await page.$$eval('a[href]:not([download])', (as) => as.map((a) => a.getAttribute('href')));
       for (const href of links) {
         if (!href || !href.startsWith('/') || href.startsWith('//')) continue;
         const target = href.split('#')[0];
